@@ -1,0 +1,98 @@
+"""The Nash bargaining solution over the issue space, disagreement point = status quo.
+
+Each actor's utility is a salience-weighted loss in distance to its ideal (quadratic by
+default, so the problem is strictly concave and has one answer). The solution maximises
+the (capability-weighted) product of gains over the status quo. If no point makes every
+salient actor better off, the only agreement all accept is the status quo itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import minimize
+
+from detente.models.base import Model, ModelResult, register
+from detente.scenario.arrays import Arrays
+
+_TOL = 1e-9
+
+
+def _loss(x: np.ndarray, ideal: np.ndarray, sal: np.ndarray, kind: str) -> np.ndarray:
+    d = x[None, :] - ideal
+    return (sal * (d * d if kind == "quadratic" else np.sqrt(d * d + 1e-12))).sum(axis=1)
+
+
+def nash_solution(ideal: np.ndarray, sal: np.ndarray, sq: np.ndarray, power: np.ndarray,
+                  utility: str) -> tuple[np.ndarray, bool]:
+    """Solve on the unit cube. Returns (point, agreement_possible)."""
+    m = sq.shape[0]
+    d_sq = _loss(sq, ideal, sal, utility)
+
+    def gains(x: np.ndarray) -> np.ndarray:
+        return d_sq - _loss(x, ideal, sal, utility)
+
+    # Phase 1: the point that maximises the smallest gain (is anyone's gain > 0 everywhere?).
+    z0 = np.append(np.average(ideal, axis=0, weights=np.maximum(power[:, None] * sal, 1e-12)), 0.0)
+    res = minimize(lambda z: -z[-1], z0, method="SLSQP",
+                   bounds=[(0.0, 1.0)] * m + [(None, None)],
+                   constraints=[{"type": "ineq", "fun": lambda z: gains(z[:-1]) - z[-1]}],
+                   options={"maxiter": 500, "ftol": 1e-12})
+    if not res.success or res.x[-1] <= _TOL:
+        return sq.copy(), False
+    start = res.x[:-1]
+    w = power / power.sum()
+
+    def objective(x: np.ndarray) -> float:
+        g = np.maximum(gains(x), 1e-300)
+        return -float((w * np.log(g)).sum())
+
+    res2 = minimize(objective, start, method="SLSQP", bounds=[(0.0, 1.0)] * m,
+                    constraints=[{"type": "ineq", "fun": lambda x: gains(x) - _TOL}],
+                    options={"maxiter": 1000, "ftol": 1e-14})
+    x = res2.x if res2.success and objective(res2.x) <= objective(start) else start
+    return np.clip(x, 0.0, 1.0), True
+
+
+@register
+class NashModel(Model):
+    name = "nash"
+    summary = "Nash bargaining solution over all issues, disagreement = status quo"
+
+    @dataclass(frozen=True)
+    class Options:
+        utility: Literal["quadratic", "linear"] = "quadratic"
+        weights: Literal["capability", "equal"] = "capability"
+
+    def run_arrays(self, arr: Arrays) -> ModelResult:
+        m = len(arr.issue_ids)
+        forecast = np.full(m, np.nan)
+        notes: list[str] = []
+        with_sq = ~np.isnan(arr.status_quo)
+        if not with_sq.any():
+            notes.append("no issue has a status quo, which the Nash solution needs as its "
+                         "disagreement point")
+            return self._result(arr, forecast, notes=notes)
+        if not with_sq.all():
+            missing = [i for i, ok in zip(arr.issue_ids, with_sq, strict=True) if not ok]
+            notes.append(f"no status quo on {', '.join(missing)}: left out of the solution")
+        cols = np.flatnonzero(with_sq)
+        span = arr.span[cols]
+        ideal = (arr.filled_position[:, cols] - arr.lo[cols]) / span
+        sal = np.where(arr.has[:, cols], arr.salience[:, cols], 0.0)
+        sq = (arr.status_quo[cols] - arr.lo[cols]) / span
+        cap = arr.capability[:, cols].max(axis=1) if self.options.weights == "capability" \
+            else np.ones(len(arr.actor_ids))
+        players = (sal.sum(axis=1) > 0) & (cap > 0)
+        if not players.any():
+            notes.append("no actor has both capability and salience")
+            return self._result(arr, forecast, notes=notes)
+        x, agreed = nash_solution(ideal[players], sal[players], sq, cap[players],
+                                  self.options.utility)
+        forecast[cols] = arr.lo[cols] + x * span
+        if not agreed:
+            notes.append("no point leaves every actor better off than the status quo, so the "
+                         "Nash solution is the status quo (no agreement)")
+        return self._result(arr, forecast, details={"agreement_possible": agreed}, notes=notes)

@@ -1,0 +1,205 @@
+"""Load a scenario from YAML with errors that name file, line, field and reason.
+
+PyYAML's node tree keeps line numbers; we build plain data from it ourselves so we can
+remember where every field sits, reject duplicate keys (YAML silently keeps the last)
+and refuse anything that is not plain data (tags, anchors to objects, binary).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from detente.errors import InputError
+from detente.scenario.checks import check_references
+from detente.scenario.schema import Scenario
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+PathKey = tuple[str | int, ...]
+
+
+class LineMap:
+    """Where each field of a loaded document sits: path tuple -> 1-based line."""
+
+    def __init__(self) -> None:
+        self._lines: dict[PathKey, int] = {}
+
+    def set(self, path: PathKey, line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of ``path`` or of its nearest ancestor we know."""
+        p = tuple(path)
+        while True:
+            if p in self._lines:
+                return self._lines[p]
+            if not p:
+                return None
+            p = p[:-1]
+
+
+def format_path(path: PathKey) -> str:
+    """``('actors', 2, 'capability')`` -> ``actors[2].capability``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
+    return loader.construct_object(node, deep=True)
+
+
+def _build(node: yaml.Node, path: PathKey, lines: LineMap, loader: yaml.SafeLoader, file: str) -> Any:
+    lines.set(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("mapping keys must be plain names", file,
+                                 key_node.start_mark.line + 1, format_path(path) or None)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError("YAML merge keys ('<<') are not supported; write fields out",
+                                 file, key_node.start_mark.line + 1, format_path(path) or None)
+            key = str(_scalar(key_node, loader))
+            child = (*path, key)
+            if key in out:
+                raise InputError(f"duplicate key '{key}'", file, key_node.start_mark.line + 1,
+                                 format_path(child))
+            lines.set(child, key_node.start_mark.line + 1)
+            out[key] = _build(value_node, child, lines, loader, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(v, (*path, i), lines, loader, file) for i, v in enumerate(node.value)]
+    value = _scalar(node, loader)
+    if isinstance(value, bytes):
+        raise InputError("binary values are not allowed", file, node.start_mark.line + 1,
+                         format_path(path) or None)
+    return value
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
+    """Parse YAML text into plain data and a line map, or raise :class:`InputError`."""
+    lines = LineMap()
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError("the file is empty; a scenario needs at least meta, actors and issues",
+                             file)
+        return _build(node, (), lines, loader, file), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = f"not valid YAML: {exc.problem or exc.context or 'parse error'}"
+        raise InputError(reason, file, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", file) from None
+    except RecursionError:
+        raise InputError("the document nests too deeply", file) from None
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path) -> str:
+    """Read a user's text file, refusing binary, huge or undecodable files in one line."""
+    file = str(path)
+    if not path.exists():
+        raise InputError("no such file", file)
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", file)
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise InputError("looks like a binary file, not text", file)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", file) from None
+    return text
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", "invalid value"))
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; unknown keys are not allowed)"
+    if kind == "missing":
+        return "required field is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return msg
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
+    # Drop pydantic's union/validator tags such as 'function-before[...]' or 'forecast_near'
+    # that are not real keys in the document.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part and "]" in part or part.startswith("function-")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def scenario_from_data(data: Any, file: str, lines: LineMap | None = None) -> Scenario:
+    """Validate plain data as a scenario; raise a one-line :class:`InputError` on the first fault."""
+    lines = lines or LineMap()
+    if not isinstance(data, dict):
+        raise InputError("a scenario must be a mapping (meta:, actors:, issues:, ...)", file,
+                         lines.line_of(()))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        err = errors[0]
+        path = _clean_loc(tuple(err["loc"]))
+        path = _known_prefix(path, data)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(_pydantic_message(err) + more, file, lines.line_of(path),
+                         format_path(path) or None) from None
+    problem = check_references(scenario)
+    if problem is not None:
+        path, reason = problem
+        raise InputError(reason, file, lines.line_of(path), format_path(path) or None)
+    return scenario
+
+
+def _known_prefix(path: PathKey, data: Any) -> PathKey:
+    """Trim a pydantic location to the part that exists in the document (for discriminated
+    unions pydantic adds the tag value as an extra segment)."""
+    out: list[str | int] = []
+    cur = data
+    for i, part in enumerate(path):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+            out.append(part)
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+            out.append(part)
+        elif isinstance(cur, dict) and isinstance(part, str) and i == len(path) - 1:
+            out.append(part)  # a missing or unknown key: name it
+        elif isinstance(cur, dict) and isinstance(part, str):
+            continue  # a union tag such as 'forecast_near'
+        else:
+            break
+    return tuple(out)
+
+
+def load_scenario_text(text: str, file: str = "<input>") -> Scenario:
+    data, lines = parse_yaml(text, file)
+    return scenario_from_data(data, file, lines)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file."""
+    p = Path(path)
+    return load_scenario_text(read_text(p), str(p))

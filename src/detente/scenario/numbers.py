@@ -1,0 +1,131 @@
+"""Numbers that are assumptions: a point or a range, with a note and evidence.
+
+Any number in a scenario may be written as a bare number (``60``) or as a mapping
+(``{low: 40, mode: 60, high: 80, note: ..., evidence: ...}``). Both load into
+:class:`Num`, so every later layer reads ``num.value`` for the point estimate and
+``num.is_range`` to know whether uncertainty analysis should sample it.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Dist(str, Enum):
+    """How a ranged number is sampled (used by the uncertainty layer)."""
+
+    triangular = "triangular"
+    uniform = "uniform"
+    normal = "normal"
+    fixed = "fixed"
+
+
+class Evidence(BaseModel):
+    """Where a number or field comes from: a short quote, its source, its offsets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quote: str = Field(min_length=1)
+    source: str | None = None
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"quote": data}
+        return data
+
+    @model_validator(mode="after")
+    def _offsets_ordered(self) -> Evidence:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError("evidence end offset is before its start")
+        return self
+
+
+_MAX_ABS = 1e12
+
+
+class Num(BaseModel):
+    """A number that is an assumption: point (``value``) or range (``low``/``high``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+    dist: Dist = Dist.triangular
+    note: str | None = None
+    evidence: Evidence | None = None
+    assumed: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected a number, got a boolean")
+        if isinstance(data, (int, float)):
+            return {"value": data}
+        if isinstance(data, dict):
+            data = dict(data)
+            if "mode" in data:
+                if "value" in data:
+                    raise ValueError("give 'mode' or 'value', not both")
+                data["value"] = data.pop("mode")
+            if "value" not in data and "low" in data and "high" in data:
+                lo, hi = data["low"], data["high"]
+                if _is_number(lo) and _is_number(hi):
+                    data["value"] = (float(lo) + float(hi)) / 2.0
+            for key in ("value", "low", "high"):
+                if isinstance(data.get(key), bool):
+                    raise ValueError(f"'{key}' must be a number, not a boolean")
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Num:
+        for key in ("value", "low", "high"):
+            x = getattr(self, key)
+            if x is None:
+                continue
+            if not math.isfinite(x):
+                raise ValueError(f"'{key}' must be a finite number")
+            if abs(x) > _MAX_ABS:
+                raise ValueError(f"'{key}' = {x:g} is implausibly large (limit {_MAX_ABS:g})")
+        if (self.low is None) != (self.high is None):
+            raise ValueError("a range needs both 'low' and 'high'")
+        if self.low is not None and self.high is not None:
+            if self.low > self.high:
+                raise ValueError(f"range low {self.low:g} is above high {self.high:g}")
+            if not self.low <= self.value <= self.high:
+                raise ValueError(
+                    f"mode {self.value:g} lies outside its range [{self.low:g}, {self.high:g}]"
+                )
+        return self
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.high > self.low
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Lowest and highest value this number may take."""
+        if self.low is None or self.high is None:
+            return (self.value, self.value)
+        return (self.low, self.high)
+
+    def __float__(self) -> float:
+        return self.value
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def num(value: float, **kwargs: Any) -> Num:
+    """Build a :class:`Num` in code (importers, tests)."""
+    return Num(value=value, **kwargs)

@@ -1,0 +1,325 @@
+"""The scenario format (version 1): actors, issues, positions, channels, moves, claims.
+
+The schema is strict: unknown keys are errors, so a typo never passes silently.
+Cross-references (an actor that does not exist, a position off its issue's scale)
+are checked in :mod:`detente.scenario.checks`, which knows where each field sits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detente.scenario.numbers import Evidence, Num
+
+FORMAT_VERSION = 1
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Text = Annotated[str, Field(max_length=20_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Source(Strict):
+    """A published work or document the scenario draws on."""
+
+    id: Id
+    citation: Text
+    url: str | None = None
+    licence: str | None = None
+
+
+class Meta(Strict):
+    id: Id
+    title: Text
+    date: dt.date | None = None
+    perspective: Text = Field(
+        description="Whose argument this scenario encodes; shown in every report."
+    )
+    description: Text | None = None
+    sources: list[Source] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+
+class ActorKind(str, Enum):
+    state = "state"
+    bloc = "bloc"
+    organisation = "organisation"
+    delegation = "delegation"
+    audience = "audience"
+    faction = "faction"
+    person = "person"
+    group = "group"
+    other = "other"
+
+
+class Actor(Strict):
+    id: Id
+    name: Text
+    kind: ActorKind = ActorKind.state
+    capability: Num
+    groups: list[Id] = Field(default_factory=list)
+    represents: Id | None = Field(
+        default=None, description="For a delegation or faction: the actor it belongs to."
+    )
+    rank: Literal["head", "minister", "deputy", "envoy", "spokesperson", "other"] | None = None
+    note: Text | None = None
+
+
+class Scale(Strict):
+    """What the ends of an issue's continuum mean, and its numeric range."""
+
+    min: float = 0.0
+    max: float = 100.0
+    low: Text | None = Field(default=None, description="What the minimum means.")
+    high: Text | None = Field(default=None, description="What the maximum means.")
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.max > self.min:
+            raise ValueError(f"scale max {self.max:g} must be above min {self.min:g}")
+        return self
+
+
+class Issue(Strict):
+    id: Id
+    name: Text
+    scale: Scale = Field(default_factory=Scale)
+    status_quo: Num | None = None
+    description: Text | None = None
+
+
+class Stance(Strict):
+    """One actor's position and salience on one issue."""
+
+    position: Num
+    salience: Num = Field(description="Share of attention, 0..1.")
+    capability: Num | None = Field(
+        default=None, description="Issue-specific capability, overriding the actor's."
+    )
+    note: Text | None = None
+    evidence: Evidence | None = None
+
+
+class ChannelKind(str, Enum):
+    public = "public"
+    closed = "closed"
+
+
+class Channel(Strict):
+    id: Id
+    name: Text
+    kind: ChannelKind
+    audience_cost: Num = Field(description="Weight of the face lost by backing down here.")
+    participants: list[Id] = Field(default_factory=list)
+    level: Literal["head", "minister", "deputy", "envoy", "unnamed", "other"] | None = None
+    note: Text | None = None
+
+
+class Audience(Strict):
+    id: Id
+    name: Text
+    watches: list[Id] = Field(default_factory=list, description="Actors whose moves it sees.")
+    belongs_to: Id | None = Field(default=None, description="The actor whose public this is.")
+    opinion: dict[Id, Num] = Field(
+        default_factory=dict, description="Initial opinion per issue, on the issue's scale."
+    )
+    weight: Num | None = None
+    note: Text | None = None
+
+
+class MoveType(str, Enum):
+    """A shared vocabulary for moves, close to PLOVER's event categories."""
+
+    demand = "demand"
+    offer = "offer"
+    counter_propose = "counter_propose"
+    accept = "accept"
+    reject = "reject"
+    concede = "concede"
+    hold = "hold"
+    threaten = "threaten"
+    mobilize = "mobilize"
+    demobilize = "demobilize"
+    sanction = "sanction"
+    escalate = "escalate"
+    withdraw = "withdraw"
+    inform = "inform"
+    statement = "statement"
+    consult = "consult"
+    reduce_relations = "reduce_relations"
+    aid = "aid"
+    assault = "assault"
+
+
+class Move(Strict):
+    id: Id
+    actor: Id
+    type: MoveType
+    channel: Id | None = None
+    target: Id | None = None
+    issue: Id | None = None
+    position: Num | None = Field(default=None, description="Value demanded/offered on the issue.")
+    intensity: Num | None = Field(default=None, description="0..1, how strong the move is.")
+    cost: Num | None = None
+    step: int | None = Field(default=None, ge=0, description="Order in a scripted sequence.")
+    label: Text | None = None
+    note: Text | None = None
+    evidence: Evidence | None = None
+
+
+class OutcomeClass(str, Enum):
+    agreement = "agreement"
+    stalemate = "stalemate"
+    capitulation = "capitulation"
+    escalation = "escalation"
+
+
+class ForecastNear(Strict):
+    """The model's forecast on an issue lies within ``within`` of a target."""
+
+    kind: Literal["forecast_near"]
+    issue: Id
+    target: Literal["status_quo", "known_outcome"] | float
+    within: float = Field(ge=0)
+    model: str = "compromise"
+
+
+class ForecastBetween(Strict):
+    kind: Literal["forecast_between"]
+    issue: Id
+    low: float
+    high: float
+    model: str = "compromise"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ForecastBetween:
+        if self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
+class StrongestActor(Strict):
+    """``actor`` gains most against the status quo (on ``issue``, or over all issues)."""
+
+    kind: Literal["strongest_actor"]
+    actor: Id
+    issue: Id | None = None
+    model: str = "compromise"
+
+
+class OutcomeIs(Strict):
+    """The predicted outcome class (from games or simulation) equals ``equals``."""
+
+    kind: Literal["outcome_class"]
+    equals: OutcomeClass
+    layer: Literal["games", "sim", "any"] = "any"
+
+
+class EquilibriumAction(Strict):
+    """On the equilibrium path of a crisis game, ``player`` chooses ``action``."""
+
+    kind: Literal["equilibrium_action"]
+    player: Id
+    action: str
+    game: str | None = None
+
+
+class PayoffOrder(Strict):
+    """In a crisis game, ``player`` is better off with action ``better`` than ``worse``."""
+
+    kind: Literal["payoff_order"]
+    player: Id
+    better: str
+    worse: str
+    game: str | None = None
+
+
+class ConcessionsOnly(Strict):
+    """In simulation, any concession is made only on channels of this kind."""
+
+    kind: Literal["concessions_channel"]
+    channel_kind: ChannelKind
+
+
+class OpinionSooner(Strict):
+    """In simulation, without ``without_move`` the audience crosses ``threshold`` sooner."""
+
+    kind: Literal["opinion_sooner_without"]
+    audience: Id
+    issue: Id
+    threshold: float
+    without_move: Id
+
+
+Check = Annotated[
+    ForecastNear
+    | ForecastBetween
+    | StrongestActor
+    | OutcomeIs
+    | EquilibriumAction
+    | PayoffOrder
+    | ConcessionsOnly
+    | OpinionSooner,
+    Field(discriminator="kind"),
+]
+
+
+class Claim(Strict):
+    id: Id
+    text: Text
+    check: Check
+    note: Text | None = None
+
+
+class KnownOutcome(Strict):
+    """What actually happened, kept apart from the inputs, for backtests."""
+
+    date: dt.date | None = None
+    outcome_class: OutcomeClass = Field(alias="class")
+    detail: Text | None = None
+    values: dict[Id, Num] = Field(default_factory=dict)
+    source: Text | None = None
+    note: Text | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Settings(Strict):
+    salience_budget: float | None = Field(
+        default=None,
+        gt=0,
+        description="If set, an actor's saliences over all issues may sum to at most this.",
+    )
+    seed: int = Field(default=0, ge=0)
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    detente: Literal[1] = Field(description="Format version.")
+    meta: Meta
+    settings: Settings = Field(default_factory=Settings)
+    actors: list[Actor] = Field(min_length=1)
+    issues: list[Issue] = Field(min_length=1)
+    positions: dict[Id, dict[Id, Stance]]
+    channels: list[Channel] = Field(default_factory=list)
+    audiences: list[Audience] = Field(default_factory=list)
+    moves: list[Move] = Field(default_factory=list)
+    parameters: dict[Id, Num] = Field(
+        default_factory=dict, description="Named cost and payoff terms used by games and sim."
+    )
+    claims: list[Claim] = Field(default_factory=list)
+    known_outcome: KnownOutcome | None = None
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        return next(i for i in self.issues if i.id == issue_id)
