@@ -1,0 +1,204 @@
+"""The ``detente`` command. User mistakes print one line and exit with code 2."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from detente.errors import InputError
+
+app = typer.Typer(
+    name="detente",
+    help="Model political negotiations and crises: who holds the strong position, "
+    "which outcome to expect, and why.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_INPUT = 2
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def user_errors(fn: F) -> F:
+    """Turn :class:`InputError` into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            err_console().print(f"error: {exc}", markup=False)
+            raise typer.Exit(EXIT_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def out_console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def load(spec: str):
+    from detente.cases import resolve_scenario_path
+    from detente.scenario.loader import load_scenario
+
+    return load_scenario(resolve_scenario_path(spec))
+
+
+ScenarioArg = Annotated[str, typer.Argument(help="Scenario YAML file, or the name of a bundled case.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
+
+
+@app.command()
+@user_errors
+def validate(file: ScenarioArg) -> None:
+    """Check a scenario file against the schema; print a one-line error or a summary."""
+    sc = load(file)
+    n_stances = sum(len(v) for v in sc.positions.values())
+    ranged = _count_ranges(sc)
+    out_console().print(
+        f"ok: {file}: '{sc.meta.id}' with {len(sc.actors)} actors, {len(sc.issues)} issues, "
+        f"{n_stances} positions, {len(sc.channels)} channels, {len(sc.moves)} moves, "
+        f"{len(sc.claims)} claims; {ranged} numbers given as ranges"
+    )
+
+
+def _count_ranges(sc: Any) -> int:
+    from detente.scenario.numbers import Num
+
+    count = 0
+
+    def walk(obj: Any) -> None:
+        nonlocal count
+        if isinstance(obj, Num):
+            count += obj.is_range
+        elif hasattr(obj, "__pydantic_fields__"):
+            for name in type(obj).model_fields:
+                walk(getattr(obj, name))
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    walk(sc)
+    return count
+
+
+@app.command()
+@user_errors
+def forecast(
+    file: ScenarioArg,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m",
+                     help="Model name (repeatable), or 'all'. Default: the static models.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Forecast each issue with one or more bargaining models."""
+    from detente.analysis.analyze import STATIC_MODELS
+    from detente.models import MODELS, get_model
+    from detente.report.terminal import forecast_table
+
+    sc = load(file)
+    names = list(model or STATIC_MODELS)
+    if "all" in names:
+        names = sorted(MODELS)
+    results = {name: get_model(name).run(sc) for name in dict.fromkeys(names)}
+    if json_out:
+        sys.stdout.write(dump_json({"scenario": sc.meta.id,
+                                    "models": {k: r.to_dict() for k, r in results.items()}}))
+        return
+    out_console().print(forecast_table(sc, results))
+
+
+@app.command("import")
+@user_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="File in a foreign format.")],
+    from_: Annotated[str, typer.Option("--from", help="Format: ktab, ktab-xml, dem or bdm.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write YAML here.")] = None,
+) -> None:
+    """Convert a KTAB, Decide (DEM) or BdM file into a detente scenario (YAML)."""
+    from detente.fileio import atomic_write_text
+    from detente.scenario.formats import import_file
+    from detente.scenario.writer import scenario_to_yaml
+
+    text = scenario_to_yaml(import_file(file, from_))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+        err_console().print(f"wrote {output}")
+
+
+@app.command()
+@user_errors
+def cases(json_out: JsonOpt = False) -> None:
+    """List the bundled scenarios."""
+    from detente.cases import case_names, case_path
+    from detente.scenario.loader import load_scenario
+
+    rows = []
+    for name in case_names():
+        sc = load_scenario(case_path(name))
+        rows.append({"name": name, "title": sc.meta.title,
+                     "date": sc.meta.date.isoformat() if sc.meta.date else None,
+                     "actors": len(sc.actors), "issues": len(sc.issues)})
+    if json_out:
+        sys.stdout.write(dump_json(rows))
+        return
+    t = Table(title="Bundled cases", title_justify="left")
+    for col in ("name", "title", "date", "actors", "issues"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(*(str(r[c] if r[c] is not None else "–") for c in ("name", "title", "date", "actors", "issues")))
+    out_console().print(t)
+
+
+@app.command()
+@user_errors
+def analyze(
+    file: ScenarioArg,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for analysis.json "
+                   "(default: detente-out/<scenario id>).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed for every random step "
+                    "(default: the scenario's settings.seed).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The main job: strong-position table, forecasts by model, claims; writes analysis.json."""
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.analyze import analyze as run_analysis
+    from detente.fileio import atomic_write_text
+    from detente.report.terminal import render
+
+    sc = load(file)
+    result = run_analysis(sc, AnalyzeOptions(seed=seed))
+    text = dump_json(result.to_dict())
+    folder = out if out is not None else Path("detente-out") / sc.meta.id
+    path = atomic_write_text(folder / "analysis.json", text)
+    if json_out:
+        sys.stdout.write(text)
+        return
+    console = out_console()
+    render(result, console)
+    console.print(f"\nwrote {path}")
+
+
+def main() -> None:
+    app()

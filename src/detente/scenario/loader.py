@@ -144,7 +144,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
     # that are not real keys in the document.
     out: list[str | int] = []
     for part in loc:
-        if isinstance(part, str) and ("[" in part and "]" in part or part.startswith("function-")):
+        if isinstance(part, str) and (("[" in part and "]" in part) or part.startswith("function-")):
             continue
         out.append(part)
     return tuple(out)
@@ -179,10 +179,7 @@ def _known_prefix(path: PathKey, data: Any) -> PathKey:
     out: list[str | int] = []
     cur = data
     for i, part in enumerate(path):
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-            out.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        if (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)):
             cur = cur[part]
             out.append(part)
         elif isinstance(cur, dict) and isinstance(part, str) and i == len(path) - 1:

@@ -1,0 +1,6 @@
+"""Analysis layer: runs the layers below on a scenario and checks its claims."""
+
+from detente.analysis.analyze import Analysis, analyze
+from detente.analysis.claims import EVALUATORS, Verdict, evaluate_claims, register_evaluator
+
+__all__ = ["EVALUATORS", "Analysis", "Verdict", "analyze", "evaluate_claims", "register_evaluator"]

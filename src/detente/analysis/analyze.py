@@ -1,0 +1,96 @@
+"""The main job: run every layer on a scenario, build the strong-position table, check claims.
+
+Layers above the models (crisis games, simulation, uncertainty) plug in through
+``LAYERS``: each entry takes the scenario and options and returns a result with
+``to_dict()`` (or None when it does not apply), stored under its name in the analysis
+and handed to the claim evaluators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from detente import __version__
+from detente.analysis.claims import Context, Verdict, evaluate_claims
+from detente.models import MODELS, ModelResult, StrongPosition, get_model, strong_position
+from detente.scenario.arrays import point_arrays
+from detente.scenario.schema import Scenario
+
+STATIC_MODELS = ("compromise", "median", "nash")
+
+
+class LayerResult(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    seed: int | None = None
+    models: tuple[str, ...] = STATIC_MODELS
+    strength_model: str = "compromise"
+
+
+LayerRunner = Callable[[Scenario, AnalyzeOptions], LayerResult | None]
+LAYERS: dict[str, LayerRunner] = {}
+
+
+def register_layer(name: str) -> Callable[[LayerRunner], LayerRunner]:
+    def wrap(fn: LayerRunner) -> LayerRunner:
+        LAYERS[name] = fn
+        return fn
+
+    return wrap
+
+
+@dataclass
+class Analysis:
+    scenario: Scenario
+    options: AnalyzeOptions
+    models: dict[str, ModelResult]
+    strong: StrongPosition
+    claims: list[Verdict]
+    layers: dict[str, LayerResult] = field(default_factory=dict)
+
+    @property
+    def seed(self) -> int:
+        return self.options.seed if self.options.seed is not None else self.scenario.settings.seed
+
+    def to_dict(self) -> dict[str, Any]:
+        sc = self.scenario
+        return {
+            "detente_version": __version__,
+            "scenario": {
+                "id": sc.meta.id,
+                "title": sc.meta.title,
+                "date": sc.meta.date.isoformat() if sc.meta.date else None,
+                "perspective": sc.meta.perspective,
+                "actors": [a.id for a in sc.actors],
+                "issues": [i.id for i in sc.issues],
+            },
+            "seed": self.seed,
+            "status_quo": {i.id: (i.status_quo.value if i.status_quo else None) for i in sc.issues},
+            "known_outcome": sc.known_outcome.model_dump(mode="json", by_alias=True, exclude_none=True)
+            if sc.known_outcome else None,
+            "models": {name: r.to_dict() for name, r in self.models.items()},
+            "strong_position": self.strong.to_dict(),
+            "claims": [v.to_dict() for v in self.claims],
+            **{name: r.to_dict() for name, r in self.layers.items()},
+        }
+
+
+def analyze(scenario: Scenario, options: AnalyzeOptions | None = None) -> Analysis:
+    """Run the models, the strong-position table, every registered layer and the claim checks."""
+    options = options or AnalyzeOptions()
+    arr = point_arrays(scenario)
+    results = {name: get_model(name).run_arrays(arr) for name in options.models if name in MODELS}
+    base = results.get(options.strength_model) or get_model(options.strength_model).run_arrays(arr)
+    strong = strong_position(arr, base)
+    layers: dict[str, LayerResult] = {}
+    for name, runner in LAYERS.items():
+        res = runner(scenario, options)
+        if res is not None:
+            layers[name] = res
+    ctx = Context(scenario, results, dict(layers))
+    return Analysis(scenario, options, results, strong, evaluate_claims(ctx), layers)

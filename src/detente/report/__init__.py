@@ -1,0 +1,1 @@
+"""Report layer: terminal tables (and later HTML) from an analysis."""

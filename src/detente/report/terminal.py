@@ -1,0 +1,106 @@
+"""Terminal summary of an analysis with rich: perspective first, then what follows from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from detente.analysis.analyze import Analysis
+from detente.models.base import ModelResult
+from detente.models.strength import StrongPosition
+from detente.scenario.schema import Scenario
+
+LayerRenderer = Callable[[Any], RenderableType]
+LAYER_RENDERERS: dict[str, LayerRenderer] = {}
+"""Renderers for the sections later layers add (games, sim, ...), keyed by layer name."""
+
+_STATUS_STYLE = {"holds": "green", "fails": "red", "not_evaluated": "yellow"}
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def header(sc: Scenario) -> Panel:
+    body = Text()
+    body.append(sc.meta.title, style="bold")
+    if sc.meta.date:
+        body.append(f"  ({sc.meta.date.isoformat()})")
+    body.append("\nPerspective: ", style="bold")
+    body.append(" ".join(sc.meta.perspective.split()))
+    body.append("\nThe numbers are assumptions; what follows shows what they imply.", style="italic")
+    return Panel(body, title=f"detente · {sc.meta.id}", expand=True)
+
+
+def strong_table(sc: Scenario, strong: StrongPosition) -> Table:
+    t = Table(title=f"Who holds the strong position (forecast: {strong.based_on} model)",
+              title_justify="left")
+    t.add_column("actor")
+    t.add_column("power share", justify="right")
+    t.add_column("distance to forecast", justify="right")
+    t.add_column("gain vs status quo", justify="right")
+    t.add_column("issues", justify="right")
+    names = {a.id: a.name for a in sc.actors}
+    for r in strong.rows:
+        gain = "–" if r.gain is None else f"{r.gain:+.3f}"
+        t.add_row(names.get(r.actor, r.actor), f"{100 * r.power_share:.0f}%",
+                  f"{100 * r.distance:.0f}% of scale", gain, str(len(r.issues)))
+    t.caption = ("power share: capability × salience over the issues the actor cares about; "
+                 "gain: salience-weighted move toward the actor's position, relative to the status quo")
+    return t
+
+
+def forecast_table(sc: Scenario, models: dict[str, ModelResult]) -> Table:
+    t = Table(title="Forecasts by model", title_justify="left")
+    t.add_column("issue")
+    t.add_column("status quo", justify="right")
+    for name in models:
+        t.add_column(name, justify="right")
+    known = sc.known_outcome.values if sc.known_outcome else {}
+    if known:
+        t.add_column("known outcome", justify="right")
+    for issue in sc.issues:
+        row = [issue.name, _fmt(issue.status_quo.value if issue.status_quo else None)]
+        row += [_fmt(r.forecast_of(issue.id)) for r in models.values()]
+        if known:
+            row.append(_fmt(known[issue.id].value if issue.id in known else None))
+        t.add_row(*row)
+    notes = [f"{name}: {n}" for name, r in models.items() for n in r.notes]
+    if notes:
+        t.caption = "\n".join(notes)
+    return t
+
+
+def claims_table(analysis: Analysis) -> Table:
+    t = Table(title="Claims", title_justify="left")
+    t.add_column("claim")
+    t.add_column("verdict")
+    t.add_column("why")
+    for v in analysis.claims:
+        status = v.status.replace("_", " ")
+        if v.probability is not None:
+            status += f" (p={v.probability:.2f})"
+        t.add_row(f"{v.claim}: {v.text}", Text(status, style=_STATUS_STYLE.get(v.status, "")),
+                  v.detail)
+    return t
+
+
+def render(analysis: Analysis, console: Console) -> None:
+    sc = analysis.scenario
+    parts = [header(sc), strong_table(sc, analysis.strong), forecast_table(sc, analysis.models)]
+    if sc.known_outcome:
+        ko = sc.known_outcome
+        when = f" on {ko.date.isoformat()}" if ko.date else ""
+        parts.append(Text(f"Known outcome{when}: {ko.outcome_class.value}"
+                          + (f" — {ko.detail}" if ko.detail else "")))
+    for name, result in analysis.layers.items():
+        if name in LAYER_RENDERERS:
+            parts.append(LAYER_RENDERERS[name](result))
+    if analysis.claims:
+        parts.append(claims_table(analysis))
+    console.print(Group(*parts))
