@@ -106,8 +106,10 @@ def _count_ranges(sc: Any) -> int:
 @user_errors
 def forecast(
     file: ScenarioArg,
-    model: Annotated[list[str] | None, typer.Option("--model", "-m",
-                     help="Model name (repeatable), or 'all'. Default: the static models.")] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model name (repeatable), or 'all'. Default: the static models."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Forecast each issue with one or more bargaining models."""
@@ -121,8 +123,9 @@ def forecast(
         names = sorted(MODELS)
     results = {name: get_model(name).run(sc) for name in dict.fromkeys(names)}
     if json_out:
-        sys.stdout.write(dump_json({"scenario": sc.meta.id,
-                                    "models": {k: r.to_dict() for k, r in results.items()}}))
+        sys.stdout.write(
+            dump_json({"scenario": sc.meta.id, "models": {k: r.to_dict() for k, r in results.items()}})
+        )
         return
     out_console().print(forecast_table(sc, results))
 
@@ -157,9 +160,15 @@ def cases(json_out: JsonOpt = False) -> None:
     rows = []
     for name in case_names():
         sc = load_scenario(case_path(name))
-        rows.append({"name": name, "title": sc.meta.title,
-                     "date": sc.meta.date.isoformat() if sc.meta.date else None,
-                     "actors": len(sc.actors), "issues": len(sc.issues)})
+        rows.append(
+            {
+                "name": name,
+                "title": sc.meta.title,
+                "date": sc.meta.date.isoformat() if sc.meta.date else None,
+                "actors": len(sc.actors),
+                "issues": len(sc.issues),
+            }
+        )
     if json_out:
         sys.stdout.write(dump_json(rows))
         return
@@ -167,7 +176,9 @@ def cases(json_out: JsonOpt = False) -> None:
     for col in ("name", "title", "date", "actors", "issues"):
         t.add_column(col)
     for r in rows:
-        t.add_row(*(str(r[c] if r[c] is not None else "–") for c in ("name", "title", "date", "actors", "issues")))
+        t.add_row(
+            *(str(r[c] if r[c] is not None else "–") for c in ("name", "title", "date", "actors", "issues"))
+        )
     out_console().print(t)
 
 
@@ -175,10 +186,16 @@ def cases(json_out: JsonOpt = False) -> None:
 @user_errors
 def analyze(
     file: ScenarioArg,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for analysis.json "
-                   "(default: detente-out/<scenario id>).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed for every random step "
-                    "(default: the scenario's settings.seed).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for analysis.json (default: detente-out/<scenario id>)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Seed for every random step (default: the scenario's settings.seed)."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The main job: strong-position table, forecasts by model, claims; writes analysis.json."""

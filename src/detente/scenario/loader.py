@@ -62,16 +62,25 @@ def _build(node: yaml.Node, path: PathKey, lines: LineMap, loader: yaml.SafeLoad
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError("mapping keys must be plain names", file,
-                                 key_node.start_mark.line + 1, format_path(path) or None)
+                raise InputError(
+                    "mapping keys must be plain names",
+                    file,
+                    key_node.start_mark.line + 1,
+                    format_path(path) or None,
+                )
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError("YAML merge keys ('<<') are not supported; write fields out",
-                                 file, key_node.start_mark.line + 1, format_path(path) or None)
+                raise InputError(
+                    "YAML merge keys ('<<') are not supported; write fields out",
+                    file,
+                    key_node.start_mark.line + 1,
+                    format_path(path) or None,
+                )
             key = str(_scalar(key_node, loader))
             child = (*path, key)
             if key in out:
-                raise InputError(f"duplicate key '{key}'", file, key_node.start_mark.line + 1,
-                                 format_path(child))
+                raise InputError(
+                    f"duplicate key '{key}'", file, key_node.start_mark.line + 1, format_path(child)
+                )
             lines.set(child, key_node.start_mark.line + 1)
             out[key] = _build(value_node, child, lines, loader, file)
         return out
@@ -79,8 +88,9 @@ def _build(node: yaml.Node, path: PathKey, lines: LineMap, loader: yaml.SafeLoad
         return [_build(v, (*path, i), lines, loader, file) for i, v in enumerate(node.value)]
     value = _scalar(node, loader)
     if isinstance(value, bytes):
-        raise InputError("binary values are not allowed", file, node.start_mark.line + 1,
-                         format_path(path) or None)
+        raise InputError(
+            "binary values are not allowed", file, node.start_mark.line + 1, format_path(path) or None
+        )
     return value
 
 
@@ -91,8 +101,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise InputError("the file is empty; a scenario needs at least meta, actors and issues",
-                             file)
+            raise InputError("the file is empty; a scenario needs at least meta, actors and issues", file)
         return _build(node, (), lines, loader, file), lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -135,7 +144,7 @@ def _pydantic_message(err: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     return msg
 
 
@@ -154,8 +163,9 @@ def scenario_from_data(data: Any, file: str, lines: LineMap | None = None) -> Sc
     """Validate plain data as a scenario; raise a one-line :class:`InputError` on the first fault."""
     lines = lines or LineMap()
     if not isinstance(data, dict):
-        raise InputError("a scenario must be a mapping (meta:, actors:, issues:, ...)", file,
-                         lines.line_of(()))
+        raise InputError(
+            "a scenario must be a mapping (meta:, actors:, issues:, ...)", file, lines.line_of(())
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -164,8 +174,9 @@ def scenario_from_data(data: Any, file: str, lines: LineMap | None = None) -> Sc
         path = _clean_loc(tuple(err["loc"]))
         path = _known_prefix(path, data)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise InputError(_pydantic_message(err) + more, file, lines.line_of(path),
-                         format_path(path) or None) from None
+        raise InputError(
+            _pydantic_message(err) + more, file, lines.line_of(path), format_path(path) or None
+        ) from None
     problem = check_references(scenario)
     if problem is not None:
         path, reason = problem
@@ -179,7 +190,9 @@ def _known_prefix(path: PathKey, data: Any) -> PathKey:
     out: list[str | int] = []
     cur = data
     for i, part in enumerate(path):
-        if (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)):
+        if (isinstance(cur, dict) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
             cur = cur[part]
             out.append(part)
         elif isinstance(cur, dict) and isinstance(part, str) and i == len(path) - 1:

@@ -9,13 +9,13 @@ Any number in a scenario may be written as a bare number (``60``) or as a mappin
 from __future__ import annotations
 
 import math
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-class Dist(str, Enum):
+class Dist(StrEnum):
     """How a ranged number is sampled (used by the uncertainty layer)."""
 
     triangular = "triangular"

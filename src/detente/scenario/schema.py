@@ -8,7 +8,7 @@ are checked in :mod:`detente.scenario.checks`, which knows where each field sits
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -46,7 +46,7 @@ class Meta(Strict):
     tags: list[str] = Field(default_factory=list)
 
 
-class ActorKind(str, Enum):
+class ActorKind(StrEnum):
     state = "state"
     bloc = "bloc"
     organisation = "organisation"
@@ -107,7 +107,7 @@ class Stance(Strict):
     evidence: Evidence | None = None
 
 
-class ChannelKind(str, Enum):
+class ChannelKind(StrEnum):
     public = "public"
     closed = "closed"
 
@@ -134,7 +134,7 @@ class Audience(Strict):
     note: Text | None = None
 
 
-class MoveType(str, Enum):
+class MoveType(StrEnum):
     """A shared vocabulary for moves, close to PLOVER's event categories."""
 
     demand = "demand"
@@ -174,7 +174,7 @@ class Move(Strict):
     evidence: Evidence | None = None
 
 
-class OutcomeClass(str, Enum):
+class OutcomeClass(StrEnum):
     agreement = "agreement"
     stalemate = "stalemate"
     capitulation = "capitulation"
