@@ -40,9 +40,11 @@ def nash_solution(ideal: np.ndarray, sal: np.ndarray, sq: np.ndarray, power: np.
                    bounds=[(0.0, 1.0)] * m + [(None, None)],
                    constraints=[{"type": "ineq", "fun": lambda z: gains(z[:-1]) - z[-1]}],
                    options={"maxiter": 500, "ftol": 1e-12})
-    if not res.success or res.x[-1] <= _TOL:
+    # Judge by the point found, not the solver's flag: with linear loss the kink at each
+    # ideal stops SLSQP from declaring convergence even when it has the answer.
+    start = np.clip(res.x[:-1], 0.0, 1.0)
+    if gains(start).min() <= _TOL:
         return sq.copy(), False
-    start = res.x[:-1]
     w = power / power.sum()
 
     def objective(x: np.ndarray) -> float:
@@ -52,8 +54,10 @@ def nash_solution(ideal: np.ndarray, sal: np.ndarray, sq: np.ndarray, power: np.
     res2 = minimize(objective, start, method="SLSQP", bounds=[(0.0, 1.0)] * m,
                     constraints=[{"type": "ineq", "fun": lambda x: gains(x) - _TOL}],
                     options={"maxiter": 1000, "ftol": 1e-14})
-    x = res2.x if res2.success and objective(res2.x) <= objective(start) else start
-    return np.clip(x, 0.0, 1.0), True
+    x = np.clip(res2.x, 0.0, 1.0)
+    if gains(x).min() <= 0 or objective(x) > objective(start):
+        x = start
+    return x, True
 
 
 @register

@@ -7,6 +7,7 @@ and refuse anything that is not plain data (tags, anchors to objects, binary).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,57 +53,73 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
-    return loader.construct_object(node, deep=True)
+MAX_NODES = 500_000
 
 
-def _build(node: yaml.Node, path: PathKey, lines: LineMap, loader: yaml.SafeLoader, file: str) -> Any:
-    lines.set(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that also reads YAML 1.2 floats such as ``1e6`` (YAML 1.1 reads a string)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+class _Builder:
+    """Turns a YAML node tree into plain data, recording lines and refusing tricks."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str, lines: LineMap) -> None:
+        self.loader, self.file, self.lines = loader, file, lines
+        self.count = 0
+
+    def fail(self, reason: str, node: yaml.Node, path: PathKey) -> InputError:
+        return InputError(reason, self.file, node.start_mark.line + 1, format_path(path) or None)
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(f"more than {MAX_NODES} values (alias expansion?)", node, path)
+        self.lines.set(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, (*path, i)) for i, v in enumerate(node.value)]
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise self.fail(f"cannot read value '{node.value}': {exc}", node, path) from None
+        if isinstance(value, bytes):
+            raise self.fail("binary values are not allowed", node, path)
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(
-                    "mapping keys must be plain names",
-                    file,
-                    key_node.start_mark.line + 1,
-                    format_path(path) or None,
-                )
+                raise self.fail("mapping keys must be plain names", key_node, path)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError(
-                    "YAML merge keys ('<<') are not supported; write fields out",
-                    file,
-                    key_node.start_mark.line + 1,
-                    format_path(path) or None,
-                )
-            key = str(_scalar(key_node, loader))
+                raise self.fail("YAML merge keys ('<<') are not supported; write fields out",
+                                key_node, path)
+            key = str(self.loader.construct_object(key_node, deep=True))
             child = (*path, key)
             if key in out:
-                raise InputError(
-                    f"duplicate key '{key}'", file, key_node.start_mark.line + 1, format_path(child)
-                )
-            lines.set(child, key_node.start_mark.line + 1)
-            out[key] = _build(value_node, child, lines, loader, file)
+                raise self.fail(f"duplicate key '{key}'", key_node, child)
+            self.lines.set(child, key_node.start_mark.line + 1)
+            out[key] = self.build(value_node, child)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(v, (*path, i), lines, loader, file) for i, v in enumerate(node.value)]
-    value = _scalar(node, loader)
-    if isinstance(value, bytes):
-        raise InputError(
-            "binary values are not allowed", file, node.start_mark.line + 1, format_path(path) or None
-        )
-    return value
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse YAML text into plain data and a line map, or raise :class:`InputError`."""
     lines = LineMap()
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise InputError("the file is empty; a scenario needs at least meta, actors and issues", file)
-        return _build(node, (), lines, loader, file), lines
+        return _Builder(loader, file, lines).build(node, ()), lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -170,6 +187,8 @@ def scenario_from_data(data: Any, file: str, lines: LineMap | None = None) -> Sc
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+        # A typo shows up twice (unknown key + missing field): name the typo first.
+        errors.sort(key=lambda e: e.get("type") != "extra_forbidden")
         err = errors[0]
         path = _clean_loc(tuple(err["loc"]))
         path = _known_prefix(path, data)

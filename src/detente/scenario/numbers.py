@@ -71,6 +71,8 @@ class Num(BaseModel):
             raise ValueError("expected a number, got a boolean")
         if isinstance(data, (int, float)):
             return {"value": data}
+        if isinstance(data, str):
+            raise ValueError(f"expected a number (or a mapping with value/low/high), got text '{data}'")
         if isinstance(data, dict):
             data = dict(data)
             if "mode" in data:
