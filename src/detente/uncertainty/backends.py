@@ -1,0 +1,109 @@
+"""Where chunks run: in this process, in a local process pool, or on a Dask cluster.
+
+All three take the same picklable chunk specs and yield results as chunks finish; a
+chunk's draws depend only on its own seed (spawned from the run seed), never on which
+worker ran it or when, so every backend gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Protocol
+
+from detente.errors import InputError
+
+BACKENDS = ("inprocess", "pool", "dask")
+
+
+class Backend(Protocol):
+    name: str
+
+    def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    name = "inprocess"
+
+    def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]:
+        for s in specs:
+            yield fn(s)
+
+    def close(self) -> None:
+        pass
+
+
+class Pool:
+    """A local process pool; ``spawn`` workers, so a progress thread in the parent is safe."""
+
+    name = "pool"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+
+    def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as ex:
+            futures = [ex.submit(fn, s) for s in specs]
+            try:
+                for fut in as_completed(futures):
+                    yield fut.result()
+            finally:
+                for fut in futures:
+                    fut.cancel()
+
+    def close(self) -> None:
+        pass
+
+
+class Dask:
+    """Dask distributed: a given scheduler address, or a LocalCluster bound to 127.0.0.1."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise InputError("the dask backend needs dask[distributed] "
+                             "(pip install 'detente[dask]')", field="backend") from exc
+        self._cluster = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except OSError as exc:
+                raise InputError(f"cannot reach Dask scheduler {scheduler}: {exc}", field="scheduler") from exc
+        else:
+            self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                                         host="127.0.0.1", dashboard_address=None)
+            self.client = Client(self._cluster)
+
+    def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]:
+        from dask.distributed import as_completed as dask_completed
+
+        futures = [self.client.submit(fn, s, pure=False) for s in specs]
+        try:
+            for fut in dask_completed(futures):
+                yield fut.result()
+        finally:
+            self.client.cancel(futures)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_backend(name: str, scheduler: str | None = None, workers: int | None = None) -> Backend:
+    if name == "inprocess":
+        if scheduler:
+            raise InputError("--scheduler needs --backend dask", field="scheduler")
+        return InProcess()
+    if name == "pool":
+        return Pool(workers)
+    if name == "dask":
+        return Dask(scheduler, workers)
+    raise InputError(f"unknown backend '{name}' (use {', '.join(BACKENDS)})", field="backend")

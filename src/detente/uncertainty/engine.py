@@ -1,0 +1,192 @@
+"""Monte Carlo sweeps: split the draws into seeded chunks, run them on a backend, store and summarise.
+
+Chunk ``i`` draws its uniforms from ``SeedSequence(seed).spawn(n_chunks)[i]``, so results
+depend on the seed and the chunk size only: the same on every backend, in any order of
+completion, and after a resume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente import __version__
+from detente.errors import InputError
+from detente.scenario.schema import Scenario
+from detente.uncertainty.backends import make_backend
+from detente.uncertainty.params import Param, collect_params, widen, with_dist
+from detente.uncertainty.sampling import sample
+from detente.uncertainty.store import STORE_FORMATS, RunStore
+from detente.uncertainty.summary import summarise
+from detente.uncertainty.target import ScenarioTarget
+
+MAX_DRAWS = 100_000_000
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    draws: int = 10_000
+    seed: int | None = None  # None: the scenario's settings.seed
+    chunk_size: int = 10_000
+    models: tuple[str, ...] = ("compromise", "median")
+    widen: float = 1.0  # stretch every stated range about its mode
+    dist: str | None = None  # override every number's distribution
+    backend: str = "inprocess"
+    scheduler: str | None = None
+    workers: int | None = None
+    store: str = "duckdb"
+
+    def check(self) -> None:
+        if not 1 <= self.draws <= MAX_DRAWS:
+            raise InputError(f"--draws must be between 1 and {MAX_DRAWS}, got {self.draws}", field="draws")
+        if self.chunk_size < 1:
+            raise InputError(f"chunk size must be positive, got {self.chunk_size}", field="chunk_size")
+        if self.store not in STORE_FORMATS:
+            raise InputError(f"unknown store '{self.store}' (use {', '.join(STORE_FORMATS)})", field="store")
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    target: ScenarioTarget
+    index: int
+    size: int
+    seed: np.random.SeedSequence
+
+
+def run_chunk(spec: ChunkSpec) -> tuple[int, dict[str, np.ndarray], float]:
+    """Draw and evaluate one chunk; top level so process pools and Dask can pickle it."""
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(spec.seed)
+    params = spec.target.params
+    x = sample(list(params), spec.size, rng)
+    cols = {f"x.{p.key}": x[:, j] for j, p in enumerate(params)}
+    cols.update(spec.target(x))
+    return spec.index, cols, time.perf_counter() - t0
+
+
+def prepare(sc: Scenario, opts: SweepOptions) -> tuple[list[Param], ScenarioTarget]:
+    params = with_dist(widen(collect_params(sc), opts.widen), opts.dist)
+    return params, ScenarioTarget(sc, tuple(params), opts.models)
+
+
+def inputs_hash(sc: Scenario) -> str:
+    return hashlib.sha256(sc.model_dump_json(by_alias=True).encode()).hexdigest()
+
+
+@dataclass
+class SweepResult:
+    scenario_id: str
+    options: SweepOptions
+    seed: int
+    params: list[Param]
+    columns: dict[str, np.ndarray]
+    summary: dict[str, Any]
+    record: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario_id,
+            "seed": self.seed,
+            "draws": self.options.draws,
+            "options": {k: v for k, v in asdict(self.options).items() if k not in ("seed",)},
+            "parameters": [{"key": p.key, "low": p.low, "mode": p.mode, "high": p.high, "dist": p.dist}
+                           for p in self.params],
+            **self.summary,
+            "record": self.record,
+            "files": [str(f) for f in self.files],
+        }
+
+
+def column_meaning(sc: Scenario, params: list[Param], target: ScenarioTarget) -> dict[str, str]:
+    out = {f"x.{p.key}": f"sampled value of {p.key} ({p.dist} on [{p.low:g}, {p.high:g}], mode {p.mode:g})"
+           for p in params}
+    for col in target.columns():
+        if col.startswith("f."):
+            _, m, i = col.split(".", 2)
+            out[col] = f"{m} model forecast on issue {i}"
+        elif col.startswith("claim."):
+            out[col] = f"claim {col[6:]}: 1 holds, 0 fails, NULL/NaN not evaluated"
+    out["outcome"] = "outcome class code (0 agreement, 1 stalemate, 2 capitulation, 3 escalation), NaN if none"
+    return out
+
+
+def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume: bool = False,
+              on_progress: Callable[[int, int], None] | None = None) -> SweepResult:
+    """Run (or resume) a sweep; ``on_progress(done_draws, total_draws)`` after each chunk."""
+    opts.check()
+    seed = sc.settings.seed if opts.seed is None else opts.seed
+    params, target = prepare(sc, opts)
+    n_chunks = -(-opts.draws // opts.chunk_size)
+    sizes = [min(opts.chunk_size, opts.draws - i * opts.chunk_size) for i in range(n_chunks)]
+    seeds = np.random.SeedSequence(seed).spawn(n_chunks)
+    h = inputs_hash(sc)
+    key_opts = {"draws": opts.draws, "chunk_size": opts.chunk_size, "models": list(target.models),
+                "widen": opts.widen, "dist": opts.dist}
+    run_key = hashlib.sha256(json.dumps([h, seed, key_opts], sort_keys=True).encode()).hexdigest()
+    record: dict[str, Any] = {
+        "run_id": run_key[:16], "scenario": sc.meta.id, "inputs_hash": h, "seed": seed,
+        "draws": opts.draws, "options": {**key_opts, "backend": opts.backend, "scheduler": opts.scheduler,
+                                         "workers": opts.workers, "store": opts.store},
+        "detente_version": __version__, "parameters": [p.key for p in params],
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    store = RunStore(out) if out is not None else None
+    done: dict[int, tuple[dict[str, np.ndarray], float]] = {}
+    if resume:
+        if store is None:
+            raise InputError("--resume needs an output folder", field="resume")
+        old = store.read_record()
+        if old is None:
+            raise InputError(f"nothing to resume in {out}: no run.json", field="resume")
+        if old.get("run_id") != record["run_id"]:
+            raise InputError(f"cannot resume: the run in {out} used other inputs, seed or options "
+                             "(scenario, --draws, --seed, models, widen or dist differ)", field="resume")
+        record["started"] = old.get("started", record["started"])
+        for i in sorted(store.finished()):
+            if i < n_chunks:
+                done[i] = store.read_chunk(i)
+    elif store is not None:
+        store.clear_chunks()
+    if store is not None:
+        store.write_record(record)
+    resumed = len(done)
+    t0 = time.perf_counter()
+    todo = [ChunkSpec(target, i, sizes[i], seeds[i]) for i in range(n_chunks) if i not in done]
+    progress_done = sum(sizes[i] for i in done)
+    if on_progress:
+        on_progress(progress_done, opts.draws)
+    if todo:
+        backend = make_backend(opts.backend, opts.scheduler, opts.workers)
+        try:
+            for index, cols, secs in backend.run(run_chunk, todo):
+                if store is not None:
+                    store.write_chunk(index, cols, secs)
+                done[index] = (cols, secs)
+                progress_done += sizes[index]
+                if on_progress:
+                    on_progress(progress_done, opts.draws)
+        finally:
+            backend.close()
+    wall = time.perf_counter() - t0
+    names = list(done[0][0])
+    columns = {k: np.concatenate([done[i][0][k] for i in range(n_chunks)]) for k in names}
+    record.update({
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "timings": {"wall_seconds": round(wall, 4),
+                    "chunk_seconds": round(sum(done[i][1] for i in range(n_chunks)), 4),
+                    "chunks": n_chunks, "chunks_resumed": resumed},
+    })
+    files: list[Path] = []
+    if store is not None:
+        store.write_record(record)
+        files = store.write_tables(columns, column_meaning(sc, params, target), record, opts.store)
+    return SweepResult(sc.meta.id, opts, seed, params, columns, summarise(columns), record, files)

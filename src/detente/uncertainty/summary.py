@@ -1,0 +1,63 @@
+"""What a sweep says: distributions and intervals of forecasts, claim and outcome probabilities."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from detente.uncertainty.target import OUTCOME_CLASSES
+
+INTERVALS = {"50": (25.0, 75.0), "80": (10.0, 90.0), "95": (2.5, 97.5)}
+
+
+def _f(x: float) -> float | None:
+    return None if not math.isfinite(x) else float(x)
+
+
+def distribution(v: np.ndarray) -> dict[str, Any]:
+    """Mean, sd, median and the central 50/80/95% intervals of the finite values."""
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return {"n": 0}
+    qs = np.percentile(v, [2.5, 10, 25, 50, 75, 90, 97.5])
+    q = dict(zip((2.5, 10.0, 25.0, 50.0, 75.0, 90.0, 97.5), qs, strict=True))
+    return {
+        "n": int(v.size),
+        "mean": _f(v.mean()),
+        "sd": _f(v.std(ddof=1)) if v.size > 1 else 0.0,
+        "median": _f(q[50.0]),
+        "intervals": {k: [_f(q[a]), _f(q[b])] for k, (a, b) in INTERVALS.items()},
+    }
+
+
+def probability(v: np.ndarray) -> dict[str, Any]:
+    """Share of evaluated draws where the claim holds, with its Monte Carlo standard error."""
+    ok = np.isfinite(v)
+    n = int(ok.sum())
+    if n == 0:
+        return {"probability": None, "evaluated": 0, "se": None}
+    p = float(v[ok].mean())
+    return {"probability": p, "evaluated": n, "se": math.sqrt(max(p * (1 - p), 0.0) / n)}
+
+
+def outcome_shares(v: np.ndarray) -> dict[str, float] | None:
+    ok = np.isfinite(v)
+    if not ok.any():
+        return None
+    codes = v[ok].astype(int)
+    return {c: float((codes == k).mean()) for k, c in enumerate(OUTCOME_CLASSES)}
+
+
+def summarise(columns: dict[str, np.ndarray]) -> dict[str, Any]:
+    forecasts: dict[str, dict[str, Any]] = {}
+    claims: dict[str, dict[str, Any]] = {}
+    for key, v in columns.items():
+        if key.startswith("f."):
+            _, model, issue = key.split(".", 2)
+            forecasts.setdefault(model, {})[issue] = distribution(v)
+        elif key.startswith("claim."):
+            claims[key[len("claim."):]] = probability(v)
+    return {"forecasts": forecasts, "claims": claims,
+            "outcome": outcome_shares(columns["outcome"]) if "outcome" in columns else None}
