@@ -1,5 +1,6 @@
 """Command line: ``detente validate|forecast|import|cases|analyze``."""
 
+from detente.cli import backtest as _backtest  # noqa: F401
 from detente.cli.app import app, main
 
 __all__ = ["app", "main"]
