@@ -1,6 +1,7 @@
 """Models layer: bargaining models behind one interface, and the strong-position table."""
 
 from detente.models import compromise, median, nash  # noqa: F401  (registers the models)
+from detente.models import eum as _eum  # noqa: F401
 from detente.models.base import MODELS, Model, ModelResult, get_model
 from detente.models.strength import StrongPosition, strong_position
 

@@ -1,0 +1,112 @@
+"""The octant/quadrant map of each dyad and the offers it implies (Scholz section 6, fig. 6).
+
+For the ordered dyad (i, j) let ``a = E^i(U_ij)`` and ``b = E^j(U_ji)`` (as seen by i):
+
+* both > 0: **confrontation** -- the side with the lower EU moves fully to the other;
+* opposite signs, the positive side larger: **compromise** -- the negative side moves part
+  way, by the fraction ``|negative / positive|`` of the distance (eqs. 35-36);
+* opposite signs, the negative side larger: **capitulation** (compel) -- it moves fully;
+* both < 0: **stalemate** (status quo) -- nobody moves.
+
+The labels feed "settlement / stalemate / escalation": confrontation ~ escalation risk,
+compromise and capitulation ~ settlement, stalemate ~ stalemate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NONE, CONFRONTATION, COMPROMISE, CAPITULATION, STALEMATE = 0, 1, 2, 3, 4
+LABELS = {NONE: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise",
+          CAPITULATION: "capitulation", STALEMATE: "stalemate"}
+
+
+def classify(a: np.ndarray, b: np.ndarray, differ: np.ndarray) -> np.ndarray:
+    """Quadrant code per ordered dyad (``NONE`` on the diagonal and where positions coincide)."""
+    kind = np.full(a.shape, STALEMATE, dtype=np.int8)
+    kind[(a > 0) & (b > 0)] = CONFRONTATION
+    opposite = (a > 0) != (b > 0)
+    pos_side = np.where(a > 0, a, b)
+    neg_side = np.where(a > 0, b, a)
+    kind[opposite & (np.abs(pos_side) >= np.abs(neg_side))] = COMPROMISE
+    kind[opposite & (np.abs(pos_side) < np.abs(neg_side))] = CAPITULATION
+    kind[(a == 0) & (b == 0)] = STALEMATE
+    kind[~differ] = NONE
+    return kind
+
+
+def offers_to(x: np.ndarray, a: np.ndarray, b: np.ndarray, differ: np.ndarray,
+              compromise_sign: str, capitulation_moves: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``(target, kind)``: where actor i would move in dyad (i, j), NaN where i stays.
+
+    ``compromise_sign`` resolves ambiguity A3 for the clause in which j has the upper hand:
+    ``figure`` (fig. 6 and symmetry: a < 0 < b, |b| > |a| -> i compromises) or ``text``
+    (as printed: a < 0, b < 0, |b| > |a| -> i compromises, and all of a < 0 < b is capitulation).
+    """
+    xi, xj = x[:, None], x[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(b != 0, np.abs(a / np.where(b != 0, b, 1.0)), 0.0)
+    partial = xi + (xj - xi) * np.clip(frac, 0.0, 1.0)
+    target = np.full(a.shape, np.nan)
+    kind = np.zeros(a.shape, dtype=np.int8)
+    lose = (a > 0) & (b > 0) & (b > a)
+    target[lose], kind[lose] = np.broadcast_to(xj, a.shape)[lose], CONFRONTATION
+    if compromise_sign == "figure":
+        comp = (a < 0) & (b > 0) & (np.abs(b) > np.abs(a))
+        capit = (a < 0) & (b > 0) & (np.abs(a) >= np.abs(b))
+    elif compromise_sign == "text":
+        comp = (a < 0) & (b < 0) & (np.abs(b) > np.abs(a))
+        capit = (a < 0) & (b > 0)
+    else:
+        raise ValueError(f"unknown compromise sign reading {compromise_sign!r}")
+    target[comp], kind[comp] = partial[comp], COMPROMISE
+    if capitulation_moves:
+        target[capit], kind[capit] = np.broadcast_to(xj, a.shape)[capit], CAPITULATION
+    target[~differ], kind[~differ] = np.nan, NONE
+    return target, kind
+
+
+_RANK = np.array([9, 0, 1, 2, 9])  # offer class order under type-priority selection
+
+
+def select(x: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray, kind: np.ndarray,
+           rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each actor's accepted offer (ambiguity A4): ``(new_x, proposer)``, proposer -1 if none.
+
+    ``smallest_move`` (Scholz 6.2, default): the offer requiring the least movement.
+    ``type_priority``: confrontation before compromise before capitulation, then least movement.
+    ``scholz_code``: as type_priority, but among compromises the smallest
+    ``(|a| x_i + |b| x_j)/(|a| + |b|)`` (jmckib's account of Scholz's code).
+    ``highest_eu``: concede to the proposer with the highest EU of challenging.
+    ``mutual``: least movement, accepted only if i is also the proposer's most attractive
+    target (the largest ``E^j(U_ji)`` among the actors j can move).
+    Ties go to the lower actor index.
+    """
+    valid = ~np.isnan(target)
+    move = np.where(valid, np.abs(target - x[:, None]), np.inf)
+    if rule in ("smallest_move", "mutual"):
+        key = move
+    elif rule == "type_priority":
+        key = np.where(valid, _RANK[kind] * 1e12 + move, np.inf)
+    elif rule == "scholz_code":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = np.abs(a) + np.abs(b)
+            wpos = (np.abs(a) * x[:, None] + np.abs(b) * x[None, :]) / np.where(den > 0, den, 1.0)
+        sub = np.where(kind == COMPROMISE, wpos, move)
+        key = np.where(valid, _RANK[kind] * 1e12 + sub, np.inf)
+    elif rule == "highest_eu":
+        key = np.where(valid, -b, np.inf)
+    else:
+        raise ValueError(f"unknown offer selection {rule!r}")
+    n = x.size
+    has = valid.any(axis=1)
+    pick = np.where(has, np.argmin(key, axis=1), -1)
+    if rule == "mutual" and n:
+        fav = np.argmax(np.where(valid, b, -np.inf), axis=0)  # proposer j's favourite mover i
+        ok = np.zeros(n, dtype=bool)
+        ok[has] = fav[pick[has]] == np.flatnonzero(has)
+        pick = np.where(ok, pick, -1)
+    rows = np.flatnonzero(pick >= 0)
+    new_x = x.copy()
+    new_x[rows] = target[rows, pick[rows]]
+    return new_x, pick
