@@ -4,3 +4,4 @@ from detente.analysis.analyze import Analysis, analyze
 from detente.analysis.claims import EVALUATORS, Verdict, evaluate_claims, register_evaluator
 
 __all__ = ["EVALUATORS", "Analysis", "Verdict", "analyze", "evaluate_claims", "register_evaluator"]
+from detente.analysis import uncertainty_layer as _uncertainty_layer  # noqa: F401

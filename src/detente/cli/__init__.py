@@ -1,6 +1,7 @@
 """Command line: ``detente validate|forecast|import|cases|analyze``."""
 
 from detente.cli import backtest as _backtest  # noqa: F401
+from detente.cli import sweep as _sweep  # noqa: F401
 from detente.cli.app import app, main
 
 __all__ = ["app", "main"]

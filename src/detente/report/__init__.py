@@ -1,1 +1,2 @@
 """Report layer: terminal tables (and later HTML) from an analysis."""
+from detente.report import uncertainty as _uncertainty  # noqa: F401

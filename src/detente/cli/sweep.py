@@ -1,0 +1,121 @@
+"""``detente sweep`` (Monte Carlo over the stated ranges) and ``detente sensitivity``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from detente.cli.app import JsonOpt, ScenarioArg, app, dump_json, err_console, load, out_console, user_errors
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's settings.seed).")]
+WidenOpt = Annotated[float, typer.Option("--widen", help="Stretch every stated range about its mode by this factor.")]
+ModelOpt = Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to sweep (repeatable).")]
+
+
+def _models(model: list[str] | None) -> tuple[str, ...]:
+    from detente.errors import InputError
+    from detente.models import MODELS
+
+    names = tuple(dict.fromkeys(model or ("compromise", "median")))
+    for n in names:
+        if n not in MODELS:
+            raise InputError(f"unknown model '{n}' (models: {', '.join(sorted(MODELS))})", field="model")
+    return names
+
+
+@app.command()
+@user_errors
+def sweep(
+    file: ScenarioArg,
+    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of Monte Carlo draws.")] = 10_000,
+    backend: Annotated[str, typer.Option("--backend", help="inprocess, pool or dask.")] = "inprocess",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: a LocalCluster.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Workers for pool / LocalCluster.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Keep finished chunks of a killed run in --out.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: detente-out/<scenario id>/sweep).")] = None,
+    seed: SeedOpt = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Draws per chunk.")] = 10_000,
+    widen: WidenOpt = 1.0,
+    dist: Annotated[str | None, typer.Option(
+        "--dist", help="Override every distribution: triangular, uniform, normal or fixed.")] = None,
+    model: ModelOpt = None,
+    store: Annotated[str, typer.Option("--store", help="duckdb, parquet, both or none.")] = "duckdb",
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Monte Carlo over every ranged number: forecast intervals, claim and outcome probabilities."""
+    from detente.report.uncertainty import claim_probabilities, forecast_intervals, outcome_line
+    from detente.uncertainty.engine import SweepOptions, run_sweep
+
+    sc = load(file)
+    opts = SweepOptions(draws=draws, seed=seed, chunk_size=chunk_size, models=_models(model), widen=widen,
+                        dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store)
+    folder = out if out is not None else Path("detente-out") / sc.meta.id / "sweep"
+    show = not (quiet or json_out)
+    progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        console=err_console(), disable=not show, transient=False)
+    with progress:
+        task = progress.add_task(sc.meta.id, total=draws)
+        result = run_sweep(sc, opts, folder, resume=resume,
+                           on_progress=lambda done, total: progress.update(task, completed=done))
+    if json_out:
+        sys.stdout.write(dump_json(result.to_dict()))
+        return
+    if quiet:
+        return
+    s = result.summary
+    texts = {c.id: " ".join(c.text.split()) for c in sc.claims}
+    t = result.record["timings"]
+    out_console().print(Group(
+        forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})"),
+        claim_probabilities(s["claims"], texts), outcome_line(s["outcome"])))
+    files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
+    err_console().print(f"{t['chunks']} chunks ({t['chunks_resumed']} resumed) in {t['wall_seconds']:.2f} s "
+                        f"on {backend}; wrote {folder / 'run.json'}, {files}")
+
+
+@app.command()
+@user_errors
+def sensitivity(
+    file: ScenarioArg,
+    samples: Annotated[int, typer.Option("--samples", min=2, help="Sobol base sample size (power of 2).")] = 1024,
+    seed: SeedOpt = None,
+    widen: WidenOpt = 1.0,
+    model: ModelOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write sensitivity.json here.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Tornado (one at a time), Sobol indices (SALib) and the flip finder for every claim."""
+    from detente.fileio import atomic_write_text
+    from detente.report.uncertainty import flips_table, sobol_table, tornado_table
+    from detente.uncertainty.engine import SweepOptions, prepare
+    from detente.uncertainty.sensitivity import find_flips, sobol_indices, tornado
+
+    sc = load(file)
+    seed = sc.settings.seed if seed is None else seed
+    models = _models(model)
+    params, target = prepare(sc, SweepOptions(models=models, widen=widen))
+    tor = tornado(target, params)
+    sob = sobol_indices(target, params, samples, seed=seed)
+    flips = find_flips(target, params)
+    data = {"scenario": sc.meta.id, "seed": seed, "widen": widen, "parameters": [p.key for p in params],
+            "tornado": tor, "sobol": sob.to_dict(), "flips": flips}
+    text = dump_json(data)
+    if out is not None:
+        atomic_write_text(out / "sensitivity.json", text)
+    if json_out:
+        sys.stdout.write(text)
+        return
+    primary = [k for k in tor if k.startswith(f"f.{models[0]}.")]
+    console = out_console()
+    console.print(Group(*(tornado_table(tor[k], k, top=5) for k in primary), sobol_table(data["sobol"]),
+                        flips_table(flips)))

@@ -1,0 +1,118 @@
+"""Terminal tables for sweeps and sensitivity: intervals, claim probabilities, tornado, flips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from detente.report.terminal import LAYER_RENDERERS
+
+
+def _f(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def forecast_intervals(forecasts: dict[str, dict[str, Any]], title: str) -> Table:
+    t = Table(title=title, title_justify="left")
+    for col in ("model", "issue", "median", "50%", "80%", "95%"):
+        t.add_column(col, justify="left" if col in ("model", "issue") else "right")
+    for model, issues in forecasts.items():
+        for issue, d in issues.items():
+            if not d.get("n"):
+                t.add_row(model, issue, "–", "–", "–", "–")
+                continue
+            iv = d["intervals"]
+            t.add_row(model, issue, _f(d["median"]),
+                      *(f"{_f(iv[k][0])}–{_f(iv[k][1])}" for k in ("50", "80", "95")))
+    return t
+
+
+def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str] | None = None,
+                        wider: dict[str, dict[str, Any]] | None = None, wider_label: str = "") -> Table:
+    t = Table(title="Probability that each claim holds", title_justify="left")
+    t.add_column("claim")
+    t.add_column("P(holds)", justify="right")
+    if wider is not None:
+        t.add_column(f"P(holds), {wider_label}", justify="right")
+    t.add_column("draws evaluated", justify="right")
+    for cid, d in claims.items():
+        p = d.get("probability")
+        label = f"{cid}: {texts[cid]}" if texts and cid in texts else cid
+        row = [label, Text("not evaluated", style="yellow") if p is None else f"{p:.3f}"]
+        if wider is not None:
+            wp = wider.get(cid, {}).get("probability")
+            row.append("–" if wp is None else f"{wp:.3f}")
+        row.append(str(d.get("evaluated", 0)))
+        t.add_row(*row)
+    return t
+
+
+def outcome_line(outcome: dict[str, float] | None) -> Text:
+    if not outcome:
+        return Text("Outcome class: no layer in this build predicts one over the draws.", style="italic")
+    parts = ", ".join(f"{k} {v:.1%}" for k, v in outcome.items() if v > 0)
+    return Text(f"Outcome class over the draws: {parts}")
+
+
+def tornado_table(rows: list[dict[str, Any]], output: str, top: int = 8) -> Table:
+    t = Table(title=f"Tornado: {output} (each assumption alone at its low and high end)", title_justify="left")
+    for col in ("assumption", "range", "at low", "at high", "swing"):
+        t.add_column(col, justify="left" if col == "assumption" else "right")
+    for r in rows[:top]:
+        t.add_row(r["param"], f"{r['low']:g}–{r['high']:g}", _f(r["at_low"]), _f(r["at_high"]), _f(r["swing"]))
+    return t
+
+
+def sobol_table(sobol: dict[str, Any], top: int = 3) -> Table:
+    t = Table(title=f"Sobol indices (SALib, {sobol.get('runs', 0)} runs): top assumptions per output",
+              title_justify="left")
+    t.add_column("output")
+    t.add_column("assumption")
+    t.add_column("total (ST)", justify="right")
+    t.add_column("first order (S1)", justify="right")
+    names = sobol.get("parameters", [])
+    for out, idx in sobol.get("indices", {}).items():
+        ranked = [j for j in sorted(range(len(names)), key=lambda j: -(idx["ST"][j] or 0.0))[:top]
+                  if (idx["ST"][j] or 0.0) >= 0.01]
+        for n, j in enumerate(ranked):
+            t.add_row(out if n == 0 else "", names[j], _f(idx["ST"][j], 3), _f(idx["S1"][j], 3))
+    return t
+
+
+def flips_table(flips: dict[str, Any], top: int = 3) -> Table:
+    t = Table(title="Flip finder: smallest single change that turns a verdict", title_justify="left")
+    for col in ("verdict now", "assumption", "mode", "flips at", "range widths", "within range", "becomes"):
+        t.add_column(col, justify="left" if col in ("verdict now", "assumption", "becomes") else "right")
+    base = flips.get("base", {})
+    for out, rows in flips.get("flips", {}).items():
+        for n, r in enumerate(rows[:top]):
+            t.add_row(f"{out}: {base.get(out, '')}" if n == 0 else "", r["param"], f"{r['mode']:g}",
+                      f"{r['flips_at']:.3g}", _f(r["change_in_widths"], 2), "yes" if r["within_range"] else "no",
+                      r["to"])
+        if not rows:
+            t.add_row(f"{out}: {base.get(out, '')}", "no single assumption flips it", "", "", "", "", "")
+    return t
+
+
+def render_uncertainty(result: Any) -> RenderableType:
+    """The analysis section: intervals, claim probabilities (article's vs wider ranges), sensitivities."""
+    d = result.to_dict() if hasattr(result, "to_dict") else result
+    parts: list[RenderableType] = [
+        Text(f"Uncertainty: {d['draws']} draws over {len(d['parameters'])} ranged assumptions "
+             f"(seed {d['seed']}); wider = ranges stretched ×{d['wider']['factor']:g} about the mode",
+             style="bold"),
+        forecast_intervals(d["forecasts"], "Forecast intervals under the stated ranges"),
+        claim_probabilities(d["claims"], d.get("claim_texts"), d["wider"]["claims"], "wider"),
+        outcome_line(d.get("outcome")),
+    ]
+    if d.get("sobol", {}).get("indices"):
+        parts.append(sobol_table(d["sobol"]))
+    if d.get("flips", {}).get("flips"):
+        parts.append(flips_table(d["flips"]))
+    return Group(*parts)
+
+
+LAYER_RENDERERS["uncertainty"] = render_uncertainty
