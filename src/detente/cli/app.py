@@ -198,23 +198,44 @@ def analyze(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """The main job: strong-position table, forecasts by model, claims; writes analysis.json."""
+    """The main job: strong-position table, forecasts, claims; writes analysis.json and report.html."""
     from detente.analysis.analyze import AnalyzeOptions
     from detente.analysis.analyze import analyze as run_analysis
     from detente.fileio import atomic_write_text
+    from detente.report.html import build_html
     from detente.report.terminal import render
 
     sc = load(file)
     result = run_analysis(sc, AnalyzeOptions(seed=seed))
     text = dump_json(result.to_dict())
+    html = build_html(result)
     folder = out if out is not None else Path("detente-out") / sc.meta.id
     path = atomic_write_text(folder / "analysis.json", text)
+    report = atomic_write_text(folder / "report.html", html)
     if json_out:
         sys.stdout.write(text)
         return
     console = out_console()
     render(result, console)
-    console.print(f"\nwrote {path}")
+    console.print(f"\nwrote {path} and {report}")
+
+
+@app.command()
+@user_errors
+def serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (default: this machine only).")] = "127.0.0.1",
+) -> None:
+    """A local web page: pick or upload a scenario, edit numbers, run it, read the report."""
+    try:
+        import uvicorn
+
+        from detente.report.web import create_app
+    except ImportError as exc:
+        raise InputError(f"the web page needs the 'web' extra: pip install 'detente[web]' ({exc.name} missing)",
+                         "detente serve") from None
+    err_console().print(f"detente: serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -1,0 +1,260 @@
+"""``detente serve``: a small local web page to load a scenario, change numbers, see the report.
+
+Bound to 127.0.0.1 by default. Uploads are size-limited and validated like any scenario
+file; the app reads only the bundled cases and writes only into its own work folder;
+every error is shown as a message, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from detente.analysis.analyze import analyze
+from detente.cases import case_names, case_path
+from detente.errors import InputError
+from detente.fileio import atomic_write_text
+from detente.report.html import build_html
+from detente.scenario.loader import load_scenario, scenario_from_data
+from detente.scenario.loader import load_scenario_text as parse_scenario
+from detente.scenario.writer import scenario_to_data
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+
+_STYLE = """<style>body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem}
+.error{background:#fdecea;border-left:4px solid #c62828;padding:.6rem .9rem}
+textarea{width:100%;height:14rem;font-family:monospace}input[type=number]{width:7rem}
+table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}</style>"""
+
+
+def _page(title: str, body: str, status: int = 200, refresh: int | None = None) -> HTMLResponse:
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    doc = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{meta}<title>{html.escape(title)}'
+           f" · detente</title>{_STYLE}</head><body><p><a href=\"/\">detente</a></p>{body}</body></html>")
+    return HTMLResponse(doc, status_code=status)
+
+
+def _error(message: str, status: int = 400) -> HTMLResponse:
+    return _page("Error", f'<h1>That did not work</h1><p class="error" id="error">{html.escape(message)}</p>'
+                 '<p><a href="/">Back</a></p>', status)
+
+
+class TooLarge(InputError):
+    """An upload over the size limit (HTTP 413)."""
+
+
+@dataclass
+class Job:
+    id: str
+    title: str
+    state: str = "queued"  # queued | running | done | error
+    message: str = ""
+
+
+class JobStore:
+    """Jobs run in a background thread; reports are written into the app's own folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+
+    def start(self, scenario: Any, seed: int | None) -> Job:
+        job = Job(uuid.uuid4().hex, scenario.meta.title)
+        with self.lock:
+            self.jobs[job.id] = job
+        threading.Thread(target=self._run, args=(job, scenario, seed), daemon=True).start()
+        return job
+
+    def _run(self, job: Job, scenario: Any, seed: int | None) -> None:
+        from detente.analysis.analyze import AnalyzeOptions
+
+        job.state, job.message = "running", "running the models and layers"
+        try:
+            result = analyze(scenario, AnalyzeOptions(seed=seed))
+            atomic_write_text(self.report_path(job.id), build_html(result))
+            job.state, job.message = "done", "finished"
+        except InputError as exc:
+            job.state, job.message = "error", str(exc)
+        except Exception as exc:  # a bug, not a user mistake: say so without a traceback
+            job.state, job.message = "error", f"internal error ({type(exc).__name__}); please report it"
+
+    def get(self, job_id: str) -> Job | None:
+        if not _JOB_ID.match(job_id):
+            return None
+        return self.jobs.get(job_id)
+
+    def report_path(self, job_id: str) -> Path:
+        return self.folder / f"{job_id}.html"
+
+
+def _apply_edits(scenario: Any, form: dict[str, str]) -> Any:
+    """Apply the form's number edits (capability per actor, named parameters) and revalidate."""
+    data = scenario_to_data(scenario)
+    for key, raw in form.items():
+        if not raw.strip() or "__" not in key:
+            continue
+        kind, name = key.split("__", 1)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InputError(f"'{raw}' is not a number", "form", field=key) from None
+        if kind == "cap":
+            for actor in data["actors"]:
+                if actor["id"] == name:
+                    actor["capability"] = _with_value(actor["capability"], value)
+        elif kind == "param" and name in data.get("parameters", {}):
+            data["parameters"][name] = _with_value(data["parameters"][name], value)
+    return scenario_from_data(data, f"{scenario.meta.id} (edited in the browser)")
+
+
+def _with_value(old: Any, value: float) -> Any:
+    """The edited number becomes a point (the user set it, so its range goes); its note stays."""
+    if isinstance(old, dict):
+        new = {k: v for k, v in old.items() if k not in ("value", "low", "high")}
+        new["value"] = value
+        return new
+    return value
+
+
+def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
+    folder = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="detente-serve-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    store = JobStore(folder)
+    app = FastAPI(title="detente", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(str(exc.detail), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _any_error(request: Request, exc: Exception) -> Response:
+        return _error(f"internal error ({type(exc).__name__}); please report it", 500)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        rows = "".join(
+            f'<li><a href="/case/{html.escape(n)}" id="case-{html.escape(n)}">{html.escape(n)}</a></li>'
+            for n in case_names()
+        )
+        body = (
+            "<h1>detente</h1><p>Model a negotiation or crisis from a stated scenario. The numbers are "
+            "assumptions; the report shows what follows from them.</p>"
+            f"<h2>Bundled cases</h2><ul>{rows}</ul>"
+            '<h2>Your own scenario</h2><form method="post" action="/run" enctype="multipart/form-data">'
+            '<p><label>Upload a YAML file: <input type="file" name="upload" id="upload"></label></p>'
+            '<p><label>or paste it here:<br><textarea name="scenario_text" id="scenario_text"></textarea>'
+            '</label></p><p><button type="submit" id="run-own">Run analysis</button></p></form>'
+        )
+        return _page("detente", body)
+
+    @app.get("/case/{name}", response_class=HTMLResponse)
+    def case_form(name: str) -> HTMLResponse:
+        if name not in case_names():
+            return _error(f"no bundled case '{name}'", 404)
+        sc = load_scenario(case_path(name))
+        caps = "".join(
+            f'<tr><td>{html.escape(a.name)}</td><td><input type="number" step="any" name="cap__{a.id}" '
+            f'value="{a.capability.value:g}"></td><td>{html.escape(a.capability.note or "")}</td></tr>'
+            for a in sc.actors
+        )
+        params = "".join(
+            f'<tr><td>{html.escape(k)}</td><td><input type="number" step="any" name="param__{k}" '
+            f'value="{p.value:g}"></td><td>{html.escape(p.note or "")}</td></tr>'
+            for k, p in sc.parameters.items()
+        )
+        body = (
+            f"<h1>{html.escape(sc.meta.title)}</h1><p><em>{html.escape(sc.meta.perspective)}</em></p>"
+            f'<form method="post" action="/run" enctype="multipart/form-data">'
+            f'<input type="hidden" name="case" value="{html.escape(name)}">'
+            f"<h2>Capabilities</h2><table>{caps}</table>"
+            + (f"<h2>Parameters</h2><table>{params}</table>" if params else "")
+            + '<p><button type="submit" id="run-case">Run analysis</button></p></form>'
+        )
+        return _page(sc.meta.title, body)
+
+    @app.post("/run")
+    async def run(request: Request) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > max_upload + 64 * 1024:
+            return _error(f"upload too large: the limit is {max_upload} bytes", 413)
+        body = await request.body()
+        if len(body) > max_upload + 64 * 1024:
+            return _error(f"upload too large: the limit is {max_upload} bytes", 413)
+        form = await request.form()
+        try:
+            scenario = await _scenario_from_form(form, max_upload)
+            fields = {k: v for k, v in form.items() if isinstance(v, str)}
+            if "case" in fields:
+                scenario = _apply_edits(scenario, fields)
+        except InputError as exc:
+            return _error(str(exc), 413 if isinstance(exc, TooLarge) else 400)
+        job = store.start(scenario, None)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse)
+    def job_page(job_id: str) -> HTMLResponse:
+        job = store.get(job_id)
+        if job is None:
+            return _error("no such job", 404)
+        if job.state == "error":
+            return _error(job.message)
+        if job.state != "done":
+            return _page("Running", f'<h1>{html.escape(job.title)}</h1><p id="progress">{job.state}: '
+                         f"{html.escape(job.message)} …</p>", refresh=1)
+        return _page(job.title, f'<h1>{html.escape(job.title)}</h1><p id="done">Done. '
+                     f'<a href="/jobs/{job.id}/report" id="report-link">Open the report</a></p>'
+                     f'<iframe src="/jobs/{job.id}/report" style="width:100%;height:80vh;border:0"></iframe>')
+
+    @app.get("/jobs/{job_id}/report", response_class=HTMLResponse)
+    def job_report(job_id: str) -> Response:
+        job = store.get(job_id)
+        if job is None or job.state != "done":
+            return _error("no such report", 404)
+        return HTMLResponse(store.report_path(job.id).read_text(encoding="utf-8"))
+
+    return app
+
+
+async def _scenario_from_form(form: Any, max_upload: int) -> Any:
+    case = form.get("case")
+    if isinstance(case, str) and case:
+        if case not in case_names():
+            raise InputError(f"no bundled case '{case}'", case)
+        return load_scenario(case_path(case))
+    upload = form.get("upload")
+    if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", ""):
+        raw = await upload.read(max_upload + 1)
+        name = Path(upload.filename).name or "upload.yaml"
+        if len(raw) > max_upload:
+            raise TooLarge(f"upload too large: the limit is {max_upload} bytes", name)
+        return parse_scenario(_decode(raw, name), name)
+    text = form.get("scenario_text")
+    if isinstance(text, str) and text.strip():
+        if len(text.encode("utf-8")) > max_upload:
+            raise TooLarge(f"text too large: the limit is {max_upload} bytes", "pasted scenario")
+        return parse_scenario(text, "pasted scenario")
+    raise InputError("choose a case, upload a file or paste a scenario", "form")
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw:
+        raise InputError("looks like a binary file, not text", name)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", name) from None
+
+
+__all__ = ["MAX_UPLOAD_BYTES", "create_app"]
