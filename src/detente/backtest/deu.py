@@ -97,17 +97,17 @@ _DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})$")
 def parse_date(text: str) -> dt.date | None:
     """Read DEU's mixed dates: ``dd-mm-yy``, ``dd-mm-yyyy`` and spreadsheet-mangled ``yyyy-mm-dd``.
 
-    In the blksv copy a ``dd-mm-yy`` date was re-read as ``yy-mm-dd`` (``24-01-07`` became
-    ``2024-01-07``, ``30-05-01`` became ``1930-05-01``), so an ISO date whose year is not a
-    plausible DEU year (1990..2020) is un-mangled. Unreadable dates (``999``) give None.
+    In the blksv copy every ``dd-mm-yy`` date that also reads as a valid ``yy-mm-dd`` date was
+    converted by a spreadsheet (``24-01-07`` became ``2024-01-07``, ``30-05-01`` became
+    ``1930-05-01``), so every ISO date is un-mangled: read literally, 78 proposals would be
+    adopted before they were introduced; un-mangled, none is (DECISIONS.md B4).
+    Unreadable dates (``999``) give None.
     """
     text = text.strip().strip('"')
     try:
         m = _ISO.match(text)
         if m:
             y, mo, d = (int(g) for g in m.groups())
-            if 1990 <= y <= 2020 and not 1930 <= y < 1990:
-                return dt.date(y, mo, d)
             day, yy = y % 100, d
             return dt.date(2000 + yy if yy < 90 else 1900 + yy, mo, day)
         m = _DMY.match(text)

@@ -29,7 +29,6 @@ def build_report(bt: Backtest, command: str, resplits: int = RESPLITS) -> dict[s
         "seed": bt.seed,
         "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "all": score(bt),
-        "timings_s": {n: round(r.seconds, 3) for n, r in bt.runs.items()},
         "failures": {n: dict(r.failures) for n, r in bt.runs.items() if r.failures},
     }
     if bt.split is not None:
@@ -186,10 +185,11 @@ def render_markdown(report: dict[str, Any]) -> str:
             *candidate_table(report["candidates"]),
             "",
         ]
-    out += ["## Run notes", "", "| predictor | seconds for all issues | issues skipped (error) |", "|---|---|---|"]
-    for n, s in report["timings_s"].items():
+    out += ["## Run notes", "", "Timings are in `benchmarks/backtest.py`, not here, so that this file is "
+            "byte-for-byte reproducible.", "", "| predictor | issues skipped (error raised) |", "|---|---|"]
+    for n in report["all"]["models"]:
         fails = report["failures"].get(n, {})
         note = "; ".join(f"{c}× {msg}" for msg, c in fails.items()) if fails else "0"
-        out.append(f"| {n} | {s:.2f} | {note} |")
+        out.append(f"| {n} | {note} |")
     out.append("")
     return "\n".join(out)

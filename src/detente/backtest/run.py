@@ -158,7 +158,7 @@ def resolve_models(names: Iterable[str] | None) -> list[str]:
             raise InputError(f"unknown model '{unknown[0]}' (models: "
                              f"{', '.join(sorted(MODELS))}; baselines: {', '.join(BASELINES)})",
                              field="models")
-        chosen = [n for n in wanted if n in MODELS]
+        chosen = [n for n in wanted if n in MODELS]  # baselines always run
     if REFERENCE not in chosen:
         chosen.insert(0, REFERENCE)
     return chosen
@@ -213,7 +213,6 @@ def run_backtest(table: DeuTable, capability: str = "equal", models: Iterable[st
         if progress:
             progress(name)
         runs[name] = run_model(name, scenarios)
-    for name in BASELINES:
-        if "all" in wanted or name in wanted or models is None:
-            runs[name] = run_baseline(name, table.issues)
+    for name in BASELINES:  # cheap and the point of comparison: always run
+        runs[name] = run_baseline(name, table.issues)
     return Backtest(table, capability, runs, split, split_label, seed)
