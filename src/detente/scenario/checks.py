@@ -128,12 +128,56 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
                      "audience": audiences, "without_move": moves}[field]
             yield from _ref((*base, field), ref, known, field.replace("without_move", "move"))
 
+    if sc.simulation is not None:
+        yield from _simulation_problems(sc, actors, issues, audiences, moves)
+
     if sc.known_outcome is not None:
         for issue_id, v in sc.known_outcome.values.items():
             path = ("known_outcome", "values", issue_id)
             yield from _ref(path, issue_id, set(issues), "issue")
             iss = issues[issue_id]
             yield from _in_range(path, v, iss.scale.min, iss.scale.max, "outcome value")
+
+
+def _simulation_problems(sc: Scenario, actors: set[str], issues: dict[str, Any], audiences: set[str],
+                         moves: set[str]) -> Iterator[Problem]:
+    sim = sc.simulation
+    assert sim is not None
+    params = set(sc.parameters)
+    base = ("simulation",)
+    if len(set(sim.players)) != len(sim.players):
+        yield (*base, "players"), "a player is listed twice"
+    for k, p in enumerate(sim.players):
+        yield from _ref((*base, "players", k), p, actors, "actor")
+    for k, p in enumerate(sim.scripted):
+        yield from _ref((*base, "scripted", k), p, set(sim.players), "player")
+    yield from _in_range((*base, "temperature"), sim.temperature, 1e-6, 1e6, "temperature")
+    for k, g in enumerate(sim.gates):
+        yield from _ref((*base, "gates", k, "move"), g.move, moves, "move")
+        yield from _ref((*base, "gates", k, "audience"), g.audience, audiences, "audience")
+        yield from _ref((*base, "gates", k, "issue"), g.issue, set(issues), "issue")
+    for section in ("move_costs", "move_benefits"):
+        for move_id, refs in getattr(sim, section).items():
+            yield from _ref((*base, section, move_id), move_id, moves, "move")
+            for ref in [refs] if isinstance(refs, str) else refs:
+                yield from _ref((*base, section, move_id), ref, params, "parameter")
+    if sim.war is not None:
+        for k, i in enumerate(sim.war.issues):
+            yield from _ref((*base, "war", "issues", k), i, set(issues), "issue")
+        for section in ("win_prob", "cost"):
+            for player, ref in getattr(sim.war, section).items():
+                yield from _ref((*base, "war", section, player), player, set(sim.players), "player")
+                yield from _ref((*base, "war", section, player), ref, params, "parameter")
+    for aud, row in sim.trust.items():
+        yield from _ref((*base, "trust", aud), aud, audiences, "audience")
+        for src, x in row.items():
+            yield from _ref((*base, "trust", aud, src), src, actors, "actor")
+            if not 0.0 <= x <= 1.0:
+                yield (*base, "trust", aud, src), f"trust {x:g} is outside [0, 1]"
+    for aud, x in sim.susceptibility.items():
+        yield from _ref((*base, "susceptibility", aud), aud, audiences, "audience")
+        if not 0.0 <= x <= 1.0:
+            yield (*base, "susceptibility", aud), f"susceptibility {x:g} is outside [0, 1]"
 
 
 def check_references(sc: Scenario) -> Problem | None:

@@ -300,6 +300,59 @@ class Settings(Strict):
     seed: int = Field(default=0, ge=0)
 
 
+class SimGate(Strict):
+    """A move becomes available only while an audience's opinion is past a threshold."""
+
+    move: Id
+    audience: Id
+    issue: Id
+    at_least: float | None = None
+    at_most: float | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> SimGate:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("give exactly one of 'at_least' or 'at_most'")
+        return self
+
+
+ParamRefs = Id | list[Id]
+
+
+class SimWar(Strict):
+    """What a war decides and what it costs; values are names of ``parameters``."""
+
+    issues: list[Id] = Field(default_factory=list, description="Issues the war decides.")
+    win_prob: dict[Id, Id] = Field(default_factory=dict, description="Player -> parameter name.")
+    cost: dict[Id, Id] = Field(default_factory=dict, description="Player -> parameter name.")
+
+
+class Simulation(Strict):
+    """Options of the simulation layer (``detente simulate``)."""
+
+    players: list[Id] = Field(min_length=2, max_length=2, description="The two actors that choose moves.")
+    rounds: int = Field(default=10, ge=1, le=1000)
+    runs: int = Field(default=200, ge=1, le=100_000)
+    temperature: Num = Field(description="Logit choice temperature, in utility units.")
+    scripted: list[Id] = Field(default_factory=list, description="Players that follow the moves' steps.")
+    after_script: Literal["logit", "pass"] = "logit"
+    gates: list[SimGate] = Field(default_factory=list)
+    move_costs: dict[Id, ParamRefs] = Field(default_factory=dict)
+    move_benefits: dict[Id, ParamRefs] = Field(default_factory=dict)
+    war: SimWar | None = None
+    trust: dict[Id, dict[Id, float]] = Field(
+        default_factory=dict, description="Audience -> source actor -> trust 0..1 (default 1)."
+    )
+    susceptibility: dict[Id, float] = Field(
+        default_factory=dict, description="Audience -> 1 - weight of its anchor (default 0.8)."
+    )
+    influence_rate: float = Field(default=0.5, gt=0, lt=1)
+    opinion_weight: float = Field(default=0.2, ge=0)
+    agreement_gap: float = Field(default=0.05, ge=0, le=1, description="Share of the scale.")
+    note: Text | None = None
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -317,6 +370,7 @@ class Scenario(Strict):
     )
     claims: list[Claim] = Field(default_factory=list)
     known_outcome: KnownOutcome | None = None
+    simulation: Simulation | None = None
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -1,0 +1,294 @@
+"""The round loop: seeded, deterministic, with a readable and a structured log.
+
+A :class:`Simulation` owns its random generator (seeded per run) and can hand out and
+restore its whole state (``get_state``/``set_state``), so runs can be checkpointed and
+replayed. Players move in the order of ``simulation.players``; then the audiences update,
+news fades and tension decays.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from detente.sim.outcome import Outcome, classify
+from detente.sim.policies import (
+    DecisionContext,
+    LogitPolicy,
+    PassPolicy,
+    Planner,
+    Policy,
+    ScriptedPolicy,
+)
+from detente.sim.world import State, World, apply, available, end_round, initial_state
+
+TRACK_NAME = {"public": "public track", "closed": "closed track", "field": "on the ground"}
+
+
+def default_policies(w: World) -> list[Policy]:
+    out: list[Policy] = []
+    for p in range(w.n_players):
+        after: Policy = LogitPolicy() if w.after_script == "logit" else PassPolicy()
+        out.append(ScriptedPolicy(after) if p in w.scripted else LogitPolicy())
+    return out
+
+
+def run_seeds(seed: int, runs: int) -> list[int]:
+    """Independent per-run seeds derived from one master seed (stable under parallel splits)."""
+    ss = np.random.SeedSequence(seed)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in ss.spawn(runs)]
+
+
+@dataclass
+class RunResult:
+    seed: int
+    outcome: Outcome
+    records: list[dict[str, Any]]
+    lines: list[str]
+    opinion_path: dict[str, list[float]]  # "audience/issue" -> opinion after each round (index 0 = start)
+    concessions: list[dict[str, Any]] = field(default_factory=list)
+
+    def first_crossing(self, audience: str, issue: str, threshold: float) -> int | None:
+        """The first round after which the audience's opinion is at or above ``threshold``."""
+        path = self.opinion_path.get(f"{audience}/{issue}")
+        if not path:
+            return None
+        rising = path[0] < threshold
+        for r, y in enumerate(path):
+            if (y >= threshold) if rising else (y <= threshold):
+                return r
+        return None
+
+    def log_text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def json_lines(self) -> str:
+        return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"
+                       for r in self.records)
+
+    def to_dict(self, with_log: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {"seed": self.seed, "outcome": self.outcome.to_dict(),
+                             "concessions": self.concessions}
+        if with_log:
+            d["log"] = self.lines
+            d["records"] = self.records
+        return d
+
+
+class Simulation:
+    """One run of a world, round by round."""
+
+    def __init__(self, world: World, seed: int, policies: Mapping[str, Policy] | None = None,
+                 planner: Planner | None = None) -> None:
+        self.world = world
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.planner = planner or Planner(world)
+        base = default_policies(world)
+        for pid, pol in (policies or {}).items():
+            base[world.player_ids.index(pid)] = pol
+        self.policies = base
+        self.state = initial_state(world)
+        self.records: list[dict[str, Any]] = []
+        self.lines: list[str] = []
+        self.concessions: list[dict[str, Any]] = []
+        self.opinion_path: dict[str, list[float]] = {
+            f"{a}/{i}": [y] for ai, a in enumerate(world.audience_ids)
+            for ii, i in enumerate(world.issue_ids) if not math.isnan(y := self.state.opinion[ai][ii])
+        }
+
+    # -- checkpointing
+    def get_state(self) -> dict[str, Any]:
+        return {"seed": self.seed, "state": self.state.to_dict(), "rng": self.rng.bit_generator.state,
+                "records": list(self.records), "lines": list(self.lines),
+                "concessions": list(self.concessions),
+                "opinion_path": {k: list(v) for k, v in self.opinion_path.items()}}
+
+    def set_state(self, d: Mapping[str, Any]) -> None:
+        self.seed = int(d["seed"])
+        self.state = State.from_dict(d["state"])
+        self.rng.bit_generator.state = d["rng"]
+        self.records = list(d["records"])
+        self.lines = list(d["lines"])
+        self.concessions = list(d["concessions"])
+        self.opinion_path = {k: list(v) for k, v in d["opinion_path"].items()}
+
+    @property
+    def finished(self) -> bool:
+        return self.state.war_by >= 0 or self.state.round >= self.world.rounds
+
+    # -- the loop
+    def step(self) -> None:
+        """Play one round."""
+        w = self.world
+        s = self.state
+        s.round += 1
+        r = s.round
+        for p in range(w.n_players):
+            ctx = DecisionContext(w, s, p, r, self.rng, self.planner)
+            chosen = list(self.policies[p].choose(ctx))
+            if not chosen:
+                continue
+            for move_id in chosen:
+                allowed = {w.moves[k].id: k for k in available(w, s, p)}
+                if move_id not in allowed:
+                    if s.war_by >= 0:
+                        break
+                    raise ValueError(f"policy for {w.player_ids[p]} chose '{move_id}', not on its menu "
+                                     f"(allowed: {', '.join(sorted(allowed))})")
+                k = allowed[move_id]
+                events: list[dict[str, Any]] = []
+                s = apply(w, s, k, events)
+                self._log_move(r, k, events[0], s)
+            if s.war_by >= 0:
+                break
+        before = [row[:] for row in s.opinion]
+        gates_before = self._gate_state(s)
+        s = end_round(w, s)
+        self._log_round_end(r, before, gates_before, s)
+        self.state = s
+
+    def run(self) -> RunResult:
+        while not self.finished:
+            self.step()
+        outcome = classify(self.world, self.state)
+        rec = {"kind": "outcome", "round": self.state.round, **outcome.to_dict()}
+        self.records.append(rec)
+        final = ", ".join(f"{self.world.issue_names[i]} {v:.0f}" for i, v in enumerate(self.state.realised))
+        self.lines.append(f"outcome after {self.state.round} rounds: {outcome.cls} — {outcome.detail}; "
+                          f"tension {outcome.level:.2f} ({outcome.rung}); final positions: {final}")
+        return RunResult(self.seed, outcome, self.records, self.lines, self.opinion_path, self.concessions)
+
+    # -- logging
+    def _log_move(self, r: int, k: int, ev: dict[str, Any], s: State) -> None:
+        w = self.world
+        mv = w.moves[k]
+        who = w.actor_names.get(mv.actor, mv.actor)
+        if mv.type == "pass":
+            self.records.append({"kind": "move", "round": r, "actor": mv.actor, "move": mv.id, "type": "pass"})
+            self.lines.append(f"round {r}: {who} makes no new move")
+            return
+        where = TRACK_NAME[mv.track]
+        if mv.channel:
+            where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
+        target = f" {w.actor_names.get(mv.target, mv.target)}" if mv.target else ""
+        what = ""
+        if mv.issue is not None:
+            what = f" on {w.issue_names[mv.issue]}"
+            if mv.position is not None:
+                what += f" at {mv.position:g}"
+        text = f"round {r}, {where}: {who} {mv.kind.verb}{target}{what} — {mv.label}"
+        notes = []
+        if "concession" in ev:
+            c = ev["concession"]
+            notes.append(f"a concession of {c['amount']:.0%} of the scale, face cost {c['face_cost']:.3f}")
+            self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **c})
+        if "settled" in ev:
+            st = ev["settled"]
+            name = w.issue_names[w.issue_ids.index(st["issue"])]
+            notes.append(f"{name} settled at {st['value']:g} and announced as a joint outcome")
+        if ev.get("campaign"):
+            notes.append("campaign started")
+        if mv.kind.effect == "war":
+            notes.append("war: the top rung of the ladder")
+        if notes:
+            text += " [" + "; ".join(notes) + "]"
+        self.lines.append(text)
+        self.records.append({
+            "kind": "move", "round": r, "actor": mv.actor, "player": w.player_ids[mv.player], "move": mv.id,
+            "type": mv.type, "plover": mv.kind.plover, "track": mv.track, "channel": mv.channel,
+            "target": mv.target, "issue": w.issue_ids[mv.issue] if mv.issue is not None else None,
+            "position": mv.position, "intensity": mv.intensity, "level": round(s.level, 6),
+            "rung": w.catalogue.rung_name(s.level), "face": [round(x, 6) for x in s.face],
+            **{key: ev[key] for key in ("concession", "settled", "campaign") if key in ev},
+            "text": text,
+        })
+
+    def _gate_state(self, s: State) -> dict[str, bool]:
+        w = self.world
+        out = {}
+        for p in range(w.n_players):
+            avail = set(available(w, s, p))
+            for k in w.menu[p]:
+                if w.moves[k].gates:
+                    out[w.moves[k].id] = k in avail
+        return out
+
+    def _log_round_end(self, r: int, before: list[list[float]], gates_before: dict[str, bool],
+                       s: State) -> None:
+        w = self.world
+        for a, aid in enumerate(w.audience_ids):
+            for i, iid in enumerate(w.issue_ids):
+                y0, y1 = before[a][i], s.opinion[a][i]
+                if math.isnan(y0):
+                    continue
+                self.opinion_path[f"{aid}/{iid}"].append(y1)
+                if abs(y1 - y0) >= 0.05:
+                    self.lines.append(f"round {r}, audiences: {w.audience_names[a]} on {w.issue_names[i]} "
+                                      f"{y0:.1f} → {y1:.1f}")
+                    self.records.append({"kind": "opinion", "round": r, "audience": aid, "issue": iid,
+                                         "before": round(y0, 6), "after": round(y1, 6)})
+        for move_id, was in gates_before.items():
+            now = self._gate_state(s).get(move_id, was)
+            if now != was:
+                k = w.move_index(move_id)
+                state = "now feasible" if now else "no longer feasible"
+                self.lines.append(f"round {r}, audiences: {w.moves[k].label} is {state}")
+                self.records.append({"kind": "gate", "round": r, "move": move_id, "open": now})
+        self.records.append({"kind": "round_end", "round": r, "level": round(s.level, 6),
+                             "rung": w.catalogue.rung_name(s.level), "face": [round(x, 6) for x in s.face]})
+
+
+@dataclass
+class Batch:
+    """Many seeded runs of one world."""
+
+    seed: int
+    runs: list[RunResult]
+
+    @property
+    def frequencies(self) -> dict[str, float]:
+        n = len(self.runs)
+        counts = Counter(r.outcome.cls for r in self.runs)
+        return {c: counts.get(c, 0) / n for c in ("agreement", "stalemate", "capitulation", "escalation")}
+
+    @property
+    def modal(self) -> str:
+        f = self.frequencies
+        return max(f, key=lambda c: (f[c], c == "stalemate"))
+
+    def representative(self) -> RunResult:
+        """The first run whose outcome is the most frequent class."""
+        m = self.modal
+        return next(r for r in self.runs if r.outcome.cls == m)
+
+
+def _run_chunk(world: World, seeds: list[int]) -> list[RunResult]:
+    planner = Planner(world)
+    return [Simulation(world, s, None, planner).run() for s in seeds]
+
+
+def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Policy] | None = None,
+             jobs: int = 1) -> Batch:
+    """``runs`` independent runs; run k uses the k-th seed spawned from ``seed``.
+
+    With ``jobs > 1`` (and the built-in policies) the runs are split over processes; the
+    result is the same as with one job, run for run.
+    """
+    seeds = run_seeds(seed, runs)
+    if jobs <= 1 or policies or runs < 2 * jobs:
+        planner = Planner(world)
+        return Batch(seed, [Simulation(world, s, policies, planner).run() for s in seeds])
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [seeds[k::jobs] for k in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        parts = list(pool.map(_run_chunk, [world] * jobs, chunks))
+    by_seed = {r.seed: r for part in parts for r in part}
+    return Batch(seed, [by_seed[s] for s in seeds])
