@@ -1,0 +1,35 @@
+"""``detente analyze`` carries the uncertainty section: claim probabilities, intervals, sensitivities, flips."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from detente.analysis.analyze import analyze
+from detente.cases import case_path
+from detente.cli import app
+from detente.scenario.loader import load_scenario
+
+
+def test_founding_case_analysis_has_uncertainty_section():
+    sc = load_scenario(case_path("geneva-2022"))
+    d = analyze(sc).to_dict()["uncertainty"]
+    assert d["seed"] == sc.settings.seed
+    assert "positions.rus.nato_expansion.salience" in d["parameters"]
+    c7 = d["claims"]["C7"]  # the compromise forecast on NATO expansion vs the status quo (10) +- 10
+    assert c7["evaluated"] == d["draws"] and 0.0 <= c7["probability"] <= 1.0
+    assert d["claims"]["C4"]["probability"] is None  # outcome class: no layer in this build evaluates it
+    assert d["wider"]["factor"] == 2.0
+    iv = d["forecasts"]["compromise"]["nato_expansion"]["intervals"]
+    assert iv["95"][0] <= iv["50"][0] <= iv["50"][1] <= iv["95"][1]
+    assert set(d["flips"]["base"]) >= {"claim.C7", "claim.C8"}
+
+
+def test_analyze_json_and_terminal_include_it(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    assert "uncertainty" in json.loads(r.stdout)
+    r = runner.invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path)])
+    assert r.exit_code == 0 and "Probability that each claim holds" in r.output
