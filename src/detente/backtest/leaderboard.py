@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from detente.backtest.candidates import RESPLITS, evaluate
-from detente.backtest.metrics import BOOTSTRAP_RESAMPLES
+from detente.backtest.capability import capability_function
+from detente.backtest.metrics import BOOTSTRAP_RESAMPLES, paired_bootstrap, point_metrics
 from detente.backtest.run import REFERENCE, Backtest
 from detente.backtest.score import GROUPS, score
 
@@ -31,10 +32,34 @@ def build_report(bt: Backtest, command: str, resplits: int = RESPLITS) -> dict[s
         "all": score(bt),
         "failures": {n: dict(r.failures) for n, r in bt.runs.items() if r.failures},
     }
+    report["conventions"] = conventions(bt)
     if bt.split is not None:
         report["test"] = score(bt, bt.mask("test"))
         report["candidates"] = evaluate(bt, resplits)
     return report
+
+
+def conventions(bt: Backtest) -> dict[str, Any]:
+    """The compromise model under each capability convention, paired against this run's."""
+    from detente.backtest.capability import CONVENTIONS
+    from detente.backtest.deu import to_scenario
+    from detente.backtest.run import run_model
+    from detente.errors import InputError
+
+    y = bt.outcome
+    ref = bt.runs[REFERENCE].forecast
+    out: dict[str, Any] = {}
+    for name in CONVENTIONS:
+        try:
+            cap = capability_function(name, bt.table)
+        except InputError as exc:
+            out[name] = {"error": exc.reason}
+            continue
+        f = run_model(REFERENCE, [to_scenario(i, cap) for i in bt.issues]).forecast
+        m = point_metrics(f, y)
+        d = paired_bootstrap(f, ref, y, bt.seed) if name != bt.capability else None
+        out[name] = {"mae": m["mae"], "median_ae": m["median_ae"], "vs_run": d.to_dict() if d else None}
+    return out
 
 
 def _f(x: float | None, digits: int = 2) -> str:
@@ -54,6 +79,8 @@ def _diff(d: dict[str, Any] | None) -> str:
 def _verdict(d: dict[str, Any] | None) -> str:
     if d is None:
         return ""
+    if d["wins"] == 0 and d["losses"] == 0:
+        return "identical forecasts"
     if d["high"] < 0:
         return "better"
     if d["low"] > 0:
@@ -153,6 +180,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         + ", ".join(f"{k} {v}" for k, v in d["dropped"].items() if v) + ".",
         f"- capability convention: `{report['capability']}`; split: {report['split']}; seed {report['seed']} "
         f"(paired bootstrap, {report['bootstrap_resamples']} resamples of issues, percentile 95% CI).",
+        "- Each DEU issue is scored as its own one-issue scenario, so models that work across issues (the "
+        "exchange model trades between issues) reduce to their one-issue behaviour here.",
         "- Δ = model MAE − compromise MAE on the issues both forecast; negative is better than the compromise "
         "model. Hit rates: share of issues with |error| ≤ 5/10/20 points. CRPS and coverage only for models "
         "that publish a distribution.",
@@ -170,6 +199,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         *group_table(report["all"]),
         "",
     ]
+    conv = report.get("conventions") or {}
+    if conv:
+        out += ["## The compromise model under each capability convention", "",
+                f"| capability | MAE | median AE | Δ vs `{report['capability']}` [95% CI] |", "|---|---|---|---|"]
+        for name, c in conv.items():
+            if "error" in c:
+                out.append(f"| {name} | – | – | not available: {c['error']} |")
+            else:
+                out.append(f"| {name} | {_f(c['mae'])} | {_f(c['median_ae'])} | {_diff(c['vs_run'])} |")
+        out.append("")
     if "test" in report:
         out += [f"## TEST split only ({report['test']['n_issues']} issues)", "", *main_table(report["test"]), ""]
     if report.get("candidates"):

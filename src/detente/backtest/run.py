@@ -52,6 +52,7 @@ class ModelRun:
     seconds: float = 0.0
     failures: Counter[str] = field(default_factory=Counter)  # first line of the error -> count
     no_forecast: int = 0
+    variants: dict[str, np.ndarray] = field(default_factory=dict)  # e.g. smp-mode: most probable position
 
     @property
     def skipped(self) -> int:
@@ -92,6 +93,9 @@ def distribution_of(result: ModelResult, issue_id: str) -> Distribution | None:
     with ``values`` and ``probs`` (or ``weights``/``probabilities``); ``details["samples"]``
     [issue_id] is a list of samples. Anything else means a point forecast only.
     """
+    pce = _final_win_distribution(result, issue_id)
+    if pce is not None:
+        return pce
     for key in ("distribution", "samples"):
         per_issue = result.details.get(key)
         if not isinstance(per_issue, dict) or issue_id not in per_issue:
@@ -107,6 +111,27 @@ def distribution_of(result: ModelResult, issue_id: str) -> Distribution | None:
     return None
 
 
+def _final_win_distribution(result: ModelResult, issue_id: str) -> Distribution | None:
+    """SMP-style output: ``details["positions"][actor][issue]`` and ``details["win_probability"]
+    [actor][issue]`` are per-turn lists; the last entries give each actor's final position and its
+    PCE probability of winning, i.e. a discrete distribution of the outcome."""
+    pos, win = result.details.get("positions"), result.details.get("win_probability")
+    if not isinstance(pos, dict) or not isinstance(win, dict):
+        return None
+    values, probs = [], []
+    for actor, per_issue in win.items():
+        p_hist = per_issue.get(issue_id) if isinstance(per_issue, dict) else None
+        x_hist = pos.get(actor, {}).get(issue_id) if isinstance(pos.get(actor), dict) else None
+        if not p_hist or not x_hist:
+            continue
+        values.append(x_hist[-1])
+        probs.append(p_hist[-1])
+    try:
+        return Distribution.of(values, probs) if values else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"[:160]
@@ -118,6 +143,7 @@ def run_model(name: str, scenarios: list[Scenario]) -> ModelRun:
     model = cls()
     m = len(scenarios)
     run = ModelRun(name, "model", getattr(cls, "summary", name), np.full(m, np.nan), [None] * m)
+    modes = np.full(m, np.nan)
     t0 = time.perf_counter()
     for k, sc in enumerate(scenarios):
         issue_id = sc.issues[0].id
@@ -132,7 +158,12 @@ def run_model(name: str, scenarios: list[Scenario]) -> ModelRun:
             continue
         run.forecast[k] = value
         run.dists[k] = distribution_of(res, issue_id)
+        mode = res.details.get("most_probable_position")
+        if isinstance(mode, dict) and isinstance(mode.get(issue_id), (int, float)):
+            modes[k] = float(mode[issue_id])
     run.seconds = time.perf_counter() - t0
+    if not np.isnan(modes).all():
+        run.variants[f"{name}-mode"] = modes
     return run
 
 
@@ -212,7 +243,11 @@ def run_backtest(table: DeuTable, capability: str = "equal", models: Iterable[st
     for name in resolve_models(wanted):
         if progress:
             progress(name)
-        runs[name] = run_model(name, scenarios)
+        runs[name] = run = run_model(name, scenarios)
+        for vname, f in run.variants.items():
+            runs[vname] = ModelRun(vname, "model", f"{name}: most probable final position", f,
+                                   [None] * len(f), failures=run.failures.copy(),
+                                   no_forecast=int(np.isnan(f).sum()) - run.skipped)
     for name in BASELINES:  # cheap and the point of comparison: always run
         runs[name] = run_baseline(name, table.issues)
     return Backtest(table, capability, runs, split, split_label, seed)

@@ -1,0 +1,330 @@
+"""Crisis backtest: predict each bundled case's outcome class per layer, then score.
+
+Every predictor receives the scenario with its ``known_outcome`` removed
+(:func:`inputs_only`), so the outcome section cannot influence a prediction; the
+known outcome is read only by :func:`run_cases` when it scores. The models-layer
+rule (decision L1 in docs/DECISIONS.md) is a stated heuristic, not a theory of war:
+static bargaining models never predict escalation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from detente.scenario.arrays import point_arrays
+from detente.scenario.schema import Scenario
+
+CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
+NA = "not available"
+LAYER_NAMES = ("models", "games", "sim")
+
+# Decision L1: thresholds of the models-layer rule (shares of the distance between the principals).
+STALEMATE_SHIFT = 0.15  # weighted mean move from the status quo below this: stalemate
+CAPITULATION_NEAR = 0.2  # forecast within this of one principal's ideal: the other capitulated
+CONTESTED_GAP = 0.05  # principals' ideals closer than this share of the scale: issue not contested
+MODELS_RULE_MODEL = "compromise"
+
+
+# --------------------------------------------------------------------------- inputs and principals
+
+
+def inputs_only(sc: Scenario) -> Scenario:
+    """The scenario without its outcome section: the only thing a predictor may see."""
+    return sc.model_copy(update={"known_outcome": None})
+
+
+def principals(sc: Scenario) -> tuple[str, str]:
+    """(challenger, defender): from meta tags ``challenger:ID``/``defender:ID``, else the simulation's
+    players, else the two actors with the largest capability x total salience (the first is the one
+    whose positions lie furthest from the status quo)."""
+    tags = dict(t.split(":", 1) for t in sc.meta.tags if t.startswith(("challenger:", "defender:")))
+    if "challenger" in tags and "defender" in tags:
+        return tags["challenger"], tags["defender"]
+    sim = getattr(sc, "simulation", None)
+    if sim is not None and len(sim.players) == 2:
+        return sim.players[0], sim.players[1]
+    arr = point_arrays(sc)
+    weight = arr.weight.sum(axis=1)
+    top = [arr.actor_ids[k] for k in np.argsort(-weight, kind="stable")[:2]]
+    if len(top) < 2:
+        return top[0], top[0]
+    dist = {a: _demand(arr, arr.actor_ids.index(a)) for a in top}
+    top.sort(key=lambda a: -dist[a])
+    return top[0], top[1]
+
+
+def _demand(arr: Any, r: int) -> float:
+    """Salience-weighted distance of actor ``r``'s ideals from the status quo (share of scale)."""
+    ok = arr.has[r] & ~np.isnan(arr.status_quo)
+    if not ok.any():
+        return 0.0
+    d = np.abs(arr.position[r, ok] - arr.status_quo[ok]) / arr.span[ok]
+    return float((arr.salience[r, ok] * d).sum())
+
+
+# --------------------------------------------------------------------------- the models-layer rule
+
+
+@dataclass(frozen=True)
+class AxisReading:
+    """The forecast read on the axis from the defender's ideal (0) to the challenger's ideal (1)."""
+
+    shift: float  # salience-weighted mean |forecast - status quo|
+    place: float  # salience-weighted mean forecast position
+    issues: tuple[str, ...]
+
+
+def axis_reading(sc: Scenario, forecast: dict[str, float | None], pair: tuple[str, str]) -> AxisReading | None:
+    """Read ``forecast`` on the principals' axis over the issues they contest (None if none)."""
+    a, b = pair
+    pa, pb = sc.positions.get(a, {}), sc.positions.get(b, {})
+    w_sum = shift = place = 0.0
+    used = []
+    for iss in sc.issues:
+        if iss.id not in pa or iss.id not in pb or iss.status_quo is None:
+            continue
+        f = forecast.get(iss.id)
+        if f is None or (isinstance(f, float) and math.isnan(f)):
+            continue
+        xa, xb = pa[iss.id].position.value, pb[iss.id].position.value
+        span = iss.scale.max - iss.scale.min
+        if abs(xa - xb) <= CONTESTED_GAP * span:
+            continue
+        w = pa[iss.id].salience.value + pb[iss.id].salience.value
+        if w <= 0:
+            continue
+        s = (iss.status_quo.value - xb) / (xa - xb)
+        t = (f - xb) / (xa - xb)
+        shift += w * abs(t - s)
+        place += w * min(max(t, 0.0), 1.0)
+        w_sum += w
+        used.append(iss.id)
+    if w_sum <= 0:
+        return None
+    return AxisReading(shift / w_sum, place / w_sum, tuple(used))
+
+
+def class_from_reading(r: AxisReading) -> str:
+    """Decision L1: near the status quo -> stalemate; near one side's ideal -> capitulation; else agreement."""
+    if r.shift < STALEMATE_SHIFT:
+        return "stalemate"
+    if r.place >= 1.0 - CAPITULATION_NEAR or r.place <= CAPITULATION_NEAR:
+        return "capitulation"
+    return "agreement"
+
+
+@dataclass
+class Prediction:
+    """One layer's prediction for one case."""
+
+    layer: str
+    cls: str  # a class in CLASSES, or NA
+    probs: dict[str, float] | None = None
+    values: dict[str, float] = field(default_factory=dict)
+    detail: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.cls in CLASSES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"class": self.cls, "probabilities": self.probs, "values": self.values, "detail": self.detail}
+
+
+def predict_models(sc: Scenario) -> Prediction:
+    """Outcome class from the compromise forecast read against the status quo (decision L1)."""
+    from detente.models import get_model
+
+    res = get_model(MODELS_RULE_MODEL).run(sc)
+    forecast = {i: res.forecast_of(i) for i in res.issue_ids}
+    pair = principals(sc)
+    reading = axis_reading(sc, forecast, pair)
+    values = {k: round(v, 3) for k, v in forecast.items() if v is not None}
+    if reading is None:
+        return Prediction("models", NA, values=values, detail=f"{pair[0]} and {pair[1]} contest no issue")
+    cls = class_from_reading(reading)
+    who = ""
+    if cls == "capitulation":
+        who = f" by {pair[1] if reading.place >= 0.5 else pair[0]}"
+    return Prediction("models", cls, values=values,
+                      detail=f"{MODELS_RULE_MODEL}: shift {reading.shift:.2f}, place {reading.place:.2f} "
+                             f"on {pair[1]}(0)→{pair[0]}(1){who}")
+
+
+def _layer_dict(name: str, sc: Scenario, seed: int | None) -> dict[str, Any] | None:
+    from detente.analysis.analyze import LAYERS, AnalyzeOptions
+
+    runner = LAYERS.get(name)
+    if runner is None:
+        return None
+    res = runner(sc, AnalyzeOptions(seed=seed))
+    return None if res is None else res.to_dict()
+
+
+def _find_class(d: Any) -> str | None:
+    """A predicted outcome class in a layer's result: ``outcome_class``/``class`` keys, searched shallowly."""
+    if not isinstance(d, dict):
+        return None
+    for key in ("outcome_class", "predicted_class", "class"):
+        v = d.get(key)
+        if isinstance(v, str) and v in CLASSES:
+            return v
+    for key in ("outcome", "prediction", "summary"):
+        found = _find_class(d.get(key))
+        if found:
+            return found
+    return None
+
+
+def _find_probs(d: Any) -> dict[str, float] | None:
+    if not isinstance(d, dict):
+        return None
+    for key in ("frequencies", "class_frequencies", "outcome_frequencies", "probabilities"):
+        v = d.get(key)
+        if isinstance(v, dict) and v and set(v) <= set(CLASSES):
+            return {c: float(v.get(c, 0.0)) for c in CLASSES}
+    for key in ("outcome", "outcomes", "summary"):
+        found = _find_probs(d.get(key))
+        if found:
+            return found
+    return None
+
+
+def predict_layer(name: str, sc: Scenario, seed: int | None = None) -> Prediction:
+    """The games or sim layer's class (and class probabilities), or "not available"."""
+    try:
+        d = _layer_dict(name, sc, seed)
+    except Exception as exc:  # noqa: BLE001 - a layer that cannot run a case is reported, not guessed
+        return Prediction(name, NA, detail=f"layer failed: {type(exc).__name__}: {str(exc)[:120]}")
+    if d is None:
+        return Prediction(name, NA, detail="layer not installed or does not apply to this case")
+    probs = _find_probs(d)
+    cls = _find_class(d)
+    if probs is not None:
+        modal = max(CLASSES, key=lambda c: (probs[c], c == "stalemate"))
+        cls = cls if cls in CLASSES else modal
+        return Prediction(name, cls, probs=probs, detail="modal class of the simulated runs")
+    if cls is None:
+        return Prediction(name, NA, detail="layer gave no outcome class")
+    return Prediction(name, cls, detail=str(d.get("detail", ""))[:160])
+
+
+PREDICTORS: dict[str, Callable[[Scenario, int | None], Prediction]] = {
+    "models": lambda sc, seed: predict_models(sc),
+    "games": lambda sc, seed: predict_layer("games", sc, seed),
+    "sim": lambda sc, seed: predict_layer("sim", sc, seed),
+}
+
+
+def predict_case(sc: Scenario, layers: Sequence[str], seed: int | None = None) -> dict[str, Prediction]:
+    """Predictions of ``layers`` for ``sc``; the predictors see only :func:`inputs_only`."""
+    blind = inputs_only(sc)
+    return {name: PREDICTORS[name](blind, seed) for name in layers}
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def confusion(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """Rows = known class, columns = predicted class (plus NA); counts."""
+    table = {k: {p: 0 for p in (*CLASSES, NA)} for k in CLASSES}
+    for known, pred in pairs:
+        table[known][pred if pred in CLASSES else NA] += 1
+    return table
+
+
+def brier(probs: dict[str, float], known: str) -> float:
+    """Multi-class Brier score: sum over classes of (p - 1[known])^2; 0 is perfect, 2 is worst."""
+    return float(sum((probs.get(c, 0.0) - (1.0 if c == known else 0.0)) ** 2 for c in CLASSES))
+
+
+def frequencies(known: Sequence[str]) -> dict[str, float]:
+    n = len(known)
+    counts = Counter(known)
+    return {c: counts.get(c, 0) / n if n else 0.0 for c in CLASSES}
+
+
+def most_common(known: Sequence[str]) -> str:
+    """The most frequent class; ties broken by the order of CLASSES."""
+    counts = Counter(known)
+    return max(CLASSES, key=lambda c: (counts.get(c, 0), -CLASSES.index(c)))
+
+
+def base_rates(known: Sequence[str]) -> dict[str, Any]:
+    """Always-the-most-common-class and library-frequency baselines, in sample and leave-one-out."""
+    n = len(known)
+    mc = most_common(known)
+    freq = frequencies(known)
+    out: dict[str, Any] = {
+        "n": n, "frequencies": freq, "most_common": mc,
+        "most_common_hits": sum(k == mc for k in known),
+        "frequency_brier": float(np.mean([brier(freq, k) for k in known])) if n else None,
+    }
+    loo_hits, loo_brier = 0, []
+    for j in range(n):
+        rest = [k for i, k in enumerate(known) if i != j]
+        if not rest:
+            continue
+        loo_hits += most_common(rest) == known[j]
+        loo_brier.append(brier(frequencies(rest), known[j]))
+    out["loo_most_common_hits"] = loo_hits
+    out["loo_frequency_brier"] = float(np.mean(loo_brier)) if loo_brier else None
+    return out
+
+
+def score_layer(rows: Sequence[tuple[str, Prediction]]) -> dict[str, Any]:
+    """Hits, accuracy among available cases, confusion table and Brier (where probabilities exist)."""
+    avail = [(k, p) for k, p in rows if p.available]
+    hits = sum(k == p.cls for k, p in avail)
+    with_probs = [(k, p) for k, p in avail if p.probs]
+    return {
+        "n": len(rows), "available": len(avail), "hits": hits,
+        "accuracy": hits / len(avail) if avail else None,
+        "confusion": confusion((k, p.cls) for k, p in rows),
+        "brier": float(np.mean([brier(p.probs or {}, k) for k, p in with_probs])) if with_probs else None,
+        "brier_n": len(with_probs),
+    }
+
+
+def value_errors(sc: Scenario, pred: Prediction) -> dict[str, float]:
+    """|forecast - known value| per issue where both exist."""
+    if sc.known_outcome is None:
+        return {}
+    return {i: round(abs(pred.values[i] - v.value), 3)
+            for i, v in sc.known_outcome.values.items() if i in pred.values}
+
+
+def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | None = None) -> dict[str, Any]:
+    """Predict every case with a known outcome, then score each layer against the known classes."""
+    from detente.cases import case_names, case_path
+    from detente.scenario.loader import load_scenario
+
+    cases: list[dict[str, Any]] = []
+    scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
+    for name in names or case_names():
+        sc = load_scenario(case_path(name))
+        if sc.known_outcome is None:
+            continue
+        preds = predict_case(sc, layers, seed)
+        known = sc.known_outcome.outcome_class.value
+        row: dict[str, Any] = {"case": name, "title": sc.meta.title, "known": known,
+                               "known_date": sc.known_outcome.date.isoformat() if sc.known_outcome.date else None,
+                               "layers": {}}
+        for layer, p in preds.items():
+            d = p.to_dict()
+            d["hit"] = (p.cls == known) if p.available else None
+            errs = value_errors(sc, p)
+            if errs:
+                d["abs_error"] = errs
+            row["layers"][layer] = d
+            scored[layer].append((known, p))
+        cases.append(row)
+    known_all = [c["known"] for c in cases]
+    return {"cases": cases, "layers": {name: score_layer(rows) for name, rows in scored.items()},
+            "base_rates": base_rates(known_all)}
