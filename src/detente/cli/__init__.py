@@ -1,6 +1,8 @@
 """Command line: ``detente validate|forecast|import|cases|analyze``."""
 
 from detente.cli import backtest as _backtest  # noqa: F401
+from detente.cli import backtest_cases as _backtest_cases  # noqa: F401
+from detente.cli import draft as _draft  # noqa: F401
 from detente.cli import sweep as _sweep  # noqa: F401
 from detente.cli.app import app, main
 

@@ -1,0 +1,63 @@
+"""Cue lists (data/cues.yaml): words that signal moves, channels, audiences, outcomes, issues."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Cues:
+    verbal: dict[str, list[str]]  # move type -> phrases reporting an act (verbs inflected)
+    nominal: dict[str, list[str]]  # move type -> nouns naming an act ("Russia's demands")
+    negations: frozenset[str]
+    hypothetical: frozenset[str]
+    aspect_verbs: frozenset[str]
+    locative: frozenset[str]
+    raw: dict[str, Any]
+
+
+def inflect(verb_phrase: str) -> list[str]:
+    """'insist on' -> insist on, insists on, insisted on, insisting on (regular English)."""
+    head, _, rest = verb_phrase.partition(" ")
+    tail = f" {rest}" if rest else ""
+    forms = {head}
+    if head.endswith("e"):
+        forms |= {head + "s", head + "d", head[:-1] + "ing"}
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        forms |= {head[:-1] + "ies", head[:-1] + "ied", head + "ing"}
+    elif head.endswith(("s", "sh", "ch", "x")):
+        forms |= {head + "es", head + "ed", head + "ing"}
+    else:
+        forms |= {head + "s", head + "ed", head + "ing"}
+    if head in ("retaliate",):
+        forms.add("retaliation")
+    return sorted(f + tail for f in forms)
+
+
+@functools.lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    text = resources.files("detente.text").joinpath("data").joinpath("cues.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    verbal: dict[str, list[str]] = {}
+    nominal: dict[str, list[str]] = {}
+    for move_type, spec in raw["moves"].items():
+        phrases: list[str] = []
+        for v in spec.get("verbs", []):
+            phrases += inflect(str(v))
+        phrases += [str(p) for p in spec.get("phrases", [])]
+        verbal[move_type] = sorted(set(phrases))
+        nominal[move_type] = sorted({str(p) for p in spec.get("nouns", [])})
+    return Cues(
+        verbal=verbal,
+        nominal=nominal,
+        negations=frozenset(raw["negations"]),
+        hypothetical=frozenset(raw["hypothetical"]),
+        aspect_verbs=frozenset(raw["aspect_verbs"]),
+        locative=frozenset(raw["locative"]),
+        raw=raw,
+    )

@@ -1,0 +1,615 @@
+"""Rule-based extraction: actors, moves, channels, audiences, issues, outcome claims.
+
+Everything found carries the sentence it comes from (character offsets into the text)
+and a confidence in [0, 1] that says how much the rule that found it is worth. The rules
+are deliberately simple and listed in data/cues.yaml, so a reviewer can see why a field
+was proposed; the draft is a starting point for a human, not a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from detente.text.cues import Cues, load_cues
+from detente.text.gazetteer import RULE_CONFIDENCE, Gazetteer, load_gazetteer
+from detente.text.matching import Backend, Match, Token, longest_first, make_backend
+from detente.text.sentences import Sentence, split_sentences
+
+MAX_QUOTE = 400  # longer sentences are quoted as a window around the cue
+_AMBIGUOUS_HEADS = {"public", "audience", "audiences", "parliament", "congress"}
+# After these an actor is the object of a phrase, not the subject of the next verb.
+_OBJECT_PREPS = {"to", "on", "against", "with", "from", "over", "towards", "of", "about", "than"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of evidence: ``text[start:end] == quote``."""
+
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor: str
+    start: int
+    end: int
+    text: str
+    rule: str
+    confidence: float
+    sentence: int
+    tok_start: int
+    tok_end: int
+
+
+@dataclass
+class ActorFinding:
+    id: str
+    name: str
+    kind: str
+    groups: list[str]
+    mentions: list[Mention]
+    confidence: float
+    evidence: Span
+    people: list[str] = field(default_factory=list)
+
+    @property
+    def best_rule(self) -> str:
+        return max(self.mentions, key=lambda m: m.confidence).rule
+
+
+@dataclass
+class MoveFinding:
+    actor: str
+    type: str
+    target: str | None
+    cue: str
+    rule: str
+    confidence: float
+    evidence: Span
+    sentence: int
+    channel_kind: str | None = None
+    issue: str | None = None
+
+
+@dataclass
+class ChannelFinding:
+    kind: str  # public | closed
+    name: str
+    cue: str
+    confidence: float
+    evidence: Span
+    level: str | None = None
+    sentences: list[int] = field(default_factory=list)
+
+
+@dataclass
+class AudienceFinding:
+    id: str
+    name: str
+    belongs_to: str | None
+    confidence: float
+    evidence: Span
+    count: int = 1
+
+
+@dataclass
+class IssueFinding:
+    id: str
+    name: str
+    cue: str
+    confidence: float
+    evidence: Span
+    sentences: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ClaimFinding:
+    outcome: str
+    cue: str
+    confidence: float
+    evidence: Span
+    others: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    text: str
+    sentences: list[Sentence]
+    backend: str
+    actors: list[ActorFinding]
+    moves: list[MoveFinding]
+    channels: list[ChannelFinding]
+    audiences: list[AudienceFinding]
+    issues: list[IssueFinding]
+    claims: list[ClaimFinding]
+    dropped: list[str] = field(default_factory=list)  # what a rule set aside, and why
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _sentence_of(sentences: list[Sentence], char: int) -> int:
+    lo, hi = 0, len(sentences) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sentences[mid].start <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def evidence_span(text: str, sent: Sentence, focus: tuple[int, int] | None = None) -> Span:
+    """The sentence as evidence; a window around ``focus`` when the sentence is very long."""
+    start, end = sent.start, sent.end
+    if end - start > MAX_QUOTE and focus is not None:
+        mid = (focus[0] + focus[1]) // 2
+        start = max(sent.start, mid - MAX_QUOTE // 2)
+        end = min(sent.end, start + MAX_QUOTE)
+        while start > sent.start and not text[start - 1].isspace():
+            start += 1
+        while end < sent.end and not text[end].isspace():
+            end -= 1
+        start, end = min(start, focus[0]), max(end, focus[1])
+    return Span(start, end, text[start:end])
+
+
+def _slug(words: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
+    return (s or "x")[:60]
+
+
+def _clause_bounds(tokens: list[Token], s_tok: int, e_tok: int, i: int) -> tuple[int, int]:
+    """Token range of the clause holding token ``i`` (split at , ; : and dashes)."""
+    a = i
+    while a > s_tok and tokens[a - 1].text not in {",", ";", ":", "-", "–", "—"}:
+        a -= 1
+    b = i
+    while b < e_tok and tokens[b].text not in {",", ";", ":", "–", "—"}:
+        b += 1
+    return a, b
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+class Extractor:
+    """Compiles the gazetteer and cues once; :meth:`run` extracts from one text."""
+
+    def __init__(self, backend: str | Backend = "auto") -> None:
+        self.gaz: Gazetteer = load_gazetteer()
+        self.cues: Cues = load_cues()
+        self.backend = make_backend(backend) if isinstance(backend, str) else backend
+        for alias in self.gaz.aliases:
+            self.backend.add("A|" + self.gaz.key(alias), [alias.phrase], alias.case_sensitive)
+        for mtype, phrases in self.cues.verbal.items():
+            self.backend.add(f"V|{mtype}", phrases)
+        for mtype, phrases in self.cues.nominal.items():
+            if phrases:
+                self.backend.add(f"N|{mtype}", phrases)
+        raw = self.cues.raw
+        for kind in ("closed", "public"):
+            self.backend.add(f"C|{kind}", list(raw["channels"][kind]))
+        for level, phrases in raw["channels"]["levels"].items():
+            self.backend.add(f"L|{level}", list(phrases))
+        self.backend.add("U|head", list(raw["audiences"]["heads"]))
+        for outcome, phrases in raw["outcomes"].items():
+            self.backend.add(f"O|{outcome}", list(phrases))
+        for k, spec in enumerate(raw["issues"]):
+            fixed = [c for c in spec["cues"] if "{A}" not in c]
+            if fixed:
+                self.backend.add(f"I|{k}", fixed)
+        self._issue_templates = raw["issues"]
+        for head in self.gaz.institution_heads:
+            self.backend.add("H|inst", [head])
+        for word in ("by", "of", "'s", "’s"):
+            self.backend.add("W|" + word, [word])
+
+    # -- public
+
+    def run(self, text: str) -> Extraction:
+        sentences = split_sentences(text)
+        if not sentences:
+            return Extraction(text, [], self.backend.name, [], [], [], [], [], [])
+        tokens, matches = self.backend.run(text)
+        by_kind: dict[str, list[Match]] = defaultdict(list)
+        for m in matches:
+            by_kind[m.key[0]].append(m)
+        tok_sent = self._token_sentences(tokens, sentences)
+        dropped: list[str] = []
+        mentions = self._mentions(text, tokens, by_kind["A"], by_kind["H"], tok_sent, dropped)
+        actors = self._actors(text, sentences, mentions, dropped)
+        known = {a.id for a in actors}
+        mentions = [m for m in mentions if m.actor in known]
+        channels = self._channels(text, sentences, by_kind["C"], by_kind["L"], mentions)
+        issues = self._issues(text, sentences, tokens, by_kind["I"], mentions)
+        moves = self._moves(text, sentences, tokens, tok_sent, by_kind["V"], by_kind["N"], mentions,
+                            channels, issues)
+        audiences = self._audiences(text, sentences, tokens, by_kind["U"], mentions)
+        claims = self._claims(text, sentences, by_kind["O"])
+        return Extraction(text, sentences, self.backend.name, actors, moves, channels, audiences, issues,
+                          claims, dropped)
+
+    # -- actors
+
+    @staticmethod
+    def _token_sentences(tokens: list[Token], sentences: list[Sentence]) -> list[int]:
+        out = []
+        k = 0
+        for t in tokens:
+            while k + 1 < len(sentences) and t.start >= sentences[k + 1].start:
+                k += 1
+            out.append(k)
+        return out
+
+    def _mentions(self, text: str, tokens: list[Token], alias_matches: list[Match], inst: list[Match],
+                  tok_sent: list[int], dropped: list[str]) -> list[Mention]:
+        inst_starts = {m.tok_start for m in inst}
+        # Longest match wins; a place name ("Latin America") blocks the actor inside it.
+        kept = longest_first(alias_matches)
+        # Ambiguous surface forms (one phrase, several actors) resolve to the actor the text
+        # names most often without ambiguity.
+        per_span: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for m in alias_matches:
+            per_span[(m.tok_start, m.tok_end)].add(m.key.split("|")[2])
+        plain = Counter(next(iter(v)) for v in per_span.values() if len(v) == 1)
+        out: list[Mention] = []
+        for m in kept:
+            _, rule, actor = m.key.split("|")
+            if actor == "-":
+                continue
+            cands = per_span[(m.tok_start, m.tok_end)] - {"-"}
+            if len(cands) > 1:
+                actor = max(sorted(cands), key=lambda a: plain.get(a, 0))
+            surface = text[m.start:m.end]
+            if not any(ch.isupper() for ch in surface):
+                continue  # "china", "turkey": common nouns, not names
+            prev = tokens[m.tok_start - 1].lower if m.tok_start > 0 else ""
+            if rule == "capital" and prev in self.cues.locative:
+                dropped.append(f"'{surface}' at {m.start} read as a place (after '{prev}')")
+                continue
+            if rule == "adjective" and m.tok_end in inst_starts:
+                rule = "adjective+institution"
+            conf = RULE_CONFIDENCE.get(rule, 0.7)
+            out.append(Mention(actor, m.start, m.end, surface, rule, conf, tok_sent[m.tok_start],
+                               m.tok_start, m.tok_end))
+        return out
+
+    def _actors(self, text: str, sentences: list[Sentence], mentions: list[Mention],
+                dropped: list[str]) -> list[ActorFinding]:
+        by_actor: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            by_actor[m.actor].append(m)
+        counts = {a: len(ms) for a, ms in by_actor.items()}
+        out: list[ActorFinding] = []
+        for actor_id, ms in by_actor.items():
+            g = self.gaz.actors[actor_id]
+            if g.until is not None and g.successor and counts.get(g.successor, 0) >= 3 * len(ms):
+                dropped.append(f"'{g.name}' mentioned {len(ms)}x, its successor {counts[g.successor]}x: "
+                               "read as a historical reference, not an actor")
+                continue
+            best = max(ms, key=lambda m: (m.confidence, -m.start))
+            conf = min(0.99, best.confidence + 0.02 * (len(ms) - 1))
+            people = sorted({m.text for m in ms if m.rule == "person"})
+            sent = sentences[best.sentence]
+            out.append(ActorFinding(actor_id, g.name, g.kind, list(g.groups), ms, round(conf, 2),
+                                    evidence_span(text, sent, (best.start, best.end)), people))
+        out.sort(key=lambda a: (-len(a.mentions), a.id))
+        return out
+
+    # -- channels
+
+    def _channels(self, text: str, sentences: list[Sentence], cmatches: list[Match],
+                  lmatches: list[Match], mentions: list[Mention]) -> list[ChannelFinding]:
+        found: dict[str, ChannelFinding] = {}
+        actor_chars = {c for m in mentions for c in range(m.start, m.end)}
+        # "negotiations in Kazakhstan" names an actor, not a venue
+        cmatches = [m for m in cmatches if not ((m.end - 1) in actor_chars and " in " in text[m.start:m.end])]
+        for m in sorted(cmatches, key=lambda m: (-(m.end - m.start), m.start)):
+            kind = m.key.split("|")[1]
+            cue = text[m.start:m.end]
+            si = _sentence_of(sentences, m.start)
+            if kind == "public" and any(c.kind == "closed" and si in c.sentences for c in found.values()):
+                continue  # "closed and non-public" is not a public cue
+            strong = kind == "closed" or " in " in cue or "public" in cue.lower()
+            conf = 0.85 if strong else 0.6
+            ch = found.get(kind)
+            if ch is None:
+                name = "Closed channels" if kind == "closed" else "Public talks"
+                venue = re.match(r"(?:the )?(?:meeting|talks|negotiations|summit) in (\w[\w\-]*)", cue, re.I)
+                if venue and venue.group(1)[0].isupper():
+                    name = f"Talks in {venue.group(1)}"
+                found[kind] = ChannelFinding(kind, name, cue, conf, evidence_span(text, sentences[si],
+                                                                                  (m.start, m.end)), None, [si])
+            else:
+                if si not in ch.sentences:
+                    ch.sentences.append(si)
+                venue = re.match(r"(?:the )?(?:meeting|talks|negotiations|summit) in (\w[\w\-]*)", cue, re.I)
+                if kind == "public" and ch.name == "Public talks" and venue and venue.group(1)[0].isupper():
+                    ch.name = f"Talks in {venue.group(1)}"
+                if conf > ch.confidence:
+                    ch.confidence, ch.cue = conf, cue
+                    ch.evidence = evidence_span(text, sentences[si], (m.start, m.end))
+        pub = found.get("public")
+        if pub is not None:
+            for m in sorted(lmatches, key=lambda m: m.start):
+                level = m.key.split("|")[1]
+                if " not " in f" {text[max(0, m.start - 20):m.start]} ".lower():
+                    continue  # "not at the highest level"
+                if level != "unnamed":
+                    pub.level = level
+                    break
+        closed = found.get("closed")
+        if closed is not None and any(m.key == "L|unnamed" for m in lmatches):
+            closed.level = "unnamed"
+        return [found[k] for k in ("public", "closed") if k in found]
+
+    # -- issues
+
+    def _issues(self, text: str, sentences: list[Sentence], tokens: list[Token], imatches: list[Match],
+                mentions: list[Mention]) -> list[IssueFinding]:
+        found: dict[str, IssueFinding] = {}
+
+        def add(issue_id: str, name: str, m_start: int, m_end: int, conf: float) -> None:
+            si = _sentence_of(sentences, m_start)
+            cue = text[m_start:m_end]
+            f = found.get(issue_id)
+            if f is None:
+                found[issue_id] = IssueFinding(issue_id, name, cue, conf,
+                                               evidence_span(text, sentences[si], (m_start, m_end)), [si])
+            elif si not in f.sentences:
+                f.sentences.append(si)
+
+        for m in imatches:
+            spec = self._issue_templates[int(m.key.split("|")[1])]
+            add(spec["id"], spec["name"], m.start, m.end, 0.7)
+        # Templates with an actor slot: "expansion of {A}" for every bloc or state found.
+        names = {m.actor: self.gaz.actors[m.actor].name for m in mentions}
+        surfaces: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            if m.rule in ("name", "alias"):
+                surfaces[m.actor].add(m.text)
+        from detente.text.matching import PurePythonBackend
+
+        local = PurePythonBackend()
+        for k, spec in enumerate(self._issue_templates):
+            for cue in spec["cues"]:
+                if "{A}" not in cue:
+                    continue
+                for actor, forms in surfaces.items():
+                    local.add(f"{k}|{actor}", [cue.replace("{A}", f) for f in forms])
+        _, tmatches = local.run(text)
+        for m in tmatches:
+            k, actor = m.key.split("|")
+            spec = self._issue_templates[int(k)]
+            add(spec["id"].replace("{A}", actor), spec["name"].replace("{N}", names[actor]), m.start, m.end, 0.8)
+        for f in found.values():
+            f.confidence = round(min(0.95, f.confidence + 0.05 * (len(f.sentences) - 1)), 2)
+        return sorted(found.values(), key=lambda f: (-len(f.sentences), f.id))
+
+    # -- moves
+
+    def _moves(self, text: str, sentences: list[Sentence], tokens: list[Token], tok_sent: list[int],
+               vmatches: list[Match], nmatches: list[Match], mentions: list[Mention],
+               channels: list[ChannelFinding], issues: list[IssueFinding]) -> list[MoveFinding]:
+        cues = self.cues
+        ment_at: dict[int, Mention] = {}
+        for m in mentions:
+            for t in range(m.tok_start, m.tok_end):
+                ment_at[t] = m
+        by_sent: dict[int, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            by_sent[m.sentence].append(m)
+        tagged = [(m, "verbal") for m in vmatches] + [(m, "nominal") for m in nmatches]
+        # One cue per token span: longest first; a noun that is also a verb form is read
+        # as a noun after a determiner or possessive.
+        chosen: list[tuple[Match, str]] = []
+        taken: set[int] = set()
+        for m, form in sorted(tagged, key=lambda x: (-(x[0].tok_end - x[0].tok_start), x[1] == "verbal",
+                                                     x[0].tok_start)):
+            span = set(range(m.tok_start, m.tok_end))
+            if span & taken:
+                continue
+            if any(t in ment_at for t in span) and m.tok_end - m.tok_start == 1:
+                continue  # the cue word is itself an actor's name
+            taken |= span
+            chosen.append((m, form))
+        closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
+        public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
+        issue_sents = {s: f.id for f in reversed(issues) for s in f.sentences}
+        out: list[MoveFinding] = []
+        seen: set[tuple[int, str, str]] = set()
+        for m, form in sorted(chosen, key=lambda x: x[0].tok_start):
+            mtype = m.key.split("|")[1]
+            si = tok_sent[m.tok_start]
+            sent = sentences[si]
+            s_tok = next(i for i in range(m.tok_start, -1, -1) if i == 0 or tok_sent[i - 1] != si)
+            e_tok = m.tok_end
+            while e_tok < len(tokens) and tok_sent[e_tok] == si:
+                e_tok += 1
+            prev = tokens[m.tok_start - 1].lower if m.tok_start > s_tok else ""
+            if form == "verbal" and prev in {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s"} \
+                    and mtype in ("demand", "reject", "threaten", "sanction", "offer"):
+                form = "nominal"
+            if sent.is_question:
+                continue
+            c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
+            before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)]
+            clause_before = [tokens[i].lower for i in range(c_a, m.tok_start)]
+            conf = 0.6
+            if any(w in cues.hypothetical for w in before) or (
+                    clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
+                    len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
+                continue
+            negated = any(w in cues.negations for w in before)
+            if negated:
+                if mtype == "accept":
+                    mtype = "reject"
+                else:
+                    continue
+            if prev in {"to", "from"} and form == "verbal" and mtype != "demand":
+                before_to = tokens[m.tok_start - 2].lower if m.tok_start - 2 >= s_tok else ""
+                if before_to not in cues.aspect_verbs:
+                    continue  # an aim ("to withdraw troops"), not an act
+            if any(w in {"will", "predicted", "expected"} for w in clause_before):
+                conf -= 0.15
+            agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si])
+            if agent is None:
+                continue
+            conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
+                     "subject": 0.2, "participle-subject": 0.1}[rule]
+            conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
+                "adjective") else round(min(0.95, conf), 2)
+            target = self._target(tokens, m, agent.actor, by_sent[si])
+            key = (si, agent.actor, mtype)
+            if key in seen:
+                continue
+            seen.add(key)
+            channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
+            out.append(MoveFinding(agent.actor, mtype, target, text[m.start:m.end], f"{form}/{rule}", conf,
+                                   evidence_span(text, sent, (m.start, m.end)), si, channel,
+                                   issue_sents.get(si)))
+        return out
+
+    def _agent(self, tokens: list[Token], m: Match, form: str, s_tok: int, e_tok: int,
+               ment_at: dict[int, Mention], in_sentence: list[Mention]) -> tuple[Mention | None, str]:
+        # An actor inside the cue after "of" ("concentration of Russian troops") did it; one
+        # in an object slot ("force Russia to") is the target, handled by _target.
+        for t in range(m.tok_start, m.tok_end):
+            if t in ment_at and t > m.tok_start and tokens[ment_at[t].tok_start - 1].lower == "of":
+                return ment_at[t], "inside"
+        # Passive: "... put forward by Russia"
+        for t in range(m.tok_end, min(e_tok, m.tok_end + 5)):
+            if tokens[t].lower == "by" and t + 1 < e_tok:
+                for u in range(t + 1, min(e_tok, t + 4)):
+                    if u in ment_at:
+                        return ment_at[u], "by-agent"
+                break
+            if tokens[t].text in {",", ";", "."}:
+                break
+        # Possessive: "Russia's demands"
+        for t in range(m.tok_start - 1, max(s_tok, m.tok_start - 4) - 1, -1):
+            if tokens[t].lower in {"'s", "’s"} and t - 1 in ment_at:
+                return ment_at[t - 1], "possessive"
+            if tokens[t].text in {",", ";", "."}:
+                break
+        # Of-phrase after a noun: "the withdrawal of the United States"
+        if form == "nominal":
+            if m.tok_end < e_tok and tokens[m.tok_end].lower == "of":
+                for u in range(m.tok_end + 1, min(e_tok, m.tok_end + 4)):
+                    if u in ment_at:
+                        return ment_at[u], "of-agent"
+            return None, ""
+        # Subject: the nearest actor before the verb that is not a place ("in Belarus")
+        for t in range(m.tok_start - 1, s_tok - 1, -1):
+            mention = ment_at.get(t)
+            if mention is None or t != mention.tok_end - 1:
+                continue
+            q = mention.tok_start - 1
+            if q > s_tok and tokens[q].lower == "the":
+                q -= 1
+            p = tokens[q].lower if q >= s_tok else ""
+            if p in self.cues.locative or p in _OBJECT_PREPS:
+                continue
+            return mention, "subject"
+        # Participle opening ("Using ..., the United States began ...")
+        if tokens[s_tok].lower.endswith("ing"):
+            for mention in in_sentence:
+                if mention.tok_start > m.tok_end:
+                    return mention, "participle-subject"
+        return None, ""
+
+    def _target(self, tokens: list[Token], m: Match, agent: str, in_sentence: list[Mention]) -> str | None:
+        for mention in in_sentence:
+            if mention.tok_start < m.tok_start + 1 or mention.actor == agent:
+                continue
+            if mention.tok_start - m.tok_end > 14:
+                break
+            q = mention.tok_start - 1
+            if tokens[q].lower == "the":
+                q -= 1
+            if tokens[q].lower in self.cues.locative:
+                continue  # "in Belarus" is where, not whom
+            return mention.actor
+        return None
+
+    # -- audiences
+
+    def _audiences(self, text: str, sentences: list[Sentence], tokens: list[Token], umatches: list[Match],
+                   mentions: list[Mention]) -> list[AudienceFinding]:
+        need = set(self.cues.raw["audiences"]["require_context"])
+        ment_end: dict[int, Mention] = {m.tok_end - 1: m for m in mentions}
+        found: dict[str, AudienceFinding] = {}
+        for m in longest_first(umatches):
+            head = text[m.start:m.end]
+            if not any(w in head.lower() for w in need):
+                continue
+            mod_start = m.tok_start
+            belongs = None
+            prev = m.tok_start - 1
+            if prev >= 0 and prev in ment_end:
+                belongs = ment_end[prev].actor
+                mod_start = ment_end[prev].tok_start
+            elif prev >= 0 and tokens[prev].text[:1].isupper() and tokens[prev].lower not in {"the", "a", "an"}:
+                mod_start = prev
+            # "the elite in Russia", "the public of Ukraine"
+            nxt = m.tok_end
+            if belongs is None and nxt + 1 < len(tokens) and tokens[nxt].lower in {"in", "of"}:
+                for u in range(nxt + 1, min(len(tokens), nxt + 3)):
+                    mention = next((x for x in mentions if x.tok_start == u), None)
+                    if mention is not None:
+                        belongs = mention.actor
+                        break
+            if mod_start == m.tok_start and belongs is None and head.lower() in _AMBIGUOUS_HEADS:
+                continue
+            name = text[tokens[mod_start].start:m.end].strip('"')
+            aid = _slug(name)
+            si = _sentence_of(sentences, m.start)
+            f = found.get(aid)
+            conf = 0.7 if mod_start < m.tok_start or belongs else 0.5
+            if f is None:
+                found[aid] = AudienceFinding(aid, name[:1].upper() + name[1:], belongs, conf,
+                                             evidence_span(text, sentences[si], (m.start, m.end)))
+            else:
+                f.count += 1
+                f.confidence = round(min(0.9, max(f.confidence, conf) + 0.05), 2)
+        return sorted(found.values(), key=lambda a: (-a.count, a.id))[:8]
+
+    # -- claims
+
+    def _claims(self, text: str, sentences: list[Sentence], omatches: list[Match]) -> list[ClaimFinding]:
+        verdict = [v.lower() for v in self.cues.raw["outcomes"]["verdict"]]
+        by_outcome: dict[str, list[tuple[float, Match, int]]] = defaultdict(list)
+        for m in omatches:
+            outcome = m.key.split("|")[1]
+            if outcome == "verdict":
+                continue
+            si = _sentence_of(sentences, m.start)
+            s_low = sentences[si].text.lower()
+            has_verdict = any(v in s_low for v in verdict)
+            position = si / max(1, len(sentences) - 1)  # verdicts cluster at the end
+            score = 0.45 + (0.3 if has_verdict else 0.0) + 0.15 * position
+            if sentences[si].is_question:
+                score -= 0.3
+            by_outcome[outcome].append((score, m, si))
+        out: list[ClaimFinding] = []
+        for outcome, hits in by_outcome.items():
+            hits.sort(key=lambda h: (-h[0], h[1].start))
+            score, m, si = hits[0]
+            if score < 0.5 and len(hits) < 2:
+                continue
+            conf = round(min(0.95, score + 0.05 * (len(hits) - 1)), 2)
+            others = [evidence_span(text, sentences[s], (h.start, h.end)) for _, h, s in hits[1:4]]
+            out.append(ClaimFinding(outcome, text[m.start:m.end], conf,
+                                    evidence_span(text, sentences[si], (m.start, m.end)), others))
+        out.sort(key=lambda c: -c.confidence)
+        return out
+
+
+def extract(text: str, backend: str = "auto") -> Extraction:
+    """Extract everything the rules find in ``text``."""
+    return Extractor(backend).run(text)
