@@ -60,16 +60,35 @@ def contest(rule: str, commit: str, uii: np.ndarray, uij: np.ndarray, uji: np.nd
     chij = MIN_CLTN + np.where(ci > 0, ci, 0.0) + np.where(cj > 0, cj, 0.0)
     chji = MIN_CLTN - np.where(ci < 0, ci, 0.0) - np.where(cj < 0, cj, 0.0)
     a, b = chij[..., None], chji[..., None]
+    if rule == "proportional" and commit == "semi_commit":
+        vn = _semi_proportional(a, b, uni, unj, unn, wn)
+    else:
+        vn = _third_party(rule, commit, a, b, uni, unj, unn, wn)
+    keep = np.broadcast_to(third, vn.shape)
+    chij = chij + np.where(keep & (vn > 0), vn, 0.0).sum(axis=-1)
+    chji = chji - np.where(keep & (vn < 0), vn, 0.0).sum(axis=-1)
+    total = chij + chji
+    return chij / total, chji / total
+
+
+def _semi_proportional(a: np.ndarray, b: np.ndarray, uni: np.ndarray, unj: np.ndarray, unn: np.ndarray,
+                       wn: np.ndarray) -> np.ndarray:
+    """Third-party votes for KTAB's defaults (proportional, semi-commit) in fewer array passes:
+    the vote is ``w_n [P_in (u_nn - u_ni) + (1 - P_in)(u_nj - u_nn)]`` (same value up to rounding)."""
+    cn = wn * (uni - unj)
+    pin = (a + np.maximum(cn, 0.0)) / ((a + b) + np.abs(cn))
+    y = unj - unn
+    return wn * (y + pin * ((unn - uni) - y))
+
+
+def _third_party(rule: str, commit: str, a: np.ndarray, b: np.ndarray, uni: np.ndarray, unj: np.ndarray,
+                 unn: np.ndarray, wn: np.ndarray) -> np.ndarray:
+    """Third-party votes, any voting rule and commitment, following KTAB step by step."""
     cn = vote(rule, wn, uni, unj)
     cni = np.where(cn > 0, a + cn, a)
     cnj = np.where(cn < 0, b - cn, b)
     pin = cni / (cni + cnj)
-    vn = _third_party_vote(rule, commit, wn, pin, uni, unj, unn)
-    vn = np.where(third, vn, 0.0)
-    chij = chij + np.where(vn > 0, vn, 0.0).sum(axis=-1)
-    chji = chji - np.where(vn < 0, vn, 0.0).sum(axis=-1)
-    total = chij + chji
-    return chij / total, chji / total
+    return _third_party_vote(rule, commit, wn, pin, uni, unj, unn)
 
 
 def own_challenges(u: np.ndarray, s_tot: np.ndarray, cap: np.ndarray, rule: str, commit: str,

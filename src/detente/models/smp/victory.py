@@ -71,9 +71,17 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     voted once from its lower-left entry (i > j): voters with a positive vote join i's
     side, the others j's side (this matters for the asymmetric prospect rule), and both
     sides start from the 1e-8 floor."""
-    v = vote(rule, w[..., :, None, None], u[..., :, :, None], u[..., :, None, :])  # (..., k, i, j)
-    pos = MIN_COALITION + np.where(v > 0, v, 0.0).sum(axis=-3)
-    neg = MIN_COALITION + np.where(v < 0, -v, 0.0).sum(axis=-3)
+    if rule == "proportional" and bool((w >= 0).all()):
+        # w_k max(du, 0) == max(w_k du, 0) for w_k >= 0: sum with a matrix product
+        du = u[..., :, :, None] - u[..., :, None, :]  # (..., k, i, j)
+        up = np.maximum(du, 0.0)
+        down = up - du  # max(-du, 0), exactly
+        pos = MIN_COALITION + np.einsum("...k,...kij->...ij", w, up)
+        neg = MIN_COALITION + np.einsum("...k,...kij->...ij", w, down)
+    else:
+        v = vote(rule, w[..., :, None, None], u[..., :, :, None], u[..., :, None, :])  # (..., k, i, j)
+        pos = MIN_COALITION + np.where(v > 0, v, 0.0).sum(axis=-3)
+        neg = MIN_COALITION + np.where(v < 0, -v, 0.0).sum(axis=-3)
     n = u.shape[-1]
     lower = np.tril(np.ones((n, n), dtype=bool), -1)
     c = np.where(lower, pos, np.swapaxes(neg, -1, -2))
