@@ -232,3 +232,15 @@ def test_cli_forecast_with_eum_and_exchange():
     assert set(eum["forecast"]) == set(out["models"]["exchange"]["forecast"])
     issue = next(iter(eum["details"]["issues"].values()))
     assert "quadrants_first_round" in issue and "positions_by_round" in issue
+
+
+def test_sorted_and_tensor_vote_sums_agree():
+    # the O(n^2 log n) prefix-sum path must equal the plain (voter, i, j) tensor, ties included
+    from detente.models.eum.probability import _sums_sorted, _sums_tensor
+
+    rng = np.random.default_rng(8)
+    x = np.round(rng.uniform(0, 10, 40))  # many equal positions
+    w = rng.uniform(0, 1, 40)
+    num_s, den_s = _sums_sorted(x, w)
+    num_t, den_t = _sums_tensor(x, w, 10.0, None)
+    assert np.allclose(num_s, num_t, atol=1e-9) and np.allclose(den_s, den_t, atol=1e-9)

@@ -46,6 +46,54 @@ def _votes(x: np.ndarray, span: float, r_voter: np.ndarray | None, ks: slice) ->
     return dist[:, None, :] - dist[:, :, None]  # |x_k - x_j| - |x_k - x_i|
 
 
+def _sums_tensor(x: np.ndarray, w: np.ndarray, span: float,
+                 r_voter: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Support for i against j and all absolute votes, from the (voter, i, j) tensor in chunks."""
+    n = x.size
+    num = np.zeros((n, n))
+    den = np.zeros((n, n))
+    step = max(1, _CHUNK_ELEMENTS // max(1, n * n))
+    for start in range(0, n, step):
+        ks = slice(start, min(n, start + step))
+        d = _votes(x, span, r_voter, ks)
+        wk = w[ks, None, None]
+        num += (wk * np.clip(d, 0.0, None)).sum(axis=0)
+        den += (wk * np.abs(d)).sum(axis=0)
+    return num, den
+
+
+def _sums_sorted(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same sums in O(n^2 log n) for linear distances.
+
+    For a dyad with ends lo < hi, a voter's vote for the low end is
+    ``f(x_k) = hi - lo`` left of lo, ``lo + hi - 2 x_k`` up to the midpoint and 0 beyond, a
+    continuous function, so prefix sums of ``w`` and ``w x`` over sorted positions give it.
+    """
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    cw = np.concatenate([[0.0], np.cumsum(w[order])])
+    cwx = np.concatenate([[0.0], np.cumsum((w * x)[order])])
+
+    def below(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = np.searchsorted(xs, t, side="left")
+        return cw[k], cwx[k]
+
+    lo = np.minimum(x[:, None], x[None, :])
+    hi = np.maximum(x[:, None], x[None, :])
+    mid = 0.5 * (lo + hi)
+    gap = hi - lo
+    w_lo, wx_lo = below(lo)
+    w_mid, wx_mid = below(mid)
+    w_hi, wx_hi = below(hi)
+    for_low = gap * w_lo + (lo + hi) * (w_mid - w_lo) - 2.0 * (wx_mid - wx_lo)
+    for_high = gap * (cw[-1] - w_hi) + 2.0 * (wx_hi - wx_mid) - (lo + hi) * (w_hi - w_mid)
+    for_low = np.clip(for_low, 0.0, None)
+    for_high = np.clip(for_high, 0.0, None)
+    i_low = x[:, None] < x[None, :]
+    num = np.where(i_low, for_low, for_high)
+    return num, for_low + for_high
+
+
 def win_probability(x: np.ndarray, w: np.ndarray, span: float, mode: str = "alliance",
                     r_voter: np.ndarray | None = None) -> np.ndarray:
     """``P[i, j]``, the probability that i prevails against j (diagonal 0.5).
@@ -57,15 +105,7 @@ def win_probability(x: np.ndarray, w: np.ndarray, span: float, mode: str = "alli
     ``r_voter`` bends each voter's distances by its own risk exponent (Scholz code).
     """
     n = x.size
-    num = np.zeros((n, n))
-    den = np.zeros((n, n))
-    step = max(1, _CHUNK_ELEMENTS // max(1, n * n))
-    for start in range(0, n, step):
-        ks = slice(start, min(n, start + step))
-        d = _votes(x, span, r_voter, ks)
-        wk = w[ks, None, None]
-        num += (wk * np.clip(d, 0.0, None)).sum(axis=0)
-        den += (wk * np.abs(d)).sum(axis=0)
+    num, den = _sums_sorted(x, w) if r_voter is None else _sums_tensor(x, w, span, r_voter)
     if mode == "alliance_excl":
         own = np.abs(x[:, None] - x[None, :])  # i's and j's own votes on the dyad
         own_i = np.power(own / span, r_voter[:, None]) if r_voter is not None else own
