@@ -244,3 +244,14 @@ def test_sorted_and_tensor_vote_sums_agree():
     num_s, den_s = _sums_sorted(x, w)
     num_t, den_t = _sums_tensor(x, w, 10.0, None)
     assert np.allclose(num_s, num_t, atol=1e-9) and np.allclose(den_s, den_t, atol=1e-9)
+
+
+def test_quadrant_counts_cover_every_ordered_dyad():
+    # 10 actors: every ordered dyad with distinct positions gets exactly one label
+    r = get_model("eum", preset="scholz").run(load_scenario(EC))
+    d = r.details["issues"]["emission_year"]
+    x0 = np.array(list(d["positions_by_round"][0].values()))
+    distinct = int((np.abs(x0[:, None] - x0[None, :]) > 0).sum())
+    assert sum(d["quadrant_counts_by_round"][0].values()) == distinct
+    labels = {lab for row in d["quadrants_first_round"].values() for lab in row.values()}
+    assert labels <= {"confrontation", "compromise", "capitulation", "stalemate", "none"}

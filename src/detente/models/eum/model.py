@@ -148,8 +148,9 @@ def _issue_details(run: IssueRun, ids: list[str]) -> dict[str, Any]:
     if run.kinds:
         out["quadrants_first_round"] = _quadrants(run.kinds[0], ids)
         out["quadrants_last_round"] = _quadrants(run.kinds[-1], ids)
-        counts = {LABELS[k]: int((run.kinds[0] == k).sum()) for k in (1, 2, 3, 4)}
-        out["quadrant_counts_first_round"] = counts
+        by_round = [{LABELS[k]: int((kinds == k).sum()) for k in (1, 2, 3, 4)} for kinds in run.kinds]
+        out["quadrant_counts_first_round"] = by_round[0]
+        out["quadrant_counts_by_round"] = by_round  # ordered dyads per label, each round
         out["risk_exponent_by_round"] = [dict(zip(ids, fl(r), strict=True)) for r in run.risk]
     return out
 
