@@ -1,0 +1,106 @@
+"""Score the drafter against hand-made gold labels: precision and recall of actors and moves.
+
+Gold format (YAML): ``actors: {required: [...], optional: [...]}`` and ``moves:`` entries with
+an ``anchor`` (start/end offsets of a few words inside the move's sentence), ``actor``, the
+acceptable ``types`` and ``required``. A predicted move matches a gold move when the actor
+agrees, the type is one of the accepted ones and its evidence span covers the anchor; each
+gold move matches at most one prediction. Optional gold items are neither rewarded nor
+counted as false positives. Usage: ``python -m detente.text.score GOLD.yaml ARTICLE``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from detente.text.extract import Extraction, extract
+from detente.text.reader import read_article
+
+
+@dataclass
+class PR:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "precision": round(self.precision, 3), "recall": round(self.recall, 3),
+                "f1": round(self.f1, 3)}
+
+
+def score_actors(ex: Extraction, gold: dict[str, Any]) -> PR:
+    found = {a.id for a in ex.actors}
+    req = set(gold["actors"]["required"])
+    opt = set(gold["actors"].get("optional", []))
+    return PR(tp=len(found & req), fp=len(found - req - opt), fn=len(req - found))
+
+
+def match_moves(ex: Extraction, gold: dict[str, Any]) -> tuple[PR, list[str]]:
+    """One-to-one matching of predicted and gold moves; returns the score and the misses."""
+    golds = gold.get("moves", [])
+    used: set[int] = set()
+    tp = fp = 0
+    report: list[str] = []
+    for mv in ex.moves:
+        hit = None
+        for k, g in enumerate(golds):
+            a = g["anchor"]
+            if k in used or g["actor"] != mv.actor or mv.type not in g["types"]:
+                continue
+            if mv.evidence.start <= a["start"] and a["end"] <= mv.evidence.end:
+                hit = k
+                break
+        if hit is None:
+            fp += 1
+            report.append(f"FP {mv.actor} {mv.type} '{mv.cue}' at {mv.evidence.start}")
+            continue
+        used.add(hit)
+        if golds[hit].get("required", True):
+            tp += 1
+    fn = 0
+    for k, g in enumerate(golds):
+        if g.get("required", True) and k not in used:
+            fn += 1
+            report.append(f"FN {g['actor']} {'/'.join(g['types'])} '{g['anchor']['text']}'")
+    return PR(tp, fp, fn), report
+
+
+def score(ex: Extraction, gold: dict[str, Any]) -> dict[str, Any]:
+    moves, misses = match_moves(ex, gold)
+    return {"actors": score_actors(ex, gold).to_dict(), "moves": moves.to_dict(), "misses": misses}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2 or len(args) % 2:
+        print("usage: python -m detente.text.score GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
+        return 2
+    results = {}
+    for gold_path, article in zip(args[::2], args[1::2], strict=True):
+        gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
+        text, _ = read_article(article)
+        results[Path(article).name] = score(extract(text), gold)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
