@@ -8,6 +8,7 @@ Run: .venv/bin/python benchmarks/bargaining_smp.py
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from pathlib import Path
@@ -37,7 +38,7 @@ def main() -> None:
         speed = f"{ktab / t:9.0f}" if ktab else f"{'-':>9}"
         print(f"{name:<16} {n:>6} {turns:>5} {t:8.3f} {1000 * t / turns:8.1f} {ktab or '-':>8} {speed}")
     print("growth of time per turn with actors (t ~ n^k):")
-    for (a, na, ta, sa, _), (b, nb, tb, sb, _) in zip(rows, rows[1:], strict=False):
+    for (_, na, ta, sa, _), (_, nb, tb, sb, _) in itertools.pairwise(rows):
         k = math.log((sb / tb) / (sa / ta)) / math.log(nb / na)
         print(f"  {na:>3} -> {nb:>3} actors: k = {k:.2f}")
 
