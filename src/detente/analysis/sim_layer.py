@@ -1,0 +1,163 @@
+"""The simulation layer of ``detente analyze``: outcome-class frequencies, one representative
+run's log, and the claims only a simulation can check (C4-C6 kinds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from detente.analysis.analyze import AnalyzeOptions, register_layer
+from detente.analysis.claims import Context, Verdict, register_evaluator
+from detente.scenario.schema import Claim, Scenario
+from detente.sim import Batch, compile_world, simulate
+
+
+@dataclass
+class OpinionComparison:
+    """Paired runs with and without one move: when does the audience cross the threshold?"""
+
+    audience: str
+    issue: str
+    threshold: float
+    without_move: str
+    with_rounds: list[int | None]
+    without_rounds: list[int | None]
+
+    @property
+    def sooner_share(self) -> float:
+        pairs = list(zip(self.with_rounds, self.without_rounds, strict=True))
+        sooner = sum(1 for a, b in pairs if b is not None and (a is None or b < a))
+        return sooner / len(pairs) if pairs else 0.0
+
+    @staticmethod
+    def _median(xs: list[int | None]) -> float | None:
+        got = sorted(x for x in xs if x is not None)
+        return float(got[len(got) // 2]) if got and len(got) * 2 >= len(xs) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"audience": self.audience, "issue": self.issue, "threshold": self.threshold,
+                "without_move": self.without_move, "sooner_share": self.sooner_share,
+                "median_round_with": self._median(self.with_rounds),
+                "median_round_without": self._median(self.without_rounds),
+                "crossed_with": sum(x is not None for x in self.with_rounds),
+                "crossed_without": sum(x is not None for x in self.without_rounds),
+                "runs": len(self.with_rounds)}
+
+
+@dataclass
+class SimLayerResult:
+    seed: int
+    rounds: int
+    batch: Batch
+    known_outcome: str | None
+    comparisons: list[OpinionComparison] = field(default_factory=list)
+
+    @property
+    def frequencies(self) -> dict[str, float]:
+        return self.batch.frequencies
+
+    def concession_tracks(self) -> list[set[str]]:
+        return [{c["track"] for c in r.concessions} for r in self.batch.runs]
+
+    def to_dict(self) -> dict[str, Any]:
+        rep = self.batch.representative()
+        tracks = self.concession_tracks()
+        return {
+            "runs": len(self.batch.runs), "seed": self.seed, "rounds": self.rounds,
+            "frequencies": self.frequencies, "modal_class": self.batch.modal,
+            "known_outcome": self.known_outcome,
+            "runs_with_concessions": sum(1 for t in tracks if t),
+            "runs_with_public_concessions": sum(1 for t in tracks if t & {"public", "field"}),
+            "opinion_comparisons": [c.to_dict() for c in self.comparisons],
+            "representative": {"seed": rep.seed, "outcome": rep.outcome.to_dict(), "log": rep.lines},
+        }
+
+
+@register_layer("sim")
+def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
+    if sc.simulation is None:
+        return None
+    seed = options.seed if options.seed is not None else sc.settings.seed
+    runs = sc.simulation.runs
+    world = compile_world(sc)
+    batch = simulate(world, seed, runs)
+    comparisons = []
+    for claim in sc.claims:
+        ch = claim.check
+        if ch.kind != "opinion_sooner_without":
+            continue
+        alt = simulate(compile_world(sc, without=frozenset({ch.without_move})), seed, runs)
+        comparisons.append(OpinionComparison(
+            ch.audience, ch.issue, ch.threshold, ch.without_move,
+            [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],
+            [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
+    known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
+    return SimLayerResult(seed, world.rounds, batch, known, comparisons)
+
+
+def _sim(ctx: Context) -> SimLayerResult | None:
+    res = ctx.layers.get("sim")
+    return res if isinstance(res, SimLayerResult) else None
+
+
+def _freq_text(res: SimLayerResult) -> str:
+    return ", ".join(f"{c} {p:.0%}" for c, p in res.frequencies.items() if p > 0)
+
+
+@register_evaluator("outcome_class")
+def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
+    res = _sim(ctx)
+    if res is None or claim.check.layer == "games":
+        return None
+    want = claim.check.equals.value
+    p = res.frequencies[want]
+    status = "holds" if res.batch.modal == want else "fails"
+    detail = f"{len(res.batch.runs)} simulated runs: {_freq_text(res)}"
+    if res.known_outcome:
+        detail += (f"; the known outcome ({res.known_outcome}) occurs in "
+                   f"{res.frequencies.get(res.known_outcome, 0.0):.0%} of runs")
+    return Verdict(claim.id, claim.text, status, detail, "sim", p)
+
+
+@register_evaluator("concessions_channel")
+def _concessions_channel(claim: Claim, ctx: Context) -> Verdict | None:
+    res = _sim(ctx)
+    if res is None:
+        return None
+    want = claim.check.channel_kind.value
+    allowed = {"closed"} if want == "closed" else {"public", "field"}
+    tracks = res.concession_tracks()
+    ok = [t <= allowed for t in tracks]
+    p = sum(ok) / len(ok)
+    with_any = sum(1 for t in tracks if t)
+    elsewhere = sum(1 for t in tracks if t - allowed)
+    status = "holds" if p >= 0.5 else "fails"
+    detail = (f"{with_any} of {len(tracks)} runs had concessions; {elsewhere} had one off the {want} track "
+              f"(deeds on the ground count as public)")
+    return Verdict(claim.id, claim.text, status, detail, "sim", p)
+
+
+@register_evaluator("opinion_sooner_without")
+def _opinion_sooner(claim: Claim, ctx: Context) -> Verdict | None:
+    res = _sim(ctx)
+    if res is None:
+        return None
+    ch = claim.check
+    comp = next((c for c in res.comparisons if (c.audience, c.issue, c.threshold, c.without_move)
+                 == (ch.audience, ch.issue, ch.threshold, ch.without_move)), None)
+    if comp is None:
+        return None
+    d = comp.to_dict()
+    if d["crossed_with"] == 0 and d["crossed_without"] == 0:
+        return Verdict(claim.id, claim.text, "fails",
+                       f"{ch.audience} never reaches {ch.threshold:g} on {ch.issue} within {res.rounds} "
+                       "rounds, with or without the move", "sim", 0.0)
+    p = comp.sooner_share
+
+    def fmt(x: float | None) -> str:
+        return "not reached" if x is None else f"round {x:.0f}"
+
+    detail = (f"{ch.audience} reaches {ch.threshold:g} on {ch.issue}: median {fmt(d['median_round_without'])} "
+              f"without {ch.without_move}, {fmt(d['median_round_with'])} with it; sooner without in "
+              f"{p:.0%} of paired runs")
+    return Verdict(claim.id, claim.text, "holds" if p >= 0.5 else "fails", detail, "sim", p)

@@ -1,0 +1,67 @@
+"""``detente simulate``: play a scenario's crisis out round by round, many seeded times."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from detente.cli.app import JsonOpt, ScenarioArg, app, dump_json, load, out_console, user_errors
+
+
+@app.command()
+@user_errors
+def simulate(
+    file: ScenarioArg,
+    runs: Annotated[int | None, typer.Option("--runs", "-n", min=1, max=100_000,
+                                             help="Number of seeded runs (default: simulation.runs).")] = None,
+    rounds: Annotated[int | None, typer.Option("--rounds", min=1, max=1000,
+                                               help="Rounds per run (default: simulation.rounds).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0,
+                                             help="Master seed (default: the scenario's settings.seed).")] = None,
+    log: Annotated[bool, typer.Option("--log", help="Print one representative run move by move.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Worker processes.")] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """Simulate the crisis: outcome-class frequencies and, with --log, one run's account.
+
+    With --json: a summary document; with --log --json: the representative run as JSON lines.
+    """
+    from detente.report.sim import frequency_table
+    from detente.sim import compile_world
+    from detente.sim import simulate as run_sim
+
+    sc = load(file)
+    world = compile_world(sc, rounds=rounds)
+    n = runs if runs is not None else (1 if log else world.runs)
+    master = seed if seed is not None else sc.settings.seed
+    batch = run_sim(world, master, n, jobs=jobs)
+    rep = batch.representative()
+    if json_out and log:
+        sys.stdout.write(rep.json_lines())
+        return
+    summary = {
+        "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
+        "runs": n, "rounds": world.rounds, "frequencies": batch.frequencies, "modal_class": batch.modal,
+        "known_outcome": sc.known_outcome.outcome_class.value if sc.known_outcome else None,
+        "outcomes": [r.to_dict() for r in batch.runs],
+    }
+    if json_out:
+        sys.stdout.write(dump_json(summary))
+        return
+    console = out_console()
+    if log:
+        console.print(f"{sc.meta.title} — perspective: {' '.join(sc.meta.perspective.split())}",
+                      markup=False)
+        console.print(f"run seed {rep.seed} (master seed {master}, run 1 of {n} with the most frequent "
+                      f"outcome)", markup=False)
+        sys.stdout.write(rep.log_text())
+        if n == 1:
+            return
+    d = {"runs": n, "rounds": world.rounds, "seed": master, "frequencies": batch.frequencies,
+         "known_outcome": summary["known_outcome"],
+         "runs_with_concessions": sum(1 for r in batch.runs if r.concessions),
+         "runs_with_public_concessions": sum(
+             1 for r in batch.runs if any(c["track"] != "closed" for c in r.concessions))}
+    console.print(frequency_table(d))

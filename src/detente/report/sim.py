@@ -1,0 +1,44 @@
+"""Terminal section for the simulation layer: outcome-class frequencies and one run's log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from detente.report.terminal import LAYER_RENDERERS
+
+_CLASS_STYLE = {"agreement": "green", "stalemate": "yellow", "capitulation": "magenta", "escalation": "red"}
+
+
+def frequency_table(d: dict[str, Any]) -> Table:
+    t = Table(title=f"Simulation: outcome classes over {d['runs']} seeded runs of {d['rounds']} rounds "
+                    f"(seed {d['seed']})", title_justify="left")
+    t.add_column("outcome class")
+    t.add_column("share of runs", justify="right")
+    t.add_column("", justify="left")
+    for cls, p in d["frequencies"].items():
+        mark = "known outcome" if cls == d.get("known_outcome") else ""
+        t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), f"{p:.0%}", mark)
+    t.caption = (f"{d['runs_with_concessions']} runs with concessions, "
+                 f"{d['runs_with_public_concessions']} with a public one")
+    return t
+
+
+def render_sim(result: Any) -> RenderableType:
+    d = result.to_dict()
+    rep = d["representative"]
+    log = Text(f"One representative run (seed {rep['seed']}, {rep['outcome']['class']}):\n", style="bold")
+    log.append("\n".join(rep["log"]))
+    parts: list[RenderableType] = [frequency_table(d), log]
+    for c in d["opinion_comparisons"]:
+        parts.append(Text(
+            f"Counterfactual without {c['without_move']}: {c['audience']} reaches {c['threshold']:g} on "
+            f"{c['issue']} in {c['crossed_without']} of {c['runs']} runs (with it: {c['crossed_with']}); "
+            f"sooner without in {c['sooner_share']:.0%} of paired runs"))
+    return Group(*parts)
+
+
+LAYER_RENDERERS["sim"] = render_sim
