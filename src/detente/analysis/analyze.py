@@ -19,6 +19,8 @@ from detente.scenario.arrays import point_arrays
 from detente.scenario.schema import Scenario
 
 STATIC_MODELS = ("compromise", "median", "nash")
+DYNAMIC_MODELS = ("eum", "smp", "exchange")
+DEFAULT_MODELS = STATIC_MODELS + DYNAMIC_MODELS
 
 
 class LayerResult(Protocol):
@@ -28,8 +30,9 @@ class LayerResult(Protocol):
 @dataclass(frozen=True)
 class AnalyzeOptions:
     seed: int | None = None
-    models: tuple[str, ...] = STATIC_MODELS
+    models: tuple[str, ...] = DEFAULT_MODELS
     strength_model: str = "compromise"
+    win_model: str = "smp"  # whose win probabilities join the strong-position table
 
 
 LayerRunner = Callable[[Scenario, AnalyzeOptions], LayerResult | None]
@@ -86,7 +89,7 @@ def analyze(scenario: Scenario, options: AnalyzeOptions | None = None) -> Analys
     arr = point_arrays(scenario)
     results = {name: get_model(name).run_arrays(arr) for name in options.models if name in MODELS}
     base = results.get(options.strength_model) or get_model(options.strength_model).run_arrays(arr)
-    strong = strong_position(arr, base)
+    strong = strong_position(arr, base, results.get(options.win_model))
     layers: dict[str, LayerResult] = {}
     for name, runner in LAYERS.items():
         res = runner(scenario, options)

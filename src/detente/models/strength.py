@@ -24,6 +24,7 @@ class ActorStrength:
     distance: float  # salience-weighted mean |position - forecast| / span
     gain: float | None  # sum over issues of salience x (|x - sq| - |x - f|) / span
     issues: dict[str, dict[str, float | None]]
+    win_probability: float | None = None  # mean over issues of the PCE probability its position wins
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -31,6 +32,7 @@ class ActorStrength:
             "power_share": _clean(self.power_share),
             "distance": _clean(self.distance),
             "gain": _clean(self.gain) if self.gain is not None else None,
+            "win_probability": _clean(self.win_probability) if self.win_probability is not None else None,
             "issues": self.issues,
         }
 
@@ -41,14 +43,19 @@ class StrongPosition:
 
     based_on: str
     rows: list[ActorStrength]
-    win_probability: dict[str, float] | None = None  # joins when dynamic models land
+    win_probability_from: str | None = None  # the model whose win probabilities joined the table
 
     def to_dict(self) -> dict[str, Any]:
-        return {"based_on": self.based_on, "rows": [r.to_dict() for r in self.rows]}
+        return {"based_on": self.based_on, "win_probability_from": self.win_probability_from,
+                "rows": [r.to_dict() for r in self.rows]}
 
 
-def strong_position(arr: Arrays, result: ModelResult) -> StrongPosition:
-    """Rank actors by what the forecast of ``result`` gives them against the status quo."""
+def strong_position(arr: Arrays, result: ModelResult, wins: ModelResult | None = None) -> StrongPosition:
+    """Rank actors by what the forecast of ``result`` gives them against the status quo.
+
+    ``wins``, if given, is a model result with a ``win_probability`` figure per actor and
+    issue (KTAB's PCE): the chance that the actor's position wins, averaged over its issues.
+    """
     w = arr.weight
     total = w.sum(axis=0)
     f = result.forecast
@@ -79,6 +86,13 @@ def strong_position(arr: Arrays, result: ModelResult) -> StrongPosition:
             }
             for c in np.flatnonzero(mask)
         }
-        rows.append(ActorStrength(actor, mean_share, mean_dist, total_gain, per_issue))
+        win = None
+        if wins is not None and "win_probability" in wins.actor_figures:
+            p = wins.actor_figures["win_probability"][r, mask]
+            if (~np.isnan(p)).any():
+                win = float(np.nanmean(p))
+                for c in np.flatnonzero(mask):
+                    per_issue[arr.issue_ids[c]]["win_probability"] = _clean(wins.actor_figures["win_probability"][r, c])
+        rows.append(ActorStrength(actor, mean_share, mean_dist, total_gain, per_issue, win))
     rows.sort(key=lambda r: (-(r.gain if r.gain is not None else -np.inf), -r.power_share, r.actor))
-    return StrongPosition(result.model, rows)
+    return StrongPosition(result.model, rows, wins.model if wins is not None else None)

@@ -44,14 +44,20 @@ def strong_table(sc: Scenario, strong: StrongPosition) -> Table:
     t.add_column("power share", justify="right")
     t.add_column("distance to forecast", justify="right")
     t.add_column("gain vs status quo", justify="right")
+    if strong.win_probability_from:
+        t.add_column(f"win probability ({strong.win_probability_from})", justify="right")
     t.add_column("issues", justify="right")
     names = {a.id: a.name for a in sc.actors}
     for r in strong.rows:
         gain = "–" if r.gain is None else f"{r.gain:+.3f}"
-        t.add_row(names.get(r.actor, r.actor), f"{100 * r.power_share:.0f}%",
-                  f"{100 * r.distance:.0f}% of scale", gain, str(len(r.issues)))
+        cells = [names.get(r.actor, r.actor), f"{100 * r.power_share:.0f}%", f"{100 * r.distance:.0f}% of scale", gain]
+        if strong.win_probability_from:
+            cells.append("–" if r.win_probability is None else f"{r.win_probability:.2f}")
+        t.add_row(*cells, str(len(r.issues)))
     t.caption = ("power share: capability × salience over the issues the actor cares about; "
-                 "gain: salience-weighted move toward the actor's position, relative to the status quo")
+                 "gain: salience-weighted move toward the actor's position, relative to the status quo"
+                 + ("; win probability: chance its position wins (KTAB PCE), averaged over its issues"
+                    if strong.win_probability_from else ""))
     return t
 
 
