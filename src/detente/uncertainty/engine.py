@@ -164,8 +164,10 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     progress_done = sum(sizes[i] for i in done)
     if on_progress:
         on_progress(progress_done, opts.draws)
+    t_start = 0.0
     if todo:
         backend = make_backend(opts.backend, opts.scheduler, opts.workers)
+        t_start = time.perf_counter() - t0
         try:
             for index, cols, secs in backend.run(run_chunk, todo):
                 if store is not None:
@@ -181,7 +183,7 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     columns = {k: np.concatenate([done[i][0][k] for i in range(n_chunks)]) for k in names}
     record.update({
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "timings": {"wall_seconds": round(wall, 4),
+        "timings": {"wall_seconds": round(wall, 4), "backend_start_seconds": round(t_start, 4),
                     "chunk_seconds": round(sum(done[i][1] for i in range(n_chunks)), 4),
                     "chunks": n_chunks, "chunks_resumed": resumed},
     })
