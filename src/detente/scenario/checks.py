@@ -131,6 +131,9 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
     if sc.simulation is not None:
         yield from _simulation_problems(sc, actors, issues, audiences, moves)
 
+    if sc.games is not None:
+        yield from _games_problems(sc, actors, set(issues), channels, moves)
+
     if sc.known_outcome is not None:
         for issue_id, v in sc.known_outcome.values.items():
             path = ("known_outcome", "values", issue_id)
@@ -178,6 +181,32 @@ def _simulation_problems(sc: Scenario, actors: set[str], issues: dict[str, Any],
         yield from _ref((*base, "susceptibility", aud), aud, audiences, "audience")
         if not 0.0 <= x <= 1.0:
             yield (*base, "susceptibility", aud), f"susceptibility {x:g} is outside [0, 1]"
+
+
+def _games_problems(sc: Scenario, actors: set[str], issues: set[str], channels: set[str],
+                    moves: set[str]) -> Iterator[Problem]:
+    games = sc.games
+    assert games is not None
+    yield from _duplicates("specs", games.specs)
+    ids = {g.id for g in games.specs}
+    yield from _ref(("games", "default"), games.default, ids, "game")
+    params = set(sc.parameters)
+    for k, g in enumerate(games.specs):
+        base = ("games", "specs", k)
+        yield from _ref((*base, "challenger"), g.challenger, actors, "actor")
+        yield from _ref((*base, "defender"), g.defender, actors, "actor")
+        if g.challenger == g.defender:
+            yield (*base, "defender"), "challenger and defender must be different actors"
+        yield from _ref((*base, "issue"), g.issue, issues, "issue")
+        yield from _ref((*base, "troops_issue"), g.troops_issue, issues, "issue")
+        yield from _ref((*base, "public_channel"), g.public_channel, channels, "channel")
+        yield from _ref((*base, "closed_channel"), g.closed_channel, channels, "channel")
+        for field in ("demand_move", "counter_move", "withdraw_move"):
+            yield from _ref((*base, field), getattr(g, field), moves, "move")
+        for term, ref in g.costs.items():
+            yield from _ref((*base, "costs", str(term)), ref, params, "parameter")
+    for i, cl in enumerate(sc.claims):
+        yield from _ref(("claims", i, "check", "game"), getattr(cl.check, "game", None), ids, "game")
 
 
 def check_references(sc: Scenario) -> Problem | None:

@@ -353,6 +353,46 @@ class Simulation(Strict):
     note: Text | None = None
 
 
+class GameTemplate(StrEnum):
+    two_track = "two_track"
+
+
+class CostTerm(StrEnum):
+    """Named cost terms a crisis game reads from ``parameters`` (see detente.games)."""
+
+    defender_face_accept = "defender_face_accept"
+    defender_credibility = "defender_credibility"
+    challenger_info_benefit = "challenger_info_benefit"
+    challenger_face_withdraw = "challenger_face_withdraw"
+    challenger_war_cost = "challenger_war_cost"
+    defender_war_cost = "defender_war_cost"
+    challenger_war_win_prob = "challenger_war_win_prob"
+    challenger_sanctions_cost = "challenger_sanctions_cost"
+
+
+class GameSpec(Strict):
+    """One crisis game built from the scenario: who plays, over which issue, with which costs."""
+
+    id: Id
+    template: GameTemplate = GameTemplate.two_track
+    challenger: Id
+    defender: Id
+    issue: Id = Field(description="The issue the challenger's demand is about.")
+    troops_issue: Id | None = Field(default=None, description="Issue a withdrawal moves (e.g. troops).")
+    public_channel: Id | None = None
+    closed_channel: Id | None = Field(default=None, description="If set, the closed track is in the game.")
+    demand_move: Id | None = Field(default=None, description="Move whose position is the maximal demand.")
+    counter_move: Id | None = Field(default=None, description="Move whose position is the counter-proposal.")
+    withdraw_move: Id | None = None
+    costs: dict[CostTerm, Id] = Field(default_factory=dict, description="Cost term -> parameter name.")
+    note: Text | None = None
+
+
+class GamesSection(Strict):
+    default: Id | None = Field(default=None, description="Game run by `detente analyze` (default: first).")
+    specs: list[GameSpec] = Field(min_length=1)
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -368,6 +408,7 @@ class Scenario(Strict):
     parameters: dict[Id, Num] = Field(
         default_factory=dict, description="Named cost and payoff terms used by games and sim."
     )
+    games: GamesSection | None = Field(default=None, description="Crisis games built from this scenario.")
     claims: list[Claim] = Field(default_factory=list)
     known_outcome: KnownOutcome | None = None
     simulation: Simulation | None = None

@@ -1,0 +1,61 @@
+"""``detente game``: build a crisis game from a scenario (or read a Gambit .efg), solve and explain it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.app import JsonOpt, app, dump_json, load, out_console, user_errors
+
+
+@app.command()
+@user_errors
+def game(
+    file: Annotated[str, typer.Argument(help="Scenario YAML, bundled case name, or a Gambit .efg file.")],
+    template: Annotated[str | None, typer.Option("--template", help="Game id or template in the scenario's "
+                                                 "'games:' section (default: games.default).")] = None,
+    solver: Annotated[str, typer.Option("--solver", help="auto|backward|qre|sequential|openspiel|gambit")] = "auto",
+    efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
+    lam: Annotated[float, typer.Option("--lambda", min=0.0, help="Precision for --solver qre.")] = 10.0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Solve a crisis game: who does what on the equilibrium path, why, and where it would change."""
+    from detente.errors import InputError
+    from detente.fileio import atomic_write_text
+    from detente.games.build import GameRun, run_scenario_game
+    from detente.games.efg import read_efg, to_efg
+    from detente.games.explain import narrative
+    from detente.games.solve import SOLVERS, solve
+    from detente.report.games import render_game
+
+    if solver not in SOLVERS:
+        raise InputError(f"unknown solver '{solver}' (choose from {', '.join(SOLVERS)})", field="--solver")
+    if file.endswith(".efg"):
+        path = Path(file)
+        if not path.is_file():
+            raise InputError("no such file", file)
+        g = read_efg(path.read_text(encoding="utf-8"), source=file)
+        sol = solve(g, solver, lam=lam)
+        run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
+    else:
+        sc = load(file)
+        if solver == "qre":
+            from detente.games.build import build_game, pick_spec
+
+            spec = pick_spec(sc, template)
+            sol = solve(build_game(sc, spec), "qre", lam=lam)
+            run = GameRun(spec.id, spec.template.value, sol, narrative(sol, {a.id: a.name for a in sc.actors}))
+        else:
+            run = run_scenario_game(sc, template, solver)
+    if efg is not None:
+        atomic_write_text(efg, to_efg(run.game))
+    if json_out:
+        sys.stdout.write(dump_json(run.to_dict()))
+        return
+    console = out_console()
+    console.print(render_game(run))
+    if efg is not None:
+        console.print(f"\nwrote {efg}")

@@ -1,0 +1,159 @@
+"""Say in words what each side does on the equilibrium path and why, and where the path changes.
+
+Reasons compare the value of the chosen action with each alternative, split into the
+terms the template recorded (issue value, face, credibility, information, war cost).
+Thresholds vary one number at a time over a wide range, rebuild and re-solve the game,
+and bisect to the value where the equilibrium path changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from detente.games.evaluate import Profile
+from detente.games.solve import Solution, solve
+from detente.games.tree import TERMINAL, Game
+
+
+def expected_breakdown(game: Game, prof: Profile, node: int, player: int) -> dict[str, float]:
+    """Reach-weighted sum of the terminal payoff components below ``node`` for ``player``."""
+    out: dict[str, float] = {}
+    stack = [(node, 1.0)]
+    while stack:
+        n, w = stack.pop()
+        if w == 0.0:
+            continue
+        if game.kind[n] == TERMINAL:
+            for k, v in game.breakdown.get(n, [{}] * len(game.players))[player].items():
+                out[k] = out.get(k, 0.0) + w * v
+            continue
+        for p, c in zip(prof[game.infoset[n]], game.children[n], strict=True):
+            stack.append((c, w * p))
+    return out
+
+
+def _fmt_terms(terms: Mapping[str, float]) -> str:
+    parts = [f"{k} {v:+.2f}" for k, v in sorted(terms.items(), key=lambda kv: -abs(kv[1])) if abs(v) > 5e-4]
+    return ", ".join(parts)
+
+
+def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str]:
+    """One sentence per decision on the path, with the reason in numbers."""
+    g = sol.game
+    names = dict(names or {})
+    lines = []
+    for st in sol.path():
+        who = names.get(st.player, st.player)
+        pidx = g.players.index(st.player)
+        chosen = st.chosen
+        p = st.probs[chosen]
+        where = f" after {' → '.join(st.history)}" if st.history else ""
+        if p < 1 - 1e-6:
+            mix = ", ".join(f"{a} {q:.3f}" for a, q in st.probs.items() if q > 1e-6)
+            vals = ", ".join(f"{a} {v:+.3f}" for a, v in st.values.items())
+            lines.append(f"{who} ({st.infoset}){where} mixes: {mix}; it is indifferent between them "
+                         f"(values {vals}).")
+            continue
+        node = st.node
+        kids = dict(zip(g.actions_of(node), g.children[node], strict=True))
+        single = len(g.infosets[g.infoset[node]].nodes) == 1
+        v_best = st.values[chosen]
+        alts = []
+        for a, v in sorted(st.values.items(), key=lambda kv: -kv[1]):
+            if a == chosen:
+                continue
+            why = ""
+            if single and g.breakdown:
+                terms = expected_breakdown(g, sol.profile, kids[a], pidx)
+                own = expected_breakdown(g, sol.profile, kids[chosen], pidx)
+                diff = {k: terms.get(k, 0.0) - own.get(k, 0.0) for k in set(terms) | set(own)}
+                txt = _fmt_terms(diff)
+                why = f" ({txt} against {chosen})" if txt else ""
+            alts.append(f"{v:+.2f} for {a}{why}")
+        reach = "" if st.reach > 1 - 1e-9 else f" [reached with probability {st.reach:.3f}]"
+        lines.append(f"{who}{where} chooses {chosen}{reach}: it is worth {v_best:+.2f} to it, against "
+                     + "; ".join(alts) + ".")
+    dist = sol.to_dict()["outcomes"]
+    top = sorted(dist.items(), key=lambda kv: -kv[1])
+    lines.append("Outcome: " + "; ".join(f"{k} ({q:.0%})" if q < 1 - 1e-9 else k for k, q in top if q > 1e-6)
+                 + f" — class {sol.outcome_class()}.")
+    return lines
+
+
+def signature(sol: Solution) -> tuple[Any, ...]:
+    """What counts as 'the equilibrium path': each reached decision's (rounded) choice and the class."""
+    steps = tuple((st.player, st.infoset, tuple(round(q, 3) for q in st.probs.values())) for st in sol.path())
+    return (*steps, sol.outcome_class())
+
+
+def path_text(sol: Solution) -> str:
+    parts = []
+    for st in sol.path():
+        if st.reach < 0.5:
+            continue
+        p = st.probs[st.chosen]
+        parts.append(f"{st.player} {st.chosen}" + ("" if p > 1 - 1e-6 else f" ({p:.2f})"))
+    return " → ".join(parts) + f" ⇒ {sol.outcome_class()}"
+
+
+@dataclass
+class Threshold:
+    key: str
+    term: str
+    value: float
+    low: float
+    high: float
+    below: dict[str, Any] | None  # nearest switch below the current value
+    above: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parameter": self.key, "term": self.term, "value": self.value, "searched": [self.low, self.high],
+                "below": self.below, "above": self.above}
+
+    def text(self) -> str:
+        out = []
+        for side, sw in (("below", self.below), ("above", self.above)):
+            if sw is not None:
+                out.append(f"{side} {sw['at']:.4g}: {sw['path']}")
+        if not out:
+            return f"{self.key} = {self.value:g}: the path does not change in [{self.low:g}, {self.high:g}]"
+        return f"{self.key} = {self.value:g}: " + "; ".join(out)
+
+
+def find_thresholds(build: Callable[[Mapping[str, float]], Game], knobs: Sequence[Any], method: str = "auto",
+                    grid: int = 41, tol: float = 1e-6) -> list[Threshold]:
+    """For each knob (key, term, value, low, high), the nearest values where the path changes."""
+
+    def run(key: str, x: float) -> Solution:
+        return solve(build({key: x}), method, check=False)
+
+    out = []
+    for kb in knobs:
+        base = run(kb.key, kb.value)
+        sig0 = signature(base)
+        xs = sorted({kb.low + (kb.high - kb.low) * i / (grid - 1) for i in range(grid)} | {kb.value})
+        sigs = {x: signature(run(kb.key, x)) for x in xs}
+        i0 = xs.index(kb.value)
+        found: dict[str, dict[str, Any] | None] = {"below": None, "above": None}
+        for side, rng in (("below", range(i0 - 1, -1, -1)), ("above", range(i0 + 1, len(xs)))):
+            prev = kb.value
+            for i in rng:
+                if sigs[xs[i]] != sig0:
+                    inside, outside = prev, xs[i]
+                    while abs(outside - inside) > tol * max(1.0, kb.high - kb.low):
+                        mid = (inside + outside) / 2
+                        if signature(run(kb.key, mid)) == sig0:
+                            inside = mid
+                        else:
+                            outside = mid
+                    sol = run(kb.key, outside)
+                    found[side] = {"at": round((inside + outside) / 2, 6), "path": path_text(sol),
+                                   "outcome_class": sol.outcome_class()}
+                    break
+                prev = xs[i]
+        out.append(Threshold(kb.key, kb.term, kb.value, kb.low, kb.high, found["below"], found["above"]))
+    return out
+
+

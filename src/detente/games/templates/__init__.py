@@ -1,0 +1,1 @@
+"""Game templates: textbook crisis games and the scenario-driven two-track ultimatum game."""
