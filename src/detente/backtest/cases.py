@@ -29,6 +29,7 @@ STALEMATE_SHIFT = 0.15  # weighted mean move from the status quo below this: sta
 CAPITULATION_NEAR = 0.2  # forecast within this of one principal's ideal: the other capitulated
 CONTESTED_GAP = 0.05  # principals' ideals closer than this share of the scale: issue not contested
 MODELS_RULE_MODEL = "compromise"
+CRISIS_TAG = "crisis"  # by default only bundled cases tagged as crises are backtested
 
 
 # --------------------------------------------------------------------------- inputs and principals
@@ -301,7 +302,7 @@ def value_errors(sc: Scenario, pred: Prediction) -> dict[str, float]:
 
 
 def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | None = None) -> dict[str, Any]:
-    """Predict every case with a known outcome, then score each layer against the known classes."""
+    """Predict every crisis case (or the ``names`` given) with a known outcome, then score each layer against the known classes."""
     from detente.cases import case_names, case_path
     from detente.scenario.loader import load_scenario
 
@@ -309,7 +310,7 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
     scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
     for name in names or case_names():
         sc = load_scenario(case_path(name))
-        if sc.known_outcome is None:
+        if sc.known_outcome is None or (names is None and CRISIS_TAG not in sc.meta.tags):
             continue
         preds = predict_case(sc, layers, seed)
         known = sc.known_outcome.outcome_class.value

@@ -1,0 +1,93 @@
+"""``detente backtest cases``: predict the outcome class of every bundled crisis, per layer, and score."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from detente.cli.app import dump_json, out_console, user_errors
+from detente.cli.backtest import backtest_app
+from detente.errors import InputError
+
+
+def _f(x: float | None, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def _short(cls: str) -> str:
+    return {"not available": "n/a"}.get(cls, cls)
+
+
+def _render(report: dict[str, Any], layers: list[str]) -> None:
+    from detente.backtest.cases import CLASSES, NA
+
+    oc = out_console()
+    t = Table(title=f"Crisis backtest: {len(report['cases'])} cases", title_justify="left")
+    t.add_column("case")
+    t.add_column("known")
+    for layer in layers:
+        t.add_column(layer)
+    for row in report["cases"]:
+        cells = []
+        for layer in layers:
+            d = row["layers"][layer]
+            mark = "" if d["hit"] is None else (" ✓" if d["hit"] else " ✗")
+            cells.append(_short(d["class"]) + mark)
+        t.add_row(row["case"], row["known"], *cells)
+    oc.print(t)
+    s = Table(title="Scores", title_justify="left")
+    for col in ("layer", "available", "hits", "accuracy", "Brier (n)"):
+        s.add_column(col, justify="left" if col == "layer" else "right")
+    for layer in layers:
+        sc = report["layers"][layer]
+        brier = "–" if sc["brier"] is None else f"{sc['brier']:.3f} ({sc['brier_n']})"
+        s.add_row(layer, f"{sc['available']}/{sc['n']}", str(sc["hits"]), _f(sc["accuracy"], 2), brier)
+    br = report["base_rates"]
+    s.add_row(f"base: always {br['most_common']}", f"{br['n']}/{br['n']}", str(br["most_common_hits"]),
+              _f(br["most_common_hits"] / br["n"] if br["n"] else None, 2),
+              f"{_f(br['frequency_brier'])} (freq.)")
+    s.add_row("base: leave-one-out", f"{br['n']}/{br['n']}", str(br["loo_most_common_hits"]),
+              _f(br["loo_most_common_hits"] / br["n"] if br["n"] else None, 2),
+              f"{_f(br['loo_frequency_brier'])} (freq.)")
+    oc.print(s)
+    for layer in layers:
+        c = Table(title=f"Confusion ({layer}): rows known, columns predicted", title_justify="left")
+        c.add_column("known \\ predicted")
+        for p in (*CLASSES, NA):
+            c.add_column(_short(p), justify="right")
+        for k in CLASSES:
+            c.add_row(k, *(str(report["layers"][layer]["confusion"][k][p]) for p in (*CLASSES, NA)))
+        oc.print(c)
+    freq = ", ".join(f"{k} {v:.2f}" for k, v in br["frequencies"].items())
+    oc.print(f"library class frequencies: {freq}", markup=False)
+
+
+@backtest_app.command("cases")
+@user_errors
+def cases(
+    layer: Annotated[str, typer.Option("--layer", help="models, games, sim or all.")] = "all",
+    case: Annotated[
+        list[str] | None, typer.Option("--case", help="Only these bundled cases (repeatable).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed for the sim layer.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Predict the outcome class of every bundled crisis with a known outcome; hits, confusion, Brier."""
+    from detente.backtest.cases import LAYER_NAMES, run_cases
+
+    if layer == "all":
+        layers = list(LAYER_NAMES)
+    elif layer in LAYER_NAMES:
+        layers = [layer]
+    else:
+        raise InputError(f"unknown layer '{layer}' (choose models, games, sim or all)", field="layer")
+    report = run_cases(case, layers, seed)
+    if not report["cases"]:
+        raise InputError("no bundled case with a known outcome was selected", field="case")
+    if json_out:
+        sys.stdout.write(dump_json(report))
+        return
+    _render(report, layers)
