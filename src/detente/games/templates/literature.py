@@ -45,7 +45,8 @@ def audience_cost_oracle(pi: float, a: float, c_b: float, w_i: float) -> dict[st
 
 
 def risk_return_game(n_demands: int = 21, n_types: int = 20, p: float = 0.5, c_a: float = 0.1,
-                     c_bar: float = 0.5, chance_first: bool = False) -> Game:
+                     c_bar: float = 0.5, chance_first: bool = False,
+                     demand_range: tuple[float, float] = (0.0, 1.0)) -> Game:
     """Fearon (1995): A demands x on a grid; B, with private war cost c_B ~ U[0, c_bar], accepts or fights.
 
     Types are the midpoints of ``n_types`` equal bins. With ``chance_first`` nature moves
@@ -56,7 +57,8 @@ def risk_return_game(n_demands: int = 21, n_types: int = 20, p: float = 0.5, c_a
     if n_demands < 2 or n_types < 1:
         raise ValueError("need at least 2 demands and 1 type")
     g = Game(["A", "B"], "Risk-return crisis bargaining")
-    demands = [j / (n_demands - 1) for j in range(n_demands)]
+    lo, hi = demand_range
+    demands = [lo + (hi - lo) * j / (n_demands - 1) for j in range(n_demands)]
     costs = [(k + 0.5) * c_bar / n_types for k in range(n_types)]
     probs = [1.0 / n_types] * n_types
 
@@ -84,13 +86,13 @@ def risk_return_game(n_demands: int = 21, n_types: int = 20, p: float = 0.5, c_a
     return g.validate()
 
 
-def risk_return_brute_force(n_demands: int, n_types: int, p: float, c_a: float,
-                            c_bar: float) -> tuple[int, float]:
+def risk_return_brute_force(n_demands: int, n_types: int, p: float, c_a: float, c_bar: float,
+                            demand_range: tuple[float, float] = (0.0, 1.0)) -> tuple[int, float]:
     """Index and value of A's best grid demand by direct enumeration (B accepts iff x <= p + c_B)."""
     costs = [(k + 0.5) * c_bar / n_types for k in range(n_types)]
     best, best_v = 0, float("-inf")
     for j in range(n_demands):
-        x = j / (n_demands - 1)
+        x = demand_range[0] + (demand_range[1] - demand_range[0]) * j / (n_demands - 1)
         v = sum(x if x <= p + c + 1e-12 else p - c_a for c in costs) / n_types
         if v > best_v + 1e-12:
             best, best_v = j, v
