@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -65,8 +66,8 @@ def test_audience_cost_comparative_statics() -> None:
         sol = solve(audience_cost_game(0.2, a, 3.0))
         r.append(_strategy(sol, "B after challenge")[1])
         war.append(class_distribution(sol.game, sol.profile).get("escalation", 0.0))
-    assert all(x > y for x, y in zip(r, r[1:], strict=False))
-    assert all(x > y for x, y in zip(war, war[1:], strict=False))
+    assert all(x > y for x, y in itertools.pairwise(r))
+    assert all(x > y for x, y in itertools.pairwise(war))
     # a closed back channel (a = 0): B always resists a challenge
     sol = solve(audience_cost_game(0.2, 0.0, 3.0))
     assert _strategy(sol, "B after challenge")[1] == pytest.approx(1.0, abs=1e-6)
@@ -77,7 +78,7 @@ def test_risk_return_brief_grid_index() -> None:
     # the brief's discretisation: p = 1/2, c_A = 1/10, c_bar = 1/2, demands on [p, p + c_bar], n = 160
     n = 160
     g = risk_return_game(n, n, 0.5, 0.1, 0.5, demand_range=(0.5, 1.0))
-    prof, vals, _ = backward_induction(g)
+    prof, _vals, _ = backward_induction(g)
     root_choice = prof[g.infoset[g.root]].index(1.0)
     assert root_choice == round(0.4 * (n - 1)) == 64
     assert root_choice == risk_return_brute_force(n, n, 0.5, 0.1, 0.5, (0.5, 1.0))[0]
