@@ -172,7 +172,7 @@ def _find_class(d: Any) -> str | None:
     """A predicted outcome class in a layer's result: ``outcome_class``/``class`` keys, searched shallowly."""
     if not isinstance(d, dict):
         return None
-    for key in ("outcome_class", "predicted_class", "class"):
+    for key in ("outcome_class", "modal_class", "predicted_class", "class"):
         v = d.get(key)
         if isinstance(v, str) and v in CLASSES:
             return v
@@ -186,10 +186,10 @@ def _find_class(d: Any) -> str | None:
 def _find_probs(d: Any) -> dict[str, float] | None:
     if not isinstance(d, dict):
         return None
-    for key in ("frequencies", "class_frequencies", "outcome_frequencies", "probabilities"):
+    for key in ("frequencies", "outcome_classes", "class_frequencies", "probabilities"):
         v = d.get(key)
-        if isinstance(v, dict) and v and set(v) <= set(CLASSES):
-            return {c: float(v.get(c, 0.0)) for c in CLASSES}
+        if isinstance(v, dict) and v and set(v) & set(CLASSES):
+            return {c: float(v.get(c, 0.0) or 0.0) for c in CLASSES}
     for key in ("outcome", "outcomes", "summary"):
         found = _find_probs(d.get(key))
         if found:
@@ -207,13 +207,12 @@ def predict_layer(name: str, sc: Scenario, seed: int | None = None) -> Predictio
         return Prediction(name, NA, detail="layer not installed or does not apply to this case")
     probs = _find_probs(d)
     cls = _find_class(d)
-    if probs is not None:
-        modal = max(CLASSES, key=lambda c: (probs[c], c == "stalemate"))
-        cls = cls if cls in CLASSES else modal
-        return Prediction(name, cls, probs=probs, detail="modal class of the simulated runs")
+    if cls is None and probs is not None and sum(probs.values()) > 0:
+        cls = max(CLASSES, key=lambda c: (probs[c], c == "stalemate"))
     if cls is None:
         return Prediction(name, NA, detail="layer gave no outcome class")
-    return Prediction(name, cls, detail=str(d.get("detail", ""))[:160])
+    detail = ", ".join(f"{c} {p:.2f}" for c, p in probs.items() if p > 0) if probs else ""
+    return Prediction(name, cls, probs=probs, detail=detail)
 
 
 PREDICTORS: dict[str, Callable[[Scenario, int | None], Prediction]] = {
