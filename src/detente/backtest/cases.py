@@ -201,7 +201,7 @@ def predict_layer(name: str, sc: Scenario, seed: int | None = None) -> Predictio
     """The games or sim layer's class (and class probabilities), or "not available"."""
     try:
         d = _layer_dict(name, sc, seed)
-    except Exception as exc:  # noqa: BLE001 - a layer that cannot run a case is reported, not guessed
+    except Exception as exc:  # a layer that cannot run a case is reported, not guessed
         return Prediction(name, NA, detail=f"layer failed: {type(exc).__name__}: {str(exc)[:120]}")
     if d is None:
         return Prediction(name, NA, detail="layer not installed or does not apply to this case")
@@ -301,7 +301,7 @@ def value_errors(sc: Scenario, pred: Prediction) -> dict[str, float]:
 
 
 def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | None = None) -> dict[str, Any]:
-    """Predict every crisis case (or the ``names`` given) with a known outcome, then score each layer against the known classes."""
+    """Predict every crisis case (or the ``names`` given) with a known outcome, then score each layer."""
     from detente.cases import case_names, case_path
     from detente.scenario.loader import load_scenario
 
