@@ -19,7 +19,9 @@ def test_founding_case_analysis_has_uncertainty_section():
     assert "positions.rus.nato_expansion.salience" in d["parameters"]
     c7 = d["claims"]["C7"]  # the compromise forecast on NATO expansion vs the status quo (10) +- 10
     assert c7["evaluated"] == d["draws"] and 0.0 <= c7["probability"] <= 1.0
-    assert d["claims"]["C4"]["probability"] is None  # outcome class: no layer in this build evaluates it
+    c4 = d["claims"]["C4"]  # outcome class: from the simulation, one run per draw, on a small sample
+    assert c4["evaluated"] == d["per_draw_layers"]["stated"]["draws"] and 0.0 <= c4["probability"] <= 1.0
+    assert abs(sum(d["outcome"].values()) - 1.0) < 1e-9
     assert d["wider"]["factor"] == 2.0
     iv = d["forecasts"]["compromise"]["nato_expansion"]["intervals"]
     assert iv["95"][0] <= iv["50"][0] <= iv["50"][1] <= iv["95"][1]

@@ -19,6 +19,7 @@ from detente.uncertainty.sensitivity import find_flips, sobol_indices
 DRAWS = 2_000
 WIDER = 2.0
 SOBOL_BASE = 256
+OUTCOME_DRAWS = 32  # the simulation runs once per draw (~50 ms): a rough share, reported with its draws
 
 
 @dataclass
@@ -38,6 +39,13 @@ def uncertainty_layer(scenario: Scenario, options: AnalyzeOptions) -> Uncertaint
         return None
     stated = run_sweep(scenario, opts)
     wider = run_sweep(scenario, SweepOptions(draws=DRAWS, seed=seed, chunk_size=DRAWS, widen=WIDER, store="none"))
+    outcome = {}
+    for label, factor in (("stated", 1.0), ("wider", WIDER)):
+        res = run_sweep(scenario, SweepOptions(draws=OUTCOME_DRAWS, seed=seed, chunk_size=OUTCOME_DRAWS, widen=factor,
+                                               models=("compromise",), per_draw=True, store="none"))
+        outcome[label] = {"draws": OUTCOME_DRAWS, "shares": res.summary["outcome"],
+                          "claims": {k: v for k, v in res.summary["claims"].items()
+                                     if v["evaluated"] and stated.summary["claims"][k]["evaluated"] == 0}}
     try:
         sobol = sobol_indices(target, params, SOBOL_BASE, seed=seed,
                               outputs=[c for c in target.columns() if c.startswith("f.compromise.")])
@@ -50,10 +58,12 @@ def uncertainty_layer(scenario: Scenario, options: AnalyzeOptions) -> Uncertaint
         "seed": seed,
         "parameters": [p.key for p in params],
         "forecasts": stated.summary["forecasts"],
-        "claims": stated.summary["claims"],
+        "claims": {**stated.summary["claims"], **outcome["stated"]["claims"]},
         "claim_texts": {c.id: " ".join(c.text.split()) for c in scenario.claims},
-        "outcome": stated.summary["outcome"],
-        "wider": {"factor": WIDER, "claims": wider.summary["claims"], "outcome": wider.summary["outcome"],
+        "outcome": outcome["stated"]["shares"],
+        "per_draw_layers": outcome,
+        "wider": {"factor": WIDER, "claims": {**wider.summary["claims"], **outcome["wider"]["claims"]},
+                  "outcome": outcome["wider"]["shares"],
                   "forecasts": wider.summary["forecasts"]},
         "top_sensitivities": top,
         "sobol": sobol.to_dict() if sobol else {"skipped": {"*": "SALib is not installed"}},

@@ -16,6 +16,9 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar o
 SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's settings.seed).")]
 WidenOpt = Annotated[float, typer.Option("--widen", help="Stretch every stated range about its mode by this factor.")]
 ModelOpt = Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to sweep (repeatable).")]
+PerDrawOpt = Annotated[bool, typer.Option(
+    "--per-draw-layers", help="Also run layers that take one scenario per draw (the simulation's outcome "
+    "class and the claims it checks; about 50 ms a draw).")]
 
 
 def _models(model: list[str] | None) -> tuple[str, ...]:
@@ -48,6 +51,7 @@ def sweep(
         "--dist", help="Override every distribution: triangular, uniform, normal or fixed.")] = None,
     model: ModelOpt = None,
     store: Annotated[str, typer.Option("--store", help="duckdb, parquet, both or none.")] = "duckdb",
+    per_draw_layers: PerDrawOpt = False,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -57,7 +61,8 @@ def sweep(
 
     sc = load(file)
     opts = SweepOptions(draws=draws, seed=seed, chunk_size=chunk_size, models=_models(model), widen=widen,
-                        dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store)
+                        dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store,
+                        per_draw=per_draw_layers)
     folder = out if out is not None else Path("detente-out") / sc.meta.id / "sweep"
     show = not (quiet or json_out)
     progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -92,6 +97,7 @@ def sensitivity(
     widen: WidenOpt = 1.0,
     model: ModelOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write sensitivity.json here.")] = None,
+    per_draw_layers: PerDrawOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Tornado (one at a time), Sobol indices (SALib) and the flip finder for every claim."""
@@ -106,7 +112,11 @@ def sensitivity(
     params, target = prepare(sc, SweepOptions(models=models, widen=widen))
     tor = tornado(target, params)
     sob = sobol_indices(target, params, samples, seed=seed)
-    flips = find_flips(target, params)
+    if per_draw_layers:  # outcome-class flips need one simulation per point: a coarser search
+        _, slow = prepare(sc, SweepOptions(models=models, widen=widen, per_draw=True))
+        flips = find_flips(slow, params, grid=8, rounds=3, refine=4)
+    else:
+        flips = find_flips(target, params)
     data = {"scenario": sc.meta.id, "seed": seed, "widen": widen, "parameters": [p.key for p in params],
             "tornado": tor, "sobol": sob.to_dict(), "flips": flips}
     text = dump_json(data)

@@ -50,11 +50,12 @@ def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str]
     return t
 
 
-def outcome_line(outcome: dict[str, float] | None) -> Text:
+def outcome_line(outcome: dict[str, float] | None, label: str = "over the draws") -> Text:
     if not outcome:
-        return Text("Outcome class: no layer in this build predicts one over the draws.", style="italic")
+        return Text("Outcome class: not computed over the draws (needs a per-draw layer: "
+                    "detente sweep --per-draw-layers).", style="italic")
     parts = ", ".join(f"{k} {v:.1%}" for k, v in outcome.items() if v > 0)
-    return Text(f"Outcome class over the draws: {parts}")
+    return Text(f"Outcome class {label}: {parts}")
 
 
 def tornado_table(rows: list[dict[str, Any]], output: str, top: int = 8) -> Table:
@@ -106,8 +107,17 @@ def render_uncertainty(result: Any) -> RenderableType:
              style="bold"),
         forecast_intervals(d["forecasts"], "Forecast intervals under the stated ranges"),
         claim_probabilities(d["claims"], d.get("claim_texts"), d["wider"]["claims"], "wider"),
-        outcome_line(d.get("outcome")),
     ]
+    pd = d.get("per_draw_layers") or {}
+    for label in ("stated", "wider"):
+        if label in pd:
+            o = pd[label]
+            extra = "; ".join(f"{cid} holds in {v['probability']:.0%}" for cid, v in o["claims"].items()
+                              if v["probability"] is not None)
+            line = outcome_line(o["shares"], f"under the {label} ranges ({o['draws']} simulated draws)")
+            if extra:
+                line.append(f"; {extra}")
+            parts.append(line)
     if d.get("sobol", {}).get("indices"):
         parts.append(sobol_table(d["sobol"]))
     if d.get("flips", {}).get("flips"):

@@ -4,6 +4,7 @@ Sits above the models (and games/sim when they exist) and below analysis: it may
 scenario, models, games and sim, never analysis, report or cli.
 """
 
+from detente.uncertainty import layers as _layers  # noqa: F401  (registers the simulation hook)
 from detente.uncertainty.engine import SweepOptions, SweepResult, run_sweep
 from detente.uncertainty.params import Param, collect_params
 from detente.uncertainty.target import (

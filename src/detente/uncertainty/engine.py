@@ -43,6 +43,7 @@ class SweepOptions:
     scheduler: str | None = None
     workers: int | None = None
     store: str = "duckdb"
+    per_draw: bool = False  # also run hooks that take one scenario per draw (e.g. the simulation)
 
     def check(self) -> None:
         if not 1 <= self.draws <= MAX_DRAWS:
@@ -74,7 +75,7 @@ def run_chunk(spec: ChunkSpec) -> tuple[int, dict[str, np.ndarray], float]:
 
 def prepare(sc: Scenario, opts: SweepOptions) -> tuple[list[Param], ScenarioTarget]:
     params = with_dist(widen(collect_params(sc), opts.widen), opts.dist)
-    return params, ScenarioTarget(sc, tuple(params), opts.models)
+    return params, ScenarioTarget(sc, tuple(params), opts.models, opts.per_draw)
 
 
 def inputs_hash(sc: Scenario) -> str:
@@ -130,7 +131,7 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     seeds = np.random.SeedSequence(seed).spawn(n_chunks)
     h = inputs_hash(sc)
     key_opts = {"draws": opts.draws, "chunk_size": opts.chunk_size, "models": list(target.models),
-                "widen": opts.widen, "dist": opts.dist}
+                "widen": opts.widen, "dist": opts.dist, "per_draw": opts.per_draw}
     run_key = hashlib.sha256(json.dumps([h, seed, key_opts], sort_keys=True).encode()).hexdigest()
     record: dict[str, Any] = {
         "run_id": run_key[:16], "scenario": sc.meta.id, "inputs_hash": h, "seed": seed,

@@ -59,8 +59,10 @@ class BatchContext:
 
     scenario: Scenario
     batch: Batch
+    per_draw: bool = True  # False: skip hooks that run one scenario per draw (fast mode)
     _forecasts: dict[str, np.ndarray] = field(default_factory=dict)
     _draws: list[Scenario] | None = None
+    _outcome: np.ndarray | None = None
 
     def forecast(self, model: str) -> np.ndarray | None:
         """(B, m) forecasts of ``model``, or None when no such model is registered."""
@@ -152,7 +154,7 @@ def claim_column(claim: Claim, ctx: BatchContext) -> np.ndarray:
         v = fn(claim, ctx)
         if v is not None:
             return np.asarray(v, dtype=float)
-    for fn in DRAW_EVALUATORS.get(claim.check.kind, []):
+    for fn in DRAW_EVALUATORS.get(claim.check.kind, []) if ctx.per_draw else []:
         vals = [fn(claim, s) for s in ctx.scenarios()]
         if any(v is not None for v in vals):
             return np.array([np.nan if v is None else float(bool(v)) for v in vals])
@@ -160,8 +162,16 @@ def claim_column(claim: Claim, ctx: BatchContext) -> np.ndarray:
 
 
 def outcome_column(ctx: BatchContext) -> np.ndarray:
-    """(B,) outcome-class codes from the first outcome hook that answers, else NaN."""
+    """(B,) outcome-class codes from the first outcome hook that answers, else NaN (cached)."""
+    if ctx._outcome is None:
+        ctx._outcome = _outcome_column(ctx)
+    return ctx._outcome
+
+
+def _outcome_column(ctx: BatchContext) -> np.ndarray:
     for fn, per_draw in OUTCOMES.values():
+        if per_draw and not ctx.per_draw:
+            continue
         if per_draw:
             vals = [fn(s) for s in ctx.scenarios()]
             if any(v is not None for v in vals):
@@ -181,6 +191,7 @@ class ScenarioTarget:
     scenario: Scenario
     params: tuple[Param, ...]
     models: tuple[str, ...] = ("compromise", "median")
+    per_draw: bool = True
     plugins: tuple[str, ...] = field(default_factory=plugin_modules)
     _base: Arrays | None = field(default=None, repr=False)
 
@@ -198,7 +209,7 @@ class ScenarioTarget:
         return cols + [f"claim.{c.id}" for c in self.scenario.claims] + ["outcome"]
 
     def context(self, x: np.ndarray) -> BatchContext:
-        return BatchContext(self.scenario, build_batch(self.scenario, self.params, x, self.base))
+        return BatchContext(self.scenario, build_batch(self.scenario, self.params, x, self.base), self.per_draw)
 
     def __call__(self, x: np.ndarray) -> dict[str, np.ndarray]:
         load_plugins(self.plugins)
@@ -259,6 +270,16 @@ def _between(claim: Claim, ctx: BatchContext) -> np.ndarray | None:
     f = f_all[:, c]
     with np.errstate(invalid="ignore"):
         return _nan_where_missing(f, (ch.low - _TOL <= f) & (f <= ch.high + _TOL))
+
+
+@register_batch_evaluator("outcome_class")
+def _outcome_is(claim: Claim, ctx: BatchContext) -> np.ndarray | None:
+    """Outcome class per draw (from whichever outcome hook answers) equals the claimed one."""
+    codes = outcome_column(ctx)
+    if np.isnan(codes).all():
+        return None
+    want = OUTCOME_CLASSES.index(str(getattr(claim.check.equals, "value", claim.check.equals)))
+    return np.where(np.isnan(codes), np.nan, (codes == want).astype(float))
 
 
 @register_batch_evaluator("strongest_actor")

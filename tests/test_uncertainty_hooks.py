@@ -1,0 +1,67 @@
+"""Hooks for layers above: outcome classes and claim evaluators, batched and per draw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.scenario.loader import load_scenario
+from detente.uncertainty.engine import SweepOptions, prepare, run_sweep
+from detente.uncertainty.sensitivity import find_flips
+from detente.uncertainty.target import OUTCOME_CLASSES, OUTCOMES, register_outcome
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def only_hook():
+    """Run with just the test's outcome hook registered, then restore the registry."""
+    saved = dict(OUTCOMES)
+    OUTCOMES.clear()
+    yield
+    OUTCOMES.clear()
+    OUTCOMES.update(saved)
+
+
+def _flip_with_outcome_claim():
+    sc = load_scenario(DATA / "flip.yaml")
+    data = sc.model_dump(by_alias=True, exclude_none=True)
+    data["claims"].append({"id": "k2", "text": "a draw", "check": {"kind": "outcome_class", "equals": "stalemate"}})
+    from detente.scenario.schema import Scenario
+
+    return Scenario.model_validate(data)
+
+
+def test_batch_outcome_hook_feeds_outcome_shares_claims_and_flips(only_hook):
+    @register_outcome("test-batch")
+    def escalate_if_high(ctx):  # escalation when the compromise forecast on x exceeds 40
+        f = ctx.forecast("compromise")[:, 0]
+        return np.where(f > 40, OUTCOME_CLASSES.index("escalation"), OUTCOME_CLASSES.index("stalemate"))
+
+    sc = _flip_with_outcome_claim()
+    res = run_sweep(sc, SweepOptions(draws=5000, seed=3, store="none"))
+    # escalation iff k1 fails, so the shares mirror k1's probability exactly
+    assert res.summary["outcome"]["escalation"] == pytest.approx(1 - res.summary["claims"]["k1"]["probability"])
+    assert res.summary["claims"]["k2"]["probability"] == pytest.approx(res.summary["claims"]["k1"]["probability"])
+    params, target = prepare(sc, SweepOptions(models=("compromise",)))
+    flips = find_flips(target, params)
+    assert flips["base"]["outcome"] == "stalemate"
+    t = {r["param"]: r for r in flips["flips"]["outcome"]}["positions.b.x.salience"]
+    assert t["flips_at"] == pytest.approx(0.6, abs=1e-4) and t["to"] == "escalation"
+
+
+def test_per_draw_outcome_hook_sees_each_draws_values(only_hook):
+    @register_outcome("test-draw", per_draw=True)
+    def by_salience(scenario):  # escalation when b's drawn salience on x exceeds 0.55
+        return "escalation" if scenario.positions["b"]["x"].salience.value > 0.55 else "stalemate"
+
+    sc = _flip_with_outcome_claim()
+    fast = run_sweep(sc, SweepOptions(draws=50, seed=3, store="none"))
+    assert fast.summary["outcome"] is None  # per-draw hooks run only when asked for
+    res = run_sweep(sc, SweepOptions(draws=1000, seed=3, store="none", per_draw=True))
+    p = 0.05**2 / (0.2 * 0.1)  # P(t > 0.55) for t ~ Tri(0.4, 0.5, 0.6)
+    assert res.summary["outcome"]["escalation"] == pytest.approx(p, abs=4 * (p * (1 - p) / 1000) ** 0.5)
+    t = res.columns["x.positions.b.x.salience"]
+    assert np.array_equal(res.columns["outcome"] == OUTCOME_CLASSES.index("escalation"), t > 0.55)
