@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 
+from rich.console import Console
 from typer.testing import CliRunner
 
-from detente.analysis.analyze import analyze
+from detente.analysis.analyze import LAYERS, AnalyzeOptions
+from detente.analysis.uncertainty_layer import uncertainty_layer
 from detente.cases import case_path
 from detente.cli import app
+from detente.report.terminal import LAYER_RENDERERS
 from detente.scenario.loader import load_scenario
 
 
-def test_founding_case_analysis_has_uncertainty_section():
+def test_founding_case_uncertainty_section_and_its_rendering():
     sc = load_scenario(case_path("geneva-2022"))
-    d = analyze(sc).to_dict()["uncertainty"]
+    res = uncertainty_layer(sc, AnalyzeOptions())
+    d = res.to_dict()
     assert d["seed"] == sc.settings.seed
     assert "positions.rus.nato_expansion.salience" in d["parameters"]
     c7 = d["claims"]["C7"]  # the compromise forecast on NATO expansion vs the status quo (10) +- 10
@@ -26,12 +30,15 @@ def test_founding_case_analysis_has_uncertainty_section():
     iv = d["forecasts"]["compromise"]["nato_expansion"]["intervals"]
     assert iv["95"][0] <= iv["50"][0] <= iv["50"][1] <= iv["95"][1]
     assert set(d["flips"]["base"]) >= {"claim.C7", "claim.C8"}
+    json.dumps(d, allow_nan=False)
+    console = Console(record=True, width=160)
+    console.print(LAYER_RENDERERS["uncertainty"](res))
+    text = console.export_text()
+    assert "Probability that each claim holds" in text and "Flip finder" in text
 
 
-def test_analyze_json_and_terminal_include_it(tmp_path):
-    runner = CliRunner()
-    r = runner.invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path), "--json"])
+def test_analyze_json_includes_the_section(tmp_path):
+    assert "uncertainty" in LAYERS
+    r = CliRunner().invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path), "--json"])
     assert r.exit_code == 0, r.output
-    assert "uncertainty" in json.loads(r.stdout)
-    r = runner.invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path)])
-    assert r.exit_code == 0 and "Probability that each claim holds" in r.output
+    assert json.loads(r.stdout)["uncertainty"]["claims"]["C8"]["evaluated"] > 0
