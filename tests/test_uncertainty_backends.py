@@ -41,7 +41,7 @@ def test_dask_local_cluster_equals_inprocess():
 
     ref = _run("inprocess")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:
         _same(ref, _run("dask", scheduler=cluster.scheduler_address))
     _same(ref, _run("dask", workers=2))  # no address: the backend starts its own LocalCluster
 

@@ -78,7 +78,7 @@ class Dask:
                 raise InputError(f"cannot reach Dask scheduler {scheduler}: {exc}", field="scheduler") from exc
         else:
             self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None)
+                                         host="127.0.0.1", dashboard_address="127.0.0.1:0")
             self.client = Client(self._cluster)
 
     def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]:
