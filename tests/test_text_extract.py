@@ -143,3 +143,13 @@ def test_small_sentences(backend, sentence, expected):
 def test_places_are_not_actors(backend):
     ex = extract("Russia is active in Latin America. Talks were held in Geneva and in Moscow.", backend)
     assert {a.id for a in ex.actors} == {"rus"}
+
+
+def test_russias_ultimatum_is_not_filed_under_donbass(ex, text):
+    # "When Russia issued an ultimatum to the United States, it was able to ... the situation in the
+    # L/DPR": the L/DPR is named in another clause; the ultimatum continues Russia's proposals on
+    # security guarantees (sentence 2 of the article).
+    k = text.index("When Russia issued an ultimatum")
+    (mv,) = [m for m in ex.moves if m.actor == "rus" and m.type == "demand" and m.evidence.start <= k < m.evidence.end]
+    assert mv.issue != "donbass"
+    assert mv.issue == "security_guarantees"

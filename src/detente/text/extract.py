@@ -20,7 +20,34 @@ from detente.text.sentences import Sentence, split_sentences
 MAX_QUOTE = 400  # longer sentences are quoted as a window around the cue
 _AMBIGUOUS_HEADS = {"public", "audience", "audiences", "parliament", "congress"}
 # After these an actor is the object of a phrase, not the subject of the next verb.
-_OBJECT_PREPS = {"to", "on", "against", "with", "from", "over", "towards", "of", "about", "than"}
+_OBJECT_PREPS = {"to", "on", "against", "with", "from", "over", "towards", "of", "about", "than", "for"}
+# "the President of Peru", "the Sultan of Oman": after these, "of <state>" names the agent.
+_TITLES = {"president", "king", "queen", "sultan", "emir", "government", "prime", "minister", "leader",
+           "leaders", "chancellor", "premier", "ambassador", "delegation", "foreign", "secretary", "ministry",
+           "forces", "army", "navy", "junta", "regime", "people", "parliament", "shah", "crown", "prince"}
+_PRONOUNS = {"he", "she"}
+_POSS_PRONOUNS = {"his", "her"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s"}
+# Move types whose cue governs a following clause: what is demanded or offered is not itself an act.
+_GOVERNING = {"demand", "offer", "threaten"}
+_REPORTING = {"statement"}
+# A mention after a lowercase word outside this list is an object ("admit United Nations
+# inspectors"), not the subject of a later verb.
+_BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "and", "but",
+                   "or", "nor", "while", "whereas", "then", "when", "as", "after", "before", "since", "because",
+                   "although", "though", "so", "until", "once", "where", "which", "who", "meanwhile", "also",
+                   "later", "earlier", "now", "only", "even", "both", "either", "neither", "all", "many", "some",
+                   "most", "several", "each", "every", "other", "another", "whether", "if", "unless", "how",
+                   "why", "what", "today", "yesterday", "first", "finally", "instead", "thus", "therefore",
+                   "however", "moreover", "said", "says", "is", "was", "were", "are", "be", "been", "not", "no",
+                   "yet", "again", "here", "there", "former", "new", "by", "for", "than", "day", "days", "week",
+                   "weeks", "month", "months", "year", "years", "morning", "evening", "night", "time", "times"}
+# "met its obligations" is not a meeting
+_MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
+                "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
+_DEONTIC = {"must", "should", "shall"}
+_AUXILIARIES = {"is", "was", "were", "are", "be", "been", "am", "by", "and", "or", "while", "after", "before",
+                "without", "when", "not", "also", "still", "then"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,7 @@ class MoveFinding:
     sentence: int
     channel_kind: str | None = None
     issue: str | None = None
+    tok: int = -1  # token index of the cue (for rules relating cues of one sentence)
 
 
 @dataclass
@@ -104,6 +132,7 @@ class IssueFinding:
     confidence: float
     evidence: Span
     sentences: list[int] = field(default_factory=list)
+    positions: list[tuple[int, int]] = field(default_factory=list)  # (sentence, char start) of every cue
 
 
 @dataclass
@@ -222,6 +251,7 @@ class Extractor:
         tok_sent = self._token_sentences(tokens, sentences)
         dropped: list[str] = []
         mentions = self._mentions(text, tokens, by_kind["A"], by_kind["H"], tok_sent, dropped)
+        mentions = self._resolve_eras(mentions, dropped)
         actors = self._actors(text, sentences, mentions, dropped)
         known = {a.id for a in actors}
         mentions = [m for m in mentions if m.actor in known]
@@ -277,6 +307,30 @@ class Extractor:
             conf = RULE_CONFIDENCE.get(rule, 0.7)
             out.append(Mention(actor, m.start, m.end, surface, rule, conf, tok_sent[m.tok_start],
                                m.tok_start, m.tok_end))
+        return out
+
+    def _resolve_eras(self, mentions: list[Mention], dropped: list[str]) -> list[Mention]:
+        """A capital, building or adjective shared with a defunct predecessor ("Moscow" in a
+        1962 article) names the predecessor when the text names the predecessor itself more
+        often than the successor."""
+        strong: Counter[str] = Counter(m.actor for m in mentions if m.rule in ("name", "alias", "person"))
+        weak_rules = {"metonym", "capital", "adjective", "adjective+institution"}
+        remap: dict[str, str] = {}
+        for g in self.gaz.actors.values():
+            if g.until is None or not g.successor:
+                continue
+            if strong.get(g.id, 0) >= 2 and strong.get(g.id, 0) > 2 * strong.get(g.successor, 0):
+                remap[g.successor] = g.id
+        if not remap:
+            return mentions
+        out = []
+        for m in mentions:
+            if m.actor in remap and m.rule in weak_rules:
+                dropped.append(f"'{m.text}' at {m.start} read as {self.gaz.actors[remap[m.actor]].name} "
+                               "(the text is about the predecessor state)")
+                m = Mention(remap[m.actor], m.start, m.end, m.text, m.rule, m.confidence, m.sentence,
+                            m.tok_start, m.tok_end)
+            out.append(m)
         return out
 
     def _actors(self, text: str, sentences: list[Sentence], mentions: list[Mention],
@@ -359,10 +413,11 @@ class Extractor:
             cue = text[m_start:m_end]
             f = found.get(issue_id)
             if f is None:
-                found[issue_id] = IssueFinding(issue_id, name, cue, conf,
-                                               evidence_span(text, sentences[si], (m_start, m_end)), [si])
+                f = found[issue_id] = IssueFinding(issue_id, name, cue, conf,
+                                                   evidence_span(text, sentences[si], (m_start, m_end)), [si])
             elif si not in f.sentences:
                 f.sentences.append(si)
+            f.positions.append((si, m_start))
 
         for m in imatches:
             spec = self._issue_templates[int(m.key.split("|")[1])]
@@ -418,9 +473,12 @@ class Extractor:
                 continue  # the cue word is itself an actor's name
             taken |= span
             chosen.append((m, form))
+        governors: list[tuple[int, int]] = []  # (sentence, token after the cue) of demand/offer/threat verbs
+        persons = sorted((m for m in mentions if m.rule == "person" and not self._is_object(tokens, m)),
+                         key=lambda m: m.tok_start)
+        issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
-        issue_sents = {s: f.id for f in reversed(issues) for s in f.sentences}
         out: list[MoveFinding] = []
         seen: set[tuple[int, str, str]] = set()
         for m, form in sorted(chosen, key=lambda x: x[0].tok_start):
@@ -432,13 +490,26 @@ class Extractor:
             while e_tok < len(tokens) and tok_sent[e_tok] == si:
                 e_tok += 1
             prev = tokens[m.tok_start - 1].lower if m.tok_start > s_tok else ""
-            if form == "verbal" and prev in {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s"} \
-                    and mtype in ("demand", "reject", "threaten", "sanction", "offer"):
-                form = "nominal"
+            if form == "verbal" and prev in _DETERMINERS and (
+                    m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")):
+                form = "nominal"  # "a bomb", "its offer": a noun, not a report of an act
             if sent.is_question:
                 continue
+            cue_text = text[m.start:m.end]
+            if m.tok_start > s_tok and cue_text[:1].isupper() and m.tok_end - m.tok_start == 1 \
+                    and tokens[m.tok_start - 1].text not in {'"', "“", "(", ":"}:
+                continue  # "Qaboos bin Said": a name, not the verb
+            nxt = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 3))]
+            if cue_text.lower() == "met" and (set(nxt) & _MET_OBJECTS or nxt[:1] in (["its"], ["their"])):
+                continue
+            if cue_text.lower().startswith("insist") and nxt[:1] == ["that"]:
+                # "insisted that X must ..." is a demand; "insisted that X was ..." a statement
+                compl = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 12))]
+                mtype = "demand" if set(compl) & _DEONTIC else "statement"
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
-            before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)]
+            # "On 21 May": a capitalised "May" is the month, not the modal
+            before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)
+                      if tokens[i].text != "May" or i == s_tok]
             clause_before = [tokens[i].lower for i in range(c_a, m.tok_start)]
             conf = 0.6
             if any(w in cues.hypothetical for w in before) or (
@@ -457,26 +528,104 @@ class Extractor:
                     continue  # an aim ("to withdraw troops"), not an act
             if any(w in {"will", "predicted", "expected"} for w in clause_before):
                 conf -= 0.15
-            agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si])
+            if self._governed(tokens, m, form, si, governors):
+                continue  # what is demanded, offered or threatened is not itself an act
+            if mtype in _GOVERNING and form == "verbal":
+                governors.append((si, m.tok_end))
+            agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
             if agent is None:
                 continue
             conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
-                     "subject": 0.2, "participle-subject": 0.1}[rule]
+                     "subject": 0.2, "participle-subject": 0.1, "pronoun": 0.1, "pronoun-possessive": 0.15,
+                     "main-subject": 0.1}[rule]
             conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
                 "adjective") else round(min(0.95, conf), 2)
-            target = self._target(tokens, m, agent.actor, by_sent[si])
-            key = (si, agent.actor, mtype)
-            if key in seen:
-                continue
-            seen.add(key)
+            agents = [(agent, rule)]
+            if rule == "subject":
+                agents += [(co, "co-subject") for co in self._co_agents(tokens, agent, s_tok, ment_at)]
             channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
-            out.append(MoveFinding(agent.actor, mtype, target, text[m.start:m.end], f"{form}/{rule}", conf,
-                                   evidence_span(text, sent, (m.start, m.end)), si, channel,
-                                   issue_sents.get(si)))
-        return out
+            issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
+            if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
+                # "Russia issued an ultimatum ..., it slowed escalation in the L/DPR": the ultimatum
+                # continues the actor's earlier demand, not the issue named in another clause.
+                issue = next((mv.issue for mv in reversed(out) if mv.actor == agent.actor and mv.issue
+                              and mv.type in ("demand", "offer")), issue)
+            for who, how in agents:
+                key = (si, who.actor, mtype)
+                if key in seen:
+                    continue
+                seen.add(key)
+                target = self._target(tokens, m, who.actor, by_sent[si])
+                out.append(MoveFinding(who.actor, mtype, target, text[m.start:m.end], f"{form}/{how}",
+                                       conf if how != "co-subject" else round(conf - 0.05, 2),
+                                       evidence_span(text, sent, (m.start, m.end)), si, channel, issue,
+                                       m.tok_start))
+        # "X announced that it would withdraw": the report is the act's vehicle, not a second act.
+        def vehicle(st: MoveFinding) -> bool:
+            return any(mv.type not in _REPORTING and mv.sentence == st.sentence and mv.actor == st.actor
+                       and 0 < mv.tok - st.tok <= 15
+                       and ("that" in {tokens[i].lower for i in range(st.tok, mv.tok)} or mv.tok - st.tok <= 4)
+                       for mv in out)
+        return [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
+
+    @staticmethod
+    def _governed(tokens: list[Token], m: Match, form: str, si: int, governors: list[tuple[int, int]]) -> bool:
+        """True when the cue sits in the object of an earlier demand/offer/threat verb of the same
+        sentence, with no comma between ("demanded the withdrawal of", "demanded that X withdraw")."""
+        for g_si, g_end in reversed(governors):
+            if g_si != si or g_end > m.tok_start:
+                continue
+            between = [tokens[i].lower for i in range(g_end, m.tok_start)]
+            if len(between) > 15 or any(w in {",", ";", ":", "—", "–"} for w in between):
+                return False
+            return form == "nominal" or "that" in between or "to" in between
+        return False
+
+    @staticmethod
+    def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
+        """"Russia and China supported": the actors coordinated with the subject act too."""
+        out: list[Mention] = []
+        cur = agent
+        while True:
+            q = cur.tok_start - 1
+            if q >= s_tok and tokens[q].lower == "the":
+                q -= 1
+            if q - 1 < s_tok or tokens[q].lower not in {"and", ","}:
+                return out
+            prev = ment_at.get(q - 1)
+            if prev is None or prev.actor == agent.actor or prev in out:
+                return out
+            out.append(prev)
+            cur = prev
+
+    def _issue_positions(self, tokens: list[Token], issues: list[IssueFinding]) -> list[tuple[int, int, str]]:
+        """(sentence, token, issue id) for every cue of every issue found."""
+        starts = {t.start: i for i, t in enumerate(tokens)}
+        out = []
+        for f in issues:
+            for si, s in f.positions:
+                k = starts.get(s)
+                if k is not None:
+                    out.append((si, k, f.id))
+        return sorted(out)
+
+    @staticmethod
+    def _nearest_issue(issue_at: list[tuple[int, int, str]], si: int, m: Match, tokens: list[Token],
+                       s_tok: int, e_tok: int) -> tuple[str | None, bool]:
+        """The issue a move is about and whether it is named in the cue's own clause: an issue in
+        that clause wins, else the issue named nearest to the cue in the sentence (not merely the
+        first one the sentence names)."""
+        here = [(k, iid) for s, k, iid in issue_at if s == si]
+        if not here:
+            return None, False
+        a, b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
+        same = [(k, iid) for k, iid in here if a <= k < b]
+        pool = same or here
+        return min(pool, key=lambda x: (abs(x[0] - m.tok_start), x[0]))[1], bool(same)
 
     def _agent(self, tokens: list[Token], m: Match, form: str, s_tok: int, e_tok: int,
-               ment_at: dict[int, Mention], in_sentence: list[Mention]) -> tuple[Mention | None, str]:
+               ment_at: dict[int, Mention], in_sentence: list[Mention],
+               persons: list[Mention]) -> tuple[Mention | None, str]:
         # An actor inside the cue after "of" ("concentration of Russian troops") did it; one
         # in an object slot ("force Russia to") is the target, handled by _target.
         for t in range(m.tok_start, m.tok_end):
@@ -491,11 +640,16 @@ class Extractor:
                 break
             if tokens[t].text in {",", ";", "."}:
                 break
-        # Possessive: "Russia's demands"
+        # Possessive: "Russia's demands", "His proposals"
         for t in range(m.tok_start - 1, max(s_tok, m.tok_start - 4) - 1, -1):
             if tokens[t].lower in {"'s", "’s"} and t - 1 in ment_at:
                 return ment_at[t - 1], "possessive"
-            if tokens[t].text in {",", ";", "."}:
+            if tokens[t].lower in _POSS_PRONOUNS and t == m.tok_start - 1:
+                ref = self._antecedent(persons, tokens[t].start, m)
+                if ref is not None:
+                    return ref, "pronoun-possessive"
+            if tokens[t].text in {",", ";", "."} or tokens[t].lower in {"to", "a", "an", "the", "of", "for", "with",
+                                                                         "on", "in", "at"}:
                 break
         # Of-phrase after a noun: "the withdrawal of the United States"
         if form == "nominal":
@@ -504,8 +658,26 @@ class Extractor:
                     if u in ment_at:
                         return ment_at[u], "of-agent"
             return None, ""
+        # A participle after a noun ("a message proposing that ...") belongs to the main clause.
+        prev = tokens[m.tok_start - 1] if m.tok_start > s_tok else None
+        if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() \
+                and prev.text.islower() and prev.lower not in _AUXILIARIES and m.tok_start - 1 not in ment_at:
+            for mention in in_sentence:
+                if mention.tok_start >= m.tok_start:
+                    break
+                q = mention.tok_start - 1
+                if q > s_tok and tokens[q].lower == "the":
+                    q -= 1
+                p = tokens[q].lower if q >= s_tok else ""
+                if p not in self.cues.locative and p not in _OBJECT_PREPS:
+                    return mention, "main-subject"
         # Subject: the nearest actor before the verb that is not a place ("in Belarus")
         for t in range(m.tok_start - 1, s_tok - 1, -1):
+            if tokens[t].lower in _PRONOUNS and t not in ment_at:
+                ref = self._antecedent(persons, tokens[t].start, m)
+                if ref is not None:
+                    return ref, "pronoun"
+                break
             mention = ment_at.get(t)
             if mention is None or t != mention.tok_end - 1:
                 continue
@@ -513,8 +685,20 @@ class Extractor:
             if q > s_tok and tokens[q].lower == "the":
                 q -= 1
             p = tokens[q].lower if q >= s_tok else ""
-            if p in self.cues.locative or p in _OBJECT_PREPS:
+            if p == "for" and q == s_tok:
+                p = ""  # "For the United States, the aim was to ...": a perspective, not an object
+            raw = tokens[q].text if q >= s_tok else ""
+            if p == "of" and q - 1 >= s_tok and tokens[q - 1].lower in _TITLES:
+                p = raw = ""  # "the Sultan of Oman offered": the title's holder acts
+            if p in self.cues.locative or p in _OBJECT_PREPS or p == "by":
                 continue
+            if raw.isalpha() and raw.islower() and p not in _BEFORE_SUBJECT and not p.endswith("ly"):
+                continue  # an object: "admit United Nations inspectors"
+            if self._in_complement(tokens, mention, m.tok_start, s_tok):
+                continue
+            if any(tokens[i].text == ")" for i in range(mention.tok_end, m.tok_start)) and \
+                    any(tokens[i].text == "(" for i in range(s_tok, mention.tok_start)):
+                continue  # inside a parenthesis: "(the five members ..., plus Germany) met"
             return mention, "subject"
         # Participle opening ("Using ..., the United States began ...")
         if tokens[s_tok].lower.endswith("ing"):
@@ -522,6 +706,37 @@ class Extractor:
                 if mention.tok_start > m.tok_end:
                     return mention, "participle-subject"
         return None, ""
+
+    @staticmethod
+    def _antecedent(persons: list[Mention], before: int, m: Match) -> Mention | None:
+        """'He'/'his': the last named person before the pronoun who is not an object ("assured
+        Dobrynin"), within a short reach (a wrong guess is worse than none)."""
+        cand = [p for p in persons if p.end <= before]
+        if not cand:
+            return None
+        last = cand[-1]
+        return last if m.start - last.end < 600 else None
+
+    def _is_object(self, tokens: list[Token], mention: Mention) -> bool:
+        """After a preposition or a lowercase content word ("assured Dobrynin", "with Haig")."""
+        q = mention.tok_start - 1
+        if q < 0:
+            return False
+        p, raw = tokens[q].lower, tokens[q].text
+        if p in _OBJECT_PREPS or p in self.cues.locative:
+            return True
+        return raw.isalpha() and raw.islower() and p not in _BEFORE_SUBJECT and not p.endswith("ly")
+
+    @staticmethod
+    def _in_complement(tokens: list[Token], mention: Mention, cue_tok: int, s_tok: int) -> bool:
+        """True when ``mention`` is the subject of a that-clause which closes before the cue
+        ("declared that Argentina had refused ..., announced sanctions")."""
+        q = mention.tok_start - 1
+        if q >= s_tok and tokens[q].lower == "the":
+            q -= 1
+        if q < s_tok or tokens[q].lower != "that":
+            return False
+        return any(tokens[i].text == "," for i in range(mention.tok_end, cue_tok))
 
     def _target(self, tokens: list[Token], m: Match, agent: str, in_sentence: list[Mention]) -> str | None:
         for mention in in_sentence:

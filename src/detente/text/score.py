@@ -5,7 +5,8 @@ an ``anchor`` (start/end offsets of a few words inside the move's sentence), ``a
 acceptable ``types`` and ``required``. A predicted move matches a gold move when the actor
 agrees, the type is one of the accepted ones and its evidence span covers the anchor; each
 gold move matches at most one prediction. Optional gold items are neither rewarded nor
-counted as false positives. Usage: ``python -m detente.text.score GOLD.yaml ARTICLE``.
+counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] GOLD.yaml ARTICLE
+[GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all articles.
 """
 
 from __future__ import annotations
@@ -90,14 +91,23 @@ def score(ex: Extraction, gold: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    backend = "auto"
+    if args[:1] == ["--backend"] and len(args) >= 2:
+        backend, args = args[1], args[2:]
     if len(args) < 2 or len(args) % 2:
-        print("usage: python -m detente.text.score GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
+        print("usage: python -m detente.text.score [--backend auto|spacy|python] GOLD.yaml ARTICLE "
+              "[GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
-    results = {}
+    results: dict[str, Any] = {}
     for gold_path, article in zip(args[::2], args[1::2], strict=True):
         gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
         text, _ = read_article(article)
-        results[Path(article).name] = score(extract(text), gold)
+        results[Path(article).name] = score(extract(text, backend), gold)
+    if len(results) > 1:
+        pooled = {}
+        for part in ("actors", "moves"):
+            pooled[part] = PR(*(sum(r[part][k] for r in results.values()) for k in ("tp", "fp", "fn"))).to_dict()
+        results["pooled"] = pooled
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 
