@@ -21,6 +21,7 @@ from detente.backtest.metrics import paired_bootstrap
 from detente.backtest.run import REFERENCE, Backtest, random_split
 
 RESPLITS = 20
+MIN_TEST = 30  # fewer test issues than this: no candidate ships, whatever its interval
 
 Predict = Callable[[tuple[float, ...], np.ndarray], np.ndarray]  # (params, issue mask) -> forecast
 
@@ -112,7 +113,8 @@ def evaluate(bt: Backtest, resplits: int = RESPLITS) -> list[dict[str, Any]]:
             f_rs = preds[fam.grid.index(p_rs)]
             deltas.append(_mae(f_rs, y, te) - _mae(w, y, te))
         dev_gain = _mae(w, y, dev) - _mae(f, y, dev)
-        ships = bool(dev_gain > 0 and diff is not None and diff.high < 0 and float(np.mean(deltas)) < 0)
+        ships = bool(dev_gain > 0 and diff is not None and diff.n >= MIN_TEST and diff.high < 0
+                     and float(np.mean(deltas)) < 0)
         rows.append({
             "name": fam.name, "description": fam.description,
             "params": [float(p) for p in params], "identity": list(fam.identity),

@@ -59,6 +59,21 @@ def _table(title: str, sc: dict[str, Any]) -> Table:
     return t
 
 
+def _candidates(rows: list[dict[str, Any]]) -> Table:
+    from detente.backtest.leaderboard import _diff, _f
+
+    t = Table(title="Candidates: fitted on train, chosen on dev, scored once on test", title_justify="left")
+    for col in ("candidate", "params", "dev MAE (ref)", "test MAE (ref)", "test Δ [95% CI]",
+                "re-split mean Δ (worse)", "ships"):
+        t.add_column(col, justify="left" if col in ("candidate", "ships") else "right")
+    for r in rows:
+        t.add_row(r["name"], ", ".join(f"{p:g}" for p in r["params"]),
+                  f"{_f(r['dev_mae'])} ({_f(r['dev_ref'])})", f"{_f(r['test_mae'])} ({_f(r['test_ref'])})",
+                  _diff(r["test_diff"]), f"{r['resplit_mean_diff']:+.2f} ({r['resplit_worse']}/{r['resplits']})",
+                  "yes" if r["ships"] else "no")
+    return t
+
+
 @backtest_app.command("deu")
 @user_errors
 def deu(
@@ -87,7 +102,7 @@ def deu(
     """Backtest on DEU III: every model and baseline, MAE/hits/CRPS, paired CIs, breakdowns."""
     from detente.backtest.capability import CONVENTIONS
     from detente.backtest.deu import load_deu
-    from detente.backtest.leaderboard import build_report, candidate_table, headline, render_markdown
+    from detente.backtest.leaderboard import build_report, headline, render_markdown
     from detente.backtest.run import random_split, read_split, run_backtest
     from detente.fileio import atomic_write_text
 
@@ -122,7 +137,7 @@ def deu(
     if "test" in report:
         oc.print(_table(f"TEST split: {report['test']['n_issues']} issues", report["test"]))
     if report.get("candidates"):
-        oc.print("\n".join(candidate_table(report["candidates"])), markup=False)
+        oc.print(_candidates(report["candidates"]))
     oc.print("\n" + headline(report), markup=False)
     if out is not None:
         oc.print(f"wrote {out / 'LEADERBOARD.md'} and {out / 'backtest-summary.json'}", markup=False)
