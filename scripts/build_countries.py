@@ -1,7 +1,8 @@
 """Regenerate ``countries.yaml`` from the OEDA Phoenix country dictionary (MIT).
 
-Run by hand, never at run time:
-    python build_countries.py path/to/Phoenix.Countries.actors.txt > countries.yaml
+Run by hand from the repository root, never at run time (it lives outside the package so it
+is not installed with it):
+    python scripts/build_countries.py path/to/Phoenix.Countries.actors.txt > src/detente/text/data/countries.yaml
 
 From each country block (a name line, ``+alias`` lines, then an ISO-3 code) it keeps the
 name and the aliases that share the name's first four letters: that keeps adjectives and

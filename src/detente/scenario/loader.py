@@ -133,7 +133,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
         loader.dispose()
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a user's text file, refusing binary, huge or undecodable files in one line."""
     file = str(path)
     if not path.exists():
@@ -141,8 +141,8 @@ def read_text(path: Path) -> str:
     if path.is_dir():
         raise InputError("is a folder, not a file", file)
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", file)
+    if size > max_bytes:
+        raise InputError(f"file is {size} bytes; the limit is {max_bytes}", file)
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise InputError("looks like a binary file, not text", file)

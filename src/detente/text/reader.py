@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from detente.errors import InputError
+from detente.scenario.loader import read_text
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # about 300,000 words: far beyond any article
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
@@ -69,16 +70,9 @@ def html_to_text(html: str) -> str:
     return parser.text()
 
 
-def decode_article(raw: bytes, file: str) -> str:
-    """Bytes -> text, or a one-line :class:`InputError` (empty, binary, not UTF-8, huge)."""
-    if len(raw) > MAX_ARTICLE_BYTES:
-        raise InputError(f"article is {len(raw)} bytes; the limit is {MAX_ARTICLE_BYTES}", file)
-    if b"\x00" in raw:
-        raise InputError("looks like a binary file, not text", file)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", file) from None
+def check_article(text: str, file: str) -> str:
+    """Checks an article needs beyond :func:`detente.scenario.loader.read_text` (which refuses
+    missing, huge, binary and non-UTF-8 files): not empty, not mostly control characters."""
     if not text.strip():
         raise InputError("the article is empty", file)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
@@ -91,14 +85,7 @@ def read_article(path: str | Path) -> tuple[str, str]:
     """Return ``(text, kind)`` where kind is 'txt', 'md' or 'html'."""
     p = Path(path)
     file = str(p)
-    if not p.exists():
-        raise InputError("no such file", file)
-    if p.is_dir():
-        raise InputError("is a folder, not a file", file)
-    size = p.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise InputError(f"article is {size} bytes; the limit is {MAX_ARTICLE_BYTES}", file)
-    text = decode_article(p.read_bytes(), file)
+    text = check_article(read_text(p, max_bytes=MAX_ARTICLE_BYTES), file)
     suffix = p.suffix.lower()
     if suffix in (".html", ".htm", ".xhtml"):
         text = html_to_text(text)
