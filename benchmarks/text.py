@@ -1,0 +1,117 @@
+"""Time the article drafter (run: ``.venv/bin/python benchmarks/text.py``).
+
+Target (issue 8): drafting a 2,000-word article takes under 5 s on 2 cores with the default
+install (no spaCy: the pure-Python matcher). Prints, for the founding article (../shared/seed,
+skipped when absent) and for a 2,000-word article made by joining the held-out articles in
+tests/data/articles: the baseline (read the file and split sentences), the cold draft (load the
+gazetteer and cue lists and compile the matcher, then draft: what one ``detente draft`` call
+pays) and the warm draft (matcher already compiled), each with its ratio to the baseline measured
+in the same run. With spaCy installed the spaCy backend is timed too.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FOUNDING = REPO.parent / "shared" / "seed" / "000_11eb107ee5222c7f.txt"
+ARTICLES = REPO / "tests" / "data" / "articles"
+HELD_OUT = ["cuba1962.txt", "iran2015.txt", "falklands1982.txt"]
+
+
+def _best(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def two_thousand_words(folder: Path) -> str:
+    """The held-out articles joined, cut at the first paragraph end after 2,000 words."""
+    joined = "\n\n".join((folder / n).read_text(encoding="utf-8").strip() for n in HELD_OUT)
+    out, words = [], 0
+    for para in joined.split("\n\n"):
+        out.append(para)
+        words += len(para.split())
+        if words >= 2000:
+            break
+    return "\n\n".join(out) + "\n"
+
+
+def _cold(path: Path, backend: str) -> None:
+    from detente.text import cues, gazetteer
+    from detente.text.draft import draft_article
+
+    gazetteer.load_gazetteer.cache_clear()
+    cues.load_cues.cache_clear()
+    draft_article(path, backend)
+
+
+def _warm(extractor, path: Path) -> None:
+    from detente.scenario.loader import scenario_from_data
+    from detente.text.draft import build_data
+    from detente.text.reader import read_article
+
+    text, kind = read_article(path)
+    scenario_from_data(build_data(extractor.run(text), str(path), kind), str(path))
+
+
+def _baseline(path: Path) -> None:
+    from detente.text.reader import read_article
+    from detente.text.sentences import split_sentences
+
+    text, _ = read_article(path)
+    split_sentences(text)
+
+
+def main() -> int:
+    if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 2:
+        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:2]))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    from detente.text.extract import Extractor
+    from detente.text.matching import spacy_available
+
+    backends = ["python"] + (["spacy"] if spacy_available() else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        long_path = Path(tmp) / "long2000.txt"
+        long_path.write_text(two_thousand_words(ARTICLES), encoding="utf-8")
+        cases = [("founding article", FOUNDING), ("2,000-word article", long_path)]
+        print(f"detente draft timings on {cores} core(s); best of 5 (cold: best of 3); python {sys.version.split()[0]}")
+        for label, path in cases:
+            if not path.exists():
+                print(f"skip {label}: {path} not available")
+                continue
+            words = len(path.read_text(encoding="utf-8").split())
+            base = _best(lambda p=path: _baseline(p))
+            print(f"\n{label}: {words} words; baseline (read + split sentences) {base * 1000:.1f} ms")
+            for backend in backends:
+                cold = _best(lambda p=path, b=backend: _cold(p, b), repeat=3)
+                ex = Extractor(backend)
+                warm = statistics.median([_best(lambda e=ex, p=path: _warm(e, p), repeat=1) for _ in range(5)])
+                verdict = "OK" if cold < 5.0 else "OVER the 5 s target"
+                print(f"  {backend:6s} backend: cold draft {cold:.3f} s ({cold / base:.0f}x baseline), "
+                      f"warm draft {warm:.3f} s ({warm / base:.0f}x baseline)  [{verdict}]"
+                      + ("  <- default install" if backend == "python" else ""))
+        # the whole command, process start and imports included
+        py = sys.executable
+        start = _best(lambda: subprocess.run([py, "-c", "import detente.text.reader"], check=True), repeat=3)
+        for backend in backends:
+            cli = _best(lambda b=backend: subprocess.run(
+                [str(Path(py).with_name("detente")), "draft", str(long_path), "-o", str(Path(tmp) / "d.yaml"),
+                 "--backend", b], check=True, capture_output=True), repeat=3)
+            print(f"\n`detente draft` on the 2,000-word article, {backend} backend: {cli:.2f} s wall "
+                  f"(baseline: python start + import of the reader {start:.2f} s; {cli / start:.1f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
