@@ -22,6 +22,12 @@ def draft(
     ] = None,
     review: Annotated[bool, typer.Option("--review", help="Print each field with its evidence.")] = False,
     backend: Annotated[str, typer.Option("--backend", help="auto, spacy or python.")] = "auto",
+    llm: Annotated[
+        str | None,
+        typer.Option("--llm", help="Also ask an OpenAI-compatible chat endpoint (e.g. a local llama.cpp server, "
+                     "http://localhost:8080) to propose fields; only those quoting the text verbatim are kept."),
+    ] = None,
+    llm_model: Annotated[str, typer.Option("--llm-model", help="Model name sent to the --llm endpoint.")] = "default",
 ) -> None:
     """Draft a scenario from an article, offline: actors, issues, moves, channels, claims."""
     from detente.fileio import atomic_write_text
@@ -30,7 +36,18 @@ def draft(
     from detente.text.draft import draft_article
     from detente.text.merge import merge_data
 
-    sc, ex = draft_article(article, backend)
+    proposer = None
+    if llm is not None:
+        from detente.text.llm import ChatProposer
+
+        proposer = ChatProposer(llm, llm_model)
+    sc, ex = draft_article(article, backend, proposer)
+    if ex.llm:
+        err = err_console()
+        err.print(f"llm: {ex.llm['accepted'][0]} proposals verified, {len(ex.llm['added'])} added, "
+                  f"{len(ex.llm['dropped'])} dropped", markup=False)
+        for line in ex.llm["dropped"]:
+            err.print(f"  dropped {line}", markup=False)
     conflicts: list[str] = []
     if merge is not None:
         existing = load_scenario(merge)

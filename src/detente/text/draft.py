@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente.errors import InputError
 from detente.scenario.loader import scenario_from_data
 from detente.scenario.schema import Scenario
 from detente.text.extract import Extraction, Span, extract
 from detente.text.reader import read_article
+
+if TYPE_CHECKING:
+    from detente.text.llm import Proposer
 
 SOURCE_ID = "article"
 DEFAULT_CAPABILITY = 50.0
@@ -83,7 +86,10 @@ def build_data(ex: Extraction, file: str, kind: str = "txt") -> dict[str, Any]:
                         "this one article says, not a record of fact. Every number marked assumed is a "
                         "placeholder to review; every field's note gives the rule and its confidence."),
         "description": (f"Drafted with the {ex.backend} backend from {len(ex.sentences)} sentences; "
-                        f"{offsets_note}." + (" Set aside: " + "; ".join(ex.dropped[:5]) if ex.dropped else "")),
+                        f"{offsets_note}." + (" Set aside: " + "; ".join(ex.dropped[:5]) if ex.dropped else "")
+                        + (f" A language model ({ex.llm['source'][0]}) proposed fields; {len(ex.llm['added'])} "
+                           f"were added (rule: llm), {len(ex.llm['dropped'])} dropped for evidence not in the text "
+                           "or bad form." if ex.llm else "")),
         "sources": [{"id": SOURCE_ID, "citation": f"{_title(ex.text, file)} ({Path(file).name})"}],
         "tags": ["draft"],
     }
@@ -226,14 +232,22 @@ def _stance(actor_id: str, issue_id: str, moves: list, ex: Extraction, sentences
             "evidence": _ev(ev)}
 
 
-def draft_from_text(text: str, file: str = "<article>", kind: str = "txt",
-                    backend: str = "auto") -> tuple[Scenario, Extraction]:
+def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backend: str = "auto",
+                    proposer: Proposer | None = None) -> tuple[Scenario, Extraction]:
+    """Rules first; then, if given, a language model's proposals that cite the text verbatim."""
     ex = extract(text, backend)
+    if proposer is not None:
+        from detente.text.llm import merge_proposals, verify
+
+        checked = verify(text, proposer.propose(text))
+        ex.llm = {"added": merge_proposals(ex, checked.accepted), "dropped": checked.dropped,
+                  "accepted": [str(len(checked.accepted))], "source": [proposer.name]}
     data = build_data(ex, file, kind)
     return scenario_from_data(data, file), ex
 
 
-def draft_article(path: str | Path, backend: str = "auto") -> tuple[Scenario, Extraction]:
+def draft_article(path: str | Path, backend: str = "auto",
+                  proposer: Proposer | None = None) -> tuple[Scenario, Extraction]:
     """Read an article file and draft a scenario from it."""
     text, kind = read_article(path)
-    return draft_from_text(text, str(path), kind, backend)
+    return draft_from_text(text, str(path), kind, backend, proposer)

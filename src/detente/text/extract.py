@@ -156,6 +156,7 @@ class Extraction:
     issues: list[IssueFinding]
     claims: list[ClaimFinding]
     dropped: list[str] = field(default_factory=list)  # what a rule set aside, and why
+    llm: dict[str, list[str]] = field(default_factory=dict)  # {"added": [...], "dropped": [...]} when a model ran
 
 
 # ---------------------------------------------------------------- helpers
