@@ -65,3 +65,9 @@ def test_per_draw_outcome_hook_sees_each_draws_values(only_hook):
     assert res.summary["outcome"]["escalation"] == pytest.approx(p, abs=4 * (p * (1 - p) / 1000) ** 0.5)
     t = res.columns["x.positions.b.x.salience"]
     assert np.array_equal(res.columns["outcome"] == OUTCOME_CLASSES.index("escalation"), t > 0.55)
+
+
+def test_simulation_hook_stays_silent_without_a_simulation_section():
+    sc = load_scenario(DATA / "minimal.yaml")  # no 'simulation:' section
+    res = run_sweep(sc, SweepOptions(draws=10, seed=1, store="none", per_draw=True))
+    assert res.summary["outcome"] is None

@@ -20,4 +20,7 @@ if simulate is not None:
 
     @register_outcome("sim", per_draw=True)
     def sim_outcome(scenario: Scenario) -> str | None:
+        """The simulated outcome class, or None for a scenario without a simulation section."""
+        if getattr(scenario, "simulation", None) is None:
+            return None
         return simulate(compile_world(scenario), scenario.settings.seed, runs=1).modal
