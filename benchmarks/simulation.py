@@ -1,35 +1,58 @@
-"""Benchmark: 1,000 seeded runs of the founding case (geneva-2022), one process and two.
+"""Benchmark: seeded runs of the founding case (geneva-2022), one process and two.
 
-Prints wall times and the ratio against a baseline measured in the same run (one run, to
-show the per-run cost). Target: well under a minute on 2 cores.
+Prints wall and CPU times and ratios against baselines measured in the same run: the
+reference planner (each look-ahead leaf valued one at a time by ``detente.sim.world``, the
+algorithm before the batched leaves) on the same seeds, and one run. Also checks that the fast
+path and the reference produce the same logs, and that one and two processes agree.
+Target: 1,000 runs well under a minute on 2 cores (aim < 10 s).
+
+    .venv/bin/python benchmarks/simulation.py [RUNS]
 """
 
 from __future__ import annotations
 
+import sys
 import time
 
 from detente.cases import case_path
 from detente.scenario.loader import load_scenario
 from detente.sim import compile_world, simulate
+from detente.sim.engine import Simulation, run_seeds
+from detente.sim.policies import Planner, ReferencePlanner
 
 
 def timed(fn):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
-    return time.perf_counter() - t, out
+    return time.perf_counter() - t, time.process_time() - c, out
 
 
 def main(runs: int = 1000) -> None:
     world = compile_world(load_scenario(case_path("geneva-2022")))
-    base, _ = timed(lambda: simulate(world, 2022, 1))
-    one, b1 = timed(lambda: simulate(world, 2022, runs, jobs=1))
-    two, b2 = timed(lambda: simulate(world, 2022, runs, jobs=2))
+    base, _, _ = timed(lambda: simulate(world, 2022, 1))
+    ref_n = max(1, runs // 10)
+    seeds = run_seeds(2022, ref_n)
+
+    def with_planner(cls):
+        planner = cls(world)
+        return [Simulation(world, s, None, planner).run().log_text() for s in seeds]
+
+    ref_w, ref_c, ref_logs = timed(lambda: with_planner(ReferencePlanner))
+    fast_w, fast_c, fast_logs = timed(lambda: with_planner(Planner))
+    print(f"baseline: 1 run {base:.3f} s wall")
+    print(f"{ref_n} runs, reference planner: {ref_w:.2f} s wall, {ref_c:.2f} s cpu")
+    print(f"{ref_n} runs, batched planner  : {fast_w:.2f} s wall, {fast_c:.2f} s cpu "
+          f"({ref_c / fast_c:.1f}x less cpu); same logs: {ref_logs == fast_logs}")
+    one, one_c, b1 = timed(lambda: simulate(world, 2022, runs, jobs=1))
+    two, _, b2 = timed(lambda: simulate(world, 2022, runs, jobs=2))
+    lean, _, b3 = timed(lambda: simulate(world, 2022, runs, jobs=2, keep_logs=False))
     same = [r.log_text() for r in b1.runs] == [r.log_text() for r in b2.runs]
-    print(f"baseline: 1 run {base:.3f} s")
-    print(f"{runs} runs, 1 process : {one:.2f} s ({one / base:.0f}x one run)")
-    print(f"{runs} runs, 2 processes: {two:.2f} s ({two / base:.0f}x one run); identical logs: {same}")
+    same_lean = [r.outcome for r in b1.runs] == [r.outcome for r in b3.runs]
+    print(f"{runs} runs, 1 process : {one:.2f} s wall, {one_c:.2f} s cpu ({one / base:.0f}x one run)")
+    print(f"{runs} runs, 2 processes: {two:.2f} s wall ({two / base:.0f}x one run); identical logs: {same}")
+    print(f"{runs} runs, 2 processes, lean results: {lean:.2f} s wall; identical outcomes: {same_lean}")
     print(f"frequencies: {b1.frequencies}")
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

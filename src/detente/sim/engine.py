@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,10 @@ from detente.sim.policies import (
 from detente.sim.world import State, World, apply, available, end_round, initial_state
 
 TRACK_NAME = {"public": "public track", "closed": "closed track", "field": "on the ground"}
+
+#: Builds a run's world from the run's own generator (drawing the ranged numbers first), so
+#: that outcome frequencies reflect the stated uncertainty. Must be picklable for ``jobs > 1``.
+WorldSampler = Callable[[np.random.Generator], World]
 
 
 def default_policies(w: World) -> list[Policy]:
@@ -85,10 +89,15 @@ class Simulation:
     """One run of a world, round by round."""
 
     def __init__(self, world: World, seed: int, policies: Mapping[str, Policy] | None = None,
-                 planner: Planner | None = None) -> None:
-        self.world = world
+                 planner: Planner | None = None, *, log: bool = True,
+                 sampler: WorldSampler | None = None) -> None:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
+        if sampler is not None:  # the run's ranged numbers come first from its own generator
+            world = sampler(self.rng)
+            planner = None
+        self.world = world
+        self.log = log
         self.planner = planner or Planner(world)
         base = default_policies(world)
         for pid, pol in (policies or {}).items():
@@ -149,7 +158,7 @@ class Simulation:
             if s.war_by >= 0:
                 break
         before = [row[:] for row in s.opinion]
-        gates_before = self._gate_state(s)
+        gates_before = self._gate_state(s) if self.log else {}
         s = end_round(w, s)
         self._log_round_end(r, before, gates_before, s)
         self.state = s
@@ -158,6 +167,8 @@ class Simulation:
         while not self.finished:
             self.step()
         outcome = classify(self.world, self.state)
+        if not self.log:
+            return RunResult(self.seed, outcome, [], [], self.opinion_path, self.concessions)
         rec = {"kind": "outcome", "round": self.state.round, **outcome.to_dict()}
         self.records.append(rec)
         final = ", ".join(f"{self.world.issue_names[i]} {v:.0f}" for i, v in enumerate(self.state.realised))
@@ -169,6 +180,10 @@ class Simulation:
     def _log_move(self, r: int, k: int, ev: dict[str, Any], s: State) -> None:
         w = self.world
         mv = w.moves[k]
+        if not self.log:
+            if "concession" in ev:
+                self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **ev["concession"]})
+            return
         who = w.actor_names.get(mv.actor, mv.actor)
         if mv.type == "pass":
             self.records.append({"kind": "move", "round": r, "actor": mv.actor, "move": mv.id, "type": "pass"})
@@ -229,11 +244,15 @@ class Simulation:
                 if math.isnan(y0):
                     continue
                 self.opinion_path[f"{aid}/{iid}"].append(y1)
+                if not self.log:
+                    continue
                 if abs(y1 - y0) >= 0.05:
                     self.lines.append(f"round {r}, audiences: {w.audience_names[a]} on {w.issue_names[i]} "
                                       f"{y0:.1f} → {y1:.1f}")
                     self.records.append({"kind": "opinion", "round": r, "audience": aid, "issue": iid,
                                          "before": round(y0, 6), "after": round(y1, 6)})
+        if not self.log:
+            return
         for move_id, was in gates_before.items():
             now = self._gate_state(s).get(move_id, was)
             if now != was:
@@ -247,10 +266,12 @@ class Simulation:
 
 @dataclass
 class Batch:
-    """Many seeded runs of one world."""
+    """Many seeded runs of one world. Runs made without logs replay the representative one
+    (same seed, same draws, so the same run) when its log is asked for."""
 
     seed: int
     runs: list[RunResult]
+    replay: Callable[[int], RunResult] | None = field(default=None, repr=False, compare=False)
 
     @property
     def frequencies(self) -> dict[str, float]:
@@ -264,31 +285,51 @@ class Batch:
         return max(f, key=lambda c: (f[c], c == "stalemate"))
 
     def representative(self) -> RunResult:
-        """The first run whose outcome is the most frequent class."""
+        """The first run whose outcome is the most frequent class (with its log)."""
         m = self.modal
-        return next(r for r in self.runs if r.outcome.cls == m)
+        k, run = next((k, r) for k, r in enumerate(self.runs) if r.outcome.cls == m)
+        if not run.lines and self.replay is not None:
+            run = self.replay(run.seed)
+            self.runs[k] = run
+        return run
 
 
-def _run_chunk(world: World, seeds: list[int]) -> list[RunResult]:
-    planner = Planner(world)
-    return [Simulation(world, s, None, planner).run() for s in seeds]
+@dataclass(frozen=True)
+class _Runner:
+    """Runs seeds of one world (a picklable job for worker processes)."""
+
+    world: World
+    policies: Mapping[str, Policy] | None = None
+    log: bool = True
+    sampler: WorldSampler | None = None
+
+    def __call__(self, seeds: list[int]) -> list[RunResult]:
+        planner = Planner(self.world) if self.sampler is None else None
+        return [Simulation(self.world, s, self.policies, planner, log=self.log, sampler=self.sampler).run()
+                for s in seeds]
+
+    def one(self, seed: int) -> RunResult:
+        return _Runner(self.world, self.policies, True, self.sampler)([seed])[0]
 
 
 def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Policy] | None = None,
-             jobs: int = 1) -> Batch:
+             jobs: int = 1, *, keep_logs: bool = True, sampler: WorldSampler | None = None) -> Batch:
     """``runs`` independent runs; run k uses the k-th seed spawned from ``seed``.
 
     With ``jobs > 1`` (and the built-in policies) the runs are split over processes; the
-    result is the same as with one job, run for run.
+    result is the same as with one job, run for run. ``keep_logs=False`` keeps only what the
+    summaries need (outcome, concessions, opinion paths): cheaper to make and to send back
+    from workers; the representative run is replayed for its log. ``sampler`` draws each
+    run's ranged numbers from the run's own generator (see :data:`WorldSampler`).
     """
     seeds = run_seeds(seed, runs)
+    runner = _Runner(world, policies or None, keep_logs, sampler)
     if jobs <= 1 or policies or runs < 2 * jobs:
-        planner = Planner(world)
-        return Batch(seed, [Simulation(world, s, policies, planner).run() for s in seeds])
+        return Batch(seed, runner(seeds), runner.one)
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [seeds[k::jobs] for k in range(jobs)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        parts = list(pool.map(_run_chunk, [world] * jobs, chunks))
+        parts = list(pool.map(runner, chunks))
     by_seed = {r.seed: r for part in parts for r in part}
-    return Batch(seed, [by_seed[s] for s in seeds])
+    return Batch(seed, [by_seed[s] for s in seeds], runner.one)

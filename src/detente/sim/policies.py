@@ -17,6 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from detente.sim.lookahead import LeafBatch
 from detente.sim.world import State, World, apply, available, end_round, shadowed_value, value
 
 
@@ -74,6 +75,8 @@ class Planner:
         self.world = world
         self.temperature = temperature or world.temperature
         self._cache: dict[tuple[object, ...], list[tuple[int, float]]] = {}
+        self._leaves = LeafBatch(world)
+        self._passes = frozenset(k for k, m in enumerate(world.moves) if m.type == "pass")
 
     def utilities(self, s: State, p: int) -> list[tuple[int, float]]:
         key = (p, s.key())
@@ -81,21 +84,51 @@ class Planner:
         if hit is not None:
             return hit
         w, t = self.world, self.temperature
-        out = []
+        passes = self._passes
+        q = 1 - p
+        leaves: list[State] = []
+        groups: list[tuple[int, int, int]] = []  # (move, first leaf, end) or (move, -1, -1): valued alone
+        alone: dict[int, float] = {}
+        pairs: list[tuple[int, int]] = []
         for k in available(w, s, p):
             sm = apply(w, s, k)
-            replies = available(w, sm, 1 - p)
+            replies = available(w, sm, q)
             if not replies:
-                out.append((k, value(w, p, sm) if sm.war_by >= 0 else shadowed_value(w, p, end_round(w, sm))))
+                alone[k] = value(w, p, sm) if sm.war_by >= 0 else shadowed_value(w, p, end_round(w, sm))
+                groups.append((k, -1, -1))
                 continue
-            mine, theirs = [], []
-            for r in replies:
-                sr = end_round(w, apply(w, sm, r))
-                mine.append(shadowed_value(w, p, sr))
-                theirs.append(shadowed_value(w, 1 - p, sr))
-            probs = softmax(theirs, t)
-            out.append((k, sum(pr * u for pr, u in zip(probs, mine, strict=True))))
+            start = len(leaves)
+            leaves.extend(sm if r in passes else apply(w, sm, r) for r in replies)
+            pairs.extend((k, r) for r in replies)
+            groups.append((k, start, len(leaves)))
+        vals = self.leaf_values(s, leaves, pairs) if leaves else []
+        out = []
+        for k, start, end in groups:
+            if start < 0:
+                out.append((k, alone[k]))
+                continue
+            rows = vals[start:end]
+            probs = softmax([v[q] for v in rows], t)
+            out.append((k, sum(pr * v[p] for pr, v in zip(probs, rows, strict=True))))
         self._cache[key] = out
+        return out
+
+
+    def leaf_values(self, s: State, leaves: list[State], pairs: list[tuple[int, int]]) -> list[list[float]]:
+        """Both players' values of each leaf at the round's end, under the shadow of war."""
+        return self._leaves.values(s, leaves, pairs).tolist()
+
+
+class ReferencePlanner(Planner):
+    """The same planner valuing each leaf one at a time with :mod:`detente.sim.world`'s own
+    functions: the reference the fast path is tested and benchmarked against."""
+
+    def leaf_values(self, s: State, leaves: list[State], pairs: list[tuple[int, int]]) -> list[list[float]]:
+        w = self.world
+        out = []
+        for sr in leaves:
+            se = end_round(w, sr)
+            out.append([shadowed_value(w, x, se) for x in range(w.n_players)])
         return out
 
 

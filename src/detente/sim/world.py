@@ -10,10 +10,12 @@ look-ahead and the real run use the same code.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from detente.errors import InputError
+from detente.scenario.numbers import Num
 from detente.scenario.schema import Scenario
 from detente.sim.catalogue import Catalogue, MoveKind, load_catalogue
 
@@ -84,6 +86,9 @@ class World:
     issue_terms: tuple[tuple[tuple[int, float, float, float], ...], ...] = ()
     opinion_cells: tuple[tuple[int, ...], ...] = ()  # issues each audience holds an opinion on
     opinion_terms: tuple[tuple[tuple[int, int, float, float, float], ...], ...] = ()
+    seen_moves: tuple[frozenset[int], ...] = ()  # moves each audience sees (by their actor)
+    campaign_factor: tuple[dict[int, float], ...] = ()  # influence_rate x trust, per audience and move
+    keys: frozenset[str] = frozenset()  # the readable keys of the numbers it was built from
 
     @property
     def n_players(self) -> int:
@@ -106,21 +111,42 @@ class World:
 
 # ---------------------------------------------------------------- compiling a scenario
 
-def _param(sc: Scenario, name: str) -> float:
-    return sc.parameters[name].value
+class Reader:
+    """Reads a scenario's numbers by the readable key the uncertainty layer gives them
+    (``parameters.rus_war_cost``, ``positions.rus.donbass.salience``, ...), taking an override
+    from ``values`` when there is one (a sampled draw, or a point of a break-even search)."""
 
+    def __init__(self, values: Mapping[str, float] | None) -> None:
+        self.values = dict(values or {})
+        self.read: set[str] = set()
 
-def _refs_total(sc: Scenario, refs: str | list[str] | None) -> float:
-    if refs is None:
-        return 0.0
-    return sum(_param(sc, r) for r in ([refs] if isinstance(refs, str) else refs))
+    def __call__(self, key: str, num: Num) -> float:
+        self.read.add(key)
+        got = self.values.get(key)
+        return num.value if got is None else float(got)
+
+    def param(self, sc: Scenario, name: str) -> float:
+        return self(f"parameters.{name}", sc.parameters[name])
+
+    def refs_total(self, sc: Scenario, refs: str | list[str] | None) -> float:
+        if refs is None:
+            return 0.0
+        return sum(self.param(sc, r) for r in ([refs] if isinstance(refs, str) else refs))
+
+    def check(self, scenario_id: str) -> None:
+        unknown = sorted(set(self.values) - self.read)
+        if unknown:
+            raise InputError(f"the simulation reads no number called '{unknown[0]}'", scenario_id,
+                             field="simulation")
 
 
 def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset[str] = frozenset(),
-                  catalogue: Catalogue | None = None) -> World:
-    """Build the static world of ``sc``; ``without`` drops moves (for counterfactual runs)."""
+                  catalogue: Catalogue | None = None, values: Mapping[str, float] | None = None) -> World:
+    """Build the static world of ``sc``; ``without`` drops moves (for counterfactual runs);
+    ``values`` overrides numbers by key (see :class:`Reader`)."""
     cat = catalogue or load_catalogue()
     sim = sc.simulation
+    val = Reader(values)
     if sim is None:
         raise InputError("the scenario has no 'simulation:' section (players, temperature, ...)",
                          sc.meta.id, field="simulation")
@@ -141,13 +167,16 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
     issues = sc.issues
     lo = tuple(i.scale.min for i in issues)
     span = tuple(i.scale.max - i.scale.min for i in issues)
-    sq = tuple(i.status_quo.value if i.status_quo else (i.scale.min + i.scale.max) / 2 for i in issues)
+    sq = tuple(val(f"issues.{i.id}.status_quo", i.status_quo) if i.status_quo else (i.scale.min + i.scale.max) / 2
+               for i in issues)
     ideal = []
     sal = []
     for p in players:
         stances = sc.positions.get(p, {})
-        ideal.append(tuple(stances[i.id].position.value if i.id in stances else NAN for i in issues))
-        sal.append(tuple(stances[i.id].salience.value if i.id in stances else 0.0 for i in issues))
+        ideal.append(tuple(val(f"positions.{p}.{i.id}.position", stances[i.id].position)
+                           if i.id in stances else NAN for i in issues))
+        sal.append(tuple(val(f"positions.{p}.{i.id}.salience", stances[i.id].salience)
+                         if i.id in stances else 0.0 for i in issues))
     gap = sim.agreement_gap
     contested = tuple(
         not math.isnan(ideal[0][k]) and not math.isnan(ideal[1][k])
@@ -158,8 +187,8 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
     i_index = {i.id: k for k, i in enumerate(issues)}
     aud_ids = tuple(a.id for a in sc.audiences)
     a_index = {a: k for k, a in enumerate(aud_ids)}
-    anchor = tuple(tuple(a.opinion[i.id].value if i.id in a.opinion else NAN for i in issues)
-                   for a in sc.audiences)
+    anchor = tuple(tuple(val(f"audiences.{a.id}.opinion.{i.id}", a.opinion[i.id]) if i.id in a.opinion else NAN
+                         for i in issues) for a in sc.audiences)
     sees = []
     for a in sc.audiences:
         watched = set(a.watches)
@@ -187,17 +216,17 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
         if ch is None:
             track, ac, level = "field", cat.field_audience_cost, None
         else:
-            track, ac, level = ch.kind.value, ch.audience_cost.value, ch.level
+            track, ac, level = ch.kind.value, val(f"channels.{ch.id}.audience_cost", ch.audience_cost), ch.level
         rank = actors[mv.actor].rank if mv.actor in actors else None
         rank_weight = cat.ranks.get(rank or level or "state", cat.ranks["state"])
-        cost = (mv.cost.value if mv.cost else 0.0) + _refs_total(sc, sim.move_costs.get(mv.id))
+        cost = (val(f"moves.{mv.id}.cost", mv.cost) if mv.cost else 0.0) + val.refs_total(sc, sim.move_costs.get(mv.id))
         moves.append(SimMove(
             id=mv.id, actor=mv.actor, player=p, type=mv.type.value, kind=kind, channel=mv.channel,
             track=track, audience_cost=ac, rank_weight=rank_weight, target=mv.target,
             issue=i_index[mv.issue] if mv.issue else None,
-            position=mv.position.value if mv.position else None,
-            intensity=mv.intensity.value if mv.intensity else kind.intensity,
-            cost=cost, benefit=_refs_total(sc, sim.move_benefits.get(mv.id)), step=mv.step,
+            position=val(f"moves.{mv.id}.position", mv.position) if mv.position else None,
+            intensity=val(f"moves.{mv.id}.intensity", mv.intensity) if mv.intensity else kind.intensity,
+            cost=cost, benefit=val.refs_total(sc, sim.move_benefits.get(mv.id)), step=mv.step,
             label=" ".join((mv.label or mv.id).split()), gates=tuple(gates.get(mv.id, ())),
         ))
     pass_kind = MoveKind("pass", "none", 0.0, 0, "talk", 0.0, "makes no new move")
@@ -211,15 +240,15 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
         menu.append((*own, len(moves) - 1))
 
     war = sim.war
-    caps = [actors[p].capability.value for p in players]
+    caps = [val(f"actors.{p}.capability", actors[p].capability) for p in players]
     win = []
     for k, p in enumerate(players):
         if war is not None and p in war.win_prob:
-            win.append(_param(sc, war.win_prob[p]))
+            win.append(val.param(sc, war.win_prob[p]))
         else:
             total = sum(caps)
             win.append(caps[k] / total if total > 0 else 0.5)
-    war_cost = tuple(_param(sc, war.cost[p]) if war is not None and p in war.cost else 0.0 for p in players)
+    war_cost = tuple(val.param(sc, war.cost[p]) if war is not None and p in war.cost else 0.0 for p in players)
 
     issue_terms = []
     opinion_terms = []
@@ -232,6 +261,13 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
         opinion_terms.append(tuple((a, i, sim.opinion_weight * sal[p][i] / onorm, ideal[p][i], span[i])
                                    for a, i in pairs) if onorm and sim.opinion_weight else ())
 
+    seen_moves = tuple(frozenset(k for k, m in enumerate(moves) if m.actor in sees[a])
+                       for a in range(len(aud_ids)))
+    campaign_factor = tuple(
+        {k: sim.influence_rate * trust[a].get(m.actor, trust[a].get(players[m.player], 1.0))
+         for k, m in enumerate(moves) if m.kind.effect == "inform"}
+        for a in range(len(aud_ids)))
+    val.check(sc.meta.id)
     return World(
         scenario_id=sc.meta.id, catalogue=cat, player_ids=players,
         player_names=tuple(actors[p].name for p in players),
@@ -246,6 +282,7 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
         win_prob=tuple(win), war_cost=war_cost,
         actor_names={a.id: a.name for a in sc.actors}, channel_names={c.id: c.name for c in sc.channels},
         issue_terms=tuple(issue_terms), opinion_terms=tuple(opinion_terms),
+        seen_moves=seen_moves, campaign_factor=campaign_factor, keys=frozenset(val.read),
         opinion_cells=tuple(tuple(i for i in range(len(issues)) if not math.isnan(anchor[a][i]))
                             for a in range(len(aud_ids))),
     )
@@ -274,10 +311,25 @@ class State:
     war_by: int = -1
 
     def copy(self) -> State:
-        return State(self.round, [r[:] for r in self.stated], [r[:] for r in self.offer], self.realised[:],
-                     self.settled[:], [r[:] for r in self.commit], [r[:] for r in self.threats],
-                     self.face[:], self.ledger[:], self.level, [r[:] for r in self.opinion],
-                     self.campaigns, self.attention, self.played, self.war_by)
+        """A copy to change. The opinion table is shared: it is only ever replaced whole
+        (by :func:`end_round`), never written in place, so sharing it is safe and cheap.
+        Rows indexed by player come in pairs (a dyad, M1)."""
+        new = object.__new__(State)
+        d = self.__dict__.copy()
+        a, b = self.stated
+        d["stated"] = [a[:], b[:]]
+        a, b = self.offer
+        d["offer"] = [a[:], b[:]]
+        a, b = self.commit
+        d["commit"] = [a[:], b[:]]
+        a, b = self.threats
+        d["threats"] = [a[:], b[:]]
+        d["realised"] = self.realised[:]
+        d["settled"] = self.settled[:]
+        d["face"] = self.face[:]
+        d["ledger"] = self.ledger[:]
+        new.__dict__ = d
+        return new
 
     def key(self) -> tuple[Any, ...]:
         """A hashable fingerprint (rounded) for caching decisions on identical states."""
@@ -481,54 +533,73 @@ def credibility(s: State, p: int) -> float:
     return max(0.1, min(1.0, 1.0 + s.face[p]))
 
 
-def messages(w: World, s: State, a: int) -> list[tuple[int, float, float]]:
+def attention_loads(w: World, attention: tuple[tuple[int, float], ...],
+                    start: tuple[float, ...] | None = None) -> tuple[float, ...]:
+    """Per audience, 1 + the news value of the public events it sees (``start``: a running sum)."""
+    out = []
+    for a, seen in enumerate(w.seen_moves):
+        load = 1.0 if start is None else start[a]
+        for m, v in attention:
+            if m in seen:
+                load += v
+        out.append(load)
+    return tuple(out)
+
+
+def messages(w: World, s: State, a: int, load: float | None = None) -> list[tuple[int, float, float]]:
     """The campaigns audience ``a`` receives now, as (issue, message, weight).
 
     A campaign's weight is reach x trust x the source's credibility x its share of the
-    audience's attention, which every public event and campaign it sees competes for.
+    audience's attention, which every public event and campaign it sees competes for
+    (``load``: the audience's attention load from public events, computed when not given).
     """
-    seen = w.sees[a]
-    moves = w.moves
-    load = 1.0
-    for m, v in s.attention:
-        if moves[m].actor in seen:
-            load += v
-    active = [moves[c] for c in s.campaigns if moves[c].actor in seen]
+    if load is None:
+        load = attention_loads(w, s.attention)[a]
+    return _messages(w, a, s.campaigns, s.face, load)
+
+
+def _messages(w: World, a: int, campaigns: tuple[int, ...], face: list[float],
+              load: float) -> list[tuple[int, float, float]]:
+    seen = w.seen_moves[a]
+    active = [c for c in campaigns if c in seen]
     if not active:
         return []
-    for mv in active:
-        load += mv.intensity
-    trust = w.trust[a]
+    moves = w.moves
+    for c in active:
+        load += moves[c].intensity
+    factor = w.campaign_factor[a]
     out = []
-    for mv in active:
-        t = trust.get(mv.actor, trust.get(w.player_ids[mv.player], 1.0))
-        weight = w.influence_rate * t * credibility(s, mv.player) * mv.intensity / load
-        out.append((mv.issue, mv.position, weight))
+    for c in active:
+        mv = moves[c]
+        cred = max(0.1, min(1.0, 1.0 + face[mv.player]))
+        out.append((mv.issue, mv.position, factor[c] * cred * mv.intensity / load))
     return out  # type: ignore[return-value]
 
 
-def opinion_step(w: World, s: State) -> list[list[float]]:
+def opinion_step(w: World, s: State, loads: tuple[float, ...] | None = None) -> list[list[float]]:
     """One Friedkin–Johnsen step per audience and issue.
 
     y' = s_a [(1 - W) y + sum_k w_k m_k] + (1 - s_a) y0, with w_k the weight of campaign k
-    and y0 the audience's anchor (its prior).
+    and y0 the audience's anchor (its prior). ``loads``: the attention loads, if known.
     """
+    if loads is None:
+        loads = attention_loads(w, s.attention)
     new = [row[:] for row in s.opinion]
     for a, cells in enumerate(w.opinion_cells):
         if not cells:
             continue
-        msgs = messages(w, s, a)
+        msgs = _messages(w, a, s.campaigns, s.face, loads[a])
         sa = w.susceptibility[a]
         row = new[a]
+        anchor = w.anchor[a]
         for i in cells:
-            y0 = w.anchor[a][i]
             big_w = 0.0
             pulled = 0.0
             for iss, m, wt in msgs:
                 if iss == i:
                     big_w += wt
                     pulled += m * wt
-            row[i] = sa * ((1.0 - big_w) * row[i] + pulled) + (1.0 - sa) * y0
+            row[i] = sa * ((1.0 - big_w) * row[i] + pulled) + (1.0 - sa) * anchor[i]
     return new
 
 
@@ -542,9 +613,14 @@ def _issue_value(w: World, p: int, x: list[float]) -> float:
 
 
 def _opinion_value(w: World, p: int, s: State) -> float:
+    return opinion_value(w, p, s.opinion)
+
+
+def opinion_value(w: World, p: int, opinion: list[list[float]]) -> float:
+    """Player ``p``'s value of the audiences' opinion (``opinion_weight`` of its utility)."""
     total = 0.0
     for a, i, sal, ideal, span in w.opinion_terms[p]:
-        total += sal * (1.0 - abs(s.opinion[a][i] - ideal) / span)
+        total += sal * (1.0 - abs(opinion[a][i] - ideal) / span)
     return total
 
 
