@@ -167,3 +167,9 @@ def test_schema_games_cross_references(tmp_path: Path) -> None:
     bad.write_text(text.replace("      defender: usa\n", "      defender: rus\n"))
     with pytest.raises(InputError, match="different"):
         load_scenario(bad)
+
+
+def test_cli_game_json_is_byte_identical() -> None:
+    a = runner.invoke(app, ["game", "geneva-2022", "--json"])
+    b = runner.invoke(app, ["game", "geneva-2022", "--json"])
+    assert a.exit_code == 0 and a.stdout == b.stdout

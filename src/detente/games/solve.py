@@ -105,7 +105,6 @@ class Solution:
             "concept": self.concept,
             "exact": self.exact,
             "lambda": self.lam,
-            "seconds": self.seconds,
             "ties": self.ties,
             "nash_conv": self.nash_conv,
             "agent_regret": self.regret,
