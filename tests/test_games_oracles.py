@@ -244,3 +244,16 @@ def test_tree_rejects_bad_builds() -> None:
 def test_backward_induction_refuses_information_sets() -> None:
     with pytest.raises(ValueError, match="perfect-information"):
         backward_induction(audience_cost_game())
+
+
+def test_pure_pbe_enumeration() -> None:
+    from detente.games.enumerate import pure_pbe
+
+    # Chicken: exactly the two pure equilibria (Straight, Swerve) and (Swerve, Straight)
+    eqs = pure_pbe(chicken_simultaneous())
+    assert sorted(tuple(sorted(e.choice.values())) for e in eqs) == [("straight", "swerve")] * 2
+    # audience costs: no pure PBE in the semi-separating regime (hand check: every pure candidate
+    # gives some type or B a profitable deviation), exactly the pooling one in regime (ii)
+    assert pure_pbe(audience_cost_game(0.2, 1.0, 3.0)) == []
+    (pool,) = pure_pbe(audience_cost_game(0.5, 1.0, 3.0))
+    assert pool.choice["A: A irresolute"] == "challenge" and pool.choice["B: B after challenge"] == "concede"

@@ -173,3 +173,8 @@ def test_cli_game_json_is_byte_identical() -> None:
     a = runner.invoke(app, ["game", "geneva-2022", "--json"])
     b = runner.invoke(app, ["game", "geneva-2022", "--json"])
     assert a.exit_code == 0 and a.stdout == b.stdout
+
+
+def test_threshold_summary_names_escalation(geneva_run) -> None:
+    summary = geneva_run.to_dict()["threshold_summary"]
+    assert any(line.startswith("Escalation if rus_war_cost is below 0.15") for line in summary)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from detente.errors import InputError
-from detente.games.explain import Threshold, find_thresholds, narrative
+from detente.games.explain import Threshold, find_thresholds, narrative, threshold_summary
 from detente.games.solve import Solution, solve
 from detente.games.templates.two_track import build_two_track, knobs
 from detente.games.tree import Game
@@ -56,6 +56,8 @@ class GameRun:
     def to_dict(self) -> dict[str, Any]:
         return {"game": self.spec_id, "template": self.template, **self.solution.to_dict(),
                 "explanation": self.story, "thresholds": [t.to_dict() for t in self.thresholds],
+                "threshold_summary": threshold_summary(self.thresholds, self.solution.outcome_class())
+                if self.thresholds else [],
                 "parameters": self.parameters, "payoff_notes": self.notes}
 
 

@@ -157,3 +157,26 @@ def find_thresholds(build: Callable[[Mapping[str, float]], Game], knobs: Sequenc
     return out
 
 
+
+
+def threshold_summary(ths: Sequence[Threshold], base_class: str | None) -> list[str]:
+    """Which single assumption changes produce escalation, a concession or another outcome."""
+    lines = []
+    kinds = {"escalation": "escalation", "capitulation": "a concession", "agreement": "an agreement",
+             "stalemate": "a stalemate"}
+    found: set[str] = set()
+    for th in ths:
+        for side, sw in (("below", th.below), ("above", th.above)):
+            if sw is None or sw["outcome_class"] == base_class:
+                if sw is not None:
+                    lines.append(f"{th.key} {side} {sw['at']:.3g} changes the path but not the outcome "
+                                 f"({sw['path']}).")
+                continue
+            what = kinds.get(sw["outcome_class"], str(sw["outcome_class"]))
+            found.add(sw["outcome_class"])
+            lines.append(f"{what.capitalize()} if {th.key} is {side} {sw['at']:.3g} (now {th.value:g}): "
+                         f"{sw['path']}.")
+    for cls in ("escalation", "capitulation"):
+        if cls not in found and cls != base_class:
+            lines.append(f"No single assumption in its searched range produces {kinds[cls]}.")
+    return lines

@@ -64,6 +64,7 @@ class Solution:
     regret: float | None = None
     notes: list[str] = field(default_factory=list)
     beliefs: list[list[float]] | None = None
+    pure_equilibria: list[dict[str, Any]] | None = None  # every pure weak PBE, when enumerated
 
     @property
     def values(self) -> list[float]:
@@ -115,6 +116,7 @@ class Solution:
             "outcome_class": self.outcome_class(),
             "strategy": {f"{g.players[s.player]}: {s.label}": dict(zip(s.actions, self.profile[k], strict=True))
                          for k, s in enumerate(g.infosets) if s.player != CHANCE_PLAYER},
+            "pure_equilibria": self.pure_equilibria,
             "notes": self.notes,
         }
 
@@ -160,7 +162,17 @@ def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int =
                    if tr.polished else f"logit QRE at lambda={tr.lam:g} (approximate sequential equilibrium)")
         sol = Solution(game, "sequential", concept, tr.polished, tr.profile, time.perf_counter() - t0,
                        lam=tr.lam, beliefs=tr.beliefs)
-        sol.notes.append("the logit branch selects one equilibrium; others may exist")
+        from detente.games.enumerate import pure_pbe
+
+        pure = pure_pbe(game)
+        if pure is None:
+            sol.notes.append("the logit branch selects one equilibrium; others may exist (too many pure "
+                             "profiles to enumerate)")
+        else:
+            sol.pure_equilibria = [{"strategy": e.choice, "outcome_classes": class_distribution(game, e.profile)}
+                                   for e in pure]
+            sol.notes.append(f"the logit branch selects one equilibrium; enumeration found {len(pure)} pure "
+                             "weak perfect Bayesian equilibria (mixed ones are not enumerated)")
     elif method == "openspiel":
         from detente.games.openspiel_adapter import cfr_solve
 

@@ -39,6 +39,9 @@ def render_game(result: Any) -> RenderableType:
             t.add_row(th["parameter"], f"{th['value']:g}", f"[{lo:g}, {hi:g}]",
                       "\n".join(changes) or Text("no change", style="dim"))
         parts.append(t)
+        parts.append(Text("\n".join(f"• {line}" for line in d["threshold_summary"])))
+    if d.get("pure_equilibria"):
+        parts.append(Text(f"{len(d['pure_equilibria'])} pure weak PBE found by enumeration", style="italic"))
     return Group(*parts)
 
 
