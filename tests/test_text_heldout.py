@@ -18,7 +18,7 @@ from detente.text.score import PR
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
-NAMES = ["cuba1962", "iran2015", "falklands1982"]
+NAMES = ["cuba1962", "iran2015", "falklands1982", "korea2018"]
 BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
                                                                       reason="spaCy not installed"))]
 
@@ -76,3 +76,14 @@ def test_each_article_is_not_a_disaster(results):
     for name, r in results.items():
         assert r["moves"]["f1"] >= 0.5, (name, r["moves"])
         assert r["actors"]["recall"] >= 0.8, (name, r["actors"])
+
+
+@pytest.mark.skipif(not spacy_available(), reason="spaCy not installed")
+@pytest.mark.parametrize("name", NAMES)
+def test_backends_agree_on_held_out_articles(name):
+    from detente.text.extract import extract
+
+    text = (DATA / "articles" / f"{name}.txt").read_text(encoding="utf-8")
+    a, b = extract(text, "python"), extract(text, "spacy")
+    assert {x.id for x in a.actors} == {x.id for x in b.actors}
+    assert {(m.actor, m.type, m.sentence) for m in a.moves} == {(m.actor, m.type, m.sentence) for m in b.moves}

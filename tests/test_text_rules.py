@@ -36,6 +36,18 @@ BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_a
         # "insisted that ... must" demands; "insisted that ... was" states
         ("Iran insisted that its programme was peaceful.", {("irn", "statement")}),
         ("Argentina insisted that any settlement must recognise its claim.", {("arg", "demand")}),
+        # a multi-word person name lends its first word to the same actor later in the text
+        ("Kim Jong Un spoke in January. Kim invited Moon Jae-in to talks. Moon accepted.",
+         {("prk", "offer"), ("kor", "accept")}),
+        # "announced that it would <act>" is a commitment, the announcement its vehicle
+        ("North Korea announced that it would suspend its tests.", {("prk", "demobilize")}),
+        ("Iran said that sanctions would escalate the crisis.", {("irn", "statement")}),
+        # a possessor is not the subject of the verb after its noun
+        ("China and Russia, North Korea's partners, voted for the resolution.", {("chn", "accept"), ("rus", "accept")}),
+        # "answered with threats": the noun is the subject's act
+        ("North Korea answered with threats of its own.", {("prk", "threaten")}),
+        # a noun after an article and an adjective is not a verb ("bomb" is not an assault here)
+        ("Pyongyang described it as a hydrogen bomb.", set()),
     ],
 )
 def test_attribution(backend, text, expected):
@@ -82,3 +94,13 @@ def test_nearest_issue_when_the_clause_names_none(backend):
                  "rejected it.", backend)
     rej = [m for m in ex.moves if m.type == "reject"]
     assert rej and rej[0].issue == "troops"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_meeting_place_is_not_an_actor(backend):
+    ex = extract("The United States and Iran met in Oman. Later the United States and Iran met in Oman again.",
+                 backend)
+    assert {a.id for a in ex.actors} == {"usa", "irn"}
+    # ... but a state named as an actor stays one
+    ex = extract("Oman offered to host the talks. The United States and Iran met in Oman.", backend)
+    assert "omn" in {a.id for a in ex.actors}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from detente.text.cues import Cues, load_cues
 from detente.text.gazetteer import RULE_CONFIDENCE, Gazetteer, load_gazetteer
@@ -46,6 +47,10 @@ _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "t
 _MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
                 "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
 _DEONTIC = {"must", "should", "shall"}
+_MEETING_WORDS = {"met", "meet", "meeting", "meetings", "talks", "summit", "negotiations", "conference", "held",
+                  "signed", "hosted", "convened", "gathered"}
+_REPORTING_VERBS = {"announced", "said", "declared", "promised", "pledged", "agreed", "confirmed", "stated",
+                    "assured", "announces", "says", "declares", "promises", "pledges", "agrees", "confirms"}
 _AUXILIARIES = {"is", "was", "were", "are", "be", "been", "am", "by", "and", "or", "while", "after", "before",
                 "without", "when", "not", "also", "still", "then"}
 
@@ -246,6 +251,7 @@ class Extractor:
         if not sentences:
             return Extraction(text, [], self.backend.name, [], [], [], [], [], [])
         tokens, matches = self.backend.run(text)
+        self._tokens = tokens
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
             by_kind[m.key[0]].append(m)
@@ -253,6 +259,7 @@ class Extractor:
         dropped: list[str] = []
         mentions = self._mentions(text, tokens, by_kind["A"], by_kind["H"], tok_sent, dropped)
         mentions = self._resolve_eras(mentions, dropped)
+        mentions = self._short_forms(text, tokens, mentions, tok_sent)
         actors = self._actors(text, sentences, mentions, dropped)
         known = {a.id for a in actors}
         mentions = [m for m in mentions if m.actor in known]
@@ -276,6 +283,15 @@ class Extractor:
                 k += 1
             out.append(k)
         return out
+
+    def _after_locative(self, m: Mention) -> bool:
+        """'met in Singapore', 'talks in Geneva': the place where parties meet."""
+        q = m.tok_start - 1
+        if q >= 0 and self._tokens[q].lower == "the":
+            q -= 1
+        if q < 1 or self._tokens[q].lower not in self.cues.locative:
+            return False
+        return any(self._tokens[k].lower in _MEETING_WORDS for k in range(max(0, q - 3), q))
 
     def _mentions(self, text: str, tokens: list[Token], alias_matches: list[Match], inst: list[Match],
                   tok_sent: list[int], dropped: list[str]) -> list[Mention]:
@@ -309,6 +325,36 @@ class Extractor:
             out.append(Mention(actor, m.start, m.end, surface, rule, conf, tok_sent[m.tok_start],
                                m.tok_start, m.tok_end))
         return out
+
+    def _short_forms(self, text: str, tokens: list[Token], mentions: list[Mention],
+                     tok_sent: list[int]) -> list[Mention]:
+        """After "Kim Jong Un" or "Moon Jae-in" the text says "Kim", "Moon": a multi-word person
+        name found in this text lends its first word to the same actor (unless two actors' people
+        would share it)."""
+        forms: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            if m.rule == "person" and " " in m.text:
+                head = m.text.split()[0]
+                if len(head) >= 3 and head[0].isupper() and head.lower() not in _BEFORE_SUBJECT:
+                    forms[head].add(m.actor)
+        forms = {f: a for f, a in forms.items() if len(a) == 1}
+        if not forms:
+            return mentions
+        from detente.text.matching import PurePythonBackend
+
+        local = PurePythonBackend()
+        for form, actors in forms.items():
+            local.add(next(iter(actors)), [form], case_sensitive=True)
+        at_start = {tk.start: i for i, tk in enumerate(tokens)}
+        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+        out = list(mentions)
+        for hit in local.run(text)[1]:
+            i = at_start.get(hit.start)
+            if i is None or i in taken or tokens[i].end != hit.end:
+                continue
+            out.append(Mention(hit.key, hit.start, hit.end, text[hit.start:hit.end], "person",
+                               RULE_CONFIDENCE["person"], tok_sent[i], i, i + 1))
+        return sorted(out, key=lambda m: m.tok_start)
 
     def _resolve_eras(self, mentions: list[Mention], dropped: list[str]) -> list[Mention]:
         """A capital, building or adjective shared with a defunct predecessor ("Moscow" in a
@@ -346,6 +392,9 @@ class Extractor:
             if g.until is not None and g.successor and counts.get(g.successor, 0) >= 3 * len(ms):
                 dropped.append(f"'{g.name}' mentioned {len(ms)}x, its successor {counts[g.successor]}x: "
                                "read as a historical reference, not an actor")
+                continue
+            if all(m.rule in ("name", "alias") for m in ms) and all(self._after_locative(m) for m in ms):
+                dropped.append(f"'{g.name}' named only as a meeting place ({len(ms)}x): a venue, not an actor")
                 continue
             best = max(ms, key=lambda m: (m.confidence, -m.start))
             conf = min(0.99, best.confidence + 0.02 * (len(ms) - 1))
@@ -491,6 +540,11 @@ class Extractor:
             while e_tok < len(tokens) and tok_sent[e_tok] == si:
                 e_tok += 1
             prev = tokens[m.tok_start - 1].lower if m.tok_start > s_tok else ""
+            prev2 = tokens[m.tok_start - 2].lower if m.tok_start - 1 > s_tok else ""
+            if m.tok_end - m.tok_start == 1 and prev2 in {"a", "an", "the"} and \
+                    not tokens[m.tok_start].lower.endswith(("ing", "ed")) and \
+                    tokens[m.tok_start - 1].text.isalpha() and tokens[m.tok_start - 1].text.islower():
+                prev = prev2  # "a hydrogen bomb": still a noun
             if form == "verbal" and prev in _DETERMINERS and (
                     m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")):
                 form = "nominal"  # "a bomb", "its offer": a noun, not a report of an act
@@ -513,6 +567,9 @@ class Extractor:
                       if tokens[i].text != "May" or i == s_tok]
             clause_before = [tokens[i].lower for i in range(c_a, m.tok_start)]
             conf = 0.6
+            if "would" in before and self._reported_commitment(tokens, s_tok, m.tok_start, ment_at):
+                before = [w for w in before if w != "would"]  # "announced that it would suspend"
+                conf -= 0.05
             if any(w in cues.hypothetical for w in before) or (
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
@@ -570,6 +627,27 @@ class Extractor:
         return [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
 
     @staticmethod
+    def _reported_commitment(tokens: list[Token], s_tok: int, cue: int, ment_at: dict[int, Mention]) -> bool:
+        """"<reported> that it/they/<actor> would <cue>": an announced commitment, not a conditional."""
+        k = cue - 1
+        while k > s_tok and tokens[k].lower != "would" and cue - k < 4:
+            k -= 1
+        if tokens[k].lower != "would":
+            return False
+        j = k - 1
+        if j > s_tok and tokens[j].lower in {"it", "they", "he", "she"}:
+            j -= 1
+        elif j in ment_at:
+            j = ment_at[j].tok_start - 1
+            if j > s_tok and tokens[j].lower == "the":
+                j -= 1
+        else:
+            return False
+        # "announced on Radio Moscow that ...": the reporting verb may stand a few words before "that"
+        return j > s_tok and tokens[j].lower == "that" and any(
+            tokens[i].lower in _REPORTING_VERBS for i in range(max(s_tok, j - 5), j))
+
+    @staticmethod
     def _governed(tokens: list[Token], m: Match, form: str, si: int, governors: list[tuple[int, int]]) -> bool:
         """True when the cue sits in the object of an earlier demand/offer/threat verb of the same
         sentence, with no comma between ("demanded the withdrawal of", "demanded that X withdraw")."""
@@ -579,6 +657,8 @@ class Extractor:
             between = [tokens[i].lower for i in range(g_end, m.tok_start)]
             if len(between) > 15 or any(w in {",", ";", ":", "—", "–"} for w in between):
                 return False
+            if any(a in {"and", "but"} and b == "that" for a, b in pairwise(between)):
+                return False  # "invited X to meet and that X had accepted": a second, parallel report
             return form == "nominal" or "that" in between or "to" in between
         return False
 
@@ -658,7 +738,11 @@ class Extractor:
                 for u in range(m.tok_end + 1, min(e_tok, m.tok_end + 4)):
                     if u in ment_at:
                         return ment_at[u], "of-agent"
-            return None, ""
+            # "X answered with threats", "X responded with sanctions": the noun is X's act
+            w = m.tok_start - 1
+            if not (w - 1 > s_tok and tokens[w].lower == "with" and tokens[w - 1].text.islower()
+                    and tokens[w - 1].lower.endswith("ed")):
+                return None, ""
         # A participle after a noun ("a message proposing that ...") belongs to the main clause.
         prev = tokens[m.tok_start - 1] if m.tok_start > s_tok else None
         if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() \
@@ -682,6 +766,8 @@ class Extractor:
             mention = ment_at.get(t)
             if mention is None or t != mention.tok_end - 1:
                 continue
+            if t + 1 < m.tok_start and tokens[t + 1].lower in {"'s", "’s"}:
+                continue  # "North Korea's partners voted": the possessor is not the subject
             q = mention.tok_start - 1
             if q > s_tok and tokens[q].lower == "the":
                 q -= 1
