@@ -44,17 +44,33 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
     g = sol.game
     names = dict(names or {})
     lines = []
-    for st in sol.path():
+    steps = sol.path()
+    histories: dict[tuple[str, str], list[str]] = {}
+    for st in steps:
+        histories.setdefault((st.player, st.infoset), []).append(" → ".join(st.history) or "the start")
+    done: set[tuple[str, str]] = set()
+    for st in steps:
+        key = (st.player, st.infoset)
+        shared = len(histories[key]) > 1
+        if shared and key in done:
+            continue
+        done.add(key)
         who = names.get(st.player, st.player)
         pidx = g.players.index(st.player)
         chosen = st.chosen
         p = st.probs[chosen]
         where = f" after {' → '.join(st.history)}" if st.history else ""
+        if shared:
+            where = f" not knowing whether after {' or '.join(histories[key])}"
+        label = "" if st.infoset.isdigit() else f" ({st.infoset})"
         if p < 1 - 1e-6:
             mix = ", ".join(f"{a} {q:.3f}" for a, q in st.probs.items() if q > 1e-6)
             vals = ", ".join(f"{a} {v:+.3f}" for a, v in st.values.items())
-            lines.append(f"{who} ({st.infoset}){where} mixes: {mix}; it is indifferent between them "
-                         f"(values {vals}).")
+            if sol.method == "qre":
+                lines.append(f"{who}{label}{where} chooses with noise: {mix} (logit response to values {vals}).")
+            else:
+                lines.append(f"{who}{label}{where} mixes: {mix}; it is indifferent between the actions it mixes "
+                             f"(values {vals}).")
             continue
         node = st.node
         kids = dict(zip(g.actions_of(node), g.children[node], strict=True))
@@ -72,7 +88,7 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
                 txt = _fmt_terms(diff)
                 why = f" ({txt} against {chosen})" if txt else ""
             alts.append(f"{v:+.2f} for {a}{why}")
-        reach = "" if st.reach > 1 - 1e-9 else f" [reached with probability {st.reach:.3f}]"
+        reach = "" if st.reach > 1 - 1e-9 or shared else f" [reached with probability {st.reach:.3f}]"
         lines.append(f"{who}{where} chooses {chosen}{reach}: it is worth {v_best:+.2f} to it, against "
                      + "; ".join(alts) + ".")
     dist = sol.to_dict()["outcomes"]
