@@ -178,3 +178,16 @@ def test_cli_game_json_is_byte_identical() -> None:
 def test_threshold_summary_names_escalation(geneva_run) -> None:
     summary = geneva_run.to_dict()["threshold_summary"]
     assert any(line.startswith("Escalation if rus_war_cost is below 0.15") for line in summary)
+
+
+def test_auto_prefers_cfr_for_large_information_set_games() -> None:
+    pytest.importorskip("pyspiel")
+    from detente.games.templates.literature import risk_return_brute_force, risk_return_game
+
+    g = risk_return_game(12, 12, 0.5, 0.1, 0.5, chance_first=True)
+    sol = solve(g)
+    assert sol.method == "openspiel" and not sol.exact
+    a = next(k for k, s in enumerate(g.infosets) if s.label == "A demands")
+    best, _ = risk_return_brute_force(12, 12, 0.5, 0.1, 0.5)
+    assert max(range(12), key=sol.profile[a].__getitem__) == best
+    assert sol.nash_conv < 1e-3

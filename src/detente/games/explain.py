@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from detente.games.evaluate import Profile
+from detente.games.evaluate import Profile, beliefs
 from detente.games.solve import Solution, solve
 from detente.games.tree import TERMINAL, Game
 
@@ -61,7 +61,11 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
         p = st.probs[chosen]
         where = f" after {' → '.join(st.history)}" if st.history else ""
         if shared:
-            where = f" not knowing whether after {' or '.join(histories[key])}"
+            k = g.infoset[st.node]
+            mu = (sol.beliefs or beliefs(g, sol.profile))[k]
+            hist = [" → ".join(a for _, a in g.history(h)) or "the start" for h in g.infosets[k].nodes]
+            held = ", ".join(f"{w:.2f} on {h}" for w, h in zip(mu, hist, strict=True))
+            where = f" not knowing whether after {' or '.join(histories[key])} (beliefs: {held})"
         label = "" if st.infoset.isdigit() else f" ({st.infoset})"
         if p < 1 - 1e-6:
             mix = ", ".join(f"{a} {q:.3f}" for a, q in st.probs.items() if q > 1e-6)

@@ -26,6 +26,7 @@ from detente.games.evaluate import (
 )
 from detente.games.tree import CHANCE_PLAYER, DECISION, TERMINAL, Game
 
+AUTO_CFR_ACTIONS = 150  # above this many decision actions, auto prefers CFR to the logit trace
 SOLVERS = ("auto", "backward", "qre", "sequential", "openspiel", "gambit")
 
 
@@ -126,8 +127,17 @@ def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int =
     """Solve ``game`` with ``method`` (one of SOLVERS)."""
     if method not in SOLVERS:
         raise InputError(f"unknown solver '{method}' (choose from {', '.join(SOLVERS)})", field="--solver")
+    auto_note = None
     if method == "auto":
         method = "backward" if game.perfect_information else "sequential"
+        n_actions = sum(len(s.actions) for s in game.infosets if s.player != CHANCE_PLAYER)
+        if method == "sequential" and n_actions > AUTO_CFR_ACTIONS:
+            from detente.games.openspiel_adapter import available
+
+            if available():
+                method = "openspiel"
+                auto_note = (f"{n_actions} actions in information sets: too many for the logit trace, "
+                             "so auto chose OpenSpiel CFR")
     t0 = time.perf_counter()
     if method == "backward":
         from detente.games.backward import backward_induction
@@ -185,6 +195,8 @@ def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int =
 
         prof = gambit_logit_solve(game)
         sol = Solution(game, "gambit", "pygambit logit_solve limit", False, prof, time.perf_counter() - t0)
+    if auto_note:
+        sol.notes.insert(0, auto_note)
     if check:
         if sol.nash_conv is None and len(game) <= 200_000:
             sol.nash_conv = nash_conv(game, sol.profile)
