@@ -54,6 +54,18 @@ def main() -> None:
             t = timed(lambda g=g: solve(g, "openspiel", iterations=1000, check=False))
             print(f"{f'risk-return {n}x{n} (info set)':<34} {len(g):>9} {'OpenSpiel CFR+ 1000 it':<22} "
                   f"{t:>9.4f} {t / base:>8.0f}")
+    try:
+        import pygambit as gbt
+
+        from detente.games.gambit_adapter import to_gambit
+
+        for n in (4, 6, 8):
+            gg = to_gambit(risk_return_game(n, n, chance_first=True))
+            t = timed(lambda gg=gg: gbt.nash.lcp_solve(gg, rational=False))
+            print(f"{f'risk-return {n}x{n} (info set)':<34} {len(risk_return_game(n, n, chance_first=True)):>9} "
+                  f"{'pygambit lcp_solve':<22} {t:>9.4f}")
+    except ImportError:
+        print("pygambit not installed: no pygambit rows")
     g = risk_return_game(180, 180)
     t = timed(lambda: backward_induction(g), 3)
     print(f"\n10^5-node check: backward induction on {len(g)} nodes took {t:.3f} s (target < 1 s)")
