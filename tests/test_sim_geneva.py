@@ -39,6 +39,14 @@ def test_geneva_claims_c4_c5_c6_are_evaluated_by_simulation():
     assert abs(sum(sim["frequencies"].values()) - 1.0) < 1e-9
     assert sim["known_outcome"] == "escalation"
     assert "escalation" in verdicts["C4"].detail
+    assert sim["ranges"] == "sample" and "parameters.rus_war_cost" in sim["sampled"]
+    rus = sim["break_even"]["players"][0]
+    assert rus["player"] == "rus" and rus["escalates_at_modes"] is False
+    cost = rus["settings"][0]
+    # the article's premise (war cost 0.3-0.9) is far from the line: only a war that pays for
+    # itself would be chosen with the other settings at their modes
+    assert cost["key"] == "parameters.rus_war_cost" and cost["value"] is not None and cost["value"] < 0.3
+    assert cost["within_range"] is False
 
 
 def test_cli_simulate_log_json_and_errors(tmp_path):

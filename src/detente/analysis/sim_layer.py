@@ -3,13 +3,49 @@ run's log, and the claims only a simulation can check (C4-C6 kinds)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from detente.analysis.analyze import AnalyzeOptions, register_layer
 from detente.analysis.claims import Context, Verdict, register_evaluator
+from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
 from detente.sim import Batch, compile_world, simulate
+from detente.sim.breakeven import break_even, favourable_corner, war_players
+
+
+def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, ranges: str | None = None,
+              without: frozenset[str] = frozenset(), jobs: int = 1, keep_logs: bool = False,
+              sampler: RangedWorlds | None = None) -> Batch:
+    """``runs`` seeded runs of ``sc``; with ranges "sample" (the scenario's default) each run
+    first draws the ranged numbers the simulation reads from its own generator."""
+    assert sc.simulation is not None
+    mode = ranges or sc.simulation.ranges
+    world = compile_world(sc, rounds=rounds, without=without)
+    if mode == "sample":
+        sampler = replace(sampler, without=without) if sampler else ranged_worlds(sc, rounds=rounds,
+                                                                                  without=without)
+        return simulate(world, seed, runs, jobs=jobs, keep_logs=keep_logs, sampler=sampler)
+    return simulate(world, seed, runs, jobs=jobs, keep_logs=keep_logs)
+
+
+def escalation_break_evens(sc: Scenario, rounds: int | None = None) -> dict[str, Any]:
+    """What would have had to be true for escalation: each war setting's break-even on the
+    modal path, the others at their modes, and all settings at their most favourable ends."""
+    names = {a.id: a.name for a in sc.actors}
+    out: dict[str, Any] = {"criterion": "the modal path (every choice the best move by expected utility; "
+                                        "scripts as written), other settings at their modes",
+                           "players": []}
+    for pid in war_players(sc):
+        rows = break_even(sc, pid, rounds=rounds)
+        corner = favourable_corner(sc, pid, rounds)
+        at_mode = rows[0].at_mode if rows else None
+        out["players"].append({
+            "player": pid, "name": names.get(pid, pid), "escalates_at_modes": at_mode,
+            "settings": [b.to_dict() | {"text": b.sentence(names.get(pid, pid))} for b in rows],
+            "favourable_corner": corner.to_dict() | {"text": corner.sentence(names.get(pid, pid))},
+        })
+    return out
 
 
 @dataclass
@@ -51,6 +87,9 @@ class SimLayerResult:
     batch: Batch
     known_outcome: str | None
     comparisons: list[OpinionComparison] = field(default_factory=list)
+    ranges: str = "fixed"
+    sampled: list[str] = field(default_factory=list)
+    break_evens: dict[str, Any] = field(default_factory=dict)
 
     @property
     def frequencies(self) -> dict[str, float]:
@@ -64,11 +103,13 @@ class SimLayerResult:
         tracks = self.concession_tracks()
         return {
             "runs": len(self.batch.runs), "seed": self.seed, "rounds": self.rounds,
+            "ranges": self.ranges, "sampled": self.sampled,
             "frequencies": self.frequencies, "modal_class": self.batch.modal,
             "known_outcome": self.known_outcome,
             "runs_with_concessions": sum(1 for t in tracks if t),
             "runs_with_public_concessions": sum(1 for t in tracks if t & {"public", "field"}),
             "opinion_comparisons": [c.to_dict() for c in self.comparisons],
+            "break_even": self.break_evens,
             "representative": {"seed": rep.seed, "outcome": rep.outcome.to_dict(), "log": rep.lines},
         }
 
@@ -79,20 +120,22 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
         return None
     seed = options.seed if options.seed is not None else sc.settings.seed
     runs = sc.simulation.runs
-    world = compile_world(sc)
-    batch = simulate(world, seed, runs)
+    ranges = sc.simulation.ranges
+    sampler = ranged_worlds(sc) if ranges == "sample" else None
+    batch = run_batch(sc, seed, runs, sampler=sampler)
     comparisons = []
     for claim in sc.claims:
         ch = claim.check
         if ch.kind != "opinion_sooner_without":
             continue
-        alt = simulate(compile_world(sc, without=frozenset({ch.without_move})), seed, runs)
+        alt = run_batch(sc, seed, runs, without=frozenset({ch.without_move}), sampler=sampler)
         comparisons.append(OpinionComparison(
             ch.audience, ch.issue, ch.threshold, ch.without_move,
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
-    return SimLayerResult(seed, world.rounds, batch, known, comparisons)
+    return SimLayerResult(seed, sc.simulation.rounds, batch, known, comparisons, ranges,
+                          sampler.keys if sampler else [], escalation_break_evens(sc))
 
 
 def _sim(ctx: Context) -> SimLayerResult | None:

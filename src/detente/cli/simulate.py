@@ -22,29 +22,41 @@ def simulate(
                                              help="Master seed (default: the scenario's settings.seed).")] = None,
     log: Annotated[bool, typer.Option("--log", help="Print one representative run move by move.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Worker processes.")] = 1,
+    ranges: Annotated[str | None, typer.Option(
+        "--ranges", help="sample: each run draws the ranged numbers (low/mode/high) from its seeded "
+                         "generator; fixed: point values (default: simulation.ranges, which defaults "
+                         "to sample).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate the crisis: outcome-class frequencies and, with --log, one run's account.
 
     With --json: a summary document; with --log --json: the representative run as JSON lines.
     """
-    from detente.report.sim import frequency_table
+    from detente.analysis.sim_layer import escalation_break_evens, run_batch
+    from detente.errors import InputError
+    from detente.report.sim import break_even_lines, frequency_table
     from detente.sim import compile_world
-    from detente.sim import simulate as run_sim
 
+    if ranges is not None and ranges not in ("sample", "fixed"):
+        raise InputError(f"--ranges must be 'sample' or 'fixed', got '{ranges}'", field="ranges")
     sc = load(file)
     world = compile_world(sc, rounds=rounds)
+    assert sc.simulation is not None
+    mode = ranges or sc.simulation.ranges
     n = runs if runs is not None else (1 if log else world.runs)
     master = seed if seed is not None else sc.settings.seed
-    batch = run_sim(world, master, n, jobs=jobs)
+    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False)
     rep = batch.representative()
     if json_out and log:
         sys.stdout.write(rep.json_lines())
         return
+    breakevens = escalation_break_evens(sc, rounds)
     summary = {
         "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
-        "runs": n, "rounds": world.rounds, "frequencies": batch.frequencies, "modal_class": batch.modal,
+        "runs": n, "rounds": world.rounds, "ranges": mode, "frequencies": batch.frequencies,
+        "modal_class": batch.modal,
         "known_outcome": sc.known_outcome.outcome_class.value if sc.known_outcome else None,
+        "break_even": breakevens,
         "outcomes": [r.to_dict() for r in batch.runs],
     }
     if json_out:
@@ -59,9 +71,10 @@ def simulate(
         sys.stdout.write(rep.log_text())
         if n == 1:
             return
-    d = {"runs": n, "rounds": world.rounds, "seed": master, "frequencies": batch.frequencies,
+    d = {"runs": n, "rounds": world.rounds, "seed": master, "ranges": mode, "frequencies": batch.frequencies,
          "known_outcome": summary["known_outcome"],
          "runs_with_concessions": sum(1 for r in batch.runs if r.concessions),
          "runs_with_public_concessions": sum(
              1 for r in batch.runs if any(c["track"] != "closed" for c in r.concessions))}
     console.print(frequency_table(d))
+    console.print(break_even_lines(breakevens))

@@ -14,8 +14,9 @@ _CLASS_STYLE = {"agreement": "green", "stalemate": "yellow", "capitulation": "ma
 
 
 def frequency_table(d: dict[str, Any]) -> Table:
+    how = "ranged numbers drawn per run" if d.get("ranges") == "sample" else "point values"
     t = Table(title=f"Simulation: outcome classes over {d['runs']} seeded runs of {d['rounds']} rounds "
-                    f"(seed {d['seed']})", title_justify="left")
+                    f"(seed {d['seed']}; {how})", title_justify="left")
     t.add_column("outcome class")
     t.add_column("share of runs", justify="right")
     t.add_column("", justify="left")
@@ -27,12 +28,28 @@ def frequency_table(d: dict[str, Any]) -> Table:
     return t
 
 
+def break_even_lines(be: dict[str, Any]) -> Text:
+    """'What would have had to be true for escalation', one line per war setting."""
+    out = Text("What would have had to be true for escalation", style="bold")
+    if not be.get("players"):
+        out.append("\n  (no player has a war move)")
+        return out
+    out.append(f" ({be['criterion']}):")
+    for pl in be["players"]:
+        at = "escalates" if pl["escalates_at_modes"] else "does not escalate"
+        out.append(f"\n  at the scenario's own numbers, {pl.get('name', pl['player'])} {at}")
+        for row in pl["settings"]:
+            out.append(f"\n  - {row['text']}")
+        out.append(f"\n  - {pl['favourable_corner']['text']}")
+    return out
+
+
 def render_sim(result: Any) -> RenderableType:
     d = result.to_dict()
     rep = d["representative"]
     log = Text(f"One representative run (seed {rep['seed']}, {rep['outcome']['class']}):\n", style="bold")
     log.append("\n".join(rep["log"]))
-    parts: list[RenderableType] = [frequency_table(d), log]
+    parts: list[RenderableType] = [frequency_table(d), break_even_lines(d["break_even"]), log]
     for c in d["opinion_comparisons"]:
         parts.append(Text(
             f"Counterfactual without {c['without_move']}: {c['audience']} reaches {c['threshold']:g} on "

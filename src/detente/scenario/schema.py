@@ -350,6 +350,12 @@ class Simulation(Strict):
     influence_rate: float = Field(default=0.5, gt=0, lt=1)
     opinion_weight: float = Field(default=0.2, ge=0)
     agreement_gap: float = Field(default=0.05, ge=0, le=1, description="Share of the scale.")
+    ranges: Literal["sample", "fixed"] = Field(
+        default="sample",
+        description="sample: each run draws the ranged numbers it reads (low/mode/high, the number's "
+        "distribution, triangular by default) from its own seeded generator; fixed: every run uses "
+        "the point values.",
+    )
     note: Text | None = None
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from detente.sim.outcome import Outcome, classify
 from detente.sim.policies import (
+    ArgmaxPolicy,
     DecisionContext,
     LogitPolicy,
     PassPolicy,
@@ -35,11 +36,16 @@ TRACK_NAME = {"public": "public track", "closed": "closed track", "field": "on t
 WorldSampler = Callable[[np.random.Generator], World]
 
 
-def default_policies(w: World) -> list[Policy]:
+def default_policies(w: World, choice: str = "logit") -> list[Policy]:
+    """Scripted players follow their script, then ``after_script``; the others choose.
+    ``choice``: "logit" (the simulation) or "argmax" (the modal path, for break-evens)."""
+    def chooser() -> Policy:
+        return ArgmaxPolicy() if choice == "argmax" else LogitPolicy()
+
     out: list[Policy] = []
     for p in range(w.n_players):
-        after: Policy = LogitPolicy() if w.after_script == "logit" else PassPolicy()
-        out.append(ScriptedPolicy(after) if p in w.scripted else LogitPolicy())
+        after: Policy = chooser() if w.after_script == "logit" else PassPolicy()
+        out.append(ScriptedPolicy(after) if p in w.scripted else chooser())
     return out
 
 
@@ -57,6 +63,7 @@ class RunResult:
     lines: list[str]
     opinion_path: dict[str, list[float]]  # "audience/issue" -> opinion after each round (index 0 = start)
     concessions: list[dict[str, Any]] = field(default_factory=list)
+    last_round: int = 0  # the round the run ended in (war ends it early)
 
     def first_crossing(self, audience: str, issue: str, threshold: float) -> int | None:
         """The first round after which the audience's opinion is at or above ``threshold``."""
@@ -90,7 +97,7 @@ class Simulation:
 
     def __init__(self, world: World, seed: int, policies: Mapping[str, Policy] | None = None,
                  planner: Planner | None = None, *, log: bool = True,
-                 sampler: WorldSampler | None = None) -> None:
+                 sampler: WorldSampler | None = None, choice: str = "logit") -> None:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         if sampler is not None:  # the run's ranged numbers come first from its own generator
@@ -99,7 +106,7 @@ class Simulation:
         self.world = world
         self.log = log
         self.planner = planner or Planner(world)
-        base = default_policies(world)
+        base = default_policies(world, choice)
         for pid, pol in (policies or {}).items():
             base[world.player_ids.index(pid)] = pol
         self.policies = base
@@ -168,13 +175,14 @@ class Simulation:
             self.step()
         outcome = classify(self.world, self.state)
         if not self.log:
-            return RunResult(self.seed, outcome, [], [], self.opinion_path, self.concessions)
+            return RunResult(self.seed, outcome, [], [], self.opinion_path, self.concessions, self.state.round)
         rec = {"kind": "outcome", "round": self.state.round, **outcome.to_dict()}
         self.records.append(rec)
         final = ", ".join(f"{self.world.issue_names[i]} {v:.0f}" for i, v in enumerate(self.state.realised))
         self.lines.append(f"outcome after {self.state.round} rounds: {outcome.cls} — {outcome.detail}; "
                           f"tension {outcome.level:.2f} ({outcome.rung}); final positions: {final}")
-        return RunResult(self.seed, outcome, self.records, self.lines, self.opinion_path, self.concessions)
+        return RunResult(self.seed, outcome, self.records, self.lines, self.opinion_path, self.concessions,
+                         self.state.round)
 
     # -- logging
     def _log_move(self, r: int, k: int, ev: dict[str, Any], s: State) -> None:

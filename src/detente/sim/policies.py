@@ -166,6 +166,20 @@ class LogitPolicy:
         return [ctx.world.moves[us[k][0]].id]
 
 
+class ArgmaxPolicy:
+    """The best move by expected utility (ties: the first on the menu): the logit choice's
+    limit as the temperature falls to 0, i.e. the modal path. Draws nothing."""
+
+    name = "argmax"
+
+    def choose(self, ctx: DecisionContext) -> list[str]:
+        us = ctx.planner.utilities(ctx.state, ctx.player)
+        if not us:
+            return []
+        best = max(range(len(us)), key=lambda j: us[j][1])
+        return [ctx.world.moves[us[best][0]].id]
+
+
 class PassPolicy:
     name = "pass"
 
@@ -193,6 +207,7 @@ class ScriptedPolicy:
 
 POLICIES: dict[str, Callable[[], Policy]] = {
     "logit": LogitPolicy,
+    "argmax": ArgmaxPolicy,
     "pass": PassPolicy,
 }
 

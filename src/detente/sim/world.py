@@ -134,6 +134,7 @@ class Reader:
         return sum(self.param(sc, r) for r in ([refs] if isinstance(refs, str) else refs))
 
     def check(self, scenario_id: str) -> None:
+        """Every override names a number this world reads (a typo is a user error)."""
         unknown = sorted(set(self.values) - self.read)
         if unknown:
             raise InputError(f"the simulation reads no number called '{unknown[0]}'", scenario_id,
@@ -141,9 +142,11 @@ class Reader:
 
 
 def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset[str] = frozenset(),
-                  catalogue: Catalogue | None = None, values: Mapping[str, float] | None = None) -> World:
+                  catalogue: Catalogue | None = None, values: Mapping[str, float] | None = None,
+                  strict: bool = True) -> World:
     """Build the static world of ``sc``; ``without`` drops moves (for counterfactual runs);
-    ``values`` overrides numbers by key (see :class:`Reader`)."""
+    ``values`` overrides numbers by key (see :class:`Reader`); with ``strict``, a key the world
+    does not read is an error (a sampled draw may hold numbers of dropped moves: not strict)."""
     cat = catalogue or load_catalogue()
     sim = sc.simulation
     val = Reader(values)
@@ -267,7 +270,8 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
         {k: sim.influence_rate * trust[a].get(m.actor, trust[a].get(players[m.player], 1.0))
          for k, m in enumerate(moves) if m.kind.effect == "inform"}
         for a in range(len(aud_ids)))
-    val.check(sc.meta.id)
+    if strict:
+        val.check(sc.meta.id)
     return World(
         scenario_id=sc.meta.id, catalogue=cat, player_ids=players,
         player_names=tuple(actors[p].name for p in players),
