@@ -35,7 +35,8 @@ def expected_breakdown(game: Game, prof: Profile, node: int, player: int) -> dic
 
 
 def _fmt_terms(terms: Mapping[str, float]) -> str:
-    parts = [f"{k} {v:+.2f}" for k, v in sorted(terms.items(), key=lambda kv: -abs(kv[1])) if abs(v) > 5e-4]
+    ordered = sorted(terms.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    parts = [f"{k} {v:+.2f}" for k, v in ordered if abs(v) > 5e-4]
     return ", ".join(parts)
 
 
@@ -88,7 +89,7 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
             if single and g.breakdown:
                 terms = expected_breakdown(g, sol.profile, kids[a], pidx)
                 own = expected_breakdown(g, sol.profile, kids[chosen], pidx)
-                diff = {k: terms.get(k, 0.0) - own.get(k, 0.0) for k in set(terms) | set(own)}
+                diff = {k: terms.get(k, 0.0) - own.get(k, 0.0) for k in sorted(set(terms) | set(own))}
                 txt = _fmt_terms(diff)
                 why = f" ({txt} against {chosen})" if txt else ""
             alts.append(f"{v:+.2f} for {a}{why}")
