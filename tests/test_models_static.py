@@ -136,3 +136,24 @@ def test_unknown_option_is_a_user_error() -> None:
 
     with pytest.raises(InputError, match="no option 'colour'"):
         get_model("compromise", colour="red")
+
+
+def test_compromise_model_runs_on_a_batch_of_draws(minimal_text: str) -> None:
+    from detente.scenario.arrays import Arrays
+
+    arr = point_arrays(load_scenario_text(minimal_text))
+    rng = np.random.default_rng(3)
+    batch = Arrays(arr.actor_ids, arr.issue_ids,
+                   np.broadcast_to(arr.position, (4, 3, 2)).copy(),
+                   rng.uniform(0.1, 1, size=(4, 3, 2)) * (arr.salience > 0),
+                   np.broadcast_to(arr.capability, (4, 3, 2)).copy(),
+                   arr.status_quo, arr.lo, arr.hi)
+    res = get_model("compromise").run_arrays(batch)
+    assert res.forecast.shape == (4, 2)
+    for b in range(4):
+        one = Arrays(arr.actor_ids, arr.issue_ids, batch.position[b], batch.salience[b], batch.capability[b],
+                     arr.status_quo, arr.lo, arr.hi)
+        single = get_model("compromise").run_arrays(one)
+        np.testing.assert_allclose(res.forecast[b], single.forecast)
+        np.testing.assert_allclose(res.actor_figures["d_forecast_d_salience"][b],
+                                   single.actor_figures["d_forecast_d_salience"], equal_nan=True)

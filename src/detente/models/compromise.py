@@ -44,8 +44,8 @@ class CompromiseModel(Model):
         f = weighted_mean(x, w)
         total = w.sum(axis=-2)
         with np.errstate(invalid="ignore", divide="ignore"):
-            inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), np.nan)
-            dev = np.where(arr.has, x - f, np.nan)
+            inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), np.nan)[..., None, :]
+            dev = np.where(arr.has, x - f[..., None, :], np.nan)
             cap = arr.capability if self.options.use_capability else np.ones_like(arr.capability)
             d_pos = np.where(arr.has, w * inv, np.nan)
             d_sal = cap * dev * inv
