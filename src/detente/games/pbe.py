@@ -65,38 +65,50 @@ def _logit_residual(lay: _Layout, logp: np.ndarray, lam: float) -> np.ndarray:
     return out
 
 
-def trace_logit(game: Game, lam_max: float = 1e4, lam0: float = 0.05, growth: float = 1.25) -> TraceResult:
-    """Follow the logit QRE branch from lam0 to lam_max, then polish to an exact equilibrium."""
+def trace_logit(game: Game, lam_max: float = 1e4, lam0: float = 0.05, growth: float = 1.5,
+                polish_from: float = 1e3) -> TraceResult:
+    """Follow the logit QRE branch from lam0 toward lam_max; polish to an exact equilibrium.
+
+    Polishing is first tried at ``polish_from`` and, if the support read off there does not
+    give an equilibrium, again at ``lam_max`` (the trace simply continues in between).
+    """
     lay = _Layout(game)
     if lay.size == 0:
         prof = lay.profile(np.zeros(0))
         return TraceResult(prof, beliefs(game, prof), 0.0, 0.0, True, 0)
     logp = np.concatenate([np.full(len(game.infosets[k].actions), -np.log(len(game.infosets[k].actions)))
                            for k in lay.dec])
-    lam_good, lam, step, steps = 0.0, lam0, growth, 0
-    while lam_good < lam_max and steps < 2000:
-        sol = root(lambda x, lam=lam: _logit_residual(lay, x, lam), logp, method="hybr")
-        steps += 1
-        if sol.success and np.max(np.abs(sol.fun)) < 1e-8:
-            logp, lam_good = sol.x, lam
-            step = min(growth, 1.0 + (step - 1.0) * 1.5)
-            lam = min(lam_max, lam_good * step)
-            continue
-        step = 1.0 + (step - 1.0) / 2
-        if step < 1.0005:
-            break  # the branch turns back or the solver stalls: stop at the last good lambda
-        lam = lam_good * step if lam_good > 0 else lam / 2
-    lam = lam_good
-    sigma = np.exp(logp)
-    prof = lay.profile(sigma)
-    mu = beliefs(game, prof)
-    polished = _polish(game, lay, sigma, mu)
-    if polished is not None:
-        prof2, mu2 = polished
-        reg2 = agent_regret(game, prof2, mu2)
-        if reg2 < 1e-9:
-            return TraceResult(prof2, mu2, lam, reg2, True, steps)
-    return TraceResult(prof, mu, lam, agent_regret(game, prof, mu), False, steps)
+    lam_good, step, steps = 0.0, growth, 0
+    stops = sorted({min(polish_from, lam_max), lam_max})
+    lam = min(lam0, stops[0])
+    prof: Profile = []
+    mu: list[list[float]] = []
+    for stop in stops:
+        while lam_good < stop and steps < 2000:
+            sol = root(lambda x, lam=lam: _logit_residual(lay, x, lam), logp, method="hybr")
+            steps += 1
+            if sol.success and np.max(np.abs(sol.fun)) < 1e-8:
+                logp, lam_good = sol.x, lam
+                step = min(growth, 1.0 + (step - 1.0) * 1.5)
+                lam = min(stop, lam_good * step)
+                continue
+            step = 1.0 + (step - 1.0) / 2
+            if step < 1.0005:
+                break  # the branch turns back or the solver stalls: stop at the last good lambda
+            lam = lam_good * step if lam_good > 0 else lam / 2
+        sigma = np.exp(logp)
+        prof = lay.profile(sigma)
+        mu = beliefs(game, prof)
+        polished = _polish(game, lay, sigma, mu)
+        if polished is not None:
+            prof2, mu2 = polished
+            reg2 = agent_regret(game, prof2, mu2)
+            if reg2 < 1e-9:
+                return TraceResult(prof2, mu2, lam_good, reg2, True, steps)
+        if lam_good < stop:
+            break
+        lam = min(lam_max, lam_good * step)
+    return TraceResult(prof, mu, lam_good, agent_regret(game, prof, mu), False, steps)
 
 
 def _polish(game: Game, lay: _Layout, sigma: np.ndarray, mu_limit: list[list[float]],
