@@ -96,4 +96,19 @@ def analyze(scenario: Scenario, options: AnalyzeOptions | None = None) -> Analys
         if res is not None:
             layers[name] = res
     ctx = Context(scenario, results, dict(layers))
-    return Analysis(scenario, options, results, strong, evaluate_claims(ctx), layers)
+    verdicts = evaluate_claims(ctx)
+    _attach_probabilities(verdicts, layers.get("uncertainty"))
+    return Analysis(scenario, options, results, strong, verdicts, layers)
+
+
+def _attach_probabilities(verdicts: list[Verdict], uncertainty: LayerResult | None) -> None:
+    """A model-level verdict at the point values also gets the share of draws, over the
+    stated ranges, in which the claim holds (from the uncertainty layer when it ran)."""
+    if uncertainty is None:
+        return
+    probs = uncertainty.to_dict().get("claims", {})
+    for v in verdicts:
+        got = probs.get(v.claim) or {}
+        if v.layer == "models" and v.probability is None and got.get("evaluated"):
+            v.probability = got["probability"]
+            v.detail += f"; holds in {100 * v.probability:.1f}% of {got['evaluated']} draws over the stated ranges"
