@@ -17,11 +17,17 @@ def test_geneva_log_tells_the_articles_process():
     sc = load_scenario(case_path("geneva-2022"))
     run = simulate(compile_world(sc), seed=2022).runs[0]
     text = run.log_text()
-    assert "public track (Geneva bilateral talks" in text and "demands" in text
-    assert "closed track (Closed channels" in text
-    assert "campaign started" in text and "counter-offensive" in text
-    assert "threatens" in text
-    assert "Western publics on Sanctions on Russia" in text
+    assert "public track (Geneva bilateral talks" in text
+    # who demands what of whom, and what the position means on the scale
+    assert ("Russia demands of the United States: NATO's eastward expansion at 100 (legally binding "
+            "non-expansion and NATO posture returned to 1997)") in text
+    assert "The United States rejects Russia's demand on NATO's eastward expansion" in text
+    assert "closed track (Closed channels" in text and "The United States offers Russia: Ukraine's relation" in text
+    assert "The United States opens an information campaign on Sanctions on Russia" in text
+    assert "Russia opens an information campaign" in text and "counter-offensive" in text
+    assert "Russia threatens the United States" in text
+    assert "Western publics on Sanctions on Russia: " in text and "toward “maximal”" in text
+    assert " demands United States" not in text  # the old, unreadable form
     assert text.splitlines()[-1].startswith("outcome after")
     # every concession is made on the closed track in the scripted narrative
     assert run.concessions and all(c["track"] == "closed" for c in run.concessions if c["round"] <= 4)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.sim import narrate
 from detente.sim.outcome import Outcome, classify
 from detente.sim.policies import (
     ArgmaxPolicy,
@@ -192,32 +193,28 @@ class Simulation:
             if "concession" in ev:
                 self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **ev["concession"]})
             return
-        who = w.actor_names.get(mv.actor, mv.actor)
         if mv.type == "pass":
             self.records.append({"kind": "move", "round": r, "actor": mv.actor, "move": mv.id, "type": "pass"})
-            self.lines.append(f"round {r}: {who} makes no new move")
+            self.lines.append(f"round {r}: {narrate.actor(w, mv.actor, start=True)} makes no new move")
             return
         where = TRACK_NAME[mv.track]
         if mv.channel:
             where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
-        target = f" {w.actor_names.get(mv.target, mv.target)}" if mv.target else ""
-        what = ""
-        if mv.issue is not None:
-            what = f" on {w.issue_names[mv.issue]}"
-            if mv.position is not None:
-                what += f" at {mv.position:g}"
-        text = f"round {r}, {where}: {who} {mv.kind.verb}{target}{what} — {mv.label}"
+        running = mv.kind.effect == "inform" and not ev.get("campaign")
+        text = f"round {r}, {where}: {narrate.move_sentence(w, mv, running=running)} — {mv.label}"
         notes = []
         if "concession" in ev:
             c = ev["concession"]
-            notes.append(f"a concession of {c['amount']:.0%} of the scale, face cost {c['face_cost']:.3f}")
+            other = narrate.actor(w, w.player_ids[1 - mv.player])
+            cost = ("little face lost in private" if mv.track == "closed"
+                    else "face lost in public")
+            notes.append(f"a concession of {c['amount']:.0%} of the scale toward {other}; "
+                         f"{cost}: {c['face_cost']:.3f}")
             self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **c})
         if "settled" in ev:
             st = ev["settled"]
-            name = w.issue_names[w.issue_ids.index(st["issue"])]
-            notes.append(f"{name} settled at {st['value']:g} and announced as a joint outcome")
-        if ev.get("campaign"):
-            notes.append("campaign started")
+            i = w.issue_ids.index(st["issue"])
+            notes.append(f"settled: {narrate.at(w, i, st['value'])}, announced as a joint outcome")
         if mv.kind.effect == "war":
             notes.append("war: the top rung of the ladder")
         if notes:
@@ -255,8 +252,11 @@ class Simulation:
                 if not self.log:
                     continue
                 if abs(y1 - y0) >= 0.05:
-                    self.lines.append(f"round {r}, audiences: {w.audience_names[a]} on {w.issue_names[i]} "
-                                      f"{y0:.1f} → {y1:.1f}")
+                    low, high = w.scale_text[i]
+                    end = high if y1 > y0 else low
+                    toward = f", toward “{end}”" if end else ""
+                    self.lines.append(f"round {r}, audiences: {w.audience_names[a]} on {w.issue_names[i]}: "
+                                      f"{y0:.1f} → {y1:.1f}{toward}")
                     self.records.append({"kind": "opinion", "round": r, "audience": aid, "issue": iid,
                                          "before": round(y0, 6), "after": round(y1, 6)})
         if not self.log:
@@ -265,11 +265,20 @@ class Simulation:
             now = self._gate_state(s).get(move_id, was)
             if now != was:
                 k = w.move_index(move_id)
+                mv = w.moves[k]
                 state = "now feasible" if now else "no longer feasible"
-                self.lines.append(f"round {r}, audiences: {w.moves[k].label} is {state}")
+                why = "; ".join(
+                    f"{w.audience_names[a]} at {s.opinion[a][i]:.1f} on {w.issue_names[i]} (threshold "
+                    + (f"{lo_b:g}" if lo_b > -math.inf else f"{hi_b:g}") + ")" for a, i, lo_b, hi_b in mv.gates)
+                self.lines.append(f"round {r}, audiences: {why} — {possessive_label(w, mv)} is {state}")
                 self.records.append({"kind": "gate", "round": r, "move": move_id, "open": now})
         self.records.append({"kind": "round_end", "round": r, "level": round(s.level, 6),
                              "rung": w.catalogue.rung_name(s.level), "face": [round(x, 6) for x in s.face]})
+
+
+def possessive_label(w: World, mv: Any) -> str:
+    """"the United States' move “Threat of severe sanctions”"."""
+    return f"{narrate.possessive(narrate.actor(w, mv.actor))} move “{mv.label}”"
 
 
 @dataclass

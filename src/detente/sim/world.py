@@ -82,6 +82,8 @@ class World:
     war_cost: tuple[float, ...]
     actor_names: dict[str, str] = field(default_factory=dict)
     channel_names: dict[str, str] = field(default_factory=dict)
+    actor_kinds: dict[str, str] = field(default_factory=dict)
+    scale_text: tuple[tuple[str, str], ...] = ()  # what each issue's minimum and maximum mean
     # (issue, salience share, ideal, span) per player; (audience, issue, weight, ideal, span) per player
     issue_terms: tuple[tuple[tuple[int, float, float, float], ...], ...] = ()
     opinion_cells: tuple[tuple[int, ...], ...] = ()  # issues each audience holds an opinion on
@@ -285,6 +287,9 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
         war_issues=tuple(i_index[i] for i in war.issues) if war else (),
         win_prob=tuple(win), war_cost=war_cost,
         actor_names={a.id: a.name for a in sc.actors}, channel_names={c.id: c.name for c in sc.channels},
+        actor_kinds={a.id: str(getattr(a.kind, "value", a.kind) or "") for a in sc.actors},
+        scale_text=tuple((" ".join((i.scale.low or "").split()), " ".join((i.scale.high or "").split()))
+                         for i in issues),
         issue_terms=tuple(issue_terms), opinion_terms=tuple(opinion_terms),
         seen_moves=seen_moves, campaign_factor=campaign_factor, keys=frozenset(val.read),
         opinion_cells=tuple(tuple(i for i in range(len(issues)) if not math.isnan(anchor[a][i]))
