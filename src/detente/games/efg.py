@@ -27,7 +27,7 @@ def _q(s: str) -> str:
 
 
 def _num(x: float) -> str:
-    return np.format_float_positional(float(x), unique=True, trim="-")
+    return np.format_float_positional(float(x) + 0.0, unique=True, trim="-")  # + 0.0: no "-0"
 
 
 def to_efg(game: Game) -> str:
@@ -191,8 +191,12 @@ def read_efg(text: str, source: str | None = None) -> Game:
 
     import sys
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
-    node(tuple(0.0 for _ in players))
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 20_000))
+    try:
+        node(tuple(0.0 for _ in players))
+    finally:
+        sys.setrecursionlimit(old_limit)
     if i != len(toks):
         raise InputError("unexpected text after the last node", source)
     return g.check_game(source)

@@ -105,41 +105,47 @@ def agent_regret(game: Game, prof: Profile, mu: list[list[float]] | None = None)
 
 
 def best_response_value(game: Game, prof: Profile, player: int) -> float:
-    """Value to ``player`` of a best response against the others in ``prof`` (perfect recall)."""
+    """Value to ``player`` of a best response against the others in ``prof`` (perfect recall).
+
+    Iterative: a node of ``player`` waits until the children of every node in its information
+    set have values, then the set's best action (weighted by the others' reach) is fixed.
+    """
     rho = reach_probs(game, prof, exclude=player)
-    memo: dict[int, float] = {}
+    value: dict[int, float] = {}
     choice: dict[int, int] = {}
-
-    def iset_choice(iset: int) -> int:
-        if iset not in choice:
-            s = game.infosets[iset]
-            scores = [sum(rho[h] * value(game.children[h][a]) for h in s.nodes)
-                      for a in range(len(s.actions))]
-            choice[iset] = max(range(len(scores)), key=scores.__getitem__)
-        return choice[iset]
-
-    def value(node: int) -> float:
-        if node in memo:
-            return memo[node]
+    stack = [game.root]
+    while stack:
+        node = stack[-1]
+        if node in value:
+            stack.pop()
+            continue
         kind = game.kind[node]
         if kind == TERMINAL:
-            v = game.payoff[node][player]  # type: ignore[index]
-        elif kind == DECISION and game.player_of(node) == player:
-            v = value(game.children[node][iset_choice(game.infoset[node])])
+            value[node] = game.payoff[node][player]  # type: ignore[index]
+            stack.pop()
+            continue
+        iset = game.infoset[node]
+        own = kind == DECISION and game.infosets[iset].player == player
+        needed = ([c for h in game.infosets[iset].nodes for c in game.children[h]] if own and iset not in choice
+                  else list(game.children[node]))
+        missing = [c for c in needed if c not in value]
+        if missing:
+            stack.extend(missing)
+            continue
+        stack.pop()
+        if own:
+            if iset not in choice:
+                s = game.infosets[iset]
+                scores = [sum(rho[h] * value[game.children[h][a]] for h in s.nodes) for a in range(len(s.actions))]
+                choice[iset] = max(range(len(scores)), key=scores.__getitem__)
+            value[node] = value[game.children[node][choice[iset]]]
         else:
-            v = sum(p * value(c) for p, c in zip(prof[game.infoset[node]], game.children[node], strict=True)
-                    if p)
-        memo[node] = v
-        return v
-
-    return value(game.root)
+            value[node] = sum(p * value[c] for p, c in zip(prof[iset], game.children[node], strict=True) if p)
+    return value[game.root]
 
 
 def nash_conv(game: Game, prof: Profile) -> float:
     """Sum over players of what a best response gains: 0 exactly at a Nash equilibrium."""
-    import sys
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     base = node_values(game, prof)[game.root]
     return sum(max(0.0, best_response_value(game, prof, i) - base[i]) for i in range(len(game.players)))
 
