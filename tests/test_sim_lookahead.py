@@ -76,13 +76,16 @@ def test_batched_leaves_equal_reference_leaf_by_leaf(seed):
     for s in states_along(w, seed, 6):
         s.round += 1
         for p in (0, 1):
-            leaves, pairs = [], []
+            leaves, ks, rs = [], [], []
             for k in available(w, s, p):
                 sm = apply(w, s, k)
                 for r in available(w, sm, 1 - p):
                     leaves.append(apply(w, sm, r))
-                    pairs.append((k, r))
-            got = fast.leaf_values(s, leaves, pairs)
+                    ks.append(k)
+                    rs.append(r)
+            if not leaves:
+                continue
+            got = fast.leaf_values(s, leaves, ks, rs).tolist()
             for sr, row in zip(leaves, got, strict=True):
                 se = end_round(w, sr)
                 want = [shadowed_value(w, x, se) for x in (0, 1)]
@@ -90,6 +93,23 @@ def test_batched_leaves_equal_reference_leaf_by_leaf(seed):
                 checked += 1
                 wars += sr.war_by >= 0
     assert checked > 100 and wars > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_planner_utilities_equal_reference_at_every_decision(seed):
+    """The fast planner (reply effects reused across the player's moves, batched leaves) gives
+    the reference's expected utilities at every state met along runs."""
+    w = compile_world(scenario_from_data(rich_world(), "rich.yaml"))
+    fast, ref = Planner(w), ReferencePlanner(w)
+    n = 0
+    for s in states_along(w, seed, 6):
+        s.round += 1
+        for p in (0, 1):
+            a, b = fast.utilities(s, p), ref.utilities(s, p)
+            assert [k for k, _ in a] == [k for k, _ in b]
+            assert [u for _, u in a] == pytest.approx([u for _, u in b], abs=1e-12, rel=1e-12)
+            n += len(a)
+    assert n > 20
 
 
 def test_batched_planner_gives_the_same_runs_as_the_reference():
@@ -117,6 +137,18 @@ def test_lean_batch_keeps_outcomes_and_replays_the_representative_log():
     assert [r.opinion_path for r in full.runs] == [r.opinion_path for r in lean.runs]
     assert all(not r.lines for r in lean.runs)
     assert lean.representative().log_text() == full.representative().log_text()
+
+
+def test_expected_values_match_a_plain_softmax():
+    import numpy as np
+
+    from detente.sim.policies import expected, softmax
+
+    theirs = np.array([0.1, 0.3, 0.2, 0.5, 0.5])
+    mine = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    got = expected(theirs, mine, [3, 2], 0.1)
+    want0 = sum(p * u for p, u in zip(softmax([0.1, 0.3, 0.2], 0.1), [1.0, 2.0, 3.0], strict=True))
+    assert got == pytest.approx([want0, 4.5], rel=1e-12)
 
 
 def test_initial_state_is_not_changed_by_planning():

@@ -103,7 +103,7 @@ class Simulation:
         self.rng = np.random.default_rng(seed)
         if sampler is not None:  # the run's ranged numbers come first from its own generator
             world = sampler(self.rng)
-            planner = None
+            planner = Planner(world, cache=False)  # a world of its own: no state comes twice
         self.world = world
         self.log = log
         self.planner = planner or Planner(world)

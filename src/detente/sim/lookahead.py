@@ -15,10 +15,11 @@ of the real run); sums are taken in a different order, so values agree to roundi
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from detente.sim.world import State, World, attention_loads, value
+from detente.sim.world import State, World, apply, attention_loads, value
 
 
 class LeafBatch:
@@ -83,29 +84,64 @@ class LeafBatch:
         return np.stack([(self.isal[p] * (1.0 - np.abs(x - self.iideal[p]) / self.span)).sum(axis=1)
                          for p in range(self.n)], axis=1)
 
-    def values(self, s: State, leaves: list[State], moves: list[tuple[int, int]]) -> np.ndarray:
+    def values(self, s: State, leaves: list[State], ks: Any, rs: Any) -> np.ndarray:
         """(L, n): ``shadowed_value(w, x, end_round(w, leaf))`` for each leaf grown from ``s``
-        by the moves ``(k, r)`` (player's move, other's reply)."""
+        by the player's move ``ks[j]`` and the other's reply ``rs[j]``."""
+        idx = list(range(len(leaves)))
+        return self.values_of(s, leaves, idx, [-1] * len(leaves), Effects(), ks, rs)
+
+    def values_of(self, s: State, bases: list[State], gi: list[int], ei: list[int], eff: Effects,
+                  ks: Any, rs: Any) -> np.ndarray:
+        """As :meth:`values`, for leaves given as a base state ``bases[gi[j]]`` (the state after
+        the player's move, or a whole leaf) plus, when ``ei[j] >= 0``, the effect ``ei[j]`` of
+        the reply (see :class:`Effects`), which adds to face and ledger and sets values."""
         w = self.w
         n = self.n
-        out = np.empty((len(leaves), n))
-        live = [j for j, sr in enumerate(leaves) if sr.war_by < 0]
-        for j, sr in enumerate(leaves):
-            if sr.war_by >= 0:  # the round's end changes nothing a value reads
-                out[j] = [value(w, x, sr) for x in range(n)]
+        nb = len(bases)
+        out = np.empty((len(gi), n))
+        war_base = [b.war_by >= 0 for b in bases]
+        live = [j for j, g in enumerate(gi) if not war_base[g]]
+        for j, g in enumerate(gi):
+            if war_base[g]:  # the round's end changes nothing a value reads
+                out[j] = [value(w, x, bases[g]) for x in range(n)]
         if not live:
             return out
-        rows = [leaves[j] for j in live]
-        nl = len(rows)
-        realised = np.array([sr.realised for sr in rows], dtype=float)
-        face = np.array([sr.face for sr in rows], dtype=float)
-        ledger = np.array([sr.ledger for sr in rows], dtype=float)
-        kr = np.array([moves[j] for j in live], dtype=int).reshape(nl, 2)
-        loads = np.array(attention_loads(w, s.attention)) + self.att[kr[:, 0]] + self.att[kr[:, 1]]
-        member = np.zeros((nl, len(self.inform)))
-        for r, sr in enumerate(rows):
-            for c in sr.campaigns:
-                member[r, self.c_index[c]] = 1.0
+        g_idx = np.asarray(gi, dtype=int)[live]
+        e_idx = np.asarray(ei, dtype=int)[live]
+        nl = len(live)
+        m = w.n_issues
+        realised = np.array([b.realised for b in bases], dtype=float).reshape(nb, m)[g_idx]
+        fd, ld = eff.arrays(n)
+        face = np.array([b.face for b in bases], dtype=float).reshape(nb, n)[g_idx] + fd[e_idx]
+        ledger = np.array([b.ledger for b in bases], dtype=float).reshape(nb, n)[g_idx] + ld[e_idx]
+        threats = np.array([b.threats for b in bases], dtype=float).reshape(nb, n, m)[g_idx]
+        member_b = np.zeros((nb, len(self.inform)))
+        for r, b in enumerate(bases):
+            for c in b.campaigns:
+                member_b[r, self.c_index[c]] = 1.0
+        member = member_b[g_idx]
+        if eff.n:
+            has = e_idx >= 0
+            rows = np.nonzero(has)[0]
+            e = e_idx[has]
+            issue = np.asarray(eff.issue, dtype=int)[e]
+            sets = issue >= 0
+            if sets.any():
+                rr, ii, ee = rows[sets], issue[sets], e[sets]
+                realised[rr, ii] = np.asarray(eff.realised, dtype=float)[ee]
+                thr = np.asarray(eff.threats, dtype=float).reshape(-1, n)[ee]
+                for x in range(n):
+                    threats[rr, x, ii] = thr[:, x]
+            for j, c in enumerate(e.tolist()):
+                camp = eff.campaigns[c]
+                if camp is not None:
+                    row = np.zeros(len(self.inform))
+                    for k in camp:
+                        row[self.c_index[k]] = 1.0
+                    member[rows[j]] = row
+        kk = np.asarray(ks, dtype=int)[live]
+        rr_ = np.asarray(rs, dtype=int)[live]
+        loads = np.array(attention_loads(w, s.attention)) + self.att[kk] + self.att[rr_]
 
         # the audiences' opinion step, for every leaf at once
         op = np.nan_to_num(np.array(s.opinion, dtype=float).reshape(self.anchor.shape))
@@ -124,7 +160,6 @@ class LeafBatch:
         base = iv + rest
         shadow = base.copy()
 
-        threats = np.array([sr.threats for sr in rows], dtype=float).reshape(nl, n, -1)
         has_threat = ~np.isnan(threats)
         any_threat = bool(has_threat.any())
         for q in range(n):
@@ -154,7 +189,7 @@ class LeafBatch:
                     lottery.append(self._issue_values(xw))
                 prob = w.win_prob[q]
                 ev = prob * lottery[0] + (1.0 - prob) * lottery[1]
-                played = np.array([k in sr.played for sr in rows], dtype=bool)
+                played = np.array([k in b.played for b in bases], dtype=bool)[g_idx]  # replies are not q's
                 led_q = np.where(played, ledger[:, q], ledger[:, q] + (mv.benefit - mv.cost))
                 v_q_war = ev[:, q] + (ov[:, q] + face[:, q] + led_q) - w.war_cost[q]
                 v_p_war = ev[:, p] + rest[:, p] - w.war_cost[p]
@@ -163,3 +198,63 @@ class LeafBatch:
                 shadow[:, p] = np.where(ok, (1.0 - h) * base[:, p] + h * v_p_war, shadow[:, p])
         out[live] = shadow
         return out
+
+
+class Effects:
+    """What replies do to the numbers a leaf's value reads, found once per decision by applying
+    each reply to the decision's state: the change of face and ledger, and the values it sets on
+    its issue (the situation on the ground, the threats). A reply's effect is the same after any
+    move of the player that leaves the reply's issue alone (see :func:`touches`)."""
+
+    def __init__(self) -> None:
+        self.face: list[tuple[float, ...]] = []
+        self.ledger: list[tuple[float, ...]] = []
+        self.issue: list[int] = []
+        self.realised: list[float] = []
+        self.threats: list[float] = []
+        self.campaigns: list[tuple[int, ...] | None] = []
+        self._by_move: dict[int, int] = {}
+
+    @property
+    def n(self) -> int:
+        return len(self.issue)
+
+    def of(self, w: World, s: State, r: int) -> int:
+        """The index of reply ``r``'s effect on ``s`` (applied once, then remembered)."""
+        hit = self._by_move.get(r)
+        if hit is not None:
+            return hit
+        sr = apply(w, s, r)
+        mv = w.moves[r]
+        n = w.n_players
+        self.face.append(tuple(sr.face[x] - s.face[x] for x in range(n)))
+        self.ledger.append(tuple(sr.ledger[x] - s.ledger[x] for x in range(n)))
+        i = mv.issue
+        self.issue.append(-1 if i is None else i)
+        self.realised.append(sr.realised[i] if i is not None else 0.0)
+        self.threats.extend(sr.threats[x][i] if i is not None else 0.0 for x in range(n))
+        self.campaigns.append(sr.campaigns if mv.kind.effect == "inform" else None)
+        self._by_move[r] = len(self.issue) - 1
+        return self._by_move[r]
+
+    def arrays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Face and ledger changes, with a row of zeros last (for leaves with no effect, index -1)."""
+        zero = [(0.0,) * n]
+        return (np.array(self.face + zero, dtype=float).reshape(-1, n),
+                np.array(self.ledger + zero, dtype=float).reshape(-1, n))
+
+
+def touches(w: World, k: int, r: int) -> bool:
+    """Whether reply ``r``'s effect may depend on the player's move ``k`` before it: the same
+    issue, an issue-less threat (it commits on every contested issue), two campaigns (the newer
+    one replaces the older), or a war reply (valued as a whole state)."""
+    mk, mr = w.moves[k], w.moves[r]
+    if mr.kind.effect == "war":
+        return True
+    if mr.issue is None:
+        return False
+    if mk.issue == mr.issue:
+        return True
+    if mk.kind.effect == "threat" and mk.issue is None:
+        return True
+    return mk.kind.effect == "inform" and mr.kind.effect == "inform"

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from detente.sim.lookahead import LeafBatch
+from detente.sim.lookahead import Effects, LeafBatch, touches
 from detente.sim.world import State, World, apply, available, end_round, shadowed_value, value
 
 
@@ -71,65 +71,107 @@ class Planner:
     escalates with the logit probability of its own gain from war).
     """
 
-    def __init__(self, world: World, temperature: float | None = None) -> None:
+    def __init__(self, world: World, temperature: float | None = None, *, cache: bool = True) -> None:
         self.world = world
         self.temperature = temperature or world.temperature
+        self.cache = cache  # off for a planner that serves one run only (no state comes twice)
         self._cache: dict[tuple[object, ...], list[tuple[int, float]]] = {}
         self._leaves = LeafBatch(world)
         self._passes = frozenset(k for k, m in enumerate(world.moves) if m.type == "pass")
+        n = len(world.moves)
+        self._touch = [[touches(world, k, r) for r in range(n)] for k in range(n)]
 
     def utilities(self, s: State, p: int) -> list[tuple[int, float]]:
-        key = (p, s.key())
-        hit = self._cache.get(key)
+        key = (p, s.key()) if self.cache else None
+        hit = self._cache.get(key) if key is not None else None
         if hit is not None:
             return hit
-        w, t = self.world, self.temperature
+        w = self.world
         passes = self._passes
+        touch = self._touch
         q = 1 - p
-        leaves: list[State] = []
-        groups: list[tuple[int, int, int]] = []  # (move, first leaf, end) or (move, -1, -1): valued alone
-        alone: dict[int, float] = {}
-        pairs: list[tuple[int, int]] = []
+        bases: list[State] = []  # states after the player's move, and whole leaves where needed
+        gi: list[int] = []  # per leaf: its base
+        ei: list[int] = []  # per leaf: the reply's effect added to the base (-1: none)
+        effects = Effects()
+        ks: list[int] = []  # the player's moves whose leaves follow, in order
+        rs: list[int] = []  # the other's reply of each leaf
+        sizes: list[int] = []
+        alone: list[tuple[int, float]] = []  # moves after which the other cannot reply (war)
+        order: list[int] = []
         for k in available(w, s, p):
+            order.append(k)
             sm = apply(w, s, k)
             replies = available(w, sm, q)
             if not replies:
-                alone[k] = value(w, p, sm) if sm.war_by >= 0 else shadowed_value(w, p, end_round(w, sm))
-                groups.append((k, -1, -1))
+                alone.append((k, value(w, p, sm) if sm.war_by >= 0 else shadowed_value(w, p, end_round(w, sm))))
                 continue
-            start = len(leaves)
-            leaves.extend(sm if r in passes else apply(w, sm, r) for r in replies)
-            pairs.extend((k, r) for r in replies)
-            groups.append((k, start, len(leaves)))
-        vals = self.leaf_values(s, leaves, pairs) if leaves else []
-        out = []
-        for k, start, end in groups:
-            if start < 0:
-                out.append((k, alone[k]))
-                continue
-            rows = vals[start:end]
-            probs = softmax([v[q] for v in rows], t)
-            out.append((k, sum(pr * v[p] for pr, v in zip(probs, rows, strict=True))))
-        self._cache[key] = out
+            b = len(bases)
+            bases.append(sm)
+            row = touch[k]
+            for r in replies:
+                if r in passes:
+                    gi.append(b)
+                    ei.append(-1)
+                elif row[r]:
+                    gi.append(len(bases))
+                    ei.append(-1)
+                    bases.append(apply(w, sm, r))
+                else:
+                    gi.append(b)
+                    ei.append(effects.of(w, s, r))
+            ks.append(k)
+            rs += replies
+            sizes.append(len(replies))
+        eu: dict[int, float] = dict(alone)
+        if gi:
+            vals = self.leaf_rows(s, bases, gi, ei, effects, np.repeat(ks, sizes), rs)
+            eu.update(zip(ks, expected(vals[:, q], vals[:, p], sizes, self.temperature), strict=True))
+        out = [(k, eu[k]) for k in order]
+        if key is not None:
+            self._cache[key] = out
         return out
 
+    def leaf_rows(self, s: State, bases: list[State], gi: list[int], ei: list[int], effects: Effects,
+                  ks: np.ndarray, rs: list[int]) -> np.ndarray:
+        """(L, 2): both players' values of each leaf at the round's end, under the shadow of war."""
+        return self._leaves.values_of(s, bases, gi, ei, effects, ks, rs)
 
-    def leaf_values(self, s: State, leaves: list[State], pairs: list[tuple[int, int]]) -> list[list[float]]:
-        """Both players' values of each leaf at the round's end, under the shadow of war."""
-        return self._leaves.values(s, leaves, pairs).tolist()
+    def leaf_values(self, s: State, leaves: list[State], ks: np.ndarray, rs: list[int]) -> np.ndarray:
+        """(L, 2): both players' values of each leaf at the round's end, under the shadow of war;
+        leaf j grew from ``s`` by the player's move ``ks[j]`` and the other's reply ``rs[j]``."""
+        return self._leaves.values(s, leaves, ks, rs)
 
 
 class ReferencePlanner(Planner):
     """The same planner valuing each leaf one at a time with :mod:`detente.sim.world`'s own
     functions: the reference the fast path is tested and benchmarked against."""
 
-    def leaf_values(self, s: State, leaves: list[State], pairs: list[tuple[int, int]]) -> list[list[float]]:
+    def __init__(self, world: World, temperature: float | None = None, *, cache: bool = True) -> None:
+        super().__init__(world, temperature, cache=cache)
+        self._touch = [[True] * len(world.moves) for _ in world.moves]  # every leaf a whole state
+
+    def leaf_values(self, s: State, leaves: list[State], ks: np.ndarray, rs: list[int]) -> np.ndarray:
         w = self.world
         out = []
         for sr in leaves:
             se = end_round(w, sr)
             out.append([shadowed_value(w, x, se) for x in range(w.n_players)])
-        return out
+        return np.array(out, dtype=float).reshape(-1, w.n_players)
+
+    def leaf_rows(self, s: State, bases: list[State], gi: list[int], ei: list[int], effects: Effects,
+                  ks: np.ndarray, rs: list[int]) -> np.ndarray:
+        return self.leaf_values(s, [bases[g] for g in gi], ks, rs)
+
+
+def expected(theirs: np.ndarray, mine: np.ndarray, sizes: list[int], temperature: float) -> list[float]:
+    """Per consecutive group of leaves (one per move of the player), the player's expected value
+    when the other replies by logit choice on its own values: sum softmax(theirs / T) * mine."""
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    top = np.maximum.reduceat(theirs, starts)
+    ex = np.exp((theirs - top[group]) / temperature)
+    return (np.add.reduceat(ex * mine, starts) / np.add.reduceat(ex, starts)).tolist()
 
 
 def softmax(us: Sequence[float], temperature: float) -> list[float]:
