@@ -59,14 +59,8 @@ class LeafBatch:
                                  dtype=float).reshape(na, nc)
         self.c_int = np.array([w.moves[k].intensity for k in self.inform], dtype=float)
         self.c_player = np.array([w.moves[k].player for k in self.inform], dtype=int)
-        onehot = np.zeros((nc, m))
-        pos = np.zeros((nc, m))
-        for j, k in enumerate(self.inform):
-            mv = w.moves[k]
-            if mv.issue is not None and mv.position is not None:
-                onehot[j, mv.issue] = 1.0
-                pos[j, mv.issue] = mv.position
-        self.c_onehot, self.c_pos = onehot, pos
+        self.c_target = [(w.moves[k].issue if w.moves[k].issue is not None and w.moves[k].position is not None
+                          else -1, w.moves[k].position or 0.0) for k in self.inform]
         # war moves per player, in menu order (the first available one is the one played)
         self.war_moves = [[k for k in w.menu[q] if w.moves[k].kind.effect == "war"] for q in range(n)]
         self.war_issues = list(w.war_issues)
@@ -149,8 +143,12 @@ class LeafBatch:
         act = member[:, None, :] * self.c_seen[None, :, :]  # (L, A, C)
         load = loads + (act * self.c_int).sum(axis=2)  # (L, A)
         wt = act * self.c_factor * cred[:, self.c_player][:, None, :] * self.c_int / load[:, :, None]
-        big_w = wt @ self.c_onehot  # (L, A, m)
-        pulled = wt @ self.c_pos
+        big_w = np.zeros((nl, *self.anchor.shape))  # (L, A, m); a loop, not BLAS: tiny and threads
+        pulled = np.zeros_like(big_w)
+        for j, (i, msg) in enumerate(self.c_target):
+            if i >= 0:
+                big_w[:, :, i] += wt[:, :, j]
+                pulled[:, :, i] += wt[:, :, j] * msg
         new_op = self.sa * ((1.0 - big_w) * op + pulled) + (1.0 - self.sa) * self.anchor
         new_op = np.where(self.cells, new_op, 0.0)
         ov = np.stack([(self.osal[p] * (1.0 - np.abs(new_op - self.oideal[p]) / self.span)).sum(axis=(1, 2))
