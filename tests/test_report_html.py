@@ -26,8 +26,13 @@ def test_analyze_writes_a_self_contained_report(tmp_path: Path) -> None:
     # nothing is loaded from the network: no external scripts, styles or images
     assert not re.search(r"""(src|href)=["']https?://""", page)
     assert "<script src" not in page
-    for section in ("Forecasts by model", "Claims", "Assumptions", "Known outcome"):
-        assert section in page
+    for section in ("Forecasts by model", "Claims", "Assumptions", "Known outcome", "Dynamic models",
+                    "Crisis game", "Simulation", "Uncertainty and sensitivity", "Moves"):
+        assert section in page, section
+    assert page.index('<section id="games">') < page.index('<section id="sim">') < page.index('<section id="uncertainty">')
+    # the game tree, trajectories, quadrant maps, outcome frequencies and intervals are all drawn
+    assert page.count("<svg") >= 8
+    assert "equilibrium path in red" in page
 
 
 def test_report_is_byte_identical(tmp_path: Path) -> None:

@@ -76,14 +76,24 @@ def assumptions(sc: Scenario) -> list[dict[str, Any]]:
     return rows
 
 
+SECTION_ORDER = ("games", "sim", "uncertainty")
+
+
+def _order(name: str) -> tuple[int, str]:
+    return (SECTION_ORDER.index(name) if name in SECTION_ORDER else len(SECTION_ORDER), name)
+
+
 def build_html(analysis: Analysis) -> str:
     """The whole report as one self-contained HTML string."""
+    from detente.report import sections  # registers the layer sections (it imports this module)
+
     sc = analysis.scenario
     arr = point_arrays(sc)
     names = {a.id: a.name for a in sc.actors}
     layer_sections = [
         {"id": name, "title": HTML_SECTIONS[name][0], "html": Markup(HTML_SECTIONS[name][1](result))}
-        for name, result in analysis.layers.items() if name in HTML_SECTIONS
+        for name, result in sorted(analysis.layers.items(), key=lambda kv: _order(kv[0]))
+        if name in HTML_SECTIONS
     ]
     known = sc.known_outcome
     forecasts = [
@@ -110,4 +120,6 @@ def build_html(analysis: Analysis) -> str:
         issue_map=Markup(plots.issue_map(sc, arr, analysis.models)),
         strength_chart=Markup(plots.strength_bars(sc, analysis.strong)),
         layer_sections=layer_sections,
+        dynamics=Markup(sections.dynamics_section(sc, analysis.models) or ""),
+        moves=Markup(sections.moves_table(sc) or ""),
     )

@@ -1,0 +1,286 @@
+"""HTML sections for the layers above the static models: games, simulation, uncertainty,
+and the dynamic models' trajectories and quadrant map.
+
+Each section reads the layer's own result (its ``to_dict()`` or, for games, the solved
+tree) so the report shows exactly what the JSON says.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from detente.models.base import ModelResult
+from detente.report.html import register_html_section
+from detente.report.plots import PALETTE, bar_chart, to_svg
+from detente.scenario.schema import Scenario
+
+MAX_TREE_NODES = 160  # larger trees are described, not drawn
+
+QUADRANT_COLOURS = {"confrontation": "#d1495b", "compromise": "#edae49", "capitulation": "#00798c",
+                    "stalemate": "#8d99ae", "none": "#ffffff"}
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+# -- games -------------------------------------------------------------------------------------
+
+def game_tree_svg(run: Any) -> str | None:
+    """The game tree, leaves left to right, with the equilibrium path drawn thick and red."""
+    from detente.games.evaluate import reach_probs
+    from detente.games.tree import TERMINAL
+
+    game = run.game
+    if len(game) > MAX_TREE_NODES:
+        return None
+    reach = reach_probs(game, run.solution.profile)
+    x: dict[int, float] = {}
+    depth: dict[int, int] = {game.root: 0}
+    order = [game.root]
+    leaves = 0
+    stack = [game.root]
+    while stack:  # depth-first, children in action order, to place leaves left to right
+        node = stack.pop()
+        kids = game.children[node]
+        for c in kids:
+            depth[c] = depth[node] + 1
+        if not kids:
+            x[node] = leaves
+            leaves += 1
+        stack.extend(reversed(kids))
+        order.extend(kids)
+    for node in sorted(depth, key=lambda n: -depth[n]):
+        if game.children[node]:
+            x[node] = float(np.mean([x[c] for c in game.children[node]]))
+    max_depth = max(depth.values())
+    fig = Figure(figsize=(min(14.0, 1.0 + 0.42 * leaves), 1.1 + 1.05 * max_depth))
+    ax = fig.subplots()
+    for node in depth:
+        if game.kind[node] == TERMINAL:
+            continue
+        actions = game.actions_of(node)
+        for action, child in zip(actions, game.children[node], strict=True):
+            on_path = reach[child] > 1e-9 and reach[node] > 1e-9
+            ax.plot([x[node], x[child]], [-depth[node], -depth[child]], color="#c62828" if on_path else "#bbb",
+                    lw=2.6 if on_path else 0.8, zorder=1)
+            ax.annotate(action, ((x[node] + x[child]) / 2, -(depth[node] + depth[child]) / 2), fontsize=6,
+                        ha="center", va="center", color="#333",
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+        player = game.players[game.player_of(node)] if game.player_of(node) >= 0 else "chance"
+        ax.scatter([x[node]], [-depth[node]], s=90, color=PALETTE[game.player_of(node) % len(PALETTE)]
+                   if game.player_of(node) >= 0 else "#666", zorder=2)
+        ax.annotate(player, (x[node], -depth[node]), xytext=(0, 7), textcoords="offset points", ha="center",
+                    fontsize=7, fontweight="bold")
+    for node in depth:
+        if game.kind[node] != TERMINAL:
+            continue
+        on_path = reach[node] > 1e-9
+        cls = game.outcome_class[node] or ""
+        pay = ", ".join(f"{v:+.2f}" for v in game.payoff[node] or ())
+        ax.scatter([x[node]], [-depth[node]], marker="s", s=30, color="#c62828" if on_path else "#999", zorder=2)
+        ax.annotate(f"{cls}\n({pay})", (x[node], -depth[node]), xytext=(0, -9), textcoords="offset points",
+                    ha="center", va="top", fontsize=5.5, rotation=90 if leaves > 14 else 0,
+                    color="#c62828" if on_path else "#555")
+    ax.set_axis_off()
+    ax.set_ylim(-max_depth - 1.1, 0.5)
+    ax.set_title(f"{game.title}: payoffs ({', '.join(game.players)}); equilibrium path in red", fontsize=8)
+    fig.tight_layout()
+    return to_svg(fig)
+
+
+@register_html_section("games", "Crisis game")
+def games_section(run: Any) -> str:
+    d = run.to_dict()
+    parts = [f"<p><strong>{escape(d.get('title') or d['template'])}</strong>: {escape(d['concept'])}, "
+             f"method {escape(d['method'])}{'' if d['exact'] else ' (approximate)'}; {d['nodes']} nodes. "
+             f"Predicted outcome: <strong>{escape(str(d.get('outcome_class')))}</strong>.</p>"]
+    svg = game_tree_svg(run)
+    parts.append(f'<div class="chart">{svg}</div>' if svg else
+                 f"<p class='muted'>The tree has {d['nodes']} nodes: too many to draw; the path is below.</p>")
+    parts.append("<h3>Why each side does what it does</h3>" + _list(d.get("explanation", [])))
+    if d.get("threshold_summary"):
+        parts.append("<h3>Where the equilibrium would change</h3>" + _list(d["threshold_summary"]))
+    for note in d.get("notes", []):
+        parts.append(f"<p class='muted'>{escape(note)}</p>")
+    if d.get("payoff_notes"):
+        parts.append("<details><summary>How payoffs are built</summary>" + _table(
+            ["term", "meaning"], [[k, v] for k, v in d["payoff_notes"].items()]) + "</details>")
+    return "".join(parts)
+
+
+# -- simulation --------------------------------------------------------------------------------
+
+@register_html_section("sim", "Simulation")
+def sim_section(result: Any) -> str:
+    d = result.to_dict()
+    freq = d.get("frequencies", {})
+    parts = [f"<p>{d.get('runs')} seeded runs of {d.get('rounds')} rounds (seed {d.get('seed')}). "
+             f"Most frequent outcome: <strong>{escape(str(d.get('modal_class')))}</strong>"
+             + (f"; what happened: <strong>{escape(str(d['known_outcome']))}</strong>" if d.get("known_outcome")
+                else "") + ".</p>"]
+    if freq:
+        parts.append('<div class="chart">' + bar_chart(list(freq), [100 * v for v in freq.values()],
+                                                      "outcome classes over the runs", "% of runs") + "</div>")
+    for comp in d.get("opinion_comparisons", []):
+        parts.append(f"<p>{escape(comp['audience'])} reaches {comp['threshold']:g} on {escape(comp['issue'])}: "
+                     f"median round {comp.get('median_round_without')} without {escape(comp['without_move'])}, "
+                     f"{comp.get('median_round_with')} with it; sooner without it in "
+                     f"{_pct(comp.get('sooner_share'))} of paired runs.</p>")
+    be = d.get("break_even") or {}
+    texts = [s["text"] for p in be.get("players", []) for s in p.get("settings", []) if s.get("text")]
+    if texts:
+        parts.append("<h3>What would have had to be true for escalation</h3>"
+                     f"<p class='muted'>{escape(be.get('criterion', ''))}</p>" + _list(texts))
+    rep = d.get("representative") or {}
+    if rep.get("log"):
+        parts.append("<h3>One representative run</h3><details open><summary>move-by-move log</summary><pre>"
+                     + escape("\n".join(rep["log"])) + "</pre></details>")
+    return "".join(parts)
+
+
+# -- uncertainty -------------------------------------------------------------------------------
+
+def _interval_chart(forecasts: dict[str, dict[str, Any]], model: str) -> str:
+    issues = list(forecasts)
+    fig = Figure(figsize=(7.5, 0.45 * len(issues) + 1.0))
+    ax = fig.subplots()
+    for k, issue in enumerate(issues):
+        f = forecasts[issue]
+        for level, width in (("95", 3), ("80", 6), ("50", 10)):
+            lo, hi = f["intervals"][level]
+            ax.plot([lo, hi], [k, k], color=PALETTE[0], lw=width, alpha=0.35 if level != "50" else 0.9,
+                    solid_capstyle="butt")
+        ax.plot([f["median"]], [k], marker="|", ms=14, color="black")
+    ax.set_yticks(range(len(issues)), issues, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_title(f"{model} forecast: 50/80/95% intervals over the stated ranges", fontsize=9, loc="left")
+    fig.tight_layout()
+    return to_svg(fig)
+
+
+@register_html_section("uncertainty", "Uncertainty and sensitivity")
+def uncertainty_section(result: Any) -> str:
+    d = result.to_dict()
+    parts = [f"<p>{d['draws']} draws over every ranged number ({len(d.get('parameters', []))} of them), "
+             f"seed {d['seed']}; and again with every range {d['wider']['factor']:g}× as wide.</p>"]
+    for model, forecasts in d.get("forecasts", {}).items():
+        if model == "compromise":
+            parts.append('<div class="chart">' + _interval_chart(forecasts, model) + "</div>")
+    rows = []
+    texts = d.get("claim_texts", {})
+    for cid, got in d.get("claims", {}).items():
+        wide = d["wider"]["claims"].get(cid, {})
+        if got.get("evaluated") or wide.get("evaluated"):
+            rows.append([cid, texts.get(cid, ""), _pct(got.get("probability")), _pct(wide.get("probability")),
+                         got.get("evaluated", 0)])
+    if rows:
+        parts.append("<h3>How likely each claim is to hold</h3>" + _table(
+            ["claim", "text", "stated ranges", "ranges ×2", "draws"], rows))
+    top = d.get("top_sensitivities") or {}
+    if top:
+        labels, values = [], []
+        for out, items in top.items():
+            for it in items:
+                labels.append(f"{out.split('.')[-1]} ← {it['param']}")
+                values.append(it["ST"])
+        parts.append('<div class="chart">' + bar_chart(labels, values, "Sobol total-order indices (top 3 per "
+                                                      "forecast)", "share of variance") + "</div>")
+    flips = (d.get("flips") or {}).get("flips", {})
+    flip_rows = [[out, f["param"], f"{f['mode']:g}", f"{f['flips_at']:.3g}", "yes" if f["within_range"] else "no",
+                  f.get("to", "")] for out, items in flips.items() for f in items]
+    if flip_rows:
+        parts.append("<h3>Which assumption flips a verdict</h3>" + _table(
+            ["output", "assumption", "now", "flips at", "within its stated range", "becomes"], flip_rows))
+    return "".join(parts)
+
+
+# -- dynamic models ----------------------------------------------------------------------------
+
+def trajectories_svg(sc: Scenario, smp: ModelResult) -> str | None:
+    """Each actor's position per turn of the SMP, one panel per issue."""
+    pos = smp.details.get("positions") or {}
+    if not pos:
+        return None
+    issues = [i for i in smp.issue_ids if any(i in v for v in pos.values())]
+    fig = Figure(figsize=(8.5, 2.0 * len(issues) + 0.5))
+    axes = fig.subplots(len(issues), 1, squeeze=False)
+    for ax, issue in zip(axes[:, 0], issues, strict=True):
+        for k, (actor, per_issue) in enumerate(pos.items()):
+            if issue in per_issue:
+                ys = per_issue[issue]
+                ax.plot(range(len(ys)), ys, color=PALETTE[k % len(PALETTE)], lw=1.2, label=actor)
+        ax.set_title(sc.issue(issue).name, fontsize=8, loc="left")
+        ax.set_xlabel("turn", fontsize=7)
+        ax.legend(fontsize=6, ncol=5, frameon=False)
+    fig.tight_layout()
+    return to_svg(fig)
+
+
+def quadrant_svg(eum: ModelResult, issue: str) -> str | None:
+    """BdM's quadrant map of the first round: how each actor (row) sees each other actor (column)."""
+    info = (eum.details.get("issues") or {}).get(issue) or {}
+    quad = info.get("quadrants_first_round")
+    if not quad:
+        return None
+    actors = list(quad)
+    names = list(QUADRANT_COLOURS)
+    grid = np.array([[names.index(quad[a].get(b, "none")) if a != b else names.index("none") for b in actors]
+                     for a in actors])
+    fig = Figure(figsize=(0.45 * len(actors) + 2.8, 0.45 * len(actors) + 1.0))
+    ax = fig.subplots()
+    from matplotlib.colors import ListedColormap
+
+    ax.imshow(grid, cmap=ListedColormap(list(QUADRANT_COLOURS.values())), vmin=0, vmax=len(names) - 1)
+    ax.set_xticks(range(len(actors)), actors, fontsize=7, rotation=90)
+    ax.set_yticks(range(len(actors)), actors, fontsize=7)
+    ax.set_title(f"{issue}: first-round relations (row's view of column)", fontsize=8, loc="left")
+    for name in names[:-1]:
+        ax.plot([], [], "s", color=QUADRANT_COLOURS[name], label=name)
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    fig.tight_layout()
+    return to_svg(fig)
+
+
+def dynamics_section(sc: Scenario, models: dict[str, ModelResult]) -> str | None:
+    parts = []
+    smp = models.get("smp")
+    if smp is not None and (svg := trajectories_svg(sc, smp)):
+        parts.append("<h3>Position trajectories (KTAB spatial model)</h3><p class='muted'>Each actor's position "
+                     f"turn by turn until the model stops. {escape(smp.details.get('forecast_method', ''))}</p>"
+                     f'<div class="chart">{svg}</div>')
+    eum = models.get("eum")
+    if eum is not None:
+        charts = [s for i in sc.issues if (s := quadrant_svg(eum, i.id))]
+        if charts:
+            parts.append("<h3>Expected-utility quadrant map</h3><p class='muted'>Bueno de Mesquita's "
+                         "classification of each pair in the first round: confrontation (both expect to gain "
+                         "from a challenge: escalation risk), compromise or capitulation (settlement), "
+                         "stalemate (neither moves).</p>" + "".join(f'<div class="chart">{c}</div>' for c in charts))
+    return "".join(parts) or None
+
+
+def moves_table(sc: Scenario) -> str | None:
+    """The scenario's moves with their evidence: what was played, in order, and what was on the menu."""
+    if not sc.moves:
+        return None
+    names = {a.id: a.name for a in sc.actors}
+    rows = []
+    for m in sorted(sc.moves, key=lambda m: (m.step is None, m.step or 0)):
+        rows.append(["–" if m.step is None else m.step, names.get(m.actor, m.actor), m.type.value,
+                     m.channel or "", m.label or "", m.evidence.quote if m.evidence else ""])
+    return _table(["step", "actor", "move", "channel", "what", "evidence"], rows)
