@@ -49,7 +49,9 @@ def rich_world() -> dict:
         },
         "simulation": {
             "players": ["a", "b"], "rounds": 6, "temperature": 0.05, "opinion_weight": 0.3,
-            "gates": [{"move": "a_war", "audience": "pa", "issue": "y", "at_least": 45}],
+            "gates": [{"move": "a_war", "audience": "pa", "issue": "y", "at_least": 45},
+                      {"move": "b_war", "cohesion": "a", "at_most": 0.55}],
+            "cohesion": [{"id": "a", "audience": "pa", "issue": "y", "start": 0.4, "rate": 0.5}],
             "move_benefits": {"b_war": "ben"},
             "war": {"issues": ["x", "y"], "win_prob": {"a": "a_win"}, "cost": {"a": "a_cost", "b": "b_cost"}},
         },

@@ -159,6 +159,10 @@ def _simulation_problems(sc: Scenario, actors: set[str], issues: dict[str, Any],
         yield from _ref((*base, "gates", k, "move"), g.move, moves, "move")
         yield from _ref((*base, "gates", k, "audience"), g.audience, audiences, "audience")
         yield from _ref((*base, "gates", k, "issue"), g.issue, set(issues), "issue")
+        yield from _ref((*base, "gates", k, "cohesion"), g.cohesion, {c.id for c in sim.cohesion}, "cohesion")
+    for k, c in enumerate(sim.cohesion):
+        yield from _ref((*base, "cohesion", k, "audience"), c.audience, audiences, "audience")
+        yield from _ref((*base, "cohesion", k, "issue"), c.issue, set(issues), "issue")
     for section in ("move_costs", "move_benefits"):
         for move_id, refs in getattr(sim, section).items():
             yield from _ref((*base, section, move_id), move_id, moves, "move")

@@ -301,11 +301,13 @@ class Settings(Strict):
 
 
 class SimGate(Strict):
-    """A move becomes available only while an audience's opinion is past a threshold."""
+    """A move becomes available only while an audience's opinion (``audience`` and ``issue``)
+    or an alliance's cohesion (``cohesion``, 0..1) is past a threshold."""
 
     move: Id
-    audience: Id
-    issue: Id
+    audience: Id | None = None
+    issue: Id | None = None
+    cohesion: Id | None = Field(default=None, description="An entry of simulation.cohesion.")
     at_least: float | None = None
     at_most: float | None = None
     note: Text | None = None
@@ -314,7 +316,22 @@ class SimGate(Strict):
     def _one_bound(self) -> SimGate:
         if (self.at_least is None) == (self.at_most is None):
             raise ValueError("give exactly one of 'at_least' or 'at_most'")
+        if (self.cohesion is None) == (self.audience is None or self.issue is None) or \
+                (self.cohesion is not None and (self.audience is not None or self.issue is not None)):
+            raise ValueError("give either 'audience' and 'issue' (an opinion) or 'cohesion'")
         return self
+
+
+class SimCohesion(Strict):
+    """An alliance's cohesion (0..1), a state of the simulation: each round it closes ``rate`` of
+    the gap to its audience's support on an issue (the opinion's share of the issue's scale)."""
+
+    id: Id = Field(description="The alliance (an actor id, e.g. a bloc).")
+    audience: Id
+    issue: Id
+    start: float = Field(default=0.5, ge=0, le=1)
+    rate: float = Field(default=0.3, gt=0, le=1)
+    note: Text | None = None
 
 
 ParamRefs = Id | list[Id]
@@ -338,6 +355,7 @@ class Simulation(Strict):
     scripted: list[Id] = Field(default_factory=list, description="Players that follow the moves' steps.")
     after_script: Literal["logit", "pass"] = "logit"
     gates: list[SimGate] = Field(default_factory=list)
+    cohesion: list[SimCohesion] = Field(default_factory=list)
     move_costs: dict[Id, ParamRefs] = Field(default_factory=dict)
     move_benefits: dict[Id, ParamRefs] = Field(default_factory=dict)
     war: SimWar | None = None
@@ -361,6 +379,10 @@ class Simulation(Strict):
 
 class GameTemplate(StrEnum):
     two_track = "two_track"
+    iig = "iig"
+    audience_cost = "audience_cost"
+    risk_return = "risk_return"
+    alternating_offers = "alternating_offers"
 
 
 class CostTerm(StrEnum):
@@ -374,6 +396,17 @@ class CostTerm(StrEnum):
     defender_war_cost = "defender_war_cost"
     challenger_war_win_prob = "challenger_war_win_prob"
     challenger_sanctions_cost = "challenger_sanctions_cost"
+    # audience_cost, risk_return, alternating_offers and iig (docs/DECISIONS.md G6-G9)
+    prior_resolve = "prior_resolve"
+    challenger_audience_cost = "challenger_audience_cost"
+    challenger_war_value_resolved = "challenger_war_value_resolved"
+    challenger_war_value_irresolute = "challenger_war_value_irresolute"
+    defender_war_cost_max = "defender_war_cost_max"
+    challenger_discount = "challenger_discount"
+    defender_discount = "defender_discount"
+    horizon = "horizon"
+    defender_face_capitulate = "defender_face_capitulate"
+    first_strike_advantage = "first_strike_advantage"
 
 
 class GameSpec(Strict):
@@ -391,6 +424,8 @@ class GameSpec(Strict):
     counter_move: Id | None = Field(default=None, description="Move whose position is the counter-proposal.")
     withdraw_move: Id | None = None
     costs: dict[CostTerm, Id] = Field(default_factory=dict, description="Cost term -> parameter name.")
+    grid: int | None = Field(default=None, ge=2, le=2001, description="risk_return: demands and defender "
+                             "types; alternating_offers: offers per round (default 21 / 20 / 20).")
     note: Text | None = None
 
 

@@ -166,9 +166,10 @@ class Simulation:
             if s.war_by >= 0:
                 break
         before = [row[:] for row in s.opinion]
+        coh_before = s.cohesion
         gates_before = self._gate_state(s) if self.log else {}
         s = end_round(w, s)
-        self._log_round_end(r, before, gates_before, s)
+        self._log_round_end(r, before, gates_before, s, coh_before)
         self.state = s
 
     def run(self) -> RunResult:
@@ -236,12 +237,12 @@ class Simulation:
         for p in range(w.n_players):
             avail = set(available(w, s, p))
             for k in w.menu[p]:
-                if w.moves[k].gates:
+                if w.moves[k].gates or w.moves[k].cgates:
                     out[w.moves[k].id] = k in avail
         return out
 
     def _log_round_end(self, r: int, before: list[list[float]], gates_before: dict[str, bool],
-                       s: State) -> None:
+                       s: State, coh_before: list[float] | None = None) -> None:
         w = self.world
         for a, aid in enumerate(w.audience_ids):
             for i, iid in enumerate(w.issue_ids):
@@ -261,6 +262,14 @@ class Simulation:
                                          "before": round(y0, 6), "after": round(y1, 6)})
         if not self.log:
             return
+        for c, cid in enumerate(w.cohesion_ids):
+            c0, c1 = (coh_before or s.cohesion)[c], s.cohesion[c]
+            if abs(c1 - c0) >= 0.005:
+                a, i = w.cohesion_specs[c][0], w.cohesion_specs[c][1]
+                self.lines.append(f"round {r}, alliances: {narrate.short(w, cid, start=True)} cohesion "
+                                  f"{c0:.2f} → {c1:.2f}, following {w.audience_names[a]} on {w.issue_names[i]}")
+                self.records.append({"kind": "cohesion", "round": r, "alliance": cid,
+                                     "before": round(c0, 6), "after": round(c1, 6)})
         for move_id, was in gates_before.items():
             now = self._gate_state(s).get(move_id, was)
             if now != was:
@@ -270,6 +279,9 @@ class Simulation:
                 why = "; ".join(
                     f"{w.audience_names[a]} at {s.opinion[a][i]:.1f} on {w.issue_names[i]} (threshold "
                     + (f"{lo_b:g}" if lo_b > -math.inf else f"{hi_b:g}") + ")" for a, i, lo_b, hi_b in mv.gates)
+                why = "; ".join(([why] if why else []) + [
+                    f"{narrate.short(w, w.cohesion_ids[c])} cohesion at {s.cohesion[c]:.2f} (threshold "
+                    + (f"{lo_b:g}" if lo_b > -math.inf else f"{hi_b:g}") + ")" for c, lo_b, hi_b in mv.cgates])
                 self.lines.append(f"round {r}, audiences: {why} — {possessive_label(w, mv)} is {state}")
                 self.records.append({"kind": "gate", "round": r, "move": move_id, "open": now})
         self.records.append({"kind": "round_end", "round": r, "level": round(s.level, 6),

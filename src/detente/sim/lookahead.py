@@ -151,6 +151,8 @@ class LeafBatch:
                 pulled[:, :, i] += wt[:, :, j] * msg
         new_op = self.sa * ((1.0 - big_w) * op + pulled) + (1.0 - self.sa) * self.anchor
         new_op = np.where(self.cells, new_op, 0.0)
+        coh = [c + rate * ((new_op[:, a, i] - w.lo[i]) / w.span[i] - c)  # cohesion after the round
+               for (a, i, _start, rate), c in zip(w.cohesion_specs, s.cohesion, strict=True)]
         ov = np.stack([(self.osal[p] * (1.0 - np.abs(new_op - self.oideal[p]) / self.span)).sum(axis=(1, 2))
                        for p in range(n)], axis=1)
         iv = self._issue_values(realised)
@@ -169,6 +171,8 @@ class LeafBatch:
                 for a, i, lo_b, hi_b in mv.gates:
                     y = new_op[:, a, i]
                     ok &= (lo_b <= y) & (y <= hi_b)
+                for c, lo_b, hi_b in mv.cgates:
+                    ok &= (lo_b <= coh[c]) & (coh[c] <= hi_b)
                 if not ok.any():
                     continue
                 pending &= ~ok

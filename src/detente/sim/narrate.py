@@ -26,6 +26,12 @@ def actor(w: World, actor_id: str | None, *, start: bool = False) -> str:
     return name[0].upper() + name[1:] if start and name else name
 
 
+def short(w: World, actor_id: str, *, start: bool = False) -> str:
+    """The name without its parenthetical gloss ("NATO (allies other than ...)" -> "NATO")."""
+    name = actor(w, actor_id, start=start)
+    return name.split(" (", 1)[0] if " (" in name else name
+
+
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 

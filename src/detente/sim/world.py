@@ -45,6 +45,7 @@ class SimMove:
     step: int | None
     label: str
     gates: tuple[tuple[int, int, float, float], ...] = ()  # (audience, issue, at_least, at_most)
+    cgates: tuple[tuple[int, float, float], ...] = ()  # (alliance, at_least, at_most) on cohesion
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class World:
     seen_moves: tuple[frozenset[int], ...] = ()  # moves each audience sees (by their actor)
     campaign_factor: tuple[dict[int, float], ...] = ()  # influence_rate x trust, per audience and move
     keys: frozenset[str] = frozenset()  # the readable keys of the numbers it was built from
+    cohesion_ids: tuple[str, ...] = ()
+    cohesion_specs: tuple[tuple[int, int, float, float], ...] = ()  # (audience, issue, start, rate)
 
     @property
     def n_players(self) -> int:
@@ -203,11 +206,21 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
     susc = tuple(sim.susceptibility.get(a.id, 0.8) for a in sc.audiences)
 
     channels = {c.id: c for c in sc.channels}
+    for k, c in enumerate(sim.cohesion):
+        if math.isnan(anchor[a_index[c.audience]][i_index[c.issue]]):
+            raise InputError(f"cohesion '{c.id}' follows audience '{c.audience}' on '{c.issue}', on which it "
+                             "holds no opinion", sc.meta.id, field=f"simulation.cohesion[{k}]")
     gates: dict[str, list[tuple[int, int, float, float]]] = {}
+    cgates: dict[str, list[tuple[int, float, float]]] = {}
+    c_index = {c.id: k for k, c in enumerate(sim.cohesion)}
     for g in sim.gates:
         lo_b = g.at_least if g.at_least is not None else -math.inf
         hi_b = g.at_most if g.at_most is not None else math.inf
-        gates.setdefault(g.move, []).append((a_index[g.audience], i_index[g.issue], lo_b, hi_b))
+        if g.cohesion is not None:
+            cgates.setdefault(g.move, []).append((c_index[g.cohesion], lo_b, hi_b))
+        else:
+            assert g.audience is not None and g.issue is not None
+            gates.setdefault(g.move, []).append((a_index[g.audience], i_index[g.issue], lo_b, hi_b))
 
     moves: list[SimMove] = []
     for mv in sc.moves:
@@ -233,6 +246,7 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
             intensity=val(f"moves.{mv.id}.intensity", mv.intensity) if mv.intensity else kind.intensity,
             cost=cost, benefit=val.refs_total(sc, sim.move_benefits.get(mv.id)), step=mv.step,
             label=" ".join((mv.label or mv.id).split()), gates=tuple(gates.get(mv.id, ())),
+            cgates=tuple(cgates.get(mv.id, ())),
         ))
     pass_kind = MoveKind("pass", "none", 0.0, 0, "talk", 0.0, "makes no new move")
     menu = []
@@ -292,6 +306,8 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
                          for i in issues),
         issue_terms=tuple(issue_terms), opinion_terms=tuple(opinion_terms),
         seen_moves=seen_moves, campaign_factor=campaign_factor, keys=frozenset(val.read),
+        cohesion_ids=tuple(c.id for c in sim.cohesion),
+        cohesion_specs=tuple((a_index[c.audience], i_index[c.issue], c.start, c.rate) for c in sim.cohesion),
         opinion_cells=tuple(tuple(i for i in range(len(issues)) if not math.isnan(anchor[a][i]))
                             for a in range(len(aud_ids))),
     )
@@ -318,6 +334,7 @@ class State:
     attention: tuple[tuple[int, float], ...]  # (move, news value) of recent public events
     played: frozenset[int]
     war_by: int = -1
+    cohesion: list[float] = field(default_factory=list)  # per alliance, 0..1 (replaced whole, never in place)
 
     def copy(self) -> State:
         """A copy to change. The opinion table is shared: it is only ever replaced whole
@@ -347,7 +364,7 @@ class State:
         return (self.round, *map(r, self.stated), *map(r, self.offer), r(self.realised), tuple(self.settled),
                 *map(r, self.commit), *map(r, self.threats), r(self.face), r(self.ledger),
                 round(self.level, 9), *map(r, self.opinion), self.campaigns,
-                tuple((m, round(v, 9)) for m, v in self.attention), self.played, self.war_by)
+                tuple((m, round(v, 9)) for m, v in self.attention), self.played, self.war_by, r(self.cohesion))
 
     def to_dict(self) -> dict[str, Any]:
         def clean(x: Any) -> Any:
@@ -370,7 +387,7 @@ class State:
             ledger=[f(x) for x in d["ledger"]], level=float(d["level"]),
             opinion=[[f(x) for x in r] for r in d["opinion"]], campaigns=tuple(d["campaigns"]),
             attention=tuple((int(m), float(v)) for m, v in d["attention"]), played=frozenset(d["played"]),
-            war_by=int(d["war_by"]),
+            war_by=int(d["war_by"]), cohesion=[f(x) for x in d.get("cohesion", [])],
         )
 
 
@@ -383,6 +400,7 @@ def initial_state(w: World) -> State:
         settled=[False] * m, commit=[[0.0] * m for _ in range(n)], threats=[[NAN] * m for _ in range(n)],
         face=[0.0] * n, ledger=[0.0] * n, level=0.0, opinion=[list(a) for a in w.anchor],
         campaigns=(), attention=(), played=frozenset(),
+        cohesion=[start for _a, _i, start, _rate in w.cohesion_specs],
     )
 
 
@@ -400,6 +418,9 @@ def available(w: World, s: State, p: int) -> list[int]:
             if not (lo_b <= y <= hi_b):
                 ok = False
                 break
+        for c, lo_b, hi_b in w.moves[k].cgates:
+            if not (lo_b <= s.cohesion[c] <= hi_b):
+                ok = False
         if ok:
             out.append(k)
     return out
@@ -529,12 +550,24 @@ def end_round(w: World, s: State) -> State:
     s = s.copy()
     if s.war_by < 0:
         s.opinion = opinion_step(w, s)
+        if w.cohesion_specs:
+            s.cohesion = cohesion_step(w, s.opinion, s.cohesion)
     dyn = w.catalogue.dynamics
     s.attention = tuple((m, v * dyn["attention_decay"]) for m, v in s.attention
                         if v * dyn["attention_decay"] >= 0.01)
     if s.war_by < 0:
         s.level *= 1.0 - dyn["level_decay"]
     return s
+
+
+def cohesion_step(w: World, opinion: list[list[float]], cohesion: list[float]) -> list[float]:
+    """Each alliance closes ``rate`` of the gap between its cohesion and its audience's support
+    (the audience's opinion on the issue as a share of the issue's scale, 0..1)."""
+    out = []
+    for (a, i, _start, rate), c in zip(w.cohesion_specs, cohesion, strict=True):
+        support = (opinion[a][i] - w.lo[i]) / w.span[i]
+        out.append(c + rate * (support - c))
+    return out
 
 
 def credibility(s: State, p: int) -> float:
