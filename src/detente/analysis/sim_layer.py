@@ -3,6 +3,7 @@ run's log, and the claims only a simulation can check (C4-C6 kinds)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -10,13 +11,13 @@ from detente.analysis.analyze import AnalyzeOptions, register_layer
 from detente.analysis.claims import Context, Verdict, register_evaluator
 from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
-from detente.sim import Batch, compile_world, simulate
+from detente.sim import Batch, Policy, compile_world, simulate
 from detente.sim.breakeven import break_even, favourable_corner, war_players
 
 
 def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, ranges: str | None = None,
               without: frozenset[str] = frozenset(), jobs: int = 1, keep_logs: bool = False,
-              sampler: RangedWorlds | None = None) -> Batch:
+              sampler: RangedWorlds | None = None, policies: Mapping[str, Policy] | None = None) -> Batch:
     """``runs`` seeded runs of ``sc``; with ranges "sample" (the scenario's default) each run
     first draws the ranged numbers the simulation reads from its own generator."""
     assert sc.simulation is not None
@@ -25,8 +26,8 @@ def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, 
     if mode == "sample":
         sampler = replace(sampler, without=without) if sampler else ranged_worlds(sc, rounds=rounds,
                                                                                   without=without)
-        return simulate(world, seed, runs, jobs=jobs, keep_logs=keep_logs, sampler=sampler)
-    return simulate(world, seed, runs, jobs=jobs, keep_logs=keep_logs)
+        return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, sampler=sampler)
+    return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs)
 
 
 def escalation_break_evens(sc: Scenario, rounds: int | None = None) -> dict[str, Any]:

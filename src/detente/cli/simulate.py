@@ -26,6 +26,9 @@ def simulate(
         "--ranges", help="sample: each run draws the ranged numbers (low/mode/high) from its seeded "
                          "generator; fixed: point values (default: simulation.ranges, which defaults "
                          "to sample).")] = None,
+    game_player: Annotated[str | None, typer.Option(
+        "--game-player", help="Let this actor play the equilibrium strategy of the scenario's crisis "
+                              "game (games: section) instead of its script and logit choice.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate the crisis: outcome-class frequencies and, with --log, one run's account.
@@ -45,7 +48,15 @@ def simulate(
     mode = ranges or sc.simulation.ranges
     n = runs if runs is not None else (1 if log else world.runs)
     master = seed if seed is not None else sc.settings.seed
-    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False)
+    policies = None
+    if game_player is not None:
+        from detente.sim.game_policy import scenario_game_policy
+
+        policies = {game_player: scenario_game_policy(sc, game_player)}
+        if game_player not in world.player_ids:
+            raise InputError(f"'{game_player}' is not a simulation player ({', '.join(world.player_ids)})",
+                             sc.meta.id, field="--game-player")
+    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False, policies=policies)
     rep = batch.representative()
     if json_out and log:
         sys.stdout.write(rep.json_lines())
