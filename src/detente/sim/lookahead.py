@@ -19,7 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from detente.sim.world import State, World, apply, attention_loads, value
+from detente.sim.world import (
+    State,
+    World,
+    _issue_value,
+    _opinion_value,
+    apply,
+    attention_loads,
+    war_outcomes,
+)
 
 
 class LeafBatch:
@@ -84,6 +92,28 @@ class LeafBatch:
         idx = list(range(len(leaves)))
         return self.values_of(s, leaves, idx, [-1] * len(leaves), Effects(), ks, rs)
 
+    def _war_values(self, bases: list[State], war_base: list[bool]) -> dict[int, list[float]]:
+        """``value(w, x, b)`` of each base at war, with each war lottery's issue values
+        computed once (bases of one decision share the opinion, and often the lottery)."""
+        w = self.w
+        n = self.n
+        out: dict[int, list[float]] = {}
+        lotteries: dict[tuple[object, ...], list[float]] = {}
+        ov: list[float] | None = None
+        for g, b in enumerate(bases):
+            if not war_base[g]:
+                continue
+            key = (b.war_by, tuple(b.realised), tuple(map(tuple, b.threats)))
+            ev = lotteries.get(key)
+            if ev is None:
+                outcomes = war_outcomes(w, b, b.war_by)
+                ev = [sum(prob * _issue_value(w, x, xs) for prob, xs in outcomes) for x in range(n)]
+                lotteries[key] = ev
+            if ov is None:
+                ov = [_opinion_value(w, x, b) for x in range(n)]
+            out[g] = [ev[x] + (ov[x] + b.face[x] + b.ledger[x]) - w.war_cost[x] for x in range(n)]
+        return out
+
     def values_of(self, s: State, bases: list[State], gi: list[int], ei: list[int], eff: Effects,
                   ks: Any, rs: Any) -> np.ndarray:
         """As :meth:`values`, for leaves given as a base state ``bases[gi[j]]`` (the state after
@@ -95,9 +125,11 @@ class LeafBatch:
         out = np.empty((len(gi), n))
         war_base = [b.war_by >= 0 for b in bases]
         live = [j for j, g in enumerate(gi) if not war_base[g]]
-        for j, g in enumerate(gi):
-            if war_base[g]:  # the round's end changes nothing a value reads
-                out[j] = [value(w, x, bases[g]) for x in range(n)]
+        if len(live) < len(gi):
+            war_vals = self._war_values(bases, war_base)
+            for j, g in enumerate(gi):
+                if war_base[g]:  # the round's end changes nothing a value reads
+                    out[j] = war_vals[g]
         if not live:
             return out
         g_idx = np.asarray(gi, dtype=int)[live]
