@@ -4,7 +4,8 @@ Prints wall and CPU times and ratios against baselines measured in the same run:
 reference planner (each look-ahead leaf valued one at a time by ``detente.sim.world``, the
 algorithm before the batched leaves) on the same seeds, and one run. Also checks that the fast
 path and the reference produce the same logs, and that one and two processes agree.
-Target: 1,000 runs well under a minute on 2 cores (aim < 10 s).
+Target: 1,000 runs well under a minute on 2 cores (aim < 10 s); last, the sim layer of
+``detente analyze`` on the founding case (target about 2 s).
 
     .venv/bin/python benchmarks/simulation.py [RUNS]
 """
@@ -52,6 +53,14 @@ def main(runs: int = 1000) -> None:
     print(f"{runs} runs, 2 processes: {two:.2f} s wall ({two / base:.0f}x one run); identical logs: {same}")
     print(f"{runs} runs, 2 processes, lean results: {lean:.2f} s wall; identical outcomes: {same_lean}")
     print(f"frequencies: {b1.frequencies}")
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.sim_layer import sim_layer
+
+    sc = load_scenario(case_path("geneva-2022"))
+    lw, lc, res = timed(lambda: sim_layer(sc, AnalyzeOptions()))
+    d = res.to_dict()
+    print(f"sim layer of detente analyze ({d['runs']} runs + {d['runs']} counterfactual, ranges "
+          f"{d['ranges']}, break-evens): {lw:.2f} s wall, {lc:.2f} s cpu; frequencies {d['frequencies']}")
 
 
 if __name__ == "__main__":

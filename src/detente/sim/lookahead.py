@@ -124,15 +124,16 @@ class LeafBatch:
         nb = len(bases)
         out = np.empty((len(gi), n))
         war_base = [b.war_by >= 0 for b in bases]
-        live = [j for j, g in enumerate(gi) if not war_base[g]]
+        gi_all = np.asarray(gi, dtype=int)
+        at_war = np.asarray(war_base, dtype=bool)[gi_all]
+        live = np.nonzero(~at_war)[0]
         if len(live) < len(gi):
             war_vals = self._war_values(bases, war_base)
-            for j, g in enumerate(gi):
-                if war_base[g]:  # the round's end changes nothing a value reads
-                    out[j] = war_vals[g]
-        if not live:
+            for j in np.nonzero(at_war)[0].tolist():  # the round's end changes nothing a value reads
+                out[j] = war_vals[gi[j]]
+        if not len(live):
             return out
-        g_idx = np.asarray(gi, dtype=int)[live]
+        g_idx = gi_all[live]
         e_idx = np.asarray(ei, dtype=int)[live]
         nl = len(live)
         m = w.n_issues
@@ -158,13 +159,14 @@ class LeafBatch:
                 thr = np.asarray(eff.threats, dtype=float).reshape(-1, n)[ee]
                 for x in range(n):
                     threats[rr, x, ii] = thr[:, x]
-            for j, c in enumerate(e.tolist()):
-                camp = eff.campaigns[c]
-                if camp is not None:
-                    row = np.zeros(len(self.inform))
-                    for k in camp:
-                        row[self.c_index[k]] = 1.0
-                    member[rows[j]] = row
+            informs = [c for c, camp in enumerate(eff.campaigns) if camp is not None]
+            if informs:
+                table = np.zeros((eff.n, len(self.inform)))
+                for c in informs:
+                    for k in eff.campaigns[c]:  # type: ignore[union-attr]
+                        table[c, self.c_index[k]] = 1.0
+                sets_c = np.asarray([camp is not None for camp in eff.campaigns])[e]
+                member[rows[sets_c]] = table[e[sets_c]]
         kk = np.asarray(ks, dtype=int)[live]
         rr_ = np.asarray(rs, dtype=int)[live]
         loads = np.array(attention_loads(w, s.attention)) + self.att[kk] + self.att[rr_]
@@ -247,7 +249,7 @@ class Effects:
         self.realised: list[float] = []
         self.threats: list[float] = []
         self.campaigns: list[tuple[int, ...] | None] = []
-        self._by_move: dict[int, int] = {}
+        self.by_move: dict[int, int] = {}
 
     @property
     def n(self) -> int:
@@ -255,7 +257,7 @@ class Effects:
 
     def of(self, w: World, s: State, r: int) -> int:
         """The index of reply ``r``'s effect on ``s`` (applied once, then remembered)."""
-        hit = self._by_move.get(r)
+        hit = self.by_move.get(r)
         if hit is not None:
             return hit
         sr = apply(w, s, r)
@@ -268,8 +270,8 @@ class Effects:
         self.realised.append(sr.realised[i] if i is not None else 0.0)
         self.threats.extend(sr.threats[x][i] if i is not None else 0.0 for x in range(n))
         self.campaigns.append(sr.campaigns if mv.kind.effect == "inform" else None)
-        self._by_move[r] = len(self.issue) - 1
-        return self._by_move[r]
+        self.by_move[r] = len(self.issue) - 1
+        return self.by_move[r]
 
     def arrays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Face and ledger changes, with a row of zeros last (for leaves with no effect, index -1)."""

@@ -94,6 +94,7 @@ class Planner:
         gi: list[int] = []  # per leaf: its base
         ei: list[int] = []  # per leaf: the reply's effect added to the base (-1: none)
         effects = Effects()
+        known = effects.by_move
         ks: list[int] = []  # the player's moves whose leaves follow, in order
         rs: list[int] = []  # the other's reply of each leaf
         sizes: list[int] = []
@@ -119,7 +120,8 @@ class Planner:
                     bases.append(apply(w, sm, r))
                 else:
                     gi.append(b)
-                    ei.append(effects.of(w, s, r))
+                    e = known.get(r)
+                    ei.append(e if e is not None else effects.of(w, s, r))
             ks.append(k)
             rs += replies
             sizes.append(len(replies))
