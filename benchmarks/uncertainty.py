@@ -9,6 +9,8 @@ Prints, in one run:
   3. the speed-up of a Dask LocalCluster with 2 workers over in-process, on a CPU-bound sweep.
 
 Usage: python benchmarks/uncertainty.py [--eum-draws 200] [--full]
+(a batched EUM is measured on max(--eum-draws, 4000) draws unless --full; per-preset lines
+compare batched and one-draw-at-a-time CPU time on the same draws)
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def bench_eum(eum_draws: int, full: bool) -> None:
         return
     sc = synthetic()
     batched = bool(getattr(MODELS["eum"], "batched", False))
-    n = 100_000 if full or batched else eum_draws
+    n = 100_000 if full else (max(eum_draws, 4_000) if batched else eum_draws)
     opts = SweepOptions(draws=n, seed=1, chunk_size=max(1, min(10_000, n // 8)), models=("eum",), store="none")
     t_in, _ = timed(lambda: run_sweep(sc, opts))
     t_pool, _ = timed(lambda: run_sweep(sc, SweepOptions(**{**opts.__dict__, "backend": "pool", "workers": 2})))
@@ -90,6 +92,30 @@ def bench_eum(eum_draws: int, full: bool) -> None:
     print(f"2. eum, 10^5 draws, 30 actors x 3 issues ({'batched' if batched else 'one draw at a time'}; {how}): "
           f"in-process {t_in * scale:.1f} s, pool(2) {t_pool * scale:.1f} s  "
           f"[target < 10 s: {'met' if best < 10 else 'NOT met'}]")
+    if batched:
+        _eum_presets(sc)
+
+
+def _eum_presets(sc: Scenario) -> None:
+    """Batched vs one draw at a time, per preset, on the same draws (CPU time of this process)."""
+    params, target = prepare(sc, SweepOptions(draws=1, models=("eum",), store="none"))
+    arr = target.context(sample(params, 400, np.random.default_rng(2))).batch.arrays
+    for preset, n_batch, n_loop in (("default", 400, 20), ("scholz", 100, 20)):
+        model = get_model("eum", preset=preset)
+        sub = Arrays(arr.actor_ids, arr.issue_ids, arr.position[:n_batch], arr.salience[:n_batch],
+                     arr.capability[:n_batch], arr.status_quo[:n_batch], arr.lo, arr.hi)
+        c0 = time.process_time()
+        f_b = model.run_arrays(sub).forecast
+        t_b = (time.process_time() - c0) / n_batch
+        c0 = time.process_time()
+        f_1 = np.array([model.run_arrays(Arrays(arr.actor_ids, arr.issue_ids, arr.position[k], arr.salience[k],
+                                                arr.capability[k], arr.status_quo[k], arr.lo, arr.hi)).forecast
+                        for k in range(n_loop)])
+        t_1 = (time.process_time() - c0) / n_loop
+        same = "identical" if np.array_equal(f_b[:n_loop], f_1) else "DIFFER"
+        print(f"   eum preset {preset:8s}: batched {t_b * 1e3:.2f} ms/draw ({n_batch} draws), one at a time "
+              f"{t_1 * 1e3:.2f} ms/draw ({n_loop} draws) -> {t_1 / t_b:.1f}x; 10^5 draws ~ {t_b * 1e5:.0f} "
+              f"CPU-s (~{t_b * 1e5 / 2:.0f} s on 2 cores); forecasts {same}")
 
 
 def bench_dask(eum_draws: int) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from detente.errors import InputError
 from detente.models.base import Model, ModelResult, register
+from detente.models.eum.batch import run_issue_batch
 from detente.models.eum.octants import LABELS
 from detente.models.eum.rounds import IssueRun, run_issue
 from detente.scenario.arrays import Arrays
@@ -87,10 +88,13 @@ class EumModel(Model):
             raise InputError("model 'eum' option rounds must be >= 0", field="rounds")
 
     stat_labels: ClassVar[dict[int, str]] = LABELS
+    batched: ClassVar[bool] = True  # run_arrays takes a leading batch axis (see run_batch)
 
     def run_arrays(self, arr: Arrays) -> ModelResult:
+        if arr.position.ndim == 3:
+            return self.run_batch(arr)
         if arr.position.ndim != 2:
-            raise InputError("model 'eum' runs on one scenario at a time, not a batch")
+            raise InputError("model 'eum' takes arrays shaped (actors, issues) or (draws, actors, issues)")
         opt = self.options
         n, m = arr.position.shape
         forecast = np.full(m, np.nan)
@@ -126,6 +130,60 @@ class EumModel(Model):
                      "issues": issues},
             notes=notes,
         )
+
+
+    def run_batch(self, arr: Arrays) -> ModelResult:
+        """All draws of a (B, n, m) batch at once: forecasts (B, m), the same numbers as one run per draw.
+
+        Details are reduced to per-issue summaries (rounds run, share converged); the
+        per-round trajectories and quadrant labels of a single run are not kept.
+        """
+        opt = self.options
+        b, n, m = arr.position.shape
+        forecast = np.full((b, m), np.nan)
+        figs = {k: np.full((b, n, m), np.nan) for k in ("risk_exponent", "security", "final_position")}
+        issues: dict[str, Any] = {}
+        notes: list[str] = []
+        has = arr.has
+        for c in range(m):
+            pattern = has[:, :, c]
+            if b and not (pattern == pattern[0]).all():
+                self._per_draw_issue(arr, c, forecast, figs)
+                issues[arr.issue_ids[c]] = {"batched": False}
+                continue
+            rows = np.flatnonzero(pattern[0]) if b else np.empty(0, dtype=int)
+            if rows.size == 0:
+                notes.append(f"{arr.issue_ids[c]}: no actor takes a stance, so no forecast")
+                continue
+            x = arr.position[:, rows, c]
+            ptp = np.ptp(x, axis=1)
+            span = np.full(b, float(arr.span[c])) if opt.span == "scale" else ptp.astype(float)
+            span = np.where(span > 0, span, np.maximum(ptp, 1.0))
+            run = run_issue_batch(x, arr.capability[:, rows, c], arr.salience[:, rows, c], span, opt)
+            forecast[:, c] = run.forecast
+            figs["final_position"][:, rows, c] = run.final
+            figs["risk_exponent"][:, rows, c] = run.risk
+            figs["security"][:, rows, c] = run.security
+            issues[arr.issue_ids[c]] = {"batched": True, "rounds_run_max": int(run.rounds.max(initial=0)),
+                                        "converged_share": float(run.converged.mean()) if b else 0.0}
+        return self._result(
+            arr, forecast, actor_figures=figs,
+            details={"forecast_is": f"{opt.forecast_stat} voter position after the last round, per draw",
+                     "issues": issues},
+            notes=notes,
+        )
+
+    def _per_draw_issue(self, arr: Arrays, c: int, forecast: np.ndarray, figs: dict[str, np.ndarray]) -> None:
+        """Fallback when the actors with a stance on issue ``c`` differ between draws."""
+        sq = arr.status_quo if arr.status_quo.ndim == 2 else np.broadcast_to(arr.status_quo, forecast.shape)
+        for k in range(arr.position.shape[0]):
+            one = Arrays(arr.actor_ids, arr.issue_ids[c:c + 1], arr.position[k, :, c:c + 1],
+                         arr.salience[k, :, c:c + 1], arr.capability[k, :, c:c + 1], sq[k, c:c + 1],
+                         arr.lo[c:c + 1], arr.hi[c:c + 1])
+            res = self.run_arrays(one)
+            forecast[k, c] = res.forecast[0]
+            for name, fig in figs.items():
+                fig[k, :, c] = res.actor_figures[name][:, 0]
 
 
 def _quadrants(kinds: np.ndarray, ids: list[str]) -> dict[str, dict[str, str]]:

@@ -11,8 +11,13 @@ import numpy as np
 
 
 def _u(base: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """``2 - 4 base**r``; ``base`` is clipped to [0, 1] so rounding never yields NaN."""
-    return 2.0 - 4.0 * np.power(np.clip(base, 0.0, 1.0), r)
+    """``2 - 4 base**r``; ``base`` is clipped to [0, 1] so rounding never yields NaN.
+
+    With every exponent 1 (the risk-neutral pass) no power is taken: ``x**1`` is ``x``, and the
+    batched code (batch.py) relies on exactly that to skip the power.
+    """
+    b = np.clip(base, 0.0, 1.0)
+    return 2.0 - 4.0 * (b if np.all(r == 1.0) else np.power(b, r))
 
 
 def success(dist: np.ndarray, r: np.ndarray) -> np.ndarray:
