@@ -61,8 +61,9 @@ class BreakEven:
                     f"mode {self.mode:g}, {rng})")
         side = "at or below" if self.escalate_when == "below" else "at or above"
         inside = {True: "inside", False: "outside", None: "—"}[self.within_range]
+        gain = "; below 0, the war would be a gain in itself" if self.value < 0 else ""
         return (f"{player_name} escalates if {self.label} is {side} {self.value:.3g} "
-                f"(mode {self.mode:g}, {rng}: the break-even is {inside} it)")
+                f"(mode {self.mode:g}, {rng}: the break-even is {inside} it{gain})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"player": self.player, "key": self.key, "label": self.label, "mode": self.mode,
