@@ -92,3 +92,13 @@ def test_simulate_json_is_byte_identical_across_hash_seeds(tmp_path):
                               "--json"], capture_output=True, env=env, check=True, cwd=tmp_path)
         outs.append(res.stdout)
     assert outs[0] == outs[1] and b'"break_even"' in outs[0]
+
+
+def test_runs_stopped_at_the_crossing_give_the_same_crossing_rounds():
+    sc = geneva()
+    args = ("western_public", "sanctions", 50.0)
+    full = run_batch(sc, 4, 12, without=frozenset({"rus_ultimatum"}))
+    cut = run_batch(sc, 4, 12, without=frozenset({"rus_ultimatum"}), until=args)
+    assert [r.first_crossing(*args) for r in full.runs] == [r.first_crossing(*args) for r in cut.runs]
+    crossed = [r for r in cut.runs if r.first_crossing(*args) is not None]
+    assert crossed and all(r.last_round == r.first_crossing(*args) for r in crossed)

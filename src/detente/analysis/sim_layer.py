@@ -17,7 +17,8 @@ from detente.sim.breakeven import break_even, favourable_corner, war_players
 
 def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, ranges: str | None = None,
               without: frozenset[str] = frozenset(), jobs: int = 1, keep_logs: bool = False,
-              sampler: RangedWorlds | None = None, policies: Mapping[str, Policy] | None = None) -> Batch:
+              sampler: RangedWorlds | None = None, policies: Mapping[str, Policy] | None = None,
+              until: tuple[str, str, float] | None = None) -> Batch:
     """``runs`` seeded runs of ``sc``; with ranges "sample" (the scenario's default) each run
     first draws the ranged numbers the simulation reads from its own generator."""
     assert sc.simulation is not None
@@ -26,8 +27,8 @@ def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, 
     if mode == "sample":
         sampler = replace(sampler, without=without) if sampler else ranged_worlds(sc, rounds=rounds,
                                                                                   without=without)
-        return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, sampler=sampler)
-    return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs)
+        return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, sampler=sampler, until=until)
+    return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, until=until)
 
 
 def escalation_break_evens(sc: Scenario, rounds: int | None = None) -> dict[str, Any]:
@@ -129,7 +130,9 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
         ch = claim.check
         if ch.kind != "opinion_sooner_without":
             continue
-        alt = run_batch(sc, seed, runs, without=frozenset({ch.without_move}), sampler=sampler)
+        # only the crossing round is read from the counterfactual: each run stops once crossed
+        alt = run_batch(sc, seed, runs, without=frozenset({ch.without_move}), sampler=sampler,
+                        until=(ch.audience, ch.issue, ch.threshold))
         comparisons.append(OpinionComparison(
             ch.audience, ch.issue, ch.threshold, ch.without_move,
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],

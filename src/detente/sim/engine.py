@@ -172,9 +172,14 @@ class Simulation:
         self._log_round_end(r, before, gates_before, s, coh_before)
         self.state = s
 
-    def run(self) -> RunResult:
+    def run(self, until: tuple[str, str, float] | None = None) -> RunResult:
+        """Play to the end; with ``until`` = (audience, issue, threshold), stop as soon as that
+        opinion has crossed the threshold (for runs that are only asked when it does: the
+        outcome is then the state at the stop, not an end state)."""
         while not self.finished:
             self.step()
+            if until is not None and self._crossed(*until):
+                break
         outcome = classify(self.world, self.state)
         if not self.log:
             return RunResult(self.seed, outcome, [], [], self.opinion_path, self.concessions, self.state.round)
@@ -185,6 +190,13 @@ class Simulation:
                           f"tension {outcome.level:.2f} ({outcome.rung}); final positions: {final}")
         return RunResult(self.seed, outcome, self.records, self.lines, self.opinion_path, self.concessions,
                          self.state.round)
+
+    def _crossed(self, audience: str, issue: str, threshold: float) -> bool:
+        path = self.opinion_path.get(f"{audience}/{issue}")
+        if not path:
+            return False
+        y0, y = path[0], path[-1]
+        return (y >= threshold) if y0 < threshold else (y <= threshold)
 
     # -- logging
     def _log_move(self, r: int, k: int, ev: dict[str, Any], s: State) -> None:
@@ -331,28 +343,31 @@ class _Runner:
     policies: Mapping[str, Policy] | None = None
     log: bool = True
     sampler: WorldSampler | None = None
+    until: tuple[str, str, float] | None = None
 
     def __call__(self, seeds: list[int]) -> list[RunResult]:
         planner = Planner(self.world) if self.sampler is None else None
-        return [Simulation(self.world, s, self.policies, planner, log=self.log, sampler=self.sampler).run()
-                for s in seeds]
+        return [Simulation(self.world, s, self.policies, planner, log=self.log, sampler=self.sampler)
+                .run(self.until) for s in seeds]
 
     def one(self, seed: int) -> RunResult:
-        return _Runner(self.world, self.policies, True, self.sampler)([seed])[0]
+        return _Runner(self.world, self.policies, True, self.sampler, self.until)([seed])[0]
 
 
 def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Policy] | None = None,
-             jobs: int = 1, *, keep_logs: bool = True, sampler: WorldSampler | None = None) -> Batch:
+             jobs: int = 1, *, keep_logs: bool = True, sampler: WorldSampler | None = None,
+             until: tuple[str, str, float] | None = None) -> Batch:
     """``runs`` independent runs; run k uses the k-th seed spawned from ``seed``.
 
     With ``jobs > 1`` (and the built-in policies) the runs are split over processes; the
     result is the same as with one job, run for run. ``keep_logs=False`` keeps only what the
     summaries need (outcome, concessions, opinion paths): cheaper to make and to send back
     from workers; the representative run is replayed for its log. ``sampler`` draws each
-    run's ranged numbers from the run's own generator (see :data:`WorldSampler`).
+    run's ranged numbers from the run's own generator (see :data:`WorldSampler`). ``until``
+    stops each run once an opinion crosses a threshold (see :meth:`Simulation.run`).
     """
     seeds = run_seeds(seed, runs)
-    runner = _Runner(world, policies or None, keep_logs, sampler)
+    runner = _Runner(world, policies or None, keep_logs, sampler, until)
     if jobs <= 1 or policies or runs < 2 * jobs:
         return Batch(seed, runner(seeds), runner.one)
     from concurrent.futures import ProcessPoolExecutor
