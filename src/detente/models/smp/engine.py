@@ -128,7 +128,7 @@ def step(pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray, a
     s_tot = sal.sum(axis=1)
     prob = np.zeros((n, n))
     edu = np.full((n, n), -np.inf)
-    block = max(1, 2_000_000 // max(1, n * n))
+    block = max(1, 100_000 // max(1, n * n))  # ~0.8 MB per (block, n, n) array: stays in cache
     for start in range(0, n, block):
         hs = np.arange(start, min(n, start + block))
         pb, eb = own_challenges(a.views(hs), s_tot, cap, p.voting_rule, p.third_party_commit, rows=hs)

@@ -41,8 +41,15 @@ def point_distance(ideal: np.ndarray, points: np.ndarray, sal: np.ndarray) -> np
 
 
 def util(d: np.ndarray, r: np.ndarray | float) -> np.ndarray:
-    """``u = (1 - d)(1 + d R)`` for d <= 1 (KTAB ``bsUtil``); R > 0 is risk-averse."""
-    return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * r), (1.0 - d) * (1.0 + r))
+    """``u = (1 - d)(1 + d R)`` for d <= 1 (KTAB ``bsUtil``); R > 0 is risk-averse.
+
+    Distances on the 0..1 scale never exceed 1, so the second branch is only computed when
+    some do (same numbers, a third of the array passes).
+    """
+    one_d = 1.0 - d
+    if bool(np.all(d <= 1.0)):
+        return one_d * (1.0 + d * r)
+    return np.where(d <= 1.0, one_d * (1.0 + d * r), one_d * (1.0 + r))
 
 
 def risk_from_prob(p: np.ndarray, rng: str = "mid") -> np.ndarray:
