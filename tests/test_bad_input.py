@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from detente.cli import app
 
 runner = CliRunner()
 MINIMAL = (Path(__file__).parent / "data" / "minimal.yaml").read_text(encoding="utf-8")
+DATA_KTAB = Path(__file__).parent / "data" / "ktab"
 
 
 def _swap(old: str, new: str) -> str:
@@ -146,3 +149,51 @@ def test_every_command_reports_bad_input_the_same_way(tmp_path: Path) -> None:
     for args in (["validate"], ["forecast"], ["analyze", "--out", str(out)]):
         _check_one_line_error([*args, str(path)], "actors[0].capability", "bad.yaml")
     assert not out.exists()  # no partial output on failure
+
+
+def _run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed entry point as a user runs it (usage errors are handled in main())."""
+    return subprocess.run([sys.executable, "-m", "detente", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("args", [
+    ["validate"],  # missing argument
+    ["analyze", "geneva-2022", "--seed", "-1"],  # out of bounds
+    ["analyze", "geneva-2022", "--seed", "abc"],  # not a number
+    ["cases", "--bogus"],  # unknown option
+    ["no-such-command"],
+    ["sweep", "geneva-2022", "--draws", "0"],
+])
+def test_usage_mistakes_are_one_line_with_exit_2(args: list[str]) -> None:
+    proc = _run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert proc.stdout == ""
+
+
+def test_unwritable_outputs_are_one_line_and_leave_nothing(tmp_path: Path) -> None:
+    a_file = tmp_path / "afile"
+    a_file.write_text("x", encoding="utf-8")
+    blocked = tmp_path / "blocked"
+    (blocked / "report.html").mkdir(parents=True)  # the second output cannot be written
+    cases = [
+        (["analyze", "geneva-2022", "--out", str(a_file)], "afile"),
+        (["analyze", "geneva-2022", "--out", str(a_file / "sub")], "afile"),
+        (["analyze", "geneva-2022", "--out", str(blocked)], "report.html"),
+        (["import", str(DATA_KTAB / "SOE-Pol-Comp.csv"), "--from", "ktab", "-o", str(tmp_path)], str(tmp_path)),
+        (["sweep", "geneva-2022", "--draws", "10", "--backend", "nosuch", "--out", str(tmp_path / "s")], "backend"),
+    ]
+    for args, must in cases:
+        proc = _run_cli(*args)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1 and must in lines[0], (args, proc.stderr)
+    assert not (blocked / "analysis.json").exists()  # all or nothing
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_folder_named_like_a_case_does_not_hide_the_case(tmp_path: Path) -> None:
+    (tmp_path / "geneva-2022").mkdir()
+    proc = _run_cli("validate", "geneva-2022", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith("ok:")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from detente.backtest import cases as bc
+from detente.analysis import crisis_backtest as bc
 from detente.cases import case_names, case_path
 from detente.cli import app
 from detente.scenario.loader import load_scenario

@@ -19,10 +19,9 @@ class InputError(Exception):
     field: str | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        parts = [where]
+        parts = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line is not None else ""))
         if self.field:
             parts.append(f"field '{self.field}'")
         parts.append(" ".join(self.reason.split()))

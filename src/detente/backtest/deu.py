@@ -132,6 +132,8 @@ def sha256_of(path: Path) -> str:
 def load_deu(path: str | Path) -> DeuTable:
     """Read a DEU III table (tab- or semicolon-separated) and apply the loading rule."""
     p = Path(path)
+    if p.is_dir():
+        raise InputError("is a folder; point the command at the DEU III table file", file=str(p))
     if not p.is_file():
         raise InputError("no such file (point the command at your own copy of the DEU III table)",
                          file=str(p))

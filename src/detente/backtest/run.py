@@ -22,6 +22,7 @@ from detente.backtest.metrics import Distribution
 from detente.errors import InputError
 from detente.models import MODELS
 from detente.models.base import ModelResult
+from detente.scenario.loader import read_text
 from detente.scenario.schema import Scenario
 
 REFERENCE = "compromise"
@@ -198,11 +199,10 @@ def resolve_models(names: Iterable[str] | None) -> list[str]:
 def read_split(path: str | Path, table: DeuTable) -> tuple[dict[str, str], str]:
     """A pre-registered split: JSON with ``assignment`` = {issue id: train|dev|test}."""
     p = Path(path)
+    text = read_text(p)  # refuses a missing file, a folder, binary or non-UTF-8 data in one line
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no such split file", file=str(p), field="split") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc})", file=str(p), field="split") from None
     assignment = data.get("assignment") if isinstance(data, dict) else None
     if not isinstance(assignment, dict) or not assignment:

@@ -26,6 +26,8 @@ def case_path(name: str) -> Path:
 def resolve_scenario_path(spec: str) -> Path:
     """A file path if ``spec`` names an existing file, else a bundled case by name."""
     p = Path(spec)
-    if p.exists() or p.suffix in {".yaml", ".yml"} or "/" in spec or "\\" in spec:
+    if p.is_file() or p.suffix in {".yaml", ".yml"} or "/" in spec or "\\" in spec:
         return p
-    return case_path(spec)
+    if spec in case_names() or not p.exists():
+        return case_path(spec)
+    return p  # an existing folder of that name: the loader says it is a folder

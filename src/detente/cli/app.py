@@ -201,7 +201,7 @@ def analyze(
     """The main job: strong-position table, forecasts, claims; writes analysis.json and report.html."""
     from detente.analysis.analyze import AnalyzeOptions
     from detente.analysis.analyze import analyze as run_analysis
-    from detente.fileio import atomic_write_text
+    from detente.fileio import atomic_write_files
     from detente.report.html import build_html
     from detente.report.terminal import render
 
@@ -210,8 +210,9 @@ def analyze(
     text = dump_json(result.to_dict())
     html = build_html(result)
     folder = out if out is not None else Path("detente-out") / sc.meta.id
-    path = atomic_write_text(folder / "analysis.json", text)
-    report = atomic_write_text(folder / "report.html", html)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
+    path, report = atomic_write_files({folder / "analysis.json": text, folder / "report.html": html})
     if json_out:
         sys.stdout.write(text)
         return
@@ -238,5 +239,24 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
+try:  # typer >= 0.20 vendors click; older typer uses click itself
+    from typer._click import exceptions as _cx
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as _cx  # type: ignore[no-redef]
+
+
 def main() -> None:
-    app()
+    """Run the CLI; a usage mistake (missing argument, bad option value) is one line and exit 2."""
+    try:
+        rc = app(standalone_mode=False)
+    except _cx.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `detente` or `detente backtest`: show help
+            exc.show()
+            sys.exit(0)
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        err_console().print(f"error: {' '.join(exc.format_message().split())}{where}", markup=False)
+        sys.exit(EXIT_INPUT)
+    except typer.Abort:
+        err_console().print("aborted", markup=False)
+        sys.exit(130)
+    sys.exit(rc if isinstance(rc, int) else 0)

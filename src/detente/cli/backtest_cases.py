@@ -22,7 +22,7 @@ def _short(cls: str) -> str:
 
 
 def _render(report: dict[str, Any], layers: list[str]) -> None:
-    from detente.backtest.cases import CLASSES, NA
+    from detente.analysis.crisis_backtest import CLASSES, NA
 
     oc = out_console()
     t = Table(title=f"Crisis backtest: {len(report['cases'])} cases", title_justify="left")
@@ -76,7 +76,7 @@ def cases(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Predict the outcome class of every bundled crisis with a known outcome; hits, confusion, Brier."""
-    from detente.backtest.cases import LAYER_NAMES, run_cases
+    from detente.analysis.crisis_backtest import LAYER_NAMES, run_cases
 
     if layer == "all":
         layers = list(LAYER_NAMES)

@@ -63,6 +63,7 @@ def sweep(
     opts = SweepOptions(draws=draws, seed=seed, chunk_size=chunk_size, models=_models(model), widen=widen,
                         dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store,
                         per_draw=per_draw_layers)
+    opts.check()  # refuse bad options before a progress bar or any file appears
     folder = out if out is not None else Path("detente-out") / sc.meta.id / "sweep"
     show = not (quiet or json_out)
     progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -8,6 +8,7 @@ worker ran it or when, so every backend gives the same numbers.
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
@@ -74,7 +75,7 @@ class Dask:
         if scheduler:
             try:
                 self.client = Client(scheduler, timeout="20s")
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 raise InputError(f"cannot reach Dask scheduler {scheduler}: {exc}", field="scheduler") from exc
         else:
             self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
@@ -97,10 +98,23 @@ class Dask:
             self._cluster.close()
 
 
-def make_backend(name: str, scheduler: str | None = None, workers: int | None = None) -> Backend:
-    if name == "inprocess":
-        if scheduler:
+_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s:/]+:\d{1,5}$|^[^\s:/]+:\d{1,5}$")
+
+
+def check_backend(name: str, scheduler: str | None) -> None:
+    """Refuse a bad backend or scheduler address before any work or output starts."""
+    if name not in BACKENDS:
+        raise InputError(f"unknown backend '{name}' (use {', '.join(BACKENDS)})", field="backend")
+    if scheduler is not None:
+        if name != "dask":
             raise InputError("--scheduler needs --backend dask", field="scheduler")
+        if not _ADDRESS.match(scheduler):
+            raise InputError(f"'{scheduler}' is not a scheduler address (use tcp://HOST:PORT)", field="scheduler")
+
+
+def make_backend(name: str, scheduler: str | None = None, workers: int | None = None) -> Backend:
+    check_backend(name, scheduler)
+    if name == "inprocess":
         return InProcess()
     if name == "pool":
         return Pool(workers)

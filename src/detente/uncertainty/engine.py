@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ import numpy as np
 from detente import __version__
 from detente.errors import InputError
 from detente.scenario.schema import Scenario
-from detente.uncertainty.backends import make_backend
+from detente.uncertainty.backends import check_backend, make_backend
 from detente.uncertainty.params import Param, collect_params, widen, with_dist
 from detente.uncertainty.sampling import sample
 from detente.uncertainty.store import STORE_FORMATS, RunStore
@@ -52,6 +53,10 @@ class SweepOptions:
             raise InputError(f"chunk size must be positive, got {self.chunk_size}", field="chunk_size")
         if self.store not in STORE_FORMATS:
             raise InputError(f"unknown store '{self.store}' (use {', '.join(STORE_FORMATS)})", field="store")
+        check_backend(self.backend, self.scheduler)
+        if not (self.widen > 0 and math.isfinite(self.widen)):
+            raise InputError(f"widen factor must be a positive number, got {self.widen:g}", field="widen")
+        with_dist([], self.dist)  # refuses an unknown distribution name
 
 
 @dataclass(frozen=True)
