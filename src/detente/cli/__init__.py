@@ -1,4 +1,5 @@
-"""Command line: ``detente validate|forecast|import|cases|analyze``."""
+"""Command line: `detente` and its commands (validate, forecast, import, cases, analyze, game, simulate, sweep,
+sensitivity, draft, backtest, serve); each lives in its own module and registers on one typer app."""
 
 from detente.cli import backtest as _backtest  # noqa: F401
 from detente.cli import backtest_cases as _backtest_cases  # noqa: F401

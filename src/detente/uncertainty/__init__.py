@@ -1,6 +1,6 @@
 """Uncertainty layer: Monte Carlo over the stated ranges, sensitivity, sweeps on several backends.
 
-Sits above the models (and games/sim when they exist) and below analysis: it may import
+Sits above the models, games and simulation and below analysis: it may import
 scenario, models, games and sim, never analysis, report or cli.
 """
 
