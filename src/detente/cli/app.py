@@ -235,8 +235,22 @@ def serve(
     except ImportError as exc:
         raise InputError(f"the web page needs the 'web' extra: pip install 'detente[web]' ({exc.name} missing)",
                          "detente serve") from None
+    _check_can_listen(host, port)
     err_console().print(f"detente: serving on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """A busy port or an unknown host is the user's to fix: say so in one line before starting."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as sock:
+            sock.bind(infos[0][4])
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", "detente serve",
+                         field="port") from None
 
 
 try:  # typer >= 0.20 vendors click; older typer uses click itself
