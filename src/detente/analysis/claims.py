@@ -94,15 +94,7 @@ def _forecast_near(claim: Claim, ctx: Context) -> Verdict:
     f = _model_forecast(claim, ctx, ch.model, ch.issue)
     if f is None:
         return _missing_model(claim, ch.model)
-    if ch.target == "status_quo":
-        sq = ctx.scenario.issue(ch.issue).status_quo
-        target, name = (sq.value if sq else None), "the status quo"
-    elif ch.target == "known_outcome":
-        ko = ctx.scenario.known_outcome
-        v = ko.values.get(ch.issue) if ko else None
-        target, name = (v.value if v else None), "the known outcome"
-    else:
-        target, name = float(ch.target), f"{float(ch.target):g}"
+    target, name = ch.target_value(ctx.scenario)
     if target is None:
         return Verdict(claim.id, claim.text, "not_evaluated",
                        f"issue '{ch.issue}' has no value for {name}", "models")

@@ -190,6 +190,17 @@ class ForecastNear(Strict):
     within: float = Field(ge=0)
     model: str = "compromise"
 
+    def target_value(self, sc: Scenario) -> tuple[float | None, str]:
+        """The value the forecast is compared with (None if the scenario lacks it), and its name."""
+        if self.target == "status_quo":
+            sq = next(i for i in sc.issues if i.id == self.issue).status_quo
+            return (sq.value if sq else None), "the status quo"
+        if self.target == "known_outcome":
+            ko = sc.known_outcome
+            v = ko.values.get(self.issue) if ko else None
+            return (v.value if v else None), "the known outcome"
+        return float(self.target), f"{float(self.target):g}"
+
 
 class ForecastBetween(Strict):
     kind: Literal["forecast_between"]

@@ -246,16 +246,13 @@ def _near(claim: Claim, ctx: BatchContext) -> np.ndarray | None:
     if f_all is None or c is None:
         return None
     f = f_all[:, c]
-    if ch.target == "status_quo":
+    if ch.target == "status_quo":  # sampled per draw
         target = ctx.batch.arrays.status_quo[:, c]
-    elif ch.target == "known_outcome":
-        ko = ctx.scenario.known_outcome
-        v = ko.values.get(ch.issue) if ko else None
-        if v is None:
-            return None
-        target = np.full_like(f, v.value)
     else:
-        target = np.full_like(f, float(ch.target))
+        value, _ = ch.target_value(ctx.scenario)
+        if value is None:
+            return None
+        target = np.full_like(f, value)
     with np.errstate(invalid="ignore"):
         verdict = np.abs(f - target) <= ch.within + _TOL
     return np.where(np.isnan(target), np.nan, _nan_where_missing(f, verdict))
