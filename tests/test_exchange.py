@@ -16,11 +16,7 @@ SHARED = REPO.parent / "shared"
 
 
 def arrays(pos, sal, cap=None, lo=0.0, hi=100.0) -> Arrays:
-    pos = np.asarray(pos, dtype=float)
-    n, m = pos.shape
-    cap = np.ones((n, m)) if cap is None else np.asarray(cap, dtype=float)
-    return Arrays(tuple(f"a{k}" for k in range(n)), tuple(f"i{k}" for k in range(m)), pos,
-                  np.asarray(sal, dtype=float), cap, np.full(m, np.nan), np.full(m, lo), np.full(m, hi))
+    return Arrays.from_matrices(pos, sal, cap, lo=lo, hi=hi)
 
 
 # Three actors, two issues p (col 0) and q (col 1), capabilities 1.

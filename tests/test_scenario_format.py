@@ -66,3 +66,13 @@ def test_founding_case_states_the_article() -> None:
             assert st.salience.note, f"{actor_id}/{issue_id} salience has no note"
     for name, p in sc.parameters.items():
         assert p.note, f"parameter {name} has no note"
+
+
+def test_arrays_from_matrices() -> None:
+    from detente.scenario.arrays import Arrays
+
+    arr = Arrays.from_matrices([[0, 10], [100, 20]], [[1, 0.5], [0.5, 1]], capability=[2, 3])
+    assert arr.actor_ids == ("a0", "a1") and arr.issue_ids == ("i0", "i1")
+    assert arr.capability.tolist() == [[2, 2], [3, 3]]
+    assert np.isnan(arr.status_quo).all() and arr.hi.tolist() == [100, 100]
+    assert arr.weight[1, 0] == pytest.approx(1.5)

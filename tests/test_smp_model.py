@@ -76,10 +76,7 @@ def test_mt19937_64_standard_value() -> None:
 
 
 def arrays(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> Arrays:
-    n, m = pos.shape
-    return Arrays(tuple(f"a{i}" for i in range(n)), tuple(f"q{k}" for k in range(m)), pos.astype(float),
-                  sal.astype(float), np.repeat(cap[:, None], m, axis=1).astype(float), np.full(m, np.nan),
-                  np.zeros(m), np.full(m, 100.0))
+    return Arrays.from_matrices(pos, sal, cap)
 
 
 def run(pos, sal, cap, **opt):

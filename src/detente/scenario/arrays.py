@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from detente.scenario.schema import Scenario
 
@@ -25,6 +26,24 @@ class Arrays:
     status_quo: np.ndarray  # (..., m); NaN where not given
     lo: np.ndarray  # (m,) scale minimum
     hi: np.ndarray  # (m,) scale maximum
+
+    @classmethod
+    def from_matrices(cls, position: ArrayLike, salience: ArrayLike,
+                      capability: ArrayLike | None = None, status_quo: ArrayLike | None = None,
+                      lo: float = 0.0, hi: float = 100.0) -> Arrays:
+        """Arrays straight from matrices (tests, benchmarks, other tools): actors ``a0..``, issues ``i0..``.
+
+        ``capability`` may be per actor (n,) or per actor and issue (same shape as ``position``);
+        the default is 1 for everyone. A leading batch axis is allowed on every matrix.
+        """
+        pos = np.asarray(position, dtype=float)
+        n, m = pos.shape[-2:]
+        cap = np.ones(pos.shape) if capability is None else np.asarray(capability, dtype=float)
+        if cap.shape == (n,):
+            cap = np.broadcast_to(cap[:, None], pos.shape).copy()
+        sq = np.full(m, np.nan) if status_quo is None else np.asarray(status_quo, dtype=float)
+        return cls(tuple(f"a{k}" for k in range(n)), tuple(f"i{k}" for k in range(m)), pos,
+                   np.asarray(salience, dtype=float), cap, sq, np.full(m, float(lo)), np.full(m, float(hi)))
 
     @property
     def has(self) -> np.ndarray:
