@@ -69,6 +69,32 @@ def main() -> None:
     g = risk_return_game(180, 180)
     t = timed(lambda: backward_induction(g), 3)
     print(f"\n10^5-node check: backward induction on {len(g)} nodes took {t:.3f} s (target < 1 s)")
+    analyze_section()
+
+
+def analyze_section() -> None:
+    """The analyze games section on geneva-2022, part by part, against one build + solve."""
+    from detente.analysis.games_layer import path_shares
+    from detente.cases import case_path
+    from detente.games.build import build_game, pick_spec, run_scenario_game
+    from detente.games.joint import joint_search
+    from detente.games.templates.two_track import knobs
+    from detente.scenario.loader import load_scenario
+
+    sc = load_scenario(case_path("geneva-2022"))
+    spec = pick_spec(sc)
+    one = timed(lambda: solve(build_game(sc, spec), "backward", check=False), 20)
+    run = run_scenario_game(sc, with_thresholds=False)
+    rows = [("one build + solve", one),
+            ("point solve + story", timed(lambda: run_scenario_game(sc, with_thresholds=False), 3)),
+            ("one-at-a-time thresholds + joint", timed(lambda: run_scenario_game(sc), 1)),
+            ("joint search alone", timed(lambda: joint_search(lambda o: build_game(sc, spec, o),
+                                                              [k for k in knobs(sc, spec) if ":" not in k.key],
+                                                              "stalemate"), 1)),
+            ("200 draws over the ranges", timed(lambda: path_shares(sc, run, 2022), 1))]
+    print("\ngeneva-2022 analyze games section (target < 1 s in all)")
+    for name, t in rows:
+        print(f"{name:<34} {t:>9.4f} s {t / one:>8.0f} x one solve")
 
 
 if __name__ == "__main__":

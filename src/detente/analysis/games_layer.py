@@ -1,22 +1,97 @@
 """The crisis-games layer of ``detente analyze``, and the claim checks that read it.
 
 It runs the scenario's default game (``games.default``) and evaluates the check kinds
-``equilibrium_action``, ``payoff_order`` and ``outcome_class`` (layer games/any).
+``equilibrium_action``, ``payoff_order`` and ``outcome_class`` (layer games/any). It also
+draws the scenario's stated ranges with the uncertainty layer's sampler and reports the share
+of draws in which each equilibrium path occurs, and in which each game claim holds (G12).
+Per-draw hooks let ``detente sweep`` and the uncertainty section evaluate the same claims.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
 from detente.analysis.analyze import AnalyzeOptions, register_layer
 from detente.analysis.claims import Context, Verdict, register_evaluator
-from detente.games.build import GameRun, run_scenario_game
+from detente.errors import InputError
+from detente.games.build import GameRun, pick_spec, run_at, run_scenario_game
+from detente.games.explain import path_text
+from detente.games.inputs import override_key
 from detente.scenario.schema import Claim, Scenario
+from detente.uncertainty import register_draw_evaluator, register_outcome
+from detente.uncertainty.params import collect_params
+from detente.uncertainty.sampling import sample
+
+DRAWS = 200  # perfect-information games (about 1 ms a draw)
+DRAWS_SLOW = 24  # games with information sets (the logit trace, tens of ms a draw)
+NODE_BUDGET = 1_000_000  # nodes solved per section (200 draws of the 48-node two-track game: 9,600)
+GAME_CLAIMS = ("equilibrium_action", "payoff_order", "outcome_class")
 
 
 @register_layer("games")
 def games_layer(scenario: Scenario, options: AnalyzeOptions) -> GameRun | None:
     if scenario.games is None:
         return None
-    return run_scenario_game(scenario)
+    run = run_scenario_game(scenario)
+    seed = scenario.settings.seed if options.seed is None else options.seed
+    run.ranges = path_shares(scenario, run, seed)
+    return run
+
+
+def path_shares(sc: Scenario, run: GameRun, seed: int, draws: int | None = None) -> dict[str, Any] | None:
+    """Share of draws over the stated ranges in which each equilibrium path (and claim) occurs."""
+    spec = pick_spec(sc, run.spec_id)
+    params = [p for p in collect_params(sc) if override_key(p.key) is not None]
+    if not params:
+        return None
+    n = draws or (DRAWS if run.game.perfect_information else DRAWS_SLOW)
+    if draws is None and len(run.game) > NODE_BUDGET // n:  # big trees: fewer draws, reported as such
+        n = max(8, NODE_BUDGET // len(run.game))
+    x = sample(params, n, np.random.default_rng(seed))
+    paths: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    claims = [c for c in sc.claims if c.check.kind in GAME_CLAIMS
+              and (c.check.kind != "outcome_class" or c.check.layer in ("games", "any"))
+              and getattr(c.check, "game", None) in (None, run.spec_id)]
+    held: Counter[str] = Counter()
+    evaluated: Counter[str] = Counter()
+    failed = 0
+    for row in x:
+        try:
+            r = run_at(sc, spec, {p.key: float(v) for p, v in zip(params, row, strict=True)})
+        except InputError:
+            failed += 1
+            continue
+        paths[path_text(r.solution)] += 1
+        classes[str(r.solution.outcome_class())] += 1
+        ctx = Context(sc, {}, {"games": r})
+        for c in claims:
+            v = EVAL[c.check.kind](c, ctx)
+            if v is not None and v.status != "not_evaluated":
+                evaluated[c.id] += 1
+                held[c.id] += v.status == "holds"
+    ok = n - failed
+    return {
+        "draws": n, "seed": seed, "failed": failed, "parameters": [p.key for p in params],
+        "paths": [{"path": k, "share": c / ok} for k, c in sorted(paths.items(), key=lambda kv: (-kv[1], kv[0]))]
+        if ok else [],
+        "outcome_class_shares": {k: c / ok for k, c in sorted(classes.items())} if ok else {},
+        "claims": {c.id: {"evaluated": evaluated[c.id], "holds": held[c.id] / evaluated[c.id]
+                          if evaluated[c.id] else None} for c in claims},
+    }
+
+
+def _with_ranges(v: Verdict, run: GameRun) -> Verdict:
+    """Add the share of draws in which the claim holds (when the point verdict has no probability)."""
+    got = ((run.ranges or {}).get("claims") or {}).get(v.claim)
+    if got and got["evaluated"] and v.probability is None:
+        v.probability = got["holds"]
+        v.detail += (f"; holds in {100 * got['holds']:.1f}% of {got['evaluated']} draws over the stated "
+                     "ranges")
+    return v
 
 
 def _run(claim: Claim, ctx: Context) -> GameRun | None:
@@ -50,9 +125,9 @@ def _equilibrium_action(claim: Claim, ctx: Context) -> Verdict | None:
     where = [s for s in steps if ch.action in s.probs]
     chosen = ", ".join(f"{s.chosen} after {' → '.join(s.history) or 'the start'}" for s in where)
     status = "holds" if prob > 0.5 else "fails"
-    return Verdict(claim.id, claim.text, status,
-                   f"{run.solution.concept}: {ch.player} plays {chosen}; P({ch.action}) = {prob:.2f}", "games",
-                   probability=None if prob in (0.0, 1.0) else prob)
+    return _with_ranges(Verdict(claim.id, claim.text, status,
+                                f"{run.solution.concept}: {ch.player} plays {chosen}; P({ch.action}) = {prob:.2f}",
+                                "games", probability=None if prob in (0.0, 1.0) else prob), run)
 
 
 @register_evaluator("payoff_order")
@@ -65,9 +140,10 @@ def _payoff_order(claim: Claim, ctx: Context) -> Verdict | None:
         if s.player == ch.player and ch.better in s.values and ch.worse in s.values:
             vb, vw = s.values[ch.better], s.values[ch.worse]
             status = "holds" if vb > vw + 1e-12 else "fails"
-            return Verdict(claim.id, claim.text, status,
-                           f"at its decision after {' → '.join(s.history) or 'the start'}, "
-                           f"{ch.better} is worth {vb:+.3f} to {ch.player} and {ch.worse} {vw:+.3f}", "games")
+            return _with_ranges(Verdict(claim.id, claim.text, status,
+                                        f"at its decision after {' → '.join(s.history) or 'the start'}, "
+                                        f"{ch.better} is worth {vb:+.3f} to {ch.player} and {ch.worse} {vw:+.3f}",
+                                        "games"), run)
     return Verdict(claim.id, claim.text, "not_evaluated",
                    f"no decision of {ch.player} on the path offers both {ch.better} and {ch.worse}", "games")
 
@@ -85,5 +161,50 @@ def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     top = run.solution.outcome_class()
     status = "holds" if top == ch.equals.value else "fails"
     shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(dist.items(), key=lambda kv: -kv[1]))
-    return Verdict(claim.id, claim.text, status, f"crisis game ({run.spec_id}): {shown}", "games",
-                   probability=None if p in (0.0, 1.0) else p)
+    return _with_ranges(Verdict(claim.id, claim.text, status, f"crisis game ({run.spec_id}): {shown}", "games",
+                                probability=None if p in (0.0, 1.0) else p), run)
+
+
+EVAL = {"equilibrium_action": _equilibrium_action, "payoff_order": _payoff_order, "outcome_class": _outcome_class}
+
+# -- per-draw hooks for the uncertainty layer (sweeps, the analyze uncertainty section) ----------
+_CACHE: dict[int, tuple[Scenario, str | None, GameRun | None]] = {}
+_CACHE_MAX = 256
+
+
+def _draw_run(sc: Scenario, game: str | None = None) -> GameRun | None:
+    """The game solved on one draw's scenario (cached by identity; holds the scenario so ids stay unique)."""
+    if sc.games is None:
+        return None
+    hit = _CACHE.get(id(sc))
+    if hit is not None and hit[0] is sc and hit[1] == game:
+        return hit[2]
+    try:
+        run: GameRun | None = run_scenario_game(sc, game, with_thresholds=False)
+    except InputError:
+        run = None
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(sc)] = (sc, game, run)
+    return run
+
+
+@register_outcome("games", per_draw=True)
+def games_outcome(scenario: Scenario) -> str | None:
+    """The crisis game's outcome class on one draw (None without a games section)."""
+    run = _draw_run(scenario)
+    return None if run is None else run.solution.outcome_class()
+
+
+def _per_draw(kind: str) -> None:
+    @register_draw_evaluator(kind)
+    def _evaluate(claim: Claim, scenario: Scenario) -> bool | None:
+        run = _draw_run(scenario, getattr(claim.check, "game", None))
+        if run is None:
+            return None
+        v = EVAL[kind](claim, Context(scenario, {}, {"games": run}))
+        return None if v is None or v.status == "not_evaluated" else v.status == "holds"
+
+
+for _kind in ("equilibrium_action", "payoff_order"):
+    _per_draw(_kind)

@@ -8,12 +8,26 @@ from typing import Any
 
 from detente.errors import InputError
 from detente.games.explain import Threshold, find_thresholds, narrative, threshold_summary
+from detente.games.inputs import override_key
+from detente.games.joint import JointChange, joint_search
 from detente.games.solve import Solution, solve
+from detente.games.templates.scenario_games import (
+    build_alternating_offers,
+    build_audience_cost,
+    build_iig,
+    build_risk_return,
+)
 from detente.games.templates.two_track import build_two_track, knobs
 from detente.games.tree import Game
 from detente.scenario.schema import GameSpec, GameTemplate, Scenario
 
-BUILDERS = {GameTemplate.two_track: build_two_track}
+BUILDERS = {GameTemplate.two_track: build_two_track, GameTemplate.iig: build_iig,
+            GameTemplate.audience_cost: build_audience_cost, GameTemplate.risk_return: build_risk_return,
+            GameTemplate.alternating_offers: build_alternating_offers}
+
+
+THRESHOLD_MAX_NODES = 20_000  # each threshold search solves a few hundred variants
+JOINT_MAX_NODES = 5_000  # the joint search solves ~1,000 variants: small perfect-information games only
 
 
 def pick_spec(sc: Scenario, name: str | None = None) -> GameSpec:
@@ -29,7 +43,11 @@ def pick_spec(sc: Scenario, name: str | None = None) -> GameSpec:
     for s in specs:
         if s.template.value == name:
             return s
-    known = ", ".join(sorted({s.id for s in specs} | {s.template.value for s in specs}))
+    if name in {t.value for t in GameTemplate}:
+        # another template on the default game's players, issue and cost terms (G10)
+        base = next((s for s in specs if s.id == sc.games.default), specs[0])
+        return base.model_copy(update={"template": GameTemplate(name), "id": f"{base.id}.{name}"})
+    known = ", ".join(sorted({s.id for s in specs} | {t.value for t in GameTemplate}))
     raise InputError(f"no game '{name}' in this scenario (known: {known})", sc.meta.id, field="--template")
 
 
@@ -48,6 +66,8 @@ class GameRun:
     thresholds: list[Threshold] = field(default_factory=list)
     parameters: dict[str, float] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    joint: JointChange | None = None
+    ranges: dict[str, Any] | None = None  # equilibrium paths over draws of the stated ranges
 
     @property
     def game(self) -> Game:
@@ -58,7 +78,9 @@ class GameRun:
                 "explanation": self.story, "thresholds": [t.to_dict() for t in self.thresholds],
                 "threshold_summary": threshold_summary(self.thresholds, self.solution.outcome_class())
                 if self.thresholds else [],
-                "parameters": self.parameters, "payoff_notes": self.notes}
+                "joint_change": self.joint.to_dict() if self.joint else None,
+                "parameters": self.parameters, "payoff_notes": self.notes,
+                **({"ranges": self.ranges} if self.ranges is not None else {})}
 
 
 def run_scenario_game(sc: Scenario, name: str | None = None, method: str = "auto",
@@ -68,13 +90,37 @@ def run_scenario_game(sc: Scenario, name: str | None = None, method: str = "auto
     sol = solve(game, method)
     names = {a.id: a.name for a in sc.actors}
     th: list[Threshold] = []
-    if with_thresholds:
-        th = find_thresholds(lambda over: build_game(sc, spec, over), knobs(sc, spec),
-                             "backward" if game.perfect_information else method)
+    joint = None
+    if with_thresholds and len(game) > THRESHOLD_MAX_NODES:
+        sol.notes.append(f"thresholds skipped: {len(game)} nodes is more than {THRESHOLD_MAX_NODES:,} "
+                         "(lower the spec's grid to get them)")
+    elif with_thresholds:
+        ks = knobs(sc, spec)
+        how = "backward" if game.perfect_information else method
+        fine = game.perfect_information
+        th = find_thresholds(lambda over: build_game(sc, spec, over), ks, how, grid=41 if fine else 11,
+                             tol=1e-6 if fine else 1e-5)
+        if game.perfect_information and len(game) <= JOINT_MAX_NODES:
+            cost_knobs = [k for k in ks if k.key in spec.costs.values()]
+            joint = joint_search(lambda over: build_game(sc, spec, over), cost_knobs, sol.outcome_class(), how)
     return GameRun(spec.id, spec.template.value, sol, narrative(sol, names), th, dict(game.parameters),
-                   dict(game.notes))
+                   dict(game.notes), joint)
 
 
 def run_game(game: Game, method: str = "auto", template: str = "efg") -> GameRun:
     sol = solve(game, method)
     return GameRun(None, template, sol, narrative(sol), [], dict(game.parameters), dict(game.notes))
+
+
+def run_at(sc: Scenario, spec: GameSpec, values: Mapping[str, float], method: str = "auto") -> GameRun:
+    """Solve ``spec`` with some of the scenario's numbers replaced (no story, no thresholds).
+
+    ``values`` are keyed by scenario paths as the uncertainty layer names them
+    (``parameters.x``, ``channels.c.audience_cost``, ``positions.a.i.salience``, ...); paths the
+    games do not read are ignored. This is how the layers above evaluate draws over the stated
+    ranges without importing them here.
+    """
+    over = {k: v for path, v in values.items() if (k := override_key(path)) is not None}
+    game = build_game(sc, spec, over)
+    sol = solve(game, method, check=False, enumerate_pure=False)
+    return GameRun(spec.id, spec.template.value, sol, [], [], dict(game.parameters), dict(game.notes))

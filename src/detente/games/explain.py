@@ -12,9 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from detente.errors import InputError
 from detente.games.evaluate import Profile, beliefs
 from detente.games.solve import Solution, solve
-from detente.games.tree import TERMINAL, Game
+from detente.games.tree import CHANCE, TERMINAL, Game
+
+MAX_ALTERNATIVES = 3  # alternatives explained one by one; the rest are summarised
 
 
 def expected_breakdown(game: Game, prof: Profile, node: int, player: int) -> dict[str, float]:
@@ -50,12 +53,20 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
     for st in steps:
         histories.setdefault((st.player, st.infoset), []).append(" → ".join(st.history) or "the start")
     done: set[tuple[str, str]] = set()
+    groups = _chance_groups(g, steps)
+    told: set[tuple[Any, ...]] = set()
     for st in steps:
         key = (st.player, st.infoset)
         shared = len(histories[key]) > 1
         if shared and key in done:
             continue
         done.add(key)
+        gkey = _group_key(g, st)
+        if gkey in groups:
+            if gkey not in told:
+                told.add(gkey)
+                lines.append(_group_line(g, gkey, groups[gkey], names))
+            continue
         who = names.get(st.player, st.player)
         pidx = g.players.index(st.player)
         chosen = st.chosen
@@ -82,17 +93,19 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
         single = len(g.infosets[g.infoset[node]].nodes) == 1
         v_best = st.values[chosen]
         alts = []
-        for a, v in sorted(st.values.items(), key=lambda kv: -kv[1]):
-            if a == chosen:
-                continue
+        others = sorted(((a, v) for a, v in st.values.items() if a != chosen), key=lambda kv: -kv[1])
+        for a, v in others[:MAX_ALTERNATIVES]:
             why = ""
             if single and g.breakdown:
                 terms = expected_breakdown(g, sol.profile, kids[a], pidx)
                 own = expected_breakdown(g, sol.profile, kids[chosen], pidx)
                 diff = {k: terms.get(k, 0.0) - own.get(k, 0.0) for k in sorted(set(terms) | set(own))}
                 txt = _fmt_terms(diff)
-                why = f" ({txt} against {chosen})" if txt else ""
+                why = f" (compared with {chosen}: {txt})" if txt else ""
             alts.append(f"{v:+.2f} for {a}{why}")
+        if len(others) > MAX_ALTERNATIVES:
+            rest = [v for _, v in others[MAX_ALTERNATIVES:]]
+            alts.append(f"{min(rest):+.2f} to {max(rest):+.2f} for the {len(rest)} other actions")
         reach = "" if st.reach > 1 - 1e-9 or shared else f" [reached with probability {st.reach:.3f}]"
         lines.append(f"{who}{where} chooses {chosen}{reach}: it is worth {v_best:+.2f} to it, against "
                      + "; ".join(alts) + ".")
@@ -103,9 +116,47 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
     return lines
 
 
+CHANCE_GROUP = 5  # a chance move with at least this many outcomes: its followers are told in one line
+
+
+def _group_key(g: Game, st: Any) -> tuple[Any, ...] | None:
+    """Steps right after a wide chance move share a key: (player, history before it, choice)."""
+    par = g.parent[st.node]
+    if par == -1 or g.kind[par] != CHANCE or len(g.children[par]) < CHANCE_GROUP:
+        return None
+    return (st.player, tuple(st.history[:-1]), st.chosen)
+
+
+def _chance_groups(g: Game, steps: Sequence[Any]) -> dict[tuple[Any, ...], list[Any]]:
+    out: dict[tuple[Any, ...], list[Any]] = {}
+    for st in steps:
+        k = _group_key(g, st)
+        if k is not None:
+            out.setdefault(k, []).append(st)
+    return out
+
+
+def _group_line(g: Game, key: tuple[Any, ...], group: Sequence[Any], names: Mapping[str, str]) -> str:
+    player, before, chosen = key
+    who = names.get(player, player)
+    n_out = len(g.children[g.parent[group[0].node]])
+    where = f" after {' → '.join(before)}" if before else ""
+    reach = sum(st.reach for st in group)
+    first, last = group[0].history[-1], group[-1].history[-1]
+    span = first if len(group) == 1 else f"{first} … {last}"
+    margin = min(st.values[chosen] - max(v for a, v in st.values.items() if a != chosen) for st in group)
+    return (f"{who}{where} chooses {chosen} in {len(group)} of the {n_out} chance outcomes ({span}; together "
+            f"probability {reach:.3f}), each time by at least {margin:.2f} over its best alternative.")
+
+
 def signature(sol: Solution) -> tuple[Any, ...]:
-    """What counts as 'the equilibrium path': each reached decision's (rounded) choice and the class."""
-    steps = tuple((st.player, st.infoset, tuple(round(q, 3) for q in st.probs.values())) for st in sol.path())
+    """What counts as 'the equilibrium path': each reached decision's support and the class.
+
+    Supports, not probabilities: inside a mixed regime the mixing probabilities move with every
+    number, and calling each of those moves a change of path would hide the regime changes.
+    """
+    steps = tuple((st.player, st.infoset, tuple(a for a, q in st.probs.items() if q > 1e-6))
+                  for st in sol.path())
     return (*steps, sol.outcome_class())
 
 
@@ -147,29 +198,39 @@ def find_thresholds(build: Callable[[Mapping[str, float]], Game], knobs: Sequenc
                     grid: int = 41, tol: float = 1e-6) -> list[Threshold]:
     """For each knob (key, term, value, low, high), the nearest values where the path changes."""
 
-    def run(key: str, x: float) -> Solution:
-        return solve(build({key: x}), method, check=False)
+    def run(key: str, x: float) -> Solution | None:
+        try:
+            return solve(build({key: x}), method, check=False, enumerate_pure=False)
+        except InputError:  # the value makes no game (e.g. a zero stake): not a switch
+            return None
+
+    def sig(key: str, x: float) -> tuple[Any, ...] | None:
+        sol = run(key, x)
+        return None if sol is None else signature(sol)
 
     out = []
     for kb in knobs:
         base = run(kb.key, kb.value)
+        if base is None:
+            continue
         sig0 = signature(base)
         xs = sorted({kb.low + (kb.high - kb.low) * i / (grid - 1) for i in range(grid)} | {kb.value})
-        sigs = {x: signature(run(kb.key, x)) for x in xs}
+        sigs = {x: sig(kb.key, x) for x in xs}
         i0 = xs.index(kb.value)
         found: dict[str, dict[str, Any] | None] = {"below": None, "above": None}
         for side, rng in (("below", range(i0 - 1, -1, -1)), ("above", range(i0 + 1, len(xs)))):
             prev = kb.value
             for i in rng:
-                if sigs[xs[i]] != sig0:
+                if sigs[xs[i]] is not None and sigs[xs[i]] != sig0:
                     inside, outside = prev, xs[i]
                     while abs(outside - inside) > tol * max(1.0, kb.high - kb.low):
                         mid = (inside + outside) / 2
-                        if signature(run(kb.key, mid)) == sig0:
+                        if sig(kb.key, mid) in (sig0, None):
                             inside = mid
                         else:
                             outside = mid
                     sol = run(kb.key, outside)
+                    assert sol is not None
                     found[side] = {"at": round((inside + outside) / 2, 6), "path": path_text(sol),
                                    "outcome_class": sol.outcome_class()}
                     break

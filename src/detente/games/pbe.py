@@ -52,16 +52,17 @@ class _Layout:
 
 
 def _logit_residual(lay: _Layout, logp: np.ndarray, lam: float) -> np.ndarray:
-    sigma = np.exp(logp)
-    prof = lay.profile(sigma)
-    q = action_values(lay.game, prof)
-    out = np.empty_like(logp)
-    for k, off in zip(lay.dec, lay.offsets, strict=True):
-        z = lam * np.asarray(q[k])
-        z -= z.max()
-        lse = np.log(np.exp(z).sum())
-        n = len(q[k])
-        out[off:off + n] = logp[off:off + n] - (z - lse)
+    with np.errstate(over="ignore", invalid="ignore"):  # a Newton trial step may overshoot; it is rejected
+        sigma = np.exp(logp)
+        prof = lay.profile(sigma)
+        q = action_values(lay.game, prof)
+        out = np.empty_like(logp)
+        for k, off in zip(lay.dec, lay.offsets, strict=True):
+            z = lam * np.asarray(q[k])
+            z -= z.max()
+            lse = np.log(np.exp(z).sum())
+            n = len(q[k])
+            out[off:off + n] = logp[off:off + n] - (z - lse)
     return out
 
 

@@ -123,8 +123,9 @@ class Solution:
 
 
 def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int = 2000,
-          check: bool = True) -> Solution:
-    """Solve ``game`` with ``method`` (one of SOLVERS)."""
+          check: bool = True, enumerate_pure: bool = True) -> Solution:
+    """Solve ``game`` with ``method`` (one of SOLVERS); ``enumerate_pure=False`` skips the list of
+    pure PBE (what-if searches only need the selected equilibrium)."""
     if method not in SOLVERS:
         raise InputError(f"unknown solver '{method}' (choose from {', '.join(SOLVERS)})", field="--solver")
     auto_note = None
@@ -174,8 +175,10 @@ def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int =
                        lam=tr.lam, beliefs=tr.beliefs)
         from detente.games.enumerate import pure_pbe
 
-        pure = pure_pbe(game)
-        if pure is None:
+        pure = pure_pbe(game) if enumerate_pure else None
+        if not enumerate_pure:
+            sol.notes.append("the logit branch selects one equilibrium; others may exist (not enumerated)")
+        elif pure is None:
             sol.notes.append("the logit branch selects one equilibrium; others may exist (too many pure "
                              "profiles to enumerate)")
         else:

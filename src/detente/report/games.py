@@ -40,6 +40,16 @@ def render_game(result: Any) -> RenderableType:
                       "\n".join(changes) or Text("no change", style="dim"))
         parts.append(t)
         parts.append(Text("\n".join(f"• {line}" for line in d["threshold_summary"])))
+    if d.get("joint_change"):
+        parts.append(Text(f"• {d['joint_change']['text']}"))
+    if d.get("ranges"):
+        r = d["ranges"]
+        t = Table(title=f"Equilibrium paths over {r['draws']} draws of the stated ranges", title_justify="left")
+        t.add_column("share", justify="right")
+        t.add_column("path")
+        for row in r["paths"]:
+            t.add_row(f"{row['share']:.1%}", row["path"])
+        parts.append(t)
     if d.get("pure_equilibria"):
         parts.append(Text(f"{len(d['pure_equilibria'])} pure weak PBE found by enumeration", style="italic"))
     return Group(*parts)

@@ -17,18 +17,25 @@ IIG_CLASS = {"SQ": "stalemate", "NEGO": "agreement", "ACQ_A": "capitulation", "A
 
 
 def audience_cost_game(pi: float = 0.2, a: float = 1.0, c_b: float = 3.0, w_r: float = 0.5,
-                       w_i: float = -2.0) -> Game:
-    """Fearon-style public threat: chance draws A's resolve; B does not see it (one infoset)."""
-    g = Game(["A", "B"], "Audience-cost crisis game")
+                       w_i: float = -2.0, stake_a: float = 1.0, stake_b: float = 1.0,
+                       players: tuple[str, str] = ("A", "B")) -> Game:
+    """Fearon-style public threat: chance draws A's resolve; B does not see it (one infoset).
+
+    A concession gives A ``stake_a`` and costs B ``stake_b`` (1 and 1 in the textbook version).
+    """
+    pa, pb = players
+    g = Game([pa, pb], "Audience-cost crisis game")
     types = {}
     for t, w in (("resolved", w_r), ("irresolute", w_i)):
-        fight = g.terminal([w, -c_b], f"war ({t})", "escalation")
-        back = g.terminal([-a, 0.0], "A backs down", "capitulation")
-        after_resist = g.decision("A", {"fight": fight, "back_down": back}, infoset=f"A {t}, resisted")
-        concede = g.terminal([1.0, -1.0], "B concedes", "capitulation")
-        b = g.decision("B", {"concede": concede, "resist": after_resist}, infoset="B after challenge")
-        sq = g.terminal([0.0, 0.0], "status quo", "stalemate")
-        types[t] = g.decision("A", {"challenge": b, "status_quo": sq}, infoset=f"A {t}")
+        fight = g.terminal([w, -c_b], f"war ({t})", "escalation",
+                           breakdown=[{"war": w}, {"war cost": -c_b}])
+        back = g.terminal([-a, 0.0], f"{pa} backs down", "capitulation", breakdown=[{"audience cost": -a}, {}])
+        after_resist = g.decision(pa, {"fight": fight, "back_down": back}, infoset=f"{pa} {t}, resisted")
+        concede = g.terminal([stake_a, -stake_b], f"{pb} concedes", "capitulation",
+                             breakdown=[{"issue": stake_a}, {"issue": -stake_b}])
+        b = g.decision(pb, {"concede": concede, "resist": after_resist}, infoset=f"{pb} after challenge")
+        sq = g.terminal([0.0, 0.0], "status quo", "stalemate", breakdown=[{}, {}])
+        types[t] = g.decision(pa, {"challenge": b, "status_quo": sq}, infoset=f"{pa} {t}")
     g.chance(types, [pi, 1.0 - pi], infoset="resolve")
     g.parameters = {"pi": pi, "a": a, "c_b": c_b, "w_r": w_r, "w_i": w_i}
     return g.validate()
@@ -46,7 +53,8 @@ def audience_cost_oracle(pi: float, a: float, c_b: float, w_i: float) -> dict[st
 
 def risk_return_game(n_demands: int = 21, n_types: int = 20, p: float = 0.5, c_a: float = 0.1,
                      c_bar: float = 0.5, chance_first: bool = False,
-                     demand_range: tuple[float, float] = (0.0, 1.0)) -> Game:
+                     demand_range: tuple[float, float] = (0.0, 1.0),
+                     players: tuple[str, str] = ("A", "B")) -> Game:
     """Fearon (1995): A demands x on a grid; B, with private war cost c_B ~ U[0, c_bar], accepts or fights.
 
     Types are the midpoints of ``n_types`` equal bins. With ``chance_first`` nature moves
@@ -56,16 +64,20 @@ def risk_return_game(n_demands: int = 21, n_types: int = 20, p: float = 0.5, c_a
     """
     if n_demands < 2 or n_types < 1:
         raise ValueError("need at least 2 demands and 1 type")
-    g = Game(["A", "B"], "Risk-return crisis bargaining")
+    pa, pb = players
+    g = Game([pa, pb], "Risk-return crisis bargaining")
     lo, hi = demand_range
     demands = [lo + (hi - lo) * j / (n_demands - 1) for j in range(n_demands)]
     costs = [(k + 0.5) * c_bar / n_types for k in range(n_types)]
     probs = [1.0 / n_types] * n_types
 
     def respond(x: float, c: float) -> int:
-        acc = g.terminal([x, 1.0 - x], "B accepts", "agreement")
-        war = g.terminal([p - c_a, 1.0 - p - c], "war", "escalation")
-        return g.decision("B", {"accept": acc, "fight": war})
+        acc = g.terminal([x, 1.0 - x], f"{pb} accepts", "agreement",
+                         breakdown=[{"share": x}, {"share": 1.0 - x}])
+        war = g.terminal([p - c_a, 1.0 - p - c], "war", "escalation",
+                         breakdown=[{"expected share": p, "war cost": -c_a}, {"expected share": 1.0 - p,
+                                                                              "war cost": -c}])
+        return g.decision(pb, {"accept": acc, "fight": war})
 
     def label(x: float) -> str:
         return f"demand {x:.6g}"
@@ -74,14 +86,14 @@ def risk_return_game(n_demands: int = 21, n_types: int = 20, p: float = 0.5, c_a
         roots = {}
         for k, c in enumerate(costs):
             kids = {label(x): respond(x, c) for x in demands}
-            roots[f"c_B={c:.6g} #{k}"] = g.decision("A", kids, infoset="A demands")
+            roots[f"c_B={c:.6g} #{k}"] = g.decision(pa, kids, infoset=f"{pa} demands")
         g.chance(roots, probs)
     else:
         kids = {}
         for x in demands:
             kids[label(x)] = g.chance({f"c_B={c:.6g} #{k}": respond(x, c) for k, c in enumerate(costs)},
                                       probs)
-        g.decision("A", kids)
+        g.decision(pa, kids)
     g.parameters = {"p": p, "c_a": c_a, "c_bar": c_bar}
     return g.validate()
 
@@ -99,40 +111,46 @@ def risk_return_brute_force(n_demands: int, n_types: int, p: float, c_a: float, 
     return best, best_v
 
 
-def iig_game(utilities: Mapping[str, Mapping[str, float]]) -> Game:
+def iig_game(utilities: Mapping[str, Mapping[str, float]], players: tuple[str, str] = ("A", "B"),
+             breakdown: Mapping[str, list[dict[str, float]]] | None = None,
+             labels: Mapping[str, str] | None = None) -> Game:
     """The International Interaction Game (Bueno de Mesquita and Lalman 1992), Signorino's numbering.
 
-    ``utilities[player][outcome]`` for players "A", "B" and the eight outcomes in IIG_OUTCOMES.
+    ``utilities[player][outcome]`` for players "A", "B" and the eight outcomes in IIG_OUTCOMES;
+    ``players`` renames A and B, ``breakdown``/``labels`` give each outcome's terms and words.
     """
     for pl in ("A", "B"):
         missing = [o for o in IIG_OUTCOMES if o not in utilities.get(pl, {})]
         if missing:
             raise ValueError(f"IIG utilities for {pl} lack {', '.join(missing)}")
-    g = Game(["A", "B"], "International Interaction Game")
+    pa, pb = players
+    g = Game([pa, pb], "International Interaction Game")
 
     def out(o: str) -> int:
-        return g.terminal([utilities["A"][o], utilities["B"][o]], o, IIG_CLASS[o])
+        return g.terminal([utilities["A"][o], utilities["B"][o]], (labels or {}).get(o, o), IIG_CLASS[o],
+                          breakdown=(breakdown or {}).get(o))
 
-    n8 = g.decision("A", {"force": out("WAR_B"), "no_force": out("CAP_A")}, "8")
-    n11 = g.decision("B", {"force": out("WAR_A"), "no_force": out("CAP_B")}, "11")
-    n7 = g.decision("A", {"no_force": out("NEGO"), "force": n11}, "7")
-    n6 = g.decision("B", {"force": n8, "no_force": n7}, "6")
-    n4 = g.decision("A", {"acquiesce": out("ACQ_A"), "counter_demand": n6}, "4")
-    n2 = g.decision("B", {"no_demand": out("SQ"), "demand": n4}, "2")
-    n10 = g.decision("B", {"force": out("WAR_A"), "no_force": out("CAP_B")}, "10")
-    n12 = g.decision("A", {"force": out("WAR_B"), "no_force": out("CAP_A")}, "12")
-    n9 = g.decision("B", {"no_force": out("NEGO"), "force": n12}, "9")
-    n5 = g.decision("A", {"force": n10, "no_force": n9}, "5")
-    n3 = g.decision("B", {"acquiesce": out("ACQ_B"), "counter_demand": n5}, "3")
-    g.decision("A", {"demand": n3, "no_demand": n2}, "1")
+    n8 = g.decision(pa, {"force": out("WAR_B"), "no_force": out("CAP_A")}, "8")
+    n11 = g.decision(pb, {"force": out("WAR_A"), "no_force": out("CAP_B")}, "11")
+    n7 = g.decision(pa, {"no_force": out("NEGO"), "force": n11}, "7")
+    n6 = g.decision(pb, {"force": n8, "no_force": n7}, "6")
+    n4 = g.decision(pa, {"acquiesce": out("ACQ_A"), "counter_demand": n6}, "4")
+    n2 = g.decision(pb, {"no_demand": out("SQ"), "demand": n4}, "2")
+    n10 = g.decision(pb, {"force": out("WAR_A"), "no_force": out("CAP_B")}, "10")
+    n12 = g.decision(pa, {"force": out("WAR_B"), "no_force": out("CAP_A")}, "12")
+    n9 = g.decision(pb, {"no_force": out("NEGO"), "force": n12}, "9")
+    n5 = g.decision(pa, {"force": n10, "no_force": n9}, "5")
+    n3 = g.decision(pb, {"acquiesce": out("ACQ_B"), "counter_demand": n5}, "3")
+    g.decision(pa, {"demand": n3, "no_demand": n2}, "1")
     return g.validate()
 
 
-def alternating_offers_game(rounds: int, grid: int, d1: float, d2: float) -> Game:
+def alternating_offers_game(rounds: int, grid: int, d1: float, d2: float,
+                            players: tuple[str, str] = ("P1", "P2")) -> Game:
     """Finite Rubinstein bargaining over a pie of 1: the proposer keeps j/grid; breakdown (0, 0)."""
     if rounds < 1 or grid < 1:
         raise ValueError("need at least one round and a grid of at least 1")
-    g = Game(["P1", "P2"], f"Alternating offers ({rounds} rounds)")
+    g = Game(list(players), f"Alternating offers ({rounds} rounds)")
 
     def build(t: int) -> int:
         proposer = t % 2
@@ -141,8 +159,11 @@ def alternating_offers_game(rounds: int, grid: int, d1: float, d2: float) -> Gam
         for j in range(grid, -1, -1):
             keep = j / grid
             shares = (keep, 1 - keep) if proposer == 0 else (1 - keep, keep)
-            acc = g.terminal([shares[0] * deltas[0], shares[1] * deltas[1]], f"agree at t={t}", "agreement")
-            rej = build(t + 1) if t + 1 < rounds else g.terminal([0.0, 0.0], "breakdown", "stalemate")
+            acc = g.terminal([shares[0] * deltas[0], shares[1] * deltas[1]], f"agree at t={t}", "agreement",
+                             breakdown=[{"share": shares[0], "delay": shares[0] * (deltas[0] - 1)},
+                                        {"share": shares[1], "delay": shares[1] * (deltas[1] - 1)}])
+            rej = build(t + 1) if t + 1 < rounds else g.terminal([0.0, 0.0], "breakdown", "stalemate",
+                                                                   breakdown=[{}, {}])
             kids[f"keep {j}/{grid}"] = g.decision(1 - proposer, {"accept": acc, "reject": rej})
         return g.decision(proposer, kids)
 

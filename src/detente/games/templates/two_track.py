@@ -29,7 +29,10 @@ from detente.errors import InputError
 from detente.games.tree import Game
 from detente.scenario.schema import CostTerm, GameSpec, Scenario
 
-PROB_TERMS = {CostTerm.challenger_war_win_prob}
+PROB_TERMS = {CostTerm.challenger_war_win_prob, CostTerm.prior_resolve, CostTerm.challenger_discount,
+              CostTerm.defender_discount}
+FIXED_TERMS = {CostTerm.horizon}  # whole numbers: not searched for thresholds
+SALIENCE_TEMPLATES = {"two_track", "iig", "audience_cost"}
 
 
 @dataclass(frozen=True)
@@ -41,25 +44,32 @@ class Knob:
     value: float
     low: float  # search range
     high: float
+    unit: float | None = None  # the scenario's stated range (high - low), for joint distances
 
 
 def knobs(sc: Scenario, spec: GameSpec) -> list[Knob]:
+    """The numbers the threshold search varies: cost terms, audience costs, the two saliences."""
     out = []
     for term, name in spec.costs.items():
+        if term in FIXED_TERMS:
+            continue
         num = sc.parameters[name]
         if term in PROB_TERMS:
             lo, hi = 0.0, 1.0
         else:
             lo = min(0.0, num.bounds[0])
             hi = max(4 * abs(num.value), 2 * num.bounds[1], 1.0)
-        out.append(Knob(name, str(term), num.value, lo, hi))
-    for ch_id in (spec.public_channel, spec.closed_channel):
+        out.append(Knob(name, str(term), num.value, lo, hi, num.bounds[1] - num.bounds[0]))
+    channels = (spec.public_channel, spec.closed_channel) if spec.template == "two_track" else \
+        (spec.public_channel,) if spec.template == "audience_cost" and \
+        CostTerm.challenger_audience_cost not in spec.costs else ()
+    for ch_id in channels:
         if ch_id is not None:
             ch = next(c for c in sc.channels if c.id == ch_id)
             v = ch.audience_cost.value
             out.append(Knob(f"audience_cost:{ch_id}", f"audience cost of {ch_id}", v, 0.0,
                             max(4 * v, 2 * ch.audience_cost.bounds[1], 1.0)))
-    for actor in (spec.challenger, spec.defender):
+    for actor in (spec.challenger, spec.defender) if spec.template in SALIENCE_TEMPLATES else ():
         st = sc.positions.get(actor, {}).get(spec.issue)
         if st is not None:
             out.append(Knob(f"salience:{actor}:{spec.issue}", f"salience of {spec.issue} to {actor}",
@@ -85,13 +95,14 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
         st = sc.positions.get(actor, {}).get(issue)
         if st is None:
             return None
-        return st.position.value, over.get(f"salience:{actor}:{issue}", st.salience.value)
+        return (over.get(f"position:{actor}:{issue}", st.position.value),
+                over.get(f"salience:{actor}:{issue}", st.salience.value))
 
     def sq_of(issue_id: str, field: str) -> float:
         iss = sc.issue(issue_id)
         if iss.status_quo is None:
             raise _spec_error(sc, spec, field, f"issue '{issue_id}' needs a status_quo for the game")
-        return iss.status_quo.value
+        return over.get(f"status_quo:{issue_id}", iss.status_quo.value)
 
     issue = sc.issue(spec.issue)
     span = issue.scale.max - issue.scale.min
