@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -74,6 +75,8 @@ def cases(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed for the sim layer.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the tables as Markdown here "
+                                                  "(docs/CASES-results.md is made this way).")] = None,
 ) -> None:
     """Predict the outcome class of every bundled crisis with a known outcome; hits, confusion, Brier."""
     from detente.analysis.crisis_backtest import LAYER_NAMES, run_cases
@@ -87,6 +90,13 @@ def cases(
     report = run_cases(case, layers, seed)
     if not report["cases"]:
         raise InputError("no bundled case with a known outcome was selected", field="case")
+    if markdown is not None:
+        from detente.fileio import atomic_write_text
+        from detente.report.crisis_tables import crisis_markdown
+
+        cmd = "detente backtest cases" + (f" --layer {layer}" if layer != "all" else "") + \
+            (f" --seed {seed}" if seed is not None else "") + f" --markdown {markdown.as_posix()}"
+        atomic_write_text(markdown, crisis_markdown(report, layers, cmd))
     if json_out:
         sys.stdout.write(dump_json(report))
         return
