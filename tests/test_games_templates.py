@@ -290,3 +290,22 @@ def test_per_draw_hooks_registered_with_the_uncertainty_layer() -> None:
                                                  "rus_war_cost": sc.parameters["rus_war_cost"].model_copy(
                                                      update={"value": 0.05, "low": 0.0})}})
     assert gl.games_outcome(cheap) == "escalation"
+
+
+# -- explanations read well for every template ---------------------------------------------------
+def test_explanations_group_chance_followers_and_say_ties() -> None:
+    sc = _load("risk_return")
+    small = sc.games.model_copy(update={"specs": [sc.games.specs[0].model_copy(update={"grid": 41})]})
+    run = run_scenario_game(sc.model_copy(update={"games": small}), with_thresholds=False)
+    story = run.story
+    # x* = 0.7; type k has c_B = 0.00625 (2k + 1) and accepts iff 0.7 <= 0.5 + c_B: k = 16..39 (24 of 40)
+    assert story[0].startswith("Alpha chooses demand 0.7:") and "for the 37 other actions" in story[0]
+    assert any("chooses accept in 24 of the 40 chance outcomes" in line for line in story)
+    assert any("chooses fight in 16 of the 40 chance outcomes" in line for line in story)
+    assert len(story) == 4  # demand, accepts, fights, outcome
+    ac = run_scenario_game(_load("audience_cost"), with_thresholds=False).story
+    assert any(line.startswith("Alpha, when nature drew resolved, chooses challenge") for line in ac)
+    assert not any("(alpha " in line for line in ac)  # no information-set name that repeats the actor
+    ao = run_scenario_game(_load("alternating_offers"), with_thresholds=False).story
+    assert any("It is indifferent between accept and reject" in line for line in ao)
+    assert "for the 5 other actions" in ao[0]

@@ -15,8 +15,10 @@ from detente.cli.app import JsonOpt, app, dump_json, load, out_console, user_err
 @user_errors
 def game(
     file: Annotated[str, typer.Argument(help="Scenario YAML, bundled case name, or a Gambit .efg file.")],
-    template: Annotated[str | None, typer.Option("--template", help="Game id or template in the scenario's "
-                                                 "'games:' section (default: games.default).")] = None,
+    template: Annotated[str | None, typer.Option("--template", help="Game id in the scenario's 'games:' section, "
+                                                 "or a template: two_track, iig, audience_cost, risk_return, "
+                                                 "alternating_offers (a template the scenario lacks reuses the "
+                                                 "default game's players and cost terms).")] = None,
     solver: Annotated[str, typer.Option("--solver", help="auto|backward|qre|sequential|openspiel|gambit")] = "auto",
     efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
     lam: Annotated[float, typer.Option("--lambda", min=0.0, help="Precision for --solver qre.")] = 10.0,

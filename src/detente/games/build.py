@@ -95,7 +95,8 @@ def run_scenario_game(sc: Scenario, name: str | None = None, method: str = "auto
         sol.notes.append(f"thresholds skipped: {len(game)} nodes is more than {THRESHOLD_MAX_NODES:,} "
                          "(lower the spec's grid to get them)")
     elif with_thresholds:
-        ks = knobs(sc, spec)
+        # only the numbers this template read (another template may carry unused cost terms)
+        ks = [k for k in knobs(sc, spec) if ":" in k.key or k.key in game.parameters]
         how = "backward" if game.perfect_information else method
         fine = game.perfect_information
         th = find_thresholds(lambda over: build_game(sc, spec, over), ks, how, grid=41 if fine else 11,

@@ -71,14 +71,15 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
         pidx = g.players.index(st.player)
         chosen = st.chosen
         p = st.probs[chosen]
-        where = f" after {' → '.join(st.history)}" if st.history else ""
+        where = _where(g, st.node)
         if shared:
             k = g.infoset[st.node]
             mu = (sol.beliefs or beliefs(g, sol.profile))[k]
             hist = [" → ".join(a for _, a in g.history(h)) or "the start" for h in g.infosets[k].nodes]
             held = ", ".join(f"{w:.2f} on {h}" for w, h in zip(mu, hist, strict=True))
             where = f" not knowing whether after {' or '.join(histories[key])} (beliefs: {held})"
-        label = "" if st.infoset.isdigit() else f" ({st.infoset})"
+        # an information set's name is shown when it says more than the player's id and a number
+        label = "" if st.infoset.isdigit() or st.infoset.startswith(f"{st.player} ") else f" ({st.infoset})"
         if p < 1 - 1e-6:
             mix = ", ".join(f"{a} {q:.3f}" for a, q in st.probs.items() if q > 1e-6)
             vals = ", ".join(f"{a} {v:+.3f}" for a, v in st.values.items())
@@ -107,13 +108,26 @@ def narrative(sol: Solution, names: Mapping[str, str] | None = None) -> list[str
             rest = [v for _, v in others[MAX_ALTERNATIVES:]]
             alts.append(f"{min(rest):+.2f} to {max(rest):+.2f} for the {len(rest)} other actions")
         reach = "" if st.reach > 1 - 1e-9 or shared else f" [reached with probability {st.reach:.3f}]"
+        tie = [a for a, v in others if abs(v - v_best) <= 1e-9]
+        tie_txt = (f" It is indifferent between {chosen} and {', '.join(tie)}; the tie goes to the first listed "
+                   "action." if tie and sol.method == "backward" else "")
         lines.append(f"{who}{where} chooses {chosen}{reach}: it is worth {v_best:+.2f} to it, against "
-                     + "; ".join(alts) + ".")
+                     + "; ".join(alts) + "." + tie_txt)
     dist = sol.to_dict()["outcomes"]
     top = sorted(dist.items(), key=lambda kv: -kv[1])
     lines.append("Outcome: " + "; ".join(f"{k} ({q:.0%})" if q < 1 - 1e-9 else k for k, q in top if q > 1e-6)
                  + f" — class {sol.outcome_class()}.")
     return lines
+
+
+def _where(g: Game, node: int) -> str:
+    """' after a → b', with chance outcomes said apart: ' after a (nature drew x)'."""
+    moves = [a for par, a in g.history(node) if g.kind[par] != CHANCE]
+    drawn = [a for par, a in g.history(node) if g.kind[par] == CHANCE]
+    out = f" after {' → '.join(moves)}" if moves else ""
+    if drawn:
+        out += f", when nature drew {' and '.join(drawn)},"
+    return out
 
 
 CHANCE_GROUP = 5  # a chance move with at least this many outcomes: its followers are told in one line
