@@ -154,7 +154,7 @@ def test_cli_fixture_table_and_errors(tmp_path):
         (["backtest", "deu", str(tmp_path / "nope.csv")], "no such file"),
         (["backtest", "deu", str(FIXTURE), "--capability", "votes"], "unknown capability"),
         (["backtest", "deu", str(FIXTURE), "--models", "oracle"], "unknown model 'oracle'"),
-        (["backtest", "deu", str(FIXTURE), "--split", str(tmp_path / "none.json")], "no such split file"),
+        (["backtest", "deu", str(FIXTURE), "--split", str(tmp_path / "none.json")], "none.json: no such file"),
     ]:
         r = runner.invoke(app, args)
         assert r.exit_code == 2, (args, r.output)
