@@ -24,21 +24,23 @@ T = CostTerm
 MAX_NODES = 200_000
 
 
-def _demand(inp: Inputs) -> float:
-    """The challenger's demand: the demand move's position, else its own position."""
-    spec = inp.spec
-    mv = next((m for m in inp.sc.moves if m.id == spec.demand_move), None)
+def _claim(inp: Inputs, move_id: str | None, actor: str) -> float:
+    """What ``actor`` asks for on the game's issue: ``move_id``'s position if that move gives one,
+    else the actor's own position."""
+    mv = next((m for m in inp.sc.moves if m.id == move_id), None)
     if mv is not None and mv.position is not None:
         return mv.position.value
-    return inp.need_stance(spec.challenger, spec.issue)[0]
+    return inp.need_stance(actor, inp.spec.issue)[0]
+
+
+def _demand(inp: Inputs) -> float:
+    """The challenger's demand: the demand move's position, else its own position."""
+    return _claim(inp, inp.spec.demand_move, inp.spec.challenger)
 
 
 def _defender_demand(inp: Inputs) -> float:
-    spec = inp.spec
-    mv = next((m for m in inp.sc.moves if m.id == spec.counter_move), None)
-    if mv is not None and mv.position is not None:
-        return mv.position.value
-    return inp.need_stance(spec.defender, spec.issue)[0]
+    """The defender's counter: the counter move's position, else its own position."""
+    return _claim(inp, inp.spec.counter_move, inp.spec.defender)
 
 
 def _segment(inp: Inputs) -> tuple[float, float]:
