@@ -16,7 +16,7 @@ def render_game(result: Any) -> RenderableType:
     head = Text(f"Crisis game: {d['title']}\n", style="bold")
     exact = "exact" if d["exact"] else "approximate"
     head.append(f"{d['nodes']} nodes, {'perfect' if d['perfect_information'] else 'imperfect'} information; "
-                f"method: {d['method']} — {d['concept']} ({exact}, {result.solution.seconds * 1000:.1f} ms)")
+                f"method: {d['method']} — {d['concept']} ({exact})")
     if d.get("nash_conv") is not None:
         head.append(f"; NashConv {d['nash_conv']:.2g}")
     for n in d["notes"]:
