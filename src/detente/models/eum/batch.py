@@ -18,9 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.eum.octants import CAPITULATION, COMPROMISE, CONFRONTATION, NONE
+from detente.models.eum.octants import _RANK, CAPITULATION, COMPROMISE, CONFRONTATION, NONE, offer_masks
 
-_RANK = np.array([9, 0, 1, 2, 9])  # as octants._RANK
 _PAIR_ELEMENTS = 30_000  # draws per chunk x n x n (about 8 MB per dyad matrix)
 _TRIPLE_ELEMENTS = 4_000_000  # draws per chunk x n x n x n (voter tensor, ~32 MB)
 
@@ -308,15 +307,7 @@ def offers_to(x: np.ndarray, a: np.ndarray, b: np.ndarray, differ: np.ndarray, c
         frac = np.where(b != 0, np.abs(a / np.where(b != 0, b, 1.0)), 0.0)
     partial = xi + (xj - xi) * np.clip(frac, 0.0, 1.0)
     xj_full = np.broadcast_to(xj, a.shape)
-    lose = (a > 0) & (b > 0) & (b > a)
-    if compromise_sign == "figure":
-        comp = (a < 0) & (b > 0) & (np.abs(b) > np.abs(a))
-        capit = (a < 0) & (b > 0) & (np.abs(a) >= np.abs(b))
-    elif compromise_sign == "text":
-        comp = (a < 0) & (b < 0) & (np.abs(b) > np.abs(a))
-        capit = (a < 0) & (b > 0)
-    else:
-        raise ValueError(f"unknown compromise sign reading {compromise_sign!r}")
+    lose, comp, capit = offer_masks(a, b, compromise_sign)
     target = np.where(lose, xj_full, np.nan)
     kind = np.where(lose, CONFRONTATION, NONE).astype(np.int8)
     target = np.where(comp, partial, target)

@@ -35,6 +35,23 @@ def classify(a: np.ndarray, b: np.ndarray, differ: np.ndarray) -> np.ndarray:
     return kind
 
 
+def offer_masks(a: np.ndarray, b: np.ndarray, compromise_sign: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where i loses a confrontation, compromises, or capitulates, given the two EUs (a: i's, b: j's).
+
+    One place for the sign rules of ambiguity A3, shared by the single-draw and batched models.
+    """
+    lose = (a > 0) & (b > 0) & (b > a)
+    if compromise_sign == "figure":
+        comp = (a < 0) & (b > 0) & (np.abs(b) > np.abs(a))
+        capit = (a < 0) & (b > 0) & (np.abs(a) >= np.abs(b))
+    elif compromise_sign == "text":
+        comp = (a < 0) & (b < 0) & (np.abs(b) > np.abs(a))
+        capit = (a < 0) & (b > 0)
+    else:
+        raise ValueError(f"unknown compromise sign reading {compromise_sign!r}")
+    return lose, comp, capit
+
+
 def offers_to(x: np.ndarray, a: np.ndarray, b: np.ndarray, differ: np.ndarray,
               compromise_sign: str, capitulation_moves: bool) -> tuple[np.ndarray, np.ndarray]:
     """``(target, kind)``: where actor i would move in dyad (i, j), NaN where i stays.
@@ -49,16 +66,8 @@ def offers_to(x: np.ndarray, a: np.ndarray, b: np.ndarray, differ: np.ndarray,
     partial = xi + (xj - xi) * np.clip(frac, 0.0, 1.0)
     target = np.full(a.shape, np.nan)
     kind = np.zeros(a.shape, dtype=np.int8)
-    lose = (a > 0) & (b > 0) & (b > a)
+    lose, comp, capit = offer_masks(a, b, compromise_sign)
     target[lose], kind[lose] = np.broadcast_to(xj, a.shape)[lose], CONFRONTATION
-    if compromise_sign == "figure":
-        comp = (a < 0) & (b > 0) & (np.abs(b) > np.abs(a))
-        capit = (a < 0) & (b > 0) & (np.abs(a) >= np.abs(b))
-    elif compromise_sign == "text":
-        comp = (a < 0) & (b < 0) & (np.abs(b) > np.abs(a))
-        capit = (a < 0) & (b > 0)
-    else:
-        raise ValueError(f"unknown compromise sign reading {compromise_sign!r}")
     target[comp], kind[comp] = partial[comp], COMPROMISE
     if capitulation_moves:
         target[capit], kind[capit] = np.broadcast_to(xj, a.shape)[capit], CAPITULATION
