@@ -15,11 +15,10 @@ quoted, not measured here. Target: exchange on COP21 under 0.5 s.
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _timing import best_of
 
 from detente.models import get_model
 from detente.scenario.arrays import Arrays
@@ -34,15 +33,6 @@ def synthetic(n: int, m: int, seed: int = 0) -> Arrays:
     return Arrays(tuple(f"a{k}" for k in range(n)), tuple(f"i{k}" for k in range(m)),
                   np.round(rng.uniform(0, 100, (n, m))), rng.uniform(0.05, 1, (n, m)),
                   rng.uniform(0.05, 1, (n, m)), np.full(m, np.nan), np.zeros(m), np.full(m, 100.0))
-
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def growth(rows: list[tuple[int, float]]) -> str:

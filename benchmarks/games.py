@@ -9,21 +9,12 @@ upward sweep of the tree (``node_values``) measured in the same run; ratios are 
 
 from __future__ import annotations
 
-import time
+from _timing import best_of
 
 from detente.games.backward import backward_induction, logit_qre
 from detente.games.evaluate import node_values, uniform_profile
 from detente.games.solve import solve
 from detente.games.templates.literature import alternating_offers_game, risk_return_game
-
-
-def timed(fn, repeat: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:
@@ -33,10 +24,10 @@ def main() -> None:
                  for t in (3, 4, 5)]
     for name, make in pi_games:
         g = make()
-        base = timed(lambda g=g: node_values(g, uniform_profile(g)), 3)
+        base = best_of(lambda g=g: node_values(g, uniform_profile(g)), 3)
         for method, fn in (("backward induction", lambda g=g: backward_induction(g)),
                            ("QRE recursion λ=5", lambda g=g: logit_qre(g, 5.0))):
-            t = timed(fn, 3)
+            t = best_of(fn, 3)
             print(f"{name:<34} {len(g):>9} {method:<22} {t:>9.4f} {t / base:>8.2f}")
     try:
         import pyspiel  # noqa: F401
@@ -46,12 +37,12 @@ def main() -> None:
         have_os = False
     for n in (4, 6, 8, 10):
         g = risk_return_game(n, n, chance_first=True)
-        base = timed(lambda g=g: node_values(g, uniform_profile(g)), 3)
-        t = timed(lambda g=g: solve(g, "sequential", check=False))
+        base = best_of(lambda g=g: node_values(g, uniform_profile(g)), 3)
+        t = best_of(lambda g=g: solve(g, "sequential", check=False), 1)
         print(f"{f'risk-return {n}x{n} (info set)':<34} {len(g):>9} {'logit trace (seq. eq.)':<22} {t:>9.4f} "
               f"{t / base:>8.0f}")
         if have_os:
-            t = timed(lambda g=g: solve(g, "openspiel", iterations=1000, check=False))
+            t = best_of(lambda g=g: solve(g, "openspiel", iterations=1000, check=False), 1)
             print(f"{f'risk-return {n}x{n} (info set)':<34} {len(g):>9} {'OpenSpiel CFR+ 1000 it':<22} "
                   f"{t:>9.4f} {t / base:>8.0f}")
     try:
@@ -61,13 +52,13 @@ def main() -> None:
 
         for n in (4, 6, 8):
             gg = to_gambit(risk_return_game(n, n, chance_first=True))
-            t = timed(lambda gg=gg: gbt.nash.lcp_solve(gg, rational=False))
+            t = best_of(lambda gg=gg: gbt.nash.lcp_solve(gg, rational=False), 1)
             print(f"{f'risk-return {n}x{n} (info set)':<34} {len(risk_return_game(n, n, chance_first=True)):>9} "
                   f"{'pygambit lcp_solve':<22} {t:>9.4f}")
     except ImportError:
         print("pygambit not installed: no pygambit rows")
     g = risk_return_game(180, 180)
-    t = timed(lambda: backward_induction(g), 3)
+    t = best_of(lambda: backward_induction(g), 3)
     print(f"\n10^5-node check: backward induction on {len(g)} nodes took {t:.3f} s (target < 1 s)")
     analyze_section()
 
@@ -83,15 +74,15 @@ def analyze_section() -> None:
 
     sc = load_scenario(case_path("geneva-2022"))
     spec = pick_spec(sc)
-    one = timed(lambda: solve(build_game(sc, spec), "backward", check=False), 20)
+    one = best_of(lambda: solve(build_game(sc, spec), "backward", check=False), 20)
     run = run_scenario_game(sc, with_thresholds=False)
     rows = [("one build + solve", one),
-            ("point solve + story", timed(lambda: run_scenario_game(sc, with_thresholds=False), 3)),
-            ("one-at-a-time thresholds + joint", timed(lambda: run_scenario_game(sc), 1)),
-            ("joint search alone", timed(lambda: joint_search(lambda o: build_game(sc, spec, o),
+            ("point solve + story", best_of(lambda: run_scenario_game(sc, with_thresholds=False), 3)),
+            ("one-at-a-time thresholds + joint", best_of(lambda: run_scenario_game(sc), 1)),
+            ("joint search alone", best_of(lambda: joint_search(lambda o: build_game(sc, spec, o),
                                                               [k for k in knobs(sc, spec) if ":" not in k.key],
                                                               "stalemate"), 1)),
-            ("200 draws over the ranges", timed(lambda: path_shares(sc, run, 2022), 1))]
+            ("200 draws over the ranges", best_of(lambda: path_shares(sc, run, 2022), 1))]
     print("\ngeneva-2022 analyze games section (target < 1 s in all)")
     for name, t in rows:
         print(f"{name:<34} {t:>9.4f} s {t / one:>8.0f} x one solve")

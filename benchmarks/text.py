@@ -16,23 +16,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import best_of
 
 REPO = Path(__file__).resolve().parents[1]
 FOUNDING = REPO.parent / "shared" / "seed" / "000_11eb107ee5222c7f.txt"
 ARTICLES = REPO / "tests" / "data" / "articles"
 HELD_OUT = ["cuba1962.txt", "iran2015.txt", "falklands1982.txt"]
-
-
-def _best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def two_thousand_words(folder: Path) -> str:
@@ -91,21 +82,21 @@ def main() -> int:
                 print(f"skip {label}: {path} not available")
                 continue
             words = len(path.read_text(encoding="utf-8").split())
-            base = _best(lambda p=path: _baseline(p))
+            base = best_of(lambda p=path: _baseline(p), 5)
             print(f"\n{label}: {words} words; baseline (read + split sentences) {base * 1000:.1f} ms")
             for backend in backends:
-                cold = _best(lambda p=path, b=backend: _cold(p, b), repeat=3)
+                cold = best_of(lambda p=path, b=backend: _cold(p, b), repeat=3)
                 ex = Extractor(backend)
-                warm = statistics.median([_best(lambda e=ex, p=path: _warm(e, p), repeat=1) for _ in range(5)])
+                warm = statistics.median([best_of(lambda e=ex, p=path: _warm(e, p), repeat=1) for _ in range(5)])
                 verdict = "OK" if cold < 5.0 else "OVER the 5 s target"
                 print(f"  {backend:6s} backend: cold draft {cold:.3f} s ({cold / base:.0f}x baseline), "
                       f"warm draft {warm:.3f} s ({warm / base:.0f}x baseline)  [{verdict}]"
                       + ("  <- default install" if backend == "python" else ""))
         # the whole command, process start and imports included
         py = sys.executable
-        start = _best(lambda: subprocess.run([py, "-c", "import detente.text.reader"], check=True), repeat=3)
+        start = best_of(lambda: subprocess.run([py, "-c", "import detente.text.reader"], check=True), repeat=3)
         for backend in backends:
-            cli = _best(lambda b=backend: subprocess.run(
+            cli = best_of(lambda b=backend: subprocess.run(
                 [str(Path(py).with_name("detente")), "draft", str(long_path), "-o", str(Path(tmp) / "d.yaml"),
                  "--backend", b], check=True, capture_output=True), repeat=3)
             print(f"\n`detente draft` on the 2,000-word article, {backend} backend: {cli:.2f} s wall "
