@@ -4,18 +4,19 @@ Prints, in one run:
   1. 10^5 draws of the compromise model on the founding case (target < 1 s), against a
      per-draw Python loop measured on a sample and scaled up (the baseline);
   2. 10^5 draws of the expected-utility model ("eum") on a 30-actor scenario (target < 10 s
-     on 2 cores), when that model is registered; measured on --eum-draws and scaled when the
-     full run would take too long;
+     on 2 cores), with 3 issues and with 1;
   3. the speed-up of a Dask LocalCluster with 2 workers over in-process, on a CPU-bound sweep.
 
 Usage: python benchmarks/uncertainty.py [--eum-draws 200] [--full]
-(a batched EUM is measured on max(--eum-draws, 4000) draws unless --full; per-preset lines
-compare batched and one-draw-at-a-time CPU time on the same draws)
+(with the compiled kernel the EUM runs the full 10^5 draws, on 3 issues and on 1; with the NumPy
+batch only, on max(--eum-draws, 4000) draws scaled up unless --full. Per-preset lines compare the
+compiled kernel with the NumPy batch, the baseline, on the same draws)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -76,46 +77,57 @@ def bench_compromise() -> None:
     print(f"   baseline per-draw loop (1000 draws x 100): {t_loop:.2f} s -> vectorised is {t_loop / t_vec:.0f}x faster")
 
 
+def _eum_sweep_seconds(sc: Scenario, n: int) -> float:
+    opts = SweepOptions(draws=n, seed=1, chunk_size=min(n, 10_000), models=("eum",), store="none")
+    return timed(lambda: run_sweep(sc, opts))[0]
+
+
 def bench_eum(eum_draws: int, full: bool) -> None:
     if "eum" not in MODELS:
         print("2. eum: the expected-utility model is not registered in this build; skipped")
         return
-    sc = synthetic()
-    batched = bool(getattr(MODELS["eum"], "batched", False))
-    n = 100_000 if full else (max(eum_draws, 4_000) if batched else eum_draws)
-    opts = SweepOptions(draws=n, seed=1, chunk_size=max(1, min(10_000, n // 8)), models=("eum",), store="none")
-    t_in, _ = timed(lambda: run_sweep(sc, opts))
-    t_pool, _ = timed(lambda: run_sweep(sc, SweepOptions(**{**opts.__dict__, "backend": "pool", "workers": 2})))
+    kernel = get_model("eum").kernel
+    sc3, sc1 = synthetic(), synthetic(n_issues=1)
+    n = 100_000 if full or kernel == "compiled" else max(eum_draws, 4_000)
+    _eum_sweep_seconds(sc1, 64)  # loads (or, the first time ever, compiles) the kernel
+    t3, t1 = _eum_sweep_seconds(sc3, n), _eum_sweep_seconds(sc1, n)
     scale = 100_000 / n
     how = "measured" if n == 100_000 else f"measured on {n} draws, scaled x{scale:g}"
-    best = min(t_in, t_pool) * scale
-    print(f"2. eum, 10^5 draws, 30 actors x 3 issues ({'batched' if batched else 'one draw at a time'}; {how}): "
-          f"in-process {t_in * scale:.1f} s, pool(2) {t_pool * scale:.1f} s  "
-          f"[target < 10 s: {'met' if best < 10 else 'NOT met'}]")
-    if batched:
-        _eum_presets(sc)
+    print(f"2. eum, 10^5 draws, 30 actors, {kernel} kernel ({how}; in-process, {_threads()} threads):")
+    for label, t in (("3 issues", t3), ("1 issue ", t1)):
+        print(f"   30 actors x {label}: {t * scale:.1f} s  [target < 10 s on 2 cores: "
+              f"{'met' if t * scale < 10 else 'NOT met'}]")
+    _eum_kernels(sc3)
 
 
-def _eum_presets(sc: Scenario) -> None:
-    """Batched vs one draw at a time, per preset, on the same draws (CPU time of this process)."""
+def _threads() -> int:
+    try:
+        import numba
+    except ImportError:
+        return 1
+    return numba.get_num_threads()
+
+
+def _eum_kernels(sc: Scenario) -> None:
+    """Per preset: compiled kernel vs the NumPy batch (the baseline), wall time per draw on the same draws."""
     params, target = prepare(sc, SweepOptions(draws=1, models=("eum",), store="none"))
-    arr = target.context(sample(params, 400, np.random.default_rng(2))).batch.arrays
-    for preset, n_batch, n_loop in (("default", 400, 20), ("scholz", 100, 20)):
-        model = get_model("eum", preset=preset)
-        sub = Arrays(arr.actor_ids, arr.issue_ids, arr.position[:n_batch], arr.salience[:n_batch],
-                     arr.capability[:n_batch], arr.status_quo[:n_batch], arr.lo, arr.hi)
-        c0 = time.process_time()
-        f_b = model.run_arrays(sub).forecast
-        t_b = (time.process_time() - c0) / n_batch
-        c0 = time.process_time()
-        f_1 = np.array([model.run_arrays(Arrays(arr.actor_ids, arr.issue_ids, arr.position[k], arr.salience[k],
-                                                arr.capability[k], arr.status_quo[k], arr.lo, arr.hi)).forecast
-                        for k in range(n_loop)])
-        t_1 = (time.process_time() - c0) / n_loop
-        same = "identical" if np.array_equal(f_b[:n_loop], f_1) else "DIFFER"
-        print(f"   eum preset {preset:8s}: batched {t_b * 1e3:.2f} ms/draw ({n_batch} draws), one at a time "
-              f"{t_1 * 1e3:.2f} ms/draw ({n_loop} draws) -> {t_1 / t_b:.1f}x; 10^5 draws ~ {t_b * 1e5:.0f} "
-              f"CPU-s (~{t_b * 1e5 / 2:.0f} s on 2 cores); forecasts {same}")
+    arr = target.context(sample(params, 2000, np.random.default_rng(2))).batch.arrays
+    for preset, n_np in (("default", 200), ("scholz", 50)):
+        ref_model = get_model("eum", preset=preset, kernel="numpy")
+        sub = Arrays(arr.actor_ids, arr.issue_ids, arr.position[:n_np], arr.salience[:n_np],
+                     arr.capability[:n_np], arr.status_quo[:n_np], arr.lo, arr.hi)
+        t_np, ref = timed(lambda m=ref_model, a=sub: m.run_arrays(a).forecast)
+        t_np /= n_np
+        line = f"   eum preset {preset:8s}: numpy batch {t_np * 1e3:.2f} ms/draw ({n_np} draws)"
+        if get_model("eum").kernel == "compiled":
+            fast = get_model("eum", preset=preset, kernel="compiled")
+            fast.run_arrays(sub)  # load the kernel's specialisation
+            t_c, _ = timed(lambda m=fast: m.run_arrays(arr))
+            t_c /= len(arr.position)
+            got = fast.run_arrays(sub).forecast
+            line += (f", compiled {t_c * 1e3:.3f} ms/draw ({len(arr.position)} draws) -> {t_np / t_c:.0f}x; "
+                     f"forecasts agree to {np.max(np.abs(got - ref)):.1e}")
+        print(line)
 
 
 def bench_dask(eum_draws: int) -> None:
@@ -125,17 +137,31 @@ def bench_dask(eum_draws: int) -> None:
         print("3. dask: dask[distributed] is not installed; skipped")
         return
     model = "eum" if "eum" in MODELS else "nash"
-    sc = load_scenario(case_path("geneva-2022"))
-    n = max(8, 4 * eum_draws)
+    sc = synthetic(n_issues=1)
+    # one thread per process on both sides, so the ratio is the backend's and not Numba's threads
+    os.environ["NUMBA_NUM_THREADS"] = "1"  # inherited by the cluster's worker processes
+    threads = _threads()
+    _set_threads(1)
+    n = max(8, 100 * eum_draws)
     opts = SweepOptions(draws=n, seed=1, chunk_size=max(1, n // 8), models=(model,), store="none")
     t_in, a = timed(lambda: run_sweep(sc, opts))
     t_dask, b = timed(lambda: run_sweep(sc, SweepOptions(**{**opts.__dict__, "backend": "dask", "workers": 2})))
     diff = [k for k in a.columns if not np.array_equal(a.columns[k], b.columns[k], equal_nan=True)]
     same = "yes" if not diff else f"NO, {len(diff)} columns differ ({', '.join(diff[:3])})"
     t_sweep = b.record["timings"]["wall_seconds"] - b.record["timings"]["backend_start_seconds"]
-    print(f"3. dask LocalCluster(2 workers) vs in-process, {n} draws of {model} on geneva-2022: "
+    print(f"3. dask LocalCluster(2 workers) vs in-process, one thread each, {n} draws of {model} "
+          f"(30 actors x 1 issue): "
           f"in-process {t_in:.2f} s, dask {t_dask:.2f} s incl. cluster start ({t_sweep:.2f} s after start) -> "
           f"speed-up {t_in / t_dask:.2f}x ({t_in / t_sweep:.2f}x without start-up); same results: {same}")
+    _set_threads(threads)
+
+
+def _set_threads(k: int) -> None:
+    try:
+        import numba
+    except ImportError:
+        return
+    numba.set_num_threads(k)
 
 
 def main() -> None:
@@ -143,8 +169,6 @@ def main() -> None:
     ap.add_argument("--eum-draws", type=int, default=200, help="EUM draws to measure (scaled to 10^5)")
     ap.add_argument("--full", action="store_true", help="run the full 10^5 EUM draws even if slow")
     args = ap.parse_args()
-    import os
-
     print(f"cores: {os.cpu_count()}")
     bench_compromise()
     bench_eum(args.eum_draws, args.full)

@@ -16,6 +16,7 @@ import numpy as np
 
 from detente.errors import InputError
 from detente.models.base import Model, ModelResult, register
+from detente.models.eum import compiled
 from detente.models.eum.batch import run_issue_batch
 from detente.models.eum.octants import LABELS
 from detente.models.eum.rounds import IssueRun, run_issue
@@ -32,6 +33,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "offer_selection": ("smallest_move", "type_priority", "scholz_code", "highest_eu", "mutual"),
     "perspective": ("own", "receiver"),
     "span": ("scale", "positions"),
+    "kernel": ("auto", "numpy", "compiled"),
 }
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -70,6 +72,7 @@ class EumModel(Model):
         stop_when_stable: bool = True
         tolerance: float = 1e-9  # "stable" = no position moves more than tolerance x range
         span: str = "scale"  # R: the issue's scale width, or the spread of starting positions
+        kernel: str = "auto"  # batches of draws: compiled (Numba) when installed, else NumPy (U-K1)
 
     def __init__(self, **options: Any) -> None:
         preset = options.get("preset", "default")
@@ -86,6 +89,16 @@ class EumModel(Model):
             raise InputError("model 'eum' option q must lie in [0, 1]", field="q")
         if self.options.rounds < 0:
             raise InputError("model 'eum' option rounds must be >= 0", field="rounds")
+        if self.options.kernel == "compiled" and not compiled.AVAILABLE:
+            raise InputError("model 'eum' option kernel='compiled' needs Numba: pip install 'detente[fast]'",
+                             field="kernel")
+
+    @property
+    def kernel(self) -> str:
+        """The kernel batches run on: ``compiled`` or ``numpy`` (``auto`` resolved)."""
+        if self.options.kernel == "auto":
+            return "compiled" if compiled.AVAILABLE else "numpy"
+        return self.options.kernel
 
     stat_labels: ClassVar[dict[int, str]] = LABELS
     batched: ClassVar[bool] = True  # run_arrays takes a leading batch axis (see run_batch)
@@ -136,9 +149,12 @@ class EumModel(Model):
         """All draws of a (B, n, m) batch at once: forecasts (B, m), the same numbers as one run per draw.
 
         Details are reduced to per-issue summaries (rounds run, share converged); the
-        per-round trajectories and quadrant labels of a single run are not kept.
+        per-round trajectories and quadrant labels of a single run are not kept. With the
+        compiled kernel the numbers agree with one run per draw to rounding (U-K1); with
+        ``kernel='numpy'`` bit for bit.
         """
         opt = self.options
+        run_issues = compiled.run_issue_compiled if self.kernel == "compiled" else run_issue_batch
         b, n, m = arr.position.shape
         forecast = np.full((b, m), np.nan)
         figs = {k: np.full((b, n, m), np.nan) for k in ("risk_exponent", "security", "final_position")}
@@ -159,7 +175,7 @@ class EumModel(Model):
             ptp = np.ptp(x, axis=1)
             span = np.full(b, float(arr.span[c])) if opt.span == "scale" else ptp.astype(float)
             span = np.where(span > 0, span, np.maximum(ptp, 1.0))
-            run = run_issue_batch(x, arr.capability[:, rows, c], arr.salience[:, rows, c], span, opt)
+            run = run_issues(x, arr.capability[:, rows, c], arr.salience[:, rows, c], span, opt)
             forecast[:, c] = run.forecast
             figs["final_position"][:, rows, c] = run.final
             figs["risk_exponent"][:, rows, c] = run.risk
@@ -169,7 +185,7 @@ class EumModel(Model):
         return self._result(
             arr, forecast, actor_figures=figs,
             details={"forecast_is": f"{opt.forecast_stat} voter position after the last round, per draw",
-                     "issues": issues},
+                     "kernel": self.kernel, "issues": issues},
             notes=notes,
         )
 

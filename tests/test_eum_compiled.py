@@ -1,0 +1,102 @@
+"""The compiled (Numba) EUM kernel gives the NumPy reference's numbers, to rounding, on every option."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente.errors import InputError
+from detente.models import get_model
+from detente.models.eum import batch as bt
+from detente.models.eum import compiled as cp
+from detente.scenario.arrays import Arrays, point_arrays
+from detente.scenario.loader import load_scenario
+from test_eum_batch import EC, OPTION_SETS, random_batch
+
+numba = pytest.importorskip("numba")
+
+EXTRA_SETS = [
+    {"voter_risk": True},
+    {"perspective": "receiver", "q": 0.4, "t_rule": "median_closer"},
+    {"q": 0.7, "t_rule": "better", "offer_selection": "scholz_code", "probability": "scholz_code"},
+    {"risk": False, "voter_risk": True, "compromise_sign": "text", "capitulation_moves": False},
+    {"stop_when_stable": False, "rounds": 15, "forecast_stat": "mean", "voter": "mean", "q": 0.2},
+]
+
+
+def both(opts: dict, arr: Arrays, c: int):
+    model = get_model("eum", **opts)
+    x = arr.position[:, :, c]
+    span = np.full(x.shape[0], 100.0)
+    ref = bt.run_issue_batch(x, arr.capability[:, :, c], arr.salience[:, :, c], span, model.options)
+    got = cp.run_issue_compiled(x, arr.capability[:, :, c], arr.salience[:, :, c], span, model.options)
+    return ref, got
+
+
+@pytest.mark.parametrize("opts", OPTION_SETS + EXTRA_SETS,
+                         ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
+@pytest.mark.parametrize("grid", [False, True], ids=["continuous", "ties"])
+def test_compiled_kernel_matches_the_numpy_reference(opts, grid):
+    arr = random_batch(40, 11, 1, seed=3 + len(opts) + 10 * grid, grid=grid)
+    ref, got = both(opts, arr, 0)
+    np.testing.assert_allclose(got.forecast, ref.forecast, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(got.final, ref.final, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(got.risk, ref.risk, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.security, ref.security, rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(got.rounds, ref.rounds)
+    np.testing.assert_array_equal(got.converged, ref.converged)
+    assert np.ptp(ref.forecast) > 0  # the draws differ, so agreement is not trivial
+
+
+def test_thirty_actors_and_stopping_rounds():
+    """The benchmark's size, and draws that stop at different rounds in one batch."""
+    arr = random_batch(60, 30, 1, seed=21)
+    ref, got = both({}, arr, 0)
+    np.testing.assert_allclose(got.forecast, ref.forecast, rtol=1e-9, atol=1e-9)
+    arr = random_batch(30, 6, 1, seed=5, grid=True)
+    ref, got = both({"rounds": 25}, arr, 0)
+    np.testing.assert_array_equal(got.rounds, ref.rounds)
+    assert got.converged.any() and not got.converged.all()
+
+
+@pytest.mark.parametrize("preset", ["default", "scholz"])
+def test_ec_emissions_case_on_the_compiled_kernel(preset):
+    """The published case as a batch of one: the compiled batch gives the single run's forecast."""
+    base = point_arrays(load_scenario(EC))
+    arr = Arrays(base.actor_ids, base.issue_ids, base.position[None], base.salience[None],
+                 base.capability[None], base.status_quo[None], base.lo, base.hi)
+    model = get_model("eum", preset=preset, kernel="compiled")
+    res = model.run_arrays(arr)
+    assert res.details["kernel"] == "compiled"
+    np.testing.assert_allclose(res.forecast[0], model.run_arrays(base).forecast, rtol=1e-9, atol=1e-9)
+
+
+def test_unit_power_is_accurate_on_the_whole_unit_interval():
+    rng = np.random.default_rng(0)
+    base = np.concatenate([rng.uniform(0, 1, 50_000), np.linspace(0, 1, 20_001), [1e-250, 0.5, 1.0, 0.0]])
+    n = base.size
+    for r in (0.5, 0.61, 1.0, 1.37, 2.0):
+        out = np.empty(n)
+        cp.unit_power(base.copy(), np.full(n, r), n, out, np.empty(n), np.empty(n), np.empty(n))
+        ref = np.power(base, r)
+        big = ref > 1e-200
+        assert np.max(np.abs(out[big] - ref[big]) / ref[big]) < 1e-13
+        assert np.all(np.abs(out[~big]) < 1e-150)  # 0 ** r is (close to) 0
+        assert out[base == 1.0][0] == 1.0
+
+
+def test_model_chooses_the_kernel():
+    arr = random_batch(9, 7, 2, seed=4)
+    auto = get_model("eum").run_arrays(arr)
+    ref = get_model("eum", kernel="numpy").run_arrays(arr)
+    assert auto.details["kernel"] == "compiled" and ref.details["kernel"] == "numpy"
+    np.testing.assert_allclose(auto.forecast, ref.forecast, rtol=1e-9, atol=1e-9)
+    with pytest.raises(InputError, match="kernel"):
+        get_model("eum", kernel="fortran")
+
+
+def test_compiled_kernel_without_numba_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(cp, "AVAILABLE", False)
+    with pytest.raises(InputError, match="Numba"):
+        get_model("eum", kernel="compiled")
+    assert get_model("eum").kernel == "numpy"  # auto falls back
