@@ -8,6 +8,7 @@ worker ran it or when, so every backend gives the same numbers.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -37,6 +38,14 @@ class InProcess:
         pass
 
 
+ONE_THREAD = {"NUMBA_NUM_THREADS": "1"}  # a worker process per core: compiled kernels stay single-threaded
+
+
+def _one_thread() -> None:
+    """Pool worker start-up, before any task imports Numba."""
+    os.environ.update(ONE_THREAD)
+
+
 class Pool:
     """A local process pool; ``spawn`` workers, so a progress thread in the parent is safe."""
 
@@ -47,7 +56,7 @@ class Pool:
 
     def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as ex:
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_one_thread) as ex:
             futures = [ex.submit(fn, s) for s in specs]
             try:
                 for fut in as_completed(futures):
@@ -79,7 +88,7 @@ class Dask:
                 raise InputError(f"cannot reach Dask scheduler {scheduler}: {exc}", field="scheduler") from exc
         else:
             self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address="127.0.0.1:0")
+                                         host="127.0.0.1", dashboard_address="127.0.0.1:0", env=ONE_THREAD)
             self.client = Client(self._cluster)
 
     def run(self, fn: Callable[[Any], Any], specs: list[Any]) -> Iterator[Any]:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from detente.models.eum.batch import BatchIssueRun
+from detente.models.eum.choices import CHOICES
 
 try:  # optional extra: the model falls back to NumPy when Numba is absent
     import numba
@@ -28,23 +29,15 @@ except ImportError:  # pragma: no cover - exercised where numba is not installed
 
 AVAILABLE = numba is not None
 
-# option codes (the kernel takes integers, not strings)
-_CODES: dict[str, tuple[str, ...]] = {
-    "voter": ("median", "mean"),
-    "forecast_stat": ("median", "mean"),
-    "probability": ("alliance", "alliance_excl", "scholz_code"),
-    "t_rule": ("median_closer", "better", "worse"),
-    "salience_lead": ("responder", "challenger"),
-    "security": ("challengers", "challenged"),
-    "compromise_sign": ("figure", "text"),
-    "offer_selection": ("smallest_move", "type_priority", "scholz_code", "highest_eu", "mutual"),
-    "perspective": ("own", "receiver"),
-}
+
+
+_CODED = ("voter", "forecast_stat", "probability", "t_rule", "salience_lead", "security", "compromise_sign",
+          "offer_selection", "perspective")  # string options as read by _run_draw, in this order
 
 
 def codes(opt: Any) -> np.ndarray:
     """The options as the float vector ``_run_draw`` reads (positions fixed there)."""
-    ints = [_CODES[k].index(getattr(opt, k)) for k in _CODES]
+    ints = [CHOICES[k].index(getattr(opt, k)) for k in _CODED]
     flags = [opt.voter_risk, opt.capitulation_moves, opt.risk, opt.stop_when_stable]
     return np.array([*ints, *map(int, flags), int(opt.rounds), opt.q, opt.tolerance], dtype=float)
 

@@ -18,23 +18,10 @@ from detente.errors import InputError
 from detente.models.base import Model, ModelResult, register
 from detente.models.eum import compiled
 from detente.models.eum.batch import run_issue_batch
+from detente.models.eum.choices import CHOICES as _CHOICES
 from detente.models.eum.octants import LABELS
 from detente.models.eum.rounds import IssueRun, run_issue
 from detente.scenario.arrays import Arrays
-
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "voter": ("median", "mean"),
-    "forecast_stat": ("median", "mean"),
-    "probability": ("alliance", "alliance_excl", "scholz_code"),
-    "t_rule": ("median_closer", "better", "worse"),
-    "salience_lead": ("responder", "challenger"),
-    "security": ("challengers", "challenged"),
-    "compromise_sign": ("figure", "text"),
-    "offer_selection": ("smallest_move", "type_priority", "scholz_code", "highest_eu", "mutual"),
-    "perspective": ("own", "receiver"),
-    "span": ("scale", "positions"),
-    "kernel": ("auto", "numpy", "compiled"),
-}
 
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
