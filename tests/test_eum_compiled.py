@@ -100,3 +100,21 @@ def test_compiled_kernel_without_numba_is_a_clear_error(monkeypatch):
     with pytest.raises(InputError, match="Numba"):
         get_model("eum", kernel="compiled")
     assert get_model("eum").kernel == "numpy"  # auto falls back
+
+
+def test_batches_from_two_python_threads_at_once():
+    """`detente serve` runs jobs in threads; two sweeps at once must not crash Numba's thread pool."""
+    import threading
+
+    arr = random_batch(64, 12, 1, seed=13)
+    model = get_model("eum", kernel="compiled")
+    want = model.run_arrays(arr).forecast
+    got: list[np.ndarray] = []
+    threads = [threading.Thread(target=lambda: got.append(model.run_arrays(arr).forecast)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 3
+    for f in got:
+        np.testing.assert_array_equal(f, want)  # same draws, same numbers, whichever thread ran them

@@ -14,6 +14,7 @@ extra): without it the model uses the NumPy path. See DECISIONS.md, U-K1.
 
 from __future__ import annotations
 
+import threading
 from collections import namedtuple
 from typing import Any
 
@@ -28,6 +29,7 @@ except ImportError:  # pragma: no cover - exercised where numba is not installed
     numba = None
 
 AVAILABLE = numba is not None
+_LAUNCH = threading.Lock()  # one parallel kernel launch at a time (e.g. jobs of `detente serve`)
 
 
 
@@ -541,5 +543,6 @@ def run_issue_compiled(x0: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.nd
     sec_first = np.full((b, n), np.nan)
     rounds = np.zeros(b, dtype=np.int64)
     converged = np.zeros(b, dtype=np.bool_)
-    _batch(x, s, w, span, codes(opt), forecast, r_first, sec_first, rounds, converged)
+    with _LAUNCH:  # Numba's fallback thread pool (workqueue) aborts on launches from two threads at once
+        _batch(x, s, w, span, codes(opt), forecast, r_first, sec_first, rounds, converged)
     return BatchIssueRun(forecast, x, r_first, sec_first, rounds, converged)
