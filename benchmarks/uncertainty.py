@@ -97,18 +97,30 @@ def bench_eum(eum_draws: int, full: bool) -> None:
     for label, t in (("3 issues", t3), ("1 issue ", t1)):
         print(f"   30 actors x {label}: {t * scale:.1f} s  [target < 10 s on 2 cores: "
               f"{'met' if t * scale < 10 else 'NOT met'}]")
-    _eum_kernels(sc3)
+    _eum_kernels(sc3, kernel)
 
 
 def _threads() -> int:
+    numba = _numba()
+    return numba.get_num_threads() if numba else 1
+
+
+def _set_threads(k: int) -> None:
+    numba = _numba()
+    if numba:
+        numba.set_num_threads(k)
+
+
+def _numba():
+    """The numba module, or None where the ``fast`` extra is not installed."""
     try:
         import numba
     except ImportError:
-        return 1
-    return numba.get_num_threads()
+        return None
+    return numba
 
 
-def _eum_kernels(sc: Scenario) -> None:
+def _eum_kernels(sc: Scenario, kernel: str) -> None:
     """Per preset: compiled kernel vs the NumPy batch (the baseline), wall time per draw on the same draws."""
     params, target = prepare(sc, SweepOptions(draws=1, models=("eum",), store="none"))
     arr = target.context(sample(params, 2000, np.random.default_rng(2))).batch.arrays
@@ -119,7 +131,7 @@ def _eum_kernels(sc: Scenario) -> None:
         t_np, ref = timed(lambda m=ref_model, a=sub: m.run_arrays(a).forecast)
         t_np /= n_np
         line = f"   eum preset {preset:8s}: numpy batch {t_np * 1e3:.2f} ms/draw ({n_np} draws)"
-        if get_model("eum").kernel == "compiled":
+        if kernel == "compiled":
             fast = get_model("eum", preset=preset, kernel="compiled")
             fast.run_arrays(sub)  # load the kernel's specialisation
             t_c, _ = timed(lambda m=fast: m.run_arrays(arr))
@@ -154,14 +166,6 @@ def bench_dask(eum_draws: int) -> None:
           f"in-process {t_in:.2f} s, dask {t_dask:.2f} s incl. cluster start ({t_sweep:.2f} s after start) -> "
           f"speed-up {t_in / t_dask:.2f}x ({t_in / t_sweep:.2f}x without start-up); same results: {same}")
     _set_threads(threads)
-
-
-def _set_threads(k: int) -> None:
-    try:
-        import numba
-    except ImportError:
-        return
-    numba.set_num_threads(k)
 
 
 def main() -> None:

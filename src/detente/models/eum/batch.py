@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.eum.octants import _RANK, CAPITULATION, COMPROMISE, CONFRONTATION, NONE, offer_masks
+from detente.models.eum.octants import CAPITULATION, COMPROMISE, CONFRONTATION, NONE, offer_masks, selection_key
 
 _PAIR_ELEMENTS = 30_000  # draws per chunk x n x n (about 8 MB per dyad matrix)
 _TRIPLE_ELEMENTS = 4_000_000  # draws per chunk x n x n x n (voter tensor, ~32 MB)
@@ -323,23 +323,7 @@ def offers_to(x: np.ndarray, a: np.ndarray, b: np.ndarray, differ: np.ndarray, c
 def select(x: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray, kind: np.ndarray,
            rule: str) -> np.ndarray:
     """octants.select per row: the new positions."""
-    valid = ~np.isnan(target)
-    xi = x[:, :, None]
-    move = np.where(valid, np.abs(target - xi), np.inf)
-    if rule in ("smallest_move", "mutual"):
-        key = move
-    elif rule == "type_priority":
-        key = np.where(valid, _RANK[kind] * 1e12 + move, np.inf)
-    elif rule == "scholz_code":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            den = np.abs(a) + np.abs(b)
-            wpos = (np.abs(a) * xi + np.abs(b) * x[:, None, :]) / np.where(den > 0, den, 1.0)
-        sub = np.where(kind == COMPROMISE, wpos, move)
-        key = np.where(valid, _RANK[kind] * 1e12 + sub, np.inf)
-    elif rule == "highest_eu":
-        key = np.where(valid, -b, np.inf)
-    else:
-        raise ValueError(f"unknown offer selection {rule!r}")
+    valid, key = selection_key(x[:, :, None], x[:, None, :], a, b, target, kind, rule)
     n = x.shape[1]
     has = valid.any(axis=2)
     pick = np.argmin(key, axis=2)

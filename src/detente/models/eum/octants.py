@@ -78,6 +78,30 @@ def offers_to(x: np.ndarray, a: np.ndarray, b: np.ndarray, differ: np.ndarray,
 _RANK = np.array([9, 0, 1, 2, 9])  # offer class order under type-priority selection
 
 
+def selection_key(xi: np.ndarray, xj: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray,
+                  kind: np.ndarray, rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(valid, key)`` of every offer under rule ``rule``; the least key wins, inf where no offer.
+
+    ``xi``/``xj`` are the positions broadcast along the dyad matrix's rows and columns, so one
+    body serves a single draw ``(n, n)`` and a batch ``(B, n, n)``.
+    """
+    valid = ~np.isnan(target)
+    move = np.where(valid, np.abs(target - xi), np.inf)
+    if rule in ("smallest_move", "mutual"):
+        return valid, move
+    if rule == "type_priority":
+        return valid, np.where(valid, _RANK[kind] * 1e12 + move, np.inf)
+    if rule == "scholz_code":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = np.abs(a) + np.abs(b)
+            wpos = (np.abs(a) * xi + np.abs(b) * xj) / np.where(den > 0, den, 1.0)
+        sub = np.where(kind == COMPROMISE, wpos, move)
+        return valid, np.where(valid, _RANK[kind] * 1e12 + sub, np.inf)
+    if rule == "highest_eu":
+        return valid, np.where(valid, -b, np.inf)
+    raise ValueError(f"unknown offer selection {rule!r}")
+
+
 def select(x: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray, kind: np.ndarray,
            rule: str) -> tuple[np.ndarray, np.ndarray]:
     """Each actor's accepted offer (ambiguity A4): ``(new_x, proposer)``, proposer -1 if none.
@@ -91,22 +115,7 @@ def select(x: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray, kind
     target (the largest ``E^j(U_ji)`` among the actors j can move).
     Ties go to the lower actor index.
     """
-    valid = ~np.isnan(target)
-    move = np.where(valid, np.abs(target - x[:, None]), np.inf)
-    if rule in ("smallest_move", "mutual"):
-        key = move
-    elif rule == "type_priority":
-        key = np.where(valid, _RANK[kind] * 1e12 + move, np.inf)
-    elif rule == "scholz_code":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            den = np.abs(a) + np.abs(b)
-            wpos = (np.abs(a) * x[:, None] + np.abs(b) * x[None, :]) / np.where(den > 0, den, 1.0)
-        sub = np.where(kind == COMPROMISE, wpos, move)
-        key = np.where(valid, _RANK[kind] * 1e12 + sub, np.inf)
-    elif rule == "highest_eu":
-        key = np.where(valid, -b, np.inf)
-    else:
-        raise ValueError(f"unknown offer selection {rule!r}")
+    valid, key = selection_key(x[:, None], x[None, :], a, b, target, kind, rule)
     n = x.size
     has = valid.any(axis=1)
     pick = np.where(has, np.argmin(key, axis=1), -1)
