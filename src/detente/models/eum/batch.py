@@ -18,7 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from detente.models.eum.octants import CAPITULATION, COMPROMISE, CONFRONTATION, NONE, offer_masks, selection_key
+from detente.models.eum.octants import (
+    CAPITULATION,
+    COMPROMISE,
+    CONFRONTATION,
+    NONE,
+    first_greatest,
+    first_least,
+    offer_masks,
+    selection_key,
+)
 
 _PAIR_ELEMENTS = 30_000  # draws per chunk x n x n (about 8 MB per dyad matrix)
 _TRIPLE_ELEMENTS = 4_000_000  # draws per chunk x n x n x n (voter tensor, ~32 MB)
@@ -326,9 +335,9 @@ def select(x: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray, kind
     valid, key = selection_key(x[:, :, None], x[:, None, :], a, b, target, kind, rule)
     n = x.shape[1]
     has = valid.any(axis=2)
-    pick = np.argmin(key, axis=2)
+    pick = first_least(key, axis=2)
     if rule == "mutual" and n:
-        fav = np.argmax(np.where(valid, b, -np.inf), axis=1)  # (B, j): proposer j's favourite mover
+        fav = first_greatest(np.where(valid, b, -np.inf), axis=1)  # (B, j): proposer j's favourite mover
         has = has & (np.take_along_axis(fav, pick, axis=1) == np.arange(n))
     chosen = np.take_along_axis(target, pick[:, :, None], axis=2)[:, :, 0]
     return np.where(has, chosen, x)

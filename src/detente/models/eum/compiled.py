@@ -15,13 +15,13 @@ extra): without it the model uses the NumPy path. See DECISIONS.md, U-K1.
 from __future__ import annotations
 
 import threading
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from detente.models.eum.batch import BatchIssueRun
 from detente.models.eum.choices import CHOICES
+from detente.models.eum.octants import TIE as _TIE
 
 try:  # optional extra: the model falls back to NumPy when Numba is absent
     import numba
@@ -61,9 +61,10 @@ def _jit(**kw: Any):
 # The kernel takes two powers per ordered dyad per round; as calls to the C library's ``pow``
 # they kept every loop scalar and were a third of its time. Written out here (exponent bits, a
 # series for the mantissa's logarithm, Cody-Waite reduction and a Taylor polynomial for the
-# exponential) they run in SIMD lanes. Relative error against ``np.power`` is about 1e-14
-# (tests/test_eum_compiled.py); bases below 1e-300 give 0. In this module, not a module of its
-# own, because Numba's on-disk cache of a function does not notice edits to another file.
+# exponential, both polynomials in Estrin's scheme for shorter dependency chains) they inline
+# into the dyad loops and run in SIMD lanes. Relative error against ``np.power`` is about
+# 1e-14 (tests/test_eum_compiled.py); bases below 1e-300 give 0. In this module, not a module
+# of its own, because Numba's on-disk cache of a function does not notice edits to another file.
 
 _LN2_HI = 6.93147180369123816490e-01  # ln 2 split so k * _LN2_HI is exact (fdlibm's constants)
 _LN2_LO = 1.90821492927058770002e-10
@@ -73,60 +74,59 @@ _MANTISSA = 0x000FFFFFFFFFFFFF
 _ONE_BITS = 0x3FF0000000000000
 _TINY = 1e-300
 
+if numba is not None:
+    from llvmlite import ir as _ir
+    from numba.extending import intrinsic as _intrinsic
 
-@_jit(fastmath={"contract"})
-def _split(base: np.ndarray, n: int, ex: np.ndarray, mant: np.ndarray) -> None:
-    """``base = mant * 2**ex`` with ``mant`` in [1, 2) (``base`` already clipped to [0, 1])."""
-    bits = base.view(np.int64)
-    mbits = mant.view(np.int64)
-    for j in range(n):
-        b = bits[j]
-        ex[j] = ((b >> 52) & 0x7FF) - 1023
-        mbits[j] = (b & _MANTISSA) | _ONE_BITS
+    @_intrinsic
+    def _as_int(typingctx, v):
+        """The bits of a float64 as an int64 (an LLVM bitcast, so loops stay vectorisable)."""
+        def codegen(context, builder, sig, args):
+            return builder.bitcast(args[0], _ir.IntType(64))
+        return numba.types.int64(numba.types.float64), codegen
 
-
-@_jit(fastmath={"contract"})
-def _exp_log(base: np.ndarray, r: np.ndarray, n: int, ex: np.ndarray, mant: np.ndarray, out: np.ndarray,
-             k_out: np.ndarray) -> None:
-    """``out * 2**k_out = exp(r * log(base))``; the 2**k scaling is applied by ``_scale``."""
-    for j in range(n):
-        m = mant[j]
-        e = ex[j]
-        big = m > _SQRT2
-        m = m * 0.5 if big else m
-        e = e + 1.0 if big else e
-        s = (m - 1.0) / (m + 1.0)  # ln m = 2 atanh(s), |s| < 0.172
-        s2 = s * s
-        ln_m = 2.0 * s * (1.0 + s2 * (1 / 3 + s2 * (1 / 5 + s2 * (1 / 7 + s2 * (1 / 9 + s2 * (
-            1 / 11 + s2 * (1 / 13 + s2 * (1 / 15 + s2 / 17))))))))  # next term < 1e-15 relative
-        y = r[j] * (e * _LN2_HI + (ln_m + e * _LN2_LO))
-        y = max(y, -708.0)
-        k = np.floor(y * _INV_LN2 + 0.5)
-        t = (y - k * _LN2_HI) - k * _LN2_LO  # |t| <= ln2 / 2
-        p = 1.0 + t * (1.0 + t * (1 / 2 + t * (1 / 6 + t * (1 / 24 + t * (1 / 120 + t * (1 / 720 + t * (
-            1 / 5040 + t * (1 / 40320 + t * (1 / 362880 + t * (1 / 3628800 + t / 39916800))))))))))  # < 7e-15
-        out[j] = p if base[j] >= _TINY else 0.0
-        k_out[j] = k
+    @_intrinsic
+    def _as_float(typingctx, v):
+        """The float64 whose bits an int64 holds."""
+        def codegen(context, builder, sig, args):
+            return builder.bitcast(args[0], _ir.DoubleType())
+        return numba.types.float64(numba.types.int64), codegen
 
 
 @_jit(fastmath={"contract"})
-def _scale(out: np.ndarray, n: int, k: np.ndarray, buf: np.ndarray) -> None:
-    """``out *= 2**k`` by writing the exponent bits of 2**k."""
-    bits = buf.view(np.int64)
-    for j in range(n):
-        bits[j] = (np.int64(k[j]) + 1023) << 52
-    for j in range(n):
-        out[j] = out[j] * buf[j]
+def _pow_unit(b, r):
+    """``b ** r`` for ``b`` in [0, 1] and ``r`` in (0, 2]: exp(r * log(b)) from the float's bits."""
+    bits = _as_int(b)
+    e = float(((bits >> 52) & 0x7FF) - 1023)
+    m = _as_float((bits & _MANTISSA) | _ONE_BITS)  # b = m * 2**e, m in [1, 2)
+    big = m > _SQRT2
+    m = m * 0.5 if big else m
+    e = e + 1.0 if big else e
+    s = (m - 1.0) / (m + 1.0)  # ln m = 2 atanh(s), |s| < 0.172
+    z = s * s
+    z2 = z * z
+    z4 = z2 * z2
+    series = ((1.0 + z * (1 / 3)) + z2 * ((1 / 5) + z * (1 / 7))) + z4 * (
+        ((1 / 9) + z * (1 / 11)) + z2 * ((1 / 13) + z * (1 / 15)) + z4 * (1 / 17))  # next term < 1e-15
+    y = r * (e * _LN2_HI + (2.0 * s * series + e * _LN2_LO))
+    y = max(y, -708.0)
+    k = np.floor(y * _INV_LN2 + 0.5)
+    t = (y - k * _LN2_HI) - k * _LN2_LO  # |t| <= ln2 / 2
+    t2 = t * t
+    t4 = t2 * t2
+    t8 = t4 * t4
+    p = ((1.0 + t) + t2 * ((1 / 2) + t * (1 / 6))) + t4 * (((1 / 24) + t * (1 / 120)) + t2 * (
+        (1 / 720) + t * (1 / 5040))) + t8 * (((1 / 40320) + t * (1 / 362880)) + t2 * (
+        (1 / 3628800) + t * (1 / 39916800)))  # Taylor to t^11: < 7e-15
+    p = p * _as_float((np.int64(k) + 1023) << 52)  # times 2**k
+    return p if b >= _TINY else 0.0
 
 
-@_jit()
-def unit_power(base: np.ndarray, r: np.ndarray, n: int, out: np.ndarray, s1: np.ndarray, s2: np.ndarray,
-               s3: np.ndarray) -> None:
-    """``out[:n] = base[:n] ** r[:n]`` for bases in [0, 1] and exponents in (0, 2]; s1-s3 are scratch."""
-    _split(base, n, s1, s2)
-    _exp_log(base, r, n, s1, s2, out, s3)
-    _scale(out, n, s3, s1)
-
+@_jit(fastmath={"contract"})
+def unit_power(base: np.ndarray, r: np.ndarray, out: np.ndarray) -> None:
+    """``out = base ** r`` elementwise (bases in [0, 1], exponents in (0, 2])."""
+    for k in range(base.size):
+        out[k] = _pow_unit(base[k], r[k])
 
 
 @_jit()
@@ -189,64 +189,45 @@ def _voter(x, w, use_mean, cand):
     return _median_voter(x, w, cand)
 
 
-@_jit()
-def _resort(x, order):
-    """Insertion sort of ``order`` by ``x``, starting from last round's order.
+# --- one round ------------------------------------------------------------------------------
+# Every n x n matrix has rows padded to ``npad`` (a multiple of 32) columns, and so do the
+# per-actor vectors read along a row (positions, saliences, weights, exponents). Loops along a
+# row then run over all ``npad`` columns, a trip count LLVM vectorises whole; with rows of n = 30
+# the vector loop never started and the row ran scalar. Padding columns hold finite values no
+# step reads: keys there are inf, weights 0.
 
-    Positions move little between rounds, so the order is nearly sorted already and this
-    costs about n steps, against a full sort each round.
+
+def pad_width(n: int) -> int:
+    """Row length of the padded matrices: n rounded up to a multiple of 32."""
+    return (n + 31) // 32 * 32
+
+
+@_jit(fastmath={"reassoc", "contract", "nsz"})
+def _sums_direct(dxx, wp, n, num, den):
+    """probability.vote_sums (alliance): for each dyad, one vectorised pass over all voters.
+
+    Voter k gives i over j the vote ``|x_k - x_j| - |x_k - x_i|`` (the rows of ``dxx``);
+    ``num`` sums the positive votes times weight, each direction on its own so that actors at
+    one position get bit-identical sums (offer keys then tie as in the reference), and ``den``
+    adds both. O(n^3), but as dense SIMD sums it beats the O(n^2) walk over sorted positions,
+    whose data-dependent branches mispredicted at every step.
     """
-    for t in range(1, order.size):
-        k = order[t]
-        v = x[k]
-        u = t - 1
-        while u >= 0 and x[order[u]] > v:
-            order[u + 1] = order[u]
-            u -= 1
-        order[u + 1] = k
-
-
-@_jit()
-def _sums_sorted(x, w, num, den, sc):
-    """probability._sums_sorted: vote sums for every dyad from prefix sums over sorted positions.
-
-    Walks the dyads in sorted order, so the count of voters below each dyad's midpoint only
-    ever moves forward (no binary search).
-    """
-    n = x.size
-    order, first, cw, cwx, xs = sc.order, sc.first, sc.cw, sc.cwx, sc.xs
-    _resort(x, order)
-    cw[0] = 0.0
-    cwx[0] = 0.0
-    for t in range(n):
-        k = order[t]
-        xs[t] = x[k]
-        cw[t + 1] = cw[t] + w[k]
-        cwx[t + 1] = cwx[t] + w[k] * x[k]
-        first[t] = t if t == 0 or xs[t] != xs[t - 1] else first[t - 1]  # positions strictly below xs[t]
-    total = cw[n]
-    for a in range(n):
-        i = order[a]
+    npad = wp.size
+    for i in range(n):
         num[i, i] = 0.0
         den[i, i] = 0.0
-        lo = xs[a]
-        k_lo = first[a]
-        km = k_lo
-        for b in range(a + 1, n):
-            hi = xs[b]
-            mid = 0.5 * (lo + hi)
-            while km < n and xs[km] < mid:
-                km += 1
-            k_hi = first[b]
-            gap = hi - lo
-            f_low = gap * cw[k_lo] + (lo + hi) * (cw[km] - cw[k_lo]) - 2.0 * (cwx[km] - cwx[k_lo])
-            f_high = gap * (total - cw[k_hi]) + 2.0 * (cwx[k_hi] - cwx[km]) - (lo + hi) * (cw[k_hi] - cw[km])
-            f_low = max(f_low, 0.0)
-            f_high = max(f_high, 0.0)
-            j = order[b]
-            num[i, j] = f_low if lo < hi else f_high
-            num[j, i] = f_high
-            den[i, j] = den[j, i] = f_low + f_high
+        di = dxx[i]
+        for j in range(i + 1, n):
+            dj = dxx[j]
+            for_i = 0.0
+            for_j = 0.0
+            for k in range(npad):
+                v = dj[k] - di[k]
+                for_i += wp[k] * max(v, 0.0)
+                for_j += wp[k] * max(-v, 0.0)
+            num[i, j] = for_i
+            num[j, i] = for_j
+            den[i, j] = den[j, i] = for_i + for_j
 
 
 @_jit()
@@ -268,22 +249,25 @@ def _sums_tensor(x, w, span, r, num, den, dk):
 
 
 @_jit()
-def _win_probability(x, w, span, dist, dxx, mode, tensor, r, p, den, sc):
+def _win_probability(x, wp, span, dist, dxx, mode, tensor, r, p, den, dk):
     """probability.win_probability into ``p`` (mode 0 alliance, 1 alliance_excl, 2 scholz_code)."""
     n = x.size
     if tensor:
-        _sums_tensor(x, w, span, r, p, den, sc.dk)
+        _sums_tensor(x, wp, span, r, p, den, dk)
     else:
-        _sums_sorted(x, w, p, den, sc)
+        _sums_direct(dxx, wp, n, p, den)
     if mode == 1:
         for i in range(n):
             for j in range(n):
                 own_i = dist[i, j] ** r[i] if tensor else dxx[i, j]
                 own_j = dist[i, j] ** r[j] if tensor else dxx[i, j]
-                p[i, j] -= w[i] * own_i
-                den[i, j] = den[i, j] - w[i] * own_i - w[j] * own_j
+                p[i, j] -= wp[i] * own_i
+                den[i, j] = den[i, j] - wp[i] * own_i - wp[j] * own_j
     elif mode == 2:
-        total = den.sum()
+        total = 0.0
+        for i in range(n):
+            for j in range(n):
+                total += den[i, j]
         den[:, :] = total
     for i in range(n):
         for j in range(n):
@@ -293,55 +277,60 @@ def _win_probability(x, w, span, dist, dxx, mode, tensor, r, p, den, sc):
         p[i, i] = 0.5
 
 
+@_jit(inline="always")
+def _eu_row(d_row, p_row, out_row, npad, e_i, e_col, col, lead_i, lead_col, lead_challenger, sq_i, sq_col,
+            dmu, q, t_rule, neutral, with_q):
+    """One row of expected.challenge_eu; ``neutral`` and ``with_q`` are constants where it is inlined.
+
+    No fused multiply-adds here (only inside ``_pow_unit``): the EU combines as in NumPy, so
+    dyads whose EUs tie exactly in the reference (e.g. P = 1, where salience drops out) tie
+    here too and go to the same actor.
+    """
+    for j in range(npad):
+        d = d_row[j]
+        e = e_col[j] if col else e_i
+        bs = min(max(0.5 - 0.5 * d, 0.0), 1.0)
+        bf = min(max(0.5 + 0.5 * d, 0.0), 1.0)
+        u_s = 2.0 - 4.0 * (bs if neutral else _pow_unit(bs, e))
+        u_f = 2.0 - 4.0 * (bf if neutral else _pow_unit(bf, e))
+        lead = lead_i if lead_challenger else lead_col[j]
+        pk = p_row[j]
+        value = lead * (pk * u_s + (1.0 - pk) * u_f) + (1.0 - lead) * u_s
+        no_challenge = q * (0.0 if neutral else (sq_col[j] if col else sq_i))
+        if with_q:
+            b_b = min(max(0.5 - 0.25 * (dmu + d), 0.0), 1.0)
+            b_w = min(max(0.5 + 0.25 * (dmu + d), 0.0), 1.0)
+            u_b = 2.0 - 4.0 * (b_b if neutral else _pow_unit(b_b, e))
+            u_w = 2.0 - 4.0 * (b_w if neutral else _pow_unit(b_w, e))
+            t = (1.0 if dmu < d else 0.0) if t_rule == 0 else (1.0 if t_rule == 1 else 0.0)
+            no_challenge = no_challenge + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
+        out_row[j] = value - no_challenge
+
+
 @_jit()
-def _challenge_eu(x, s, p, span, dist, mu, r, neutral, col, c, out, sc):
+def _challenge_eu(x, sp, p, span, dist, mu, r, sq, neutral, col, c, out):
     """expected.challenge_eu into ``out[i, j]`` (diagonal 0).
 
     Exponents are the challenger's (``col`` False) or the challenged actor's (``col`` True);
     ``neutral``: every exponent 1, no power taken. ``c`` = (salience of the challenger leads,
-    q, T rule code). The powers run over the whole flattened matrix at once, so the vector
-    loops of unit_power see n^2 elements, not rows of n.
+    q, T rule code); ``sq[i] = 2 - 4 * 0.5 ** r_i``, the status quo's utility. Each case has
+    its own copy of the row loop, so the powers it does not need are not computed.
     """
     n = x.size
-    nn = n * n
-    lead_challenger, q, t_rule = c
-    m = sc.mat
-    rexp, bs, bf, us, uf, bb_, bw, ub, uw = m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]
+    npad = sp.size
+    lead_ch, q, t_rule = c
+    with_q = q < 1.0
     for i in range(n):
-        dmu = abs(x[i] - mu) / span if q < 1.0 else 0.0
-        for j in range(n):
-            k = i * n + j
-            d = dist[i, j]
-            rexp[k] = r[j] if col else r[i]
-            bs[k] = min(max(0.5 - 0.5 * d, 0.0), 1.0)
-            bf[k] = min(max(0.5 + 0.5 * d, 0.0), 1.0)
-        if q < 1.0:
-            for j in range(n):
-                k = i * n + j
-                bb_[k] = min(max(0.5 - 0.25 * (dmu + dist[i, j]), 0.0), 1.0)
-                bw[k] = min(max(0.5 + 0.25 * (dmu + dist[i, j]), 0.0), 1.0)
-    if neutral:
-        us, uf, ub, uw = bs, bf, bb_, bw
-    else:
-        unit_power(bs, rexp, nn, us, m[9], m[10], m[11])
-        unit_power(bf, rexp, nn, uf, m[9], m[10], m[11])
-        if q < 1.0:
-            unit_power(bb_, rexp, nn, ub, m[9], m[10], m[11])
-            unit_power(bw, rexp, nn, uw, m[9], m[10], m[11])
-    for i in range(n):
-        dmu = abs(x[i] - mu) / span if q < 1.0 else 0.0
-        for j in range(n):
-            k = i * n + j
-            lead = s[i] if lead_challenger else s[j]
-            u_s = 2.0 - 4.0 * us[k]
-            u_f = 2.0 - 4.0 * uf[k]
-            value = lead * (p[i, j] * u_s + (1.0 - p[i, j]) * u_f) + (1.0 - lead) * u_s
-            sq = 0.0 if neutral else 2.0 - 4.0 * sc.half_pow[j if col else i]
-            no_challenge = q * sq
-            if q < 1.0:
-                t = (1.0 if dmu < dist[i, j] else 0.0) if t_rule == 0 else (1.0 if t_rule == 1 else 0.0)
-                no_challenge = no_challenge + (1.0 - q) * (t * (2.0 - 4.0 * ub[k]) + (1.0 - t) * (2.0 - 4.0 * uw[k]))
-            out[i, j] = value - no_challenge
+        dmu = abs(x[i] - mu) / span if with_q else 0.0
+        d_row, p_row, o_row, ri, si, sqi = dist[i], p[i], out[i], r[i], sp[i], sq[i]
+        if neutral and with_q:
+            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, True, True)
+        elif neutral:
+            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, True, False)
+        elif with_q:
+            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, False, True)
+        else:
+            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, False, False)
         out[i, i] = 0.0
 
 
@@ -369,17 +358,18 @@ def _risk(a1, dxx, thr, challenged, sec, r):
 
 
 @_jit()
-def _offers(x, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
+def _offers(xp, n, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
     """octants.offers_to and the selection keys of octants.select; ``key`` is inf where i has no offer.
 
     Written without data-dependent branches (``&``/``|`` on booleans, selects), because which
     octant a dyad falls in is unpredictable and mispredicted branches cost more than the work.
+    Padding columns (``j >= n``) get no offer.
     """
-    n = x.size
+    npad = xp.size
     for i in range(n):
-        xi = x[i]
-        for j in range(n):
-            ai, bj, xj = a[i, j], bb[i, j], x[j]
+        xi = xp[i]
+        for j in range(npad):
+            ai, bj, xj = a[i, j], bb[i, j], xp[j]
             frac = abs(ai / (bj if bj != 0 else 1.0)) if bj != 0 else 0.0
             lose = (ai > 0) & (bj > 0) & (bj > ai)
             a_neg = ai < 0
@@ -391,7 +381,7 @@ def _offers(x, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
                 comp = a_neg & (bj > 0) & b_big
                 capit = a_neg & (bj > 0) & ~b_big
             capit = capit & capit_moves
-            valid = (lose | comp | capit) & (dxx[i, j] > thr)
+            valid = (lose | comp | capit) & (dxx[i, j] > thr) & (j < n)
             partial = xi + (xj - xi) * min(max(frac, 0.0), 1.0)
             t = partial if comp else xj
             move = abs(t - xi)
@@ -410,101 +400,100 @@ def _offers(x, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
 
 
 @_jit(fastmath={"nnan", "nsz"})
-def _row_min(row, n):
+def _row_min(row, npad):
     """The least value of a row (no NaN ever reaches the keys), as one vectorised reduction."""
     best = np.inf
-    for j in range(n):
+    for j in range(npad):
         best = min(best, row[j])
     return best
 
 
 @_jit()
 def _select(x, bb, target, key, rule, lo0, hi0, new_x):
-    """octants.select: the least key per row (ties to the lower index), clipped to the start range."""
+    """octants.select: the least key per row (ties within TIE to the lower index), clipped to the start range."""
     n = x.size
+    npad = key.shape[1]
     for i in range(n):
         row = key[i]
-        best = _row_min(row, n)
+        best = _row_min(row, npad)
         pick = 0
-        while pick < n - 1 and row[pick] != best:
+        while pick < n - 1 and not row[pick] <= best + _TIE:
             pick += 1
         has = best < np.inf
         if has and rule == 4:  # mutual: i must be proposer pick's favourite mover
-            fav = 0
             top = -np.inf
             for m in range(n):
-                v = bb[m, pick] if key[m, pick] < np.inf else -np.inf
-                if v > top:
-                    top, fav = v, m
+                top = max(top, bb[m, pick] if key[m, pick] < np.inf else -np.inf)
+            fav = 0
+            while fav < n - 1 and not (bb[fav, pick] if key[fav, pick] < np.inf else -np.inf) >= top - _TIE:
+                fav += 1
             has = fav == i
         v = target[i, pick] if has else x[i]
         new_x[i] = min(max(v, lo0), hi0)
 
 
-Scratch = namedtuple("Scratch", "order first cw cwx xs dk half_pow mat")
-_MATS = 12  # flattened n x n work matrices of _challenge_eu
-
-
 @_jit()
-def _scratch(n):
-    """Per-draw work arrays, allocated once and reused by every round."""
-    return Scratch(np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp), np.empty(n + 1), np.empty(n + 1),
-                   np.empty(n), np.empty(n), np.empty(n), np.empty((_MATS, n * n)))
+def _padded(v, npad, fill):
+    out = np.full(npad, fill)
+    out[:v.size] = v
+    return out
 
 
 @_jit()
 def _run_draw(x, s, w, span, c, r_first, sec_first):
     """All rounds of one draw (``x`` is updated in place); returns ``(rounds run, converged)``."""
     n = x.size
+    npad = (n + 31) // 32 * 32
     voter, mode, t_rule, lead_ch, challenged = c[0] > 0, int(c[2]), int(c[3]), c[4] > 0, c[5] > 0
     comp_text, rule, receiver = c[6] > 0, int(c[7]), c[8] > 0
     voter_risk, capit_moves, risk, stop, rounds = c[9] > 0, c[10] > 0, c[11] > 0, c[12] > 0, int(c[13])
     q, tol = c[14], c[15]
     lo0, hi0 = x.min(), x.max()
     thr = 1e-12 * span
-    dxx, dist, p, den = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-    a, bb, target, key = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-    sc = _scratch(n)
-    sc.order[:] = np.arange(n)
+    dxx, dist, p, den = np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad))
+    a, bb, target, key = np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad))
+    xp, sp, wp = _padded(x, npad, 0.0), _padded(s, npad, 0.0), _padded(w, npad, 0.0)
+    ones = np.ones(npad)
+    r = np.ones(npad)
+    sq = np.zeros(npad)
+    dk = np.empty(n)
     cand = np.empty(2 * n)
-    ones = np.ones(n)
-    r = np.ones(n)
     sec = np.zeros(n)
     new_x = np.empty(n)
     eu_c = (lead_ch, q, t_rule)
     done = 0
     for t in range(rounds):
         mu = _voter(x, w, voter, cand) if q < 1.0 else 0.0
+        xp[:n] = x
         for i in range(n):
-            for j in range(n):
-                dxx[i, j] = abs(x[i] - x[j])
+            xi = x[i]
+            for j in range(npad):
+                dxx[i, j] = abs(xp[j] - xi)
                 dist[i, j] = dxx[i, j] / span
         if risk:
-            _win_probability(x, w, span, dist, dxx, mode, voter_risk, ones, p, den, sc)
-            _challenge_eu(x, s, p, span, dist, mu, ones, True, False, eu_c, a, sc)
-            _risk(a, dxx, thr, challenged, sec, r)
+            _win_probability(x, wp, span, dist, dxx, mode, voter_risk, ones, p, den, dk)
+            _challenge_eu(x, sp, p, span, dist, mu, ones, sq, True, False, eu_c, a)
+            _risk(a, dxx, thr, challenged, sec, r[:n])
             if voter_risk:
-                _win_probability(x, w, span, dist, dxx, mode, True, r, p, den, sc)
+                _win_probability(x, wp, span, dist, dxx, mode, True, r, p, den, dk)
         else:
             r[:] = 1.0
             sec[:] = 0.0
-            _win_probability(x, w, span, dist, dxx, mode, voter_risk, ones, p, den, sc)
+            _win_probability(x, wp, span, dist, dxx, mode, voter_risk, ones, p, den, dk)
         if t == 0:
-            r_first[:] = r
+            r_first[:] = r[:n]
             sec_first[:] = sec
         for i in range(n):
-            sc.half_pow[i] = 0.5 ** r[i]
-        _challenge_eu(x, s, p, span, dist, mu, r, False, False, eu_c, a, sc)
+            sq[i] = 2.0 - 4.0 * _pow_unit(0.5, r[i])
+        _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, False, eu_c, a)
+        src = a
         if receiver:
-            _challenge_eu(x, s, p, span, dist, mu, r, False, True, eu_c, den, sc)
-            for i in range(n):
-                for j in range(n):
-                    bb[i, j] = den[j, i]
-        else:
-            for i in range(n):
-                for j in range(n):
-                    bb[i, j] = a[j, i]
-        _offers(x, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key)
+            _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, True, eu_c, den)
+            src = den
+        for i in range(n):
+            for j in range(n):
+                bb[i, j] = src[j, i]
+        _offers(xp, n, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key)
         _select(x, bb, target, key, rule, lo0, hi0, new_x)
         moved = 0.0
         for i in range(n):

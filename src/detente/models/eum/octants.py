@@ -19,6 +19,24 @@ import numpy as np
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION, STALEMATE = 0, 1, 2, 3, 4
 LABELS = {NONE: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise",
           CAPITULATION: "capitulation", STALEMATE: "stalemate"}
+TIE = 1e-9  # selection keys and EUs this close count as tied (ties go to the lower index)
+
+
+def first_least(key: np.ndarray, axis: int) -> np.ndarray:
+    """Index of the first entry within TIE of the least along ``axis``.
+
+    Exact ties (e.g. two actors at one position, or P = 1 where salience drops out) come out
+    of the arithmetic a few ulps apart, differently in the NumPy and compiled kernels; a
+    tolerance makes them resolve the same way, by index (DECISIONS.md, U-K2).
+    """
+    best = key.min(axis=axis, keepdims=True, initial=np.inf)
+    return np.argmax(key <= best + TIE, axis=axis)
+
+
+def first_greatest(v: np.ndarray, axis: int) -> np.ndarray:
+    """Index of the first entry within TIE of the greatest along ``axis``."""
+    best = v.max(axis=axis, keepdims=True, initial=-np.inf)
+    return np.argmax(v >= best - TIE, axis=axis)
 
 
 def classify(a: np.ndarray, b: np.ndarray, differ: np.ndarray) -> np.ndarray:
@@ -113,14 +131,14 @@ def select(x: np.ndarray, a: np.ndarray, b: np.ndarray, target: np.ndarray, kind
     ``highest_eu``: concede to the proposer with the highest EU of challenging.
     ``mutual``: least movement, accepted only if i is also the proposer's most attractive
     target (the largest ``E^j(U_ji)`` among the actors j can move).
-    Ties go to the lower actor index.
+    Ties (within TIE) go to the lower actor index.
     """
     valid, key = selection_key(x[:, None], x[None, :], a, b, target, kind, rule)
     n = x.size
     has = valid.any(axis=1)
-    pick = np.where(has, np.argmin(key, axis=1), -1)
+    pick = np.where(has, first_least(key, axis=1), -1)
     if rule == "mutual" and n:
-        fav = np.argmax(np.where(valid, b, -np.inf), axis=0)  # proposer j's favourite mover i
+        fav = first_greatest(np.where(valid, b, -np.inf), axis=0)  # proposer j's favourite mover i
         ok = np.zeros(n, dtype=bool)
         ok[has] = fav[pick[has]] == np.flatnonzero(has)
         pick = np.where(ok, pick, -1)
