@@ -59,20 +59,25 @@ def _jit(**kw: Any):
 
 # --- powers of bases in [0, 1] --------------------------------------------------------------
 # The kernel takes two powers per ordered dyad per round; as calls to the C library's ``pow``
-# they kept every loop scalar and were a third of its time. Written out here (exponent bits, a
-# series for the mantissa's logarithm, Cody-Waite reduction and a Taylor polynomial for the
-# exponential, both polynomials in Estrin's scheme for shorter dependency chains) they inline
-# into the dyad loops and run in SIMD lanes. Relative error against ``np.power`` is about
+# they kept every loop scalar and were a third of its time. Written out here as 2 ** (r log2 b)
+# (exponent bits, a polynomial for the mantissa's log2, then 2 ** t for the fraction of the
+# product and exponent bits for its integer part; polynomials in Estrin's scheme for short
+# dependency chains) they inline into the dyad loops and run in SIMD lanes. Relative error against ``np.power`` is about
 # 1e-14 (tests/test_eum_compiled.py); bases below 1e-300 give 0. In this module, not a module
 # of its own, because Numba's on-disk cache of a function does not notice edits to another file.
 
-_LN2_HI = 6.93147180369123816490e-01  # ln 2 split so k * _LN2_HI is exact (fdlibm's constants)
-_LN2_LO = 1.90821492927058770002e-10
-_INV_LN2 = 1.44269504088896338700e00
 _SQRT2 = 1.4142135623730951
 _MANTISSA = 0x000FFFFFFFFFFFFF
 _ONE_BITS = 0x3FF0000000000000
 _TINY = 1e-300
+# Near-minimax polynomials (Lawson-weighted least squares in 40-digit arithmetic, mpmath):
+# 2 atanh(s) / (s ln 2) as a polynomial in z = s^2 on [0, ((sqrt2 - 1) / (sqrt2 + 1))^2], so that
+# log2 m = s * L(z); and 2^t on [-1/2, 1/2]. Relative error of each 2e-16.
+_L0, _L1, _L2, _L3 = 2.885390081777927, 0.9617966939243245, 0.5770780172502898, 0.4121984014735586
+_L4, _L5, _L6 = 0.3206164258132098, 0.26144311084375443, 0.24292898374306393
+_E0, _E1, _E2, _E3 = 1.0, 0.6931471805599497, 0.24022650695908768, 0.05550410866445854
+_E4, _E5, _E6 = 0.00961812910803495, 0.0013333558228610708, 0.00015403529960835417
+_E7, _E8, _E9, _E10 = 1.5252658086303329e-05, 1.3215662921431885e-06, 1.0208543993513058e-07, 7.0372728770893905e-09
 
 if numba is not None:
     from llvmlite import ir as _ir
@@ -94,32 +99,48 @@ if numba is not None:
 
 
 @_jit(fastmath={"contract"})
-def _pow_unit(b, r):
-    """``b ** r`` for ``b`` in [0, 1] and ``r`` in (0, 2]: exp(r * log(b)) from the float's bits."""
+def _split(b):
+    """``b = m * 2**e`` with ``m`` in [sqrt(1/2), sqrt(2)), read from the float's bits."""
     bits = _as_int(b)
     e = float(((bits >> 52) & 0x7FF) - 1023)
-    m = _as_float((bits & _MANTISSA) | _ONE_BITS)  # b = m * 2**e, m in [1, 2)
+    m = _as_float((bits & _MANTISSA) | _ONE_BITS)  # in [1, 2)
     big = m > _SQRT2
-    m = m * 0.5 if big else m
-    e = e + 1.0 if big else e
-    s = (m - 1.0) / (m + 1.0)  # ln m = 2 atanh(s), |s| < 0.172
-    z = s * s
+    return (m * 0.5 if big else m), (e + 1.0 if big else e)
+
+
+@_jit(fastmath={"contract"})
+def _exp_r_log(s, e, r, b):
+    """``b ** r = 2 ** (r log2 b)`` given ``b = m * 2**e`` and ``s = (m - 1) / (m + 1)`` (ln m = 2 atanh s)."""
+    z = s * s  # |s| < 0.172
     z2 = z * z
     z4 = z2 * z2
-    series = ((1.0 + z * (1 / 3)) + z2 * ((1 / 5) + z * (1 / 7))) + z4 * (
-        ((1 / 9) + z * (1 / 11)) + z2 * ((1 / 13) + z * (1 / 15)) + z4 * (1 / 17))  # next term < 1e-15
-    y = r * (e * _LN2_HI + (2.0 * s * series + e * _LN2_LO))
-    y = max(y, -708.0)
-    k = np.floor(y * _INV_LN2 + 0.5)
-    t = (y - k * _LN2_HI) - k * _LN2_LO  # |t| <= ln2 / 2
+    series = ((_L0 + _L1 * z) + z2 * (_L2 + _L3 * z)) + z4 * ((_L4 + _L5 * z) + z2 * _L6)
+    y = max(r * (e + s * series), -1021.0)  # log2(b ** r)
+    k = np.floor(y + 0.5)
+    t = y - k  # exact, |t| <= 1/2
     t2 = t * t
     t4 = t2 * t2
     t8 = t4 * t4
-    p = ((1.0 + t) + t2 * ((1 / 2) + t * (1 / 6))) + t4 * (((1 / 24) + t * (1 / 120)) + t2 * (
-        (1 / 720) + t * (1 / 5040))) + t8 * (((1 / 40320) + t * (1 / 362880)) + t2 * (
-        (1 / 3628800) + t * (1 / 39916800)))  # Taylor to t^11: < 7e-15
+    p = ((_E0 + _E1 * t) + t2 * (_E2 + _E3 * t)) + t4 * ((_E4 + _E5 * t) + t2 * (_E6 + _E7 * t)) + t8 * (
+        (_E8 + _E9 * t) + t2 * _E10)
     p = p * _as_float((np.int64(k) + 1023) << 52)  # times 2**k
     return p if b >= _TINY else 0.0
+
+
+@_jit(fastmath={"contract"})
+def _pow_unit(b, r):
+    """``b ** r`` for ``b`` in [0, 1] and ``r`` in (0, 2]."""
+    m, e = _split(b)
+    return _exp_r_log((m - 1.0) / (m + 1.0), e, r, b)
+
+
+@_jit(inline="always")
+def _pow_pair(b1, b2, r):
+    """``(b1 ** r, b2 ** r)``: the two atanh arguments share one division (inlined into loops)."""
+    m1, e1 = _split(b1)
+    m2, e2 = _split(b2)
+    inv = 1.0 / ((m1 + 1.0) * (m2 + 1.0))
+    return _exp_r_log((m1 - 1.0) * (m2 + 1.0) * inv, e1, r, b1), _exp_r_log((m2 - 1.0) * (m1 + 1.0) * inv, e2, r, b2)
 
 
 @_jit(fastmath={"contract"})
@@ -269,8 +290,9 @@ def _win_probability(x, wp, span, dist, dxx, mode, tensor, r, p, den, dk):
             for j in range(n):
                 total += den[i, j]
         den[:, :] = total
+    npad = wp.size
     for i in range(n):
-        for j in range(n):
+        for j in range(npad):  # the padding columns too: a full-width vector loop
             d = den[i, j]
             v = max(p[i, j], 0.0) / (d if d > 1e-15 else 1.0)
             p[i, j] = min(max(v if d > 1e-15 else 0.5, 0.0), 1.0)
@@ -291,8 +313,10 @@ def _eu_row(d_row, p_row, out_row, npad, e_i, e_col, col, lead_i, lead_col, lead
         e = e_col[j] if col else e_i
         bs = min(max(0.5 - 0.5 * d, 0.0), 1.0)
         bf = min(max(0.5 + 0.5 * d, 0.0), 1.0)
-        u_s = 2.0 - 4.0 * (bs if neutral else _pow_unit(bs, e))
-        u_f = 2.0 - 4.0 * (bf if neutral else _pow_unit(bf, e))
+        if not neutral:
+            bs, bf = _pow_pair(bs, bf, e)
+        u_s = 2.0 - 4.0 * bs
+        u_f = 2.0 - 4.0 * bf
         lead = lead_i if lead_challenger else lead_col[j]
         pk = p_row[j]
         value = lead * (pk * u_s + (1.0 - pk) * u_f) + (1.0 - lead) * u_s
@@ -300,8 +324,10 @@ def _eu_row(d_row, p_row, out_row, npad, e_i, e_col, col, lead_i, lead_col, lead
         if with_q:
             b_b = min(max(0.5 - 0.25 * (dmu + d), 0.0), 1.0)
             b_w = min(max(0.5 + 0.25 * (dmu + d), 0.0), 1.0)
-            u_b = 2.0 - 4.0 * (b_b if neutral else _pow_unit(b_b, e))
-            u_w = 2.0 - 4.0 * (b_w if neutral else _pow_unit(b_w, e))
+            if not neutral:
+                b_b, b_w = _pow_pair(b_b, b_w, e)
+            u_b = 2.0 - 4.0 * b_b
+            u_w = 2.0 - 4.0 * b_w
             t = (1.0 if dmu < d else 0.0) if t_rule == 0 else (1.0 if t_rule == 1 else 0.0)
             no_challenge = no_challenge + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
         out_row[j] = value - no_challenge
@@ -334,23 +360,26 @@ def _challenge_eu(x, sp, p, span, dist, mu, r, sq, neutral, col, c, out):
         out[i, i] = 0.0
 
 
-@_jit()
-def _risk(a1, dxx, thr, challenged, sec, r):
-    """risk.security and risk.risk_exponent: Sec_i over the dyads whose positions differ, then r_i."""
-    n = sec.size
+@_jit(fastmath={"reassoc"})
+def _risk(a1, dxx, thr, challenged, n, sec, r):
+    """risk.security and risk.risk_exponent: Sec_i over the dyads whose positions differ, then r_i.
+
+    ``sec`` has the padded width; its first n entries are the actors' security.
+    """
+    npad = sec.size
     sec[:] = 0.0
     for i in range(n):
         if challenged:
             acc = 0.0
-            for j in range(n):
-                acc += a1[i, j] if dxx[i, j] > thr else 0.0
+            for j in range(npad):
+                acc += a1[i, j] if (dxx[i, j] > thr) & (j < n) else 0.0
             sec[i] = acc
         else:
-            for j in range(n):
+            for j in range(npad):
                 sec[j] += a1[i, j] if dxx[i, j] > thr else 0.0
     if n == 0:
         return
-    hi, lo = sec.max(), sec.min()
+    hi, lo = sec[:n].max(), sec[:n].min()
     flat = hi - lo <= 1e-12 * max(max(1.0, abs(hi)), abs(lo))
     for i in range(n):
         big_r = 0.0 if flat else min(max((2.0 * sec[i] - hi - lo) / (hi - lo), -1.0), 1.0)
@@ -409,6 +438,15 @@ def _row_min(row, npad):
 
 
 @_jit()
+def _first_at_most(row, npad, limit):
+    """The first index whose value is at most ``limit`` (npad if none), as a vectorised min."""
+    first = npad
+    for j in range(npad):
+        first = min(first, j if row[j] <= limit else npad)
+    return first
+
+
+@_jit()
 def _select(x, bb, target, key, rule, lo0, hi0, new_x):
     """octants.select: the least key per row (ties within TIE to the lower index), clipped to the start range."""
     n = x.size
@@ -416,9 +454,7 @@ def _select(x, bb, target, key, rule, lo0, hi0, new_x):
     for i in range(n):
         row = key[i]
         best = _row_min(row, npad)
-        pick = 0
-        while pick < n - 1 and not row[pick] <= best + _TIE:
-            pick += 1
+        pick = _first_at_most(row, npad, best + _TIE)
         has = best < np.inf
         if has and rule == 4:  # mutual: i must be proposer pick's favourite mover
             top = -np.inf
@@ -458,7 +494,7 @@ def _run_draw(x, s, w, span, c, r_first, sec_first):
     sq = np.zeros(npad)
     dk = np.empty(n)
     cand = np.empty(2 * n)
-    sec = np.zeros(n)
+    sec = np.zeros(npad)
     new_x = np.empty(n)
     eu_c = (lead_ch, q, t_rule)
     done = 0
@@ -473,7 +509,7 @@ def _run_draw(x, s, w, span, c, r_first, sec_first):
         if risk:
             _win_probability(x, wp, span, dist, dxx, mode, voter_risk, ones, p, den, dk)
             _challenge_eu(x, sp, p, span, dist, mu, ones, sq, True, False, eu_c, a)
-            _risk(a, dxx, thr, challenged, sec, r[:n])
+            _risk(a, dxx, thr, challenged, n, sec, r)
             if voter_risk:
                 _win_probability(x, wp, span, dist, dxx, mode, True, r, p, den, dk)
         else:
@@ -482,8 +518,8 @@ def _run_draw(x, s, w, span, c, r_first, sec_first):
             _win_probability(x, wp, span, dist, dxx, mode, voter_risk, ones, p, den, dk)
         if t == 0:
             r_first[:] = r[:n]
-            sec_first[:] = sec
-        for i in range(n):
+            sec_first[:] = sec[:n]
+        for i in range(npad):
             sq[i] = 2.0 - 4.0 * _pow_unit(0.5, r[i])
         _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, False, eu_c, a)
         src = a
