@@ -15,6 +15,7 @@ extra): without it the model uses the NumPy path. See DECISIONS.md, U-K1.
 from __future__ import annotations
 
 import threading
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -218,7 +219,8 @@ def _voter(x, w, use_mean, cand):
 # step reads: keys there are inf, weights 0.
 
 
-def pad_width(n: int) -> int:
+@_jit()
+def pad_width(n):
     """Row length of the padded matrices: n rounded up to a multiple of 32."""
     return (n + 31) // 32 * 32
 
@@ -386,14 +388,9 @@ def _risk(a1, dxx, thr, challenged, n, sec, r):
         r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
 
 
-@_jit()
-def _offers(xp, n, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
-    """octants.offers_to and the selection keys of octants.select; ``key`` is inf where i has no offer.
-
-    Written without data-dependent branches (``&``/``|`` on booleans, selects), because which
-    octant a dyad falls in is unpredictable and mispredicted branches cost more than the work.
-    Padding columns (``j >= n``) get no offer.
-    """
+@_jit(inline="always")
+def _offer_rows(xp, n, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
+    """The body of ``_offers`` for one selection rule (a constant where it is inlined)."""
     npad = xp.size
     for i in range(n):
         xi = xp[i]
@@ -428,21 +425,41 @@ def _offers(xp, n, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
             key[i, j] = k if valid else np.inf
 
 
+@_jit()
+def _offers(xp, n, a, bb, dxx, thr, comp_text, capit_moves, rule, target, key):
+    """octants.offers_to and the selection keys of octants.select; ``key`` is inf where i has no offer.
+
+    Written without data-dependent branches (``&``/``|`` on booleans, selects), because which
+    octant a dyad falls in is unpredictable and mispredicted branches cost more than the work;
+    one copy of the loop per rule, so a rule's keys cost only their own arithmetic.
+    Padding columns (``j >= n``) get no offer.
+    """
+    if rule == 0 or rule == 4:
+        _offer_rows(xp, n, a, bb, dxx, thr, comp_text, capit_moves, 0, target, key)
+    elif rule == 1:
+        _offer_rows(xp, n, a, bb, dxx, thr, comp_text, capit_moves, 1, target, key)
+    elif rule == 2:
+        _offer_rows(xp, n, a, bb, dxx, thr, comp_text, capit_moves, 2, target, key)
+    else:
+        _offer_rows(xp, n, a, bb, dxx, thr, comp_text, capit_moves, 3, target, key)
+
+
 @_jit(fastmath={"nnan", "nsz"})
-def _row_min(row, npad):
-    """The least value of a row (no NaN ever reaches the keys), as one vectorised reduction."""
+def _row_min(m, i):
+    """The least value of row i (no NaN ever reaches the keys), as one vectorised reduction."""
     best = np.inf
-    for j in range(npad):
-        best = min(best, row[j])
+    for j in range(m.shape[1]):
+        best = min(best, m[i, j])
     return best
 
 
 @_jit()
-def _first_at_most(row, npad, limit):
-    """The first index whose value is at most ``limit`` (npad if none), as a vectorised min."""
+def _first_at_most(m, i, limit):
+    """The first column of row i whose value is at most ``limit`` (row length if none), as a vectorised min."""
+    npad = m.shape[1]
     first = npad
     for j in range(npad):
-        first = min(first, j if row[j] <= limit else npad)
+        first = min(first, j if m[i, j] <= limit else npad)
     return first
 
 
@@ -450,11 +467,9 @@ def _first_at_most(row, npad, limit):
 def _select(x, bb, target, key, rule, lo0, hi0, new_x):
     """octants.select: the least key per row (ties within TIE to the lower index), clipped to the start range."""
     n = x.size
-    npad = key.shape[1]
     for i in range(n):
-        row = key[i]
-        best = _row_min(row, npad)
-        pick = _first_at_most(row, npad, best + _TIE)
+        best = _row_min(key, i)
+        pick = _first_at_most(key, i, best + _TIE)
         has = best < np.inf
         if has and rule == 4:  # mutual: i must be proposer pick's favourite mover
             top = -np.inf
@@ -468,34 +483,41 @@ def _select(x, bb, target, key, rule, lo0, hi0, new_x):
         new_x[i] = min(max(v, lo0), hi0)
 
 
-@_jit()
-def _padded(v, npad, fill):
-    out = np.full(npad, fill)
-    out[:v.size] = v
-    return out
+Work = namedtuple("Work", "dxx dist p den a bb target key xp sp wp ones r sq dk cand sec new_x")
 
 
 @_jit()
-def _run_draw(x, s, w, span, c, r_first, sec_first):
+def _work(n):
+    """One thread's work arrays, allocated once and reused for every draw it runs.
+
+    Matrices and the per-actor vectors read along rows have ``pad_width(n)`` columns. Nothing
+    carries over between draws: every round rewrites what it reads, and the padding columns only
+    ever hold finite values (zeros, or numbers no step reads).
+    """
+    npad = pad_width(n)
+    return Work(np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)),
+                np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)),
+                np.zeros(npad), np.zeros(npad), np.zeros(npad), np.ones(npad), np.ones(npad), np.zeros(npad),
+                np.empty(n), np.empty(2 * n), np.zeros(npad), np.empty(n))
+
+
+@_jit()
+def _run_draw(x, s, w, span, c, r_first, sec_first, ws):
     """All rounds of one draw (``x`` is updated in place); returns ``(rounds run, converged)``."""
     n = x.size
-    npad = (n + 31) // 32 * 32
+    npad = ws.xp.size
     voter, mode, t_rule, lead_ch, challenged = c[0] > 0, int(c[2]), int(c[3]), c[4] > 0, c[5] > 0
     comp_text, rule, receiver = c[6] > 0, int(c[7]), c[8] > 0
     voter_risk, capit_moves, risk, stop, rounds = c[9] > 0, c[10] > 0, c[11] > 0, c[12] > 0, int(c[13])
     q, tol = c[14], c[15]
     lo0, hi0 = x.min(), x.max()
     thr = 1e-12 * span
-    dxx, dist, p, den = np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad))
-    a, bb, target, key = np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad)), np.zeros((n, npad))
-    xp, sp, wp = _padded(x, npad, 0.0), _padded(s, npad, 0.0), _padded(w, npad, 0.0)
-    ones = np.ones(npad)
-    r = np.ones(npad)
-    sq = np.zeros(npad)
-    dk = np.empty(n)
-    cand = np.empty(2 * n)
-    sec = np.zeros(npad)
-    new_x = np.empty(n)
+    dxx, dist, p, den, a, bb, target, key = ws.dxx, ws.dist, ws.p, ws.den, ws.a, ws.bb, ws.target, ws.key
+    xp, sp, wp, ones, r, sq, dk, cand, sec, new_x = ws.xp, ws.sp, ws.wp, ws.ones, ws.r, ws.sq, ws.dk, ws.cand, \
+        ws.sec, ws.new_x
+    sp[:n] = s
+    wp[:n] = w
+    r[:] = 1.0
     eu_c = (lead_ch, q, t_rule)
     done = 0
     for t in range(rounds):
@@ -541,15 +563,17 @@ def _run_draw(x, s, w, span, c, r_first, sec_first):
     return done, False
 
 
-def _batch(x, s, w, span, c, forecast, r_first, sec_first, rounds, converged):
-    """Every draw of a (B, n) batch; draws are split over threads (``numba.prange``)."""
+def _batch(x, s, w, span, c, forecast, r_first, sec_first, rounds, converged, parts):
+    """Every draw of a (B, n) batch, split into ``parts`` blocks run by Numba's threads (``prange``)."""
     b, n = x.shape
     use_mean = c[1] > 0
-    for k in numba.prange(b):
-        rk, ok = _run_draw(x[k], s[k], w[k], span[k], c, r_first[k], sec_first[k])
-        rounds[k] = rk
-        converged[k] = ok
-        forecast[k] = _voter(x[k], w[k], use_mean, np.empty(2 * n))
+    for part in numba.prange(parts):  # contiguous blocks of draws, one work area each
+        ws = _work(n)
+        for k in range(part * b // parts, (part + 1) * b // parts):
+            rk, ok = _run_draw(x[k], s[k], w[k], span[k], c, r_first[k], sec_first[k], ws)
+            rounds[k] = rk
+            converged[k] = ok
+            forecast[k] = _voter(x[k], w[k], use_mean, ws.cand)
 
 
 if numba is not None:
@@ -569,5 +593,6 @@ def run_issue_compiled(x0: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.nd
     rounds = np.zeros(b, dtype=np.int64)
     converged = np.zeros(b, dtype=np.bool_)
     with _LAUNCH:  # Numba's fallback thread pool (workqueue) aborts on launches from two threads at once
-        _batch(x, s, w, span, codes(opt), forecast, r_first, sec_first, rounds, converged)
+        parts = max(1, min(b, numba.get_num_threads()))
+        _batch(x, s, w, span, codes(opt), forecast, r_first, sec_first, rounds, converged, parts)
     return BatchIssueRun(forecast, x, r_first, sec_first, rounds, converged)
