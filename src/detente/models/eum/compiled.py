@@ -63,22 +63,24 @@ def _jit(**kw: Any):
 # they kept every loop scalar and were a third of its time. Written out here as 2 ** (r log2 b)
 # (exponent bits, a polynomial for the mantissa's log2, then 2 ** t for the fraction of the
 # product and exponent bits for its integer part; polynomials in Estrin's scheme for short
-# dependency chains) they inline into the dyad loops and run in SIMD lanes. Relative error against ``np.power`` is about
-# 1e-14 (tests/test_eum_compiled.py); bases below 1e-300 give 0. In this module, not a module
-# of its own, because Numba's on-disk cache of a function does not notice edits to another file.
+# dependency chains) they inline into the dyad loops and run in SIMD lanes. Relative error
+# against ``np.power`` is below 1e-13 (tests/test_eum_compiled.py); bases below 1e-300 give 0.
+# In this module, not a module of its own, because Numba's on-disk cache of a function does not
+# notice edits to another file.
 
-_SQRT2 = 1.4142135623730951
-_MANTISSA = 0x000FFFFFFFFFFFFF
-_ONE_BITS = 0x3FF0000000000000
+_SQRT_HALF_BITS = 0x3FE6A09E667F3BCD  # the bits of sqrt(1/2)
+_EXP_MASK = -(1 << 52)  # 0xFFF0000000000000 as an int64: sign and exponent field
 _TINY = 1e-300
+_ROUNDER = 6755399441055744.0  # 1.5 * 2**52: adding it rounds to an integer
 # Near-minimax polynomials (Lawson-weighted least squares in 40-digit arithmetic, mpmath):
 # 2 atanh(s) / (s ln 2) as a polynomial in z = s^2 on [0, ((sqrt2 - 1) / (sqrt2 + 1))^2], so that
-# log2 m = s * L(z); and 2^t on [-1/2, 1/2]. Relative error of each 2e-16.
-_L0, _L1, _L2, _L3 = 2.885390081777927, 0.9617966939243245, 0.5770780172502898, 0.4121984014735586
-_L4, _L5, _L6 = 0.3206164258132098, 0.26144311084375443, 0.24292898374306393
-_E0, _E1, _E2, _E3 = 1.0, 0.6931471805599497, 0.24022650695908768, 0.05550410866445854
-_E4, _E5, _E6 = 0.00961812910803495, 0.0013333558228610708, 0.00015403529960835417
-_E7, _E8, _E9, _E10 = 1.5252658086303329e-05, 1.3215662921431885e-06, 1.0208543993513058e-07, 7.0372728770893905e-09
+# log2 m = s * L(z) (relative error 3e-14), and 2^t on [-1/2, 1/2] (1.5e-14; constant term
+# held at 1, so 1 ** r = 1 exactly).
+_L0, _L1, _L2 = 2.88539008177785, 0.9617966941134007, 0.5770779423468958
+_L3, _L4, _L5 = 0.41220925430824107, 0.3199056128274147, 0.2829014309406264
+_E0, _E1, _E2, _E3 = 1.0, 0.6931471805598851, 0.2402265069572266, 0.05550410866841884
+_E4, _E5, _E6 = 0.009618129181209759, 0.0013333557625129638, 0.00015403440847581637
+_E7, _E8, _E9 = 1.5252990131867753e-05, 1.3258344186049041e-06, 1.0148332370820749e-07
 
 if numba is not None:
     from llvmlite import ir as _ir
@@ -101,12 +103,15 @@ if numba is not None:
 
 @_jit(fastmath={"contract"})
 def _split(b):
-    """``b = m * 2**e`` with ``m`` in [sqrt(1/2), sqrt(2)), read from the float's bits."""
+    """``b = m * 2**e`` with ``m`` in [sqrt(1/2), sqrt(2)), read from the float's bits (b > 0).
+
+    Subtracting the bits of sqrt(1/2) first makes the exponent field round to the nearest
+    power of two (as in musl's log), so no compare-and-fix of the mantissa is needed.
+    """
     bits = _as_int(b)
-    e = float(((bits >> 52) & 0x7FF) - 1023)
-    m = _as_float((bits & _MANTISSA) | _ONE_BITS)  # in [1, 2)
-    big = m > _SQRT2
-    return (m * 0.5 if big else m), (e + 1.0 if big else e)
+    tmp = bits - _SQRT_HALF_BITS
+    k = tmp >> 52  # arithmetic shift: the exponent, negative for b < sqrt(1/2)
+    return _as_float(bits - (tmp & _EXP_MASK)), float(k)
 
 
 @_jit(fastmath={"contract"})
@@ -115,16 +120,17 @@ def _exp_r_log(s, e, r, b):
     z = s * s  # |s| < 0.172
     z2 = z * z
     z4 = z2 * z2
-    series = ((_L0 + _L1 * z) + z2 * (_L2 + _L3 * z)) + z4 * ((_L4 + _L5 * z) + z2 * _L6)
+    series = ((_L0 + _L1 * z) + z2 * (_L2 + _L3 * z)) + z4 * (_L4 + _L5 * z)
     y = max(r * (e + s * series), -1021.0)  # log2(b ** r)
-    k = np.floor(y + 0.5)
+    shifted = y + _ROUNDER  # the nearest integer k to y lands in the low mantissa bits
+    k = shifted - _ROUNDER
     t = y - k  # exact, |t| <= 1/2
     t2 = t * t
     t4 = t2 * t2
     t8 = t4 * t4
     p = ((_E0 + _E1 * t) + t2 * (_E2 + _E3 * t)) + t4 * ((_E4 + _E5 * t) + t2 * (_E6 + _E7 * t)) + t8 * (
-        (_E8 + _E9 * t) + t2 * _E10)
-    p = p * _as_float((np.int64(k) + 1023) << 52)  # times 2**k
+        _E8 + _E9 * t)
+    p = p * _as_float((_as_int(shifted) + 1023) << 52)  # times 2**k (the shift drops the rounder's bits)
     return p if b >= _TINY else 0.0
 
 
@@ -588,8 +594,9 @@ def run_issue_compiled(x0: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.nd
     b, n = x.shape
     span = np.where(span > 0, span, 1.0).astype(float)
     forecast = np.empty(b)
-    r_first = np.full((b, n), np.nan)
-    sec_first = np.full((b, n), np.nan)
+    make = np.empty if opt.rounds > 0 else lambda shape: np.full(shape, np.nan)  # round 1 writes them
+    r_first = make((b, n))
+    sec_first = make((b, n))
     rounds = np.zeros(b, dtype=np.int64)
     converged = np.zeros(b, dtype=np.bool_)
     with _LAUNCH:  # Numba's fallback thread pool (workqueue) aborts on launches from two threads at once

@@ -144,12 +144,16 @@ class EumModel(Model):
         run_issues = compiled.run_issue_compiled if self.kernel == "compiled" else run_issue_batch
         b, n, m = arr.position.shape
         forecast = np.full((b, m), np.nan)
-        figs = {k: np.full((b, n, m), np.nan) for k in ("risk_exponent", "security", "final_position")}
+        # filled issue by issue below; NaN only where an actor takes no stance (no prefill of GBs)
+        figs = {k: np.empty((b, n, m)) for k in ("risk_exponent", "security", "final_position")}
         issues: dict[str, Any] = {}
         notes: list[str] = []
         has = arr.has
         for c in range(m):
             pattern = has[:, :, c]
+            if not (b and pattern.all()):
+                for fig in figs.values():
+                    fig[:, :, c] = np.nan
             if b and not (pattern == pattern[0]).all():
                 self._per_draw_issue(arr, c, forecast, figs)
                 issues[arr.issue_ids[c]] = {"batched": False}
@@ -164,9 +168,10 @@ class EumModel(Model):
             span = np.where(span > 0, span, np.maximum(ptp, 1.0))
             run = run_issues(x, arr.capability[:, rows, c], arr.salience[:, rows, c], span, opt)
             forecast[:, c] = run.forecast
-            figs["final_position"][:, rows, c] = run.final
-            figs["risk_exponent"][:, rows, c] = run.risk
-            figs["security"][:, rows, c] = run.security
+            at = slice(None) if rows.size == n else rows
+            figs["final_position"][:, at, c] = run.final
+            figs["risk_exponent"][:, at, c] = run.risk
+            figs["security"][:, at, c] = run.security
             issues[arr.issue_ids[c]] = {"batched": True, "rounds_run_max": int(run.rounds.max(initial=0)),
                                         "converged_share": float(run.converged.mean()) if b else 0.0}
         return self._result(
