@@ -74,13 +74,13 @@ _TINY = 1e-300
 _ROUNDER = 6755399441055744.0  # 1.5 * 2**52: adding it rounds to an integer
 # Near-minimax polynomials (Lawson-weighted least squares in 40-digit arithmetic, mpmath):
 # 2 atanh(s) / (s ln 2) as a polynomial in z = s^2 on [0, ((sqrt2 - 1) / (sqrt2 + 1))^2], so that
-# log2 m = s * L(z) (relative error 3e-14), and 2^t on [-1/2, 1/2] (1.5e-14; constant term
-# held at 1, so 1 ** r = 1 exactly).
-_L0, _L1, _L2 = 2.88539008177785, 0.9617966941134007, 0.5770779423468958
-_L3, _L4, _L5 = 0.41220925430824107, 0.3199056128274147, 0.2829014309406264
-_E0, _E1, _E2, _E3 = 1.0, 0.6931471805598851, 0.2402265069572266, 0.05550410866841884
-_E4, _E5, _E6 = 0.009618129181209759, 0.0013333557625129638, 0.00015403440847581637
-_E7, _E8, _E9 = 1.5252990131867753e-05, 1.3258344186049041e-06, 1.0148332370820749e-07
+# log2 m = s * L(z), and 2^t on [-1/2, 1/2] (constant term held at 1, so 1 ** r = 1 exactly);
+# relative error of each 2e-16.
+_L0, _L1, _L2, _L3 = 2.885390081777927, 0.9617966939243245, 0.5770780172502898, 0.4121984014735586
+_L4, _L5, _L6 = 0.3206164258132098, 0.26144311084375443, 0.24292898374306393
+_E0, _E1, _E2, _E3 = 1.0, 0.6931471805599492, 0.240226506959091, 0.05550410866448152
+_E4, _E5, _E6 = 0.009618129107983408, 0.0013333558225851322, 0.00015403529994034213
+_E7, _E8, _E9, _E10 = 1.5252659396170066e-05, 1.3215653644021925e-06, 1.020832935461369e-07, 7.038179689639903e-09
 
 if numba is not None:
     from llvmlite import ir as _ir
@@ -120,7 +120,7 @@ def _exp_r_log(s, e, r, b):
     z = s * s  # |s| < 0.172
     z2 = z * z
     z4 = z2 * z2
-    series = ((_L0 + _L1 * z) + z2 * (_L2 + _L3 * z)) + z4 * (_L4 + _L5 * z)
+    series = ((_L0 + _L1 * z) + z2 * (_L2 + _L3 * z)) + z4 * ((_L4 + _L5 * z) + z2 * _L6)
     y = max(r * (e + s * series), -1021.0)  # log2(b ** r)
     shifted = y + _ROUNDER  # the nearest integer k to y lands in the low mantissa bits
     k = shifted - _ROUNDER
@@ -129,7 +129,7 @@ def _exp_r_log(s, e, r, b):
     t4 = t2 * t2
     t8 = t4 * t4
     p = ((_E0 + _E1 * t) + t2 * (_E2 + _E3 * t)) + t4 * ((_E4 + _E5 * t) + t2 * (_E6 + _E7 * t)) + t8 * (
-        _E8 + _E9 * t)
+        (_E8 + _E9 * t) + t2 * _E10)
     p = p * _as_float((_as_int(shifted) + 1023) << 52)  # times 2**k (the shift drops the rounder's bits)
     return p if b >= _TINY else 0.0
 
