@@ -85,6 +85,16 @@ def test_unit_power_is_accurate_on_the_whole_unit_interval():
         assert out[base == 1.0][0] == 1.0
 
 
+def test_forecast_batch_is_run_batch_without_figures():
+    """What sweeps call: the same forecasts, bit for bit, with and without the per-actor figures."""
+    arr = random_batch(12, 9, 3, seed=8)
+    for kernel in ("numpy", "compiled"):
+        model = get_model("eum", kernel=kernel)
+        full = model.run_arrays(arr)
+        np.testing.assert_array_equal(model.forecast_batch(arr), full.forecast)
+        assert np.isfinite(full.actor_figures["risk_exponent"]).all()
+
+
 def test_model_chooses_the_kernel():
     arr = random_batch(9, 7, 2, seed=4)
     auto = get_model("eum").run_arrays(arr)

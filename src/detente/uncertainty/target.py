@@ -86,7 +86,8 @@ def model_forecasts(model: str, arr: Arrays) -> np.ndarray:
     if model in VECTORISED_MODELS:
         return VECTORISED_MODELS[model](m, arr)
     if getattr(type(m), "batched", False):
-        f = np.asarray(m.run_arrays(arr).forecast, dtype=float)
+        quick = getattr(m, "forecast_batch", None)  # forecasts without per-actor figures, if offered
+        f = np.asarray(quick(arr) if quick else m.run_arrays(arr).forecast, dtype=float)
         if f.shape == arr.status_quo.shape:
             return f
     b = arr.position.shape[0]

@@ -88,7 +88,7 @@ class EumModel(Model):
         return self.options.kernel
 
     stat_labels: ClassVar[dict[int, str]] = LABELS
-    batched: ClassVar[bool] = True  # run_arrays takes a leading batch axis (see run_batch)
+    batched: ClassVar[bool] = True  # run_arrays takes a leading batch axis (see run_batch, forecast_batch)
 
     def run_arrays(self, arr: Arrays) -> ModelResult:
         if arr.position.ndim == 3:
@@ -140,12 +140,26 @@ class EumModel(Model):
         compiled kernel the numbers agree with one run per draw to rounding (U-K1); with
         ``kernel='numpy'`` bit for bit.
         """
+        forecast, figs, issues, notes = self._batch(arr, figures=True)
+        return self._result(
+            arr, forecast, actor_figures=figs,
+            details={"forecast_is": f"{self.options.forecast_stat} voter position after the last round, per draw",
+                     "kernel": self.kernel, "issues": issues},
+            notes=notes,
+        )
+
+    def forecast_batch(self, arr: Arrays) -> np.ndarray:
+        """(B, m) forecasts of a batch, without the per-actor figures (what a sweep reads)."""
+        return self._batch(arr, figures=False)[0]
+
+    def _batch(self, arr: Arrays, figures: bool) -> tuple[np.ndarray, dict[str, np.ndarray], dict, list[str]]:
         opt = self.options
         run_issues = compiled.run_issue_compiled if self.kernel == "compiled" else run_issue_batch
         b, n, m = arr.position.shape
         forecast = np.full((b, m), np.nan)
         # filled issue by issue below; NaN only where an actor takes no stance (no prefill of GBs)
-        figs = {k: np.empty((b, n, m)) for k in ("risk_exponent", "security", "final_position")}
+        names = ("risk_exponent", "security", "final_position") if figures else ()
+        figs = {k: np.empty((b, n, m)) for k in names}
         issues: dict[str, Any] = {}
         notes: list[str] = []
         has = arr.has
@@ -168,18 +182,14 @@ class EumModel(Model):
             span = np.where(span > 0, span, np.maximum(ptp, 1.0))
             run = run_issues(x, arr.capability[:, rows, c], arr.salience[:, rows, c], span, opt)
             forecast[:, c] = run.forecast
-            at = slice(None) if rows.size == n else rows
-            figs["final_position"][:, at, c] = run.final
-            figs["risk_exponent"][:, at, c] = run.risk
-            figs["security"][:, at, c] = run.security
+            if figures:
+                at = slice(None) if rows.size == n else rows
+                figs["final_position"][:, at, c] = run.final
+                figs["risk_exponent"][:, at, c] = run.risk
+                figs["security"][:, at, c] = run.security
             issues[arr.issue_ids[c]] = {"batched": True, "rounds_run_max": int(run.rounds.max(initial=0)),
                                         "converged_share": float(run.converged.mean()) if b else 0.0}
-        return self._result(
-            arr, forecast, actor_figures=figs,
-            details={"forecast_is": f"{opt.forecast_stat} voter position after the last round, per draw",
-                     "kernel": self.kernel, "issues": issues},
-            notes=notes,
-        )
+        return forecast, figs, issues, notes
 
     def _per_draw_issue(self, arr: Arrays, c: int, forecast: np.ndarray, figs: dict[str, np.ndarray]) -> None:
         """Fallback when the actors with a stance on issue ``c`` differ between draws."""
