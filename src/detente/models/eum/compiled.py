@@ -308,15 +308,19 @@ def _win_probability(x, wp, span, dist, dxx, mode, tensor, r, p, den, dk):
 
 
 @_jit(inline="always")
-def _eu_row(d_row, p_row, out_row, npad, e_i, e_col, col, lead_i, lead_col, lead_challenger, sq_i, sq_col,
-            dmu, q, t_rule, neutral, with_q):
-    """One row of expected.challenge_eu; ``neutral`` and ``with_q`` are constants where it is inlined.
+def _eu_row(i, dist, p, out, dxx, dmu, ctx, neutral, with_q, sink):
+    """One row of expected.challenge_eu; ``neutral``, ``with_q``, ``sink`` are constants where it is inlined.
 
+    ``sink``: instead of storing the row, add each EU to the challenged actor's security
+    (``sec[j]``, over the dyads whose positions differ): the risk-neutral pass needs nothing else.
     No fused multiply-adds here (only inside ``_pow_unit``): the EU combines as in NumPy, so
     dyads whose EUs tie exactly in the reference (e.g. P = 1, where salience drops out) tie
-    here too and go to the same actor.
+    here too and go to the same actor. ``ctx``: see ``_challenge_eu``.
     """
-    for j in range(npad):
+    e_col, col, lead_col, lead_challenger, sq_col, q, t_rule, thr, n, sec = ctx
+    d_row, p_row, out_row, dxx_row = dist[i], p[i], out[i], dxx[i]
+    e_i, lead_i, sq_i = e_col[i], lead_col[i], sq_col[i]
+    for j in range(lead_col.size):
         d = d_row[j]
         e = e_col[j] if col else e_i
         bs = min(max(0.5 - 0.5 * d, 0.0), 1.0)
@@ -338,53 +342,59 @@ def _eu_row(d_row, p_row, out_row, npad, e_i, e_col, col, lead_i, lead_col, lead
             u_w = 2.0 - 4.0 * b_w
             t = (1.0 if dmu < d else 0.0) if t_rule == 0 else (1.0 if t_rule == 1 else 0.0)
             no_challenge = no_challenge + (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
-        out_row[j] = value - no_challenge
+        if sink:
+            sec[j] += value - no_challenge if (dxx_row[j] > thr) & (j < n) else 0.0
+        else:
+            out_row[j] = value - no_challenge
 
 
 @_jit()
-def _challenge_eu(x, sp, p, span, dist, mu, r, sq, neutral, col, c, out):
-    """expected.challenge_eu into ``out[i, j]`` (diagonal 0).
+def _challenge_eu(x, sp, p, span, dist, mu, r, sq, neutral, col, c, out, sink, dxx, thr, sec):
+    """expected.challenge_eu into ``out[i, j]`` (diagonal 0), or (``sink``) summed into ``sec``.
 
     Exponents are the challenger's (``col`` False) or the challenged actor's (``col`` True);
     ``neutral``: every exponent 1, no power taken. ``c`` = (salience of the challenger leads,
-    q, T rule code); ``sq[i] = 2 - 4 * 0.5 ** r_i``, the status quo's utility. Each case has
-    its own copy of the row loop, so the powers it does not need are not computed.
+    q, T rule code); ``sq[i] = 2 - 4 * 0.5 ** r_i``, the status quo's utility. ``sink`` (risk-
+    neutral pass only): ``sec[j] += E^i(U_ij)`` over the dyads whose positions differ, the
+    security of the challenged (risk.security, "challengers"). Each case has its own copy of
+    the row loop, so the powers it does not need are not computed.
     """
     n = x.size
-    npad = sp.size
     lead_ch, q, t_rule = c
     with_q = q < 1.0
+    ctx = (r, col, sp, lead_ch, sq, q, t_rule, thr, n, sec)
     for i in range(n):
         dmu = abs(x[i] - mu) / span if with_q else 0.0
-        d_row, p_row, o_row, ri, si, sqi = dist[i], p[i], out[i], r[i], sp[i], sq[i]
-        if neutral and with_q:
-            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, True, True)
+        if neutral and sink and with_q:
+            _eu_row(i, dist, p, out, dxx, dmu, ctx, True, True, True)
+        elif neutral and sink:
+            _eu_row(i, dist, p, out, dxx, dmu, ctx, True, False, True)
+        elif neutral and with_q:
+            _eu_row(i, dist, p, out, dxx, dmu, ctx, True, True, False)
         elif neutral:
-            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, True, False)
+            _eu_row(i, dist, p, out, dxx, dmu, ctx, True, False, False)
         elif with_q:
-            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, False, True)
+            _eu_row(i, dist, p, out, dxx, dmu, ctx, False, True, False)
         else:
-            _eu_row(d_row, p_row, o_row, npad, ri, r, col, si, sp, lead_ch, sqi, sq, dmu, q, t_rule, False, False)
+            _eu_row(i, dist, p, out, dxx, dmu, ctx, False, False, False)
         out[i, i] = 0.0
 
 
 @_jit(fastmath={"reassoc"})
-def _risk(a1, dxx, thr, challenged, n, sec, r):
-    """risk.security and risk.risk_exponent: Sec_i over the dyads whose positions differ, then r_i.
-
-    ``sec`` has the padded width; its first n entries are the actors' security.
-    """
+def _security_rows(a1, dxx, thr, n, sec):
+    """risk.security, "challenged": Sec_i = sum_j E^i(U_ij) over the dyads whose positions differ."""
     npad = sec.size
     sec[:] = 0.0
     for i in range(n):
-        if challenged:
-            acc = 0.0
-            for j in range(npad):
-                acc += a1[i, j] if (dxx[i, j] > thr) & (j < n) else 0.0
-            sec[i] = acc
-        else:
-            for j in range(npad):
-                sec[j] += a1[i, j] if dxx[i, j] > thr else 0.0
+        acc = 0.0
+        for j in range(npad):
+            acc += a1[i, j] if (dxx[i, j] > thr) & (j < n) else 0.0
+        sec[i] = acc
+
+
+@_jit()
+def _risk_exponents(sec, n, r):
+    """risk.risk_exponent: r_i from the actors' security (the first n entries of ``sec``)."""
     if n == 0:
         return
     hi, lo = sec[:n].max(), sec[:n].min()
@@ -536,8 +546,13 @@ def _run_draw(x, s, w, span, c, r_first, sec_first, ws):
                 dist[i, j] = dxx[i, j] / span
         if risk:
             _win_probability(x, wp, span, dist, dxx, mode, voter_risk, ones, p, den, dk)
-            _challenge_eu(x, sp, p, span, dist, mu, ones, sq, True, False, eu_c, a)
-            _risk(a, dxx, thr, challenged, n, sec, r)
+            if challenged:
+                _challenge_eu(x, sp, p, span, dist, mu, ones, sq, True, False, eu_c, a, False, dxx, thr, sec)
+                _security_rows(a, dxx, thr, n, sec)
+            else:  # the challengers' EUs go straight into the security sums
+                sec[:] = 0.0
+                _challenge_eu(x, sp, p, span, dist, mu, ones, sq, True, False, eu_c, a, True, dxx, thr, sec)
+            _risk_exponents(sec, n, r)
             if voter_risk:
                 _win_probability(x, wp, span, dist, dxx, mode, True, r, p, den, dk)
         else:
@@ -549,10 +564,10 @@ def _run_draw(x, s, w, span, c, r_first, sec_first, ws):
             sec_first[:] = sec[:n]
         for i in range(npad):
             sq[i] = 2.0 - 4.0 * _pow_unit(0.5, r[i])
-        _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, False, eu_c, a)
+        _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, False, eu_c, a, False, dxx, thr, sec)
         src = a
         if receiver:
-            _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, True, eu_c, den)
+            _challenge_eu(x, sp, p, span, dist, mu, r, sq, False, True, eu_c, den, False, dxx, thr, sec)
             src = den
         for i in range(n):
             for j in range(n):
