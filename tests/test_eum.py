@@ -126,6 +126,37 @@ def test_octants_and_offers_by_hand():
     assert target_t[0, 4] == pytest.approx(5.0) and target_t[0, 2] == pytest.approx(10.0)
 
 
+def test_near_tied_offers_go_to_the_lower_index():
+    """Keys or EUs a few ulps apart are tied (TIE); exact ties in real arithmetic then resolve by index.
+
+    Actor 0 at 0 gets two confrontation offers that move it to 10 and to -10 (the same distance),
+    the first one's key made larger by rounding-size noise: it still wins, being the lower index.
+    Under ``mutual``, proposer 0's two movers have EUs 1e-15 apart: the lower index is its favourite.
+    """
+    x = np.array([0.0, 10.0, -10.0])
+    a = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    b = np.array([[0.0, 2.0, 2.0], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0]])
+    target = np.full((3, 3), np.nan)
+    kind = np.zeros((3, 3), dtype=int)
+    target[0, 1], target[0, 2] = 10.0 + 1e-13, -10.0
+    kind[0, 1] = kind[0, 2] = CONFRONTATION
+    new_x, pick = select(x, a, b, target, kind, "smallest_move")
+    assert pick[0] == 1 and new_x[0] == pytest.approx(10.0)
+    target[0, 1] = 10.0 + 1e-6  # a real difference is not a tie
+    assert select(x, a, b, target, kind, "smallest_move")[1][0] == 2
+    # mutual: proposer 1 moves actors 0 and 2 alike (b[:, 1] = its EU); 1e-15 apart counts as a tie
+    target = np.full((3, 3), np.nan)
+    target[0, 1], target[2, 1] = 10.0, 10.0
+    kind[:] = 0
+    kind[0, 1] = kind[2, 1] = CONFRONTATION
+    b[0, 1], b[2, 1] = 2.0, 2.0 + 1e-15
+    _, pick = select(x, a, b, target, kind, "mutual")
+    assert pick[0] == 1 and pick[2] == -1  # 0 is 1's favourite (lower index), so 2 is not moved
+    b[2, 1] = 2.1
+    _, pick = select(x, a, b, target, kind, "mutual")
+    assert pick[0] == -1 and pick[2] == 1
+
+
 def test_risk_exponent_by_hand():
     big_r, r = risk_exponent(np.array([1.0, 2.0, 3.0]))
     assert big_r.tolist() == pytest.approx([-1.0, 0.0, 1.0])
