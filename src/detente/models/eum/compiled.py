@@ -7,9 +7,10 @@ Monte Carlo sweeps of this model are thousands of times more work than one forec
 (issue #7's target: 10^5 draws of a 30-actor scenario in seconds, not minutes).
 
 Agreement with the reference is to rounding (sums run in another order; ``b**r`` is
-computed by the vectorisable ``unit_power`` below), not bit for bit;
-tests/test_eum_compiled.py compares both on every option. Numba is optional (the ``fast``
-extra): without it the model uses the NumPy path. See DECISIONS.md, U-K1.
+computed by the vectorisable ``_pow_unit`` below), not bit for bit;
+tests/test_eum_compiled.py compares both on every option, and ties that rounding splits are
+resolved alike by both (DECISIONS.md, U-K2). Numba is optional (the ``fast`` extra): without it
+the model uses the NumPy path. See DECISIONS.md, U-K1.
 """
 
 from __future__ import annotations
