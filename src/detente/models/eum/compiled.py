@@ -556,8 +556,7 @@ def _run_draw(x, s, w, span, c, r_first, sec_first, ws):
             _risk_exponents(sec, n, r)
             if voter_risk:
                 _win_probability(x, wp, span, dist, dxx, mode, True, r, p, den, dk)
-        else:
-            r[:] = 1.0
+        else:  # r stays at the 1.0 set for the draw
             sec[:] = 0.0
             _win_probability(x, wp, span, dist, dxx, mode, voter_risk, ones, p, den, dk)
         if t == 0:
