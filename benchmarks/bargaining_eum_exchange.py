@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from _timing import best_of
+from _timing import best, best_of, figure
 
 from detente.models import get_model
 from detente.scenario.arrays import Arrays
@@ -48,9 +48,11 @@ def main() -> int:
     base = best_of(lambda: compromise.run_arrays(a30), 5)
     for preset in ("default", "scholz"):
         model = get_model("eum", preset=preset)
-        t = best_of(lambda model=model: model.run_arrays(a30))
+        tt = best(lambda model=model: model.run_arrays(a30))
+        t = tt.wall
         print(f"  30 actors x 5 issues, preset {preset:8s}: {t * 1e3:8.1f} ms "
               f"({t / base:,.0f} x the compromise model's {base * 1e6:.0f} us)")
+        figure(f"eum one run, 30 actors x 5 issues, preset {preset}", f"{tt.text('ms')} (best of 3)")
     for preset in ("default", "scholz"):
         model = get_model("eum", preset=preset)
         rows = []
@@ -68,8 +70,10 @@ def main() -> int:
 
         arr = point_arrays(import_file(COP21, "dem"))
         model = get_model("exchange", rounds=10)
-        t = best_of(lambda: model.run_arrays(arr), 5)
+        tt = best(lambda: model.run_arrays(arr), 5)
+        t = tt.wall
         base = best_of(lambda: compromise.run_arrays(arr), 5)
+        figure("exchange COP21 (15 x 13, 10 rounds)", f"{tt.text('ms')} (best of 5)")
         print(f"  COP21 (15 x 13): {t * 1e3:.1f} ms; compromise model {base * 1e6:.0f} us; "
               f"Decide reference {DECIDE_REFERENCE_S:.1f} s (quoted) -> {DECIDE_REFERENCE_S / t:,.0f}x; "
               f"target < 0.5 s: {'met' if t < 0.5 else 'MISSED'}")

@@ -13,6 +13,8 @@ import math
 import time
 from pathlib import Path
 
+from _timing import cpu_seconds, figure
+
 from detente.models import get_model
 from detente.scenario.formats import import_file
 
@@ -25,14 +27,16 @@ def main() -> None:
     for name, ktab in CASES:
         sc = import_file(DATA / f"{name}.csv", "ktab")
         model = get_model("smp")
-        best = math.inf
+        best = best_cpu = math.inf
         turns = 0
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             r = model.run(sc)
-            best = min(best, time.perf_counter() - t0)
+            best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, cpu_seconds() - c0)
             turns = r.details["runs"][0]["turns"]
         rows.append((name, len(sc.actors), turns, best, ktab))
+        figure(f"smp {name} ({len(sc.actors)} actors, {turns} turns)",
+               f"{best:.3f} s wall, {best_cpu:.3f} s cpu (best of 3)")
     print(f"{'scenario':<16} {'actors':>6} {'turns':>5} {'time s':>8} {'ms/turn':>8} {'KTAB s':>8} {'speed-up':>9}")
     for name, n, turns, t, ktab in rows:
         speed = f"{ktab / t:9.0f}" if ktab else f"{'-':>9}"

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import best_of
+from _timing import best, best_of, figure
 
 REPO = Path(__file__).resolve().parents[1]
 FOUNDING = REPO.parent / "shared" / "seed" / "000_11eb107ee5222c7f.txt"
@@ -85,7 +85,10 @@ def main() -> int:
             base = best_of(lambda p=path: _baseline(p), 5)
             print(f"\n{label}: {words} words; baseline (read + split sentences) {base * 1000:.1f} ms")
             for backend in backends:
-                cold = best_of(lambda p=path, b=backend: _cold(p, b), repeat=3)
+                cold_t = best(lambda p=path, b=backend: _cold(p, b), repeat=3)
+                cold = cold_t.wall
+                if path == long_path:
+                    figure(f"drafting a {words}-word article, {backend} backend (cold)", f"{cold_t.text()} (best of 3)")
                 ex = Extractor(backend)
                 warm = statistics.median([best_of(lambda e=ex, p=path: _warm(e, p), repeat=1) for _ in range(5)])
                 verdict = "OK" if cold < 5.0 else "OVER the 5 s target"

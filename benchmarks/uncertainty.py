@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
+from _timing import Timing, figure, timed
 
 from detente.cases import case_path
 from detente.models import MODELS, get_model
@@ -49,17 +49,12 @@ def synthetic(n_actors: int = 30, n_issues: int = 3, seed: int = 0) -> Scenario:
                                     "actors": actors, "issues": issues, "positions": positions})
 
 
-def timed(fn) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
-
-
 def bench_compromise() -> None:
     sc = load_scenario(case_path("geneva-2022"))
     opts = SweepOptions(draws=100_000, seed=1, chunk_size=25_000, models=("compromise",), store="none")
     run_sweep(sc, SweepOptions(draws=1000, models=("compromise",), store="none"))  # warm up
-    t_vec, _ = timed(lambda: run_sweep(sc, opts))
+    tt_vec, _ = timed(lambda: run_sweep(sc, opts))
+    t_vec = tt_vec.wall
     params, target = prepare(sc, opts)
     x = sample(params, 1000, np.random.default_rng(1))
     arr = target.context(x).batch.arrays
@@ -70,14 +65,14 @@ def bench_compromise() -> None:
             model.run_arrays(Arrays(arr.actor_ids, arr.issue_ids, arr.position[k], arr.salience[k],
                                     arr.capability[k], arr.status_quo[k], arr.lo, arr.hi))
 
-    t_loop, _ = timed(loop)
-    t_loop *= 100
+    t_loop = timed(loop)[0].wall * 100
     print(f"1. compromise, 10^5 draws (geneva-2022, {len(params)} ranged inputs, claims included): "
           f"{t_vec:.3f} s  [target < 1 s: {'met' if t_vec < 1 else 'NOT met'}]")
     print(f"   baseline per-draw loop (1000 draws x 100): {t_loop:.2f} s -> vectorised is {t_loop / t_vec:.0f}x faster")
+    figure("compromise model, 10^5 Monte-Carlo draws (geneva-2022, in-process)", tt_vec.text())
 
 
-def _eum_sweep_seconds(sc: Scenario, n: int) -> float:
+def _eum_sweep_seconds(sc: Scenario, n: int) -> Timing:
     opts = SweepOptions(draws=n, seed=1, chunk_size=min(n, 10_000), models=("eum",), store="none")
     return timed(lambda: run_sweep(sc, opts))[0]
 
@@ -89,14 +84,25 @@ def bench_eum(eum_draws: int, full: bool) -> None:
     kernel = get_model("eum").kernel
     sc3, sc1 = synthetic(), synthetic(n_issues=1)
     n = 100_000 if full or kernel == "compiled" else max(eum_draws, 4_000)
-    _eum_sweep_seconds(sc1, 64)  # loads (or, the first time ever, compiles) the kernel
+    if kernel == "compiled":  # load (or, the first time on this CPU, compile) the kernel outside the timing
+        from detente.models.eum.compiled import warm
+
+        st = warm()
+        print(f"   eum kernel cache: {st['cache']} ({st['action']} in {st['wall']:.1f} s wall, {st['cpu']:.1f} s cpu, "
+              "before and outside the timings below)")
+    _eum_sweep_seconds(sc1, 64)  # the sweep path's own first call
     t3, t1 = _eum_sweep_seconds(sc3, n), _eum_sweep_seconds(sc1, n)
     scale = 100_000 / n
     how = "measured" if n == 100_000 else f"measured on {n} draws, scaled x{scale:g}"
-    print(f"2. eum, 10^5 draws, 30 actors, {kernel} kernel ({how}; in-process, {_threads()} threads):")
-    for label, t in (("3 issues", t3), ("1 issue ", t1)):
-        print(f"   30 actors x {label}: {t * scale:.1f} s  [target < 10 s on 2 cores: "
-              f"{'met' if t * scale < 10 else 'NOT met'}]")
+    threads = _threads()
+    print(f"2. eum, 10^5 draws, 30 actors, {kernel} kernel ({how}; in-process, {threads} threads):")
+    for label, t in (("3 issues", t3), ("1 issue", t1)):
+        wall, cpu = t.wall * scale, t.cpu * scale
+        print(f"   30 actors x {label}: {wall:.1f} s wall, {cpu:.1f} s cpu  [target < 10 s on 2 cores: "
+              f"{'met' if wall < 10 else 'NOT met'}]")
+        figure(f"eum sweep, 10^5 draws, 30 actors x {label} ({kernel} kernel, {threads} threads, in-process)",
+               f"{wall:.1f} s wall, {cpu:.1f} s cpu (cpu / {threads} threads = {cpu / threads:.1f} s)"
+               + ("" if n == 100_000 else f"; {how}"))
     _eum_kernels(sc3, kernel)
 
 
@@ -128,17 +134,19 @@ def _eum_kernels(sc: Scenario, kernel: str) -> None:
         ref_model = get_model("eum", preset=preset, kernel="numpy")
         sub = Arrays(arr.actor_ids, arr.issue_ids, arr.position[:n_np], arr.salience[:n_np],
                      arr.capability[:n_np], arr.status_quo[:n_np], arr.lo, arr.hi)
-        t_np, ref = timed(lambda m=ref_model, a=sub: m.run_arrays(a).forecast)
-        t_np /= n_np
+        tt_np, ref = timed(lambda m=ref_model, a=sub: m.run_arrays(a).forecast)
+        t_np = tt_np.wall / n_np
         line = f"   eum preset {preset:8s}: numpy batch {t_np * 1e3:.2f} ms/draw ({n_np} draws)"
         if kernel == "compiled":
             fast = get_model("eum", preset=preset, kernel="compiled")
             fast.run_arrays(sub)  # load the kernel's specialisation
-            t_c, _ = timed(lambda m=fast: m.run_arrays(arr))
-            t_c /= len(arr.position)
+            tt_c, _ = timed(lambda m=fast: m.run_arrays(arr))
+            t_c, c_c = tt_c.wall / len(arr.position), tt_c.cpu / len(arr.position)
             got = fast.run_arrays(sub).forecast
             line += (f", compiled {t_c * 1e3:.3f} ms/draw ({len(arr.position)} draws) -> {t_np / t_c:.0f}x; "
                      f"forecasts agree to {np.max(np.abs(got - ref)):.1e}")
+            figure(f"eum compiled kernel per draw, 30 actors x 3 issues, preset {preset} ({_threads()} threads)",
+                   f"{t_c * 1e3:.3f} ms wall, {c_c * 1e3:.3f} ms cpu")
         print(line)
 
 
@@ -158,6 +166,7 @@ def bench_dask(eum_draws: int) -> None:
     opts = SweepOptions(draws=n, seed=1, chunk_size=max(1, n // 8), models=(model,), store="none")
     t_in, a = timed(lambda: run_sweep(sc, opts))
     t_dask, b = timed(lambda: run_sweep(sc, SweepOptions(**{**opts.__dict__, "backend": "dask", "workers": 2})))
+    t_in, t_dask = t_in.wall, t_dask.wall
     diff = [k for k in a.columns if not np.array_equal(a.columns[k], b.columns[k], equal_nan=True)]
     same = "yes" if not diff else f"NO, {len(diff)} columns differ ({', '.join(diff[:3])})"
     t_sweep = b.record["timings"]["wall_seconds"] - b.record["timings"]["backend_start_seconds"]
@@ -173,7 +182,7 @@ def main() -> None:
     ap.add_argument("--eum-draws", type=int, default=200, help="EUM draws to measure (scaled to 10^5)")
     ap.add_argument("--full", action="store_true", help="run the full 10^5 EUM draws even if slow")
     args = ap.parse_args()
-    print(f"cores: {os.cpu_count()}")
+    print(f"cores: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} usable")
     bench_compromise()
     bench_eum(args.eum_draws, args.full)
     bench_dask(args.eum_draws)

@@ -128,3 +128,15 @@ def test_batches_from_two_python_threads_at_once():
     assert len(got) == 3
     for f in got:
         np.testing.assert_array_equal(f, want)  # same draws, same numbers, whichever thread ran them
+
+
+def test_warm_reports_what_numba_did():
+    """warm() loads or compiles the kernel and says which; once loaded, a second call finds it in memory."""
+    first = cp.warm()
+    assert first["cache"] in ("warm", "cold", "in memory")
+    assert first["wall"] >= 0 and first["cpu"] >= 0
+    second = cp.warm()
+    assert second["cache"] == "in memory" and second["action"] == "already loaded"
+    arr = random_batch(4, 5, 1, seed=1)
+    ref, got = both({}, arr, 0)  # the warmed kernel still gives the reference's numbers
+    np.testing.assert_allclose(got.forecast, ref.forecast, rtol=1e-9, atol=1e-9)
