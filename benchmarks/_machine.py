@@ -70,6 +70,17 @@ def load_line() -> str:
     return f"load average {la}; cores busy with other processes over 1 s: {share}"
 
 
+def autogroup() -> str:
+    """Linux's session autogroups: with them on, a loaded machine's CPU is shared per session, not per
+    thread, so a second thread gets no more of it (two threads measured no faster than one here)."""
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as f:
+            on = f.read().strip() == "1"
+    except OSError:
+        return "unknown"
+    return "on (CPU shared per session, not per thread)" if on else "off"
+
+
 def cores() -> tuple[int, int]:
     """(cores this process may run on, cores in the machine)."""
     total = os.cpu_count() or 1
@@ -151,7 +162,7 @@ def machine_block(warm: bool = True) -> list[str]:
     lines = [
         f"cpu: {model} ({platform.machine()}); {features}",
         f"cores: {usable} usable (sched_getaffinity) of {total}; cpu quota: {cpu_quota()}",
-        f"machine: {load_line()}",
+        f"machine: {load_line()}; scheduler autogroup {autogroup()}",
         f"python {platform.python_version()} on {platform.system()} {platform.release()}",
         "environment: " + (", ".join(f"{k}={v}" for k, v in env.items()) or "none of OPENBLAS_*, OMP_*, "
                            "MKL_*, NUMBA_* set"),
