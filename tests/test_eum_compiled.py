@@ -140,3 +140,16 @@ def test_warm_reports_what_numba_did():
     arr = random_batch(4, 5, 1, seed=1)
     ref, got = both({}, arr, 0)  # the warmed kernel still gives the reference's numbers
     np.testing.assert_allclose(got.forecast, ref.forecast, rtol=1e-9, atol=1e-9)
+
+
+def test_target_reports_the_vector_unit_numba_compiles_for(monkeypatch):
+    here = cp.target()
+    assert here["vector"] in ("AVX-512", "AVX2", "AVX", "SSE only") and here["threads"] >= 1
+    monkeypatch.setattr(numba.config, "CPU_NAME", "generic")
+    monkeypatch.setattr(numba.config, "CPU_FEATURES", "")  # what NUMBA_CPU_NAME=generic sets
+    generic = cp.target()
+    assert generic["generic"] and generic["vector"] == "SSE only" and not generic["fma"]
+    assert generic["set_by"] == "NUMBA_CPU_NAME"
+    monkeypatch.setattr(numba.config, "CPU_NAME", "haswell")
+    monkeypatch.setattr(numba.config, "CPU_FEATURES", "+avx,+avx2,+fma,-avx512f")
+    assert cp.target()["vector"] == "AVX2"
