@@ -153,3 +153,26 @@ def test_target_reports_the_vector_unit_numba_compiles_for(monkeypatch):
     monkeypatch.setattr(numba.config, "CPU_NAME", "haswell")
     monkeypatch.setattr(numba.config, "CPU_FEATURES", "+avx,+avx2,+fma,-avx512f")
     assert cp.target()["vector"] == "AVX2"
+
+
+def test_kernel_compiles_uncached_where_no_cache_folder_is_writable(monkeypatch):
+    """Numba raises at decoration when it can write no cache (read-only install, no user cache folder)."""
+    real = numba.njit
+    calls = []
+
+    def njit(*args, **kw):
+        calls.append(kw.get("cache"))
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'x.py'")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(numba, "njit", njit)
+
+    def add_one(v):
+        return v + 1.0
+
+    f = cp._jit()(add_one)
+    assert calls == [True, False] and f(1.0) == 2.0
+    monkeypatch.setattr(numba, "njit", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("other")))
+    with pytest.raises(RuntimeError, match="other"):
+        cp._jit()(add_one)

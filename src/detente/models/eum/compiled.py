@@ -46,6 +46,21 @@ def codes(opt: Any) -> np.ndarray:
     return np.array([*ints, *map(int, flags), int(opt.rounds), opt.q, opt.tolerance], dtype=float)
 
 
+def _cached_njit(fn, **kw: Any):
+    """numba.njit cached on disk; uncached where Numba finds no folder it can write to.
+
+    Numba raises at decoration when neither the source's folder (e.g. a read-only
+    site-packages) nor the user's cache folder (NUMBA_CACHE_DIR, ~/.cache) is writable; the
+    model then still imports and compiles in each process (``warm()`` reports the cache as off).
+    """
+    try:
+        return numba.njit(cache=True, **kw)(fn)
+    except RuntimeError as exc:
+        if "cannot cache" not in str(exc):
+            raise
+        return numba.njit(cache=False, **kw)(fn)
+
+
 def _jit(**kw: Any):
     """numba.njit, cached on disk (next to the source, else in the user's cache folder).
 
@@ -55,7 +70,7 @@ def _jit(**kw: Any):
     def deco(fn):
         if numba is None:
             return fn
-        return numba.njit(cache=True, nogil=True, error_model="numpy", **kw)(fn)
+        return _cached_njit(fn, nogil=True, error_model="numpy", **kw)
     return deco
 
 
@@ -598,7 +613,7 @@ def _batch(x, s, w, span, c, forecast, r_first, sec_first, rounds, converged, pa
 
 
 if numba is not None:
-    _batch = numba.njit(cache=True, parallel=True, error_model="numpy")(_batch)
+    _batch = _cached_njit(_batch, parallel=True, error_model="numpy")
 
 
 def run_issue_compiled(x0: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, opt: Any):
