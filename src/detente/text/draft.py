@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from detente.errors import InputError
 from detente.scenario.loader import scenario_from_data
 from detente.scenario.schema import Scenario
-from detente.text.extract import Extraction, Span, extract
+from detente.text.crisis_draft import add_crisis_sections
+from detente.text.extract import Extraction, Extractor, Span, extract
 from detente.text.reader import read_article
 
 if TYPE_CHECKING:
@@ -71,8 +72,10 @@ def _title(text: str, file: str) -> str:
     return f"Draft from {Path(file).name}"
 
 
-def build_data(ex: Extraction, file: str, kind: str = "txt") -> dict[str, Any]:
-    """The draft as plain data (validated by :func:`draft_from_text`)."""
+def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True,
+               challenger: str | None = None, defender: str | None = None) -> dict[str, Any]:
+    """The draft as plain data (validated by :func:`draft_from_text`); with ``crisis`` also the
+    crisis game, simulation and cost terms (:mod:`detente.text.crisis_draft`)."""
     if not ex.actors:
         raise InputError("no actors found: the article names no state, bloc or organisation the "
                          "gazetteer knows", file)
@@ -207,6 +210,10 @@ def build_data(ex: Extraction, file: str, kind: str = "txt") -> dict[str, Any]:
         data["moves"] = moves
     if claims:
         data["claims"] = claims
+    if crisis:
+        ex.check_first, ex.defaults = add_crisis_sections(data, challenger, defender)
+        data["meta"]["description"] += " Check first: " + "; ".join(
+            f"({k}) {c}" for k, c in enumerate(ex.check_first, 1)) + "."
     return data
 
 
@@ -233,21 +240,26 @@ def _stance(actor_id: str, issue_id: str, moves: list, ex: Extraction, sentences
 
 
 def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backend: str = "auto",
-                    proposer: Proposer | None = None) -> tuple[Scenario, Extraction]:
-    """Rules first; then, if given, a language model's proposals that cite the text verbatim."""
-    ex = extract(text, backend)
+                    proposer: Proposer | None = None, extractor: Extractor | None = None,
+                    crisis: bool = True, challenger: str | None = None,
+                    defender: str | None = None) -> tuple[Scenario, Extraction]:
+    """Rules first; then, if given, a language model's proposals that cite the text verbatim.
+    ``extractor`` reuses compiled rules across many texts (benchmarks, the ICB evaluation)."""
+    ex = extractor.run(text) if extractor is not None else extract(text, backend)
     if proposer is not None:
         from detente.text.llm import merge_proposals, verify
 
         checked = verify(text, proposer.propose(text))
         ex.llm = {"added": merge_proposals(ex, checked.accepted), "dropped": checked.dropped,
                   "accepted": [str(len(checked.accepted))], "source": [proposer.name]}
-    data = build_data(ex, file, kind)
+    data = build_data(ex, file, kind, crisis, challenger, defender)
     return scenario_from_data(data, file), ex
 
 
-def draft_article(path: str | Path, backend: str = "auto",
-                  proposer: Proposer | None = None) -> tuple[Scenario, Extraction]:
+def draft_article(path: str | Path, backend: str = "auto", proposer: Proposer | None = None,
+                  crisis: bool = True, challenger: str | None = None,
+                  defender: str | None = None) -> tuple[Scenario, Extraction]:
     """Read an article file and draft a scenario from it."""
     text, kind = read_article(path)
-    return draft_from_text(text, str(path), kind, backend, proposer)
+    return draft_from_text(text, str(path), kind, backend, proposer, crisis=crisis, challenger=challenger,
+                           defender=defender)

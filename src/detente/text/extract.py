@@ -27,6 +27,9 @@ _TITLES = {"president", "king", "queen", "sultan", "emir", "government", "prime"
            "leaders", "chancellor", "premier", "ambassador", "delegation", "foreign", "secretary", "ministry",
            "forces", "army", "navy", "junta", "regime", "people", "parliament", "shah", "crown", "prince"}
 _PRONOUNS = {"he", "she"}
+# After these a state's name is where something happens or goes, not who acts ("fled to Iran").
+_PLACE_PREPS = {"in", "into", "from", "to", "through", "across", "near", "within", "inside", "toward", "towards",
+                "via", "around", "along", "throughout", "at", "off", "onto"}
 _POSS_PRONOUNS = {"his", "her"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s"}
 # Move types whose cue governs a following clause: what is demanded or offered is not itself an act.
@@ -162,6 +165,8 @@ class Extraction:
     claims: list[ClaimFinding]
     dropped: list[str] = field(default_factory=list)  # what a rule set aside, and why
     llm: dict[str, list[str]] = field(default_factory=dict)  # {"added": [...], "dropped": [...]} when a model ran
+    check_first: list[str] = field(default_factory=list)  # set by the drafter: what a reviewer checks first
+    defaults: list[str] = field(default_factory=list)  # parameters that are stated defaults, not priors
 
 
 # ---------------------------------------------------------------- helpers
@@ -215,7 +220,13 @@ def _clause_bounds(tokens: list[Token], s_tok: int, e_tok: int, i: int) -> tuple
 class Extractor:
     """Compiles the gazetteer and cues once; :meth:`run` extracts from one text."""
 
-    def __init__(self, backend: str | Backend = "auto") -> None:
+    def __init__(self, backend: str | Backend = "auto", actors: str = "named") -> None:
+        if actors not in ("named", "participants"):
+            from detente.errors import InputError
+
+            raise InputError(f"unknown actor reading '{actors}' (use named or participants)", "draft",
+                             field="actors")
+        self.actor_mode = actors
         self.gaz: Gazetteer = load_gazetteer()
         self.cues: Cues = load_cues()
         self.backend = make_backend(backend) if isinstance(backend, str) else backend
@@ -267,6 +278,13 @@ class Extractor:
         issues = self._issues(text, sentences, tokens, by_kind["I"], mentions)
         moves = self._moves(text, sentences, tokens, tok_sent, by_kind["V"], by_kind["N"], mentions,
                             channels, issues)
+        actors = self._participants(tokens, actors, moves, dropped)
+        known = {a.id for a in actors}
+        mentions = [m for m in mentions if m.actor in known]
+        moves = [mv for mv in moves if mv.actor in known]
+        for mv in moves:
+            if mv.target is not None and mv.target not in known:
+                mv.target = None
         audiences = self._audiences(text, sentences, tokens, by_kind["U"], mentions)
         claims = self._claims(text, sentences, by_kind["O"])
         return Extraction(text, sentences, self.backend.name, actors, moves, channels, audiences, issues,
@@ -403,6 +421,55 @@ class Extractor:
             out.append(ActorFinding(actor_id, g.name, g.kind, list(g.groups), ms, round(conf, 2),
                                     evidence_span(text, sent, (best.start, best.end)), people))
         out.sort(key=lambda a: (-len(a.mentions), a.id))
+        return out
+
+    def _place_reading(self, tokens: list[Token], m: Mention) -> bool:
+        """"in Greece", "fled to Iran", "troops from Palestine", "Syrian-based": a place, not an agent."""
+        q = m.tok_start - 1
+        if q >= 0 and tokens[q].lower == "the":
+            q -= 1
+        if q >= 0 and tokens[q].lower in _PLACE_PREPS:
+            return True
+        nxt = tokens[m.tok_end:m.tok_end + 2]
+        return len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower in {"based", "controlled", "occupied"}
+
+    def _place_reading(self, tokens: list[Token], m: Mention) -> bool:
+        """"in Greece", "fled to Iran", "troops from Palestine", "Syrian-based": a place, not an agent."""
+        q = m.tok_start - 1
+        if q >= 0 and tokens[q].lower == "the":
+            q -= 1
+        if q >= 0 and tokens[q].lower in _PLACE_PREPS:
+            return True
+        nxt = tokens[m.tok_end:m.tok_end + 2]
+        return len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower in {"based", "controlled", "occupied"}
+
+    def _participants(self, tokens: list[Token], actors: list[ActorFinding], moves: list[MoveFinding],
+                      dropped: list[str]) -> list[ActorFinding]:
+        """Which named actors the draft keeps (T6). Always: an actor that is neither the agent nor the
+        target of a move and is named only by a capital or an adjective before a plain noun ("KYIV,
+        March 3", "a Swedish diplomat") is dropped. ``actors="named"`` (default, the gold files'
+        reading) keeps every other named actor; ``"participants"`` (ICB's reading) also drops one
+        named only as a place ("fled to Iran") or in one sentence, unless it acts or is acted on."""
+        involved = {mv.actor for mv in moves} | {mv.target for mv in moves if mv.target}
+        out = []
+        for a in actors:
+            if a.id in involved:
+                out.append(a)
+                continue
+            strong = [m for m in a.mentions if m.rule not in ("adjective", "capital")]
+            if not strong:
+                dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
+                               "never acts: not an actor")
+                continue
+            if self.actor_mode == "participants":
+                if all(self._place_reading(tokens, m) for m in strong):
+                    dropped.append(f"'{a.name}' named only as a place ({len(strong)}x) and never acts: "
+                                   "not a participant")
+                    continue
+                if len({m.sentence for m in a.mentions}) < 2:
+                    dropped.append(f"'{a.name}' named once in passing and never acts: not a participant")
+                    continue
+            out.append(a)
         return out
 
     # -- channels
@@ -912,6 +979,6 @@ class Extractor:
         return out
 
 
-def extract(text: str, backend: str = "auto") -> Extraction:
-    """Extract everything the rules find in ``text``."""
-    return Extractor(backend).run(text)
+def extract(text: str, backend: str = "auto", actors: str = "named") -> Extraction:
+    """Extract everything the rules find in ``text`` (``actors``: see :meth:`Extractor._participants`)."""
+    return Extractor(backend, actors).run(text)

@@ -54,6 +54,7 @@ class Gazetteer:
     actors: dict[str, GazActor]
     aliases: list[Alias]
     institution_heads: list[str]
+    by_code: dict[str, str] = field(default_factory=dict)  # ISO-3 code -> actor id
 
     def key(self, alias: Alias) -> str:
         return f"{alias.rule}|{alias.actor or '-'}"
@@ -105,6 +106,7 @@ def load_gazetteer() -> Gazetteer:
             if actor_id in actors:  # a curated id that is not this country: keep them apart
                 actor_id = f"{actor_id}_state"
             actors[actor_id] = GazActor(id=actor_id, name=e["name"], kind="state")
+            by_code[code] = actor_id
             aliases.append(Alias(e["name"], actor_id, "name", False))
         else:
             aliases.append(Alias(e["name"], actor_id, "alias", False))
@@ -116,4 +118,5 @@ def load_gazetteer() -> Gazetteer:
 
     for place in cur.get("places", []):
         aliases.append(Alias(str(place), None, "place", False))
-    return Gazetteer(actors=actors, aliases=aliases, institution_heads=list(cur.get("institution_heads", [])))
+    return Gazetteer(actors=actors, aliases=aliases, institution_heads=list(cur.get("institution_heads", [])),
+                     by_code=by_code)

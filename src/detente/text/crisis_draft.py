@@ -1,0 +1,222 @@
+"""The parts of a draft that let every layer run: principals, a crisis game, a simulation, costs.
+
+A drafted scenario used to stop ``detente game`` and ``detente simulate`` ("no 'games:'
+section"). Here we add, from what the rules read, the sections those layers need:
+
+- principals: the challenger is the actor whose demands (then threats, then uses of force) the
+  text reports most; the defender the actor those moves target most, else the one that rejects
+  most, else the next most-named actor. Both can be overridden (``detente draft --challenger``).
+- a ``two_track`` game on the challenger's demanded issue, with the found public and closed
+  channels (a placeholder public channel when the text names none);
+- a ``simulation:`` section for the two principals, with war on the game's issue;
+- every cost term under the library's names (``<actor>_war_cost``, ``<actor>_war_win_prob``,
+  ``<actor>_face_cost_accept``, ``<actor>_face_cost_withdraw``, ``<actor>_standoff_cost``,
+  ``power_shift``, ``horizon``, ``discount``), each a wide range, ``assumed: true``, with a note
+  naming its source: an ICB prior when a provider is importable (``detente.backtest.icb``),
+  else a stated default.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from detente.errors import InputError
+
+# Stated defaults (value, low, high): wide on purpose; the note says they are defaults.
+DEFAULTS: dict[str, tuple[float, float, float]] = {
+    "war_cost": (0.5, 0.1, 1.0),
+    "war_win_prob": (0.5, 0.2, 0.8),
+    "face_cost_accept": (0.5, 0.1, 1.0),
+    "face_cost_withdraw": (0.5, 0.1, 1.0),
+    "standoff_cost": (0.1, 0.0, 0.3),
+    "power_shift": (0.0, -0.2, 0.2),
+    "horizon": (5.0, 2.0, 10.0),
+    "discount": (0.9, 0.7, 0.99),
+}
+DEFAULT_NOTE = "stated default of detente's drafter (no ICB prior provider installed)"
+PRIOR_NOTE = "ICB prior (fitted on crises before 1990)"
+_PRINCIPAL_KINDS = {"state", "bloc", "group", "coalition"}
+
+Prior = Callable[[str], tuple[float, float, float] | None]
+
+
+def prior_provider() -> tuple[Prior | None, str]:
+    """An ICB prior if another module provides one (``detente.backtest.icb.icb_prior(term)``
+    returning ``(value, low, high)`` or None), else None; with the source's name."""
+    try:
+        mod = importlib.import_module("detente.backtest.icb")
+        fn = mod.icb_prior
+    except (ImportError, AttributeError):
+        return None, DEFAULT_NOTE
+
+    def ask(term: str) -> tuple[float, float, float] | None:
+        try:
+            got = fn(term)
+        except Exception:  # a provider that cannot answer falls back to the default
+            return None
+        if got is None:
+            return None
+        if isinstance(got, dict):
+            got = (got.get("value"), got.get("low"), got.get("high"))
+        try:
+            v, lo, hi = (float(x) for x in got)
+        except (TypeError, ValueError):
+            return None
+        return (v, lo, hi) if lo <= v <= hi else None
+
+    return ask, PRIOR_NOTE
+
+
+def principals(data: dict[str, Any], challenger: str | None = None,
+               defender: str | None = None) -> tuple[str, str, str]:
+    """(challenger, defender, why) from the drafted moves; overrides win when given."""
+    ids = [a["id"] for a in data["actors"]]
+    kinds = {a["id"]: a.get("kind", "state") for a in data["actors"]}
+    for who, field in ((challenger, "challenger"), (defender, "defender")):
+        if who is not None and who not in ids:
+            raise InputError(f"--{field} '{who}' is not an actor of the draft (actors: {', '.join(ids)})",
+                             "draft", field=field)
+    pool = [a for a in ids if kinds[a] in _PRINCIPAL_KINDS] or ids
+    moves = data.get("moves", [])
+    why = "given"
+    if challenger is None:
+        for types, label in ((("demand",), "demands"), (("threaten", "sanction"), "threats"),
+                             (("assault", "mobilize", "escalate"), "uses of force")):
+            c = Counter(m["actor"] for m in moves if m["type"] in types and m["actor"] in pool
+                        and m["actor"] != defender)
+            if c:
+                challenger = max(c, key=lambda a: (c[a], -ids.index(a)))
+                why = f"challenger: most {label} in the text"
+                break
+        else:
+            challenger = next(a for a in pool if a != defender) if len(pool) > 1 else pool[0]
+            why = "challenger: most-named actor (the text reports no demand, threat or use of force)"
+    if defender is None:
+        targets = Counter(m["target"] for m in moves if m["actor"] == challenger and m.get("target")
+                          and m["target"] != challenger and m["target"] in ids)
+        rejects = Counter(m["actor"] for m in moves if m["type"] == "reject" and m["actor"] != challenger)
+        if targets:
+            defender = max(targets, key=lambda a: (targets[a], -ids.index(a)))
+            why += "; defender: most targeted by the challenger"
+        elif rejects:
+            defender = max(rejects, key=lambda a: (rejects[a], -ids.index(a)))
+            why += "; defender: rejects most"
+        else:
+            others = [a for a in pool if a != challenger] or [a for a in ids if a != challenger]
+            if not others:
+                raise InputError("the draft names one actor only; a crisis needs two (add one by hand)", "draft")
+            defender = others[0]
+            why += "; defender: most-named other actor"
+    if challenger == defender:
+        raise InputError(f"challenger and defender are both '{challenger}'", "draft", field="defender")
+    return challenger, defender, why
+
+
+def _num(term: str, prior: Prior | None, source: str, what: str) -> tuple[dict[str, Any], bool]:
+    """A parameter entry and whether it is a stated default (not a prior)."""
+    got = prior(term) if prior is not None else None
+    v, lo, hi = got if got is not None else DEFAULTS[term]
+    src = PRIOR_NOTE if got is not None else DEFAULT_NOTE
+    return ({"value": v, "low": lo, "high": hi, "assumed": True, "note": f"{src}; {what}"}, got is None)
+
+
+def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
+                        defender: str | None = None) -> tuple[list[str], list[str]]:
+    """Add positions, a public channel, a demand move, ``games:``, ``simulation:`` and parameters
+    to ``data`` in place; return the "check first" list (most consequential guesses first) and
+    the parameters that are stated defaults."""
+    c, d, why = principals(data, challenger, defender)
+    prior, source = prior_provider()
+    issues = {i["id"]: i for i in data["issues"]}
+    moves = data.setdefault("moves", [])
+    demand = next((m for m in moves if m["actor"] == c and m["type"] == "demand" and m.get("issue") in issues),
+                  None)
+    issue = demand["issue"] if demand else next(
+        (m["issue"] for m in moves if m["actor"] in (c, d) and m.get("issue") in issues), data["issues"][0]["id"])
+    iss = issues[issue]
+    iss.setdefault("scale", {"min": 0, "max": 100, "low": "the demand refused; nothing changes",
+                             "high": "the demand met in full"})
+    iss.setdefault("status_quo", {"value": 0.0, "assumed": True,
+                                  "note": "assumed: neutral default; the status quo is the demand refused"})
+    checks = [f"principals {c} (challenger) and {d} (defender) - {why}; override with --challenger/--defender",
+              f"the game's issue '{issue}'" + ("" if demand else " (no demand by the challenger was found)")]
+    for actor, pos, role in ((c, 100.0, "challenger"), (d, 0.0, "defender")):
+        st = data["positions"].setdefault(actor, {}).get(issue)
+        if st is None:
+            data["positions"][actor][issue] = {
+                "position": {"value": pos, "assumed": True,
+                             "note": f"assumed: the {role} of the drafted crisis "
+                                     f"({'demands it' if pos else 'refuses it'})"},
+                "salience": {"value": 0.5, "assumed": True, "note": "assumed: neutral default"}}
+            checks.append(f"{actor}'s position on '{issue}' (placeholder: the {role}'s end of the scale)")
+        elif isinstance(st["position"], dict) and st["position"].get("assumed"):
+            st["position"] = {"value": pos, "assumed": True,
+                              "note": f"assumed: the {role} of the drafted crisis; the text states no position"}
+            checks.append(f"{actor}'s position on '{issue}' (placeholder: the {role}'s end of the scale)")
+    if demand is None:
+        demand = {"id": f"{c}_demand_drafted", "actor": c, "type": "demand", "target": d, "issue": issue,
+                  "label": "The challenger's demand (placeholder: the text names none on this issue)",
+                  "note": "draft: confidence 0.00; rule: placeholder for the crisis game"}
+        moves.append(demand)
+        checks.append(f"the challenger's demand move '{demand['id']}' is a placeholder")
+    demand.setdefault("position", 100.0)
+    chans = data.setdefault("channels", [])
+    public = next((ch["id"] for ch in chans if ch["kind"] == "public"), None)
+    closed = next((ch["id"] for ch in chans if ch["kind"] == "closed"), None)
+    if public is None:
+        public = "public_statements"
+        chans.insert(0, {"id": public, "name": "Public statements (placeholder)", "kind": "public",
+                         "participants": [c, d],
+                         "audience_cost": {"value": 0.5, "low": 0.1, "high": 0.9, "assumed": True,
+                                           "note": "assumed: a public channel's default face cost"},
+                         "note": "draft: confidence 0.00; rule: placeholder (the text names no public channel)"})
+        checks.append("the public channel is a placeholder")
+    for ch in chans:
+        for who in (c, d):
+            if who not in ch["participants"]:
+                ch["participants"].append(who)
+    params: dict[str, Any] = data.setdefault("parameters", {})
+    defaults: list[str] = []
+    spec_terms = [(c, "war_cost", "cost of a war to the challenger (share of the issue's value)"),
+                  (d, "war_cost", "cost of a war to the defender (share of the issue's value)"),
+                  (c, "war_win_prob", "chance the challenger prevails in a war"),
+                  (d, "war_win_prob", "chance the defender prevails in a war"),
+                  (d, "face_cost_accept", "the defender's face cost of accepting in public"),
+                  (c, "face_cost_withdraw", "the challenger's face cost of backing down"),
+                  (c, "standoff_cost", "cost per round of a standoff to the challenger"),
+                  (d, "standoff_cost", "cost per round of a standoff to the defender")]
+    for actor, term, what in spec_terms:
+        params[f"{actor}_{term}"], dflt = _num(term, prior, source, what)
+        if dflt:
+            defaults.append(f"{actor}_{term}")
+    for term, what in (("power_shift", "expected shift of power during the crisis"),
+                       ("horizon", "rounds the crisis game looks ahead"),
+                       ("discount", "per-round discount of future payoffs")):
+        params[term], dflt = _num(term, prior, source, what)
+        if dflt:
+            defaults.append(term)
+    # the two win probabilities are complements at the point value
+    params[f"{d}_war_win_prob"]["value"] = round(1 - params[f"{c}_war_win_prob"]["value"], 6)
+    data["games"] = {"default": "two_track", "specs": [{
+        "id": "two_track", "template": "two_track", "challenger": c, "defender": d, "issue": issue,
+        "public_channel": public, **({"closed_channel": closed} if closed else {}),
+        "demand_move": demand["id"],
+        "costs": {"defender_face_accept": f"{d}_face_cost_accept",
+                  "challenger_face_withdraw": f"{c}_face_cost_withdraw",
+                  "challenger_war_cost": f"{c}_war_cost", "defender_war_cost": f"{d}_war_cost",
+                  "challenger_war_win_prob": f"{c}_war_win_prob"},
+        "note": f"Drafted from text: {why}. Every cost term is assumed (see parameters)."}]}
+    data["simulation"] = {
+        "players": [c, d], "rounds": 10, "runs": 100,
+        "temperature": {"value": 0.05, "low": 0.01, "high": 0.2, "assumed": True,
+                        "note": "assumed: stated default logit temperature of the drafter"},
+        "war": {"issues": [issue], "win_prob": {c: f"{c}_war_win_prob", d: f"{d}_war_win_prob"},
+                "cost": {c: f"{c}_war_cost", d: f"{d}_war_cost"}},
+        "note": "Drafted from text; every number assumed."}
+    checks.append("cost terms (" + ("all stated defaults" if len(defaults) == len(params) else
+                                    f"{len(defaults)} stated defaults") + f"; source: {source})")
+    data["meta"].setdefault("tags", []).extend([f"challenger:{c}", f"defender:{d}"])
+    return checks, defaults
