@@ -28,8 +28,16 @@ def draft(
                      "http://localhost:8080) to propose fields; only those quoting the text verbatim are kept."),
     ] = None,
     llm_model: Annotated[str, typer.Option("--llm-model", help="Model name sent to the --llm endpoint.")] = "default",
+    challenger: Annotated[str | None, typer.Option("--challenger", help="Override the inferred challenger.")] = None,
+    defender: Annotated[str | None, typer.Option("--defender", help="Override the inferred defender.")] = None,
+    actors: Annotated[str, typer.Option("--actors", help="named (every named actor) or participants (only "
+                                        "those that act, are acted on or named repeatedly).")] = "named",
+    analyze: Annotated[bool, typer.Option("--analyze", help="Then run the full analysis on the draft.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="With --analyze: folder for the draft, analysis.json "
+                                             "and report.html (default: detente-out/<draft id>).")] = None,
 ) -> None:
-    """Draft a scenario from an article, offline: actors, issues, moves, channels, claims."""
+    """Draft a scenario from an article, offline: actors, issues, moves, channels, claims, and the crisis
+    game, simulation and cost terms every layer needs (numbers the text does not give are assumed)."""
     from detente.fileio import atomic_write_text
     from detente.scenario.loader import load_scenario, scenario_from_data
     from detente.scenario.writer import scenario_to_data, scenario_to_yaml
@@ -41,7 +49,7 @@ def draft(
         from detente.text.llm import ChatProposer
 
         proposer = ChatProposer(llm, llm_model)
-    sc, ex = draft_article(article, backend, proposer)
+    sc, ex = draft_article(article, backend, proposer, challenger=challenger, defender=defender, actors=actors)
     if ex.llm:
         err = err_console()
         err.print(f"llm: {ex.llm['accepted'][0]} proposals verified, {len(ex.llm['added'])} added, "
@@ -62,6 +70,9 @@ def draft(
         from detente.text.review import review_table
 
         out_console().print(review_table(sc))
+    if analyze:
+        _analyze(sc, text, ex.defaults, ex.check_first, out, output)
+        return
     if output is None:
         if not review:
             sys.stdout.write(text)
@@ -70,3 +81,48 @@ def draft(
         err_console().print(
             f"wrote {output}: {len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.moves)} moves, "
             f"{len(sc.channels)} channels, {len(sc.claims)} claims ({ex.backend} backend)", markup=False)
+
+
+def drafted_banner(defaults: list[str]) -> str:
+    """The line an analysis of a draft starts with."""
+    return ("drafted from text; defaults: " + (", ".join(defaults) if defaults else "none")
+            + " (every number marked assumed is a placeholder; see the draft's 'Check first')")
+
+
+def _analyze(sc: object, text: str, defaults: list[str], checks: list[str], out: Path | None,
+             output: Path | None) -> None:
+    """Write the draft, run ``analyze`` on it and say on top that it was drafted from text."""
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.analyze import analyze as run_analysis
+    from detente.cli.app import dump_json
+    from detente.fileio import atomic_write_files
+    from detente.report.html import build_html
+    from detente.report.terminal import render
+    from detente.scenario.schema import Scenario
+
+    assert isinstance(sc, Scenario)
+    folder = out if out is not None else Path("detente-out") / sc.meta.id
+    if folder.exists() and not folder.is_dir():
+        from detente.errors import InputError
+
+        raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
+    result = run_analysis(sc, AnalyzeOptions())
+    banner = drafted_banner(defaults)
+    data = {"drafted_from_text": {"note": banner, "defaults": defaults, "check_first": checks},
+            **result.to_dict()}
+    html = build_html(result)
+    html = html.replace("<body>", f"<body><p><strong>{_escape(banner)}</strong></p>", 1)
+    draft_path = output if output is not None else folder / "draft.yaml"
+    atomic_write_files({draft_path: text, folder / "analysis.json": dump_json(data), folder / "report.html": html})
+    console = out_console()
+    console.print(banner, markup=False)
+    for k, c in enumerate(checks, 1):
+        console.print(f"  check first ({k}): {c}", markup=False)
+    render(result, console)
+    console.print(f"\nwrote {draft_path}, {folder / 'analysis.json'} and {folder / 'report.html'}", markup=False)
+
+
+def _escape(s: str) -> str:
+    import html
+
+    return html.escape(s)

@@ -3,9 +3,10 @@
 A drafted scenario used to stop ``detente game`` and ``detente simulate`` ("no 'games:'
 section"). Here we add, from what the rules read, the sections those layers need:
 
-- principals: the challenger is the actor whose demands (then threats, then uses of force) the
-  text reports most; the defender the actor those moves target most, else the one that rejects
-  most, else the next most-named actor. Both can be overridden (``detente draft --challenger``).
+- principals: the challenger is the actor of the first coercive move (demand, threat, sanction,
+  mobilisation, use of force) the text reports; the defender the actor those moves target most,
+  else the one that rejects most, else the next most-named actor.
+  Both can be overridden (``detente draft --challenger``).
 - a ``two_track`` game on the challenger's demanded issue, with the found public and closed
   channels (a placeholder public channel when the text names none);
 - a ``simulation:`` section for the two principals, with war on the game's issue;
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, tuple[float, float, float]] = {
 DEFAULT_NOTE = "stated default of detente's drafter (no ICB prior provider installed)"
 PRIOR_NOTE = "ICB prior (fitted on crises before 1990)"
 _PRINCIPAL_KINDS = {"state", "bloc", "group", "coalition"}
+_COERCIVE = {"demand", "threaten", "sanction", "assault", "mobilize", "escalate"}
 
 Prior = Callable[[str], tuple[float, float, float] | None]
 
@@ -83,14 +85,12 @@ def principals(data: dict[str, Any], challenger: str | None = None,
     moves = data.get("moves", [])
     why = "given"
     if challenger is None:
-        for types, label in ((("demand",), "demands"), (("threaten", "sanction"), "threats"),
-                             (("assault", "mobilize", "escalate"), "uses of force")):
-            c = Counter(m["actor"] for m in moves if m["type"] in types and m["actor"] in pool
-                        and m["actor"] != defender)
-            if c:
-                challenger = max(c, key=lambda a: (c[a], -ids.index(a)))
-                why = f"challenger: most {label} in the text"
-                break
+        # The challenger triggers the crisis: the first coercive move the text reports is its.
+        coercive = [m for m in moves if m["type"] in _COERCIVE and m["actor"] in pool and m["actor"] != defender]
+        if coercive:
+            first = min(coercive, key=lambda m: (m.get("step", 0), moves.index(m)))
+            challenger = first["actor"]
+            why = f"challenger: makes the first coercive move the text reports ({first['type']}, '{first['id']}')"
         else:
             challenger = next(a for a in pool if a != defender) if len(pool) > 1 else pool[0]
             why = "challenger: most-named actor (the text reports no demand, threat or use of force)"
@@ -157,12 +157,10 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
                               "note": f"assumed: the {role} of the drafted crisis; the text states no position"}
             checks.append(f"{actor}'s position on '{issue}' (placeholder: the {role}'s end of the scale)")
     if demand is None:
-        demand = {"id": f"{c}_demand_drafted", "actor": c, "type": "demand", "target": d, "issue": issue,
-                  "label": "The challenger's demand (placeholder: the text names none on this issue)",
-                  "note": "draft: confidence 0.00; rule: placeholder for the crisis game"}
-        moves.append(demand)
-        checks.append(f"the challenger's demand move '{demand['id']}' is a placeholder")
-    demand.setdefault("position", 100.0)
+        checks.append("the challenger's demand: the text names none on this issue, so the game takes the "
+                      "challenger's position as the maximal demand")
+    else:
+        demand.setdefault("position", 100.0)
     chans = data.setdefault("channels", [])
     public = next((ch["id"] for ch in chans if ch["kind"] == "public"), None)
     closed = next((ch["id"] for ch in chans if ch["kind"] == "closed"), None)
@@ -203,7 +201,7 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
     data["games"] = {"default": "two_track", "specs": [{
         "id": "two_track", "template": "two_track", "challenger": c, "defender": d, "issue": issue,
         "public_channel": public, **({"closed_channel": closed} if closed else {}),
-        "demand_move": demand["id"],
+        **({"demand_move": demand["id"]} if demand else {}),
         "costs": {"defender_face_accept": f"{d}_face_cost_accept",
                   "challenger_face_withdraw": f"{c}_face_cost_withdraw",
                   "challenger_war_cost": f"{c}_war_cost", "defender_war_cost": f"{d}_war_cost",

@@ -242,10 +242,10 @@ def _stance(actor_id: str, issue_id: str, moves: list, ex: Extraction, sentences
 def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backend: str = "auto",
                     proposer: Proposer | None = None, extractor: Extractor | None = None,
                     crisis: bool = True, challenger: str | None = None,
-                    defender: str | None = None) -> tuple[Scenario, Extraction]:
+                    defender: str | None = None, actors: str = "named") -> tuple[Scenario, Extraction]:
     """Rules first; then, if given, a language model's proposals that cite the text verbatim.
     ``extractor`` reuses compiled rules across many texts (benchmarks, the ICB evaluation)."""
-    ex = extractor.run(text) if extractor is not None else extract(text, backend)
+    ex = extractor.run(text) if extractor is not None else extract(text, backend, actors)
     if proposer is not None:
         from detente.text.llm import merge_proposals, verify
 
@@ -258,8 +258,8 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
 
 def draft_article(path: str | Path, backend: str = "auto", proposer: Proposer | None = None,
                   crisis: bool = True, challenger: str | None = None,
-                  defender: str | None = None) -> tuple[Scenario, Extraction]:
+                  defender: str | None = None, actors: str = "named") -> tuple[Scenario, Extraction]:
     """Read an article file and draft a scenario from it."""
     text, kind = read_article(path)
     return draft_from_text(text, str(path), kind, backend, proposer, crisis=crisis, challenger=challenger,
-                           defender=defender)
+                           defender=defender, actors=actors)

@@ -35,6 +35,9 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "â€
 # Move types whose cue governs a following clause: what is demanded or offered is not itself an act.
 _GOVERNING = {"demand", "offer", "threaten"}
 _REPORTING = {"statement"}
+_PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
+_IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
+_FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
 # A mention after a lowercase word outside this list is an object ("admit United Nations
 # inspectors"), not the subject of a later verb.
 _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "and", "but",
@@ -263,6 +266,7 @@ class Extractor:
             return Extraction(text, [], self.backend.name, [], [], [], [], [], [])
         tokens, matches = self.backend.run(text)
         self._tokens = tokens
+        self._unknown: list[Mention] = []
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
             by_kind[m.key[0]].append(m)
@@ -271,6 +275,7 @@ class Extractor:
         mentions = self._mentions(text, tokens, by_kind["A"], by_kind["H"], tok_sent, dropped)
         mentions = self._resolve_eras(mentions, dropped)
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
+        mentions = self._titled_people(text, tokens, mentions, tok_sent)
         actors = self._actors(text, sentences, mentions, dropped)
         known = {a.id for a in actors}
         mentions = [m for m in mentions if m.actor in known]
@@ -372,6 +377,24 @@ class Extractor:
                 continue
             out.append(Mention(hit.key, hit.start, hit.end, text[hit.start:hit.end], "person",
                                RULE_CONFIDENCE["person"], tok_sent[i], i, i + 1))
+        return sorted(out, key=lambda m: m.tok_start)
+
+    def _titled_people(self, text: str, tokens: list[Token], mentions: list[Mention],
+                       tok_sent: list[int]) -> list[Mention]:
+        """People found by title or apposition (detente.text.people): a resolved one is a mention of
+        its actor; an unknown one blocks attribution past it (``self._unknown``)."""
+        from detente.text.people import find_people, surname_mentions
+
+        people = find_people(tokens, mentions, tok_sent)
+        taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
+        spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
+        spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
+        out = list(mentions)
+        self._unknown = []
+        for a, b, actor in spans:
+            start, end = tokens[a].start, tokens[b - 1].end
+            m = Mention(actor or "", start, end, text[start:end], "person", 0.8, tok_sent[a], a, b)
+            (out if actor is not None else self._unknown).append(m)
         return sorted(out, key=lambda m: m.tok_start)
 
     def _resolve_eras(self, mentions: list[Mention], dropped: list[str]) -> list[Mention]:
@@ -591,12 +614,13 @@ class Extractor:
             taken |= span
             chosen.append((m, form))
         governors: list[tuple[int, int]] = []  # (sentence, token after the cue) of demand/offer/threat verbs
-        persons = sorted((m for m in mentions if m.rule == "person" and not self._is_object(tokens, m)),
-                         key=lambda m: m.tok_start)
+        persons = sorted((m for m in [*mentions, *self._unknown] if m.rule == "person"
+                          and not self._is_object(tokens, m)), key=lambda m: m.tok_start)
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
         out: list[MoveFinding] = []
+        acts: list[tuple[int, str, int]] = []  # (sentence, actor, cue token) of every act, kept or not
         seen: set[tuple[int, str, str]] = set()
         for m, form in sorted(chosen, key=lambda x: x[0].tok_start):
             mtype = m.key.split("|")[1]
@@ -660,9 +684,31 @@ class Extractor:
             agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
             if agent is None:
                 continue
+            victim: str | None = None
+            head = tokens[m.tok_start].lower
+            participle = head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES
+            passive = (prev in _PASSIVE_AUX and participle) or cue_text.lower().startswith("came under")
+            if form == "verbal" and passive:
+                # "positions were shelled (by X)": the subject suffered the act; the agent is the
+                # by-phrase, else the actor that last used force on it (or anyone) in the last 3 sentences.
+                if rule == "by-agent":
+                    victim = next((x.actor for x in reversed(by_sent[si]) if x.tok_end <= m.tok_start
+                                   and x.actor != agent.actor), None)
+                else:
+                    victim = agent.actor
+                    recent = [mv for mv in reversed(out) if mv.sentence >= si - 3 and mv.actor != victim
+                              and mv.type in _FORCEFUL]
+                    pick = next((mv for mv in recent if mv.target == victim), recent[0] if recent else None)
+                    if pick is None:
+                        continue
+                    agent = next(x for a in (pick.actor,) for x in [Mention(a, m.start, m.end, "", "context",
+                                                                            0.6, si, m.tok_start, m.tok_end)])
+                    rule = "context"
+            if mtype not in _REPORTING:
+                acts.append((si, agent.actor, m.tok_start))
             conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
                      "subject": 0.2, "participle-subject": 0.1, "pronoun": 0.1, "pronoun-possessive": 0.15,
-                     "main-subject": 0.1}[rule]
+                     "main-subject": 0.1, "context": 0.0}[rule]
             conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
                 "adjective") else round(min(0.95, conf), 2)
             agents = [(agent, rule)]
@@ -680,17 +726,16 @@ class Extractor:
                 if key in seen:
                     continue
                 seen.add(key)
-                target = self._target(tokens, m, who.actor, by_sent[si])
+                target = victim if victim is not None else self._target(tokens, m, who.actor, by_sent[si])
                 out.append(MoveFinding(who.actor, mtype, target, text[m.start:m.end], f"{form}/{how}",
                                        conf if how != "co-subject" else round(conf - 0.05, 2),
                                        evidence_span(text, sent, (m.start, m.end)), si, channel, issue,
                                        m.tok_start))
         # "X announced that it would withdraw": the report is the act's vehicle, not a second act.
         def vehicle(st: MoveFinding) -> bool:
-            return any(mv.type not in _REPORTING and mv.sentence == st.sentence and mv.actor == st.actor
-                       and 0 < mv.tok - st.tok <= 15
-                       and ("that" in {tokens[i].lower for i in range(st.tok, mv.tok)} or mv.tok - st.tok <= 4)
-                       for mv in out)
+            return any(a_si == st.sentence and a_actor == st.actor and 0 < a_tok - st.tok <= 15
+                       and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4)
+                       for a_si, a_actor, a_tok in acts)
         return [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
 
     @staticmethod
@@ -824,7 +869,10 @@ class Extractor:
                 if p not in self.cues.locative and p not in _OBJECT_PREPS:
                     return mention, "main-subject"
         # Subject: the nearest actor before the verb that is not a place ("in Belarus")
+        unknown = {t for u in self._unknown for t in range(u.tok_start, u.tok_end)}
         for t in range(m.tok_start - 1, s_tok - 1, -1):
+            if t in unknown:
+                return None, ""  # an unknown person acts: better no move than a wrong actor
             if tokens[t].lower in _PRONOUNS and t not in ment_at:
                 ref = self._antecedent(persons, tokens[t].start, m)
                 if ref is not None:
@@ -868,7 +916,9 @@ class Extractor:
         cand = [p for p in persons if p.end <= before]
         if not cand:
             return None
-        last = cand[-1]
+        last = max(cand, key=lambda p: p.end)
+        if not last.actor:
+            return None  # the last person named is unknown: do not pass their act to someone else
         return last if m.start - last.end < 600 else None
 
     def _is_object(self, tokens: list[Token], mention: Mention) -> bool:
