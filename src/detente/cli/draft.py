@@ -32,6 +32,9 @@ def draft(
     defender: Annotated[str | None, typer.Option("--defender", help="Override the inferred defender.")] = None,
     actors: Annotated[str, typer.Option("--actors", help="named (every named actor) or participants (only "
                                         "those that act, are acted on or named repeatedly).")] = "named",
+    organs: Annotated[str, typer.Option("--organs", help="merge (an organisation's organs, e.g. the UN Security "
+                                        "Council, count as the organisation) or split (each organ an actor).")]
+    = "merge",
     analyze: Annotated[bool, typer.Option("--analyze", help="Then run the full analysis on the draft.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="With --analyze: folder for the draft, analysis.json "
                                              "and report.html (default: detente-out/<draft id>).")] = None,
@@ -49,7 +52,8 @@ def draft(
         from detente.text.llm import ChatProposer
 
         proposer = ChatProposer(llm, llm_model)
-    sc, ex = draft_article(article, backend, proposer, challenger=challenger, defender=defender, actors=actors)
+    sc, ex = draft_article(article, backend, proposer, challenger=challenger, defender=defender, actors=actors,
+                           organs=organs)
     if ex.llm:
         err = err_console()
         err.print(f"llm: {ex.llm['accepted'][0]} proposals verified, {len(ex.llm['added'])} added, "

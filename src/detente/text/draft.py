@@ -110,6 +110,8 @@ def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True
         groups = [g for g in a.groups if g in actor_ids]
         if groups:
             entry["groups"] = groups
+        if a.represents in actor_ids:
+            entry["represents"] = a.represents
         actors.append(entry)
 
     # Issues need at least one stance: actors named in an issue's sentences take one.
@@ -242,10 +244,11 @@ def _stance(actor_id: str, issue_id: str, moves: list, ex: Extraction, sentences
 def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backend: str = "auto",
                     proposer: Proposer | None = None, extractor: Extractor | None = None,
                     crisis: bool = True, challenger: str | None = None,
-                    defender: str | None = None, actors: str = "named") -> tuple[Scenario, Extraction]:
+                    defender: str | None = None, actors: str = "named",
+                    organs: str = "merge") -> tuple[Scenario, Extraction]:
     """Rules first; then, if given, a language model's proposals that cite the text verbatim.
     ``extractor`` reuses compiled rules across many texts (benchmarks, the ICB evaluation)."""
-    ex = extractor.run(text) if extractor is not None else extract(text, backend, actors)
+    ex = extractor.run(text) if extractor is not None else extract(text, backend, actors, organs)
     if proposer is not None:
         from detente.text.llm import merge_proposals, verify
 
@@ -258,8 +261,9 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
 
 def draft_article(path: str | Path, backend: str = "auto", proposer: Proposer | None = None,
                   crisis: bool = True, challenger: str | None = None,
-                  defender: str | None = None, actors: str = "named") -> tuple[Scenario, Extraction]:
+                  defender: str | None = None, actors: str = "named",
+                  organs: str = "merge") -> tuple[Scenario, Extraction]:
     """Read an article file and draft a scenario from it."""
     text, kind = read_article(path)
     return draft_from_text(text, str(path), kind, backend, proposer, crisis=crisis, challenger=challenger,
-                           defender=defender, actors=actors)
+                           defender=defender, actors=actors, organs=organs)

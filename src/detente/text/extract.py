@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from detente.text.cues import Cues, load_cues
-from detente.text.gazetteer import RULE_CONFIDENCE, Gazetteer, load_gazetteer
+from detente.text.gazetteer import RULE_CONFIDENCE, GazActor, Gazetteer, load_gazetteer
 from detente.text.matching import Backend, Match, Token, longest_first, make_backend
 from detente.text.sentences import Sentence, split_sentences
 
@@ -93,6 +93,7 @@ class ActorFinding:
     confidence: float
     evidence: Span
     people: list[str] = field(default_factory=list)
+    represents: str | None = None  # a legislature's or central bank's state
 
     @property
     def best_rule(self) -> str:
@@ -223,13 +224,16 @@ def _clause_bounds(tokens: list[Token], s_tok: int, e_tok: int, i: int) -> tuple
 class Extractor:
     """Compiles the gazetteer and cues once; :meth:`run` extracts from one text."""
 
-    def __init__(self, backend: str | Backend = "auto", actors: str = "named") -> None:
-        if actors not in ("named", "participants"):
-            from detente.errors import InputError
+    def __init__(self, backend: str | Backend = "auto", actors: str = "named", organs: str = "merge") -> None:
+        from detente.errors import InputError
 
+        if actors not in ("named", "participants"):
             raise InputError(f"unknown actor reading '{actors}' (use named or participants)", "draft",
                              field="actors")
+        if organs not in ("merge", "split"):
+            raise InputError(f"unknown organ reading '{organs}' (use merge or split)", "draft", field="organs")
         self.actor_mode = actors
+        self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
         self.cues: Cues = load_cues()
         self.backend = make_backend(backend) if isinstance(backend, str) else backend
@@ -267,6 +271,8 @@ class Extractor:
         tokens, matches = self.backend.run(text)
         self._tokens = tokens
         self._unknown: list[Mention] = []
+        self._dynamic: dict[str, GazActor] = {}  # actors found by mechanism (detente.text.nonstate), id -> GazActor
+        self._represents: dict[str, str | None] = {}
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
             by_kind[m.key[0]].append(m)
@@ -276,6 +282,7 @@ class Extractor:
         mentions = self._resolve_eras(mentions, dropped)
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
         mentions = self._titled_people(text, tokens, mentions, tok_sent)
+        mentions = self._non_state(text, tokens, mentions, tok_sent)
         actors = self._actors(text, sentences, mentions, dropped)
         known = {a.id for a in actors}
         mentions = [m for m in mentions if m.actor in known]
@@ -344,6 +351,9 @@ class Extractor:
                 continue
             if rule == "adjective" and m.tok_end in inst_starts:
                 rule = "adjective+institution"
+            organ_of = self.gaz.actors[actor].organ_of
+            if organ_of and self.organs == "merge":
+                actor = organ_of  # T6: the gold files' reading; --organs split keeps the organ
             conf = RULE_CONFIDENCE.get(rule, 0.7)
             out.append(Mention(actor, m.start, m.end, surface, rule, conf, tok_sent[m.tok_start],
                                m.tok_start, m.tok_end))
@@ -397,6 +407,38 @@ class Extractor:
             (out if actor is not None else self._unknown).append(m)
         return sorted(out, key=lambda m: m.tok_start)
 
+    def _non_state(self, text: str, tokens: list[Token], mentions: list[Mention],
+                   tok_sent: list[int]) -> list[Mention]:
+        """Legislatures, central banks, armed and separatist groups (detente.text.nonstate): each is
+        an actor of its own; its words stop being a mention of the state they name."""
+        from detente.text.nonstate import find
+
+        states = {m.actor for m in mentions if self.gaz.actors[m.actor].kind == "state"}
+        names = {a: self.gaz.actors[a].name for a in states}
+        legis = {str(k): str(v) for k, v in (self.cues.raw.get("legislatures") or {}).items()}
+        found = find(tokens, mentions, states, names, legis)
+        if not found:
+            return mentions
+        cover: dict[int, str] = {}
+        new: list[Mention] = []
+        for f in found:
+            if f.id in self.gaz.actors and f.id not in self._dynamic:
+                continue  # a curated actor already has this id
+            self._dynamic[f.id] = GazActor(f.id, f.name, f.kind)
+            self._represents[f.id] = f.represents
+            for a, b in f.spans:
+                if any(t in cover for t in range(a, b)):
+                    continue
+                for t in range(a, b):
+                    cover[t] = f.id
+                start, end = tokens[a].start, tokens[b - 1].end
+                new.append(Mention(f.id, start, end, text[start:end], "alias", 0.85, tok_sent[a], a, b))
+        kept = [m for m in mentions if not any(t in cover for t in range(m.tok_start, m.tok_end))]
+        return sorted(kept + new, key=lambda m: m.tok_start)
+
+    def _info(self, actor_id: str) -> GazActor:
+        return self._dynamic.get(actor_id) or self.gaz.actors[actor_id]
+
     def _resolve_eras(self, mentions: list[Mention], dropped: list[str]) -> list[Mention]:
         """A capital, building or adjective shared with a defunct predecessor ("Moscow" in a
         1962 article) names the predecessor when the text names the predecessor itself more
@@ -429,7 +471,7 @@ class Extractor:
         counts = {a: len(ms) for a, ms in by_actor.items()}
         out: list[ActorFinding] = []
         for actor_id, ms in by_actor.items():
-            g = self.gaz.actors[actor_id]
+            g = self._info(actor_id)
             if g.until is not None and g.successor and counts.get(g.successor, 0) >= 3 * len(ms):
                 dropped.append(f"'{g.name}' mentioned {len(ms)}x, its successor {counts[g.successor]}x: "
                                "read as a historical reference, not an actor")
@@ -442,7 +484,8 @@ class Extractor:
             people = sorted({m.text for m in ms if m.rule == "person"})
             sent = sentences[best.sentence]
             out.append(ActorFinding(actor_id, g.name, g.kind, list(g.groups), ms, round(conf, 2),
-                                    evidence_span(text, sent, (best.start, best.end)), people))
+                                    evidence_span(text, sent, (best.start, best.end)), people,
+                                    self._represents.get(actor_id)))
         out.sort(key=lambda a: (-len(a.mentions), a.id))
         return out
 
@@ -563,7 +606,7 @@ class Extractor:
             spec = self._issue_templates[int(m.key.split("|")[1])]
             add(spec["id"], spec["name"], m.start, m.end, 0.7)
         # Templates with an actor slot: "expansion of {A}" for every bloc or state found.
-        names = {m.actor: self.gaz.actors[m.actor].name for m in mentions}
+        names = {m.actor: self._info(m.actor).name for m in mentions}
         surfaces: dict[str, set[str]] = defaultdict(set)
         for m in mentions:
             if m.rule in ("name", "alias"):
@@ -1029,6 +1072,7 @@ class Extractor:
         return out
 
 
-def extract(text: str, backend: str = "auto", actors: str = "named") -> Extraction:
-    """Extract everything the rules find in ``text`` (``actors``: see :meth:`Extractor._participants`)."""
-    return Extractor(backend, actors).run(text)
+def extract(text: str, backend: str = "auto", actors: str = "named", organs: str = "merge") -> Extraction:
+    """Extract everything the rules find in ``text`` (``actors``: see :meth:`Extractor._participants`;
+    ``organs``: ``merge`` files "the Security Council" under the UN, ``split`` keeps it an actor)."""
+    return Extractor(backend, actors, organs).run(text)

@@ -39,6 +39,7 @@ class GazActor:
     until: int | None = None
     successor: str | None = None
     people: dict[str, str] = field(default_factory=dict)
+    organ_of: str | None = None  # an organ of an organisation ("UN Security Council" -> un)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def load_gazetteer() -> Gazetteer:
 
     for e in cur["actors"]:
         a = GazActor(id=e["id"], name=e["name"], kind=e.get("kind", "state"), groups=e.get("groups", []),
-                     until=e.get("until"), successor=e.get("successor"),
+                     until=e.get("until"), successor=e.get("successor"), organ_of=e.get("organ_of"),
                      people={str(k): str(v) for k, v in (e.get("people") or {}).items()})
         actors[a.id] = a
         if e.get("code"):
@@ -116,6 +117,20 @@ def load_gazetteer() -> Gazetteer:
             rule = "adjective" if re.search(r"(?:an|ian|ese|ish|i|ic)$", p) and " " not in p else "alias"
             aliases.append(Alias(str(p), actor_id, rule, False))
 
+    for code, forms in (cur.get("demonyms") or {}).items():
+        actor_id = by_code.get(code)
+        if actor_id is None:
+            raise ValueError(f"gazetteer.yaml demonyms: unknown ISO code {code}")
+        for p in forms:
+            aliases.append(Alias(str(p), actor_id, "adjective", False))
+    # "the Syrians", "Iraqis": the plural of an adjective in -an/-i names the state's people
+    have = {(a.phrase.lower(), a.actor) for a in aliases}
+    for a in list(aliases):
+        if a.rule == "adjective" and a.actor and re.search(r"(?:an|i)$", a.phrase) and " " not in a.phrase:
+            plural = a.phrase + "s"
+            if (plural.lower(), a.actor) not in have:
+                aliases.append(Alias(plural, a.actor, "alias", False))
+                have.add((plural.lower(), a.actor))
     for place in cur.get("places", []):
         aliases.append(Alias(str(place), None, "place", False))
     return Gazetteer(actors=actors, aliases=aliases, institution_heads=list(cur.get("institution_heads", [])),

@@ -1,0 +1,161 @@
+"""Sub-state and non-state actors the gazetteer cannot list: legislatures, central banks, armed
+and separatist groups, de facto authorities (T6).
+
+Found by mechanism, not by a list per text:
+
+- a state's institution: a state mention (adjective, name, possessor, "of <state>") with an
+  institution noun ("the Russian parliament", "Ukraine's central bank", "the parliament of
+  Georgia"), or a legislature's own name from ``cues.yaml`` (``legislatures``: "the State Duma")
+  -> ``<state>_legislature`` / ``<state>_central_bank``, kind ``faction``, ``represents`` the state;
+- a named armed group: capitalised words ending in a group head ("Kosovo Liberation Army",
+  "Polisario Front"), kind ``group``; an acronym in brackets after it is an alias;
+- a described group: "<modifier> separatists / rebels / insurgents / militants / guerrillas /
+  militias", "separatist / de facto authorities in <place>" -> ``<modifier>_<head>``, kind ``group``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from detente.text.matching import Token
+
+GROUP_HEADS = {"army", "front", "movement", "brigade", "brigades", "militia", "tigers", "battalion", "group",
+               "guards", "forces", "organisation", "organization", "council", "committee"}
+_NAMED_REQUIRES = {"liberation", "revolutionary", "popular", "people's", "peoples", "islamic", "national",
+                   "democratic", "patriotic", "resistance", "free", "united", "armed", "independence", "republican",
+                   "insurgent", "rebel", "militia", "tigers", "wagner", "polisario", "mujahideen"}
+DESCRIBED_HEADS = {"separatists": "separatists", "rebels": "rebels", "insurgents": "insurgents",
+                   "militants": "militants", "guerrillas": "guerrillas", "guerillas": "guerrillas",
+                   "militias": "militias", "militia": "militias", "paramilitaries": "paramilitaries"}
+AUTHORITY_MODS = {"separatist", "de facto", "self-proclaimed", "breakaway", "rebel"}
+INSTITUTIONS = {"parliament": "legislature", "legislature": "legislature", "national assembly": "legislature",
+                "congress": "legislature", "senate": "legislature", "duma": "legislature",
+                "lower house": "legislature", "upper house": "legislature", "assembly": "legislature",
+                "central bank": "central_bank", "national bank": "central_bank", "reserve bank": "central_bank"}
+# Words of a state's own forces ("Ukrainian Armed Forces", "Red Army"): not a group's name.
+_GENERIC = {"armed", "forces", "force", "army", "navy", "air", "national", "guard", "guards", "ground", "border",
+            "special", "defence", "defense", "red", "royal", "people's", "popular", "republican", "united", "front",
+            "group", "brigade", "brigades", "battalion", "council", "committee", "organisation", "organization",
+            "movement", "militia", "the"}
+_STATE_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym", "capital"}
+
+
+@dataclass
+class Found:
+    id: str
+    name: str
+    kind: str  # group | faction
+    represents: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges
+
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")[:40] or "group"
+
+
+def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[str, str],
+         legislatures: dict[str, str]) -> list[Found]:
+    """Institutions and groups in ``tokens``; ``mentions`` are the gazetteer's (Mention objects),
+    ``state_ids`` the ids of states, ``names`` id -> display name, ``legislatures`` a legislature's own
+    name (lower case) -> its state id."""
+    found: dict[str, Found] = {}
+    lows = [t.lower for t in tokens]
+    n = len(tokens)
+    m_end = {m.tok_end - 1: m for m in mentions}
+    m_start = {m.tok_start: m for m in mentions}
+    state_tok = {t for m in mentions if m.actor in state_ids for t in range(m.tok_start, m.tok_end)}
+    other_tok = {t for m in mentions if m.actor not in state_ids for t in range(m.tok_start, m.tok_end)}
+
+    def add(fid: str, name: str, kind: str, a: int, b: int, represents: str | None = None) -> None:
+        f = found.setdefault(fid, Found(fid, name, kind, represents))
+        f.spans.append((a, b))
+
+    inst_keys = sorted(INSTITUTIONS, key=lambda k: -len(k.split()))
+    for i in range(n):
+        # the legislature's own name ("the State Duma", "the Knesset")
+        for key, state in legislatures.items():
+            ks = key.split()
+            if lows[i:i + len(ks)] == ks and state in state_ids and tokens[i].text[:1].isupper():
+                add(f"{state}_legislature", f"{names[state]} legislature", "faction", i, i + len(ks), state)
+        for key in inst_keys:
+            ks = key.split()
+            if lows[i:i + len(ks)] != ks:
+                continue
+            j = i - 1
+            if j >= 0 and lows[j] in {"'s", "’s"}:
+                j -= 1
+            m = m_end.get(j)
+            state = m.actor if m is not None and m.rule in _STATE_RULES and m.actor in state_ids else None
+            a = m.tok_start if state else i
+            if state is None and i + len(ks) + 1 < n and lows[i + len(ks)] == "of":
+                k = i + len(ks) + 1
+                mm = m_start.get(k) or (m_start.get(k + 1) if lows[k] == "the" else None)
+                if mm is not None and mm.actor in state_ids:
+                    state = mm.actor
+            if state is not None:
+                what = INSTITUTIONS[key]
+                label = "legislature" if what == "legislature" else "central bank"
+                add(f"{state}_{what}", f"{names[state]} {label}", "faction", a, i + len(ks), state)
+            break
+        low = lows[i]
+        # described groups: "Abkhaz separatists", "separatists in Donetsk", "the rebels"
+        if low in DESCRIBED_HEADS:
+            head = DESCRIBED_HEADS[low]
+            mod = None
+            if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() and \
+                    lows[i - 1] not in {"the", "a", "an", "and", "but"}:
+                mod = tokens[i - 1].text
+                a = i - 1
+            elif i + 2 < n and lows[i + 1] in {"in", "of", "from"} and tokens[i + 2].text[:1].isupper():
+                mod, a = tokens[i + 2].text, i
+            else:
+                a = i
+            fid = f"{_slug(mod)}_{head}" if mod else head
+            add(fid, f"{mod} {head}" if mod else head.capitalize(), "group", a, i + 1)
+        # "separatist authorities in X", "the de facto authorities"
+        if low in {"authorities", "government", "leadership"} and i > 0:
+            two = " ".join(lows[max(0, i - 2):i])
+            one = lows[i - 1]
+            if one in AUTHORITY_MODS or two in AUTHORITY_MODS:
+                a = i - (2 if two in AUTHORITY_MODS else 1)
+                place = tokens[i + 2].text if i + 2 < n and lows[i + 1] in {"in", "of"} and \
+                    tokens[i + 2].text[:1].isupper() else None
+                mod = place or (tokens[a - 1].text if a > 0 and tokens[a - 1].text[:1].isupper()
+                                and tokens[a - 1].text.isalpha() and lows[a - 1] != "the" else None)
+                fid = f"{_slug(mod)}_authorities" if mod else "de_facto_authorities"
+                add(fid, f"{mod} authorities (de facto)" if mod else "De facto authorities", "group", a, i + 1)
+    # named armed groups: "Kosovo Liberation Army", "Polisario Front", "Tamil Tigers"
+    i = 0
+    while i < n:
+        if lows[i] in GROUP_HEADS and tokens[i].text[:1].isupper() and i > 0:
+            a = i
+            while a - 1 >= 0 and tokens[a - 1].text[:1].isupper() and tokens[a - 1].text.replace("'", "").isalpha() \
+                    and lows[a - 1] not in {"the", "a", "an"}:
+                a -= 1
+            words = {lows[k] for k in range(a, i + 1)}
+            distinctive = [k for k in range(a, i + 1) if lows[k] not in _GENERIC and k not in state_tok]
+            if a < i and words & _NAMED_REQUIRES and distinctive and \
+                    not any(k in other_tok for k in range(a, i + 1)):
+                name = " ".join(tokens[k].text for k in range(a, i + 1))
+                fid = _slug(name)
+                add(fid, name, "group", a, i + 1)
+                bracket = i + 3 < n and tokens[i + 1].text == "(" and tokens[i + 3].text == ")"
+                if bracket and tokens[i + 2].text.isupper():
+                    acro = tokens[i + 2].text
+                    for k in range(i + 4, n):
+                        if tokens[k].text == acro:
+                            add(fid, name, "group", k, k + 1)
+        i += 1
+    # "the rebels" after "the Kosovo Liberation Army": a bare head names the one specific group
+    specific = [f for f in found.values() if f.kind == "group" and f.id not in DESCRIBED_HEADS.values()
+                and f.id != "de_facto_authorities"]
+    if len(specific) == 1:
+        for bare in [f for f in found.values() if f.id in DESCRIBED_HEADS.values() or f.id == "de_facto_authorities"]:
+            first = min(a for a, _ in specific[0].spans)
+            later = [sp for sp in bare.spans if sp[0] > first]
+            specific[0].spans += later
+            bare.spans = [sp for sp in bare.spans if sp[0] <= first]
+            if not bare.spans:
+                del found[bare.id]
+    return list(found.values())
