@@ -393,12 +393,16 @@ class Extractor:
                        tok_sent: list[int]) -> list[Mention]:
         """People found by title or apposition (detente.text.people): a resolved one is a mention of
         its actor; an unknown one blocks attribution past it (``self._unknown``)."""
-        from detente.text.people import find_people, surname_mentions
+        from detente.text.people import definite_descriptions, find_people, surname_mentions
 
         people = find_people(tokens, mentions, tok_sent)
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
         spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
+        gaz_people = [(m.tok_start, m.actor, self.gaz.actors[m.actor].people.get(m.text, ""))
+                      for m in mentions if m.rule == "person"]
+        taken |= {t for a, b, _ in spans for t in range(a, b)}
+        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent)
         out = list(mentions)
         self._unknown = []
         for a, b, actor in spans:

@@ -181,3 +181,37 @@ def surname_mentions(tokens: list[Token], people: list[Person], taken: set[int])
                 continue  # part of a longer name
             out.append((k, by_name[t.text]))
     return out
+
+
+def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people: list[tuple[int, str, str]],
+                          taken: set[int], tok_sent: list[int]) -> list[tuple[int, int, str]]:
+    """"the president", "the foreign minister" (no name, no "of" after): the last person named
+    with that title within three sentences, if they are resolved. ``gaz_people``: (token,
+    actor, role) of gazetteer people ("Putin": "president"). Returns (start, end, actor)."""
+    named: list[tuple[int, str, str]] = [(p.tok_start, p.head, p.actor) for p in people if p.actor and p.head]
+    for k, actor, role in gaz_people:
+        heads = [w for w in role.lower().replace("-", " ").split() if w in TITLE_HEADS]
+        if heads:
+            named.append((k, heads[-1], actor))
+    named.sort()
+    out = []
+    n = len(tokens)
+    for i in range(n - 1):
+        if tokens[i].lower != "the" or i + 1 in taken:
+            continue
+        j = i + 1
+        while j < n and tokens[j].lower in TITLE_WORDS and tokens[j].lower != "of" and j - i <= 3:
+            j += 1
+        words = [tokens[k].lower for k in range(i + 1, j)]
+        heads = [w for w in words if w in TITLE_HEADS]
+        if not heads or any(tokens[k].text[:1].isupper() and k > i + 1 and tokens[k].lower not in TITLE_WORDS
+                            for k in range(i + 1, j)):
+            continue
+        nxt = tokens[j] if j < n else None
+        if nxt is not None and (nxt.lower == "of" or (nxt.text[:1].isupper() and nxt.text.isalpha())):
+            continue  # "the president of France", "the President Jean Dupont"
+        head = heads[-1]
+        cands = [(k, a) for k, h, a in named if h == head and k < i and tok_sent[i] - tok_sent[k] <= 3]
+        if cands:
+            out.append((i + 1, j, cands[-1][1]))
+    return out
