@@ -105,8 +105,11 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             mod = None
             if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() and \
                     lows[i - 1] not in {"the", "a", "an", "and", "but"}:
-                mod = tokens[i - 1].text
                 a = i - 1
+                while a - 1 >= 0 and tokens[a - 1].text[:1].isupper() and tokens[a - 1].text.isalpha() \
+                        and lows[a - 1] not in {"the", "a", "an", "and", "but"} and i - a < 3:
+                    a -= 1
+                mod = " ".join(tokens[k].text for k in range(a, i))
             elif i + 2 < n and lows[i + 1] in {"in", "of", "from"} and tokens[i + 2].text[:1].isupper():
                 mod, a = tokens[i + 2].text, i
             else:
