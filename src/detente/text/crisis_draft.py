@@ -134,8 +134,7 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
     moves = data.setdefault("moves", [])
     demand = next((m for m in moves if m["actor"] == c and m["type"] == "demand" and m.get("issue") in issues),
                   None)
-    issue = demand["issue"] if demand else next(
-        (m["issue"] for m in moves if m["actor"] in (c, d) and m.get("issue") in issues), data["issues"][0]["id"])
+    issue = demand["issue"] if demand else _pick_issue(data, c, d, moves, issues)
     iss = issues[issue]
     iss.setdefault("scale", {"min": 0, "max": 100, "low": "the demand refused; nothing changes",
                              "high": "the demand met in full"})
@@ -156,6 +155,14 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
             st["position"] = {"value": pos, "assumed": True,
                               "note": f"assumed: the {role} of the drafted crisis; the text states no position"}
             checks.append(f"{actor}'s position on '{issue}' (placeholder: the {role}'s end of the scale)")
+        elif role == "challenger" and demand is None and _value(st["position"]) == _value(iss["status_quo"]):
+            # the game needs a demand that differs from the status quo
+            old = _value(st["position"])
+            st["position"] = {"value": pos, "assumed": True,
+                              "note": f"assumed: the challenger's demand; the text's reading ({old:g}) equals the "
+                                      "status quo, which leaves the crisis game no demand"}
+            checks.append(f"{actor}'s position on '{issue}' (the text's reading {old:g} was replaced by a "
+                          "placeholder demand of 100)")
     if demand is None:
         checks.append("the challenger's demand: the text names none on this issue, so the game takes the "
                       "challenger's position as the maximal demand")
@@ -218,3 +225,20 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
                                     f"{len(defaults)} stated defaults") + f"; source: {source})")
     data["meta"].setdefault("tags", []).extend([f"challenger:{c}", f"defender:{d}"])
     return checks, defaults
+
+
+def _value(x: Any) -> float:
+    return float(x["value"]) if isinstance(x, dict) else float(x)
+
+
+def _pick_issue(data: dict[str, Any], c: str, d: str, moves: list[dict[str, Any]],
+                issues: dict[str, dict[str, Any]]) -> str:
+    """Without a demand by the challenger: the issue of the principals' moves on which their
+    stated positions differ, else of any of their moves, else the first issue."""
+    pos = data["positions"]
+    named = [m["issue"] for m in moves if m["actor"] in (c, d) and m.get("issue") in issues]
+    for iid in named:
+        a, b = pos.get(c, {}).get(iid), pos.get(d, {}).get(iid)
+        if a is not None and b is not None and _value(a["position"]) != _value(b["position"]):
+            return iid
+    return named[0] if named else data["issues"][0]["id"]

@@ -122,7 +122,8 @@ def load_gazetteer() -> Gazetteer:
         if actor_id is None:
             raise ValueError(f"gazetteer.yaml demonyms: unknown ISO code {code}")
         for p in forms:
-            aliases.append(Alias(str(p), actor_id, "adjective", False))
+            plural = str(p).endswith("s") and not str(p).endswith(("ss", "ois"))  # "Serbs" names the people
+            aliases.append(Alias(str(p), actor_id, "alias" if plural else "adjective", False))
     # "the Syrians", "Iraqis": the plural of an adjective in -an/-i names the state's people
     have = {(a.phrase.lower(), a.actor) for a in aliases}
     for a in list(aliases):

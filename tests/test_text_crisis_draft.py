@@ -1,0 +1,113 @@
+"""Drafts that run every layer: principals, the crisis game, the simulation, cost terms (T6)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli import app
+from detente.errors import InputError
+from detente.scenario.loader import load_scenario
+from detente.text.crisis_draft import DEFAULT_NOTE, PRIOR_NOTE, principals
+from detente.text.draft import draft_from_text
+
+runner = CliRunner()
+
+TEXT = ("Talks in Oslo. On 3 May Russia demanded that Ukraine withdraw its troops from the border. "
+        "Ukraine rejected the demand and mobilized reservists. In a private letter, the Ukrainian foreign "
+        "minister offered talks. Russia threatened to attack.\n")
+TERMS = ("war_cost", "war_win_prob", "standoff_cost")
+
+
+def _data(moves: list[dict]) -> dict:
+    return {"actors": [{"id": a, "kind": k} for a, k in (("un", "organisation"), ("a", "state"), ("b", "state"),
+                                                          ("c", "state"))],
+            "moves": moves}
+
+
+def test_principals_from_the_first_coercive_move_and_its_target():
+    d = _data([{"id": "m0", "actor": "un", "type": "demand", "step": 0, "target": "a"},
+               {"id": "m1", "actor": "b", "type": "mobilize", "step": 1, "target": None},
+               {"id": "m2", "actor": "a", "type": "assault", "step": 2, "target": "b"},
+               {"id": "m3", "actor": "b", "type": "demand", "step": 3, "target": "c"},
+               {"id": "m4", "actor": "b", "type": "threaten", "step": 4, "target": "c"}])
+    c, d_, why = principals(d)
+    assert (c, d_) == ("b", "c")  # the organisation's demand does not make it a principal
+    assert "first coercive move" in why and "m1" in why
+    assert principals(d, challenger="a")[:2] == ("a", "b")  # a's move targets b
+    assert principals(d, challenger="a", defender="c")[:2] == ("a", "c")
+
+
+def test_principals_fallbacks_and_bad_overrides():
+    d = _data([{"id": "r", "actor": "c", "type": "reject", "step": 1, "target": None}])
+    assert principals(d)[:2] == ("a", "c")  # no coercive move: most-named state; defender rejects
+    with pytest.raises(InputError, match="not an actor"):
+        principals(d, challenger="zzz")
+    with pytest.raises(InputError, match="both"):
+        principals(d, challenger="a", defender="a")
+    with pytest.raises(InputError, match="one actor"):
+        principals({"actors": [{"id": "a", "kind": "state"}], "moves": []})
+
+
+def test_draft_has_game_simulation_and_every_cost_term():
+    sc, ex = draft_from_text(TEXT, "t.txt", backend="python")
+    spec = sc.games.specs[0]
+    assert (spec.template.value, spec.challenger, spec.defender) == ("two_track", "rus", "ukr")
+    assert spec.demand_move is not None and sc.simulation.players == ["rus", "ukr"]
+    names = {f"{a}_{t}" for a in ("rus", "ukr") for t in TERMS} | {
+        "ukr_face_cost_accept", "rus_face_cost_withdraw", "power_shift", "horizon", "discount"}
+    assert names <= set(sc.parameters)
+    for name in names:
+        p = sc.parameters[name]
+        assert p.assumed and p.low < p.high and p.note and (DEFAULT_NOTE in p.note or PRIOR_NOTE in p.note)
+    assert set(ex.defaults) == names  # no prior provider in this checkout: all stated defaults
+    # positions come from the demand and the rejection, not placeholders
+    issue = spec.issue
+    assert sc.positions["rus"][issue].position.value == 100 and not sc.positions["rus"][issue].position.assumed
+    assert sc.positions["ukr"][issue].position.value == 0
+    assert ex.check_first and "principals rus (challenger) and ukr (defender)" in ex.check_first[0]
+    assert "Check first" in sc.meta.description
+    # the closed-track offer lands on the closed channel the game uses
+    assert spec.closed_channel == "closed"
+    assert any(m.actor == "ukr" and m.type.value == "offer" and m.channel == "closed" for m in sc.moves)
+
+
+def test_prior_provider_is_used_when_importable(monkeypatch):
+    mod = types.ModuleType("detente.backtest.icb")
+    mod.icb_prior = lambda term: (0.3, 0.1, 0.6) if term == "war_cost" else None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "detente.backtest.icb", mod)
+    sc, ex = draft_from_text(TEXT, "t.txt", backend="python")
+    w = sc.parameters["rus_war_cost"]
+    assert (w.value, w.low, w.high) == (0.3, 0.1, 0.6) and PRIOR_NOTE in w.note
+    assert "rus_war_cost" not in ex.defaults and "horizon" in ex.defaults
+
+
+def test_override_principals_through_the_cli(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "d.yaml"
+    res = runner.invoke(app, ["draft", str(p), "--challenger", "ukr", "--defender", "rus", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    spec = load_scenario(out).games.specs[0]
+    assert (spec.challenger, spec.defender) == ("ukr", "rus")
+    bad = runner.invoke(app, ["draft", str(p), "--challenger", "nobody"])
+    assert bad.exit_code == 2 and "nobody" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.slow
+def test_draft_analyze_runs_every_layer_and_says_it_was_drafted(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    res = runner.invoke(app, ["draft", str(p), "--backend", "python", "--analyze", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("drafted from text; defaults: ")
+    data = json.loads((tmp_path / "o" / "analysis.json").read_text(encoding="utf-8"))
+    assert list(data)[0] == "drafted_from_text" and data["drafted_from_text"]["defaults"]
+    for layer in ("models", "games", "sim", "uncertainty"):
+        assert data.get(layer), layer
+    assert "drafted from text" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert load_scenario(tmp_path / "o" / "draft.yaml").games is not None
