@@ -6,7 +6,8 @@ skipped when absent) and for a 2,000-word article made by joining the held-out a
 tests/data/articles: the baseline (read the file and split sentences), the cold draft (load the
 gazetteer and cue lists and compile the matcher, then draft: what one ``detente draft`` call
 pays) and the warm draft (matcher already compiled), each with its ratio to the baseline measured
-in the same run. With spaCy installed the spaCy backend is timed too.
+in the same run. With spaCy installed the spaCy backend is timed too. Then, when ../shared/data/icb
+is there, the time per ICB narrative drafted (rules compiled once).
 """
 
 from __future__ import annotations
@@ -104,7 +105,31 @@ def main() -> int:
                  "--backend", b], check=True, capture_output=True), repeat=3)
             print(f"\n`detente draft` on the 2,000-word article, {backend} backend: {cli:.2f} s wall "
                   f"(baseline: python start + import of the reader {start:.2f} s; {cli / start:.1f}x)")
+    icb_time(backends)
     return 0
+
+
+def icb_time(backends: list[str]) -> None:
+    """Draft every ICB narrative (../shared/data/icb, both halves: time only, nothing is scored)
+    with the rules compiled once; the time per article after loading (issue 17: under 1 s)."""
+    from detente.text.draft import draft_from_text
+    from detente.text.extract import Extractor
+    from detente.text.icb_eval import DEFAULT_DATA, load_crises
+
+    if not (DEFAULT_DATA / "icb-summaries-before1990.csv").exists():
+        print(f"\nskip ICB narratives: {DEFAULT_DATA} not available")
+        return
+    crises = load_crises(DEFAULT_DATA)
+    words = statistics.mean(len(c.narrative.split()) for c in crises)
+    for backend in backends:
+        ex = Extractor(backend)
+        times = []
+        for c in crises:
+            times.append(best_of(lambda c=c, e=ex: draft_from_text(c.narrative, f"icb-{c.crisno}.txt", extractor=e),
+                                 repeat=1))
+        print(f"\nICB narratives ({len(crises)}, mean {words:.0f} words), {backend} backend: "
+              f"{statistics.mean(times) * 1000:.1f} ms per article on average, median "
+              f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (target under 1 s)")
 
 
 if __name__ == "__main__":

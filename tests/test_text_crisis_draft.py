@@ -106,7 +106,7 @@ def test_draft_analyze_runs_every_layer_and_says_it_was_drafted(tmp_path):
     assert res.exit_code == 0, res.output
     assert res.output.startswith("drafted from text; defaults: ")
     data = json.loads((tmp_path / "o" / "analysis.json").read_text(encoding="utf-8"))
-    assert list(data)[0] == "drafted_from_text" and data["drafted_from_text"]["defaults"]
+    assert next(iter(data)) == "drafted_from_text" and data["drafted_from_text"]["defaults"]
     for layer in ("models", "games", "sim", "uncertainty"):
         assert data.get(layer), layer
     assert "drafted from text" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ from contextlib import redirect_stdout
 from io import StringIO
 
 from conftest import shared_path
-
 from detente.text import icb_eval
 from detente.text.icb_eval import Crisis, cow_table, score_crisis, split
 

@@ -15,8 +15,9 @@ are the development half, **odd** the test half, scored once.
   narrative names in a sentence with an ICB crisis actor (a mechanical reading of "the states
   the narrative names as involved"; ICB codes no involvement of Britain or France after 1945).
 
-Usage: ``python -m detente.text.icb_eval [--data DIR] [--half even|odd] [--backend NAME]
-[--limit N] [--misses]``. The data stays outside the repository (../shared/data/icb).
+Usage: ``python -m detente.text.icb_eval [--data DIR] [--half even|odd] [--actors named|participants]
+[--backend NAME] [--limit N] [--misses]`` (``DETENTE_ICB_DATA`` may name the folder). The data stays
+outside the repository (../shared/data/icb).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import argparse
 import csv
 import functools
 import json
+import os
 import statistics
 import sys
 import time
@@ -38,7 +40,8 @@ import yaml
 from detente.errors import InputError
 from detente.text.extract import Extraction
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "icb"
+DEFAULT_DATA = Path(os.environ.get("DETENTE_ICB_DATA", "")
+                    or Path(__file__).resolve().parents[3].parent / "shared" / "data" / "icb")
 SUMMARIES = "icb-summaries-before1990.csv"
 ACTORS = "icb2v14-before1990.csv"
 # ICB actor-level columns coding a great power's involvement, and that power's COW number.

@@ -72,13 +72,16 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
         f.spans.append((a, b))
 
     inst_keys = sorted(INSTITUTIONS, key=lambda k: -len(k.split()))
+    leg_first = {k.split()[0] for k in legislatures}
+    inst_first = {k.split()[0] for k in inst_keys}
     for i in range(n):
-        # the legislature's own name ("the State Duma", "the Knesset")
-        for key, state in legislatures.items():
-            ks = key.split()
-            if lows[i:i + len(ks)] == ks and state in state_ids and tokens[i].text[:1].isupper():
-                add(f"{state}_legislature", f"{names[state]} legislature", "faction", i, i + len(ks), state)
-        for key in inst_keys:
+        if lows[i] in leg_first:
+            # the legislature's own name ("the State Duma", "the Knesset")
+            for key, state in legislatures.items():
+                ks = key.split()
+                if lows[i:i + len(ks)] == ks and state in state_ids and tokens[i].text[:1].isupper():
+                    add(f"{state}_legislature", f"{names[state]} legislature", "faction", i, i + len(ks), state)
+        for key in inst_keys if lows[i] in inst_first else ():
             ks = key.split()
             if lows[i:i + len(ks)] != ks:
                 continue
