@@ -661,6 +661,7 @@ class Extractor:
             taken |= span
             chosen.append((m, form))
         governors: list[tuple[int, int]] = []  # (sentence, token after the cue) of demand/offer/threat verbs
+        self._all_mentions = sorted(mentions, key=lambda m: m.start)
         persons = sorted((m for m in [*mentions, *self._unknown] if m.rule == "person"
                           and not self._is_object(tokens, m)), key=lambda m: m.tok_start)
         issue_at = self._issue_positions(tokens, issues)
@@ -925,6 +926,12 @@ class Extractor:
                 if ref is not None:
                     return ref, "pronoun"
                 break
+            if tokens[t].lower in {"it", "they"} and t not in ment_at and m.tok_start - t <= 3 and (
+                    t == s_tok or tokens[t - 1].lower in {",", "and", "but", "then", "that", ";", "so"}):
+                ref = self._actor_antecedent(tokens, tokens[t].start, tokens[t].lower)
+                if ref is not None:
+                    return ref, "pronoun"
+                break
             mention = ment_at.get(t)
             if mention is None or t != mention.tok_end - 1:
                 continue
@@ -955,6 +962,25 @@ class Extractor:
                 if mention.tok_start > m.tok_end:
                     return mention, "participle-subject"
         return None, ""
+
+    def _actor_antecedent(self, tokens: list[Token], before: int, pronoun: str) -> Mention | None:
+        """'it'/'they' as a subject: the last state, bloc, organisation or group named before it in
+        this or the two sentences before that is not an object or a possessor (persons are 'he'/'she')."""
+        si = next((m.sentence for m in self._all_mentions if m.start >= before), None)
+        for m in reversed(self._all_mentions):
+            if m.end > before or m.rule == "person":
+                continue
+            if si is not None and si - m.sentence > 2:
+                return None
+            kind = self._info(m.actor).kind
+            if pronoun == "it" and kind not in ("state", "organisation", "bloc", "faction"):
+                continue
+            if self._is_object(tokens, m) or (m.tok_end < len(tokens) and tokens[m.tok_end].lower in {"'s", "’s"}):
+                continue
+            if m.rule == "adjective":
+                continue
+            return m
+        return None
 
     @staticmethod
     def _antecedent(persons: list[Mention], before: int, m: Match) -> Mention | None:
