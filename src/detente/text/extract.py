@@ -35,6 +35,9 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "�
 # Move types whose cue governs a following clause: what is demanded or offered is not itself an act.
 _GOVERNING = {"demand", "offer", "threaten"}
 _REPORTING = {"statement"}
+_DATELINE_WORDS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+                   "January", "February", "March", "April", "June", "July", "August", "September", "October",
+                   "November", "December", "Reuters", "AP", "AFP", "dpa", "Xinhua", "TASS", "Interfax"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -346,6 +349,9 @@ class Extractor:
             if not any(ch.isupper() for ch in surface):
                 continue  # "china", "turkey": common nouns, not names
             prev = tokens[m.tok_start - 1].lower if m.tok_start > 0 else ""
+            if rule in ("capital", "metonym") and self._dateline(text, tokens, m):
+                dropped.append(f"'{surface}' at {m.start} read as a dateline, not an actor")
+                continue
             if rule == "capital" and prev in self.cues.locative:
                 dropped.append(f"'{surface}' at {m.start} read as a place (after '{prev}')")
                 continue
@@ -358,6 +364,20 @@ class Extractor:
             out.append(Mention(actor, m.start, m.end, surface, rule, conf, tok_sent[m.tok_start],
                                m.tok_start, m.tok_end))
         return out
+
+    @staticmethod
+    def _dateline(text: str, tokens: list[Token], m: Match) -> bool:
+        """'KYIV, March 3 (Reuters) -', 'BRUSSELS -': a city opening a paragraph, then a date, an
+        agency or a dash, says where the report was filed."""
+        line_start = text.rfind("\n", 0, m.start) + 1
+        if text[line_start:m.start].strip(" \t\"'(") :
+            return False
+        nxt = [t.text for t in tokens[m.tok_end:m.tok_end + 8]]
+        if not nxt or nxt[0] not in {",", "(", "-", "–", "—", ":"}:
+            return False
+        if nxt[0] in {"-", "–", "—"}:
+            return True  # "BRUSSELS - The EU ..."
+        return any(w in _DATELINE_WORDS or w in {"-", "–", "—"} for w in nxt[1:])
 
     def _short_forms(self, text: str, tokens: list[Token], mentions: list[Mention],
                      tok_sent: list[int]) -> list[Mention]:

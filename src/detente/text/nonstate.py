@@ -28,6 +28,11 @@ _NAMED_REQUIRES = {"liberation", "revolutionary", "popular", "people's", "people
 DESCRIBED_HEADS = {"separatists": "separatists", "rebels": "rebels", "insurgents": "insurgents",
                    "militants": "militants", "guerrillas": "guerrillas", "guerillas": "guerrillas",
                    "militias": "militias", "militia": "militias", "paramilitaries": "paramilitaries"}
+_GROUP_ADJ = {"separatist": "separatists", "rebel": "rebels", "insurgent": "insurgents", "militant": "militants",
+              "guerrilla": "guerrillas", "militia": "militias", "paramilitary": "paramilitaries",
+              "armed": "armed_groups"}
+_NOT_MODIFIERS = {"the", "a", "an", "and", "but", "armed", "separatist", "rebel", "militant", "heavily", "local",
+                  "foreign", "several", "many", "some", "two", "three", "other"}
 AUTHORITY_MODS = {"separatist", "de facto", "self-proclaimed", "breakaway", "rebel"}
 INSTITUTIONS = {"parliament": "legislature", "legislature": "legislature", "national assembly": "legislature",
                 "congress": "legislature", "senate": "legislature", "duma": "legislature",
@@ -102,23 +107,32 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                 add(f"{state}_{what}", f"{names[state]} {label}", "faction", a, i + len(ks), state)
             break
         low = lows[i]
+        # "separatist forces", "armed rebel groups": an adjective of a group kind before a plain head
+        adj_head = low in {"forces", "groups", "fighters", "units"} and i > 0 and lows[i - 1] in _GROUP_ADJ \
+            and (lows[i - 1] != "armed" or low in {"groups", "fighters"})  # "armed forces" are a state's
         # described groups: "Abkhaz separatists", "separatists in Donetsk", "the rebels"
-        if low in DESCRIBED_HEADS:
-            head = DESCRIBED_HEADS[low]
+        if low in DESCRIBED_HEADS or adj_head:
+            head = _GROUP_ADJ[lows[i - 1]] if adj_head else DESCRIBED_HEADS[low]
+            if adj_head:
+                i0 = i
+                i = i - 1  # the modifier search below starts before the adjective
+            else:
+                i0 = i
             mod = None
             if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() and \
-                    lows[i - 1] not in {"the", "a", "an", "and", "but"}:
+                    lows[i - 1] not in _NOT_MODIFIERS:
                 a = i - 1
                 while a - 1 >= 0 and tokens[a - 1].text[:1].isupper() and tokens[a - 1].text.isalpha() \
-                        and lows[a - 1] not in {"the", "a", "an", "and", "but"} and i - a < 3:
+                        and lows[a - 1] not in _NOT_MODIFIERS and i - a < 3:
                     a -= 1
                 mod = " ".join(tokens[k].text for k in range(a, i))
-            elif i + 2 < n and lows[i + 1] in {"in", "of", "from"} and tokens[i + 2].text[:1].isupper():
-                mod, a = tokens[i + 2].text, i
+            elif i0 + 2 < n and lows[i0 + 1] in {"in", "of", "from"} and tokens[i0 + 2].text[:1].isupper():
+                mod, a = tokens[i0 + 2].text, i
             else:
                 a = i
             fid = f"{_slug(mod)}_{head}" if mod else head
-            add(fid, f"{mod} {head}" if mod else head.capitalize(), "group", a, i + 1)
+            add(fid, f"{mod} {head}" if mod else head.capitalize(), "group", min(a, i), i0 + 1)
+            i = i0
         # "separatist authorities in X", "the de facto authorities"
         if low in {"authorities", "government", "leadership"} and i > 0:
             two = " ".join(lows[max(0, i - 2):i])
@@ -154,10 +168,10 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                             add(fid, name, "group", k, k + 1)
         i += 1
     # "the rebels" after "the Kosovo Liberation Army": a bare head names the one specific group
-    specific = [f for f in found.values() if f.kind == "group" and f.id not in DESCRIBED_HEADS.values()
-                and f.id != "de_facto_authorities"]
+    generic = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
+    specific = [f for f in found.values() if f.kind == "group" and f.id not in generic]
     if len(specific) == 1:
-        for bare in [f for f in found.values() if f.id in DESCRIBED_HEADS.values() or f.id == "de_facto_authorities"]:
+        for bare in [f for f in found.values() if f.id in generic]:
             first = min(a for a, _ in specific[0].spans)
             later = [sp for sp in bare.spans if sp[0] > first]
             specific[0].spans += later
