@@ -27,6 +27,7 @@ import csv
 import functools
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -96,6 +97,16 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+_LINK = re.compile(r"\[?\(?\s*(?:see\s*)?<a\b[^>]*>.*?</a>\s*\)?\]?", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def clean(text: str) -> str:
+    """ICB's narratives carry HTML links to other cases ("(see <a ...>Case #85--Barbarossa</a>)"):
+    a cross-reference names another crisis, not an actor of this one, so links go, then any tag."""
+    return _TAG.sub("", _LINK.sub("", text)).strip()
+
+
 def load_crises(data: Path = DEFAULT_DATA) -> list[Crisis]:
     """Every crisis with its narrative and ICB's crisis actors, in crisno order."""
     actors: dict[int, list[dict[str, str]]] = {}
@@ -105,8 +116,8 @@ def load_crises(data: Path = DEFAULT_DATA) -> list[Crisis]:
     for r in _read(data / SUMMARIES):
         no = int(r["crisno"])
         rows = actors.get(no, [])
-        back = r["background"].strip()
-        narrative = (back + "\n\n" + r["text"].strip()).strip()
+        back = clean(r["background"])
+        narrative = (back + "\n\n" + clean(r["text"])).strip()
         c = Crisis(no, r["name"], narrative, len(back) + 2 if back else 0, sorted({int(a["cracid"]) for a in rows}))
         c.participants = set(c.actors)
         for a in rows:
