@@ -111,3 +111,13 @@ def test_draft_analyze_runs_every_layer_and_says_it_was_drafted(tmp_path):
         assert data.get(layer), layer
     assert "drafted from text" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert load_scenario(tmp_path / "o" / "draft.yaml").games is not None
+
+
+def test_an_offer_gives_a_halfway_placeholder_position_with_its_evidence():
+    text = ("Russia demanded that Ukraine withdraw its troops from the border. "
+            "Ukraine offered to pull back some troops from the border.\n")
+    sc, _ = draft_from_text(text, "t.txt", backend="python")
+    issue = sc.games.specs[0].issue
+    st = sc.positions["ukr"][issue]
+    assert st.position.value == 50 and st.position.assumed and "offer" in st.position.note
+    assert st.evidence is not None and "offered" in st.evidence.quote

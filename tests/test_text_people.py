@@ -141,3 +141,11 @@ def test_channel_cues_mark_moves(sentence, kind):
     ex = extract(sentence)
     assert ex.moves and all(m.channel_kind == kind for m in ex.moves), [(m.actor, m.type, m.channel_kind)
                                                                         for m in ex.moves]
+
+
+def test_closed_cue_sets_the_scene_for_the_next_sentences_of_its_paragraph():
+    t = ("American and Iranian envoys met secretly in Muscat. Iran offered to cap enrichment. "
+         "The United States agreed to ease sanctions.\n\nAt a press conference, Iran rejected the demands.")
+    got = {(m.actor, m.type): m.channel_kind for m in extract(t).moves}
+    assert got[("irn", "offer")] == "closed" and got[("usa", "accept")] == "closed"
+    assert got[("irn", "reject")] == "public"  # a new paragraph with a public cue

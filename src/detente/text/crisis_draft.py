@@ -151,7 +151,8 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
                                      f"({'demands it' if pos else 'refuses it'})"},
                 "salience": {"value": 0.5, "assumed": True, "note": "assumed: neutral default"}}
             checks.append(f"{actor}'s position on '{issue}' (placeholder: the {role}'s end of the scale)")
-        elif isinstance(st["position"], dict) and st["position"].get("assumed"):
+        elif isinstance(st["position"], dict) and st["position"].get("assumed") and \
+                "neutral default" in st["position"].get("note", ""):
             st["position"] = {"value": pos, "assumed": True,
                               "note": f"assumed: the {role} of the drafted crisis; the text states no position"}
             checks.append(f"{actor}'s position on '{issue}' (placeholder: the {role}'s end of the scale)")

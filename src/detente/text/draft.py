@@ -223,6 +223,14 @@ def _stance(actor_id: str, issue_id: str, moves: list, ex: Extraction, sentences
     own = [m for m in moves if m.actor == actor_id and m.issue == issue_id]
     demand = next((m for m in own if m.type == "demand"), None)
     reject = next((m for m in own if m.type == "reject"), None)
+    offer = next((m for m in own if m.type in ("offer", "concede")), None)
+    if demand is None and reject is None and offer is not None:
+        # an offer on the demanded issue concedes part of it: halfway is a placeholder, the move is evidence
+        position = {"value": 50.0, "assumed": True,
+                    "note": _note(offer.confidence, f"{offer.type}s part of it (placeholder: halfway)", offer.evidence)}
+        return {"position": position,
+                "salience": _assumed(DEFAULT_SALIENCE, "the article gives no weights"),
+                "note": "draft: the actor offers or concedes on this issue", "evidence": _ev(offer.evidence)}
     if demand is not None:
         position = {"value": 100.0, "note": _note(demand.confidence, "demands it", demand.evidence)}
         ev = demand.evidence

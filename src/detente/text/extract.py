@@ -687,6 +687,7 @@ class Extractor:
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
+        closed_sents |= self._closed_context(text, sentences, closed_sents, public_sents)
         out: list[MoveFinding] = []
         acts: list[tuple[int, str, int]] = []  # (sentence, actor, cue token) of every act, kept or not
         seen: set[tuple[int, str, str]] = set()
@@ -805,6 +806,19 @@ class Extractor:
                        and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4)
                        for a_si, a_actor, a_tok in acts)
         return [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
+
+    @staticmethod
+    def _closed_context(text: str, sentences: list[Sentence], closed: set[int], public: set[int]) -> set[int]:
+        """A closed-track cue ("met secretly in Muscat.") sets the scene for what follows: the next
+        two sentences of the same paragraph are on the closed track too, until a public cue."""
+        out: set[int] = set()
+        for si in sorted(closed):
+            for nxt in (si + 1, si + 2):
+                if nxt >= len(sentences) or nxt in public or \
+                        "\n\n" in text[sentences[nxt - 1].end:sentences[nxt].start]:
+                    break
+                out.add(nxt)
+        return out
 
     @staticmethod
     def _reported_commitment(tokens: list[Token], s_tok: int, cue: int, ment_at: dict[int, Mention]) -> bool:
