@@ -54,10 +54,12 @@ def score_actors(ex: Extraction, gold: dict[str, Any]) -> PR:
     return PR(tp=len(found & req), fp=len(found - req - opt), fn=len(req - found))
 
 
-def match_moves(ex: Extraction, gold: dict[str, Any]) -> tuple[PR, list[str]]:
-    """One-to-one matching of predicted and gold moves; returns the score and the misses."""
+def match_moves(ex: Extraction, gold: dict[str, Any]) -> tuple[PR, list[str], dict[int, Any]]:
+    """One-to-one matching of predicted and gold moves; returns the score, the misses and, for each
+    matched gold move (by index), the prediction that matched it."""
     golds = gold.get("moves", [])
     used: set[int] = set()
+    matched: dict[int, Any] = {}
     tp = fp = 0
     report: list[str] = []
     for mv in ex.moves:
@@ -74,6 +76,7 @@ def match_moves(ex: Extraction, gold: dict[str, Any]) -> tuple[PR, list[str]]:
             report.append(f"FP {mv.actor} {mv.type} '{mv.cue}' at {mv.evidence.start}")
             continue
         used.add(hit)
+        matched[hit] = mv
         if golds[hit].get("required", True):
             tp += 1
     fn = 0
@@ -81,12 +84,30 @@ def match_moves(ex: Extraction, gold: dict[str, Any]) -> tuple[PR, list[str]]:
         if g.get("required", True) and k not in used:
             fn += 1
             report.append(f"FN {g['actor']} {'/'.join(g['types'])} '{g['anchor']['text']}'")
-    return PR(tp, fp, fn), report
+    return PR(tp, fp, fn), report, matched
+
+
+def score_closed(ex: Extraction, gold: dict[str, Any], matched: dict[int, Any]) -> PR:
+    """Closed-channel recall: of the required gold moves labelled ``channel: closed``, how many were
+    found (matched) and tagged closed. False positives are matched moves tagged closed whose gold says
+    ``public`` or nothing. Gold files without ``channel`` labels give an empty count."""
+    tp = fp = fn = 0
+    for k, g in enumerate(gold.get("moves", [])):
+        if "channel" not in g:
+            continue
+        pred = matched.get(k)
+        tagged = pred is not None and pred.channel_kind == "closed"
+        if g["channel"] == "closed" and g.get("required", True):
+            tp, fn = tp + tagged, fn + (not tagged)
+        elif g["channel"] != "closed" and tagged:
+            fp += 1
+    return PR(tp, fp, fn)
 
 
 def score(ex: Extraction, gold: dict[str, Any]) -> dict[str, Any]:
-    moves, misses = match_moves(ex, gold)
-    return {"actors": score_actors(ex, gold).to_dict(), "moves": moves.to_dict(), "misses": misses}
+    moves, misses, matched = match_moves(ex, gold)
+    return {"actors": score_actors(ex, gold).to_dict(), "moves": moves.to_dict(),
+            "closed_channel": score_closed(ex, gold, matched).to_dict(), "misses": misses}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         results[Path(article).name] = score(extract(text, backend), gold)
     if len(results) > 1:
         pooled = {}
-        for part in ("actors", "moves"):
+        for part in ("actors", "moves", "closed_channel"):
             pooled[part] = PR(*(sum(r[part][k] for r in results.values()) for k in ("tp", "fp", "fn"))).to_dict()
         results["pooled"] = pooled
     print(json.dumps(results, indent=2, ensure_ascii=False))
