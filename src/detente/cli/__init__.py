@@ -3,6 +3,7 @@ sensitivity, draft, backtest, serve); each lives in its own module and registers
 
 from detente.cli import backtest as _backtest  # noqa: F401
 from detente.cli import backtest_cases as _backtest_cases  # noqa: F401
+from detente.cli import backtest_icb as _backtest_icb  # noqa: F401
 from detente.cli import draft as _draft  # noqa: F401
 from detente.cli import game as _game  # noqa: F401
 from detente.cli import simulate as _simulate  # noqa: F401

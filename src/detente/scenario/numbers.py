@@ -1,7 +1,9 @@
 """Numbers that are assumptions: a point or a range, with a note and evidence.
 
 Any number in a scenario may be written as a bare number (``60``) or as a mapping
-(``{low: 40, mode: 60, high: 80, note: ..., evidence: ...}``). Both load into
+(``{low: 40, mode: 60, high: 80, note: ..., evidence: ...}``), or as an empirical prior
+(``{prior: icb, term: war_cost, given: {power: weaker, trigger: violent}}``: low/mode/high looked up
+in the ICB prior table, marked assumed, the source in the note; decision ICB6). All load into
 :class:`Num`, so every later layer reads ``num.value`` for the point estimate and
 ``num.is_range`` to know whether uncertainty analysis should sample it.
 """
@@ -63,6 +65,7 @@ class Num(BaseModel):
     note: str | None = None
     evidence: Evidence | None = None
     assumed: bool = False
+    prior: str | None = None  # "icb": the numbers came from the ICB prior table (see the note)
 
     @model_validator(mode="before")
     @classmethod
@@ -75,6 +78,8 @@ class Num(BaseModel):
             raise ValueError(f"expected a number (or a mapping with value/low/high), got text '{data}'")
         if isinstance(data, dict):
             data = dict(data)
+            if "prior" in data:
+                data = _with_prior(data)
             if "mode" in data:
                 if "value" in data:
                     raise ValueError("give 'mode' or 'value', not both")
@@ -122,6 +127,36 @@ class Num(BaseModel):
 
     def __float__(self) -> float:
         return self.value
+
+
+PRIORS = ("icb",)
+
+
+def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill low/mode/high from a named prior table when ``term`` is given (numbers given win)."""
+    if data["prior"] not in PRIORS:
+        raise ValueError(f"unknown prior '{data['prior']}' (choose {', '.join(PRIORS)})")
+    term, given = data.pop("term", None), data.pop("given", None)
+    if term is None:
+        if "value" not in data and "mode" not in data:
+            raise ValueError("a number with 'prior: icb' needs 'term' (war_cost, standoff_cost, win_prob, ...)")
+        return data  # already resolved (a scenario written back)
+    if given is not None and not isinstance(given, dict):
+        raise ValueError("'given' must be a mapping of covariates (power, trigger, threat, issue)")
+    from detente.errors import InputError
+    from detente.scenario.priors import icb_prior
+
+    try:
+        low, mode, high, source = icb_prior(str(term), given)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    if "value" not in data and "mode" not in data:
+        data["value"] = mode
+        data.setdefault("low", low)
+        data.setdefault("high", high)
+    data.setdefault("assumed", True)
+    data["note"] = source if not data.get("note") else f"{data['note']}; {source}"
+    return data
 
 
 def _is_number(x: Any) -> bool:

@@ -1,0 +1,174 @@
+"""``detente backtest icb``: crisis forecasts fitted on ICB crises before 1980 and scored on later ones."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from detente.cli.app import dump_json, err_console, out_console, user_errors
+from detente.cli.backtest import backtest_app
+from detente.errors import InputError
+
+DEFAULT_DATA = Path("..") / "shared" / "data" / "icb"
+
+
+def default_data() -> Path:
+    """$DETENTE_SHARED/data/icb if set, else ../shared/data/icb beside the current directory, else beside
+    the repository."""
+    import os
+
+    if os.environ.get("DETENTE_SHARED"):
+        return Path(os.environ["DETENTE_SHARED"]) / "data" / "icb"
+    here = Path.cwd() / DEFAULT_DATA
+    if here.is_dir():
+        return here
+    repo = Path(__file__).resolve().parents[3]
+    return repo / DEFAULT_DATA
+
+
+def _f(x: float | None, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def _diff(d: dict[str, float] | None, digits: int = 3) -> str:
+    if not d:
+        return "–"
+    return f"{d['mean']:+.{digits}f} [{d['low']:+.{digits}f}, {d['high']:+.{digits}f}]"
+
+
+def _tables(report: dict[str, Any]) -> list[Table]:
+    from detente.backtest.icb_eval import PREDICTORS
+
+    out = []
+    for name, info in report["sets"].items():
+        t = Table(title=f"{name}: {info['n']} crisis actors in {info['crises']} crises, "
+                  f"{info['years'][0]}–{info['years'][1]}", title_justify="left")
+        for col in ("predictor", "log loss", "Brier", "accuracy", "Δ log loss vs frequency [95%]",
+                    "Δ log loss vs logit [95%]"):
+            t.add_column(col, justify="left" if col == "predictor" else "right")
+        for p in PREDICTORS:
+            r = report["predictors"][p].get(name)
+            if r is None:
+                continue
+            vs = r["vs"]
+            t.add_row(p, _f(r["log_loss"]), _f(r["brier"]), _f(r["accuracy"]),
+                      _diff(vs.get("frequency", {}).get("log_loss")), _diff(vs.get("logit", {}).get("log_loss")))
+        out.append(t)
+    return out
+
+
+def _command(data: Path | None, test: Path | None, test_system: Path | None, seed: int, markdown: Path | None,
+             development: bool) -> str:
+    parts = ["detente", "backtest", "icb"]
+    if data is not None:
+        parts += ["--data", data.as_posix()]
+    if test is not None:
+        parts += ["--test-data", test.as_posix()]
+    if test_system is not None:
+        parts += ["--test-system", test_system.as_posix()]
+    if seed:
+        parts += ["--seed", str(seed)]
+    if development:
+        parts.append("--development")
+    if markdown is not None:
+        parts += ["--markdown", markdown.as_posix()]
+    return " ".join(parts)
+
+
+@backtest_app.command("icb")
+@user_errors
+def icb(
+    data: Annotated[Path | None, typer.Option("--data", help="Folder with the ICB actor-level, system-level and "
+                                              "(optional) narrative files (default ../shared/data/icb).")] = None,
+    test_data: Annotated[Path | None, typer.Option("--test-data", help="Another ICB actor-level file to score "
+                                                   "with parameters fitted on all of --data.")] = None,
+    test_system: Annotated[Path | None, typer.Option("--test-system", help="The system-level file of --test-data "
+                                                     "(default: icb1v14-before1990.csv beside it).")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for cross-validation folds, random starts "
+                                      "and the bootstrap.")] = 0,
+    development: Annotated[bool, typer.Option("--development", help="Only the rolling origins inside the "
+                                              "training period (1960s, 1970s): never scores 1980-89.")] = False,
+    write_priors: Annotated[Path | None, typer.Option("--write-priors", help="Write the empirical priors "
+                                                      "(fitted on all of --data) to this JSON file.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON only.")] = False,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the report as Markdown here "
+                                                  "(docs/ICB.md is made this way).")] = None,
+) -> None:
+    """ICB benchmark: class frequencies, multinomial logit and the structural crisis game, time-ordered."""
+    from detente.backtest.icb import load_icb, load_icb_dir
+    from detente.backtest.icb_eval import data_summary, steps
+    from detente.fileio import atomic_write_text
+
+    folder = data if data is not None else default_data()
+    if not folder.is_dir():
+        raise InputError("ICB data folder not found (give it with --data DIR)", str(folder), field="data")
+    if test_system is not None and test_data is None:
+        raise InputError("--test-system needs --test-data", field="test-system")
+    icb_data = load_icb_dir(folder)
+    test = load_icb(test_data, test_system) if test_data is not None else None
+    if test is not None and not test.scored:
+        raise InputError("no crisis actor with a usable outcome", str(test_data), field="outcom")
+    if write_priors is not None and test is None and development:
+        raise InputError("--write-priors fits on all of --data; drop --development", field="write-priors")
+    report = _run(icb_data, test, seed, development, write_priors is not None, json_out, steps)
+    fits = report.pop("_fits")
+    report["data"] = data_summary(icb_data, _options())
+    if test is not None:
+        report["test_data"] = data_summary(test, _options())
+    report["command"] = _command(data, test_data, test_system, seed, markdown, development)
+    if write_priors is not None:
+        from detente.backtest.icb_priors import priors_table
+
+        atomic_write_text(write_priors, dump_json(priors_table(fits[None]["fit"], report["data"])))
+    text = dump_json(report)
+    if markdown is not None:
+        from detente.backtest.icb_report import icb_markdown
+
+        atomic_write_text(markdown, icb_markdown(report))
+    if json_out:
+        sys.stdout.write(text)
+        return
+    oc = out_console()
+    for t in _tables(report):
+        oc.print(t)
+    from detente.backtest.icb_report import headline
+
+    oc.print(headline(report), markup=False)
+    oc.print(f"fit and score: {report['seconds']:.1f} s", markup=False)
+    for path in (markdown, write_priors):
+        if path is not None:
+            oc.print(f"wrote {path}", markup=False)
+
+
+def _options():
+    from detente.backtest.icb import MappingOptions
+
+    return MappingOptions()
+
+
+def _run(icb_data, test, seed: int, development: bool, need_all: bool, quiet: bool, steps) -> dict[str, Any]:
+    import warnings
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from detente.backtest.icb_eval import run_icb
+
+    sets = ["development"] if development else ["validation", "rolling"]
+    if test is not None:
+        sets.append("test")
+    total = steps(sets) + (4 if need_all and test is None else 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err_console(), disable=quiet, transient=True) as bar:
+            task = bar.add_task("ICB benchmark", total=total)
+
+            def tick(what: str) -> None:
+                bar.update(task, advance=1, description=what)
+
+            report = run_icb(icb_data, test, seed, development, tick, fit_all=need_all)
+    return report

@@ -1,0 +1,68 @@
+"""Empirical priors for cost terms: a lookup in a table fitted on ICB crises (decision ICB6).
+
+The table (``data/icb_priors.json``) is written by ``detente backtest icb --write-priors``; this module
+only reads it, so the scenario layer never depends on the backtest layer. A profile is four covariates
+known at a crisis trigger; a covariate not given takes its "not known" level, and the source says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from detente.errors import InputError
+
+PRIOR_FILE = "data/icb_priors.json"
+COVARIATES = ("power", "trigger", "threat", "issue")
+DEFAULTS = {"power": "unknown", "trigger": "other", "threat": "other", "issue": "other"}
+POWER_BINS = ((-20.0, "much weaker"), (-5.0, "weaker"), (5.0, "equal"), (20.0, "stronger"))
+
+
+@functools.cache
+def load_table() -> dict[str, Any]:
+    try:
+        text = resources.files("detente.scenario").joinpath(PRIOR_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no ICB prior table is installed (write it with detente backtest icb --write-priors)",
+                         PRIOR_FILE) from None
+    return json.loads(text)
+
+
+def power_level(powdis: float) -> str:
+    """ICB power discrepancy (the defender's advantage, negative when weaker) -> the table's level."""
+    for upper, name in POWER_BINS:
+        if powdis < upper:
+            return name
+    return "much stronger"
+
+
+def icb_prior(term: str, covariates: Mapping[str, Any] | None = None,
+              table: Mapping[str, Any] | None = None) -> tuple[float, float, float, str]:
+    """(low, mode, high, source) of ``term`` for a crisis with these covariates (see the table's
+    ``levels``; ``power`` may also be an ICB power discrepancy number)."""
+    t = table if table is not None else load_table()
+    if term not in t["terms"]:
+        raise InputError(f"unknown ICB prior term '{term}' (choose {', '.join(t['terms'])})", field="term")
+    given = dict(covariates or {})
+    unknown = [k for k in given if k not in COVARIATES]
+    if unknown:
+        raise InputError(f"unknown ICB prior covariate '{unknown[0]}' (choose {', '.join(COVARIATES)})",
+                         field=unknown[0])
+    if isinstance(given.get("power"), (int, float)) and not isinstance(given.get("power"), bool):
+        given["power"] = power_level(float(given["power"]))
+    profile = {}
+    for k in COVARIATES:
+        level = str(given.get(k, DEFAULTS[k]))
+        if level not in t["levels"][k]:
+            raise InputError(f"'{level}' is not a level of {k} (choose {', '.join(t['levels'][k])})", field=k)
+        profile[k] = level
+    row = next(r for r in t["profiles"] if all(r[k] == profile[k] for k in COVARIATES))
+    low, mode, high = row[term]
+    defaulted = [k for k in COVARIATES if k not in given]
+    source = f"prior icb: {t['source']}; profile " + ", ".join(f"{k}={profile[k]}" for k in COVARIATES)
+    if defaulted:
+        source += f" ({', '.join(defaulted)} not given: taken as {', '.join(DEFAULTS[k] for k in defaulted)})"
+    return float(low), float(mode), float(high), source
