@@ -18,7 +18,8 @@ NUMERIC = ("powdis",)
 POWDIS_SCALE = 10.0
 POWDIS_CLIP = 50.0
 # Named covariates of the structural model (decision ICB4); each is 0/1 except the power discrepancy.
-STRUCTURAL = ("pd", "pd_missing", "force_trigger", "military_trigger", "grave", "territorial", "security")
+STRUCTURAL = ("pd", "pd_missing", "force_trigger", "military_trigger", "grave", "territorial", "security",
+              "protracted", "long_war", "superpower")
 
 
 def _category(name: str, value: int | None) -> str:
@@ -75,7 +76,8 @@ def structural_covariates(actors: Sequence[IcbActor]) -> np.ndarray:
     pd: power discrepancy / 10, clipped to ±5 (0 when missing); force_trigger: a violent or indirect
     violent trigger (triggr 8, 9); military_trigger: a non-violent military act (7); grave: gravity of
     grave damage or existence (gravty 5, 6); territorial: gravty 3; security: military-security issue
-    (issue 1).
+    (issue 1); protracted, long_war: the crisis lies within a protracted conflict (pc 2) or a long-war
+    protracted conflict (pc 3; labels as generally known, unverified); superpower: powsta 4.
     """
     x = np.zeros((len(actors), len(STRUCTURAL)))
     for i, a in enumerate(actors):
@@ -89,6 +91,9 @@ def structural_covariates(actors: Sequence[IcbActor]) -> np.ndarray:
             p.get("gravty") in (5, 6),
             p.get("gravty") == 3,
             p.get("issue") == 1,
+            p.get("pc") == 2,
+            p.get("pc") == 3,
+            p.get("powsta") == 4,
         )
     return x
 

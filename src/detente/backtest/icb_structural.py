@@ -29,6 +29,9 @@ PARAMS: tuple[tuple[str, bool], ...] = (
     ("war_cost_d_0", True),        # log D's war cost
     ("war_cost_d_force", False),   # ... after a violent trigger (force already used)
     ("war_cost_d_military", False),  # ... after a non-violent military trigger
+    ("war_cost_d_superpower", False),  # ... when D is a superpower
+    ("war_cost_protracted", False),  # log war cost of both sides within a protracted conflict
+    ("war_cost_long_war", False),  # ... within a long-war protracted conflict
     ("war_cost_c_0", True),        # log C's war cost
     ("war_cost_c_force", False),   # ... after a violent trigger
     ("standoff_0", True),          # log standoff cost (both sides)
@@ -64,12 +67,14 @@ def terms(theta: np.ndarray, x: np.ndarray) -> CrisisTerms:
                      + th["stake_security"] * _col(x, "security"))
     logit_p = th["win_0"] + th["win_pd"] * _col(x, "pd") + th["win_pd_missing"] * _col(x, "pd_missing")
     standoff = np.exp(th["standoff_0"] + th["standoff_force"] * force)
+    conflict = th["war_cost_protracted"] * _col(x, "protracted") + th["war_cost_long_war"] * _col(x, "long_war")
     return CrisisTerms(
         stake_d=stake_d,
         stake_c=stake_d * np.exp(th["stake_c"]),
         win_prob=_sigmoid(logit_p),
-        war_cost_d=np.exp(th["war_cost_d_0"] + th["war_cost_d_force"] * force + th["war_cost_d_military"] * mil),
-        war_cost_c=np.exp(th["war_cost_c_0"] + th["war_cost_c_force"] * force),
+        war_cost_d=np.exp(th["war_cost_d_0"] + th["war_cost_d_force"] * force + th["war_cost_d_military"] * mil
+                          + th["war_cost_d_superpower"] * _col(x, "superpower") + conflict),
+        war_cost_c=np.exp(th["war_cost_c_0"] + th["war_cost_c_force"] * force + conflict),
         standoff_cost_d=standoff,
         standoff_cost_c=standoff,
         deal_share=_sigmoid(logit_p + th["deal_0"]),
