@@ -1,7 +1,9 @@
 """Empirical priors from the fitted ICB crisis game (decision ICB6): for each covariate profile, the
 defender's war cost, the challenger's war cost and the standoff cost (each as a share of the
 defender's stake) and the defender's war-win probability, with a 90% interval from the estimates'
-asymptotic covariance. The table is read by :mod:`detente.scenario.priors`.
+asymptotic covariance. The model's other covariates are held at their reference levels (no
+protracted conflict, a defender that is not a superpower). The table is read by
+:mod:`detente.scenario.priors`.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def priors_table(fit: StructuralFit, data: dict[str, Any], seed: int = 0) -> dic
             "threat": "grave: grave damage or existence threatened; territorial; other",
             "issue": "security: military-security issue; other",
         },
+        "held_at": "not within a protracted conflict (pc 1) and a defender that is not a superpower (powsta < 4)",
         "params": fit.params(),
         "profiles": rows,
     }
