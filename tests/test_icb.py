@@ -78,6 +78,22 @@ def test_loader_counts_what_it_leaves_out():
             assert a.whose == ("adversary" if a.outcome_raw["outcom"] == 1 else "actor")
 
 
+def test_test_file_finds_its_system_file_by_the_release_names(tmp_path):
+    shutil.copy(FIXTURE / "icb2v14-before1990.csv", tmp_path / "icb2v14.csv")
+    shutil.copy(FIXTURE / "icb1v14-before1990.csv", tmp_path / "icb1v14.csv")
+    assert len(load_icb(tmp_path / "icb2v14.csv").scored) == 78
+    (tmp_path / "icb1v14.csv").unlink()
+    with pytest.raises(InputError, match="icb1v14.csv"):
+        load_icb(tmp_path / "icb2v14.csv")
+
+
+def test_a_crisis_missing_from_the_system_file_is_an_error(tmp_path):
+    lines = (FIXTURE / "icb1v14-before1990.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "sys.csv").write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")
+    with pytest.raises(InputError, match="crisis 1 is not in the system-level file"):
+        load_icb(FIXTURE / "icb2v14-before1990.csv", tmp_path / "sys.csv")
+
+
 # --------------------------------------------------------------------------- leakage guard (ICB2)
 
 def test_no_banned_column_is_a_predictor():

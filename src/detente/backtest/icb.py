@@ -151,6 +151,16 @@ def _read(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]
     return rows
 
 
+def _system_beside(apath: Path) -> Path:
+    """The system-level file next to an actor-level one: icb2… → icb1…, else the shared folder's name."""
+    names = [apath.name.replace("icb2", "icb1", 1)] if apath.name.startswith("icb2") else []
+    for name in (*names, SYSTEM_FILE):
+        if (apath.parent / name).is_file():
+            return apath.parent / name
+    raise InputError(f"system-level file ({', '.join(dict.fromkeys((*names, SYSTEM_FILE)))}) not found beside "
+                     "it (name it with --test-system)", str(apath))
+
+
 def classify(sevvio: int | None, viol: int | None, outcom: int | None,
              options: MappingOptions = MappingOptions()) -> tuple[str | None, str | None, str | None]:
     """(class, whose capitulation, exclusion reason) for one crisis actor (decision ICB1)."""
@@ -175,10 +185,7 @@ def load_icb(actor_path: str | Path, system_path: str | Path | None = None,
              summary_path: str | Path | None = None, options: MappingOptions = MappingOptions()) -> IcbData:
     """Read an ICB actor-level file (and its system-level file, and narratives when present)."""
     apath = Path(actor_path)
-    spath = Path(system_path) if system_path is not None else apath.with_name(SYSTEM_FILE)
-    if system_path is None and not spath.is_file():
-        raise InputError(f"system-level file {SYSTEM_FILE} not found beside it (name it with --test-system)",
-                         str(apath))
+    spath = Path(system_path) if system_path is not None else _system_beside(apath)
     actor_rows = _read(apath, [*KEY_COLUMNS, "viol", *ALLOWED_ACTOR])
     system: dict[int, dict[str, int | None]] = {}
     for line, row in _read(spath, ["crisno", *ALLOWED_SYSTEM]):
