@@ -83,7 +83,7 @@ def test_test_file_finds_its_system_file_by_the_release_names(tmp_path):
     shutil.copy(FIXTURE / "icb1v14-before1990.csv", tmp_path / "icb1v14.csv")
     assert len(load_icb(tmp_path / "icb2v14.csv").scored) == 78
     (tmp_path / "icb1v14.csv").unlink()
-    with pytest.raises(InputError, match="icb1v14.csv"):
+    with pytest.raises(InputError, match=r"icb1v14\.csv"):
         load_icb(tmp_path / "icb2v14.csv")
 
 
@@ -366,3 +366,19 @@ def test_real_icb_periods_and_mapping():
     assert dict(data.excluded) == {"outcome other": 11}
     counts = {c: sum(a.cls == c for a in data.actors) for c in CLASSES}
     assert counts == {"agreement": 75, "stalemate": 106, "capitulation": 301, "escalation": 349}
+
+
+@pytest.mark.slow
+def test_real_icb_full_run_names_every_predictor_and_set(tmp_path):
+    folder = shared_path("data", "icb")
+    r = _cli("--data", str(folder), "--json", "--markdown", str(tmp_path / "ICB.md"))
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["sets"]["validation"]["n"] == 145
+    assert report["fits"]["before 1980"]["n_train"] == 686  # 697 actors, 11 with outcome 'other'
+    for p in ("frequency", "logit", "structural"):
+        for s in ("validation", "rolling"):
+            m = report["predictors"][p][s]
+            assert m["log_loss"] > 0 and 0 <= m["brier"] <= 2 and 0 <= m["accuracy"] <= 1
+    assert set(report["predictors"]["structural"]["rolling"]["origins"]) == {"1960s", "1970s", "1980s"}
+    assert "Target (validation)" in (tmp_path / "ICB.md").read_text(encoding="utf-8")

@@ -118,7 +118,8 @@ def fit_logit(train: Sequence[IcbActor], seed: int) -> tuple[Callable[[Sequence[
                          "detente backtest icb") from None
     enc = OneHot.fit(train)
     y = labels(train)
-    model = LogisticRegressionCV(Cs=list(LOGIT_CS), cv=StratifiedKFold(5, shuffle=True, random_state=seed),
+    folds = max(2, min(5, int(np.unique(y, return_counts=True)[1].min())))  # 5 unless a class is rarer
+    model = LogisticRegressionCV(Cs=list(LOGIT_CS), cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
                                  scoring="neg_log_loss", max_iter=5000, l1_ratios=(0.0,), use_legacy_attributes=False)
     model.fit(enc.transform(train), y)
     classes = list(model.classes_)
