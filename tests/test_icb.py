@@ -299,6 +299,21 @@ def test_icb_prior_lookup_and_scenario_numbers():
         Num.model_validate({"prior": "cow", "term": "war_cost"})
 
 
+def test_prior_in_a_scenario_file_loads_and_a_bad_term_is_a_located_error(tmp_path, minimal_text):
+    from detente.scenario.loader import load_scenario
+
+    line = "  - {id: a, name: Alpha, capability: 2}"
+    assert line in minimal_text
+    good = minimal_text.replace(line, "  - {id: a, name: Alpha, capability: {prior: icb, term: win_prob, "
+                                "given: {power: 10}}}")
+    (tmp_path / "good.yaml").write_text(good, encoding="utf-8")
+    cap = load_scenario(tmp_path / "good.yaml").actors[0].capability
+    assert cap.prior == "icb" and cap.assumed and cap.low < cap.value < cap.high
+    (tmp_path / "bad.yaml").write_text(good.replace("win_prob", "nope"), encoding="utf-8")
+    with pytest.raises(InputError, match="unknown ICB prior term 'nope'"):
+        load_scenario(tmp_path / "bad.yaml")
+
+
 # --------------------------------------------------------------------------- CLI
 
 class _Result:
