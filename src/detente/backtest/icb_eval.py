@@ -140,20 +140,28 @@ def inner_origins(train: Sequence[IcbActor]) -> list[int]:
 
 
 def fit_structural(train: Sequence[IcbActor], seed: int, tick: Callable[[str], None] = lambda _: None,
-                   hessian: bool = False) -> tuple[Callable[[Sequence[IcbActor]], np.ndarray], dict, Any]:
-    """The ICB crisis game by penalised maximum likelihood; the penalty chosen on inner rolling origins."""
+                   hessian: bool = False, cache: dict | None = None
+                   ) -> tuple[Callable[[Sequence[IcbActor]], np.ndarray], dict, Any]:
+    """The ICB crisis game by penalised maximum likelihood; the penalty chosen on inner rolling origins.
+    ``cache`` keeps each inner fold's losses, so fitting periods that share a fold compute it once."""
     from detente.backtest import icb_structural as st
 
-    folds = []
+    cache = {} if cache is None else cache
+    losses = []
+    tick("structural: choosing the penalty")
     for o in inner_origins(train):
         before = [a for a in train if a.year < o]
         after = [a for a in train if o <= a.year < o + 10]
-        if before and after:
-            folds.append((structural_covariates(before), game_outcomes(before), structural_covariates(after),
-                          labels(after)))
-    tick("structural: choosing the penalty")
-    if folds:
-        penalty, scores = st.choose_penalty(folds, seed)
+        if not (before and after):
+            continue
+        key = (seed, tuple((a.crisno, a.cracno) for a in before), tuple((a.crisno, a.cracno) for a in after))
+        if key not in cache:
+            fold = (structural_covariates(before), game_outcomes(before), structural_covariates(after),
+                    labels(after))
+            cache[key] = st.fold_losses(fold, seed)
+        losses.append(cache[key])
+    if losses:
+        penalty, scores = st.choose_penalty([], seed, losses=losses)
     else:
         penalty, scores = 1.0, {}
     tick("structural: final fit")
@@ -208,6 +216,7 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
     if test is not None:
         sets.append("test")
     cache: dict[int | None, dict[str, Any]] = {}
+    fold_cache: dict = {}
 
     def fitted(end: int | None) -> dict[str, Any]:
         if end not in cache:
@@ -218,7 +227,7 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
             tick(f"{label}: multinomial logit")
             logit, logit_info = fit_logit(train, seed)
             struct, struct_info, fit = fit_structural(train, seed, lambda s: tick(f"{label}: {s}"),
-                                                       hessian=end is None)
+                                                       hessian=end is None, cache=fold_cache)
             cache[end] = {"predict": {"frequency": freq, "logit": logit, "structural": struct},
                           "info": {"logit": logit_info, "structural": struct_info, "n_train": len(train),
                                    "train_classes": _class_counts(train)},

@@ -200,20 +200,27 @@ def numerical_hessian(grad, theta: np.ndarray, step: float = 1e-5) -> np.ndarray
     return (h + h.T) / 2
 
 
+def fold_losses(fold: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], seed: int = 0,
+                penalties: Sequence[float] = PENALTIES, split: bool = False) -> dict[float, float]:
+    """Log loss on one inner (x_fit, y5_fit, x_score, y_score) fold for each penalty, visited from the
+    largest down, each fit starting where the previous one ended."""
+    xf, yf, xs, ys = fold
+    out, start = {}, None
+    for pen in sorted(penalties, reverse=True):
+        f = fit(xf, yf, pen, seed, starts=1, x0=start)
+        start = f.theta
+        p = f.predict(xs, split).real[np.arange(len(ys)), ys]
+        out[pen] = float(-np.log(np.clip(p, EPS, None)).mean())
+    return out
+
+
 def choose_penalty(folds: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], seed: int = 0,
-                   penalties: Sequence[float] = PENALTIES, split: bool = False) -> tuple[float, dict[float, float]]:
-    """The L2 weight with the lowest mean log loss (detente's four classes unless ``split``) over
-    inner (x_fit, y5_fit, x_score, y_score) folds; ties go to the larger penalty. Penalties are
-    visited from the largest down, each fit starting where the previous one ended."""
-    losses: dict[float, list[float]] = {pen: [] for pen in penalties}
-    for xf, yf, xs, ys in folds:
-        start = None
-        for pen in sorted(penalties, reverse=True):
-            f = fit(xf, yf, pen, seed, starts=1, x0=start)
-            start = f.theta
-            p = f.predict(xs, split).real[np.arange(len(ys)), ys]
-            losses[pen].append(float(-np.log(np.clip(p, EPS, None)).mean()))
-    scores = {pen: float(np.mean(v)) for pen, v in losses.items()}
+                   penalties: Sequence[float] = PENALTIES, split: bool = False,
+                   losses: Sequence[dict[float, float]] | None = None) -> tuple[float, dict[float, float]]:
+    """The L2 weight with the lowest mean log loss (detente's four classes unless ``split``) over the
+    inner folds (or their precomputed ``losses``); ties go to the larger penalty."""
+    per_fold = list(losses) if losses is not None else [fold_losses(f, seed, penalties, split) for f in folds]
+    scores = {pen: float(np.mean([d[pen] for d in per_fold])) for pen in penalties}
     best = min(scores, key=lambda k: (round(scores[k], 12), -k))
     return best, scores
 
