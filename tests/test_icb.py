@@ -347,6 +347,9 @@ def test_cli_wrong_columns_and_bad_values_are_one_line_exit_2(tmp_path):
     assert r.returncode == 2 and "systrgyr" in r.stderr and ":2:" in r.stderr
     r = _cli("--data", str(FIXTURE), "--test-system", str(FIXTURE / "icb1v14-before1990.csv"))
     assert r.returncode == 2 and "--test-system needs --test-data" in r.stderr
+    r = _cli("--data", str(FIXTURE), "--test-data", str(tmp_path / "none.csv"), "--test-system",
+             str(FIXTURE / "icb1v14-before1990.csv"))
+    assert r.returncode == 2 and "file not found" in r.stderr and r.stderr.count("\n") == 1
     lone = tmp_path / "alone.csv"
     shutil.copy(FIXTURE / "icb2v14-before1990.csv", lone)
     r = _cli("--data", str(FIXTURE), "--test-data", str(lone))
