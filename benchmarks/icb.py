@@ -42,7 +42,8 @@ def main() -> int:
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     print(f"multinomial logit fit (CV, 697 actors): {logit_wall:.2f} s wall, {logit_cpu:.2f} s CPU")
     print(f"whole benchmark fit and score: {wall:.1f} s wall, {cpu:.1f} s CPU "
-          f"({wall / logit_wall:.0f}x the logit fit); target < 60 s: {'met' if wall < 60 else 'NOT met'}")
+          f"({wall / logit_wall:.0f}x the logit fit's wall time, {cpu / logit_cpu:.0f}x its CPU time); "
+          f"target < 60 s wall: {'met' if wall < 60 else 'NOT met'}")
     return 0
 
 
