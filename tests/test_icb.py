@@ -350,6 +350,8 @@ def test_cli_wrong_columns_and_bad_values_are_one_line_exit_2(tmp_path):
     r = _cli("--data", str(FIXTURE), "--test-data", str(tmp_path / "none.csv"), "--test-system",
              str(FIXTURE / "icb1v14-before1990.csv"))
     assert r.returncode == 2 and "file not found" in r.stderr and r.stderr.count("\n") == 1
+    r = _cli("--data", str(FIXTURE), "--development", "--write-priors", str(tmp_path / "p.json"))
+    assert r.returncode == 2 and "--development never reads" in r.stderr and not (tmp_path / "p.json").exists()
     lone = tmp_path / "alone.csv"
     shutil.copy(FIXTURE / "icb2v14-before1990.csv", lone)
     r = _cli("--data", str(FIXTURE), "--test-data", str(lone))

@@ -112,8 +112,9 @@ def icb(
     test = load_icb(test_data, test_system) if test_data is not None else None
     if test is not None and not test.scored:
         raise InputError("no crisis actor with a usable outcome", str(test_data), field="outcom")
-    if write_priors is not None and test is None and development:
-        raise InputError("--write-priors fits on all of --data; drop --development", field="write-priors")
+    if development and (test is not None or write_priors is not None):
+        raise InputError("--development never reads a 1980s outcome; --test-data and --write-priors fit on all "
+                         "of --data", field="development")
     report = _run(icb_data, test, seed, development, write_priors is not None, json_out, steps)
     fits = report.pop("_fits")
     report["data"] = data_summary(icb_data, _options())
