@@ -15,7 +15,9 @@ import time
 import warnings
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+REPO = HERE.parent
 SHARED = Path(os.environ["DETENTE_SHARED"]) if os.environ.get("DETENTE_SHARED") else REPO.parent / "shared"
 ICB = SHARED / "data" / "icb"
 
@@ -33,17 +35,18 @@ def main() -> int:
     data = load_icb_dir(ICB)
     print(f"ICB: {len(data.actors)} crisis actors; load {time.perf_counter() - t0:.2f} s")
     train = [a for a in data.scored if a.year < 1980]
-    w0, c0 = time.perf_counter(), time.process_time()
-    with one_thread():
-        fit_logit(train, 0)
-    logit_wall, logit_cpu = time.perf_counter() - w0, time.process_time() - c0
-    w0, c0 = time.perf_counter(), time.process_time()
-    run_icb(data, seed=0)
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    print(f"multinomial logit fit (CV, 697 actors): {logit_wall:.2f} s wall, {logit_cpu:.2f} s CPU")
-    print(f"whole benchmark fit and score: {wall:.1f} s wall, {cpu:.1f} s CPU "
-          f"({wall / logit_wall:.0f}x the logit fit's wall time, {cpu / logit_cpu:.0f}x its CPU time); "
-          f"target < 60 s wall: {'met' if wall < 60 else 'NOT met'}")
+    from _timing import figure, timed
+
+    def logit() -> None:
+        with one_thread():
+            fit_logit(train, 0)
+
+    t_logit, _ = timed(logit)
+    t_all, _ = timed(lambda: run_icb(data, seed=0))
+    print(f"multinomial logit fit (CV, 697 actors): {t_logit.text()}")
+    print(f"ratio to the logit fit: {t_all.wall / t_logit.wall:.0f}x wall, {t_all.cpu / t_logit.cpu:.0f}x cpu; "
+          f"target < 60 s wall: {'met' if t_all.wall < 60 else 'NOT met'}")
+    figure("ICB benchmark fit and score (validation + rolling, 3 fitting periods)", t_all.text())
     return 0
 
 
