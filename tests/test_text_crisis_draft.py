@@ -64,7 +64,11 @@ def test_draft_has_game_simulation_and_every_cost_term():
     for name in names:
         p = sc.parameters[name]
         assert p.assumed and p.low < p.high and p.note and (DEFAULT_NOTE in p.note or PRIOR_NOTE in p.note)
-    assert set(ex.defaults) == names  # no prior provider in this checkout: all stated defaults
+    from detente.backtest.icb import DRAFT_TERMS  # the ICB prior provider (issue 16) informs these terms
+
+    informed = {n for n in names if any(n == t or n.endswith(f"_{t}") for t in DRAFT_TERMS)}
+    assert informed and set(ex.defaults) == names - informed
+    assert all(PRIOR_NOTE in sc.parameters[n].note for n in informed)
     # positions come from the demand and the rejection, not placeholders
     issue = spec.issue
     assert sc.positions["rus"][issue].position.value == 100 and not sc.positions["rus"][issue].position.assumed

@@ -15,7 +15,6 @@ import numpy as np
 
 from detente.backtest.icb_features import STRUCTURAL
 from detente.backtest.icb_structural import BOUND, StructuralFit, terms
-from detente.scenario.priors import icb_prior  # noqa: F401  (re-exported for the drafter)
 
 POWER = {"much weaker": -3.0, "weaker": -1.0, "equal": 0.0, "stronger": 1.0, "much stronger": 3.0, "unknown": None}
 TRIGGER = ("violent", "military", "other")
