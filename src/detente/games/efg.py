@@ -7,13 +7,17 @@ outcome``, ``c "name" infoset "infoset name" { "action" prob ... } outcome`` and
 ``t "name" outcome "outcome name" { payoffs }``. An information set's name and actions
 may be omitted after its first occurrence (we always write them, as OpenSpiel's
 reader needs); payoffs of outcomes on non-terminal nodes add up along the path (we keep
-payoffs on terminals when writing).
+payoffs on terminals when writing). Chance probabilities are written as exact rationals
+that sum to exactly one (Gambit checks the sum exactly; see :func:`exact_probs`).
+Reading is linear in the file's size; errors name the line.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -30,8 +34,33 @@ def _num(x: float) -> str:
     return np.format_float_positional(float(x) + 0.0, unique=True, trim="-")  # + 0.0: no "-0"
 
 
+MAX_DENOMINATOR = 10**6  # a probability within 1e-9 of p/q with q <= this is written as p/q
+_GRID = 10**12  # otherwise probabilities are written on this grid
+
+
+def exact_probs(probs: tuple[float, ...] | list[float]) -> list[Fraction]:
+    """Rationals for chance probabilities that sum to exactly 1, each within 1e-9 of its float.
+
+    Small-denominator fractions (1/60, 2/3) when they fit, so a float like 0.016666666666666666
+    is written as 1/60; otherwise every probability on a 10^-12 grid with the largest one
+    absorbing the rounding, so the sum is exactly one as Gambit requires.
+    """
+    fr = [Fraction(float(p)).limit_denominator(MAX_DENOMINATOR) for p in probs]
+    if sum(fr) == 1 and all(abs(float(f) - p) <= 1e-9 for f, p in zip(fr, probs, strict=True)):
+        return fr
+    ticks = [round(float(p) * _GRID) for p in probs]
+    big = max(range(len(ticks)), key=ticks.__getitem__)
+    ticks[big] += _GRID - sum(ticks)
+    return [Fraction(t, _GRID) for t in ticks]
+
+
+def _frac(f: Fraction) -> str:
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
 def to_efg(game: Game) -> str:
-    """The game as .efg text (payoffs and probabilities in shortest round-trip decimals)."""
+    """The game as .efg text (payoffs in shortest round-trip decimals, chance probabilities as
+    exact rationals summing to one)."""
     lines = [f"EFG 2 R {_q(game.title)} {{ {' '.join(_q(p) for p in game.players)} }}", _q(""), ""]
     iset_num: dict[int, int] = {}
     per_player: dict[int, int] = {}
@@ -52,7 +81,8 @@ def to_efg(game: Game) -> str:
             per_player[s.player] = per_player.get(s.player, 0) + 1
             iset_num[k] = per_player[s.player]
         if kind == CHANCE:
-            acts = " ".join(f"{_q(a)} {_num(p)}" for a, p in zip(s.actions, s.probs, strict=True))  # type: ignore[arg-type]
+            exact = exact_probs(s.probs)  # type: ignore[arg-type]
+            acts = " ".join(f"{_q(a)} {_frac(p)}" for a, p in zip(s.actions, exact, strict=True))
             tail = f" {_q(s.label)} {{ {acts} }}"
             lines.append(f'c "" {iset_num[k]}{tail} 0')
         else:
@@ -62,94 +92,121 @@ def to_efg(game: Game) -> str:
     return "\n".join(lines) + "\n"
 
 
-_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([{},])|([^\s{},"]+))', re.S)
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|,|([^\s{},"]+)|(\S)', re.S)
 
 
 def _tokens(text: str, source: str | None) -> list[tuple[str, str]]:
-    out = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            if text[pos:].strip() == "":
-                break
-            raise InputError(f"cannot read .efg text near '{text[pos:pos + 20]}'", source)
-        if m.group(1) is not None:
-            out.append(("str", re.sub(r"\\(.)", r"\1", m.group(1))))
-        elif m.group(2) is not None:
-            if m.group(2) != ",":
-                out.append(("sym", m.group(2)))
-        elif m.group(3) is not None:
-            out.append(("word", m.group(3)))
-        pos = m.end()
+    """All tokens in one regex pass (commas dropped); line numbers are found only on error."""
+    out: list[tuple[str, str]] = []
+    append = out.append
+    for quoted, sym, word, bad in _TOKEN.findall(text):
+        if quoted:
+            body = quoted[1:-1]
+            append(("str", re.sub(r"\\(.)", r"\1", body) if "\\" in body else body))
+        elif sym:
+            append(("sym", sym))
+        elif word:
+            append(("word", word))
+        elif bad:
+            line = text.count("\n", 0, _offset(text, len(out))) + 1
+            raise InputError(f"cannot read .efg text near '{bad}'", source, line)
     return out
 
 
-def _number(tok: str, source: str | None) -> float:
+def _offset(text: str, index: int) -> int:
+    """Where token ``index`` starts in ``text`` (for error messages only)."""
+    k = 0
+    for m in _TOKEN.finditer(text):
+        if m.group(0) == ",":
+            continue
+        if k == index:
+            return m.start()
+        k += 1
+    return len(text)
+
+
+def _number(tok: str) -> float:
     try:
         x = float(Fraction(tok)) if "/" in tok else float(tok)
     except (ValueError, ZeroDivisionError):
-        raise InputError(f"'{tok}' is not a number", source) from None
+        raise ValueError(f"'{tok}' is not a number") from None
     if not math.isfinite(x):
-        raise InputError(f"'{tok}' is not a finite number", source)
+        raise ValueError(f"'{tok}' is not a finite number")
     return x
 
 
 def read_efg(text: str, source: str | None = None) -> Game:
-    """Parse .efg text into a :class:`Game` (outcomes on inner nodes are added to the leaves)."""
+    """Parse .efg text into a :class:`Game` (outcomes on inner nodes are added to the leaves).
+
+    Linear time: each token is read once and information-set names are checked against one
+    set per player, kept as the file is read.
+    """
     toks = _tokens(text, source)
+    n_toks = len(toks)
+    toks.append(("end", ""))  # sentinel: look-ahead never runs off the list
     i = 0
+
+    def fail(reason: str, at: int | None = None) -> InputError:
+        """The error at token ``at`` (default: the current one), with its line."""
+        k = min(i if at is None else at, n_toks - 1)
+        line = text.count("\n", 0, _offset(text, k)) + 1 if n_toks else None
+        return InputError(reason, source, line)
 
     def take(kind: str | None = None) -> str:
         nonlocal i
-        if i >= len(toks):
-            raise InputError("the .efg text ends too early", source)
         k, v = toks[i]
+        if k == "end":
+            raise fail("the .efg text ends too early")
         if kind is not None and k != kind:
-            raise InputError(f"expected {kind} but found '{v}'", source)
+            raise fail(f"expected {kind} but found '{v}'")
         i += 1
         return v
 
-    def peek() -> tuple[str, str] | None:
-        return toks[i] if i < len(toks) else None
+    def number() -> float:
+        at = i
+        try:
+            return _number(take("word"))
+        except ValueError as exc:
+            raise fail(str(exc), at) from None
 
     if take("word") != "EFG" or take("word") != "2":
-        raise InputError("not a Gambit .efg file (it must start with 'EFG 2')", source)
+        raise fail("not a Gambit .efg file (it must start with 'EFG 2')")
     take("word")  # R or D
     title = take("str")
     take("sym")
     players = []
-    while peek() and peek()[0] == "str":  # type: ignore[index]
+    while toks[i][0] == "str":
         players.append(take("str"))
     take("sym")
-    if peek() and peek()[0] == "str":  # type: ignore[index]
+    if toks[i][0] == "str":
         take("str")  # comment
     if not players:
-        raise InputError("the .efg file names no players", source)
+        raise fail("the .efg file names no players")
     g = Game(players, title)
     outcomes: dict[int, tuple[str, tuple[float, ...]]] = {}
     isets: dict[tuple[int, int], tuple[str, list[str], list[float] | None]] = {}
+    used: dict[int, set[str]] = {}  # information-set names taken, per player
 
     def read_outcome() -> tuple[str, tuple[float, ...]] | None:
-        num = int(_number(take("word"), source))
+        num = int(number())
         if num == 0:
             return None
-        nxt = peek()
-        if nxt and nxt[0] == "str":
+        if toks[i][0] == "str":
             name = take("str")
             take("sym")
             pay = []
-            while peek() and peek() != ("sym", "}"):
-                pay.append(_number(take("word"), source))
+            while toks[i][0] == "word":
+                pay.append(number())
             take("sym")
             if len(pay) != len(players):
-                raise InputError(f"outcome {num} has {len(pay)} payoffs for {len(players)} players", source)
+                raise fail(f"outcome {num} has {len(pay)} payoffs for {len(players)} players")
             outcomes[num] = (name, tuple(pay))
         if num not in outcomes:
-            raise InputError(f"outcome {num} is used before its payoffs are given", source)
+            raise fail(f"outcome {num} is used before its payoffs are given")
         return outcomes[num]
 
     def node(acc: tuple[float, ...]) -> int:
+        at = i
         kind = take("word")
         take("str")  # node name
         if kind == "t":
@@ -157,27 +214,30 @@ def read_efg(text: str, source: str | None = None) -> Game:
             pay = tuple(a + b for a, b in zip(acc, out[1], strict=True)) if out else acc
             return g.terminal(pay, out[0] if out else "")
         if kind not in ("p", "c"):
-            raise InputError(f"unknown node type '{kind}'", source)
-        player = CHANCE_PLAYER if kind == "c" else int(_number(take("word"), source)) - 1
+            raise fail(f"unknown node type '{kind}'", at)
+        player = CHANCE_PLAYER if kind == "c" else int(number()) - 1
         if not (player == CHANCE_PLAYER or 0 <= player < len(players)):
-            raise InputError(f"player {player + 1} does not exist", source)
-        num = int(_number(take("word"), source))
-        if peek() and peek()[0] == "str":  # type: ignore[index]
+            raise fail(f"player {player + 1} does not exist", at)
+        num = int(number())
+        if toks[i][0] == "str":
             label = take("str")
             take("sym")
             acts: list[str] = []
             probs: list[float] | None = [] if kind == "c" else None
-            while peek() and peek() != ("sym", "}"):
+            while toks[i][0] == "str":
                 acts.append(take("str"))
                 if probs is not None:
-                    probs.append(_number(take("word"), source))
+                    probs.append(number())
             take("sym")
+            if len(set(acts)) != len(acts):
+                raise fail(f"information set {num} repeats an action label", at)
             if (player, num) not in isets:
-                used = {v[0] for k, v in isets.items() if k[0] == player}
-                name = label if label and label not in used else f"{label}#{num}"
+                taken = used.setdefault(player, set())
+                name = label if label and label not in taken else f"{label}#{num}"
+                taken.add(name)
                 isets[(player, num)] = (name, acts, probs)
         if (player, num) not in isets:
-            raise InputError(f"information set {num} of player {player + 1} has no actions", source)
+            raise fail(f"information set {num} of player {player + 1} has no actions", at)
         label, acts, probs = isets[(player, num)]
         out = read_outcome()
         acc2 = tuple(a + b for a, b in zip(acc, out[1], strict=True)) if out else acc
@@ -187,16 +247,22 @@ def read_efg(text: str, source: str | None = None) -> Game:
                 return g.chance(kids, probs or [], infoset=label)
             return g.decision(player, kids, infoset=label)
         except ValueError as exc:
-            raise InputError(str(exc), source) from None
-
-    import sys
+            raise fail(str(exc), at) from None
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 20_000))
+    # The parse makes ~10 objects per node and no reference cycles; the cycle collector's
+    # full passes over a growing heap would make reading superlinear, so it pauses meanwhile.
+    gc_was_on = gc.isenabled()
+    gc.disable()
     try:
         node(tuple(0.0 for _ in players))
+    except RecursionError:
+        raise InputError("the game tree is too deep to read (more than about 10,000 levels)", source) from None
     finally:
         sys.setrecursionlimit(old_limit)
-    if i != len(toks):
-        raise InputError("unexpected text after the last node", source)
+        if gc_was_on:
+            gc.enable()
+    if i != n_toks:
+        raise fail("unexpected text after the last node")
     return g.check_game(source)
