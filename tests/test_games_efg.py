@@ -6,6 +6,7 @@ import re
 import sys
 import time
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -65,20 +66,14 @@ def test_exact_probs_sum_to_one_and_stay_close(weights: list[float]) -> None:
     assert all(abs(float(f) - p) <= 1e-9 for f, p in zip(fr, probs, strict=True))
 
 
-def test_pygambit_loads_the_export() -> None:
+def test_pygambit_loads_the_export(tmp_path: Path) -> None:
     gbt = pytest.importorskip("pygambit")
-    g = chance_game([60, 7])
-    gg = gbt.read_efg(_write(to_efg(g)))
+    path = tmp_path / "g.efg"
+    path.write_text(to_efg(chance_game([60, 7])), encoding="utf-8")
+    gg = gbt.read_efg(str(path))
     assert len(gg.players) == 2
-
-
-def _write(text: str) -> str:
-    import tempfile
-
-    f = tempfile.NamedTemporaryFile("w", suffix=".efg", delete=False, encoding="utf-8")
-    with f:
-        f.write(text)
-    return f.name
+    root = gg.root
+    assert sum(root.infoset.actions[j].prob for j in range(60)) == 1
 
 
 def big_efg(depth: int) -> str:
