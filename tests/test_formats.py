@@ -137,7 +137,7 @@ def test_ktab_xml_empty_dcoord_is_refused() -> None:
     assert "empty <dCoord>" in msg and "Alice" in msg
 
 
-def test_ktab_xml_model_parameters_kept_as_tags(tmp_path: Path) -> None:
+def test_ktab_xml_model_parameters_kept_as_tags_and_smp_options(tmp_path: Path) -> None:
     # smpExample.xml as it was before KTAB emptied the first coordinate (it read 52.8; KTAB's
     # 2017 reference log shows "Read dimension 0: 52.80").
     text = (KTAB_LOCAL / "smpExample.xml").read_text(encoding="utf-8-sig")
@@ -159,7 +159,29 @@ def test_ktab_xml_model_parameters_kept_as_tags(tmp_path: Path) -> None:
               "ktab:IdealAdjustment=Carol<-David:0.13"):
         assert t in tags
     assert len([t for t in tags if t.startswith("ktab:IdealAdjustment=")]) == 6
+    smp = sc.models["smp"]
+    assert smp["seed"] == 3507583219545544127 and smp["voting_rule"] == "prop_cubic"
+    assert smp["pce_model"] == "markov_incentive" and smp["state_transitions"] == "stochastic"
+    assert smp["big_r_adjust"] == "one_third" and smp["bargain_model"] == "init_only"
+    assert ["Carol", "David", 0.13] in smp["ideal_adjustment"]
+    assert f.read_text(encoding="utf-8") == (KTAB_LOCAL / "smpExample-ref.xml").read_text(encoding="utf-8-sig")
     roundtrip(sc)
+
+
+def test_scenario_model_options_are_checked_when_run(tmp_path: Path) -> None:
+    from detente.models import get_model
+
+    sc = import_file(KTAB_LOCAL / "smpExample-ref.xml", "ktab")
+    for opts, field in (({"voting_rule": "majority"}, "models.smp.voting_rule"),
+                        ({"bogus": 1}, "models.smp.bogus"),
+                        ({"ideal_adjustment": [["Bob", "Nobody", 0.5]]}, "ideal_adjustment")):
+        bad = sc.model_copy(update={"models": {"smp": {**sc.models["smp"], **opts}}})
+        with pytest.raises(InputError) as exc:
+            get_model("smp").run(bad)
+        assert exc.value.field == field, str(exc.value)
+    with pytest.raises(InputError) as exc:
+        get_model("smp").run(sc.model_copy(update={"models": {"smpp": {}}}))
+    assert exc.value.field == "models.smpp"
 
 
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from detente import __version__
 from detente.analysis.claims import Context, Verdict, evaluate_claims
 from detente.models import MODELS, ModelResult, StrongPosition, get_model, strong_position
-from detente.scenario.arrays import point_arrays
+from detente.scenario.arrays import Arrays, point_arrays
 from detente.scenario.schema import Scenario
 
 STATIC_MODELS = ("compromise", "median", "nash")
@@ -83,12 +83,18 @@ class Analysis:
         }
 
 
+def _run(name: str, scenario: Scenario, arr: Arrays) -> ModelResult:
+    """A model with the scenario's own options for it (``models.<name>``), noted in the result."""
+    model = get_model(name, scenario)
+    return model.noted(model.run_arrays(arr))
+
+
 def analyze(scenario: Scenario, options: AnalyzeOptions | None = None) -> Analysis:
     """Run the models, the strong-position table, every registered layer and the claim checks."""
     options = options or AnalyzeOptions()
     arr = point_arrays(scenario)
-    results = {name: get_model(name).run_arrays(arr) for name in options.models if name in MODELS}
-    base = results.get(options.strength_model) or get_model(options.strength_model).run_arrays(arr)
+    results = {name: _run(name, scenario, arr) for name in options.models if name in MODELS}
+    base = results.get(options.strength_model) or _run(options.strength_model, scenario, arr)
     strong = strong_position(arr, base, results.get(options.win_model))
     layers: dict[str, LayerResult] = {}
     for name, runner in LAYERS.items():

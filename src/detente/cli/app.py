@@ -70,6 +70,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 def validate(file: ScenarioArg) -> None:
     """Check a scenario file against the schema; print a one-line error or a summary."""
     sc = load(file)
+    from detente.errors import InputError
+    from detente.models import get_model
+
+    for name in sc.models:  # model options are checked by the model they are for
+        try:
+            get_model(name, sc)
+        except InputError as exc:
+            raise InputError(exc.reason, exc.file or str(file), exc.line, exc.field) from None
     n_stances = sum(len(v) for v in sc.positions.values())
     ranged = _count_ranges(sc)
     out_console().print(

@@ -81,11 +81,27 @@ class Model(ABC):
         unknown = sorted(set(options) - names)
         if unknown:
             raise InputError(f"model '{self.name}' has no option '{unknown[0]}' "
-                             f"(options: {', '.join(sorted(names)) or 'none'})")
+                             f"(options: {', '.join(sorted(names)) or 'none'})", field=unknown[0])
         self.options = self.Options(**options)
+        self.given = dict(options)  # what the caller set explicitly (a scenario's options yield to it)
+        self.from_scenario: dict[str, Any] = {}  # options taken from the scenario's ``models`` section
+
+    def for_scenario(self, scenario: Scenario) -> Model:
+        """This model with the scenario's ``models.<name>`` options under the explicit ones."""
+        if not scenario.models:
+            return self
+        return get_model(self.name, scenario, **self.given)
 
     def run(self, scenario: Scenario) -> ModelResult:
-        return self.run_arrays(point_arrays(scenario))
+        model = self.for_scenario(scenario)
+        return model.noted(model.run_arrays(point_arrays(scenario)))
+
+    def noted(self, result: ModelResult) -> ModelResult:
+        """Name the options that came from the scenario file in the result's notes."""
+        if self.from_scenario:
+            pairs = ", ".join(f"{k}={_short(v)}" for k, v in self.from_scenario.items())
+            result.notes.insert(0, f"options from the scenario's models.{self.name}: {pairs}")
+        return result
 
     @abstractmethod
     def run_arrays(self, arr: Arrays) -> ModelResult: ...
@@ -103,9 +119,36 @@ def register(cls: type[Model]) -> type[Model]:
     return cls
 
 
-def get_model(name: str, **options: Any) -> Model:
-    """The registered model ``name`` with ``options``, or a one-line error."""
+def _short(v: Any) -> str:
+    text = str(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def get_model(name: str, scenario: Scenario | None = None, **options: Any) -> Model:
+    """The registered model ``name`` with ``options``, or a one-line error. With ``scenario``, its
+    ``models.<name>`` options apply where ``options`` does not set them."""
     if name not in MODELS:
         raise InputError(f"unknown model '{name}' (models: {', '.join(sorted(MODELS))})",
                          field="model")
-    return MODELS[name](**options)
+    own = dict(scenario.models.get(name, {})) if scenario is not None else {}
+    if scenario is not None:
+        unknown = sorted(set(scenario.models) - set(MODELS))
+        if unknown:
+            raise InputError(f"unknown model '{unknown[0]}' (models: {', '.join(sorted(MODELS))})",
+                             field=f"models.{unknown[0]}")
+    if not own:
+        model = MODELS[name](**options)
+        model.given = dict(options)
+        return model
+    taken = {k: v for k, v in own.items() if k not in options}
+    try:
+        model = MODELS[name](**{**taken, **options})
+    except InputError as exc:
+        if exc.field in taken:
+            raise InputError(exc.reason, exc.file, exc.line, f"models.{name}.{exc.field}") from None
+        raise
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"bad option in the scenario: {exc}", field=f"models.{name}") from None
+    model.given = dict(options)
+    model.from_scenario = taken
+    return model

@@ -18,6 +18,8 @@ from detente.scenario.numbers import Evidence, Num
 FORMAT_VERSION = 1
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Scalar = bool | int | float | str
+OptionValue = Scalar | list[Scalar | list[Scalar]]  # a model option as YAML gives it
 Text = Annotated[str, Field(max_length=20_000)]
 
 
@@ -464,6 +466,11 @@ class Scenario(Strict):
     claims: list[Claim] = Field(default_factory=list)
     known_outcome: KnownOutcome | None = None
     simulation: Simulation | None = None
+    models: dict[Id, dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")], OptionValue]] = Field(
+        default_factory=dict,
+        description="Options for bargaining models run on this scenario (model -> option -> value), e.g. "
+        "the model parameters of a KTAB XML file; options given to a run explicitly take precedence.",
+    )
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -69,8 +69,20 @@ class SmpModel(Model):
         # joint: all issues are dimensions of one space (KTAB); separate: one run per issue;
         # auto: joint when every actor's saliences sum to at most 1 (KTAB's budget)
         dimensions: Literal["auto", "joint", "separate"] = "auto"
+        # KTAB's ideal-accommodation matrix: (actor, reference actor, weight) pairs written over
+        # the identity, as KTAB's XML reader does (an actor's ideal follows positions, DECISIONS S8)
+        ideal_adjustment: tuple[tuple[str, str, float], ...] = ()
 
         def __post_init__(self) -> None:
+            pairs = []
+            for k, row in enumerate(self.ideal_adjustment):
+                ok = isinstance(row, (list, tuple)) and len(row) == 3 and all(isinstance(v, str) for v in row[:2]) \
+                    and isinstance(row[2], (int, float)) and not isinstance(row[2], bool)
+                if not ok or not 0.0 <= float(row[2]) <= 1.0:
+                    raise InputError(f"smp ideal_adjustment[{k}] must be [actor, reference actor, weight in "
+                                     f"[0, 1]]; got {row!r}", field="ideal_adjustment")
+                pairs.append((row[0], row[1], float(row[2])))
+            object.__setattr__(self, "ideal_adjustment", tuple(pairs))
             for name, choices in _CHOICES.items():
                 value = getattr(self, name)
                 if value not in choices:
@@ -115,6 +127,10 @@ class SmpModel(Model):
                 notes.append("some actor's saliences sum to more than 1 (KTAB's budget), so each issue "
                              "is run as its own one-dimensional SMP")
         groups = [list(range(m))] if mode == "joint" else [[c] for c in range(m)]
+        if self.options.state_transitions == "stochastic":
+            notes.append(f"stochastic state transitions with KTAB's generator and seed {self.options.seed}; "
+                         "KTAB draws in the order its threads finish, detente in actor order, so this is "
+                         "one seeded path, not a copy of a given KTAB run (DECISIONS S2)")
         details: dict[str, Any] = {
             "forecast_method": "PCE-probability-weighted mean of the distinct final positions",
             "dimensions": mode,
@@ -131,6 +147,22 @@ class SmpModel(Model):
         details["win_probability"] = {a: v for a, v in win_hist.items() if v}
         return self._result(arr, forecast, actor_figures={"win_probability": win}, details=details,
                             notes=notes)
+
+    def _accommodation(self, arr: Arrays, actors: np.ndarray) -> np.ndarray | None:
+        """KTAB's ideal-accommodation matrix for ``actors`` (identity, listed pairs overwritten)."""
+        pairs = self.options.ideal_adjustment
+        if not pairs:
+            return None
+        where = {arr.actor_ids[a]: r for r, a in enumerate(actors)}
+        acc = np.eye(len(actors))
+        for who, ref, w in pairs:
+            for name in (who, ref):
+                if name not in arr.actor_ids:
+                    raise InputError(f"smp ideal_adjustment names unknown actor '{name}'",
+                                     field="ideal_adjustment")
+            if who in where and ref in where:
+                acc[where[who], where[ref]] = w
+        return acc
 
     def _run_group(self, arr: Arrays, cols: list[int], x01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
                    has: np.ndarray, forecast: np.ndarray, win: np.ndarray,
@@ -164,7 +196,8 @@ class SmpModel(Model):
         if len(actors) < 3:
             notes.append(f"{len(actors)} actor(s) on {label}: KTAB needs at least 3; run anyway "
                          "(one actor keeps its position and wins)")
-        run = engine.run(x, s, c, self.params())
+        acc = self._accommodation(arr, actors)
+        run = engine.run(x, s, c, self.params(), accommodation=acc)
         if run.assessments[0].risk_inert:
             notes.append(f"on {label} risk attitudes change no utility (every distance is 0 or 1, e.g. "
                          "everyone at 0 or 100): KTAB stops here with 'utility values not in valid "

@@ -1,8 +1,9 @@
 """KTAB SMP XML scenarios (``smpc --xml``; schema ``examples/smp/doc/smpSchema.xsd``).
 
 The XML adds model parameters (victory-probability model, voting rule, ...), a PRNG seed
-and an ideal-adjustment (accommodation) matrix to the CSV content. detente's schema has no
-place for them, so they are kept as ``meta.tags`` strings such as
+and an ideal-adjustment (accommodation) matrix to the CSV content. They become the
+scenario's ``models.smp`` options (so ``detente forecast`` runs KTAB's SMP as the file asks)
+and are also kept, as written, as ``meta.tags`` strings such as
 ``ktab:VictoryProbModel=Linear`` and ``ktab:IdealAdjustment=Bob<-Alice:0.07``.
 
 An empty ``<dCoord></dCoord>`` is refused, as KTAB itself refuses it (see docs/DECISIONS.md).
@@ -18,7 +19,7 @@ from typing import Any
 from xml.parsers import expat
 
 from detente.errors import InputError
-from detente.scenario.formats.common import Problems, base_meta, build, fmt_num, read_input
+from detente.scenario.formats.common import Problems, base_meta, build, fmt_num, read_input, unique_ids
 from detente.scenario.formats.ktab_csv import (
     MAX_ACTORS,
     MIN_ACTORS,
@@ -40,6 +41,23 @@ MODEL_PARAMETERS: dict[str, tuple[str, ...]] = {
     "ThirdPartyCommit": ("NoCommit", "SemiCommit", "FullCommit"),
     "InterVecBrgn": ("S1P1", "S2P2", "S2PMax"),
     "BargnModel": ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"),
+}
+# KTAB's spelling -> detente's smp option value
+SMP_OPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "VictoryProbModel": ("victory_model", {v: v.lower() for v in MODEL_PARAMETERS["VictoryProbModel"]}),
+    "PCEModel": ("pce_model", {"Conditional": "conditional", "MarkovIncentive": "markov_incentive",
+                               "MarkovUniform": "markov_uniform"}),
+    "StateTransitions": ("state_transitions", {"Deterministic": "deterministic", "Stochastic": "stochastic"}),
+    "VotingRule": ("voting_rule", {"Binary": "binary", "PropBin": "prop_bin", "Proportional": "proportional",
+                                   "PropCbc": "prop_cubic", "Cubic": "cubic", "ASymProsp": "asym_prospect"}),
+    "BigRAdjust": ("big_r_adjust", {"Full": "full", "TwoThirds": "two_thirds", "Half": "half",
+                                    "OneThird": "one_third", "No": "none"}),
+    "BigRRange": ("big_r_range", {"Min": "min", "Mid": "mid", "Max": "max"}),
+    "ThirdPartyCommit": ("third_party_commit", {"NoCommit": "no_commit", "SemiCommit": "semi_commit",
+                                                "FullCommit": "full_commit"}),
+    "InterVecBrgn": ("inter_vec_bargain", {"S1P1": "s1p1", "S2P2": "s2p2", "S2PMax": "s2pmax"}),
+    "BargnModel": ("bargain_model", {"InitOnlyInterp": "init_only", "InitRcvrInterp": "init_rcvr",
+                                     "PWCompInterp": "pw_comp"}),
 }
 _SCENARIO_CHILDREN = {"name", "desc", "prngSeed", "ModelParameters", "Dimensions", "Actors",
                       "IdealAdjustment"}
@@ -126,14 +144,16 @@ def _check_children(doc: _Doc, el: ET.Element, allowed: set[str], field: str) ->
                             f"{', '.join(sorted(allowed))})", ch, field)
 
 
-def _model_tags(doc: _Doc, scen: ET.Element) -> list[str]:
+def _model_tags(doc: _Doc, scen: ET.Element, options: dict[str, Any]) -> list[str]:
+    """Tags for the file's seed and model parameters; the smp options go into ``options``."""
     tags: list[str] = []
     seed = scen.find("prngSeed")
     if seed is not None and doc.text(seed):
-        if not doc.text(seed).isdigit():
-            raise doc.error(f"<prngSeed> must be a whole number, got '{doc.text(seed)[:40]}'",
-                            seed, "prngSeed")
+        if not doc.text(seed).isdigit() or int(doc.text(seed)) >= 2**64:
+            raise doc.error(f"<prngSeed> must be a whole number below 2^64 (KTAB's uint64), got "
+                            f"'{doc.text(seed)[:40]}'", seed, "prngSeed")
         tags.append(f"ktab:prngSeed={doc.text(seed)}")
+        options["seed"] = int(doc.text(seed))
     params = scen.find("ModelParameters")
     if params is None:
         return tags
@@ -145,13 +165,17 @@ def _model_tags(doc: _Doc, scen: ET.Element) -> list[str]:
             raise doc.error(f"<{key}> is '{value[:40]}'; KTAB knows {', '.join(allowed)}", el,
                             f"ModelParameters.{key}")
         tags.append(f"ktab:{key}={value}")
+        option, values = SMP_OPTIONS[key]
+        options[option] = values[value]
     return tags
 
 
-def _adjust_tags(doc: _Doc, scen: ET.Element, names: list[str]) -> list[str]:
+def _adjust_tags(doc: _Doc, scen: ET.Element, names: list[str], options: dict[str, Any]) -> list[str]:
     ia = scen.find("IdealAdjustment")
     if ia is None:
         return []
+    ids = dict(zip(names, unique_ids(names, "actor"), strict=True))
+    pairs: list[list[Any]] = []
     _check_children(doc, ia, {"iaPair"}, "IdealAdjustment")
     tags = []
     for k, pair in enumerate(ia.findall("iaPair")):
@@ -164,7 +188,13 @@ def _adjust_tags(doc: _Doc, scen: ET.Element, names: list[str]) -> list[str]:
                 raise doc.error(f"unknown actor '{n}' in the ideal-adjustment matrix (actors: "
                                 f"{', '.join(names[:8])})", pair, field)
         adj = doc.number(doc.child(pair, "adjust", field), f"{field}.adjust", "adjust")
+        if not 0.0 <= adj <= 1.0:
+            raise doc.error(f"adjust {fmt_num(adj)} must lie in [0, 1] (a weight on a position)", pair,
+                            f"{field}.adjust")
         tags.append(f"ktab:IdealAdjustment={who}<-{ref}:{fmt_num(adj)}")
+        pairs.append([ids[who], ids[ref], adj])
+    if pairs:
+        options["ideal_adjustment"] = pairs
     return tags
 
 
@@ -247,9 +277,13 @@ def import_ktab_xml(path: str | Path) -> Scenario:
         sal.append(row_sal)
     problems.raise_first()
 
-    tags = _model_tags(doc, scen) + _adjust_tags(doc, scen, names)
+    options: dict[str, Any] = {}
+    tags = _model_tags(doc, scen, options) + _adjust_tags(doc, scen, names, options)
     dim_desc = [f"KTAB dimension '{d}'; positions 0-100 as in the file, saliences divided by 100."
                 for d in dims]
     meta = base_meta(p, FORMAT_LABEL, title or p.stem, desc or None, tags)
-    return build(scenario_data(meta, names, descs, caps, dims, dim_desc, pos, sal), file)
+    data = scenario_data(meta, names, descs, caps, dims, dim_desc, pos, sal)
+    if options:
+        data["models"] = {"smp": options}
+    return build(data, file)
 
