@@ -2,9 +2,9 @@
 
 Each round: per issue the MDS (capability x salience weighted mean); all exchanges between
 actors on opposite sides of the MDS on both issues of a pair; realisation in descending
-gain with conflicts dropped; then every actor moves part way toward its voting position,
-``x' = x + (SALIENCE_WEIGHT (1 - s) + FIXED_WEIGHT)(y - x)``. Forecast = MDS after the last
-round. ``random_rate > 0`` gives the random-rate variant (the gain split drawn at random).
+gain with conflicts dropped (or recomputed: ``recalculate``); then every actor moves part
+way toward its voting position, ``x' = x + (SALIENCE_WEIGHT (1 - s) + FIXED_WEIGHT)(y - x)``.
+Forecast = MDS after the last round. ``random_rate > 0`` gives the random-rate variant (the gain split drawn at random).
 Decisions: docs/DECISIONS.md, entries EX1-EX8.
 """
 
@@ -20,6 +20,7 @@ from detente.models.base import Model, ModelResult, register
 from detente.models.compromise import weighted_mean
 from detente.models.exchange.exchanges import candidates
 from detente.models.exchange.realise import greedy
+from detente.models.exchange.recalc import realise_recalculating
 from detente.scenario.arrays import Arrays
 
 
@@ -39,6 +40,12 @@ class ExchangeModel(Model):
         conflict: str = "supply"  # exchanges conflict on a shared supply slot, or any actor-issue
         stop_when_stable: bool = False
         keep_exchanges: int = 50  # realised exchanges listed per round in the details
+        # drop exchanges that conflict with a realised one (False) or compute them again from
+        # the new positions, as Decide does (True; equal gain only; DECISIONS EX3)
+        recalculate: bool = False
+        # "after": the forecast is the MDS after the last round's update; "dem": Decide's
+        # "final round", the MDS at the start of the last round (before its update; F4)
+        report: str = "after"
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -53,6 +60,11 @@ class ExchangeModel(Model):
         if o.conflict not in ("supply", "actor_issue"):
             raise InputError("model 'exchange' option conflict must be 'supply' or 'actor_issue'",
                              field="conflict")
+        if o.recalculate and o.random_rate > 0:
+            raise InputError("model 'exchange' option recalculate works with equal gain only "
+                             "(random_rate 0)", field="recalculate")
+        if o.report not in ("after", "dem"):
+            raise InputError("model 'exchange' option report must be 'after' or 'dem'", field="report")
 
     def run_arrays(self, arr: Arrays) -> ModelResult:
         if arr.position.ndim != 2:
@@ -68,11 +80,16 @@ class ExchangeModel(Model):
         rounds: list[dict[str, Any]] = []
         for t in range(o.rounds):
             mds = mds_hist[-1]
-            cand = candidates(x, s, w, np.nan_to_num(mds, nan=np.inf), o.mds_check, o.random_rate, rng)
-            done = cand.take(greedy(cand, n, m, o.conflict, rng))
-            y = x.copy()
-            y[done.j, done.p] += done.move_j
-            y[done.i, done.q] += done.move_i
+            finite_mds = np.nan_to_num(mds, nan=np.inf)
+            cand = candidates(x, s, w, finite_mds, o.mds_check, o.random_rate, rng)
+            if o.recalculate:
+                done, y = realise_recalculating(cand, x, s, w, w.sum(axis=0), finite_mds,
+                                                np.asarray(arr.hi - arr.lo, dtype=float), rng)
+            else:
+                done = cand.take(greedy(cand, n, m, o.conflict, rng))
+                y = x.copy()
+                y[done.j, done.p] += done.move_j
+                y[done.i, done.q] += done.move_i
             y = np.clip(y, lo, hi)
             step = o.salience_weight * (1.0 - s) + o.fixed_weight
             x = np.where(arr.has, x + step * (y - x), x)
@@ -80,8 +97,15 @@ class ExchangeModel(Model):
             rounds.append(_round_record(t + 1, arr, cand.i.size, done, o.keep_exchanges))
             if o.stop_when_stable and done.i.size == 0:
                 break
-        final = mds_hist[-1]
         notes = []
+        if o.report == "dem" and len(mds_hist) > 1:
+            # Decide's round r reports the MDS at the start of round r: its last round is the MDS
+            # before the last update
+            final = mds_hist[-2]
+            notes.append(f"rounds reported as Decide does: the forecast is the MDS at the start of round "
+                         f"{len(mds_hist) - 1}, before that round's update")
+        else:
+            final = mds_hist[-1]
         if np.isnan(final).any():
             empty = [i for i, v in zip(arr.issue_ids, final, strict=True) if np.isnan(v)]
             notes.append(f"no weight on {', '.join(empty)}: no forecast there")
@@ -90,7 +114,9 @@ class ExchangeModel(Model):
             actor_figures={"final_position": np.where(arr.has, x, np.nan),
                            "moved": np.where(arr.has, x - arr.filled_position, np.nan)},
             details={
-                "forecast_is": "MDS (capability x salience weighted mean) after the last round",
+                "forecast_is": ("MDS (capability x salience weighted mean) at the start of the last round "
+                                "(Decide's 'final round')" if o.report == "dem" else
+                                "MDS (capability x salience weighted mean) after the last round"),
                 "mds_by_round": [{i: _f(v) for i, v in zip(arr.issue_ids, row, strict=True)}
                                  for row in mds_hist],
                 "rounds": rounds,
