@@ -73,7 +73,8 @@ def test_pygambit_loads_the_export(tmp_path: Path) -> None:
     gg = gbt.read_efg(str(path))
     assert len(gg.players) == 2
     root = gg.root
-    assert sum(root.infoset.actions[j].prob for j in range(60)) == 1
+    probs = [a.prob for a in root.infoset.actions]
+    assert len(probs) == 60 and sum(probs) == 1 and probs[0] == Fraction(1, 60)
 
 
 def big_efg(depth: int) -> str:

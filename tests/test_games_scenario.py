@@ -180,14 +180,21 @@ def test_threshold_summary_names_escalation(geneva_run) -> None:
     assert any(line.startswith("Escalation if rus_war_cost is below 0.15") for line in summary)
 
 
-def test_auto_prefers_cfr_for_large_information_set_games() -> None:
-    pytest.importorskip("pyspiel")
+def test_auto_uses_the_exact_trace_up_to_400_actions_then_cfr() -> None:
     from detente.games.templates.literature import risk_return_brute_force, risk_return_game
 
-    g = risk_return_game(12, 12, 0.5, 0.1, 0.5, chance_first=True)
-    sol = solve(g)
-    assert sol.method == "openspiel" and not sol.exact
+    g = risk_return_game(12, 12, 0.5, 0.1, 0.5, chance_first=True)  # 445 nodes, 300 actions (G5)
+    sol = solve(g, enumerate_pure=False)
+    assert sol.method == "sequential" and sol.exact and sol.regret < 1e-9
     a = next(k for k, s in enumerate(g.infosets) if s.label == "A demands")
     best, _ = risk_return_brute_force(12, 12, 0.5, 0.1, 0.5)
     assert max(range(12), key=sol.profile[a].__getitem__) == best
+    pytest.importorskip("pyspiel")
+    g = risk_return_game(16, 16, 0.5, 0.1, 0.5, chance_first=True)  # 528 actions
+    sol = solve(g, enumerate_pure=False)
+    assert sol.method == "openspiel" and not sol.exact
+    assert sol.notes[0].startswith("528 actions in information sets")
+    a = next(k for k, s in enumerate(g.infosets) if s.label == "A demands")
+    best, _ = risk_return_brute_force(16, 16, 0.5, 0.1, 0.5)
+    assert max(range(16), key=sol.profile[a].__getitem__) == best
     assert sol.nash_conv < 1e-3

@@ -26,7 +26,7 @@ from detente.games.evaluate import (
 )
 from detente.games.tree import CHANCE_PLAYER, DECISION, TERMINAL, Game
 
-AUTO_CFR_ACTIONS = 150  # above this many decision actions, auto prefers CFR to the logit trace
+AUTO_CFR_ACTIONS = 400  # above this many decision actions, auto prefers CFR to the logit trace (G5)
 SOLVERS = ("auto", "backward", "qre", "sequential", "openspiel", "gambit")
 
 
