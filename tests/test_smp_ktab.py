@@ -196,3 +196,28 @@ def test_ktabs_stochastic_run_lies_within_the_spread_of_seeded_runs() -> None:
     ktab = ktab_final_forecast(read_log("20170530_ref-smpExample.txt.gz"))
     assert ((lo <= ktab) & (ktab <= hi)).all(), (lo, ktab, hi)
     assert runs.std(axis=0).min() > 1.0  # the seed matters: these are not one run repeated
+
+
+def test_analyze_and_validate_use_the_scenarios_model_options(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from detente.analysis.analyze import analyze
+    from detente.cli.app import app
+    from detente.scenario.writer import scenario_to_yaml
+
+    sc = import_file(REF_XML, "ktab")
+    a = analyze(sc)
+    assert a.models["smp"].options["voting_rule"] == "prop_cubic"
+    assert a.models["smp"].notes[0].startswith("options from the scenario's models.smp")
+    good = tmp_path / "smp.yaml"
+    good.write_text(scenario_to_yaml(sc), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+    res = runner.invoke(app, ["forecast", str(good), "-m", "smp", "--json"])
+    assert res.exit_code == 0 and '"voting_rule": "prop_cubic"' in res.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("voting_rule: prop_cubic", "voting_rule: majority"),
+                   encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2
+    assert "bad.yaml" in res.output and "models.smp.voting_rule" in res.output and "majority" in res.output
