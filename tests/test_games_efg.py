@@ -64,6 +64,7 @@ def test_exact_probs_sum_to_one_and_stay_close(weights: list[float]) -> None:
     assert sum(fr) == 1
     assert all(f >= 0 for f in fr)
     assert all(abs(float(f) - p) <= 1e-9 for f, p in zip(fr, probs, strict=True))
+    assert exact_probs([float(f) for f in fr]) == fr  # written, read back, written again: same text
 
 
 def test_pygambit_loads_the_export(tmp_path: Path) -> None:
