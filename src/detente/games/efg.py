@@ -35,23 +35,25 @@ def _num(x: float) -> str:
 
 
 MAX_DENOMINATOR = 10**6  # a probability within 1e-9 of p/q with q <= this is written as p/q
-_GRID = 10**12  # otherwise probabilities are written on this grid
+_GRID = 10**15  # otherwise probabilities are written on this grid (floats are exact on it below 1)
 
 
 def exact_probs(probs: tuple[float, ...] | list[float]) -> list[Fraction]:
     """Rationals for chance probabilities that sum to exactly 1, each within 1e-9 of its float.
 
-    Small-denominator fractions (1/60, 2/3) when they fit, so a float like 0.016666666666666666
-    is written as 1/60; otherwise every probability on a 10^-12 grid with the largest one
-    absorbing the rounding, so the sum is exactly one as Gambit requires.
+    First every probability goes on a 10^-15 grid, the largest absorbing the rounding so the sum
+    is exactly one as Gambit requires; then small-denominator fractions (1/60, 2/3) replace the
+    grid values when they too sum to one. Both steps depend only on the grid values, which a
+    float written and read back reproduces, so writing a read file again gives the same text.
     """
-    fr = [Fraction(float(p)).limit_denominator(MAX_DENOMINATOR) for p in probs]
-    if sum(fr) == 1 and all(abs(float(f) - p) <= 1e-9 for f, p in zip(fr, probs, strict=True)):
-        return fr
     ticks = [round(float(p) * _GRID) for p in probs]
     big = max(range(len(ticks)), key=ticks.__getitem__)
     ticks[big] += _GRID - sum(ticks)
-    return [Fraction(t, _GRID) for t in ticks]
+    grid = [Fraction(t, _GRID) for t in ticks]
+    small = [g.limit_denominator(MAX_DENOMINATOR) for g in grid]
+    if sum(small) == 1 and all(abs(f - g) <= Fraction(1, 10**9) for f, g in zip(small, grid, strict=True)):
+        return small
+    return grid
 
 
 def _frac(f: Fraction) -> str:
