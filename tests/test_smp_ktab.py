@@ -221,3 +221,17 @@ def test_analyze_and_validate_use_the_scenarios_model_options(tmp_path: Path) ->
     res = runner.invoke(app, ["validate", str(bad)])
     assert res.exit_code == 2
     assert "bad.yaml" in res.output and "models.smp.voting_rule" in res.output and "majority" in res.output
+
+
+def test_sweeps_run_smp_with_the_scenarios_options_too() -> None:
+    from detente.scenario.arrays import Arrays
+    from detente.uncertainty.target import model_forecasts
+
+    sc = import_file(REF_XML, "ktab")
+    a = point_arrays(sc)
+    two = Arrays(a.actor_ids, a.issue_ids, *(np.stack([v, v]) for v in (a.position, a.salience, a.capability,
+                                                                         a.status_quo)), a.lo, a.hi)
+    with_file = model_forecasts("smp", two, sc)
+    assert np.allclose(with_file, get_model("smp").run(sc).forecast)
+    # the defaults give what issue 20 reported for smpExample run without the file's parameters
+    assert np.allclose(model_forecasts("smp", two)[0], [52.9, 29.1, 30.8], atol=0.05)

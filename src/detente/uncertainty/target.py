@@ -69,7 +69,7 @@ class BatchContext:
         if model not in self._forecasts:
             if model not in MODELS:
                 return None
-            self._forecasts[model] = model_forecasts(model, self.batch.arrays)
+            self._forecasts[model] = model_forecasts(model, self.batch.arrays, self.scenario)
         return self._forecasts[model]
 
     def scenarios(self) -> list[Scenario]:
@@ -80,9 +80,10 @@ class BatchContext:
         return self._draws
 
 
-def model_forecasts(model: str, arr: Arrays) -> np.ndarray:
-    """Forecasts of a batch, (B, m): one vectorised call, or a loop for models that need one."""
-    m = get_model(model)
+def model_forecasts(model: str, arr: Arrays, scenario: Scenario | None = None) -> np.ndarray:
+    """Forecasts of a batch, (B, m): one vectorised call, or a loop for models that need one.
+    With ``scenario``, the model runs with that scenario's options for it (``models:``)."""
+    m = get_model(model, scenario)
     if model in VECTORISED_MODELS:
         return VECTORISED_MODELS[model](m, arr)
     if getattr(type(m), "batched", False):
