@@ -58,7 +58,7 @@ def test_each_labelled_alias_resolves_to_its_actor(ex):
 
 
 def test_move_f1(ex):
-    pr, misses = match_moves(ex, GOLD)
+    pr, misses, _ = match_moves(ex, GOLD)
     assert pr.f1 >= 0.8, (pr, misses)
 
 
