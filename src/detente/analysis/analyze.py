@@ -14,12 +14,18 @@ from typing import Any, Protocol
 
 from detente import __version__
 from detente.analysis.claims import Context, Verdict, evaluate_claims
-from detente.models import MODELS, ModelResult, StrongPosition, get_model, strong_position
+from detente.models import (
+    DYNAMIC_MODELS,
+    MODELS,
+    STATIC_MODELS,
+    ModelResult,
+    StrongPosition,
+    get_model,
+    strong_position,
+)
 from detente.scenario.arrays import Arrays, point_arrays
 from detente.scenario.schema import Scenario
 
-STATIC_MODELS = ("compromise", "median", "nash")
-DYNAMIC_MODELS = ("eum", "smp", "exchange")
 DEFAULT_MODELS = STATIC_MODELS + DYNAMIC_MODELS
 
 

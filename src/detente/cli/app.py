@@ -121,8 +121,7 @@ def forecast(
     json_out: JsonOpt = False,
 ) -> None:
     """Forecast each issue with one or more bargaining models."""
-    from detente.analysis.analyze import STATIC_MODELS
-    from detente.models import MODELS, get_model
+    from detente.models import MODELS, STATIC_MODELS, get_model
     from detente.report.terminal import forecast_table
 
     sc = load(file)

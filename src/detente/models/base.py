@@ -8,8 +8,10 @@ every choice that produced it) and ``run_arrays``, which works on
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -111,7 +113,54 @@ class Model(ABC):
                            arr.issue_ids, forecast, **kwargs)
 
 
-MODELS: dict[str, type[Model]] = {}
+STATIC_MODELS = ("compromise", "median", "nash")
+DYNAMIC_MODELS = ("eum", "smp", "exchange")
+
+# The built-in models by name and the module that registers each. A model's module (and so SciPy's
+# optimiser for nash, Numba for eum's sweep kernel) is imported only when the model is first looked
+# up, so `detente validate` or `forecast --model smp` do not pay for the others.
+_BUILTIN = {
+    "compromise": "detente.models.compromise",
+    "median": "detente.models.median",
+    "nash": "detente.models.nash",
+    "eum": "detente.models.eum",
+    "smp": "detente.models.smp",
+    "exchange": "detente.models.exchange",
+}
+
+
+class ModelRegistry(MutableMapping[str, "type[Model]"]):
+    """Model classes by name; a built-in model's module is imported on first lookup."""
+
+    def __init__(self, lazy: dict[str, str]) -> None:
+        self._lazy = dict(lazy)
+        self._classes: dict[str, type[Model]] = {}
+
+    def __getitem__(self, name: str) -> type[Model]:
+        if name not in self._classes and name in self._lazy:
+            importlib.import_module(self._lazy[name])  # the module calls register()
+        return self._classes[name]
+
+    def __setitem__(self, name: str, cls: type[Model]) -> None:
+        self._classes[name] = cls
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._classes.pop(name, None)
+        self._lazy.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._classes or name in self._lazy
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._lazy, *self._classes]))
+
+    def __len__(self) -> int:
+        return len(self._lazy.keys() | self._classes.keys())
+
+
+MODELS: ModelRegistry = ModelRegistry(_BUILTIN)
 
 
 def register(cls: type[Model]) -> type[Model]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import minimize
 
 from detente.models.base import Model, ModelResult, register
 from detente.scenario.arrays import Arrays
@@ -28,6 +27,8 @@ def _loss(x: np.ndarray, ideal: np.ndarray, sal: np.ndarray, kind: str) -> np.nd
 def nash_solution(ideal: np.ndarray, sal: np.ndarray, sq: np.ndarray, power: np.ndarray,
                   utility: str) -> tuple[np.ndarray, bool]:
     """Solve on the unit cube. Returns (point, agreement_possible)."""
+    from scipy.optimize import minimize  # ~0.25 s to import: only when this model runs
+
     m = sq.shape[0]
     d_sq = _loss(sq, ideal, sal, utility)
 

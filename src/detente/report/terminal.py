@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from detente.analysis.analyze import Analysis
-from detente.models.base import ModelResult
-from detente.models.strength import StrongPosition
-from detente.scenario.schema import Scenario
+if TYPE_CHECKING:  # annotations only: `forecast` need not import the analysis layers
+    from detente.analysis.analyze import Analysis
+    from detente.models.base import ModelResult
+    from detente.models.strength import StrongPosition
+    from detente.scenario.schema import Scenario
 
 LayerRenderer = Callable[[Any], RenderableType]
 LAYER_RENDERERS: dict[str, LayerRenderer] = {}

@@ -9,6 +9,8 @@ docs/DECISIONS.md, entries E1-E12).
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import sys
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,7 +18,6 @@ import numpy as np
 
 from detente.errors import InputError
 from detente.models.base import Model, ModelResult, register
-from detente.models.eum import compiled
 from detente.models.eum.batch import run_issue_batch
 from detente.models.eum.choices import CHOICES as _CHOICES
 from detente.models.eum.octants import LABELS
@@ -76,7 +77,7 @@ class EumModel(Model):
             raise InputError("model 'eum' option q must lie in [0, 1]", field="q")
         if self.options.rounds < 0:
             raise InputError("model 'eum' option rounds must be >= 0", field="rounds")
-        if self.options.kernel == "compiled" and not compiled.AVAILABLE:
+        if self.options.kernel == "compiled" and not _numba_available():
             raise InputError("model 'eum' option kernel='compiled' needs Numba: pip install 'detente[fast]'",
                              field="kernel")
 
@@ -84,7 +85,7 @@ class EumModel(Model):
     def kernel(self) -> str:
         """The kernel batches run on: ``compiled`` or ``numpy`` (``auto`` resolved)."""
         if self.options.kernel == "auto":
-            return "compiled" if compiled.AVAILABLE else "numpy"
+            return "compiled" if _numba_available() else "numpy"
         return self.options.kernel
 
     stat_labels: ClassVar[dict[int, str]] = LABELS
@@ -154,7 +155,10 @@ class EumModel(Model):
 
     def _batch(self, arr: Arrays, figures: bool) -> tuple[np.ndarray, dict[str, np.ndarray], dict, list[str]]:
         opt = self.options
-        run_issues = compiled.run_issue_compiled if self.kernel == "compiled" else run_issue_batch
+        if self.kernel == "compiled":
+            from detente.models.eum.compiled import run_issue_compiled as run_issues  # imports Numba
+        else:
+            run_issues = run_issue_batch
         b, n, m = arr.position.shape
         forecast = np.full((b, m), np.nan)
         # filled issue by issue below; NaN only where an actor takes no stance (no prefill of GBs)
@@ -234,3 +238,11 @@ def _issue_details(run: IssueRun, ids: list[str]) -> dict[str, Any]:
 def options_of(model: EumModel) -> dict[str, Any]:
     """The options as a plain dict (for logging)."""
     return dataclasses.asdict(model.options)
+
+
+def _numba_available() -> bool:
+    """Whether the compiled kernel can run, without importing Numba (~0.2 s) before a batch needs it."""
+    loaded = sys.modules.get("detente.models.eum.compiled")
+    if loaded is not None:
+        return bool(loaded.AVAILABLE)
+    return importlib.util.find_spec("numba") is not None
