@@ -173,6 +173,7 @@ def test_usage_mistakes_are_one_line_with_exit_2(args: list[str]) -> None:
     assert proc.stdout == ""
 
 
+@pytest.mark.slow
 def test_unwritable_outputs_are_one_line_and_leave_nothing(tmp_path: Path) -> None:
     a_file = tmp_path / "afile"
     a_file.write_text("x", encoding="utf-8")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
@@ -30,6 +31,7 @@ def test_analyze_founding_case_prints_tables_and_writes_json(tmp_path: Path) -> 
     assert {r["actor"] for r in rows} >= {"rus", "usa", "nato", "ukr"}
 
 
+@pytest.mark.slow
 def test_analyze_json_parses_and_is_byte_identical(tmp_path: Path) -> None:
     a = runner.invoke(app, ["analyze", "geneva-2022", "--json", "--out", str(tmp_path / "a")])
     b = runner.invoke(app, ["analyze", "geneva-2022", "--json", "--out", str(tmp_path / "b")])
@@ -40,6 +42,7 @@ def test_analyze_json_parses_and_is_byte_identical(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "analysis.json").read_bytes() == (tmp_path / "b" / "analysis.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_analyze_in_a_fresh_process_is_byte_identical(tmp_path: Path) -> None:
     # Guards against hash-seed or import-order dependence that a single process would hide.
     outs = []

@@ -136,7 +136,8 @@ def ranged_scenario(n: int, m: int) -> Scenario:
                       for k in range(n)}})
 
 
-def test_uncertainty_engine_uses_the_batched_model():
+@pytest.mark.slow
+def test_uncertainty_engine_uses_the_batched_model():  # slow: compiles the Numba kernel when it is installed
     sc = ranged_scenario(8, 2)
     params, target = prepare(sc, SweepOptions(draws=5, seed=1, models=("eum",), store="none"))
     x = np.random.default_rng(0).uniform(size=(5, len(params)))

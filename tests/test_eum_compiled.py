@@ -14,6 +14,8 @@ from detente.scenario.loader import load_scenario
 from test_eum_batch import EC, OPTION_SETS, random_batch
 
 numba = pytest.importorskip("numba")
+# Slow: the first call compiles the kernel (about a minute on 2 cores without Numba's on-disk cache).
+pytestmark = pytest.mark.slow
 
 EXTRA_SETS = [
     {"voter_risk": True},

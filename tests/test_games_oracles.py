@@ -84,6 +84,7 @@ def test_risk_return_brief_grid_index() -> None:
     assert root_choice == risk_return_brute_force(n, n, 0.5, 0.1, 0.5, (0.5, 1.0))[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("p", "c_a", "c_bar"), [(0.5, 0.1, 0.5), (0.4, 0.05, 0.3), (0.3, 0.2, 0.6)])
 def test_risk_return_continuous_oracle(p: float, c_a: float, c_bar: float) -> None:
     n, m = 201, 200

@@ -52,6 +52,7 @@ def test_audience_cost_stakes_come_from_saliences() -> None:
     assert _strategy(sol, "alpha irresolute")[0] == pytest.approx(0.2 * 2.2 / 0.64, abs=1e-7)
 
 
+@pytest.mark.slow
 def test_audience_cost_thresholds_are_the_regime_boundaries() -> None:
     th = {t.key: t for t in run_scenario_game(_load("audience_cost")).thresholds}
     # pooling once pi c_B > 1 (pi > 1/3, or c_B > 5); tied hands once a > -w_I (a > 2, or w_I > -1)
@@ -63,6 +64,7 @@ def test_audience_cost_thresholds_are_the_regime_boundaries() -> None:
 
 
 # -- risk-return (Fearon 1995; brief 6.7) --------------------------------------------------------
+@pytest.mark.slow
 def test_risk_return_scenario_gives_optimal_demand_and_war_risk() -> None:
     # p = 1/2 from equal capabilities, c_A = 0.1, c_bar = 0.5: x* = p + (c_bar - c_A)/2 = 0.7,
     # P(war) = (c_bar - c_A) / (2 c_bar) = 0.4; the pie runs from beta's 0 to alpha's 100
@@ -76,6 +78,7 @@ def test_risk_return_scenario_gives_optimal_demand_and_war_risk() -> None:
     assert war == pytest.approx(0.4, abs=0.01)
 
 
+@pytest.mark.slow
 def test_risk_return_p_from_capabilities() -> None:
     # capability 3 against 1: p = 3/4, x* = min(1, 0.75 + 0.2) = 0.95
     sc = _load("risk_return")
@@ -154,6 +157,7 @@ runner = CliRunner()
 @pytest.mark.parametrize(("name", "template", "cls"), [
     ("audience_cost", "audience_cost", "capitulation"), ("risk_return", "risk_return", "agreement"),
     ("alternating_offers", "alternating_offers", "agreement"), ("iig", "iig", "capitulation")])
+@pytest.mark.slow
 def test_cli_each_template(name: str, template: str, cls: str) -> None:
     res = runner.invoke(app, ["game", str(DATA / f"{name}.yaml"), "--template", template, "--json"])
     assert res.exit_code == 0, res.output

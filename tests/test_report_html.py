@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.analysis import analyze
@@ -15,6 +16,7 @@ from detente.scenario import load_scenario_text
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_analyze_writes_a_self_contained_report(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -36,6 +38,7 @@ def test_analyze_writes_a_self_contained_report(tmp_path: Path) -> None:
     assert "equilibrium path in red" in page
 
 
+@pytest.mark.slow
 def test_report_is_byte_identical(tmp_path: Path) -> None:
     for k in ("a", "b"):
         runner.invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path / k)])

@@ -102,6 +102,7 @@ def point_war_world(cost_low: float, cost_mode: float, cost_high: float) -> dict
     return data
 
 
+@pytest.mark.slow
 def test_sampled_ranges_give_the_triangular_probability_of_crossing_the_break_even():
     from detente.analysis.sim_layer import run_batch
 

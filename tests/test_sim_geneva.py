@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.analysis.analyze import AnalyzeOptions, analyze
@@ -33,6 +34,7 @@ def test_geneva_log_tells_the_articles_process():
     assert run.concessions and all(c["track"] == "closed" for c in run.concessions if c["round"] <= 4)
 
 
+@pytest.mark.slow
 def test_geneva_claims_c4_c5_c6_are_evaluated_by_simulation():
     sc = load_scenario(case_path("geneva-2022"))
     sc = sc.model_copy(update={"simulation": sc.simulation.model_copy(update={"runs": 30})})

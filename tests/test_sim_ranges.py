@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from detente.analysis.sim_draws import ranged_worlds
@@ -84,6 +85,7 @@ def test_cli_ranges_option_and_bad_value():
     assert bad.exit_code == 2 and "ranges" in bad.output
 
 
+@pytest.mark.slow
 def test_simulate_json_is_byte_identical_across_hash_seeds(tmp_path):
     outs = []
     for k in ("1", "2"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -37,6 +38,7 @@ def test_founding_case_uncertainty_section_and_its_rendering():
     assert "Probability that each claim holds" in text and "Flip finder" in text
 
 
+@pytest.mark.slow
 def test_analyze_json_includes_the_section(tmp_path):
     assert "uncertainty" in LAYERS
     r = CliRunner().invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path), "--json"])

@@ -31,10 +31,12 @@ def test_chunking_is_deterministic_and_seed_matters():
     assert len(a["x.actors.rus.capability"]) == 5000
 
 
+@pytest.mark.slow
 def test_pool_equals_inprocess():
     _same(_run("inprocess"), _run("pool", workers=2))
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_equals_inprocess():
     pytest.importorskip("dask.distributed")
     from dask.distributed import LocalCluster

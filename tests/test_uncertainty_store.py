@@ -58,6 +58,7 @@ def _sweep_cmd(out: Path, *extra: str) -> list[str]:
             "--chunk-size", "20", "--seed", "9", "--out", str(out), "--store", "none", "--quiet", *extra]
 
 
+@pytest.mark.slow
 def test_resume_after_kill_loses_no_finished_chunk(tmp_path):
     out = tmp_path / "killed"
     proc = subprocess.Popen(_sweep_cmd(out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
