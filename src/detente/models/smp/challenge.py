@@ -64,9 +64,13 @@ def contest(rule: str, commit: str, uii: np.ndarray, uij: np.ndarray, uji: np.nd
         vn = _semi_proportional(a, b, uni, unj, unn, wn)
     else:
         vn = _third_party(rule, commit, a, b, uni, unj, unn, wn)
-    keep = np.broadcast_to(third, vn.shape)
-    chij = chij + np.where(keep & (vn > 0), vn, 0.0).sum(axis=-1)
-    chji = chji - np.where(keep & (vn < 0), vn, 0.0).sum(axis=-1)
+    # i and j cast no third-party vote: a zero adds nothing to either sum (same sums, bit for bit,
+    # as masking inside each sum, in two fewer passes)
+    vn = np.where(third, vn, 0.0)
+    side = np.maximum(vn, 0.0)
+    chij = chij + side.sum(axis=-1)
+    np.minimum(vn, 0.0, out=side)
+    chji = chji - side.sum(axis=-1)
     total = chij + chji
     return chij / total, chji / total
 
@@ -75,10 +79,19 @@ def _semi_proportional(a: np.ndarray, b: np.ndarray, uni: np.ndarray, unj: np.nd
                        wn: np.ndarray) -> np.ndarray:
     """Third-party votes for KTAB's defaults (proportional, semi-commit) in fewer array passes:
     the vote is ``w_n [P_in (u_nn - u_ni) + (1 - P_in)(u_nj - u_nn)]`` (same value up to rounding)."""
-    cn = wn * (uni - unj)
-    pin = (a + np.maximum(cn, 0.0)) / ((a + b) + np.abs(cn))
+    cn = uni - unj
+    cn *= wn
+    pin = np.maximum(cn, 0.0)
+    pin += a
+    np.abs(cn, out=cn)
+    cn += a + b
+    pin /= cn  # P_in
     y = unj - unn
-    return wn * (y + pin * ((unn - uni) - y))
+    cn = (unn - uni) - y
+    cn *= pin
+    cn += y
+    cn *= wn
+    return cn
 
 
 def _third_party(rule: str, commit: str, a: np.ndarray, b: np.ndarray, uni: np.ndarray, unj: np.ndarray,

@@ -66,10 +66,13 @@ class Assessment:
     unique: np.ndarray  # indices of the distinct positions (first of each group)
     unique_prob: np.ndarray  # their PCE probabilities
     risk_inert: bool  # risk adjustment changed no utility (KTAB throws here)
+    _bounded: bool | None = field(default=None, repr=False, compare=False)  # every dist <= 1
 
     def views(self, hs: np.ndarray) -> np.ndarray:
         """aUtil[h] for each h in hs: (len(hs), n, n)."""
-        return util(self.dist[None, :, :], self.perceived[hs][:, :, None])
+        if self._bounded is None:  # checked once per state, not once per block of initiators
+            self._bounded = bool(np.all(self.dist <= 1.0))
+        return util(self.dist[None, :, :], self.perceived[hs][:, :, None], bounded=self._bounded)
 
 
 @dataclass
@@ -95,9 +98,11 @@ def equivalence(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = pos.shape[0]
     close = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=-1)) < POS_TOL
     uniq: list[int] = []
+    covered = np.zeros(n, dtype=bool)  # within tolerance of a representative so far (close is symmetric)
     for i in range(n):
-        if not any(close[i, k] for k in uniq):
+        if not covered[i]:
             uniq.append(i)
+            covered |= close[i]
     u = np.array(uniq, dtype=int)
     member = close[:, u]
     group = np.where(member.any(axis=1), member.shape[1] - 1 - np.argmax(member[:, ::-1], axis=1), 0)

@@ -40,14 +40,15 @@ def point_distance(ideal: np.ndarray, points: np.ndarray, sal: np.ndarray) -> np
         return np.where(den > 0, np.sqrt(num / np.where(den > 0, den, 1.0)), 0.0)
 
 
-def util(d: np.ndarray, r: np.ndarray | float) -> np.ndarray:
+def util(d: np.ndarray, r: np.ndarray | float, bounded: bool | None = None) -> np.ndarray:
     """``u = (1 - d)(1 + d R)`` for d <= 1 (KTAB ``bsUtil``); R > 0 is risk-averse.
 
     Distances on the 0..1 scale never exceed 1, so the second branch is only computed when
-    some do (same numbers, a third of the array passes).
+    some do (same numbers, a third of the array passes). ``bounded``: whether every d <= 1,
+    when the caller already knows (None: check).
     """
     one_d = 1.0 - d
-    if bool(np.all(d <= 1.0)):
+    if bounded if bounded is not None else bool(np.all(d <= 1.0)):
         return one_d * (1.0 + d * r)
     return np.where(d <= 1.0, one_d * (1.0 + d * r), one_d * (1.0 + r))
 

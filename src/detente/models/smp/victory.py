@@ -64,27 +64,40 @@ def victory_matrix(model: str, c: np.ndarray) -> np.ndarray:
     return q
 
 
+_BLOCK = 200_000  # (voters, rows, options) entries per block: ~1.6 MB, stays in cache
+
+
 def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """``c[..., i, j]`` = strength of the coalition for option i against j.
 
     ``w`` is ``(..., voters)``, ``u`` is ``(..., voters, options)``. As in KTAB, each pair is
     voted once from its lower-left entry (i > j): voters with a positive vote join i's
     side, the others j's side (this matters for the asymmetric prospect rule), and both
-    sides start from the 1e-8 floor."""
+    sides start from the 1e-8 floor.
+
+    Computed in blocks of rows i, so memory is O(options^2) rather than the (voters, options,
+    options) tensor (7.5 GB at 1,000 actors); each entry sums over voters in the same order as
+    one whole-tensor pass, so the numbers are bit for bit those of that pass (S9, S10)."""
+    k, n = u.shape[-2], u.shape[-1]
+    c = np.empty((*np.broadcast_shapes(w.shape[:-1], u.shape[:-2]), n, n))
+    step = max(1, _BLOCK // max(1, k * n))
     if rule == "proportional" and bool((w >= 0).all()):
-        # w_k max(du, 0) == max(w_k du, 0) for w_k >= 0: sum with a matrix product
-        du = u[..., :, :, None] - u[..., :, None, :]  # (..., k, i, j)
-        up = np.maximum(du, 0.0)
-        down = up - du  # max(-du, 0), exactly
-        pos = MIN_COALITION + np.einsum("...k,...kij->...ij", w, up)
-        neg = MIN_COALITION + np.einsum("...k,...kij->...ij", w, down)
+        # w_k max(du, 0) == max(w_k du, 0) for w_k >= 0: sum with a product. The upper entry
+        # sums max(-du[j, i], 0) = max(du[i, j], 0) exactly, so every entry is the same sum.
+        for s in range(0, n, step):
+            du = u[..., :, s:s + step, None] - u[..., :, None, :]  # (..., k, rows, j)
+            np.maximum(du, 0.0, out=du)
+            c[..., s:s + step, :] = MIN_COALITION + np.einsum("...k,...kij->...ij", w, du)
     else:
-        v = vote(rule, w[..., :, None, None], u[..., :, :, None], u[..., :, None, :])  # (..., k, i, j)
-        pos = MIN_COALITION + np.where(v > 0, v, 0.0).sum(axis=-3)
-        neg = MIN_COALITION + np.where(v < 0, -v, 0.0).sum(axis=-3)
-    n = u.shape[-1]
-    lower = np.tril(np.ones((n, n), dtype=bool), -1)
-    c = np.where(lower, pos, np.swapaxes(neg, -1, -2))
+        lower = np.tril(np.ones((n, n), dtype=bool), -1)
+        wk = w[..., :, None, None]
+        for s in range(0, n, step):
+            rows = slice(s, s + step)
+            v = vote(rule, wk, u[..., :, rows, None], u[..., :, None, :])  # (..., k, rows, j): i = rows
+            pos = MIN_COALITION + np.where(v > 0, v, 0.0).sum(axis=-3)
+            v = vote(rule, wk, u[..., :, :, None], u[..., :, None, rows])  # (..., k, j, rows): j beats rows?
+            neg = MIN_COALITION + np.where(v < 0, -v, 0.0).sum(axis=-3)
+            c[..., rows, :] = np.where(lower[rows], pos, np.swapaxes(neg, -1, -2))
     idx = np.arange(n)
     c[..., idx, idx] = MIN_COALITION
     return c
