@@ -149,3 +149,42 @@ def test_cli_forecast_smp(tmp_path: Path) -> None:
     data = json.loads(res.output)["models"]["smp"]
     assert data["details"]["runs"][0]["turns"] == 27  # as KTAB's reference log
     assert len(data["actor_figures"]["win_probability"]) == 13
+
+
+def _coalitions_by_loops(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """KTAB's coalitions written as its loops: each pair voted once from its lower-left entry."""
+    n = u.shape[1]
+    c = np.full((n, n), 1e-8)
+    for i in range(n):
+        for j in range(i):
+            v = [float(vote(rule, w[k], u[k, i], u[k, j])) for k in range(len(w))]
+            c[i, j] = 1e-8 + sum(x for x in v if x > 0)
+            c[j, i] = 1e-8 - sum(x for x in v if x < 0)
+    return c
+
+
+@pytest.mark.parametrize("rule", ["proportional", "asym_prospect", "binary"])
+def test_coalitions_in_blocks_equal_ktabs_loops(rule: str) -> None:
+    from detente.models.smp import victory
+
+    rng = np.random.default_rng(5)
+    w, u = rng.uniform(0, 2, 9), rng.uniform(0, 1, (9, 7))
+    u[:, 3] = u[:, 4]  # a tie: votes of 0 join neither side
+    np.testing.assert_allclose(victory.coalitions(rule, w, u), _coalitions_by_loops(rule, w, u), rtol=1e-12)
+
+
+def test_coalitions_memory_is_quadratic_in_actors() -> None:
+    """1,000 actors once asked for a (voters, n, n) tensor (7.5 GB); blocks keep it O(n^2)."""
+    import tracemalloc
+
+    from detente.models.smp import victory
+
+    n = 400
+    rng = np.random.default_rng(6)
+    w, u = rng.uniform(0, 2, n), rng.uniform(0, 1, (n, n))
+    tracemalloc.start()
+    victory.coalitions("proportional", w, u)
+    victory.coalitions("binary", w, u)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 12 * n * n * 8  # a few (n, n) arrays and blocks; the tensor would be n * n * n * 8
