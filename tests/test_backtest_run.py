@@ -123,6 +123,7 @@ def test_candidates_never_see_test_outcomes():
     assert {r["name"] for r in rows} >= {"sq-gravity", "pole-snap", "blend-median"}
 
 
+@pytest.mark.slow
 def test_leaderboard_same_seed_same_bytes():
     bt1, bt2 = _real_bt(), _real_bt()
     a = render_markdown(build_report(bt1, "cmd", resplits=3))
