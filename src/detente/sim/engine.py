@@ -282,8 +282,9 @@ class Simulation:
                                   f"{c0:.2f} → {c1:.2f}, following {w.audience_names[a]} on {w.issue_names[i]}")
                 self.records.append({"kind": "cohesion", "round": r, "alliance": cid,
                                      "before": round(c0, 6), "after": round(c1, 6)})
+        gates_now = self._gate_state(s) if gates_before else {}  # once per round, not once per gated move
         for move_id, was in gates_before.items():
-            now = self._gate_state(s).get(move_id, was)
+            now = gates_now.get(move_id, was)
             if now != was:
                 k = w.move_index(move_id)
                 mv = w.moves[k]
