@@ -9,6 +9,7 @@ and handed to the claim evaluators.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -61,15 +62,26 @@ class Analysis:
     strong: StrongPosition
     claims: list[Verdict]
     layers: dict[str, LayerResult] = field(default_factory=dict)
+    _summary: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def seed(self) -> int:
         return self.options.seed if self.options.seed is not None else self.scenario.settings.seed
 
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The bottom line (detente.analysis.summary), computed once."""
+        if self._summary is None:
+            from detente.analysis.summary import bottom_line
+
+            self._summary = bottom_line(self)
+        return self._summary
+
     def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         return {
             "detente_version": __version__,
+            "summary": self.summary,
             "scenario": {
                 "id": sc.meta.id,
                 "title": sc.meta.title,
@@ -95,22 +107,39 @@ def _run(name: str, scenario: Scenario, arr: Arrays) -> ModelResult:
     return model.noted(model.run_arrays(arr))
 
 
-def analyze(scenario: Scenario, options: AnalyzeOptions | None = None) -> Analysis:
-    """Run the models, the strong-position table, every registered layer and the claim checks."""
+STEP_NAMES = {"models": "bargaining models", "games": "crisis game", "sim": "simulation",
+              "uncertainty": "uncertainty and sensitivity", "claims": "claim checks"}
+
+Step = Callable[[str], AbstractContextManager[Any]]
+
+
+def _no_step(name: str) -> AbstractContextManager[Any]:
+    return nullcontext()
+
+
+def analyze(scenario: Scenario, options: AnalyzeOptions | None = None, step: Step = _no_step) -> Analysis:
+    """Run the models, the strong-position table, every registered layer and the claim checks.
+
+    ``step(name)`` wraps each stage (a context manager), so a front end can show progress."""
     options = options or AnalyzeOptions()
-    arr = point_arrays(scenario)
-    results = {name: _run(name, scenario, arr) for name in options.models if name in MODELS}
-    base = results.get(options.strength_model) or _run(options.strength_model, scenario, arr)
-    strong = strong_position(arr, base, results.get(options.win_model))
+    with step("models"):
+        arr = point_arrays(scenario)
+        results = {name: _run(name, scenario, arr) for name in options.models if name in MODELS}
+        base = results.get(options.strength_model) or _run(options.strength_model, scenario, arr)
+        strong = strong_position(arr, base, results.get(options.win_model))
     layers: dict[str, LayerResult] = {}
     for name, runner in LAYERS.items():
-        res = runner(scenario, options)
+        with step(name):
+            res = runner(scenario, options)
         if res is not None:
             layers[name] = res
-    ctx = Context(scenario, results, dict(layers))
-    verdicts = evaluate_claims(ctx)
-    _attach_probabilities(verdicts, layers.get("uncertainty"))
-    return Analysis(scenario, options, results, strong, verdicts, layers)
+    with step("claims"):
+        ctx = Context(scenario, results, dict(layers))
+        verdicts = evaluate_claims(ctx)
+        _attach_probabilities(verdicts, layers.get("uncertainty"))
+        analysis = Analysis(scenario, options, results, strong, verdicts, layers)
+        analysis.summary  # noqa: B018 - the bottom line, computed inside the step
+    return analysis
 
 
 def _attach_probabilities(verdicts: list[Verdict], uncertainty: LayerResult | None) -> None:
@@ -121,6 +150,13 @@ def _attach_probabilities(verdicts: list[Verdict], uncertainty: LayerResult | No
     probs = uncertainty.to_dict().get("claims", {})
     for v in verdicts:
         got = probs.get(v.claim) or {}
-        if v.layer == "models" and v.probability is None and got.get("evaluated"):
-            v.probability = got["probability"]
-            v.detail += f"; holds in {100 * v.probability:.1f}% of {got['evaluated']} draws over the stated ranges"
+        if v.layer == "models" and v.draws is None and got.get("evaluated"):
+            v.set_count(got["holds"], got["evaluated"], "draws of the stated ranges")
+    # the other way round: claims the games or the simulation counted show that same count in the
+    # uncertainty section (one count per claim, X3), the crisis game's first when both count one
+    order = {"games": 0, "sim": 1}
+    for v in sorted(verdicts, key=lambda v: order.get(v.layer or "", 9)):
+        if v.layer in order and v.draws and v.claim not in probs:
+            iv = v.interval
+            probs[v.claim] = {"probability": v.probability, "evaluated": v.draws, "holds": v.held,
+                              "interval": list(iv) if iv else None, "counted_by": v.layer, "over": v.over}

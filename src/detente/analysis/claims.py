@@ -16,14 +16,37 @@ from detente.scenario.schema import Claim, Scenario
 
 @dataclass
 class Verdict:
+    """One layer's verdict on one claim at the scenario's point values, and, where the layer drew
+    the stated ranges (or ran seeded simulations), the count behind its probability: ``held`` of
+    ``draws``. That one count is what every output shows (docs/DECISIONS.md X3)."""
+
     claim: str
     text: str
     status: str  # "holds" | "fails" | "not_evaluated"
     detail: str
     layer: str | None = None
-    probability: float | None = None
+    probability: float | None = None  # held / draws when draws is set
+    draws: int | None = None
+    held: int | None = None
+    over: str | None = None  # what the draws are: "draws of the stated ranges", "simulated runs"
+
+    def set_count(self, held: int, draws: int, over: str) -> Verdict:
+        self.held, self.draws, self.over = int(held), int(draws), over
+        self.probability = held / draws if draws else None
+        return self
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        from detente.uncertainty.summary import binomial_interval
+
+        return binomial_interval(self.held, self.draws) if self.draws and self.held is not None else None
+
+    def share_text(self) -> str:
+        """'holds in 199 of 200 draws of the stated ranges (99.5%; 95% CI 97.2-100%)', or ''."""
+        return share_text(self.held, self.draws, self.over)
 
     def to_dict(self) -> dict[str, Any]:
+        iv = self.interval
         return {
             "claim": self.claim,
             "text": self.text,
@@ -31,7 +54,36 @@ class Verdict:
             "detail": self.detail,
             "layer": self.layer,
             "probability": self.probability,
+            "draws": self.draws,
+            "held": self.held,
+            "over": self.over,
+            "interval": list(iv) if iv else None,
         }
+
+
+def pct(x: float) -> str:
+    """A share as a percentage with no false precision: 100% only when it is exactly 1."""
+    if x >= 1.0:
+        return "100%"
+    if x <= 0.0:
+        return "0%"
+    v = 100 * x
+    if v >= 99.95:
+        return ">99.9%"
+    if v < 0.05:
+        return "<0.1%"
+    return f"{v:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def share_text(held: int | None, draws: int | None, over: str | None = None) -> str:
+    """The one way a claim's count is written everywhere: held of draws, share, 95% interval."""
+    if not draws or held is None:
+        return ""
+    from detente.uncertainty.summary import binomial_interval
+
+    lo, hi = binomial_interval(held, draws) or (0.0, 1.0)
+    return (f"holds in {held} of {draws} {over or 'draws'} ({pct(held / draws)}; "
+            f"95% CI {pct(lo)}–{pct(hi)})")
 
 
 @dataclass

@@ -79,18 +79,19 @@ def path_shares(sc: Scenario, run: GameRun, seed: int, draws: int | None = None)
         "paths": [{"path": k, "share": c / ok} for k, c in sorted(paths.items(), key=lambda kv: (-kv[1], kv[0]))]
         if ok else [],
         "outcome_class_shares": {k: c / ok for k, c in sorted(classes.items())} if ok else {},
-        "claims": {c.id: {"evaluated": evaluated[c.id], "holds": held[c.id] / evaluated[c.id]
-                          if evaluated[c.id] else None} for c in claims},
+        "claims": {c.id: {"evaluated": evaluated[c.id], "held": held[c.id],
+                          "holds": held[c.id] / evaluated[c.id] if evaluated[c.id] else None}
+                   for c in claims},
     }
 
 
 def _with_ranges(v: Verdict, run: GameRun) -> Verdict:
-    """Add the share of draws in which the claim holds (when the point verdict has no probability)."""
+    """Attach the count of draws of the stated ranges in which the claim holds (the one count)."""
     got = ((run.ranges or {}).get("claims") or {}).get(v.claim)
-    if got and got["evaluated"] and v.probability is None:
-        v.probability = got["holds"]
-        v.detail += (f"; holds in {100 * got['holds']:.1f}% of {got['evaluated']} draws over the stated "
-                     "ranges")
+    if got and got["evaluated"]:
+        v.set_count(got["held"], got["evaluated"], "draws of the stated ranges")
+    else:
+        v.probability = None  # a point verdict: no draws behind it
     return v
 
 
@@ -125,9 +126,9 @@ def _equilibrium_action(claim: Claim, ctx: Context) -> Verdict | None:
     where = [s for s in steps if ch.action in s.probs]
     chosen = ", ".join(f"{s.chosen} after {' → '.join(s.history) or 'the start'}" for s in where)
     status = "holds" if prob > 0.5 else "fails"
+    mixed = "" if prob in (0.0, 1.0) else f"; P({ch.action}) = {prob:.2f}"
     return _with_ranges(Verdict(claim.id, claim.text, status,
-                                f"{run.solution.concept}: {ch.player} plays {chosen}; P({ch.action}) = {prob:.2f}",
-                                "games", probability=None if prob in (0.0, 1.0) else prob), run)
+                                f"{run.solution.concept}: {ch.player} plays {chosen}{mixed}", "games"), run)
 
 
 @register_evaluator("payoff_order")
@@ -142,7 +143,7 @@ def _payoff_order(claim: Claim, ctx: Context) -> Verdict | None:
             status = "holds" if vb > vw + 1e-12 else "fails"
             return _with_ranges(Verdict(claim.id, claim.text, status,
                                         f"at its decision after {' → '.join(s.history) or 'the start'}, "
-                                        f"{ch.better} is worth {vb:+.3f} to {ch.player} and {ch.worse} {vw:+.3f}",
+                                        f"{ch.better} is worth {vb:+.2f} to {ch.player} and {ch.worse} {vw:+.2f}",
                                         "games"), run)
     return Verdict(claim.id, claim.text, "not_evaluated",
                    f"no decision of {ch.player} on the path offers both {ch.better} and {ch.worse}", "games")
@@ -157,12 +158,11 @@ def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     if run is None:
         return _missing(claim) if ch.layer == "games" else None
     dist = run.solution.to_dict()["outcome_classes"]
-    p = dist.get(ch.equals.value, 0.0)
     top = run.solution.outcome_class()
     status = "holds" if top == ch.equals.value else "fails"
     shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(dist.items(), key=lambda kv: -kv[1]))
-    return _with_ranges(Verdict(claim.id, claim.text, status, f"crisis game ({run.spec_id}): {shown}", "games",
-                                probability=None if p in (0.0, 1.0) else p), run)
+    return _with_ranges(Verdict(claim.id, claim.text, status, f"crisis game ({run.spec_id}): {shown}", "games"),
+                        run)
 
 
 EVAL = {"equilibrium_action": _equilibrium_action, "payoff_order": _payoff_order, "outcome_class": _outcome_class}
@@ -197,7 +197,7 @@ def games_outcome(scenario: Scenario) -> str | None:
 
 
 def _per_draw(kind: str) -> None:
-    @register_draw_evaluator(kind)
+    @register_draw_evaluator(kind, cheap=True)
     def _evaluate(claim: Claim, scenario: Scenario) -> bool | None:
         run = _draw_run(scenario, getattr(claim.check, "game", None))
         if run is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from detente.analysis.analyze import AnalyzeOptions, register_layer
-from detente.analysis.claims import Context, Verdict, register_evaluator
+from detente.analysis.claims import Context, Verdict, pct, register_evaluator
 from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
 from detente.sim import Batch, Policy, compile_world, simulate
@@ -148,7 +148,11 @@ def _sim(ctx: Context) -> SimLayerResult | None:
 
 
 def _freq_text(res: SimLayerResult) -> str:
-    return ", ".join(f"{c} {p:.0%}" for c, p in res.frequencies.items() if p > 0)
+    return ", ".join(f"{c} {pct(p)}" for c, p in res.frequencies.items() if p > 0)
+
+
+def _runs_over(res: SimLayerResult) -> str:
+    return "simulated runs (ranges drawn per run)" if res.ranges == "sample" else "simulated runs"
 
 
 @register_evaluator("outcome_class")
@@ -157,13 +161,14 @@ def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     if res is None or claim.check.layer == "games":
         return None
     want = claim.check.equals.value
-    p = res.frequencies[want]
+    n = len(res.batch.runs)
+    k = sum(1 for r in res.batch.runs if r.outcome.cls == want)
     status = "holds" if res.batch.modal == want else "fails"
-    detail = f"{len(res.batch.runs)} simulated runs: {_freq_text(res)}"
+    detail = f"{n} simulated runs: {_freq_text(res)}"
     if res.known_outcome:
         detail += (f"; the known outcome ({res.known_outcome}) occurs in "
-                   f"{res.frequencies.get(res.known_outcome, 0.0):.0%} of runs")
-    return Verdict(claim.id, claim.text, status, detail, "sim", p)
+                   f"{pct(res.frequencies.get(res.known_outcome, 0.0))} of runs")
+    return Verdict(claim.id, claim.text, status, detail, "sim").set_count(k, n, _runs_over(res))
 
 
 @register_evaluator("concessions_channel")
@@ -181,7 +186,7 @@ def _concessions_channel(claim: Claim, ctx: Context) -> Verdict | None:
     status = "holds" if p >= 0.5 else "fails"
     detail = (f"{with_any} of {len(tracks)} runs had concessions; {elsewhere} had one off the {want} track "
               f"(deeds on the ground count as public)")
-    return Verdict(claim.id, claim.text, status, detail, "sim", p)
+    return Verdict(claim.id, claim.text, status, detail, "sim").set_count(sum(ok), len(ok), _runs_over(res))
 
 
 @register_evaluator("opinion_sooner_without")
@@ -198,7 +203,7 @@ def _opinion_sooner(claim: Claim, ctx: Context) -> Verdict | None:
     if d["crossed_with"] == 0 and d["crossed_without"] == 0:
         return Verdict(claim.id, claim.text, "fails",
                        f"{ch.audience} never reaches {ch.threshold:g} on {ch.issue} within {res.rounds} "
-                       "rounds, with or without the move", "sim", 0.0)
+                       "rounds, with or without the move", "sim").set_count(0, d["runs"], "paired runs")
     p = comp.sooner_share
 
     def fmt(x: float | None) -> str:
@@ -206,5 +211,6 @@ def _opinion_sooner(claim: Claim, ctx: Context) -> Verdict | None:
 
     detail = (f"{ch.audience} reaches {ch.threshold:g} on {ch.issue}: median {fmt(d['median_round_without'])} "
               f"without {ch.without_move}, {fmt(d['median_round_with'])} with it; sooner without in "
-              f"{p:.0%} of paired runs")
-    return Verdict(claim.id, claim.text, "holds" if p >= 0.5 else "fails", detail, "sim", p)
+              f"{pct(p)} of paired runs")
+    return Verdict(claim.id, claim.text, "holds" if p >= 0.5 else "fails", detail,
+                   "sim").set_count(round(p * d["runs"]), d["runs"], "paired runs")

@@ -204,18 +204,22 @@ def analyze(
         ),
     ] = None,
     json_out: JsonOpt = False,
+    log: Annotated[bool, typer.Option("--log", help="Also print one simulated run, move by move.")] = False,
 ) -> None:
-    """The main job: strong-position table, forecasts, claims; writes analysis.json and report.html."""
+    """The main job: bottom line, claims, strong-position table, forecasts; writes analysis.json and report.html."""
     from detente.analysis.analyze import AnalyzeOptions
     from detente.analysis.analyze import analyze as run_analysis
     from detente.fileio import atomic_write_files
     from detente.report.html import build_html
+    from detente.report.progress import steps
     from detente.report.terminal import render
 
     sc = load(file)
-    result = run_analysis(sc, AnalyzeOptions(seed=seed))
-    text = dump_json(result.to_dict())
-    html = build_html(result)
+    with steps(err_console(), enabled=not json_out) as step:
+        result = run_analysis(sc, AnalyzeOptions(seed=seed), step=step)
+        text = dump_json(result.to_dict())
+        with step("report"):
+            html = build_html(result)
     folder = out if out is not None else Path("detente-out") / sc.meta.id
     if folder.exists() and not folder.is_dir():
         raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
@@ -224,7 +228,7 @@ def analyze(
         sys.stdout.write(text)
         return
     console = out_console()
-    render(result, console)
+    render(result, console, log=log)
     console.print(f"\nwrote {path} and {report}")
 
 

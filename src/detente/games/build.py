@@ -80,6 +80,7 @@ class GameRun:
                 if self.thresholds else [],
                 "joint_change": self.joint.to_dict() if self.joint else None,
                 "parameters": self.parameters, "payoff_notes": self.notes,
+                "defaults_used": [d.to_dict() for d in getattr(self.game, "defaults", [])],
                 **({"ranges": self.ranges} if self.ranges is not None else {})}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from detente.defaults import DefaultUsed
 from detente.errors import InputError
 from detente.scenario.schema import CostTerm, GameSpec, Scenario
 
@@ -36,6 +37,7 @@ class Inputs:
     def __init__(self, sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | None = None) -> None:
         self.sc, self.spec, self.over = sc, spec, dict(overrides or {})
         self.used: dict[str, float] = {}
+        self.defaults: list[DefaultUsed] = []  # copied onto the built game (detente.defaults)
 
     def error(self, field: str, reason: str) -> InputError:
         return InputError(reason, self.sc.meta.id, field=f"games.{self.spec.id}.{field}")
@@ -47,6 +49,8 @@ class Inputs:
             if default is None:
                 raise self.error(f"costs.{term}", f"the {self.spec.template} game needs the cost term "
                                  f"'{term}' (map it to a parameter under costs:)")
+            self.defaults.append(DefaultUsed(f"games.{self.spec.id}", f"costs.{term}", default,
+                                             "no parameter named under costs:, so the default stands in"))
             return default
         v = self.over.get(name, self.sc.parameters[name].value)
         self.used[name] = v
@@ -105,6 +109,9 @@ class Inputs:
             if ca + cd <= 0:
                 raise self.error("challenger", "both capabilities are zero: name challenger_war_win_prob")
             p, src = ca / (ca + cd), "capability share"
+            self.defaults.append(DefaultUsed(f"games.{self.spec.id}", f"costs.{CostTerm.challenger_war_win_prob}",
+                                             round(p, 4), "no parameter named: the challenger's share of the "
+                                             "two capabilities stands in"))
         if not 0.0 <= p <= 1.0:
             raise self.error("costs", f"war win probability {p:g} is outside [0, 1]")
         return p, src

@@ -49,6 +49,7 @@ class Game:
         self.notes: dict[str, str] = {}  # explanation of payoffs (term -> text)
         self.breakdown: dict[int, list[dict[str, float]]] = {}  # terminal -> per player {term: amount}
         self.parameters: dict[str, float] = {}  # parameters the payoffs were built from
+        self.defaults: list[object] = []  # detente.defaults.DefaultUsed: inputs the builder filled in
         self._infoset_by_key: dict[tuple[int, str], int] = {}
         self.root = -1
 

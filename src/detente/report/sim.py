@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.analysis.claims import pct
 from detente.report.terminal import LAYER_RENDERERS
 
 _CLASS_STYLE = {"agreement": "green", "stalemate": "yellow", "capitulation": "magenta", "escalation": "red"}
@@ -22,7 +23,7 @@ def frequency_table(d: dict[str, Any]) -> Table:
     t.add_column("", justify="left")
     for cls, p in d["frequencies"].items():
         mark = "known outcome" if cls == d.get("known_outcome") else ""
-        t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), f"{p:.0%}", mark)
+        t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), pct(p), mark)
     t.caption = (f"{d['runs_with_concessions']} runs with concessions, "
                  f"{d['runs_with_public_concessions']} with a public one")
     return t
@@ -44,17 +45,23 @@ def break_even_lines(be: dict[str, Any]) -> Text:
     return out
 
 
-def render_sim(result: Any) -> RenderableType:
+def render_sim(result: Any, log: bool = False) -> RenderableType:
+    """Frequencies and break-evens; one run's move-by-move log only when ``log`` is asked for."""
     d = result.to_dict()
     rep = d["representative"]
-    log = Text(f"One representative run (seed {rep['seed']}, {rep['outcome']['class']}):\n", style="bold")
-    log.append("\n".join(rep["log"]))
-    parts: list[RenderableType] = [frequency_table(d), break_even_lines(d["break_even"]), log]
+    parts: list[RenderableType] = [frequency_table(d), break_even_lines(d["break_even"])]
+    if log:
+        text = Text(f"One representative run (seed {rep['seed']}, {rep['outcome']['class']}):\n", style="bold")
+        text.append("\n".join(rep["log"]))
+        parts.append(text)
+    else:
+        parts.append(Text(f"(one representative run's move-by-move log, {len(rep['log'])} lines: "
+                          "add --log, or read report.html)", style="dim"))
     for c in d["opinion_comparisons"]:
         parts.append(Text(
             f"Counterfactual without {c['without_move']}: {c['audience']} reaches {c['threshold']:g} on "
             f"{c['issue']} in {c['crossed_without']} of {c['runs']} runs (with it: {c['crossed_with']}); "
-            f"sooner without in {c['sooner_share']:.0%} of paired runs"))
+            f"sooner without in {pct(c['sooner_share'])} of paired runs"))
     return Group(*parts)
 
 

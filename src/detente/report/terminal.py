@@ -50,7 +50,7 @@ def strong_table(sc: Scenario, strong: StrongPosition) -> Table:
     t.add_column("issues", justify="right")
     names = {a.id: a.name for a in sc.actors}
     for r in strong.rows:
-        gain = "–" if r.gain is None else f"{r.gain:+.3f}"
+        gain = "–" if r.gain is None else f"{r.gain:+.2f}"
         cells = [names.get(r.actor, r.actor), f"{100 * r.power_share:.0f}%", f"{100 * r.distance:.0f}% of scale", gain]
         if strong.win_probability_from:
             cells.append("–" if r.win_probability is None else f"{r.win_probability:.2f}")
@@ -84,22 +84,62 @@ def forecast_table(sc: Scenario, models: dict[str, ModelResult]) -> Table:
 
 
 def claims_table(analysis: Analysis) -> Table:
-    t = Table(title="Claims", title_justify="left")
+    t = Table(title="Claims (each verdict at the scenario's own numbers; the count is over the stated ranges)",
+              title_justify="left")
     t.add_column("claim")
+    t.add_column("layer")
     t.add_column("verdict")
+    t.add_column("count over the stated ranges")
     t.add_column("why")
     for v in analysis.claims:
-        status = v.status.replace("_", " ")
-        if v.probability is not None:
-            status += f" (p={v.probability:.2f})"
-        t.add_row(f"{v.claim}: {v.text}", Text(status, style=_STATUS_STYLE.get(v.status, "")),
-                  v.detail)
+        t.add_row(f"{v.claim}: {' '.join(v.text.split())}", v.layer or "–",
+                  Text(v.status.replace("_", " "), style=_STATUS_STYLE.get(v.status, "")),
+                  v.share_text() or ("–" if v.status == "not_evaluated" else "point values only"), v.detail)
     return t
 
 
-def render(analysis: Analysis, console: Console) -> None:
+def bottom_line(analysis: Analysis) -> Panel:
+    """Five to ten lines before any table: claims, outcome, strong position, what flips it."""
+    body = Text()
+    for k, line in enumerate(analysis.summary["lines"]):
+        if k:
+            body.append("\n")
+        style = "bold" if line.startswith(("Claims:", "Predicted outcome", "Strong position")) else ""
+        body.append(line, style=style)
+    return Panel(body, title="Bottom line", title_align="left", expand=True)
+
+
+def defaults_block(analysis: Analysis) -> RenderableType | None:
+    """Every default a layer used for a missing input, and every input it ignored or dropped."""
+    s = analysis.summary
+    if not s["defaults_used"] and not s["warnings"]:
+        return None
+    out = Text()
+    if s["defaults_used"]:
+        out.append("Defaults used (inputs the scenario does not give):", style="bold")
+        for d in s["defaults_used"]:
+            v = d["value"]
+            out.append(f"\n  - {d['layer']}: {d['term']} = {v:g}" if isinstance(v, float) else
+                       f"\n  - {d['layer']}: {d['term']} = {v}")
+            out.append(f" ({d['reason']})", style="dim")
+    if s["warnings"]:
+        if s["defaults_used"]:
+            out.append("\n")
+        out.append("Warnings (inputs not used, or dropped):", style="bold yellow")
+        for w in s["warnings"]:
+            out.append(f"\n  - {w['layer']}: {w['what']}")
+    return out
+
+
+def render(analysis: Analysis, console: Console, log: bool = False) -> None:
+    """Bottom line first, then the claims, then the tables; the move-by-move log only with ``log``."""
     sc = analysis.scenario
-    parts = [header(sc), strong_table(sc, analysis.strong), forecast_table(sc, analysis.models)]
+    parts: list[RenderableType] = [header(sc), bottom_line(analysis)]
+    if analysis.claims:
+        parts.append(claims_table(analysis))
+    if (block := defaults_block(analysis)) is not None:
+        parts.append(block)
+    parts += [strong_table(sc, analysis.strong), forecast_table(sc, analysis.models)]
     if sc.known_outcome:
         ko = sc.known_outcome
         when = f" on {ko.date.isoformat()}" if ko.date else ""
@@ -107,7 +147,5 @@ def render(analysis: Analysis, console: Console) -> None:
                           + (f" — {ko.detail}" if ko.detail else "")))
     for name, result in analysis.layers.items():
         if name in LAYER_RENDERERS:
-            parts.append(LAYER_RENDERERS[name](result))
-    if analysis.claims:
-        parts.append(claims_table(analysis))
+            parts.append(LAYER_RENDERERS[name](result, log=log) if name == "sim" else LAYER_RENDERERS[name](result))
     console.print(Group(*parts))

@@ -30,23 +30,42 @@ def forecast_intervals(forecasts: dict[str, dict[str, Any]], title: str) -> Tabl
     return t
 
 
+def count_cell(d: dict[str, Any] | None) -> str:
+    """'199/200 (99.5%; 95% CI 97.2–>99.9%)', the one way a count is written (X3)."""
+    from detente.analysis.claims import pct
+
+    if not d or not d.get("evaluated"):
+        return "not evaluated"
+    k, n = d.get("holds"), d["evaluated"]
+    if k is None:
+        k = round(d["probability"] * n)
+    iv = d.get("interval")
+    ci = f"; 95% CI {pct(iv[0])}–{pct(iv[1])}" if iv else ""
+    by = {"games": " — crisis game draws", "sim": " — simulated runs"}.get(d.get("counted_by") or "", "")
+    return f"{k}/{n} ({pct(k / n)}{ci}){by}"
+
+
 def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str] | None = None,
-                        wider: dict[str, dict[str, Any]] | None = None, wider_label: str = "") -> Table:
-    t = Table(title="Probability that each claim holds", title_justify="left")
+                        wider: dict[str, dict[str, Any]] | None = None, wider_label: str = "",
+                        missing: dict[str, str] | None = None) -> Table:
+    """Held/evaluated draws per claim with a Clopper-Pearson interval; ``missing``: claims not
+    evaluated here and why."""
+    t = Table(title="Probability that each claim holds (draws where it holds / draws evaluated)",
+              title_justify="left")
     t.add_column("claim")
-    t.add_column("P(holds)", justify="right")
+    t.add_column("stated ranges", justify="right")
     if wider is not None:
-        t.add_column(f"P(holds), {wider_label}", justify="right")
-    t.add_column("draws evaluated", justify="right")
+        t.add_column(f"{wider_label}", justify="right")
     for cid, d in claims.items():
-        p = d.get("probability")
         label = f"{cid}: {texts[cid]}" if texts and cid in texts else cid
-        row = [label, Text("not evaluated", style="yellow") if p is None else f"{p:.3f}"]
+        cell = count_cell(d)
+        row = [label, Text(cell, style="yellow") if cell == "not evaluated" else cell]
         if wider is not None:
-            wp = wider.get(cid, {}).get("probability")
-            row.append("–" if wp is None else f"{wp:.3f}")
-        row.append(str(d.get("evaluated", 0)))
+            row.append(count_cell(wider.get(cid)))
         t.add_row(*row)
+    for cid, why in (missing or {}).items():
+        label = f"{cid}: {texts[cid]}" if texts and cid in texts else cid
+        t.add_row(label, Text(f"not evaluated here: {why}", style="dim"), *([""] if wider is not None else []))
     return t
 
 
@@ -101,23 +120,17 @@ def flips_table(flips: dict[str, Any], top: int = 3) -> Table:
 def render_uncertainty(result: Any) -> RenderableType:
     """The analysis section: intervals, claim probabilities (article's vs wider ranges), sensitivities."""
     d = result.to_dict() if hasattr(result, "to_dict") else result
+    texts = d.get("claim_texts") or {}
+    here = set(d["claims"]) | set(d["wider"]["claims"])
+    missing = {cid: "no layer counts it over draws (see the claims table)" for cid in texts if cid not in here}
+    stated = {cid: d["claims"].get(cid, {}) for cid in texts if cid in here}
     parts: list[RenderableType] = [
         Text(f"Uncertainty: {d['draws']} draws over {len(d['parameters'])} ranged assumptions "
              f"(seed {d['seed']}); wider = ranges stretched ×{d['wider']['factor']:g} about the mode",
              style="bold"),
         forecast_intervals(d["forecasts"], "Forecast intervals under the stated ranges"),
-        claim_probabilities(d["claims"], d.get("claim_texts"), d["wider"]["claims"], "wider"),
+        claim_probabilities(stated, texts, d["wider"]["claims"], f"ranges ×{d['wider']['factor']:g}", missing),
     ]
-    pd = d.get("per_draw_layers") or {}
-    for label in ("stated", "wider"):
-        if label in pd:
-            o = pd[label]
-            extra = "; ".join(f"{cid} holds in {v['probability']:.0%}" for cid, v in o["claims"].items()
-                              if v["probability"] is not None)
-            line = outcome_line(o["shares"], f"under the {label} ranges ({o['draws']} simulated draws)")
-            if extra:
-                line.append(f"; {extra}")
-            parts.append(line)
     if d.get("sobol", {}).get("indices"):
         parts.append(sobol_table(d["sobol"]))
     if d.get("flips", {}).get("flips"):

@@ -32,14 +32,31 @@ def distribution(v: np.ndarray) -> dict[str, Any]:
     }
 
 
+def binomial_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float] | None:
+    """Clopper-Pearson (exact) interval for a share of ``k`` in ``n``: honest at 0/n and n/n,
+    where a normal interval collapses to a point (docs/DECISIONS.md X3)."""
+    if n <= 0:
+        return None
+    from scipy.stats import beta
+
+    a = (1.0 - level) / 2
+    lo = 0.0 if k <= 0 else float(beta.ppf(a, k, n - k + 1))
+    hi = 1.0 if k >= n else float(beta.ppf(1 - a, k + 1, n - k))
+    return lo, hi
+
+
 def probability(v: np.ndarray) -> dict[str, Any]:
-    """Share of evaluated draws where the claim holds, with its Monte Carlo standard error."""
+    """Share of evaluated draws where the claim holds: the count, its Monte Carlo standard error
+    and a 95% Clopper-Pearson interval."""
     ok = np.isfinite(v)
     n = int(ok.sum())
     if n == 0:
-        return {"probability": None, "evaluated": 0, "se": None}
-    p = float(v[ok].mean())
-    return {"probability": p, "evaluated": n, "se": math.sqrt(max(p * (1 - p), 0.0) / n)}
+        return {"probability": None, "evaluated": 0, "holds": 0, "se": None, "interval": None}
+    k = int(round(float(v[ok].sum())))
+    p = k / n
+    iv = binomial_interval(k, n)
+    return {"probability": p, "evaluated": n, "holds": k, "se": math.sqrt(max(p * (1 - p), 0.0) / n),
+            "interval": list(iv) if iv else None}
 
 
 def outcome_shares(v: np.ndarray) -> dict[str, float] | None:

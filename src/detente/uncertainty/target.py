@@ -104,6 +104,7 @@ BatchEvaluator = Callable[[Claim, BatchContext], np.ndarray | None]
 DrawEvaluator = Callable[[Claim, Scenario], bool | None]
 BATCH_EVALUATORS: dict[str, list[BatchEvaluator]] = {}
 DRAW_EVALUATORS: dict[str, list[DrawEvaluator]] = {}
+CHEAP_DRAW_EVALUATORS: set[DrawEvaluator] = set()  # about a millisecond a draw: run even without per_draw
 OUTCOMES: dict[str, tuple[Callable[..., Any], bool]] = {}
 
 
@@ -115,9 +116,14 @@ def register_batch_evaluator(kind: str) -> Callable[[BatchEvaluator], BatchEvalu
     return wrap
 
 
-def register_draw_evaluator(kind: str) -> Callable[[DrawEvaluator], DrawEvaluator]:
+def register_draw_evaluator(kind: str, cheap: bool = False) -> Callable[[DrawEvaluator], DrawEvaluator]:
+    """``cheap``: the hook costs about a millisecond a draw (a small game), so sweeps run it by
+    default; others (the simulation) run only when per-draw layers are asked for."""
+
     def wrap(fn: DrawEvaluator) -> DrawEvaluator:
         DRAW_EVALUATORS.setdefault(kind, []).append(fn)
+        if cheap:
+            CHEAP_DRAW_EVALUATORS.add(fn)
         return fn
 
     return wrap
@@ -156,7 +162,9 @@ def claim_column(claim: Claim, ctx: BatchContext) -> np.ndarray:
         v = fn(claim, ctx)
         if v is not None:
             return np.asarray(v, dtype=float)
-    for fn in DRAW_EVALUATORS.get(claim.check.kind, []) if ctx.per_draw else []:
+    for fn in DRAW_EVALUATORS.get(claim.check.kind, []):
+        if not (ctx.per_draw or fn in CHEAP_DRAW_EVALUATORS):
+            continue
         vals = [fn(claim, s) for s in ctx.scenarios()]
         if any(v is not None for v in vals):
             return np.array([np.nan if v is None else float(bool(v)) for v in vals])

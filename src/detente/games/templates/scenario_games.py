@@ -88,6 +88,7 @@ def build_audience_cost(sc: Scenario, spec: GameSpec, overrides: Mapping[str, fl
         "audience cost": f"{c} pays {a:g} for backing down after a public threat ({a_src})",
         "war": f"war is worth {w_r:g} to a resolved and {w_i:g} to an irresolute {c}; it costs {d} {c_b:g}",
     }
+    g.defaults = list(dict.fromkeys(inp.defaults))
     return g
 
 
@@ -111,6 +112,7 @@ def build_risk_return(sc: Scenario, spec: GameSpec, overrides: Mapping[str, floa
         "private cost": f"{d}'s war cost c_B is uniform on [0, {c_bar:g}] (midpoints of {max(1, n - 1)} bins), "
                         f"known only to {d}",
     }
+    g.defaults = list(dict.fromkeys(inp.defaults))
     return g
 
 
@@ -137,6 +139,7 @@ def build_alternating_offers(sc: Scenario, spec: GameSpec,
                   "no agreement after the last round is worth 0 to both",
         "patience": f"each round of delay multiplies {c}'s share by {d1:g} and {d}'s by {d2:g}",
     }
+    g.defaults = list(dict.fromkeys(inp.defaults))
     return g
 
 
@@ -202,4 +205,5 @@ def build_iig(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | Non
         "war": f"the side that strikes first gains {used['first_strike_advantage']:g} in its chance to prevail",
         "capitulation": "capitulating under force costs the capitulating side its face cost",
     }
+    g.defaults = list(dict.fromkeys(inp.defaults))
     return g

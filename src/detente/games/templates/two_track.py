@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from detente.defaults import DefaultUsed
 from detente.errors import InputError
 from detente.games.tree import Game
 from detente.scenario.schema import CostTerm, GameSpec, Scenario
@@ -77,6 +78,12 @@ def knobs(sc: Scenario, spec: GameSpec) -> list[Knob]:
     return out
 
 
+DEFAULT_REASON = {
+    CostTerm.challenger_war_win_prob: "no parameter named: the challenger's chance of prevailing in war is "
+                                      "taken as a coin flip (0.5), not from the capabilities",
+}
+
+
 def _spec_error(sc: Scenario, spec: GameSpec, field: str, reason: str) -> InputError:
     return InputError(reason, sc.meta.id, field=f"games.{spec.id}.{field}")
 
@@ -87,9 +94,16 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
     c_id, d_id = spec.challenger, spec.defender
     params = {name: over.get(name, sc.parameters[name].value) for name in spec.costs.values()}
 
+    defaults: list[DefaultUsed] = []
+    layer = f"games.{spec.id}"
+
     def cost(term: CostTerm, default: float = 0.0) -> float:
         name = spec.costs.get(term)
-        return default if name is None else params[name]
+        if name is None:
+            defaults.append(DefaultUsed(layer, f"costs.{term}", default, DEFAULT_REASON.get(
+                term, "no parameter named under costs:, so the term is left out (0)")))
+            return default
+        return params[name]
 
     def stance(actor: str, issue: str) -> tuple[float, float] | None:
         st = sc.positions.get(actor, {}).get(issue)
@@ -149,6 +163,15 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
         return over.get(key, next(c for c in sc.channels if c.id == ch_id).audience_cost.value)
 
     a_pub = ac(spec.public_channel, 1.0)
+    if spec.public_channel is None:
+        defaults.append(DefaultUsed(layer, "public_channel", 1.0, "no public channel named: public face costs "
+                                    "are taken at full weight"))
+    if not spec.counter_move or moves[spec.counter_move].position is None:
+        defaults.append(DefaultUsed(layer, "counter_move", sq, "no counter-proposal with a position: the "
+                                    "defender's counter is the status quo"))
+    if not spec.demand_move or moves[spec.demand_move].position is None:
+        defaults.append(DefaultUsed(layer, "demand_move", x_max, "no demand move with a position: the maximal "
+                                    f"demand is {c_id}'s own position"))
     closed_ratio = ac(spec.closed_channel, 0.0) / a_pub if a_pub > 0 else 0.0
 
     info = cost(CostTerm.challenger_info_benefit)
@@ -213,6 +236,7 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
 
     quiet = t({}, {}, "status quo, no crisis", "stalemate")
     g.decision(c_id, {"no_demand": quiet, "moderate": demand("moderate"), "ultimatum": demand("ultimatum")})
+    g.defaults = defaults
     g.parameters = {**params, "public_audience_cost": a_pub, "closed_ratio": closed_ratio,
                     "demand_max": x_max, "demand_moderate": x_mod, "counter": y, "status_quo": sq}
     g.notes = {
