@@ -206,5 +206,5 @@ def _per_draw(kind: str) -> None:
         return None if v is None or v.status == "not_evaluated" else v.status == "holds"
 
 
-for _kind in ("equilibrium_action", "payoff_order"):
+for _kind in ("equilibrium_action", "payoff_order", "outcome_class"):
     _per_draw(_kind)

@@ -147,6 +147,36 @@ def smallest_flip(cands: list[dict[str, Any]]) -> dict[str, Any] | None:
     return cands[0] if cands else None
 
 
+OUTLIER_SPAN = 0.4  # share of the issue's scale
+OUTLIER_MAD = 3.0  # median absolute deviations of all the models' forecasts
+
+
+def forecast_outliers(sc: Scenario, models: dict[str, Any]) -> list[dict[str, Any]]:
+    """Forecasts far from the other models' median on the same issue (X6): farther than 40%
+    of the scale and than three median absolute deviations of all the forecasts. Needs 4+ models."""
+    out = []
+    for issue in sc.issues:
+        got = {m: f for m, r in models.items() if (f := r.forecast_of(issue.id)) is not None and math.isfinite(f)}
+        if len(got) < 4:
+            continue
+        vals = sorted(got.values())
+        med = _median(vals)
+        mad = _median(sorted(abs(v - med) for v in vals))
+        span = issue.scale.max - issue.scale.min
+        for m, f in got.items():
+            others = _median(sorted(v for k, v in got.items() if k != m))
+            dist = abs(f - others)
+            if dist > OUTLIER_SPAN * span and dist > OUTLIER_MAD * mad:
+                out.append({"issue": issue.id, "issue_name": issue.name, "model": m, "forecast": f,
+                            "others_median": others, "distance": dist})
+    return out
+
+
+def _median(xs: list[float]) -> float:
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWarning]]:
     """Defaults the layers filled in, and inputs they did not use or dropped."""
     sc = a.scenario
@@ -361,6 +391,11 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
     if joint and joint.get("found"):
         lines.append(joint["text"])
 
+    outliers = forecast_outliers(sc, a.models)
+    if outliers:
+        lines.append("Outlier forecasts (far from the other models; read with care): " + "; ".join(
+            f"{o['model']} on {o['issue_name']}: {o['forecast']:.0f} against a median of {o['others_median']:.0f}"
+            for o in outliers) + ".")
     defaults, warnings = defaults_and_warnings(a)
     if defaults or warnings:
         lines.append(f"Inputs: {_n(len(defaults), 'default')} stood in for missing inputs ('defaults used'); "
@@ -372,6 +407,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         "outcome": {"predicted": predicted, "known": known},
         "strong_position": strong,
         "flip": flip,
+        "outliers": outliers,
         "defaults_used": [d.to_dict() for d in defaults],
         "warnings": [w.to_dict() for w in warnings],
     }

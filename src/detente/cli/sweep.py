@@ -56,6 +56,7 @@ def sweep(
     quiet: QuietOpt = False,
 ) -> None:
     """Monte Carlo over every ranged number: forecast intervals, claim and outcome probabilities."""
+    import detente.analysis  # noqa: F401  (registers the crisis game's per-draw claim checks)
     from detente.report.uncertainty import claim_probabilities, forecast_intervals, outcome_line
     from detente.uncertainty.engine import SweepOptions, run_sweep
 
@@ -83,7 +84,11 @@ def sweep(
     t = result.record["timings"]
     out_console().print(Group(
         forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})"),
-        claim_probabilities(s["claims"], texts), outcome_line(s["outcome"])))
+        claim_probabilities({k: v for k, v in s["claims"].items() if v["evaluated"]}, texts,
+                            missing={k: "needs the simulation once per draw (add --per-draw-layers)"
+                                     if not per_draw_layers else "no layer could evaluate it on these draws"
+                                     for k, v in s["claims"].items() if not v["evaluated"]}),
+        outcome_line(s["outcome"])))
     files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
     err_console().print(f"{t['chunks']} chunks ({t['chunks_resumed']} resumed) in {t['wall_seconds']:.2f} s "
                         f"on {backend}; wrote {folder / 'run.json'}, {files}")

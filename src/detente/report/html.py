@@ -96,11 +96,13 @@ def build_html(analysis: Analysis) -> str:
         if name in HTML_SECTIONS
     ]
     known = sc.known_outcome
+    flagged = [(o["issue"], o["model"]) for o in analysis.summary["outliers"]]
     forecasts = [
         {
             "issue": i,
             "status_quo": i.status_quo.value if i.status_quo else None,
             "models": [r.forecast_of(i.id) for r in analysis.models.values()],
+            "outlier": [(i.id, m) in flagged for m in analysis.models],
             "known": known.values[i.id].value if known and i.id in known.values else None,
         }
         for i in sc.issues
@@ -116,8 +118,9 @@ def build_html(analysis: Analysis) -> str:
         model_notes=[f"{k}: {n}" for k, r in analysis.models.items() for n in r.notes],
         forecasts=forecasts,
         claims=analysis.claims,
+        summary=analysis.summary,
         assumptions=assumptions(sc),
-        issue_map=Markup(plots.issue_map(sc, arr, analysis.models)),
+        issue_map=Markup(plots.issue_map(sc, arr, analysis.models, flagged)),
         strength_chart=Markup(plots.strength_bars(sc, analysis.strong)),
         layer_sections=layer_sections,
         dynamics=Markup(sections.dynamics_section(sc, analysis.models) or ""),

@@ -8,18 +8,29 @@ the same report bytes.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from detente.models.base import ModelResult
 from detente.models.strength import StrongPosition
 from detente.scenario.arrays import Arrays
 from detente.scenario.schema import Scenario
 
-PALETTE = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#2e4057", "#c36f09"]
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies (docs/DECISIONS.md X7)
+OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "purple": "#CC79A7",
+             "vermillion": "#D55E00", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000"}
+PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "vermillion", "sky", "black", "yellow")]
+MARKERS = ["v", "^", "s", "D", "P", "X", "o", "h"]  # one shape per model, so colour is never the only cue
+LEGEND_SIZE = 9
+LABEL_SIZE = 8
 
 
 def to_svg(fig: Figure) -> str:
@@ -31,14 +42,92 @@ def to_svg(fig: Figure) -> str:
     return text[text.find("<svg"):]
 
 
-def issue_map(sc: Scenario, arr: Arrays, models: dict[str, ModelResult]) -> str:
-    """One row per issue: actors' positions (size = effective power), status quo,
-    each model's forecast and the known outcome, on the issue's own scale."""
+def renderer(fig: Figure) -> Any:
+    """The figure's Agg renderer, for text extents (attaches an Agg canvas if it has none)."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+def text_boxes(fig: Figure) -> list[tuple[Text, Bbox]]:
+    """Every visible, non-empty text of the figure with its box in display units."""
+    r = renderer(fig)
+    fig.draw_without_rendering()  # legends and tick labels take their places at draw time
+    return [(t, t.get_window_extent(r)) for t in dict.fromkeys(_drawn_texts(fig))
+            if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0]
+
+
+def _drawn_texts(fig: Figure) -> list[Text]:
+    """The texts a reader sees: titles, axis labels, tick labels inside the view, annotations, legends."""
+    out: list[Text] = list(fig.texts)
+    legends = list(fig.legends)
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        out += [ax.title, ax._left_title, ax._right_title, *ax.texts]
+        if ax.get_legend() is not None:
+            legends.append(ax.get_legend())
+        if not ax.axison:
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            out.append(axis.label)
+            lo, hi = sorted(axis.get_view_interval())
+            eps = 1e-9 * max(1.0, abs(hi - lo))
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if lo - eps <= tick.get_loc() <= hi + eps:
+                    out += [tick.label1, tick.label2]
+    for leg in legends:
+        out += [*leg.get_texts(), leg.get_title()]
+    return out
+
+
+def _hit(a: Bbox, b: Bbox, pad: float = 0.5) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > pad and min(a.y1, b.y1) - max(a.y0, b.y0) > pad
+
+
+def overlapping_labels(fig: Figure, pad: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of texts whose boxes overlap by more than ``pad`` display units both ways (the test of
+    a readable chart: tick labels, titles, legends, annotations)."""
+    boxes = text_boxes(fig)
+    return [(a.get_text(), b.get_text()) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1:]
+            if _hit(ba, bb, pad)]
+
+
+def declutter(fig: Figure, movable: Sequence[Any], step: float = 8.0, tries: int = 14) -> None:
+    """Nudge annotations (offsets in points) away from every other text, one at a time, left to
+    right: each goes further in the direction of its offset until it overlaps nothing placed."""
+    r = renderer(fig)
+    moving = set(map(id, movable))
+    placed = [bb for t, bb in text_boxes(fig) if id(t) not in moving]
+    for t in sorted(movable, key=lambda t: t.get_window_extent(r).x0):
+        x, y = t.xyann
+        sign = -1.0 if y < 0 else 1.0
+        for _ in range(tries):
+            bb = t.get_window_extent(r)
+            if not any(_hit(bb, p) for p in placed):
+                break
+            y += sign * step
+            t.xyann = (x, y)
+        placed.append(t.get_window_extent(r))
+
+
+def issue_map(sc: Scenario, arr: Arrays, models: dict[str, ModelResult],
+              outliers: Sequence[tuple[str, str]] = ()) -> str:
+    return to_svg(issue_map_fig(sc, arr, models, outliers))
+
+
+def issue_map_fig(sc: Scenario, arr: Arrays, models: dict[str, ModelResult],
+                  outliers: Sequence[tuple[str, str]] = ()) -> Figure:
+    """One row per issue: actors' positions (size = effective power), status quo, each model's
+    forecast (its own colour and shape; outliers ringed), and the coded outcome as a hollow
+    diamond, on the issue's own scale. ``outliers``: (issue id, model) pairs to flag."""
     m = len(arr.issue_ids)
-    fig = Figure(figsize=(8.5, 1.25 * m + 0.6))
+    fig = Figure(figsize=(9.0, 1.9 * m + 0.9))
     axes = fig.subplots(m, 1, squeeze=False)
     w = arr.weight
     known = sc.known_outcome.values if sc.known_outcome else {}
+    flagged = set(outliers)
+    labels: list[Any] = []
     for c, ax in enumerate(axes[:, 0]):
         issue = sc.issues[c]
         lo, hi = arr.lo[c], arr.hi[c]
@@ -51,66 +140,87 @@ def issue_map(sc: Scenario, arr: Arrays, models: dict[str, ModelResult]) -> str:
             at: dict[float, list[str]] = {}  # actors at the same spot share one label
             for r in np.flatnonzero(has):
                 at.setdefault(float(arr.position[r, c]), []).append(arr.actor_ids[r])
-            for x, ids in at.items():
-                ax.annotate(", ".join(ids), (x, 0), xytext=(0, 9), textcoords="offset points",
-                            ha="center", fontsize=7, color="#555")
+            for x, ids in sorted(at.items()):
+                labels.append(ax.annotate(", ".join(ids), (x, 0), xytext=(0, 10), textcoords="offset points",
+                                          ha="center", fontsize=LABEL_SIZE, color="#444"))
         if not np.isnan(arr.status_quo[c]):
             ax.axvline(arr.status_quo[c], color="black", lw=1.5, ls="--", label="status quo")
         for k, (name, res) in enumerate(models.items()):
             f = res.forecast[c]
             if not np.isnan(f):
-                ax.plot([f], [-0.35], marker="v", ms=9, color=PALETTE[k % len(PALETTE)], ls="none",
-                        label=f"{name} forecast")
+                ax.plot([f], [-0.45], marker=MARKERS[k % len(MARKERS)], ms=9, color=PALETTE[k % len(PALETTE)],
+                        mec="white", mew=0.6, ls="none", label=f"{name} forecast", zorder=3)
+                if (issue.id, name) in flagged:
+                    ax.plot([f], [-0.45], marker="o", ms=17, mfc="none", mec=OKABE_ITO["vermillion"], mew=1.6,
+                            ls="none", label="outlier forecast (far from the other models)", zorder=3)
         if issue.id in known:
-            ax.plot([known[issue.id].value], [-0.35], marker="*", ms=14, color="#c00", ls="none",
-                    label="known outcome")
+            ax.plot([known[issue.id].value], [-0.45], marker="D", ms=11, mfc="none", mec="black", mew=1.8,
+                    ls="none", label="coded outcome (the author's coding, not a measurement)", zorder=4)
         ax.set_xlim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
-        ax.set_ylim(-0.8, 0.8)
+        ax.set_ylim(-0.9, 1.3)
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
-        ax.set_title(issue.name, loc="left", fontsize=9)
+        ax.set_title(issue.name, loc="left", fontsize=10)
         low, high = issue.scale.low or f"{lo:g}", issue.scale.high or f"{hi:g}"
-        ax.set_xlabel(f"{lo:g} = {low}   ·   {hi:g} = {high}", fontsize=7)
+        ax.set_xlabel(textwrap.shorten(f"{lo:g} = {low}   ·   {hi:g} = {high}", 150), fontsize=LABEL_SIZE)
+        ax.tick_params(labelsize=LABEL_SIZE)
     seen: dict[str, object] = {}  # one legend entry per label, across all rows
     for ax in axes[:, 0]:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             seen.setdefault(label, handle)
-    fig.legend(list(seen.values()), list(seen.keys()), loc="upper center", ncol=4, fontsize=7,
-               frameon=False, bbox_to_anchor=(0.5, 1.0 + 0.25 / m))
-    fig.tight_layout()
-    return to_svg(fig)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.9 / (1.9 * m + 0.9)))
+    fig.legend(list(seen.values()), list(seen.keys()), loc="upper center", ncol=3, fontsize=LEGEND_SIZE,
+               frameon=False, bbox_to_anchor=(0.5, 1.0))
+    declutter(fig, labels)
+    return fig
 
 
 def strength_bars(sc: Scenario, strong: StrongPosition) -> str:
-    """Each actor's gain against the status quo under the forecast, and its power share."""
+    return to_svg(strength_bars_fig(sc, strong))
+
+
+def strength_bars_fig(sc: Scenario, strong: StrongPosition) -> Figure:
+    """Each actor's gain against the status quo under the forecast, and its power share; long
+    names wrap rather than being cut."""
     rows = strong.rows
     names = {a.id: a.name for a in sc.actors}
-    labels = [names.get(r.actor, r.actor)[:32] for r in rows][::-1]
+    labels = ["\n".join(textwrap.wrap(names.get(r.actor, r.actor), 30)[:3]) for r in rows][::-1]
+    lines = max((lab.count("\n") + 1 for lab in labels), default=1)
     gains = [r.gain if r.gain is not None else 0.0 for r in rows][::-1]
     shares = [100 * r.power_share for r in rows][::-1]
-    fig = Figure(figsize=(8.5, 0.35 * len(rows) + 1.2))
+    fig = Figure(figsize=(9.0, (0.28 + 0.16 * lines) * len(rows) + 1.2))
     ax1, ax2 = fig.subplots(1, 2, sharey=True)
     y = np.arange(len(rows))
-    ax1.barh(y, gains, color=["#2a9d8f" if g >= 0 else "#e76f51" for g in gains])
+    ax1.barh(y, gains, color=[OKABE_ITO["green"] if g >= 0 else OKABE_ITO["vermillion"] for g in gains])
     ax1.axvline(0, color="black", lw=0.8)
-    ax1.set_yticks(y, labels, fontsize=8)
-    ax1.set_title("gain vs status quo", fontsize=9)
-    ax2.barh(y, shares, color="#1b6ca8")
-    ax2.set_title("power share (%)", fontsize=9)
+    ax1.set_yticks(y, labels, fontsize=LABEL_SIZE)
+    ax1.set_title("gain vs status quo", fontsize=10)
+    ax2.barh(y, shares, color=OKABE_ITO["blue"])
+    ax2.set_title("power share (%)", fontsize=10)
+    for ax in (ax1, ax2):
+        ax.tick_params(axis="x", labelsize=LABEL_SIZE)
     fig.tight_layout()
-    return to_svg(fig)
+    fig.subplots_adjust(wspace=0.3)  # room between the panels' end ticks
+    return fig
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str = "") -> str:
-    """A plain horizontal bar chart (used by layer sections such as outcome frequencies)."""
-    fig = Figure(figsize=(6.5, 0.35 * len(labels) + 1.0))
+    return to_svg(bar_chart_fig(labels, values, title, xlabel))
+
+
+def bar_chart_fig(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str = "") -> Figure:
+    """A plain horizontal bar chart (outcome frequencies, Sobol indices); long labels wrap."""
+    wrapped = ["\n".join(textwrap.wrap(str(lab), 44)) or str(lab) for lab in labels]
+    lines = max((lab.count("\n") + 1 for lab in wrapped), default=1)
+    fig = Figure(figsize=(7.5, (0.28 + 0.16 * lines) * len(labels) + 1.2))
     ax = fig.subplots()
     y = np.arange(len(labels))
     ax.barh(y, values, color=PALETTE[0])
-    ax.set_yticks(y, list(labels), fontsize=8)
+    ax.set_yticks(y, wrapped, fontsize=LABEL_SIZE)
     ax.invert_yaxis()
-    ax.set_title(title, fontsize=9, loc="left")
-    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.tick_params(axis="x", labelsize=LABEL_SIZE)
     fig.tight_layout()
-    return to_svg(fig)
+    return fig

@@ -15,13 +15,13 @@ from matplotlib.figure import Figure
 
 from detente.models.base import ModelResult
 from detente.report.html import register_html_section
-from detente.report.plots import PALETTE, bar_chart, to_svg
+from detente.report.plots import LABEL_SIZE, LEGEND_SIZE, OKABE_ITO, PALETTE, bar_chart, declutter, to_svg
 from detente.scenario.schema import Scenario
 
 MAX_TREE_NODES = 160  # larger trees are described, not drawn
 
-QUADRANT_COLOURS = {"confrontation": "#d1495b", "compromise": "#edae49", "capitulation": "#00798c",
-                    "stalemate": "#8d99ae", "none": "#ffffff"}
+QUADRANT_COLOURS = {"confrontation": OKABE_ITO["vermillion"], "compromise": OKABE_ITO["orange"],
+                    "capitulation": OKABE_ITO["blue"], "stalemate": "#bbbbbb", "none": "#ffffff"}
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
@@ -41,7 +41,13 @@ def _pct(x: float | None) -> str:
 # -- games -------------------------------------------------------------------------------------
 
 def game_tree_svg(run: Any) -> str | None:
-    """The game tree, leaves left to right, with the equilibrium path drawn thick and red."""
+    fig = game_tree_fig(run)
+    return None if fig is None else to_svg(fig)
+
+
+def game_tree_fig(run: Any) -> Figure | None:
+    """The game tree, leaves left to right and numbered (their outcomes and payoffs are in the table
+    under it, readable at any size), with the equilibrium path drawn thick."""
     from detente.games.evaluate import reach_probs
     from detente.games.tree import TERMINAL
 
@@ -49,58 +55,85 @@ def game_tree_svg(run: Any) -> str | None:
     if len(game) > MAX_TREE_NODES:
         return None
     reach = reach_probs(game, run.solution.profile)
-    x: dict[int, float] = {}
-    depth: dict[int, int] = {game.root: 0}
-    order = [game.root]
-    leaves = 0
-    stack = [game.root]
-    while stack:  # depth-first, children in action order, to place leaves left to right
-        node = stack.pop()
-        kids = game.children[node]
-        for c in kids:
-            depth[c] = depth[node] + 1
-        if not kids:
-            x[node] = leaves
-            leaves += 1
-        stack.extend(reversed(kids))
-        order.extend(kids)
-    for node in sorted(depth, key=lambda n: -depth[n]):
-        if game.children[node]:
-            x[node] = float(np.mean([x[c] for c in game.children[node]]))
+    x, depth, leaves = _tree_layout(game)
     max_depth = max(depth.values())
-    fig = Figure(figsize=(min(14.0, 1.0 + 0.42 * leaves), 1.1 + 1.05 * max_depth))
+    fig = Figure(figsize=(min(18.0, 1.5 + 0.55 * len(leaves)), 1.4 + 1.3 * max_depth))
     ax = fig.subplots()
+    path_colour = OKABE_ITO["vermillion"]
+    edge_labels = []
     for node in depth:
         if game.kind[node] == TERMINAL:
             continue
         actions = game.actions_of(node)
         for action, child in zip(actions, game.children[node], strict=True):
             on_path = reach[child] > 1e-9 and reach[node] > 1e-9
-            ax.plot([x[node], x[child]], [-depth[node], -depth[child]], color="#c62828" if on_path else "#bbb",
-                    lw=2.6 if on_path else 0.8, zorder=1)
-            ax.annotate(action, ((x[node] + x[child]) / 2, -(depth[node] + depth[child]) / 2), fontsize=6,
-                        ha="center", va="center", color="#333",
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
-        player = game.players[game.player_of(node)] if game.player_of(node) >= 0 else "chance"
-        ax.scatter([x[node]], [-depth[node]], s=90, color=PALETTE[game.player_of(node) % len(PALETTE)]
-                   if game.player_of(node) >= 0 else "#666", zorder=2)
-        ax.annotate(player, (x[node], -depth[node]), xytext=(0, 7), textcoords="offset points", ha="center",
-                    fontsize=7, fontweight="bold")
-    for node in depth:
-        if game.kind[node] != TERMINAL:
-            continue
+            ax.plot([x[node], x[child]], [-depth[node], -depth[child]], color=path_colour if on_path else "#bbb",
+                    lw=2.8 if on_path else 0.9, zorder=1)
+            at = 0.62  # nearer the child, where siblings' edges are further apart
+            edge_labels.append(ax.annotate(
+                action, (x[node] + at * (x[child] - x[node]), -depth[node] - at * (depth[child] - depth[node])),
+                xytext=(0, 0), textcoords="offset points", fontsize=LABEL_SIZE, ha="center", va="center",
+                color="#222", fontweight="bold" if on_path else "normal",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}))
+        k = game.player_of(node)
+        player = game.players[k] if k >= 0 else "chance"
+        ax.scatter([x[node]], [-depth[node]], s=110, color=PALETTE[k % len(PALETTE)] if k >= 0 else "#666",
+                   zorder=2)
+        ax.annotate(player, (x[node], -depth[node]), xytext=(0, 9), textcoords="offset points", ha="center",
+                    fontsize=LABEL_SIZE + 1, fontweight="bold")
+    for n, node in enumerate(leaves, start=1):
         on_path = reach[node] > 1e-9
-        cls = game.outcome_class[node] or ""
-        pay = ", ".join(f"{v:+.2f}" for v in game.payoff[node] or ())
-        ax.scatter([x[node]], [-depth[node]], marker="s", s=30, color="#c62828" if on_path else "#999", zorder=2)
-        ax.annotate(f"{cls}\n({pay})", (x[node], -depth[node]), xytext=(0, -9), textcoords="offset points",
-                    ha="center", va="top", fontsize=5.5, rotation=90 if leaves > 14 else 0,
-                    color="#c62828" if on_path else "#555")
+        ax.scatter([x[node]], [-depth[node]], marker="s", s=40, color=path_colour if on_path else "#999", zorder=2)
+        ax.annotate(str(n), (x[node], -depth[node]), xytext=(0, -8), textcoords="offset points", ha="center",
+                    va="top", fontsize=LABEL_SIZE + 1, color=path_colour if on_path else "#333",
+                    fontweight="bold" if on_path else "normal")
     ax.set_axis_off()
-    ax.set_ylim(-max_depth - 1.1, 0.5)
-    ax.set_title(f"{game.title}: payoffs ({', '.join(game.players)}); equilibrium path in red", fontsize=8)
+    ax.set_ylim(-max_depth - 0.7, 0.6)
+    ax.set_xlim(-0.7, len(leaves) - 0.3)
+    ax.set_title(f"{game.title}: equilibrium path thick; leaves numbered (payoffs in the table below)",
+                 fontsize=10, loc="left")
     fig.tight_layout()
-    return to_svg(fig)
+    # edge labels step sideways-free: up or down by a few points until clear of every other text
+    for t in edge_labels:
+        t.xyann = (0, 0.01)
+    declutter(fig, edge_labels, step=5.0, tries=8)
+    return fig
+
+
+def _tree_layout(game: Any) -> tuple[dict[int, float], dict[int, int], list[int]]:
+    """x of every node (leaves 0, 1, 2, ... depth-first; parents centred), depth, leaves in order."""
+    x: dict[int, float] = {}
+    depth: dict[int, int] = {game.root: 0}
+    leaves: list[int] = []
+    stack = [game.root]
+    while stack:
+        node = stack.pop()
+        kids = game.children[node]
+        for c in kids:
+            depth[c] = depth[node] + 1
+        if not kids:
+            x[node] = float(len(leaves))
+            leaves.append(node)
+        stack.extend(reversed(kids))
+    for node in sorted(depth, key=lambda n: -depth[n]):
+        if game.children[node]:
+            x[node] = float(np.mean([x[c] for c in game.children[node]]))
+    return x, depth, leaves
+
+
+def leaf_table(run: Any) -> str:
+    """Outcome, class and payoffs of each numbered leaf of the drawn tree."""
+    from detente.games.evaluate import reach_probs
+
+    game = run.game
+    reach = reach_probs(game, run.solution.profile)
+    _, _, leaves = _tree_layout(game)
+    rows = []
+    for n, node in enumerate(leaves, start=1):
+        pay = ", ".join(f"{p} {v:+.2f}" for p, v in zip(game.players, game.payoff[node] or (), strict=False))
+        mark = "on the path" if reach[node] > 1e-9 else ""
+        rows.append([n, game.outcome[node] or "", game.outcome_class[node] or "", pay, mark])
+    return _table(["leaf", "outcome", "class", "payoffs", ""], rows)
 
 
 @register_html_section("games", "Crisis game")
@@ -110,7 +143,8 @@ def games_section(run: Any) -> str:
              f"method {escape(d['method'])}{'' if d['exact'] else ' (approximate)'}; {d['nodes']} nodes. "
              f"Predicted outcome: <strong>{escape(str(d.get('outcome_class')))}</strong>.</p>"]
     svg = game_tree_svg(run)
-    parts.append(f'<div class="chart">{svg}</div>' if svg else
+    parts.append(f'<div class="chart">{svg}</div><details><summary>leaves: outcomes and payoffs</summary>'
+                 f"{leaf_table(run)}</details>" if svg else
                  f"<p class='muted'>The tree has {d['nodes']} nodes: too many to draw; the path is below.</p>")
     parts.append("<h3>Why each side does what it does</h3>" + _list(d.get("explanation", [])))
     if d.get("threshold_summary"):
@@ -148,7 +182,7 @@ def sim_section(result: Any) -> str:
                      f"<p class='muted'>{escape(be.get('criterion', ''))}</p>" + _list(texts))
     rep = d.get("representative") or {}
     if rep.get("log"):
-        parts.append("<h3>One representative run</h3><details open><summary>move-by-move log</summary><pre>"
+        parts.append("<h3>One representative run</h3><details><summary>move-by-move log (click to open)</summary><pre>"
                      + escape("\n".join(rep["log"])) + "</pre></details>")
     return "".join(parts)
 
@@ -156,6 +190,10 @@ def sim_section(result: Any) -> str:
 # -- uncertainty -------------------------------------------------------------------------------
 
 def _interval_chart(forecasts: dict[str, dict[str, Any]], model: str) -> str:
+    return to_svg(interval_fig(forecasts, model))
+
+
+def interval_fig(forecasts: dict[str, dict[str, Any]], model: str) -> Figure:
     issues = list(forecasts)
     fig = Figure(figsize=(7.5, 0.45 * len(issues) + 1.0))
     ax = fig.subplots()
@@ -166,11 +204,12 @@ def _interval_chart(forecasts: dict[str, dict[str, Any]], model: str) -> str:
             ax.plot([lo, hi], [k, k], color=PALETTE[0], lw=width, alpha=0.35 if level != "50" else 0.9,
                     solid_capstyle="butt")
         ax.plot([f["median"]], [k], marker="|", ms=14, color="black")
-    ax.set_yticks(range(len(issues)), issues, fontsize=8)
+    ax.set_yticks(range(len(issues)), issues, fontsize=LABEL_SIZE)
+    ax.tick_params(axis="x", labelsize=LABEL_SIZE)
     ax.invert_yaxis()
-    ax.set_title(f"{model} forecast: 50/80/95% intervals over the stated ranges", fontsize=9, loc="left")
+    ax.set_title(f"{model} forecast: 50/80/95% intervals over the stated ranges", fontsize=10, loc="left")
     fig.tight_layout()
-    return to_svg(fig)
+    return fig
 
 
 @register_html_section("uncertainty", "Uncertainty and sensitivity")
@@ -212,26 +251,53 @@ def uncertainty_section(result: Any) -> str:
 # -- dynamic models ----------------------------------------------------------------------------
 
 def trajectories_svg(sc: Scenario, smp: ModelResult) -> str | None:
-    """Each actor's position per turn of the SMP, one panel per issue."""
+    fig = trajectories_fig(sc, smp)
+    return None if fig is None else to_svg(fig)
+
+
+LINESTYLES = ["-", "--", ":", "-."]
+
+
+def trajectories_fig(sc: Scenario, smp: ModelResult) -> Figure | None:
+    """Each actor's position per turn of the SMP, one panel per issue; one legend, beside the
+    panels, at a readable size (colour and line style per actor)."""
     pos = smp.details.get("positions") or {}
     if not pos:
         return None
     issues = [i for i in smp.issue_ids if any(i in v for v in pos.values())]
-    fig = Figure(figsize=(8.5, 2.0 * len(issues) + 0.5))
-    axes = fig.subplots(len(issues), 1, squeeze=False)
+    height = 2.1 * len(issues) + 0.6
+    rows = max(4, int(height * 72 / (LEGEND_SIZE * 1.9)))  # legend rows that fit the figure's height
+    ncol = -(-len(pos) // rows)
+    width = 7.4 + 1.3 * ncol
+    fig = Figure(figsize=(width, height))
+    axes = fig.subplots(len(issues), 1, squeeze=False, sharex=True)
+    handles: dict[str, Any] = {}
     for ax, issue in zip(axes[:, 0], issues, strict=True):
         for k, (actor, per_issue) in enumerate(pos.items()):
             if issue in per_issue:
                 ys = per_issue[issue]
-                ax.plot(range(len(ys)), ys, color=PALETTE[k % len(PALETTE)], lw=1.2, label=actor)
-        ax.set_title(sc.issue(issue).name, fontsize=8, loc="left")
-        ax.set_xlabel("turn", fontsize=7)
-        ax.legend(fontsize=6, ncol=5, frameon=False)
-    fig.tight_layout()
-    return to_svg(fig)
+                (line,) = ax.plot(range(len(ys)), ys, color=PALETTE[k % len(PALETTE)],
+                                  ls=LINESTYLES[(k // len(PALETTE)) % len(LINESTYLES)], lw=1.5, label=actor)
+                handles.setdefault(actor, line)
+        scale = sc.issue(issue).scale
+        pad = 0.04 * (scale.max - scale.min)
+        ax.set_ylim(scale.min - pad, scale.max + pad)  # the issue's own scale, not matplotlib's margins
+        ax.set_title(sc.issue(issue).name, fontsize=10, loc="left")
+        ax.tick_params(labelsize=LABEL_SIZE)
+    axes[-1, 0].set_xlabel("turn", fontsize=LABEL_SIZE)
+    right = 7.4 / width
+    fig.tight_layout(rect=(0, 0, right, 1), h_pad=1.2)
+    fig.legend(list(handles.values()), list(handles), loc="upper left", bbox_to_anchor=(right, 0.99),
+               fontsize=LEGEND_SIZE, frameon=False, ncol=ncol)
+    return fig
 
 
 def quadrant_svg(eum: ModelResult, issue: str) -> str | None:
+    fig = quadrant_fig(eum, issue)
+    return None if fig is None else to_svg(fig)
+
+
+def quadrant_fig(eum: ModelResult, issue: str) -> Figure | None:
     """BdM's quadrant map of the first round: how each actor (row) sees each other actor (column)."""
     info = (eum.details.get("issues") or {}).get(issue) or {}
     quad = info.get("quadrants_first_round")
@@ -241,19 +307,19 @@ def quadrant_svg(eum: ModelResult, issue: str) -> str | None:
     names = list(QUADRANT_COLOURS)
     grid = np.array([[names.index(quad[a].get(b, "none")) if a != b else names.index("none") for b in actors]
                      for a in actors])
-    fig = Figure(figsize=(0.45 * len(actors) + 2.8, 0.45 * len(actors) + 1.0))
+    fig = Figure(figsize=(0.5 * len(actors) + 3.6, 0.5 * len(actors) + 1.6))
     ax = fig.subplots()
     from matplotlib.colors import ListedColormap
 
     ax.imshow(grid, cmap=ListedColormap(list(QUADRANT_COLOURS.values())), vmin=0, vmax=len(names) - 1)
-    ax.set_xticks(range(len(actors)), actors, fontsize=7, rotation=90)
-    ax.set_yticks(range(len(actors)), actors, fontsize=7)
-    ax.set_title(f"{issue}: first-round relations (row's view of column)", fontsize=8, loc="left")
+    ax.set_xticks(range(len(actors)), actors, fontsize=LABEL_SIZE, rotation=90)
+    ax.set_yticks(range(len(actors)), actors, fontsize=LABEL_SIZE)
+    ax.set_title(f"{issue}: first-round relations\n(row's view of column)", fontsize=10, loc="left")
     for name in names[:-1]:
         ax.plot([], [], "s", color=QUADRANT_COLOURS[name], label=name)
-    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    ax.legend(fontsize=LEGEND_SIZE, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.tight_layout()
-    return to_svg(fig)
+    return fig
 
 
 def dynamics_section(sc: Scenario, models: dict[str, ModelResult]) -> str | None:

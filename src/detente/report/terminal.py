@@ -62,18 +62,22 @@ def strong_table(sc: Scenario, strong: StrongPosition) -> Table:
     return t
 
 
-def forecast_table(sc: Scenario, models: dict[str, ModelResult]) -> Table:
-    t = Table(title="Forecasts by model", title_justify="left")
+def forecast_table(sc: Scenario, models: dict[str, ModelResult],
+                   outliers: list[dict[str, Any]] | None = None) -> Table:
+    flagged = {(o["issue"], o["model"]) for o in outliers or []}
+    t = Table(title="Forecasts by model" + (" (! = outlier, far from the other models)" if flagged else ""),
+              title_justify="left")
     t.add_column("issue")
     t.add_column("status quo", justify="right")
     for name in models:
         t.add_column(name, justify="right")
     known = sc.known_outcome.values if sc.known_outcome else {}
     if known:
-        t.add_column("known outcome", justify="right")
+        t.add_column("coded outcome", justify="right")
     for issue in sc.issues:
         row = [issue.name, _fmt(issue.status_quo.value if issue.status_quo else None)]
-        row += [_fmt(r.forecast_of(issue.id)) for r in models.values()]
+        row += [_fmt(r.forecast_of(issue.id)) + (" !" if (issue.id, m) in flagged else "")
+                for m, r in models.items()]
         if known:
             row.append(_fmt(known[issue.id].value if issue.id in known else None))
         t.add_row(*row)
@@ -139,7 +143,7 @@ def render(analysis: Analysis, console: Console, log: bool = False) -> None:
         parts.append(claims_table(analysis))
     if (block := defaults_block(analysis)) is not None:
         parts.append(block)
-    parts += [strong_table(sc, analysis.strong), forecast_table(sc, analysis.models)]
+    parts += [strong_table(sc, analysis.strong), forecast_table(sc, analysis.models, analysis.summary["outliers"])]
     if sc.known_outcome:
         ko = sc.known_outcome
         when = f" on {ko.date.isoformat()}" if ko.date else ""

@@ -52,7 +52,7 @@ def probability(v: np.ndarray) -> dict[str, Any]:
     n = int(ok.sum())
     if n == 0:
         return {"probability": None, "evaluated": 0, "holds": 0, "se": None, "interval": None}
-    k = int(round(float(v[ok].sum())))
+    k = round(float(v[ok].sum()))
     p = k / n
     iv = binomial_interval(k, n)
     return {"probability": p, "evaluated": n, "holds": k, "se": math.sqrt(max(p * (1 - p), 0.0) / n),
