@@ -153,9 +153,35 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     return text
 
 
+def _claim_message(err: dict[str, Any]) -> str | None:
+    """Claim checks in plain words: the kinds there are, and the keys a kind takes."""
+    from detente.scenario.schema import CLAIM_KINDS, check_keys
+
+    kind, loc = err.get("type", ""), tuple(err.get("loc", ()))
+    if "check" not in loc:
+        return None
+    kinds = ", ".join(CLAIM_KINDS)
+    if kind == "union_tag_not_found":
+        return f"a claim's check needs 'kind:', one of: {kinds}"
+    if kind == "union_tag_invalid":
+        got = (err.get("ctx") or {}).get("tag", "")
+        return f"'{got}' is not a kind of claim check; the kinds are: {kinds}"
+    tag = next((p for p in loc if isinstance(p, str) and p in CLAIM_KINDS), None)
+    if tag is None:
+        return None
+    keys = ", ".join(check_keys(tag))
+    if kind == "extra_forbidden":
+        return f"unknown key for a {tag} check (it takes: {keys})"
+    if kind == "missing":
+        return f"a {tag} check needs this key (it takes: {keys})"
+    return None
+
+
 def _pydantic_message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     msg = str(err.get("msg", "invalid value"))
+    if (claim := _claim_message(err)) is not None:
+        return claim
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; unknown keys are not allowed)"
     if kind == "missing":

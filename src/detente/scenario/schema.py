@@ -284,6 +284,19 @@ Check = Annotated[
 ]
 
 
+CHECK_MODELS: tuple[type[Strict], ...] = (ForecastNear, ForecastBetween, StrongestActor, OutcomeIs,
+                                          EquilibriumAction, PayoffOrder, ConcessionsOnly, OpinionSooner)
+CLAIM_KINDS: dict[str, type[Strict]] = {m.model_fields["kind"].annotation.__args__[0]: m  # type: ignore[union-attr]
+                                        for m in CHECK_MODELS}
+"""Claim check kind -> its model (for messages and the format reference)."""
+
+
+def check_keys(kind: str) -> list[str]:
+    """The keys a check of ``kind`` takes, required first."""
+    fields = CLAIM_KINDS[kind].model_fields
+    return sorted((k for k in fields if k != "kind"), key=lambda k: (not fields[k].is_required(), k))
+
+
 class Claim(Strict):
     id: Id
     text: Text
