@@ -17,11 +17,13 @@ from detente.errors import InputError
 from detente.scenario.schema import Claim, Scenario
 from detente.uncertainty.engine import SweepOptions, prepare, run_sweep
 from detente.uncertainty.sensitivity import find_flips, sobol_indices
-from detente.uncertainty.target import BATCH_EVALUATORS, CHEAP_DRAW_EVALUATORS, DRAW_EVALUATORS
+from detente.uncertainty.target import CHEAP_DRAW_EVALUATORS, DRAW_EVALUATORS
 
 DRAWS = 2_000
 WIDER = 2.0
 SOBOL_BASE = 256
+MODEL_CLAIMS = ("forecast_near", "forecast_between", "strongest_actor")  # the models layer's verdicts
+GAME_CLAIMS = ("equilibrium_action", "payoff_order", "outcome_class")  # the crisis game's (games_layer)
 GAME_WIDER_DRAWS = 200  # crisis-game claims under the wider ranges (about 1 ms a draw)
 
 
@@ -44,14 +46,15 @@ def uncertainty_layer(scenario: Scenario, options: AnalyzeOptions) -> Uncertaint
     the wider ranges, game claims get their own GAME_WIDER_DRAWS draws, reported with that count."""
     seed = scenario.settings.seed if options.seed is None else options.seed
     opts = SweepOptions(draws=DRAWS, seed=seed, chunk_size=DRAWS, store="none", per_draw=False)
-    models_only = _only(scenario, lambda c: bool(BATCH_EVALUATORS.get(c.check.kind)))
+    models_only = _only(scenario, lambda c: c.check.kind in MODEL_CLAIMS)
     params, target = prepare(models_only, opts)  # flips of game verdicts: the games layer's thresholds
     if not params:
         return None
     stated = run_sweep(models_only, opts)
     wider = run_sweep(models_only, replace(opts, widen=WIDER))
-    games_only = _only(scenario, lambda c: not BATCH_EVALUATORS.get(c.check.kind) and any(
-        f in CHEAP_DRAW_EVALUATORS for f in DRAW_EVALUATORS.get(c.check.kind, [])))
+    games_only = _only(scenario, lambda c: c.check.kind in GAME_CLAIMS and getattr(c.check, "layer", "games")
+                       in ("games", "any") and any(f in CHEAP_DRAW_EVALUATORS
+                                                   for f in DRAW_EVALUATORS.get(c.check.kind, [])))
     wider_games: dict[str, Any] = {}
     if games_only.claims and scenario.games is not None:
         wg = run_sweep(games_only, SweepOptions(draws=GAME_WIDER_DRAWS, seed=seed, chunk_size=GAME_WIDER_DRAWS,
