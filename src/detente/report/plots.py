@@ -104,7 +104,7 @@ def declutter(fig: Figure, movable: Sequence[Any], step: float = 8.0, tries: int
         sign = -1.0 if y < 0 else 1.0
         for _ in range(tries):
             bb = t.get_window_extent(r)
-            if not any(_hit(bb, p) for p in placed):
+            if not any(_hit(bb, p, pad=-2.0) for p in placed):  # keep a 2-pixel gap, not just no overlap
                 break
             y += sign * step
             t.xyann = (x, y)

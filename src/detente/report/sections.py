@@ -143,7 +143,7 @@ def games_section(run: Any) -> str:
              f"method {escape(d['method'])}{'' if d['exact'] else ' (approximate)'}; {d['nodes']} nodes. "
              f"Predicted outcome: <strong>{escape(str(d.get('outcome_class')))}</strong>.</p>"]
     svg = game_tree_svg(run)
-    parts.append(f'<div class="chart">{svg}</div><details><summary>leaves: outcomes and payoffs</summary>'
+    parts.append(f'<div class="chart wide">{svg}</div><details><summary>leaves: outcomes and payoffs</summary>'
                  f"{leaf_table(run)}</details>" if svg else
                  f"<p class='muted'>The tree has {d['nodes']} nodes: too many to draw; the path is below.</p>")
     parts.append("<h3>Why each side does what it does</h3>" + _list(d.get("explanation", [])))
@@ -220,16 +220,18 @@ def uncertainty_section(result: Any) -> str:
     for model, forecasts in d.get("forecasts", {}).items():
         if model == "compromise":
             parts.append('<div class="chart">' + _interval_chart(forecasts, model) + "</div>")
+    from detente.report.uncertainty import count_cell
+
     rows = []
     texts = d.get("claim_texts", {})
-    for cid, got in d.get("claims", {}).items():
-        wide = d["wider"]["claims"].get(cid, {})
-        if got.get("evaluated") or wide.get("evaluated"):
-            rows.append([cid, texts.get(cid, ""), _pct(got.get("probability")), _pct(wide.get("probability")),
-                         got.get("evaluated", 0)])
+    for cid in texts:
+        got, wide = d.get("claims", {}).get(cid, {}), d["wider"]["claims"].get(cid, {})
+        rows.append([cid, texts.get(cid, ""), count_cell(got), count_cell(wide)])
     if rows:
-        parts.append("<h3>How likely each claim is to hold</h3>" + _table(
-            ["claim", "text", "stated ranges", "ranges ×2", "draws"], rows))
+        parts.append("<h3>How likely each claim is to hold</h3><p class='muted'>Draws where the claim holds / "
+                     "draws evaluated, with a 95% Clopper–Pearson interval: the same count as in the claims "
+                     "table. Ranges ×2 is its own set of draws.</p>" + _table(
+                         ["claim", "text", "stated ranges", f"ranges ×{d['wider']['factor']:g}"], rows))
     top = d.get("top_sensitivities") or {}
     if top:
         labels, values = [], []
