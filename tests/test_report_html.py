@@ -35,7 +35,7 @@ def test_analyze_writes_a_self_contained_report(tmp_path: Path) -> None:
     assert at == sorted(at)
     # the game tree, trajectories, quadrant maps, outcome frequencies and intervals are all drawn
     assert page.count("<svg") >= 8
-    assert "equilibrium path in red" in page
+    assert "equilibrium path thick" in page
 
 
 @pytest.mark.slow

@@ -215,14 +215,14 @@ def analyze(
     from detente.report.terminal import render
 
     sc = load(file)
+    folder = out if out is not None else Path("detente-out") / sc.meta.id
+    if folder.exists() and not folder.is_dir():  # before minutes of work, not after
+        raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
     with steps(err_console(), enabled=not json_out) as step:
         result = run_analysis(sc, AnalyzeOptions(seed=seed), step=step)
         text = dump_json(result.to_dict())
         with step("report"):
             html = build_html(result)
-    folder = out if out is not None else Path("detente-out") / sc.meta.id
-    if folder.exists() and not folder.is_dir():
-        raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
     path, report = atomic_write_files({folder / "analysis.json": text, folder / "report.html": html})
     if json_out:
         sys.stdout.write(text)

@@ -1,5 +1,6 @@
 """Progress lines for long commands: a spinner while a step runs, and one line on stderr for every
-step that took more than a second (so a slow analysis says what it is doing, a fast one stays quiet)."""
+step that took more than a second (so a slow analysis says what it is doing, a fast one stays quiet).
+Only on a terminal: piped or captured stderr carries errors alone."""
 
 from __future__ import annotations
 
@@ -25,14 +26,13 @@ def steps(console: Console, enabled: bool = True,
     def step(name: str) -> Iterator[None]:
         label = labels.get(name, name)
         t0 = time.perf_counter()
-        status = console.status(f"detente: {label}…") if console.is_terminal else nullcontext()
-        with status:
+        with console.status(f"detente: {label}…"):
             yield
         took = time.perf_counter() - t0
         if took > SLOW:
             console.print(f"[dim]· {label}: {took:.1f} s[/dim]", highlight=False)
 
-    if not enabled:
+    if not enabled or not console.is_terminal:  # piped or captured stderr stays clean
         yield lambda name: nullcontext()
         return
     yield step
