@@ -111,6 +111,23 @@ def test_a_game_without_costs_lists_every_default(geneva):
     assert not any(t.startswith("costs.") for t in with_costs)
 
 
+def test_game_output_lists_its_defaults(geneva):
+    from detente.report.games import render_game
+
+    spec = pick_spec(geneva).model_copy(update={"costs": {}})
+    sc = geneva.model_copy(update={"games": geneva.games.model_copy(update={"specs": [spec], "default": None})})
+    run = run_scenario_game(sc, with_thresholds=False)
+    used = {u["term"]: u["value"] for u in run.to_dict()["defaults_used"]}
+    assert used["costs.challenger_war_win_prob"] == 0.5 and used["costs.defender_credibility"] == 0.0
+    console = Console(record=True, width=200)
+    console.print(render_game(run))
+    out = console.export_text()
+    assert "Defaults used" in out and "challenger_war_win_prob = 0.5" in out
+    a = Analysis(sc, AnalyzeOptions(), {}, None, [], {"games": run})  # type: ignore[arg-type]
+    _, warnings = defaults_and_warnings(a)
+    assert any("maps no cost terms" in w.what for w in warnings)
+
+
 def test_skipped_moves_unused_parameters_and_sim_defaults(geneva):
     from detente.scenario.schema import Move
 

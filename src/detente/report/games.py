@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from detente.analysis.claims import pct
 from detente.report.terminal import LAYER_RENDERERS
 
 
@@ -23,6 +24,11 @@ def render_game(result: Any) -> RenderableType:
         head.append(f"\n{n}", style="italic")
     story = Text("\n".join(f"• {line}" for line in d["explanation"]))
     parts: list[RenderableType] = [head, story]
+    if d.get("defaults_used"):
+        used = Text("Defaults used (inputs the game spec does not give):", style="bold yellow")
+        for u in d["defaults_used"]:
+            used.append(f"\n  - {u['term']} = {u['value']} ({u['reason']})")
+        parts.append(used)
     if d["thresholds"]:
         t = Table(title="Where the equilibrium path changes (one assumption at a time)", title_justify="left")
         t.add_column("assumption")
@@ -44,11 +50,12 @@ def render_game(result: Any) -> RenderableType:
         parts.append(Text(f"• {d['joint_change']['text']}"))
     if d.get("ranges"):
         r = d["ranges"]
-        t = Table(title=f"Equilibrium paths over {r['draws']} draws of the stated ranges", title_justify="left")
-        t.add_column("share", justify="right")
+        ok = r["draws"] - r.get("failed", 0)
+        t = Table(title=f"Equilibrium paths over {ok} draws of the stated ranges", title_justify="left")
+        t.add_column("draws", justify="right")
         t.add_column("path")
         for row in r["paths"]:
-            t.add_row(f"{row['share']:.1%}", row["path"])
+            t.add_row(f"{round(row['share'] * ok)}/{ok} ({pct(row['share'])})", row["path"])
         parts.append(t)
     if d.get("pure_equilibria"):
         parts.append(Text(f"{len(d['pure_equilibria'])} pure weak PBE found by enumeration", style="italic"))
