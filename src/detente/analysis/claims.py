@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from detente.formatting import pct
 from detente.models.base import ModelResult
 from detente.scenario.schema import Claim, Scenario
 
@@ -61,18 +62,6 @@ class Verdict:
         }
 
 
-def pct(x: float) -> str:
-    """A share as a percentage with no false precision: 100% only when it is exactly 1."""
-    if x >= 1.0:
-        return "100%"
-    if x <= 0.0:
-        return "0%"
-    v = 100 * x
-    if v >= 99.95:
-        return ">99.9%"
-    if v < 0.05:
-        return "<0.1%"
-    return f"{v:.1f}".rstrip("0").rstrip(".") + "%"
 
 
 def share_text(held: int | None, draws: int | None, over: str | None = None) -> str:

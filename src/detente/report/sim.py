@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from detente.analysis.claims import pct
+from detente.formatting import pct
 from detente.report.terminal import LAYER_RENDERERS
 
 _CLASS_STYLE = {"agreement": "green", "stalemate": "yellow", "capitulation": "magenta", "escalation": "red"}

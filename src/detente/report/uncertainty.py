@@ -32,7 +32,7 @@ def forecast_intervals(forecasts: dict[str, dict[str, Any]], title: str) -> Tabl
 
 def count_cell(d: dict[str, Any] | None) -> str:
     """'199/200 (99.5%; 95% CI 97.2–>99.9%)', the one way a count is written (X3)."""
-    from detente.analysis.claims import pct
+    from detente.formatting import pct
 
     if not d or not d.get("evaluated"):
         return "not evaluated"
