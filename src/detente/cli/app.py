@@ -55,10 +55,18 @@ def dump_json(data: Any) -> str:
 
 
 def load(spec: str):
+    """Load a scenario and refuse up front whatever a layer would refuse later (file, line, field)."""
+    from detente.analysis.validate import layer_problems
     from detente.cases import resolve_scenario_path
-    from detente.scenario.loader import load_scenario
+    from detente.scenario.loader import format_path, load_scenario_lines
 
-    return load_scenario(resolve_scenario_path(spec))
+    path = resolve_scenario_path(spec)
+    sc, lines = load_scenario_lines(path)
+    problem = layer_problems(sc)
+    if problem is not None:
+        where, reason = problem
+        raise InputError(reason, str(path), lines.line_of(where), format_path(where) or None)
+    return sc
 
 
 ScenarioArg = Annotated[str, typer.Argument(help="Scenario YAML file, or the name of a bundled case.")]

@@ -6,21 +6,83 @@ point at the exact line. The first problem found is reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from detente.scenario.numbers import Num
-from detente.scenario.schema import Scenario
+from pydantic import BaseModel
+
+from detente.scenario.numbers import Evidence, Num
+from detente.scenario.schema import (
+    MAX_ACTORS,
+    MAX_CLAIMS,
+    MAX_ISSUES,
+    MAX_MOVES,
+    MODEL_NAMES,
+    CostTerm,
+    ForecastBetween,
+    ForecastNear,
+    OpinionSooner,
+    Scenario,
+)
 
 Problem = tuple[tuple[str | int, ...], str]
 
+# Cost terms a game reads as probabilities or shares (docs/DECISIONS.md G3, G6-G8).
+PROBABILITY_TERMS = (CostTerm.challenger_war_win_prob, CostTerm.prior_resolve, CostTerm.challenger_discount,
+                     CostTerm.defender_discount)
+
+
+def normal_id(x: str) -> str:
+    """The form two ids must not share: results-store columns and SQL ignore case and ``-``/``_``/``.``."""
+    return re.sub(r"[-_.]", "_", x).lower()
+
 
 def _duplicates(section: str, items: Iterable[Any]) -> Iterator[Problem]:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for i, item in enumerate(items):
-        if item.id in seen:
+        key = normal_id(item.id)
+        if item.id in seen.values():
             yield (section, i, "id"), f"duplicate id '{item.id}' in {section}"
-        seen.add(item.id)
+        elif key in seen:
+            yield ((section, i, "id"), f"id '{item.id}' differs from '{seen[key]}' only in case or "
+                   "'-'/'_'/'.'; results tables would mix them up: rename one")
+        seen.setdefault(key, item.id)
+
+
+def _colliding_keys(path: tuple[str | int, ...], keys: Iterable[str]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for k in keys:
+        n = normal_id(k)
+        if n in seen:
+            yield ((*path, k), f"'{k}' differs from '{seen[n]}' only in case or '-'/'_'/'.'; "
+                   "results tables would mix them up: rename one")
+        seen.setdefault(n, k)
+
+
+def _sizes(sc: Scenario) -> Iterator[Problem]:
+    for section, limit in (("actors", MAX_ACTORS), ("issues", MAX_ISSUES), ("moves", MAX_MOVES),
+                           ("claims", MAX_CLAIMS)):
+        n = len(getattr(sc, section))
+        if n > limit:
+            yield (section,), f"{n} {section}; the limit is {limit} (see README, Limits)"
+
+
+def _evidence(path: tuple[str | int, ...], obj: Any) -> Iterator[tuple[tuple[str | int, ...], Evidence]]:
+    """Every piece of evidence inside ``obj`` with its path."""
+    if isinstance(obj, Evidence):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if value is not None and not isinstance(value, (str, int, float)):
+                yield from _evidence((*path, name), value)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _evidence((*path, k), v)
+    elif isinstance(obj, list):
+        for k, v in enumerate(obj):
+            yield from _evidence((*path, k), v)
 
 
 def _in_range(path: tuple[str | int, ...], x: Num | None, lo: float, hi: float,
@@ -40,6 +102,7 @@ def _ref(path: tuple[str | int, ...], ref: str | None, known: set[str], kind: st
 
 
 def _all_problems(sc: Scenario) -> Iterator[Problem]:
+    yield from _sizes(sc)
     yield from _duplicates("actors", sc.actors)
     yield from _duplicates("issues", sc.issues)
     yield from _duplicates("channels", sc.channels)
@@ -47,6 +110,7 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
     yield from _duplicates("moves", sc.moves)
     yield from _duplicates("claims", sc.claims)
     yield from (((("meta", *p[0]), p[1])) for p in _duplicates("sources", sc.meta.sources))
+    yield from _colliding_keys(("parameters",), sc.parameters)
 
     actors = {a.id for a in sc.actors}
     issues = {i.id: i for i in sc.issues}
@@ -127,6 +191,12 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
             known = {"issue": set(issues), "actor": actors, "player": actors,
                      "audience": audiences, "without_move": moves}[field]
             yield from _ref((*base, field), ref, known, field.replace("without_move", "move"))
+        yield from _claim_numbers(base, ch, issues)
+
+    sources = {s.id for s in sc.meta.sources}
+    for path, ev in _evidence((), sc):
+        if ev.source is not None:
+            yield from _ref((*path, "source"), ev.source, sources, "source (not in meta.sources)")
 
     if sc.simulation is not None:
         yield from _simulation_problems(sc, actors, issues, audiences, moves)
@@ -140,6 +210,43 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
             yield from _ref(path, issue_id, set(issues), "issue")
             iss = issues[issue_id]
             yield from _in_range(path, v, iss.scale.min, iss.scale.max, "outcome value")
+
+
+def _claim_numbers(base: tuple[str | int, ...], ch: Any, issues: dict[str, Any]) -> Iterator[Problem]:
+    """A claim's model name, and its targets and thresholds on its issue's scale."""
+    model = getattr(ch, "model", None)
+    if model is not None and model not in MODEL_NAMES:
+        yield (*base, "model"), f"unknown model '{model}' (models: {', '.join(MODEL_NAMES)})"
+    iss = issues.get(getattr(ch, "issue", None) or "")
+    if iss is None:
+        return
+    lo, hi = iss.scale.min, iss.scale.max
+    span = hi - lo
+    if isinstance(ch, ForecastNear):
+        if isinstance(ch.target, float) and not lo <= ch.target <= hi:
+            yield (*base, "target"), f"target {ch.target:g} is outside the scale of '{iss.id}' [{lo:g}, {hi:g}]"
+        if ch.within > span:
+            yield (*base, "within"), f"within {ch.within:g} is wider than the scale of '{iss.id}' ({span:g})"
+    elif isinstance(ch, ForecastBetween):
+        for field in ("low", "high"):
+            v = getattr(ch, field)
+            if not lo <= v <= hi:
+                yield (*base, field), f"{field} {v:g} is outside the scale of '{iss.id}' [{lo:g}, {hi:g}]"
+    elif isinstance(ch, OpinionSooner) and not lo <= ch.threshold <= hi:
+        yield ((*base, "threshold"), f"threshold {ch.threshold:g} is outside the scale of '{iss.id}' "
+               f"[{lo:g}, {hi:g}]")
+
+
+def _parameter_range(sc: Scenario, path: tuple[str | int, ...], name: str, lo: float, hi: float,
+                     what: str) -> Iterator[Problem]:
+    """A named parameter a layer reads as ``what`` must lie in [lo, hi] over its whole range."""
+    p = sc.parameters.get(name)
+    if p is None:
+        return
+    a, b = p.bounds
+    if a < lo - 1e-12 or b > hi + 1e-12:
+        shown = f"{p.value:g}" if not p.is_range else f"[{a:g}, {b:g}]"
+        yield path, f"parameter '{name}' = {shown} is read as {what} and must lie in [{lo:g}, {hi:g}]"
 
 
 def _simulation_problems(sc: Scenario, actors: set[str], issues: dict[str, Any], audiences: set[str],
@@ -175,6 +282,9 @@ def _simulation_problems(sc: Scenario, actors: set[str], issues: dict[str, Any],
             for player, ref in getattr(sim.war, section).items():
                 yield from _ref((*base, "war", section, player), player, set(sim.players), "player")
                 yield from _ref((*base, "war", section, player), ref, params, "parameter")
+        for player, ref in sim.war.win_prob.items():
+            yield from _parameter_range(sc, (*base, "war", "win_prob", player), ref, 0.0, 1.0,
+                                        "a probability of winning")
     for aud, row in sim.trust.items():
         yield from _ref((*base, "trust", aud), aud, audiences, "audience")
         for src, x in row.items():
@@ -209,6 +319,13 @@ def _games_problems(sc: Scenario, actors: set[str], issues: set[str], channels: 
             yield from _ref((*base, field), getattr(g, field), moves, "move")
         for term, ref in g.costs.items():
             yield from _ref((*base, "costs", str(term)), ref, params, "parameter")
+            path = (*base, "costs", str(term))
+            if term in PROBABILITY_TERMS:
+                yield from _parameter_range(sc, path, ref, 0.0, 1.0, f"{term} (a probability or share)")
+            elif term == CostTerm.defender_war_cost_max:
+                yield from _parameter_range(sc, path, ref, 0.0, float("inf"), "a maximum war cost")
+            elif term == CostTerm.horizon:
+                yield from _parameter_range(sc, path, ref, 1.0, 1000.0, "a number of rounds")
     for i, cl in enumerate(sc.claims):
         yield from _ref(("claims", i, "check", "game"), getattr(cl.check, "game", None), ids, "game")
 

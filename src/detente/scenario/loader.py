@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from detente.errors import InputError
+from detente.fileio import read_user_text
 from detente.scenario.checks import check_references
 from detente.scenario.schema import Scenario
 
@@ -67,6 +68,9 @@ _Loader.add_implicit_resolver(
 )
 
 
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
 class _Builder:
     """Turns a YAML node tree into plain data, recording lines and refusing tricks."""
 
@@ -86,6 +90,9 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, (*path, i)) for i, v in enumerate(node.value)]
+        if node.tag in _NUMBER_TAGS and ":" in str(node.value):
+            raise self.fail(f"'{node.value}' would be read as a base-60 number (YAML 1.1); write the "
+                            "number in decimal, or quote it if it is text", node, path)
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -134,23 +141,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
 
 
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a user's text file, refusing binary, huge or undecodable files in one line."""
-    file = str(path)
-    if not path.exists():
-        raise InputError("no such file", file)
-    if path.is_dir():
-        raise InputError("is a folder, not a file", file)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"file is {size} bytes; the limit is {max_bytes}", file)
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise InputError("looks like a binary file, not text", file)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", file) from None
-    return text
+    """Read a user's text file: regular files only, size-limited, UTF-8 (see :mod:`detente.fileio`)."""
+    return read_user_text(path, max_bytes)
 
 
 def _claim_message(err: dict[str, Any]) -> str | None:
@@ -214,7 +206,8 @@ def scenario_from_data(data: Any, file: str, lines: LineMap | None = None) -> Sc
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         # A typo shows up twice (unknown key + missing field): name the typo first.
-        errors.sort(key=lambda e: e.get("type") != "extra_forbidden")
+        # A union's "should be one of these words" says less than its number branch's reason.
+        errors.sort(key=lambda e: (e.get("type") != "extra_forbidden", e.get("type") == "literal_error"))
         err = errors[0]
         path = _clean_loc(tuple(err["loc"]))
         path = _known_prefix(path, data)
@@ -258,3 +251,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file."""
     p = Path(path)
     return load_scenario_text(read_text(p), str(p))
+
+
+def load_scenario_lines(path: str | Path) -> tuple[Scenario, LineMap]:
+    """Load and validate a scenario file; also return where each field sits (for later checks)."""
+    p = Path(path)
+    data, lines = parse_yaml(read_text(p), str(p))
+    return scenario_from_data(data, str(p), lines), lines

@@ -11,10 +11,41 @@ in the ICB prior table, marked assumed, the source in the note; decision ICB6). 
 from __future__ import annotations
 
 import math
+import re
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# C0 controls other than tab and newline (ESC starts ANSI/OSC sequences), DEL, C1 controls and the
+# bidirectional overrides that reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_problem(value: Any) -> str | None:
+    """A reason if ``value`` (a string, or lists/dicts of them) holds a control character, else None."""
+    if isinstance(value, str):
+        m = _CONTROL.search(value)
+        if m is not None:
+            return (f"contains the control character U+{ord(m.group()):04X}; "
+                    "names and texts may not hold terminal escapes, NUL or other control characters")
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            if (r := control_problem(v)) is not None:
+                return r
+    elif isinstance(value, dict):
+        for v in value.values():
+            if (r := control_problem(v)) is not None:
+                return r
+    return None
+
+
+def no_control(value: Any) -> Any:
+    """Pydantic validator: refuse strings with control characters (see :func:`control_problem`)."""
+    reason = control_problem(value)
+    if reason is not None:
+        raise ValueError(reason)
+    return value
 
 
 class Dist(StrEnum):
@@ -43,6 +74,8 @@ class Evidence(BaseModel):
             return {"quote": data}
         return data
 
+    _text = field_validator("quote", "source", mode="after")(no_control)
+
     @model_validator(mode="after")
     def _offsets_ordered(self) -> Evidence:
         if self.start is not None and self.end is not None and self.end < self.start:
@@ -66,6 +99,8 @@ class Num(BaseModel):
     evidence: Evidence | None = None
     assumed: bool = False
     prior: str | None = None  # "icb": the numbers came from the ICB prior table (see the note)
+
+    _text = field_validator("note", mode="after")(no_control)
 
     @model_validator(mode="before")
     @classmethod

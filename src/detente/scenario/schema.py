@@ -11,11 +11,19 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from detente.scenario.numbers import Evidence, Num
+from detente.scenario.numbers import Evidence, Num, no_control
 
 FORMAT_VERSION = 1
+SEED_MAX = 2**32 - 1
+# Sizes a scenario may have (README, Limits; docs/DECISIONS.md H3): inside them every command finishes.
+MAX_ACTORS = 250
+MAX_ISSUES = 1000
+MAX_MOVES = 5000
+MAX_CLAIMS = 1000
+# Model names a claim may name (the models layer registers exactly these; a test keeps them equal).
+MODEL_NAMES = ("compromise", "eum", "exchange", "median", "nash", "smp")
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 Scalar = bool | int | float | str
@@ -24,7 +32,11 @@ Text = Annotated[str, Field(max_length=20_000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    """Unknown keys, NaN and infinities are errors; no text may hold a control character."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False)
+
+    _text = field_validator("*", mode="after")(no_control)
 
 
 class Source(Strict):
@@ -314,7 +326,7 @@ class KnownOutcome(Strict):
     source: Text | None = None
     note: Text | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Settings(Strict):
@@ -323,7 +335,7 @@ class Settings(Strict):
         gt=0,
         description="If set, an actor's saliences over all issues may sum to at most this.",
     )
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=SEED_MAX)
 
 
 class SimGate(Strict):
@@ -484,6 +496,13 @@ class Scenario(Strict):
         description="Options for bargaining models run on this scenario (model -> option -> value), e.g. "
         "the model parameters of a KTAB XML file; options given to a run explicitly take precedence.",
     )
+
+    @field_validator("detente", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, v: object) -> object:
+        if isinstance(v, bool):  # `detente: true` equals 1 in Python; it is not a version number
+            raise ValueError("the format version must be the number 1, not a boolean")
+        return v
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

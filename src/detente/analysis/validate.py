@@ -1,0 +1,107 @@
+"""Validation that needs the layers: everything a layer would refuse later is refused up front.
+
+The scenario layer checks the schema, references and ranges (:mod:`detente.scenario.checks`).
+Some refusals need a layer's own logic: a game spec that cannot be built (a side without a
+position, a demand equal to the status quo), payoffs that are not finite, a claim naming an
+action no player has, a simulation that cannot be compiled. :func:`layer_problems` runs those
+builders once (no solving) and returns the first problem with the scenario path it concerns, so
+``detente validate`` (and every command, through the CLI's loader) reports it with file and line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+
+from detente.errors import InputError
+from detente.scenario.schema import Scenario
+
+Path = tuple[str | int, ...]
+Problem = tuple[Path, str]
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_field(field: str | None) -> Path:
+    """``simulation.cohesion[0].issue`` -> ``('simulation', 'cohesion', 0, 'issue')``."""
+    if not field:
+        return ()
+    return tuple(int(m.group(2)) if m.group(2) is not None else m.group(1) for m in _PART.finditer(field))
+
+
+def _game_path(sc: Scenario, field: str | None) -> Path:
+    """A games-layer field (``games.<spec id>.costs.x``) as a document path (``games.specs[k].costs.x``)."""
+    parts = parse_field(field)
+    if len(parts) >= 2 and parts[0] == "games" and sc.games is not None:
+        for k, spec in enumerate(sc.games.specs):
+            if spec.id == parts[1]:
+                return ("games", "specs", k, *parts[2:])
+    return parts
+
+
+def _game_problems(sc: Scenario) -> Iterator[Problem]:
+    if sc.games is None:
+        return
+    from detente.games.build import build_game
+
+    actions: dict[str, dict[str, set[str]]] = {}
+    for k, spec in enumerate(sc.games.specs):
+        base: Path = ("games", "specs", k)
+        try:
+            game = build_game(sc, spec)
+            game.check_game()
+        except InputError as exc:
+            yield _game_path(sc, exc.field) or base, exc.reason
+            return
+        except (ValueError, ArithmeticError) as exc:
+            yield base, f"the {spec.template.value} game cannot be built: {exc}"
+            return
+        bad = next((p for p in game.payoff if p is not None and not all(math.isfinite(v) for v in p)), None)
+        if bad is not None:
+            yield base, ("the game's payoffs are not finite numbers (a cost, audience cost or scale is too "
+                         "close to zero or too large)")
+            return
+        per_player: dict[str, set[str]] = {p: set() for p in game.players}
+        for s in game.infosets:
+            if 0 <= s.player < len(game.players):
+                per_player[game.players[s.player]].update(s.actions)
+        actions[spec.id] = per_player
+    default = sc.games.default or sc.games.specs[0].id
+    for i, cl in enumerate(sc.claims):
+        ch = cl.check
+        if ch.kind not in ("equilibrium_action", "payoff_order"):
+            continue
+        game_id = ch.game or default
+        known = actions.get(game_id)
+        if known is None:
+            continue  # an unknown game id is reported by the scenario checks
+        base = ("claims", i, "check")
+        if ch.player not in known:
+            yield (*base, "player"), f"'{ch.player}' is not a player of game '{game_id}' " \
+                                     f"(players: {', '.join(known)})"
+            continue
+        names = ["action"] if ch.kind == "equilibrium_action" else ["better", "worse"]
+        for name in names:
+            act = getattr(ch, name)
+            if act not in known[ch.player]:
+                yield ((*base, name), f"unknown action '{act}' for {ch.player} in game '{game_id}' "
+                       f"(actions: {', '.join(sorted(known[ch.player]))})")
+
+
+def _sim_problems(sc: Scenario) -> Iterator[Problem]:
+    if sc.simulation is None:
+        return
+    from detente.sim import compile_world
+
+    try:
+        compile_world(sc)
+    except InputError as exc:
+        yield parse_field(exc.field) or ("simulation",), exc.reason
+
+
+def layer_problems(sc: Scenario) -> Problem | None:
+    """The first problem a layer would refuse later, as (document path, reason), or None."""
+    for problem in (*_game_problems(sc), *_sim_problems(sc)):
+        return problem
+    return None
