@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detente.errors import InputError
+from detente.fileio import read_user_bytes
 from detente.scenario.schema import Scenario
 
 ACTORS: tuple[str, ...] = (
@@ -137,10 +138,11 @@ def load_deu(path: str | Path) -> DeuTable:
     if not p.is_file():
         raise InputError("no such file (point the command at your own copy of the DEU III table)",
                          file=str(p))
+    raw = read_user_bytes(p, 200 * 1024 * 1024)  # regular files only; the full DEU III table is ~5 MB
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = p.read_text(encoding="latin-1")
+        text = raw.decode("latin-1")
     first = text.split("\n", 1)[0]
     delim = "\t" if first.count("\t") >= first.count(";") else ";"
     rows = list(csv.reader(text.splitlines(), delimiter=delim))

@@ -26,6 +26,7 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INPUT = 2
+LOADED: dict[str, str] = {}  # scenario id -> the file it was loaded from (for layers' error messages)
 
 
 def err_console() -> Console:
@@ -40,6 +41,8 @@ def user_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
+            if exc.file in LOADED:  # a layer names the scenario by its id: name the file instead
+                exc.file = LOADED[exc.file]
             err_console().print(f"error: {exc}", markup=False)
             raise typer.Exit(EXIT_INPUT) from None
 
@@ -66,6 +69,7 @@ def load(spec: str):
     if problem is not None:
         where, reason = problem
         raise InputError(reason, str(path), lines.line_of(where), format_path(where) or None)
+    LOADED[sc.meta.id] = str(path)
     return sc
 
 
@@ -208,7 +212,7 @@ def analyze(
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", min=0, help="Seed for every random step (default: the scenario's settings.seed)."
+            "--seed", min=0, max=2**32 - 1, help="Seed for every random step (default: the scenario's settings.seed)."
         ),
     ] = None,
     json_out: JsonOpt = False,
@@ -278,8 +282,26 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as _cx  # type: ignore[no-redef]
 
 
+PATH_OPTIONS = ("--out", "-o", "--output", "--efg", "--merge")
+
+
+def _empty_path_option(argv: list[str]) -> str | None:
+    """The path option given an empty value (``--out ''`` would silently mean the current folder)."""
+    for k, arg in enumerate(argv):
+        if arg in PATH_OPTIONS and k + 1 < len(argv) and not argv[k + 1].strip():
+            return arg
+        name, eq, value = arg.partition("=")
+        if eq and name in PATH_OPTIONS and not value.strip():
+            return name
+    return None
+
+
 def main() -> None:
     """Run the CLI; a usage mistake (missing argument, bad option value) is one line and exit 2."""
+    empty = _empty_path_option(sys.argv[1:])
+    if empty is not None:
+        err_console().print(f"error: option '{empty}' needs a path, not an empty string", markup=False)
+        sys.exit(EXIT_INPUT)
     try:
         rc = app(standalone_mode=False)
     except _cx.UsageError as exc:

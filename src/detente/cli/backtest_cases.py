@@ -73,7 +73,7 @@ def cases(
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Only these bundled cases (repeatable).")
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed for the sim layer.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed for the sim layer.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the tables as Markdown here "
                                                   "(docs/CASES-results.md is made this way).")] = None,

@@ -21,12 +21,15 @@ def game(
                                                  "default game's players and cost terms).")] = None,
     solver: Annotated[str, typer.Option("--solver", help="auto|backward|qre|sequential|openspiel|gambit")] = "auto",
     efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
-    lam: Annotated[float, typer.Option("--lambda", min=0.0, help="Precision for --solver qre.")] = 10.0,
+    lam: Annotated[float, typer.Option("--lambda", help="Precision for --solver qre: a finite number in "
+                                       "(0, 1e6].")] = 10.0,
     json_out: JsonOpt = False,
 ) -> None:
     """Solve a crisis game: who does what on the equilibrium path, why, and where it would change."""
+    import math
+
     from detente.errors import InputError
-    from detente.fileio import atomic_write_text
+    from detente.fileio import atomic_write_text, check_writable_target, read_user_text
     from detente.games.build import GameRun, run_scenario_game
     from detente.games.efg import read_efg, to_efg
     from detente.games.explain import narrative
@@ -35,11 +38,12 @@ def game(
 
     if solver not in SOLVERS:
         raise InputError(f"unknown solver '{solver}' (choose from {', '.join(SOLVERS)})", field="--solver")
+    if not (math.isfinite(lam) and 0 < lam <= 1e6):
+        raise InputError(f"--lambda must be a finite number in (0, 1e6], got {lam:g}", field="--lambda")
+    if efg is not None:
+        check_writable_target(efg)  # a device or folder is refused before the work
     if file.endswith(".efg"):
-        path = Path(file)
-        if not path.is_file():
-            raise InputError("no such file", file)
-        g = read_efg(path.read_text(encoding="utf-8"), source=file)
+        g = read_efg(read_user_text(Path(file)), source=file)
         sol = solve(g, solver, lam=lam)
         run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
     else:

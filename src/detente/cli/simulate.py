@@ -18,7 +18,7 @@ def simulate(
                                              help="Number of seeded runs (default: simulation.runs).")] = None,
     rounds: Annotated[int | None, typer.Option("--rounds", min=1, max=1000,
                                                help="Rounds per run (default: simulation.rounds).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1,
                                              help="Master seed (default: the scenario's settings.seed).")] = None,
     log: Annotated[bool, typer.Option("--log", help="Print one representative run move by move.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Worker processes.")] = 1,

@@ -13,8 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from detente.cli.app import JsonOpt, ScenarioArg, app, dump_json, err_console, load, out_console, user_errors
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's settings.seed).")]
-WidenOpt = Annotated[float, typer.Option("--widen", help="Stretch every stated range about its mode by this factor.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1,
+                                            help="Seed, 0..2^32-1 (default: the scenario's settings.seed).")]
+WidenOpt = Annotated[float, typer.Option("--widen", help="Stretch every stated range about its mode by this factor "
+                                         "(0 < factor <= 100).")]
+MAX_SAMPLES = 2**16
 ModelOpt = Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to sweep (repeatable).")]
 PerDrawOpt = Annotated[bool, typer.Option(
     "--per-draw-layers", help="Also run layers that take one scenario per draw (the simulation's outcome "
@@ -36,16 +39,18 @@ def _models(model: list[str] | None) -> tuple[str, ...]:
 @user_errors
 def sweep(
     file: ScenarioArg,
-    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of Monte Carlo draws.")] = 10_000,
+    draws: Annotated[int, typer.Option("--draws", "-n", min=1, max=2_000_000,
+                                       help="Number of Monte Carlo draws (at most 2,000,000).")] = 10_000,
     backend: Annotated[str, typer.Option("--backend", help="inprocess, pool or dask.")] = "inprocess",
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: a LocalCluster.")] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Workers for pool / LocalCluster.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Keep finished chunks of a killed run in --out.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace another run's results in --out.")] = False,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default: detente-out/<scenario id>/sweep).")] = None,
     seed: SeedOpt = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Draws per chunk.")] = 10_000,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, max=1_000_000, help="Draws per chunk.")] = 10_000,
     widen: WidenOpt = 1.0,
     dist: Annotated[str | None, typer.Option(
         "--dist", help="Override every distribution: triangular, uniform, normal or fixed.")] = None,
@@ -65,6 +70,10 @@ def sweep(
                         dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store,
                         per_draw=per_draw_layers)
     opts.check()  # refuse bad options before a progress bar or any file appears
+    if resume and overwrite:
+        from detente.errors import InputError
+
+        raise InputError("give --resume or --overwrite, not both", field="overwrite")
     folder = out if out is not None else Path("detente-out") / sc.meta.id / "sweep"
     show = not (quiet or json_out)
     progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -72,8 +81,9 @@ def sweep(
                         console=err_console(), disable=not show, transient=False)
     with progress:
         task = progress.add_task(sc.meta.id, total=draws)
-        result = run_sweep(sc, opts, folder, resume=resume,
-                           on_progress=lambda done, total: progress.update(task, completed=done))
+        result = run_sweep(sc, opts, folder, resume=resume, overwrite=overwrite,
+                           on_progress=lambda done, total: progress.update(task, completed=done),
+                           on_note=lambda note: err_console().print(f"note: {note}", markup=False))
     if json_out:
         sys.stdout.write(dump_json(result.to_dict()))
         return
@@ -98,7 +108,8 @@ def sweep(
 @user_errors
 def sensitivity(
     file: ScenarioArg,
-    samples: Annotated[int, typer.Option("--samples", min=2, help="Sobol base sample size (power of 2).")] = 1024,
+    samples: Annotated[int, typer.Option("--samples", min=2, max=MAX_SAMPLES,
+                                         help="Sobol base sample size (power of 2, at most 65536).")] = 1024,
     seed: SeedOpt = None,
     widen: WidenOpt = 1.0,
     model: ModelOpt = None,
@@ -115,6 +126,7 @@ def sensitivity(
     sc = load(file)
     seed = sc.settings.seed if seed is None else seed
     models = _models(model)
+    SweepOptions(models=models, widen=widen, seed=seed).check()
     params, target = prepare(sc, SweepOptions(models=models, widen=widen))
     tor = tornado(target, params)
     sob = sobol_indices(target, params, samples, seed=seed)

@@ -94,6 +94,10 @@ def to_efg(game: Game) -> str:
     return "\n".join(lines) + "\n"
 
 
+MAX_EFG_NODES = 200_000  # as many as a template may build (README, Limits)
+MAX_PAYOFF = 1e12  # as for scenario numbers (docs/DECISIONS.md D7)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|,|([^\s{},"]+)|(\S)', re.S)
 
 
@@ -104,6 +108,10 @@ def _tokens(text: str, source: str | None) -> list[tuple[str, str]]:
     for quoted, sym, word, bad in _TOKEN.findall(text):
         if quoted:
             body = quoted[1:-1]
+            bad_char = _CONTROL.search(body)
+            if bad_char is not None:  # names reach terminals: no escape sequences (DECISIONS H2)
+                line = text.count("\n", 0, _offset(text, len(out))) + 1
+                raise InputError(f"a name holds the control character U+{ord(bad_char.group()):04X}", source, line)
             append(("str", re.sub(r"\\(.)", r"\1", body) if "\\" in body else body))
         elif sym:
             append(("sym", sym))
@@ -128,12 +136,15 @@ def _offset(text: str, index: int) -> int:
 
 
 def _number(tok: str) -> float:
+    shown = tok if len(tok) <= 30 else tok[:27] + "..."
     try:
         x = float(Fraction(tok)) if "/" in tok else float(tok)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"'{tok}' is not a number") from None
-    if not math.isfinite(x):
-        raise ValueError(f"'{tok}' is not a finite number")
+        raise ValueError(f"'{shown}' is not a number") from None
+    except OverflowError:  # e.g. 10**400/3 as a fraction
+        x = math.inf
+    if not math.isfinite(x) or abs(x) > MAX_PAYOFF:
+        raise ValueError(f"'{shown}' is not a finite number within ±{MAX_PAYOFF:g}")
     return x
 
 
@@ -217,9 +228,12 @@ def read_efg(text: str, source: str | None = None) -> Game:
             return g.terminal(pay, out[0] if out else "")
         if kind not in ("p", "c"):
             raise fail(f"unknown node type '{kind}'", at)
+        if len(g) >= MAX_EFG_NODES:
+            raise fail(f"the game has more than {MAX_EFG_NODES:,} nodes (README, Limits)", at)
         player = CHANCE_PLAYER if kind == "c" else int(number()) - 1
-        if not (player == CHANCE_PLAYER or 0 <= player < len(players)):
-            raise fail(f"player {player + 1} does not exist", at)
+        if kind == "p" and not 0 <= player < len(players):  # player 0 is not chance: chance nodes are 'c'
+            raise fail(f"player {player + 1} does not exist (players are 1..{len(players)}; chance nodes "
+                       "are written 'c')", at)
         num = int(number())
         if toks[i][0] == "str":
             label = take("str")

@@ -83,9 +83,12 @@ class Dask:
         self._cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="20s")
-            except (OSError, ValueError) as exc:
-                raise InputError(f"cannot reach Dask scheduler {scheduler}: {exc}", field="scheduler") from exc
+                self.client = Client(scheduler, timeout="15s")
+            except MemoryError:  # something answered, but not a Dask scheduler (a huge bogus frame length)
+                raise InputError(f"{scheduler} does not speak the Dask protocol", field="scheduler") from None
+            except Exception as exc:  # noqa: BLE001 - any failure to connect is the user's address to fix
+                reason = " ".join(str(exc).split()) or type(exc).__name__
+                raise InputError(f"cannot reach Dask scheduler {scheduler}: {reason}", field="scheduler") from None
         else:
             self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
                                          host="127.0.0.1", dashboard_address="127.0.0.1:0", env=ONE_THREAD)
@@ -117,7 +120,7 @@ def check_backend(name: str, scheduler: str | None) -> None:
     if scheduler is not None:
         if name != "dask":
             raise InputError("--scheduler needs --backend dask", field="scheduler")
-        if not _ADDRESS.match(scheduler):
+        if not _ADDRESS.match(scheduler) or not 0 < int(scheduler.rsplit(":", 1)[1]) < 65536:
             raise InputError(f"'{scheduler}' is not a scheduler address (use tcp://HOST:PORT)", field="scheduler")
 
 

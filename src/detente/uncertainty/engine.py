@@ -25,11 +25,15 @@ from detente.scenario.schema import Scenario
 from detente.uncertainty.backends import check_backend, make_backend
 from detente.uncertainty.params import Param, collect_params, widen, with_dist
 from detente.uncertainty.sampling import sample
-from detente.uncertainty.store import STORE_FORMATS, RunStore
+from detente.uncertainty.store import STORE_FORMATS, CorruptChunk, RunStore
 from detente.uncertainty.summary import summarise
 from detente.uncertainty.target import ScenarioTarget
 
-MAX_DRAWS = 100_000_000
+# The summary (quantiles) holds every draw's columns in memory: ~0.36 GB per million draws on
+# geneva-2022, so 2 million keeps a sweep under ~1 GB; more needs a streaming summary (README, Limits).
+MAX_DRAWS = 2_000_000
+MAX_WIDEN = 100.0
+SEED_MAX = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,12 @@ class SweepOptions:
         if self.store not in STORE_FORMATS:
             raise InputError(f"unknown store '{self.store}' (use {', '.join(STORE_FORMATS)})", field="store")
         check_backend(self.backend, self.scheduler)
-        if not (self.widen > 0 and math.isfinite(self.widen)):
-            raise InputError(f"widen factor must be a positive number, got {self.widen:g}", field="widen")
+        if not (self.widen > 0 and math.isfinite(self.widen) and self.widen <= MAX_WIDEN):
+            raise InputError(f"widen factor must be a number in (0, {MAX_WIDEN:g}], got {self.widen:g}", field="widen")
+        if self.seed is not None and not 0 <= self.seed <= SEED_MAX:
+            raise InputError(f"--seed must be between 0 and {SEED_MAX}, got {self.seed}", field="seed")
+        if self.workers is not None and not 1 <= self.workers <= 256:
+            raise InputError(f"--workers must be between 1 and 256, got {self.workers}", field="workers")
         with_dist([], self.dist)  # refuses an unknown distribution name
 
 
@@ -126,8 +134,12 @@ def column_meaning(sc: Scenario, params: list[Param], target: ScenarioTarget) ->
 
 
 def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume: bool = False,
-              on_progress: Callable[[int, int], None] | None = None) -> SweepResult:
-    """Run (or resume) a sweep; ``on_progress(done_draws, total_draws)`` after each chunk."""
+              on_progress: Callable[[int, int], None] | None = None, overwrite: bool = False,
+              on_note: Callable[[str], None] | None = None) -> SweepResult:
+    """Run (or resume) a sweep; ``on_progress(done_draws, total_draws)`` after each chunk.
+
+    A folder holding another run is refused unless ``resume`` or ``overwrite``; a finished chunk
+    that cannot be read back on resume is reported through ``on_note`` and computed again."""
     opts.check()
     seed = sc.settings.seed if opts.seed is None else opts.seed
     params, target = prepare(sc, opts)
@@ -147,6 +159,11 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     }
     store = RunStore(out) if out is not None else None
     done: dict[int, tuple[dict[str, np.ndarray], float]] = {}
+    recomputed: list[int] = []
+    if store is not None and store.folder.exists() and not store.folder.is_dir():
+        raise InputError("--out must be a folder, and this is a file", str(store.folder), field="out")
+    if store is not None:
+        store.clean_temporary()
     if resume:
         if store is None:
             raise InputError("--resume needs an output folder", field="resume")
@@ -159,9 +176,20 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
         record["started"] = old.get("started", record["started"])
         for i in sorted(store.finished()):
             if i < n_chunks:
-                done[i] = store.read_chunk(i)
+                try:
+                    done[i] = store.read_chunk(i, sizes[i])
+                except CorruptChunk as exc:
+                    store.chunk_path(i).unlink(missing_ok=True)
+                    recomputed.append(i)
+                    if on_note:
+                        on_note(f"chunk {i} in {store.chunk_dir} is damaged ({exc}); computing it again")
+        for p in store.results():  # tables of this run are rewritten at the end
+            p.unlink()
     elif store is not None:
-        store.clear_chunks()
+        if store.has_run() and not overwrite:
+            raise InputError("holds the results of another sweep; add --resume to continue that run or "
+                             "--overwrite to replace it", str(store.folder), field="out")
+        store.clear_results()
     if store is not None:
         store.write_record(record)
     resumed = len(done)
@@ -193,6 +221,8 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
                     "chunk_seconds": round(sum(done[i][1] for i in range(n_chunks)), 4),
                     "chunks": n_chunks, "chunks_resumed": resumed},
     })
+    if recomputed:
+        record["chunks_recomputed"] = recomputed
     files: list[Path] = []
     if store is not None:
         store.write_record(record)
