@@ -82,7 +82,8 @@ def deu(
         str | None,
         typer.Option("--split", help="Split JSON ({'assignment': {issue: train|dev|test}}) or 'random'."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed for the bootstrap and random splits.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
+                                      help="Seed for the bootstrap and random splits.")] = 0,
     models: Annotated[
         list[str] | None,
         typer.Option("--models", "-m", help="Models/baselines to run (repeatable or comma-separated; "

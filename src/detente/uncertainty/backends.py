@@ -86,7 +86,7 @@ class Dask:
                 self.client = Client(scheduler, timeout="15s")
             except MemoryError:  # something answered, but not a Dask scheduler (a huge bogus frame length)
                 raise InputError(f"{scheduler} does not speak the Dask protocol", field="scheduler") from None
-            except Exception as exc:  # noqa: BLE001 - any failure to connect is the user's address to fix
+            except Exception as exc:  # any failure to connect: the address is the user's to fix
                 reason = " ".join(str(exc).split()) or type(exc).__name__
                 raise InputError(f"cannot reach Dask scheduler {scheduler}: {reason}", field="scheduler") from None
         else:
