@@ -29,8 +29,22 @@ EXIT_INPUT = 2
 LOADED: dict[str, str] = {}  # scenario id -> the file it was loaded from (for layers' error messages)
 
 
+class SafeConsole(Console):
+    """A console that shows control characters in the text it prints as escapes (``\\x1b``), so a
+    name from a file can never drive the terminal; rich's own styling is untouched."""
+
+    def _render_buffer(self, buffer: Any) -> str:
+        from rich.segment import Segment
+
+        from detente.errors import CONTROL_CHARS, printable
+
+        return super()._render_buffer(
+            Segment(printable(t), st, c) if not c and CONTROL_CHARS.search(t) else Segment(t, st, c)
+            for t, st, c in buffer)
+
+
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 def user_errors(fn: F) -> F:
@@ -50,7 +64,7 @@ def user_errors(fn: F) -> F:
 
 
 def out_console() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    return SafeConsole(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
 
 def dump_json(data: Any) -> str:

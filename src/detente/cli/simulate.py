@@ -36,7 +36,7 @@ def simulate(
     With --json: a summary document; with --log --json: the representative run as JSON lines.
     """
     from detente.analysis.sim_layer import escalation_break_evens, run_batch
-    from detente.errors import InputError
+    from detente.errors import InputError, printable
     from detente.report.sim import break_even_lines, frequency_table
     from detente.sim import compile_world
 
@@ -79,7 +79,7 @@ def simulate(
                       markup=False)
         console.print(f"run seed {rep.seed} (master seed {master}, run 1 of {n} with the most frequent "
                       f"outcome)", markup=False)
-        sys.stdout.write(rep.log_text())
+        sys.stdout.write(printable(rep.log_text()))
         if n == 1:
             return
     d = {"runs": n, "rounds": world.rounds, "seed": master, "ranges": mode, "frequencies": batch.frequencies,
