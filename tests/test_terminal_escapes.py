@@ -35,6 +35,7 @@ def _poisoned():
     return sc.model_copy(update={"actors": actors, "meta": meta})
 
 
+@pytest.mark.filterwarnings("ignore")  # matplotlib warns about the missing glyph, quoting it
 @pytest.mark.parametrize("args", [["game", "x"], ["simulate", "x", "--log"], ["analyze", "x"]])
 def test_escapes_in_names_do_not_reach_the_terminal(args: list[str], monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
