@@ -18,7 +18,8 @@ BROKEN = "detente: 1\nmeta: {id: x, title: X, perspective: p}\nactors: []\n"
 
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(tmp_path / "work", max_upload=4096), follow_redirects=False)
+    return TestClient(create_app(tmp_path / "work", max_upload=4096), base_url="http://127.0.0.1:8765",
+                      follow_redirects=False)
 
 
 def _wait_done(client: TestClient, location: str) -> str:

@@ -268,13 +268,16 @@ def serve(
     try:
         import uvicorn
 
-        from detente.report.web import create_app
+        from detente.report.web import create_app, is_loopback
     except ImportError as exc:
         raise InputError(f"the web page needs the 'web' extra: pip install 'detente[web]' ({exc.name} missing)",
                          "detente serve") from None
     _check_can_listen(host, port)
-    err_console().print(f"detente: serving on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    if not is_loopback(host):
+        err_console().print(f"warning: --host {host} makes the page reachable from other machines: anyone who "
+                            "can reach it can upload scenarios and run analyses (there is no login)", markup=False)
+    err_console().print(f"detente: serving on http://{host}:{port}/ (Ctrl-C to stop)", markup=False)
+    uvicorn.run(create_app(host=host), host=host, port=port, log_level="warning")
 
 
 def _check_can_listen(host: str, port: int) -> None:

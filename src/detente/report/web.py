@@ -1,20 +1,28 @@
 """``detente serve``: a small local web page to load a scenario, change numbers, see the report.
 
-Bound to 127.0.0.1 by default. Uploads are size-limited and validated like any scenario
-file; the app reads only the bundled cases and writes only into its own work folder;
-every error is shown as a message, never as a traceback.
+Bound to 127.0.0.1 by default. Uploads are size-limited (while the body streams in, so a
+chunked upload without Content-Length is cut off too) and validated like any scenario file,
+with every error listed; the app reads only the bundled cases and writes only into its own
+work folder, removed when the server stops; every error is shown as a message, never as a
+traceback. Requests must name this server in their Host header (against DNS rebinding), and a
+POST must come from this server's own pages (Origin/Referer/Sec-Fetch-Site, against CSRF). At
+most ``max_jobs`` analyses run or wait at once; beyond that the page says the server is busy.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
+import shutil
 import tempfile
 import threading
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,11 +33,15 @@ from detente.cases import case_names, case_path
 from detente.errors import InputError
 from detente.fileio import atomic_write_text
 from detente.report.html import build_html
-from detente.scenario.loader import load_scenario, scenario_from_data
+from detente.scenario.loader import all_problems, format_path, load_scenario, scenario_from_data
 from detente.scenario.loader import load_scenario_text as parse_scenario
 from detente.scenario.writer import scenario_to_data
 
 MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_JOBS = 4  # analyses running or waiting at once (2 cores: more only queue up memory)
+KEEP_JOBS = 200  # finished jobs kept (with their reports) before the oldest are dropped
+MAX_ERRORS = 50  # validation errors listed for one upload
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 _STYLE = """<style>body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem}
@@ -45,9 +57,44 @@ def _page(title: str, body: str, status: int = 200, refresh: int | None = None) 
     return HTMLResponse(doc, status_code=status)
 
 
-def _error(message: str, status: int = 400) -> HTMLResponse:
+def _error(message: str, status: int = 400, more: list[str] | None = None) -> HTMLResponse:
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in (more or []))
+    listing = f'<ul id="errors">{items}</ul>' if items else ""
     return _page("Error", f'<h1>That did not work</h1><p class="error" id="error">{html.escape(message)}</p>'
-                 '<p><a href="/">Back</a></p>', status)
+                 f'{listing}<p><a href="/">Back</a></p>', status)
+
+
+class Invalid(InputError):
+    """A scenario with several problems: ``problems`` lists every one (shown as a list)."""
+
+    problems: list[str]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or address) is this machine only."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(bind: str) -> frozenset[str] | None:
+    """Host-header names this server answers to when bound to ``bind`` (None: any, bound to all)."""
+    if bind in ("0.0.0.0", "::", ""):
+        return None
+    if is_loopback(bind):
+        return LOOPBACK_NAMES | {bind}
+    return frozenset({bind})
+
+
+def _host_name(netloc: str) -> str:
+    """``[::1]:8765`` -> ``::1``; ``localhost:80`` -> ``localhost``."""
+    try:
+        return (urlsplit("//" + netloc).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 class TooLarge(InputError):
@@ -62,20 +109,37 @@ class Job:
     message: str = ""
 
 
-class JobStore:
-    """Jobs run in a background thread; reports are written into the app's own folder."""
+class Busy(Exception):
+    """Too many analyses are running or waiting."""
 
-    def __init__(self, folder: Path) -> None:
+
+class JobStore:
+    """Jobs run in background threads, at most ``max_jobs`` at once; reports go to the app's folder."""
+
+    def __init__(self, folder: Path, max_jobs: int = MAX_JOBS) -> None:
         self.folder = folder
+        self.max_jobs = max_jobs
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
+
+    def active(self) -> int:
+        return sum(j.state in ("queued", "running") for j in self.jobs.values())
 
     def start(self, scenario: Any, seed: int | None) -> Job:
         job = Job(uuid.uuid4().hex, scenario.meta.title)
         with self.lock:
+            if self.active() >= self.max_jobs:
+                raise Busy(f"busy: {self.max_jobs} analyses are running or waiting; try again in a minute")
+            self._forget_old()
             self.jobs[job.id] = job
         threading.Thread(target=self._run, args=(job, scenario, seed), daemon=True).start()
         return job
+
+    def _forget_old(self) -> None:
+        finished = [j for j in self.jobs.values() if j.state in ("done", "error")]
+        for j in finished[: max(0, len(self.jobs) - KEEP_JOBS + 1)]:
+            del self.jobs[j.id]
+            self.report_path(j.id).unlink(missing_ok=True)
 
     def _run(self, job: Job, scenario: Any, seed: int | None) -> None:
         from detente.analysis.analyze import AnalyzeOptions
@@ -128,11 +192,44 @@ def _with_value(old: Any, value: float) -> Any:
     return value
 
 
-def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
+def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES, host: str = "127.0.0.1",
+               max_jobs: int = MAX_JOBS) -> FastAPI:
+    """The web app; ``host`` is the address it is bound to (Host headers are checked against it).
+    Without ``work_dir`` it works in a temporary folder that is removed when the server stops."""
+    own = work_dir is None
     folder = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="detente-serve-"))
     folder.mkdir(parents=True, exist_ok=True)
-    store = JobStore(folder)
-    app = FastAPI(title="detente", docs_url=None, redoc_url=None, openapi_url=None)
+    store = JobStore(folder, max_jobs)
+    hosts = allowed_hosts(host)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        try:
+            yield
+        finally:
+            if own:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    app = FastAPI(title="detente", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.work_dir = folder
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        own_host = request.headers.get("host", "")
+        if hosts is not None and _host_name(own_host) not in hosts:
+            return _error("this server does not answer to that host name (Host header)", 400)
+        if request.method not in ("GET", "HEAD"):
+            origin = request.headers.get("origin")
+            referer = request.headers.get("referer")
+            fetch_site = request.headers.get("sec-fetch-site")
+            foreign = (
+                (origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != own_host.lower()))
+                or (origin is None and referer is not None and urlsplit(referer).netloc.lower() != own_host.lower())
+                or fetch_site in ("cross-site", "same-site")
+            )
+            if foreign:
+                return _error("refused: the form was not sent from this server's own page", 403)
+        return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -186,21 +283,35 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES)
 
     @app.post("/run")
     async def run(request: Request) -> Response:
+        limit = max_upload + 64 * 1024
         length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > max_upload + 64 * 1024:
+        if length is not None and length.isdigit() and int(length) > limit:
             return _error(f"upload too large: the limit is {max_upload} bytes", 413)
-        body = await request.body()
-        if len(body) > max_upload + 64 * 1024:
-            return _error(f"upload too large: the limit is {max_upload} bytes", 413)
+        if store.active() >= store.max_jobs:  # say so before reading the upload
+            return _error(f"busy: {store.max_jobs} analyses are running or waiting; try again in a minute", 503)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():  # bounded while it streams (chunked bodies have no length)
+            size += len(chunk)
+            if size > limit:
+                return _error(f"upload too large: the limit is {max_upload} bytes", 413)
+            chunks.append(chunk)
+        request._body = b"".join(chunks)  # starlette's form parser reads the body we kept
         form = await request.form()
         try:
             scenario = await _scenario_from_form(form, max_upload)
             fields = {k: v for k, v in form.items() if isinstance(v, str)}
             if "case" in fields:
                 scenario = _apply_edits(scenario, fields)
+            _check_layers(scenario, "the scenario")
+        except Invalid as exc:
+            return _error(f"{len(exc.problems)} problem(s) in {exc.file}", 400, exc.problems)
         except InputError as exc:
             return _error(str(exc), 413 if isinstance(exc, TooLarge) else 400)
-        job = store.start(scenario, None)
+        try:
+            job = store.start(scenario, None)
+        except Busy as exc:
+            return _error(str(exc), 503)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -239,13 +350,32 @@ async def _scenario_from_form(form: Any, max_upload: int) -> Any:
         name = Path(upload.filename).name or "upload.yaml"
         if len(raw) > max_upload:
             raise TooLarge(f"upload too large: the limit is {max_upload} bytes", name)
-        return parse_scenario(_decode(raw, name), name)
+        return _parse_all(_decode(raw, name), name)
     text = form.get("scenario_text")
     if isinstance(text, str) and text.strip():
         if len(text.encode("utf-8")) > max_upload:
             raise TooLarge(f"text too large: the limit is {max_upload} bytes", "pasted scenario")
-        return parse_scenario(text, "pasted scenario")
+        return _parse_all(text, "pasted scenario")
     raise InputError("choose a case, upload a file or paste a scenario", "form")
+
+
+def _parse_all(text: str, name: str) -> Any:
+    """The scenario, or :class:`Invalid` listing every problem (not only the first)."""
+    problems = all_problems(text, name, MAX_ERRORS)
+    if len(problems) > 1:
+        exc = Invalid(f"{len(problems)} problems", name)
+        exc.problems = problems
+        raise exc
+    return parse_scenario(text, name)
+
+
+def _check_layers(scenario: Any, name: str) -> None:
+    from detente.analysis.validate import layer_problems
+
+    problem = layer_problems(scenario)
+    if problem is not None:
+        where, reason = problem
+        raise InputError(reason, name, field=format_path(where) or None)
 
 
 def _decode(raw: bytes, name: str) -> str:

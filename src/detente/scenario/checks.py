@@ -134,6 +134,8 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
         for issue_id, st in stances.items():
             path = ("positions", actor_id, issue_id)
             yield from _ref(path, issue_id, set(issues), "issue")
+            if issue_id not in issues:
+                continue
             iss = issues[issue_id]
             covered.add(issue_id)
             yield from _in_range((*path, "position"), st.position, iss.scale.min, iss.scale.max,
@@ -165,6 +167,8 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
         for issue_id, op in au.opinion.items():
             path = ("audiences", i, "opinion", issue_id)
             yield from _ref(path, issue_id, set(issues), "issue")
+            if issue_id not in issues:
+                continue
             iss = issues[issue_id]
             yield from _in_range(path, op, iss.scale.min, iss.scale.max, "opinion")
         yield from _in_range(("audiences", i, "weight"), au.weight, 0.0, inf, "weight")
@@ -175,7 +179,7 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
         yield from _ref((*base, "channel"), mv.channel, channels, "channel")
         yield from _ref((*base, "target"), mv.target, actors, "actor")
         yield from _ref((*base, "issue"), mv.issue, set(issues), "issue")
-        if mv.issue is not None:
+        if mv.issue is not None and mv.issue in issues:
             iss = issues[mv.issue]
             yield from _in_range((*base, "position"), mv.position, iss.scale.min, iss.scale.max,
                                  "position")
@@ -208,6 +212,8 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
         for issue_id, v in sc.known_outcome.values.items():
             path = ("known_outcome", "values", issue_id)
             yield from _ref(path, issue_id, set(issues), "issue")
+            if issue_id not in issues:
+                continue
             iss = issues[issue_id]
             yield from _in_range(path, v, iss.scale.min, iss.scale.max, "outcome value")
 
@@ -328,6 +334,19 @@ def _games_problems(sc: Scenario, actors: set[str], issues: set[str], channels: 
                 yield from _parameter_range(sc, path, ref, 1.0, 1000.0, "a number of rounds")
     for i, cl in enumerate(sc.claims):
         yield from _ref(("claims", i, "check", "game"), getattr(cl.check, "game", None), ids, "game")
+
+
+def all_problems(sc: Scenario, limit: int = 50) -> list[Problem]:
+    """Every cross-field problem in ``sc`` (at most ``limit``), in document order of the checks."""
+    out: list[Problem] = []
+    try:
+        for problem in _all_problems(sc):
+            out.append(problem)
+            if len(out) >= limit:
+                break
+    except (KeyError, StopIteration):  # a later check may lean on a reference already reported
+        pass
+    return out
 
 
 def check_references(sc: Scenario) -> Problem | None:

@@ -242,6 +242,31 @@ def _known_prefix(path: PathKey, data: Any) -> PathKey:
     return tuple(out)
 
 
+def all_problems(text: str, file: str = "<input>", limit: int = 50) -> list[str]:
+    """Every problem of a scenario text as one-line messages (at most ``limit``; [] if it is valid).
+
+    A YAML syntax error stops reading, so it is the only one; otherwise every schema error, or
+    (when the schema holds) every cross-field problem, is listed."""
+    try:
+        data, lines = parse_yaml(text, file)
+    except InputError as exc:
+        return [str(exc)]
+    if not isinstance(data, dict):
+        return [str(InputError("a scenario must be a mapping (meta:, actors:, issues:, ...)", file))]
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors(include_url=False)[:limit]:
+            path = _known_prefix(_clean_loc(tuple(err["loc"])), data)
+            out.append(str(InputError(_pydantic_message(err), file, lines.line_of(path), format_path(path) or None)))
+        return out
+    from detente.scenario.checks import all_problems as reference_problems
+
+    return [str(InputError(reason, file, lines.line_of(path), format_path(path) or None))
+            for path, reason in reference_problems(scenario, limit)]
+
+
 def load_scenario_text(text: str, file: str = "<input>") -> Scenario:
     data, lines = parse_yaml(text, file)
     return scenario_from_data(data, file, lines)
