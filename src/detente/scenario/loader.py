@@ -57,7 +57,12 @@ def format_path(path: PathKey) -> str:
 MAX_NODES = 500_000
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser (when PyYAML was built with it) reads a large scenario ~10x faster; the
+# constructor and resolver are the same safe pure-Python ones either way.
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
     """SafeLoader that also reads YAML 1.2 floats such as ``1e6`` (YAML 1.1 reads a string)."""
 
 

@@ -1,0 +1,73 @@
+"""Scale limits (issue 18): time and peak memory of `detente analyze` and `validate` at the sizes
+README's Limits section promises. Run: python benchmarks/scale.py [--only analyze|validate]
+
+Each measurement runs in a fresh subprocess so peak memory (ru_maxrss) is that command's own.
+Timings on a shared machine are inflated by other load; the numbers printed are what was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def scenario(n_actors: int, n_issues: int, n_moves: int = 0, seed: int = 1) -> str:
+    """A synthetic scenario: positions spread over 0..100, saliences and capabilities varied."""
+    import random
+
+    rng = random.Random(seed)
+    out = ["detente: 1", f"meta: {{id: scale-{n_actors}x{n_issues}, title: Scale test, perspective: synthetic}}",
+           "actors:"]
+    out += [f"  - {{id: a{k}, name: Actor {k}, capability: {rng.uniform(1, 100):.3f}}}" for k in range(n_actors)]
+    out.append("issues:")
+    out += [f"  - {{id: i{j}, name: Issue {j}, status_quo: {rng.uniform(0, 100):.2f}}}" for j in range(n_issues)]
+    out.append("positions:")
+    for k in range(n_actors):
+        out.append(f"  a{k}:")
+        out += [f"    i{j}: {{position: {rng.uniform(0, 100):.2f}, salience: {rng.uniform(0.05, 1):.3f}}}"
+                for j in range(n_issues)]
+    if n_moves:
+        out.append("moves:")
+        out += [f"  - {{id: m{k}, actor: a{k % n_actors}, type: statement, issue: i{k % n_issues}, "
+                f"position: {rng.uniform(0, 100):.2f}}}" for k in range(n_moves)]
+    return "\n".join(out) + "\n"
+
+
+def measure(args: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MB of the child, and its exit code."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "detente", *args], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        print("   stderr:", proc.stderr.strip()[:300])
+    return wall, peak_kb / 1024, proc.returncode
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--only", choices=("analyze", "validate"))
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = []
+        if a.only != "analyze":
+            cases += [("validate", 3, 1000, 0), ("validate", 10, 5, 5000), ("validate", 250, 10, 0)]
+        if a.only != "validate":
+            cases += [("analyze", 250, 10, 0)]
+        for cmd, n, m, moves in cases:
+            path = Path(tmp) / f"s{n}x{m}x{moves}.yaml"
+            path.write_text(scenario(n, m, moves), encoding="utf-8")
+            extra = ["--out", str(Path(tmp) / "out"), "--json"] if cmd == "analyze" else []
+            wall, peak, rc = measure([cmd, str(path), *extra])
+            # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: run the biggest case last
+            print(f"{cmd:8} {n:4} actors x {m:4} issues, {moves:4} moves: {wall:6.2f} s, peak <= {peak:7.0f} MB, "
+                  f"exit {rc}")
+
+
+if __name__ == "__main__":
+    main()
