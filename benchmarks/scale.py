@@ -38,15 +38,18 @@ def scenario(n_actors: int, n_issues: int, n_moves: int = 0, seed: int = 1) -> s
     return "\n".join(out) + "\n"
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak resident MB of the child, and its exit code."""
+def measure(args: list[str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (user + system), peak resident MB of the child, and its exit code.
+    CPU time is the honest figure on a loaded machine; wall time is what a user waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "detente", *args], capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         print("   stderr:", proc.stderr.strip()[:300])
-    return wall, peak_kb / 1024, proc.returncode
+    return wall, cpu, after.ru_maxrss / 1024, proc.returncode
 
 
 def main() -> None:
@@ -56,17 +59,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
         if a.only != "analyze":
-            cases += [("validate", 3, 1000, 0), ("validate", 10, 5, 5000), ("validate", 250, 10, 0)]
+            cases += [("validate", 3, 1000, 0), ("validate", 10, 5, 5000), ("validate", 250, 10, 0),
+                      ("forecast", 3, 1000, 0)]
         if a.only != "validate":
             cases += [("analyze", 250, 10, 0)]
         for cmd, n, m, moves in cases:
             path = Path(tmp) / f"s{n}x{m}x{moves}.yaml"
             path.write_text(scenario(n, m, moves), encoding="utf-8")
-            extra = ["--out", str(Path(tmp) / "out"), "--json"] if cmd == "analyze" else []
-            wall, peak, rc = measure([cmd, str(path), *extra])
+            extra = {"analyze": ["--out", str(Path(tmp) / "out"), "--json"],
+                     "forecast": ["--model", "nash", "--json"]}.get(cmd, [])
+            wall, cpu, peak, rc = measure([cmd, str(path), *extra])
             # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: run the biggest case last
-            print(f"{cmd:8} {n:4} actors x {m:4} issues, {moves:4} moves: {wall:6.2f} s, peak <= {peak:7.0f} MB, "
-                  f"exit {rc}")
+            print(f"{' '.join([cmd, *extra[:2]]) if cmd == 'forecast' else cmd:16} {n:4} actors x {m:4} issues, "
+                  f"{moves:4} moves: {wall:7.2f} s wall, {cpu:7.2f} s CPU, peak <= {peak:6.0f} MB, exit {rc}")
 
 
 if __name__ == "__main__":
