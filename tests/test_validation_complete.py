@@ -121,3 +121,15 @@ def test_bundled_cases_stay_valid() -> None:
     for name in case_names():
         result = runner.invoke(app, ["validate", name])
         assert result.exit_code == 0, (name, result.output)
+
+
+def test_too_many_moves_for_a_simulation(tmp_path: Path) -> None:
+    from detente.scenario.schema import MAX_SIM_MOVES
+
+    extra = "".join(f"  - {{id: x{k}, actor: rus, type: statement, channel: geneva, issue: sanctions}}\n"
+                    for k in range(MAX_SIM_MOVES))
+    i = GENEVA.index("\nmoves:\n") + len("\nmoves:\n")
+    path = tmp_path / "many.yaml"
+    path.write_text(GENEVA[:i] + extra + GENEVA[i:], encoding="utf-8")
+    result = runner.invoke(app, ["simulate", str(path)])
+    assert result.exit_code == 2 and f"at most {MAX_SIM_MOVES}" in result.stderr and "simulation" in result.stderr

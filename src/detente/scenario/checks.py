@@ -18,6 +18,7 @@ from detente.scenario.schema import (
     MAX_CLAIMS,
     MAX_ISSUES,
     MAX_MOVES,
+    MAX_SIM_MOVES,
     MODEL_NAMES,
     CostTerm,
     ForecastBetween,
@@ -261,6 +262,9 @@ def _simulation_problems(sc: Scenario, actors: set[str], issues: dict[str, Any],
     assert sim is not None
     params = set(sc.parameters)
     base = ("simulation",)
+    if len(sc.moves) > MAX_SIM_MOVES:
+        yield (base, f"{len(sc.moves)} moves; a scenario with a simulation may have at most {MAX_SIM_MOVES} "
+               "(it looks ahead over every move; see README, Limits)")
     if len(set(sim.players)) != len(sim.players):
         yield (*base, "players"), "a player is listed twice"
     for k, p in enumerate(sim.players):

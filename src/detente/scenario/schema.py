@@ -21,6 +21,7 @@ SEED_MAX = 2**32 - 1
 MAX_ACTORS = 250
 MAX_ISSUES = 1000
 MAX_MOVES = 5000
+MAX_SIM_MOVES = 64  # the simulation looks two steps ahead over every move: its cost grows ~ moves^2
 MAX_CLAIMS = 1000
 # Model names a claim may name (the models layer registers exactly these; a test keeps them equal).
 MODEL_NAMES = ("compromise", "eum", "exchange", "median", "nash", "smp")
