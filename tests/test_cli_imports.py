@@ -45,9 +45,16 @@ def test_import_of_the_cli_loads_no_heavy_module():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("args", [("--help",), ("validate", "geneva-2022"), ("cases", "--json")])
+@pytest.mark.parametrize("args", [("--help",), ("validate", "ec-emissions-1994"), ("cases", "--json")])
 def test_light_commands_load_no_heavy_module(args):
     assert imported_by(*args) == []
+
+
+def test_validate_builds_games_and_simulation_but_loads_no_third_party_heavy_module():
+    """validate refuses what a layer would refuse later (DECISIONS H1): for a scenario with games:
+    and simulation: sections it builds the game trees and compiles the simulation world, so those
+    two layers load; nothing else heavy does."""
+    assert imported_by("validate", "geneva-2022") == ["detente.games", "detente.sim"]
 
 
 def test_smp_forecast_loads_neither_numba_nor_the_optimiser_nor_the_layers_above():

@@ -73,8 +73,8 @@ def dump_json(data: Any) -> str:
 
 def load(spec: str):
     """Load a scenario and refuse up front whatever a layer would refuse later (file, line, field)."""
-    from detente.analysis.validate import layer_problems
     from detente.cases import resolve_scenario_path
+    from detente.layer_checks import layer_problems
     from detente.scenario.loader import format_path, load_scenario_lines
 
     path = resolve_scenario_path(spec)

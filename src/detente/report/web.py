@@ -370,7 +370,7 @@ def _parse_all(text: str, name: str) -> Any:
 
 
 def _check_layers(scenario: Any, name: str) -> None:
-    from detente.analysis.validate import layer_problems
+    from detente.layer_checks import layer_problems
 
     problem = layer_problems(scenario)
     if problem is not None:
