@@ -48,8 +48,8 @@ def test_escapes_in_names_do_not_reach_the_terminal(args: list[str], monkeypatch
         clean = load_scenario(case_path("geneva-2022"))
         real = an.analyze
 
-        def poisoned_analysis(scenario, options=None):
-            result = real(clean, options)
+        def poisoned_analysis(scenario, options=None, **kwargs):
+            result = real(clean, options, **kwargs)
             result.scenario = sc
             return result
 
