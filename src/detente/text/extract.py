@@ -523,16 +523,6 @@ class Extractor:
         nxt = tokens[m.tok_end:m.tok_end + 2]
         return len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower in {"based", "controlled", "occupied"}
 
-    def _place_reading(self, tokens: list[Token], m: Mention) -> bool:
-        """"in Greece", "fled to Iran", "troops from Palestine", "Syrian-based": a place, not an agent."""
-        q = m.tok_start - 1
-        if q >= 0 and tokens[q].lower == "the":
-            q -= 1
-        if q >= 0 and tokens[q].lower in _PLACE_PREPS:
-            return True
-        nxt = tokens[m.tok_end:m.tok_end + 2]
-        return len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower in {"based", "controlled", "occupied"}
-
     def _participants(self, tokens: list[Token], actors: list[ActorFinding], moves: list[MoveFinding],
                       dropped: list[str]) -> list[ActorFinding]:
         """Which named actors the draft keeps (T6). Always: an actor that is neither the agent nor the
