@@ -370,6 +370,17 @@ def test_cli_wrong_columns_and_bad_values_are_one_line_exit_2(tmp_path):
     assert r.returncode == 2 and "system-level file" in r.stderr and r.stderr.count("\n") == 1
 
 
+def test_cli_too_few_actors_to_fit_is_one_line_exit_2(tmp_path):
+    d = tmp_path / "icb"
+    shutil.copytree(FIXTURE, d)
+    path = d / "icb2v14-before1990.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:2]), encoding="utf-8")  # the header and one crisis actor
+    r = _cli("--data", str(d))
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "at least two classes" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
 @pytest.mark.slow
 def test_cli_end_to_end_on_the_fixture(tmp_path):
     md = tmp_path / "ICB.md"

@@ -18,6 +18,7 @@ import numpy as np
 
 from detente.backtest.icb import CLASSES, IcbActor, IcbData, MappingOptions
 from detente.backtest.icb_features import OneHot, structural_covariates
+from detente.errors import InputError
 
 SPLIT_YEAR = 1980
 VALIDATION = (1980, 1990)
@@ -112,7 +113,6 @@ def fit_logit(train: Sequence[IcbActor], seed: int) -> tuple[Callable[[Sequence[
         from sklearn.linear_model import LogisticRegressionCV
         from sklearn.model_selection import StratifiedKFold
     except ImportError:
-        from detente.errors import InputError
 
         raise InputError("the ICB baselines need scikit-learn: pip install 'detente[icb]'",
                          "detente backtest icb") from None
@@ -222,6 +222,10 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
         if end not in cache:
             train = [a for a in scored if end is None or a.year < end]
             label = "all of --data" if end is None else f"before {end}"
+            if len(set(labels(train))) < 2:
+                raise InputError(f"{len(train)} crisis actors with a usable outcome {label}, "
+                                 f"{len(set(labels(train)))} outcome class(es): a fit needs at least two classes",
+                                 data.source, field="outcom")
             tick(f"{label}: frequency baseline")
             freq = fit_frequency(train)
             tick(f"{label}: multinomial logit")
