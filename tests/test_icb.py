@@ -315,7 +315,7 @@ def test_prior_in_a_scenario_file_loads_and_a_bad_term_is_a_located_error(tmp_pa
 
 
 def test_the_drafter_finds_the_icb_prior_provider():
-    from detente.backtest.icb import icb_prior
+    from detente.scenario.priors import draft_prior
     from detente.scenario.priors import icb_prior as lookup
     from detente.text.crisis_draft import PRIOR_NOTE, prior_provider
 
@@ -323,7 +323,7 @@ def test_the_drafter_finds_the_icb_prior_provider():
     assert ask is not None and note == PRIOR_NOTE
     low, mode, high, _ = lookup("win_prob", {})
     assert ask("war_win_prob") == (mode, low, high)
-    assert ask("horizon") is None and icb_prior("face_cost_accept") is None
+    assert ask("horizon") is None and draft_prior("face_cost_accept") is None
 
 
 # --------------------------------------------------------------------------- CLI

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pytest
 from typer.testing import CliRunner
@@ -64,7 +62,7 @@ def test_draft_has_game_simulation_and_every_cost_term():
     for name in names:
         p = sc.parameters[name]
         assert p.assumed and p.low < p.high and p.note and (DEFAULT_NOTE in p.note or PRIOR_NOTE in p.note)
-    from detente.backtest.icb import DRAFT_TERMS  # the ICB prior provider (issue 16) informs these terms
+    from detente.scenario.priors import DRAFT_TERMS  # the ICB prior table (issue 16) informs these terms
 
     informed = {n for n in names if any(n == t or n.endswith(f"_{t}") for t in DRAFT_TERMS)}
     assert informed and set(ex.defaults) == names - informed
@@ -80,10 +78,11 @@ def test_draft_has_game_simulation_and_every_cost_term():
     assert any(m.actor == "ukr" and m.type.value == "offer" and m.channel == "closed" for m in sc.moves)
 
 
-def test_prior_provider_is_used_when_importable(monkeypatch):
-    mod = types.ModuleType("detente.backtest.icb")
-    mod.icb_prior = lambda term: (0.3, 0.1, 0.6) if term == "war_cost" else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "detente.backtest.icb", mod)
+def test_the_prior_table_is_used_for_the_terms_it_informs(monkeypatch):
+    from detente.scenario import priors
+
+    monkeypatch.setattr(priors, "draft_prior",
+                        lambda term: (0.3, 0.1, 0.6, "test") if term == "war_cost" else None)
     sc, ex = draft_from_text(TEXT, "t.txt", backend="python")
     w = sc.parameters["rus_war_cost"]
     assert (w.value, w.low, w.high) == (0.3, 0.1, 0.6) and PRIOR_NOTE in w.note

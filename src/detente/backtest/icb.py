@@ -250,19 +250,3 @@ def predictor_names() -> list[str]:
 def allowed_reasons() -> Mapping[str, str]:
     return {**ALLOWED_ACTOR, **ALLOWED_SYSTEM}
 
-
-# The drafter's names for the cost terms the ICB prior table informs (decision ICB6).
-DRAFT_TERMS = {"war_cost": "war_cost", "war_win_prob": "win_prob", "win_prob": "win_prob",
-               "standoff_cost": "standoff_cost", "war_cost_challenger": "war_cost_challenger"}
-
-
-def icb_prior(term: str, covariates: Mapping[str, object] | None = None) -> dict[str, object] | None:
-    """The drafter's entry point: ``{value, low, high, source}`` of an ICB prior, or None for a term the
-    table does not inform (face costs, horizon, discount...). :func:`detente.scenario.priors.icb_prior`
-    gives the same as a (low, mode, high, source) tuple."""
-    from detente.scenario.priors import icb_prior as lookup
-
-    if term not in DRAFT_TERMS:
-        return None
-    low, mode, high, source = lookup(DRAFT_TERMS[term], covariates)
-    return {"value": mode, "low": low, "high": high, "source": source}

@@ -19,6 +19,9 @@ PRIOR_FILE = "data/icb_priors.json"
 COVARIATES = ("power", "trigger", "threat", "issue")
 DEFAULTS = {"power": "unknown", "trigger": "other", "threat": "other", "issue": "other"}
 POWER_BINS = ((-20.0, "much weaker"), (-5.0, "weaker"), (5.0, "equal"), (20.0, "stronger"))
+# The drafter's names for the cost terms the table informs -> the table's term (decision ICB6).
+DRAFT_TERMS = {"war_cost": "war_cost", "war_win_prob": "win_prob", "win_prob": "win_prob",
+               "standoff_cost": "standoff_cost", "war_cost_challenger": "war_cost_challenger"}
 
 
 @functools.cache
@@ -66,3 +69,12 @@ def icb_prior(term: str, covariates: Mapping[str, Any] | None = None,
     if defaulted:
         source += f" ({', '.join(defaulted)} not given: taken as {', '.join(DEFAULTS[k] for k in defaulted)})"
     return float(low), float(mode), float(high), source
+
+
+def draft_prior(term: str, covariates: Mapping[str, Any] | None = None) -> tuple[float, float, float, str] | None:
+    """The drafter's entry point: (value, low, high, source) of the prior for a drafter term, or None for a
+    term the table does not inform (face costs, power shift, horizon, discount)."""
+    if term not in DRAFT_TERMS:
+        return None
+    low, mode, high, source = icb_prior(DRAFT_TERMS[term], covariates)
+    return mode, low, high, source

@@ -13,18 +13,18 @@ section"). Here we add, from what the rules read, the sections those layers need
 - every cost term under the library's names (``<actor>_war_cost``, ``<actor>_war_win_prob``,
   ``<actor>_face_cost_accept``, ``<actor>_face_cost_withdraw``, ``<actor>_standoff_cost``,
   ``power_shift``, ``horizon``, ``discount``), each a wide range, ``assumed: true``, with a note
-  naming its source: an ICB prior when a provider is importable (``detente.backtest.icb``),
-  else a stated default.
+  naming its source: an ICB prior from the scenario layer's table (``detente.scenario.priors``)
+  for the terms it informs, else a stated default.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from detente.errors import InputError
+from detente.scenario import priors
 
 # Stated defaults (value, low, high): wide on purpose; the note says they are defaults.
 DEFAULTS: dict[str, tuple[float, float, float]] = {
@@ -37,7 +37,7 @@ DEFAULTS: dict[str, tuple[float, float, float]] = {
     "horizon": (5.0, 2.0, 10.0),
     "discount": (0.9, 0.7, 0.99),
 }
-DEFAULT_NOTE = "stated default of detente's drafter (no ICB prior provider installed)"
+DEFAULT_NOTE = "stated default of detente's drafter (no ICB prior for this term)"
 PRIOR_NOTE = "ICB prior (fitted on crises before 1990)"
 _PRINCIPAL_KINDS = {"state", "bloc", "group", "coalition"}
 _COERCIVE = {"demand", "threaten", "sanction", "assault", "mobilize", "escalate"}
@@ -46,28 +46,17 @@ Prior = Callable[[str], tuple[float, float, float] | None]
 
 
 def prior_provider() -> tuple[Prior | None, str]:
-    """An ICB prior if another module provides one (``detente.backtest.icb.icb_prior(term)``
-    returning ``(value, low, high)`` or None), else None; with the source's name."""
+    """The ICB prior of the scenario layer (:func:`detente.scenario.priors.draft_prior`: ``(value, low,
+    high)`` or None for a term the table does not inform), with the source's name; None when no table is
+    installed (every term is then a stated default, listed as such)."""
     try:
-        mod = importlib.import_module("detente.backtest.icb")
-        fn = mod.icb_prior
-    except (ImportError, AttributeError):
+        priors.load_table()
+    except InputError:
         return None, DEFAULT_NOTE
 
     def ask(term: str) -> tuple[float, float, float] | None:
-        try:
-            got = fn(term)
-        except Exception:  # a provider that cannot answer falls back to the default
-            return None
-        if got is None:
-            return None
-        if isinstance(got, dict):
-            got = (got.get("value"), got.get("low"), got.get("high"))
-        try:
-            v, lo, hi = (float(x) for x in got)
-        except (TypeError, ValueError):
-            return None
-        return (v, lo, hi) if lo <= v <= hi else None
+        got = priors.draft_prior(term)
+        return None if got is None else got[:3]
 
     return ask, PRIOR_NOTE
 
