@@ -99,6 +99,11 @@ def test_override_principals_through_the_cli(tmp_path):
     assert (spec.challenger, spec.defender) == ("ukr", "rus")
     bad = runner.invoke(app, ["draft", str(p), "--challenger", "nobody"])
     assert bad.exit_code == 2 and "nobody" in bad.output and "Traceback" not in bad.output
+    assert str(p) in bad.output  # the error names the article, not "draft"
+    one = tmp_path / "one.txt"
+    one.write_text("Russia demanded concessions at the talks.\n", encoding="utf-8")
+    bad = runner.invoke(app, ["draft", str(one), "--backend", "python"])
+    assert bad.exit_code == 2 and f"{one}: the draft names one actor only" in bad.output
 
 
 @pytest.mark.slow

@@ -62,14 +62,15 @@ def prior_provider() -> tuple[Prior | None, str]:
 
 
 def principals(data: dict[str, Any], challenger: str | None = None,
-               defender: str | None = None) -> tuple[str, str, str]:
-    """(challenger, defender, why) from the drafted moves; overrides win when given."""
+               defender: str | None = None, file: str = "draft") -> tuple[str, str, str]:
+    """(challenger, defender, why) from the drafted moves; overrides win when given. ``file`` (the
+    article) is named in the errors."""
     ids = [a["id"] for a in data["actors"]]
     kinds = {a["id"]: a.get("kind", "state") for a in data["actors"]}
     for who, field in ((challenger, "challenger"), (defender, "defender")):
         if who is not None and who not in ids:
             raise InputError(f"--{field} '{who}' is not an actor of the draft (actors: {', '.join(ids)})",
-                             "draft", field=field)
+                             file, field=field)
     pool = [a for a in ids if kinds[a] in _PRINCIPAL_KINDS] or ids
     moves = data.get("moves", [])
     why = "given"
@@ -96,11 +97,11 @@ def principals(data: dict[str, Any], challenger: str | None = None,
         else:
             others = [a for a in pool if a != challenger] or [a for a in ids if a != challenger]
             if not others:
-                raise InputError("the draft names one actor only; a crisis needs two (add one by hand)", "draft")
+                raise InputError("the draft names one actor only; a crisis needs two (add one by hand)", file)
             defender = others[0]
             why += "; defender: most-named other actor"
     if challenger == defender:
-        raise InputError(f"challenger and defender are both '{challenger}'", "draft", field="defender")
+        raise InputError(f"challenger and defender are both '{challenger}'", file, field="defender")
     return challenger, defender, why
 
 
@@ -113,11 +114,11 @@ def _num(term: str, prior: Prior | None, source: str, what: str) -> tuple[dict[s
 
 
 def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
-                        defender: str | None = None) -> tuple[list[str], list[str]]:
+                        defender: str | None = None, file: str = "draft") -> tuple[list[str], list[str]]:
     """Add positions, a public channel, a demand move, ``games:``, ``simulation:`` and parameters
     to ``data`` in place; return the "check first" list (most consequential guesses first) and
     the parameters that are stated defaults."""
-    c, d, why = principals(data, challenger, defender)
+    c, d, why = principals(data, challenger, defender, file)
     prior, source = prior_provider()
     issues = {i["id"]: i for i in data["issues"]}
     moves = data.setdefault("moves", [])

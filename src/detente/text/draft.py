@@ -213,7 +213,7 @@ def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True
     if claims:
         data["claims"] = claims
     if crisis:
-        ex.check_first, ex.defaults = add_crisis_sections(data, challenger, defender)
+        ex.check_first, ex.defaults = add_crisis_sections(data, challenger, defender, file)
         data["meta"]["description"] += " Check first: " + "; ".join(
             f"({k}) {c}" for k, c in enumerate(ex.check_first, 1)) + "."
     return data
