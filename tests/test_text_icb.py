@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from contextlib import redirect_stdout
 from io import StringIO
 
-from conftest import shared_path
+from conftest import DATA, shared_path
 from detente.text import icb_eval
 from detente.text.icb_eval import Crisis, cow_table, score_crisis, split
 
@@ -64,3 +65,28 @@ def test_missing_data_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ICB file not found" in err and len(err.strip().splitlines()) == 1
     assert icb_eval.main(["--data", str(tmp_path), "--half", "third"]) == 2
+
+
+def test_malformed_files_are_one_line_errors(tmp_path, capsys):
+    def run_on(name: str, edit) -> str:
+        d = tmp_path / name
+        shutil.copytree(DATA / "icb", d)
+        edit(d)
+        assert icb_eval.main(["--data", str(d), "--backend", "python"]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and str(d) in err
+        return err
+
+    summaries = "icb-summaries-before1990.csv"
+    err = run_on("cols", lambda d: (d / icb_eval.ACTORS).write_text("a,b\n1,2\n", encoding="utf-8"))
+    assert "field 'crisno': column missing" in err
+    def bad_no(d):
+        text = (d / summaries).read_text(encoding="utf-8")
+        (d / summaries).write_text(text.replace("\n2,SYNTHETIC", "\nx,SYNTHETIC", 1), encoding="utf-8")
+
+    err = run_on("num", bad_no)
+    assert f"{summaries}:4: field 'crisno': 'x' is not a whole number" in err  # the row starts on line 4
+    err = run_on("bytes", lambda d: (d / summaries).write_bytes(b"\xff\xfe\x00"))
+    assert "not UTF-8 text" in err
+    assert icb_eval.main(["--data", str(DATA / "icb"), "--limit", "-1"]) == 2
+    assert "field 'limit'" in capsys.readouterr().err

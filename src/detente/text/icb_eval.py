@@ -90,11 +90,33 @@ def cow_table() -> dict[int, set[str]]:
     return out
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def _read(path: Path, need: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of an ICB csv file that has the columns ``need``; a bad file is an InputError."""
     if not path.exists():
         raise InputError("ICB file not found (the data lives in ../shared/data/icb)", str(path))
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields = reader.fieldnames or []
+            rows, end = [], reader.line_num
+            for r in reader:  # a quoted field may span lines: a row's line is where it starts
+                rows.append((end + 1, r))
+                end = reader.line_num
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", str(path)) from None
+    except csv.Error as exc:
+        raise InputError(f"not a readable csv file ({exc})", str(path)) from None
+    missing = [c for c in need if c not in fields]
+    if missing:
+        raise InputError(f"column missing (the file needs {', '.join(need)})", str(path), field=missing[0])
+    return rows
+
+
+def _int(row: dict[str, str], col: str, path: Path, line: int) -> int:
+    try:
+        return int(row[col])
+    except (TypeError, ValueError):
+        raise InputError(f"'{row[col]}' is not a whole number", str(path), line, col) from None
 
 
 _LINK = re.compile(r"\[?\(?\s*(?:see\s*)?<a\b[^>]*>.*?</a>\s*\)?\]?", re.S | re.I)
@@ -110,15 +132,20 @@ def clean(text: str) -> str:
 def load_crises(data: Path = DEFAULT_DATA) -> list[Crisis]:
     """Every crisis with its narrative and ICB's crisis actors, in crisno order."""
     actors: dict[int, list[dict[str, str]]] = {}
-    for r in _read(data / ACTORS):
-        actors.setdefault(int(r["crisno"]), []).append(r)
+    cows: dict[int, set[int]] = {}
+    path = data / ACTORS
+    for line, r in _read(path, ("crisno", "cracid")):
+        no = _int(r, "crisno", path, line)
+        actors.setdefault(no, []).append(r)
+        cows.setdefault(no, set()).add(_int(r, "cracid", path, line))
     out = []
-    for r in _read(data / SUMMARIES):
-        no = int(r["crisno"])
+    path = data / SUMMARIES
+    for line, r in _read(path, ("crisno", "name", "background", "text")):
+        no = _int(r, "crisno", path, line)
         rows = actors.get(no, [])
         back = clean(r["background"])
         narrative = (back + "\n\n" + clean(r["text"])).strip()
-        c = Crisis(no, r["name"], narrative, len(back) + 2 if back else 0, sorted({int(a["cracid"]) for a in rows}))
+        c = Crisis(no, r["name"], narrative, len(back) + 2 if back else 0, sorted(cows.get(no, set())))
         c.participants = set(c.actors)
         for a in rows:
             trig = a.get("trigent", "")
@@ -173,7 +200,7 @@ def run(crises: list[Crisis], backend: str = "auto", actors: str = "named") -> d
     from detente.text.extract import Extractor
 
     ext = Extractor(backend, actors)  # load once: time per article is after the model is loaded
-    rows, times = [], []
+    rows, times, failed = [], [], []
     for c in crises:
         t0 = time.perf_counter()
         extra: set[str] = set()
@@ -182,9 +209,10 @@ def run(crises: list[Crisis], backend: str = "auto", actors: str = "named") -> d
             drafted = {a.id: str(getattr(a.kind, "value", a.kind)) for a in sc.actors}
             times.append(time.perf_counter() - t0)
             extra = named_as_involved(c, ex)
-        except InputError:
+        except InputError as exc:  # scored as drafting no actor, and listed
             drafted = {}
             times.append(time.perf_counter() - t0)
+            failed.append({"crisno": c.crisno, "reason": str(exc)})
         rows.append(score_crisis(c, drafted, extra))
     n_act = sum(r["actors"] for r in rows)
     n_found = sum(r["found"] for r in rows)
@@ -201,6 +229,7 @@ def run(crises: list[Crisis], backend: str = "auto", actors: str = "named") -> d
         "seconds_per_article": {"mean": round(statistics.fmean(times), 4) if times else 0.0,
                                 "median": round(statistics.median(times), 4) if times else 0.0,
                                 "max": round(max(times), 4) if times else 0.0},
+        "not_drafted": failed,
         "rows": rows,
     }
 
@@ -215,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--misses", action="store_true", help="list every missed actor and false state")
     a = p.parse_args(argv)
     try:
+        if a.limit < 0:
+            raise InputError(f"{a.limit} is not a number of crises (give N >= 1, or 0 for all)", "icb_eval",
+                             field="limit")
         crises = split(load_crises(a.data), a.half)
         if a.limit:
             crises = crises[:a.limit]
