@@ -364,6 +364,8 @@ def test_cli_wrong_columns_and_bad_values_are_one_line_exit_2(tmp_path):
     assert r.returncode == 2 and "file not found" in r.stderr and r.stderr.count("\n") == 1
     r = _cli("--data", str(FIXTURE), "--development", "--write-priors", str(tmp_path / "p.json"))
     assert r.returncode == 2 and "--development never reads" in r.stderr and not (tmp_path / "p.json").exists()
+    r = _cli("--data", str(FIXTURE), "--markdown", str(tmp_path))
+    assert r.returncode == 2 and "is a folder" in r.stderr and r.stderr.count("\n") == 1  # refused before the fit
     lone = tmp_path / "alone.csv"
     shutil.copy(FIXTURE / "icb2v14-before1990.csv", lone)
     r = _cli("--data", str(FIXTURE), "--test-data", str(lone))

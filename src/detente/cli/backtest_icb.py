@@ -106,6 +106,9 @@ def icb(
     folder = data if data is not None else default_data()
     if not folder.is_dir():
         raise InputError("ICB data folder not found (give it with --data DIR)", str(folder), field="data")
+    for out in (markdown, write_priors):  # before a fit of minutes, and before either file is written
+        if out is not None and out.is_dir():
+            raise InputError("is a folder; give a file name", str(out))
     if test_system is not None and test_data is None:
         raise InputError("--test-system needs --test-data", field="test-system")
     icb_data = load_icb_dir(folder)
