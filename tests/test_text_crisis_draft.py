@@ -89,6 +89,19 @@ def test_the_prior_table_is_used_for_the_terms_it_informs(monkeypatch):
     assert "rus_war_cost" not in ex.defaults and "horizon" in ex.defaults
 
 
+def test_the_tables_win_probability_is_the_defenders(monkeypatch):
+    from detente.scenario import priors
+
+    # ICB's win_prob is the defender's (ICB6): an asymmetric prior shows which side gets it
+    monkeypatch.setattr(priors, "draft_prior",
+                        lambda term: (0.7, 0.6, 0.8, "test") if term == "war_win_prob" else None)
+    sc, ex = draft_from_text(TEXT, "t.txt", backend="python")  # rus challenges, ukr defends
+    d, c = sc.parameters["ukr_war_win_prob"], sc.parameters["rus_war_win_prob"]
+    assert (d.value, d.low, d.high) == (0.7, 0.6, 0.8)
+    assert (c.value, c.low, c.high) == pytest.approx((0.3, 0.2, 0.4))
+    assert PRIOR_NOTE in c.note and {"ukr_war_win_prob", "rus_war_win_prob"}.isdisjoint(ex.defaults)
+
+
 def test_override_principals_through_the_cli(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text(TEXT, encoding="utf-8")
