@@ -9,17 +9,17 @@ Target (issue 16): under 60 s on 2 cores. Timings on a shared machine are inflat
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import warnings
 from pathlib import Path
 
+from detente.shared_data import shared_folder
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 REPO = HERE.parent
-SHARED = Path(os.environ["DETENTE_SHARED"]) if os.environ.get("DETENTE_SHARED") else REPO.parent / "shared"
-ICB = SHARED / "data" / "icb"
+ICB = shared_folder("data", "icb")
 
 
 def main() -> int:

@@ -114,12 +114,13 @@ def icb_time(backends: list[str]) -> None:
     with the rules compiled once; the time per article after loading (issue 17: under 1 s)."""
     from detente.text.draft import draft_from_text
     from detente.text.extract import Extractor
-    from detente.text.icb_eval import DEFAULT_DATA, load_crises
+    from detente.text.icb_eval import default_data, load_crises
 
-    if not (DEFAULT_DATA / "icb-summaries-before1990.csv").exists():
-        print(f"\nskip ICB narratives: {DEFAULT_DATA} not available")
+    folder = default_data()
+    if not (folder / "icb-summaries-before1990.csv").exists():
+        print(f"\nskip ICB narratives: {folder} not available")
         return
-    crises = load_crises(DEFAULT_DATA)
+    crises = load_crises(folder)
     words = statistics.mean(len(c.narrative.split()) for c in crises)
     for backend in backends:
         ex = Extractor(backend)

@@ -13,21 +13,12 @@ from detente.cli.app import dump_json, err_console, out_console, user_errors
 from detente.cli.backtest import backtest_app
 from detente.errors import InputError
 
-DEFAULT_DATA = Path("..") / "shared" / "data" / "icb"
-
 
 def default_data() -> Path:
-    """$DETENTE_SHARED/data/icb if set, else ../shared/data/icb beside the current directory, else beside
-    the repository."""
-    import os
+    """The ICB folder under the shared data (:func:`detente.shared_data.shared_folder`)."""
+    from detente.shared_data import shared_folder
 
-    if os.environ.get("DETENTE_SHARED"):
-        return Path(os.environ["DETENTE_SHARED"]) / "data" / "icb"
-    here = Path.cwd() / DEFAULT_DATA
-    if here.is_dir():
-        return here
-    repo = Path(__file__).resolve().parents[3]
-    return repo / DEFAULT_DATA
+    return shared_folder("data", "icb")
 
 
 def _f(x: float | None, digits: int = 3) -> str:

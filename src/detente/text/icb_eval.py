@@ -16,8 +16,8 @@ are the development half, **odd** the test half, scored once.
   the narrative names as involved"; ICB codes no involvement of Britain or France after 1945).
 
 Usage: ``python -m detente.text.icb_eval [--data DIR] [--half even|odd] [--actors named|participants]
-[--backend NAME] [--limit N] [--misses]`` (``DETENTE_ICB_DATA`` may name the folder). The data stays
-outside the repository (../shared/data/icb).
+[--backend NAME] [--limit N] [--misses]`` (``DETENTE_ICB_DATA`` may name the folder, else
+``$DETENTE_SHARED/data/icb`` or ../shared/data/icb). The data stays outside the repository.
 """
 
 from __future__ import annotations
@@ -41,8 +41,15 @@ import yaml
 from detente.errors import InputError
 from detente.text.extract import Extraction
 
-DEFAULT_DATA = Path(os.environ.get("DETENTE_ICB_DATA", "")
-                    or Path(__file__).resolve().parents[3].parent / "shared" / "data" / "icb")
+
+def default_data() -> Path:
+    """``$DETENTE_ICB_DATA``, else the ICB folder under the shared data (``$DETENTE_SHARED``, ../shared)."""
+    from detente.shared_data import shared_folder
+
+    return Path(os.environ["DETENTE_ICB_DATA"]) if os.environ.get("DETENTE_ICB_DATA") else \
+        shared_folder("data", "icb")
+
+
 SUMMARIES = "icb-summaries-before1990.csv"
 ACTORS = "icb2v14-before1990.csv"
 # ICB actor-level columns coding a great power's involvement, and that power's COW number.
@@ -129,8 +136,9 @@ def clean(text: str) -> str:
     return _TAG.sub("", _LINK.sub("", text)).strip()
 
 
-def load_crises(data: Path = DEFAULT_DATA) -> list[Crisis]:
+def load_crises(data: Path | None = None) -> list[Crisis]:
     """Every crisis with its narrative and ICB's crisis actors, in crisno order."""
+    data = default_data() if data is None else data
     actors: dict[int, list[dict[str, str]]] = {}
     cows: dict[int, set[int]] = {}
     path = data / ACTORS
@@ -236,7 +244,8 @@ def run(crises: list[Crisis], backend: str = "auto", actors: str = "named") -> d
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m detente.text.icb_eval", description=__doc__.split("\n")[0])
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the ICB csv files")
+    p.add_argument("--data", type=Path, default=None, help="folder with the ICB csv files (default: "
+                   "$DETENTE_ICB_DATA, else data/icb under $DETENTE_SHARED or ../shared)")
     p.add_argument("--half", default="even", help="even (development, default) or odd (test: score once)")
     p.add_argument("--backend", default="auto")
     p.add_argument("--actors", default="named", help="named (default) or participants (see T6)")
