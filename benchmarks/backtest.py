@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _timing import figure
+
 REPO = Path(__file__).resolve().parents[1]
 DEU = REPO.parent / "shared" / "data" / "deu3" / "deu3.csv"
 
@@ -45,8 +47,8 @@ def main() -> int:
     t0, c0 = time.perf_counter(), time.process_time()
     bt = run_backtest(table, "equal")
     t_all = time.perf_counter() - t0
-    print(f"figure all models on the {n} DEU III issues: {t_all:.2f} s wall, "
-          f"{time.process_time() - c0:.2f} s cpu (one run)", flush=True)
+    figure(f"all models on the {n} DEU III issues",
+           f"{t_all:.2f} s wall, {time.process_time() - c0:.2f} s cpu (one run)")
     t0 = time.perf_counter()
     score(bt)
     t_score = time.perf_counter() - t0

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sys
 import time
 
+from _timing import figure
+
 from detente.cases import case_path
 from detente.scenario.loader import load_scenario
 from detente.sim import compile_world, simulate
@@ -52,9 +54,8 @@ def main(runs: int = 1000) -> None:
     print(f"{runs} runs, 1 process : {one:.2f} s wall, {one_c:.2f} s cpu ({one / base:.0f}x one run)")
     print(f"{runs} runs, 2 processes: {two:.2f} s wall ({two / base:.0f}x one run); identical logs: {same}")
     print(f"{runs} runs, 2 processes, lean results: {lean:.2f} s wall; identical outcomes: {same_lean}")
-    print(f"figure simulation, {runs} runs of the founding case, 1 process: {one:.2f} s wall, {one_c:.2f} s cpu",
-          flush=True)
-    print(f"figure simulation, {runs} runs of the founding case, 2 processes: {two:.2f} s wall", flush=True)
+    figure(f"simulation, {runs} runs of the founding case, 1 process", f"{one:.2f} s wall, {one_c:.2f} s cpu")
+    figure(f"simulation, {runs} runs of the founding case, 2 processes", f"{two:.2f} s wall")
     print(f"frequencies: {b1.frequencies}")
     from detente.analysis.analyze import AnalyzeOptions
     from detente.analysis.sim_layer import sim_layer
