@@ -38,7 +38,9 @@ DEFAULTS: dict[str, tuple[float, float, float]] = {
     "discount": (0.9, 0.7, 0.99),
 }
 DEFAULT_NOTE = "stated default of detente's drafter (no ICB prior for this term)"
-PRIOR_NOTE = "ICB prior (fitted on crises before 1990)"
+# The drafter asks the table with no covariates, so every one is at its "not known" level: say so.
+PRIOR_NOTE = ("ICB prior (fitted on crises before 1990), covariates not read from the text, taken as "
+              + ", ".join(f"{k}={v}" for k, v in priors.DEFAULTS.items()))
 _PRINCIPAL_KINDS = {"state", "bloc", "group", "coalition"}
 _COERCIVE = {"demand", "threaten", "sanction", "assault", "mobilize", "escalate"}
 
