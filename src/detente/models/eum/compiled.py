@@ -643,7 +643,8 @@ def warm() -> dict[str, Any]:
     version of this file, or another CPU: Numba keys its cache on the source file's time stamp and
     the host CPU's name and features). Benchmarks call this before any timing (DECISIONS.md, P1).
     ``cache``: ``warm`` (loaded from disk), ``cold`` (compiled now, saved to ``path`` for the next
-    process), ``in memory`` (already loaded in this process) or ``none`` (no Numba).
+    process), ``in memory`` (already loaded in this process), ``off`` (compiled, no writable cache
+    folder: see :func:`_cached_njit`) or ``none`` (no Numba).
     """
     if numba is None:
         return {"cache": "none", "action": "nothing", "wall": 0.0, "cpu": 0.0, "path": None}
