@@ -1,0 +1,520 @@
+"""The general crisis model: finite-horizon crisis bargaining with a ladder, shifting power and types.
+
+Two principals, C (challenger) and D (defender), bargain over a division s of the disputed
+goods (0 = D's position on every contested issue, 1 = C's; the frontier between them is the
+linkage frontier built in ``spec.py``). Each round t < T:
+
+1. the proposer (a schedule: alternating from C, or always one side) offers a division s_k;
+2. the responder accepts, holds, climbs one rung (mobilise/threaten, then fait accompli or
+   limited force) or goes to full war.
+
+Agreements are renegotiated every round (Powell 2006): an accepted division is that round's
+flow and the next round's status quo. Holding gives the status-quo flow minus a per-round
+standoff cost that grows with the rung. Limited force costs both sides a one-time cost and moves
+the status quo toward the escalator with its chance of prevailing. War ends the game: C gets
+p_t·u_C(1) + (1-p_t)·u_C(0) minus its war cost, forever (p_t shifts by round). After round T-1
+(the deadline) the last status quo persists. Flows in round t weigh (1-δ)δ^t; what persists
+after the deadline weighs δ^T; one-time costs in round t weigh δ^t.
+
+Private information (Fearon 1995): each principal has two resolve types, resolved (low war
+cost) and irresolute (high), with a common prior. Beliefs are updated by Bayes' rule from offers
+and responses. Public escalation by a side commits it: accepting a division it values below the
+status quo after its own escalation costs it its audience cost (Fearon 1994, Schultz 1999).
+
+Solving: backward induction over rounds with the belief pair in the state. At each state the
+movers' type-contingent strategies are a damped fixed point: logit responses at precision λ
+(agent QRE; Signorino 1999, McKelvey & Palfrey 1998) or, with ``lam=None``, best responses (the
+pure equilibrium when the iteration settles; complete information: the subgame-perfect
+equilibrium by backward induction). Beliefs are rounded to a grid in the state key, so results
+with private information are approximate (said in the output).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
+RESPONSES = ("accept", "hold", "escalate", "war")
+RUNG_NAMES = ("talks/hold", "mobilise/threaten", "fait accompli/limited force", "general war")
+BELIEF_STEP = 0.25  # beliefs in the state key are rounded to this grid
+SQ_STEP = 0.01
+FIXED_POINT_ITERS = 6
+TIE_TOL = 1e-9
+NONE, CH, DF = 0, 1, 2  # who escalated last (for audience costs)
+# value vector: [vC, vD, P(agreement), P(stalemate), P(capitulation), P(escalation), E(first accept round)]
+VLEN = 7
+_U_CACHE: dict[tuple, dict[tuple[int, float], float]] = {}
+
+
+@dataclass(frozen=True)
+class CrisisModel:
+    """Every number the solver reads. Index 0 is the challenger, 1 the defender."""
+
+    players: tuple[str, str]
+    frontier: tuple[tuple[float, float, float], ...]  # (s, u_C, u_D) breakpoints, s from 0 to 1
+    offers: tuple[float, ...]  # offer grid on s
+    sq: float  # status quo division at the start (after the history)
+    sq_pre: float  # status quo before the crisis (for the outcome class)
+    p: tuple[float, ...]  # C's chance of prevailing in war, by round (length T)
+    war_cost: tuple[tuple[float, float], tuple[float, float]]  # [player][type]: type 0 resolved, 1 irresolute
+    prior: tuple[float, float]  # P(resolved) for C, D
+    standoff: tuple[float, float]  # per-round cost of an unresolved standoff at rung 0
+    limited_cost: tuple[float, float]  # one-time cost of limited force, to each side
+    mobilise_cost: tuple[float, float]  # one-time cost of mobilising/threatening, to the one who does it
+    audience: tuple[float, float]  # cost of backing down after one's own public escalation
+    discount: float
+    fait_accompli: float = 0.5  # share of the remaining distance a successful limited operation takes
+    proposer: str = "alternate"  # alternate (C first) | challenger | defender
+    responses: tuple[str, ...] = RESPONSES
+    start_rung: int = 0
+    start_escalator: int = NONE
+    forced_at_start: bool = False
+
+    @property
+    def horizon(self) -> int:
+        return len(self.p)
+
+    def u(self, who: int, s: float) -> float:
+        """Value of division s to player ``who`` (piecewise linear along the frontier)."""
+        key = (who, s)
+        got = _U_CACHE.get(self.frontier, {}).get(key)
+        if got is not None:
+            return got
+        v = self._u(who, s)
+        _U_CACHE.setdefault(self.frontier, {})[key] = v
+        return v
+
+    def _u(self, who: int, s: float) -> float:
+        f = self.frontier
+        s = min(max(s, 0.0), 1.0)
+        for (s0, c0, d0), (s1, c1, d1) in itertools.pairwise(f):
+            if s <= s1 + 1e-12:
+                w = 0.0 if s1 <= s0 else (s - s0) / (s1 - s0)
+                return (c0 + w * (c1 - c0)) if who == 0 else (d0 + w * (d1 - d0))
+        last = f[-1]
+        return last[1] if who == 0 else last[2]
+
+    def proposer_at(self, t: int) -> int:
+        if self.proposer == "challenger":
+            return 0
+        if self.proposer == "defender":
+            return 1
+        return t % 2
+
+    def war_value(self, who: int, t: int, typ: int) -> float:
+        p = self.p[t]
+        win = p if who == 0 else 1.0 - p
+        return win * self.u(who, 1.0 if who == 0 else 0.0) + (1 - win) * self.u(who, 0.0 if who == 0 else 1.0) \
+            - self.war_cost[who][typ]
+
+
+@dataclass
+class NodeRecord:
+    sigma_p: list[list[float]]  # [proposer type][offer]
+    sigma_r: list[list[list[float]]]  # [responder type][offer][response]
+    children: list[list[tuple | None]]  # [offer][response] -> child key (None: terminal)
+    values: list[list[list[float]]]  # [θC][θD] -> value vector
+    ties: int = 0
+
+
+@dataclass
+class CrisisSolution:
+    model: CrisisModel
+    lam: float | None
+    root: tuple
+    nodes: dict[tuple, NodeRecord]
+    converged: bool
+    ties_on_path: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def type_values(self) -> list[list[list[float]]]:
+        return self.nodes[self.root].values
+
+    def outcome_probs(self) -> dict[str, float]:
+        v = self.expected()
+        tot = sum(v[2:6]) or 1.0
+        return {c: max(0.0, v[2 + i]) / tot for i, c in enumerate(CLASSES)}
+
+    def expected(self) -> list[float]:
+        m = self.model
+        pc, pd = m.prior
+        vals = self.type_values()
+        out = [0.0] * VLEN
+        for tc, wc in ((0, pc), (1, 1 - pc)):
+            for td, wd in ((0, pd), (1, 1 - pd)):
+                for i in range(VLEN):
+                    out[i] += wc * wd * vals[tc][td][i]
+        return out
+
+    def outcome_class(self) -> str:
+        pr = self.outcome_probs()
+        return max(CLASSES, key=lambda c: (pr[c], c == "escalation"))
+
+    @property
+    def war_probability(self) -> float:
+        return self.outcome_probs()["escalation"]
+
+
+class _Solver:
+    def __init__(self, m: CrisisModel, lam: float | None) -> None:
+        self.m, self.lam = m, lam
+        self.nodes: dict[tuple, NodeRecord] = {}
+        self.converged = True
+        T = m.horizon
+        d = m.discount
+        self.flow_w = [(1 - d) * d ** t for t in range(T)]
+        self.once_w = [d ** t for t in range(T + 1)]
+        self.uC = [m.u(0, s) for s in m.offers]
+        self.uD = [m.u(1, s) for s in m.offers]
+        # beliefs about a player with one type (or a degenerate prior) never change: keep them fixed
+        self.learn = [abs(m.war_cost[i][0] - m.war_cost[i][1]) > 1e-12 and 0.0 < m.prior[i] < 1.0
+                      for i in (0, 1)]
+
+    # -- state: (t, rung, escalator, sq, forced, agreed, muC, muD) -------------------------------
+    def terminal(self, sq: float, forced: bool, agreed: bool) -> list[float]:
+        m = self.m
+        w = self.once_w[m.horizon]
+        v = [w * m.u(0, sq), w * m.u(1, sq), 0.0, 0.0, 0.0, 0.0, float(m.horizon)]
+        v[2 + CLASSES.index(classify(sq, m.sq_pre, forced, agreed, m.sq))] = 1.0
+        return v
+
+    def value(self, key: tuple) -> list[list[list[float]]]:
+        rec = self.nodes.get(key)
+        if rec is None:
+            rec = self.solve_node(key)
+            self.nodes[key] = rec
+        return rec.values
+
+    def cont(self, key: tuple | None, term: list[list[list[float]]] | None) -> list[list[list[float]]]:
+        return term if key is None else self.value(key)  # type: ignore[return-value]
+
+    def solve_node(self, key: tuple) -> NodeRecord:
+        m, lam = self.m, self.lam
+        t, rung, esc, sq, forced, _agreed, mu_c, mu_d = key
+        P = m.proposer_at(t)
+        R = 1 - P
+        mu = (mu_c, mu_d)
+        K = len(m.offers)
+        allowed = [a for a in RESPONSES if a in m.responses and not (a == "escalate" and rung >= 2)]
+        A = len(allowed)
+        fw, ow = self.flow_w[t], self.once_w[t]
+        last = t + 1 >= m.horizon
+        # immediate payoffs and continuation structure per (offer, response): vector per type pair
+        # imm[k][a][tc][td] -> value vector without continuation; nxt[k][a] -> (t+1 state w/o beliefs) or None
+        imm: list[list[list[list[list[float]]]]] = []
+        nxt: list[list[tuple | None]] = []
+        for k in range(K):
+            row_i, row_n = [], []
+            s = m.offers[k]
+            for a in allowed:
+                base = [[[0.0] * VLEN for _ in range(2)] for _ in range(2)]
+                if a == "war":
+                    for tc in range(2):
+                        for td in range(2):
+                            v = base[tc][td]
+                            v[0] = ow * m.war_value(0, t, tc)
+                            v[1] = ow * m.war_value(1, t, td)
+                            v[5] = 1.0
+                            v[6] = float(m.horizon)
+                    row_i.append(base)
+                    row_n.append(None)
+                    continue
+                if a == "accept":
+                    flows = (fw * self.uC[k], fw * self.uD[k])
+                    back = [0.0, 0.0]
+                    if esc == (CH if R == 0 else DF) and m.u(R, s) < m.u(R, sq) - 1e-12:
+                        back[R] = ow * m.audience[R]
+                    new = (0, NONE, _round(s, SQ_STEP), forced, True)
+                    for tc in range(2):
+                        for td in range(2):
+                            v = base[tc][td]
+                            v[0], v[1] = flows[0] - back[0], flows[1] - back[1]
+                    row_i.append(base)
+                    row_n.append(("accept", new))
+                    continue
+                # hold or escalate: a standoff round at the (new) rung
+                r2, e2, sq2, f2 = rung, esc, sq, forced
+                one = [0.0, 0.0]
+                if a == "escalate":
+                    r2 = rung + 1
+                    e2 = CH if R == 0 else DF
+                    if r2 == 1:
+                        one[R] = m.mobilise_cost[R]
+                    else:
+                        one[0], one[1] = m.limited_cost
+                        win = m.p[t] if R == 0 else 1 - m.p[t]
+                        target = 1.0 if R == 0 else 0.0
+                        sq2 = sq + win * m.fait_accompli * (target - sq)
+                        f2 = True
+                for tc in range(2):
+                    for td in range(2):
+                        v = base[tc][td]
+                        for i in (0, 1):
+                            v[i] = fw * m.u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i])
+                row_i.append(base)
+                row_n.append(("standoff", (r2, e2, _round(sq2, SQ_STEP), f2, False)))
+            imm.append(row_i)
+            nxt.append(row_n)
+
+        # strategies: start from uniform, iterate a damped fixed point
+        sig_p = [[1.0 / K] * K for _ in range(2)]
+        sig_r = [[[1.0 / A] * A for _ in range(K)] for _ in range(2)]
+        prev = None
+        ties = 0
+        converged = False
+        children: list[list[tuple | None]] = [[None] * A for _ in range(K)]
+        for it in range(FIXED_POINT_ITERS):
+            # beliefs after the offer (about P) and after the response (about R)
+            post_p = [_bayes(mu[P], sig_p[0][k], sig_p[1][k]) for k in range(K)]
+            conts: list[list[list[list[list[float]]]]] = []
+            for k in range(K):
+                row = []
+                for ai in range(A):
+                    n = nxt[k][ai]
+                    if n is None:
+                        row.append(None)
+                        children[k][ai] = None
+                        continue
+                    post_r = _bayes(mu[R], sig_r[0][k][ai], sig_r[1][k][ai])
+                    nm = [0.0, 0.0]
+                    nm[P], nm[R] = post_p[k], post_r
+                    for i in (0, 1):
+                        if not self.learn[i]:
+                            nm[i] = mu[i]
+                    _kind, (r2, e2, sq2, f2, ag) = n
+                    if last:
+                        tv = self.terminal(sq2, f2, ag)
+                        row.append([[tv, tv], [tv, tv]])
+                        children[k][ai] = None
+                    else:
+                        ck = (t + 1, r2, e2, sq2, f2, ag, _round(nm[0], BELIEF_STEP), _round(nm[1], BELIEF_STEP))
+                        children[k][ai] = ck
+                        row.append(self.value(ck))
+                conts.append(row)
+
+            def total(k: int, ai: int, tc: int, td: int, who: int, conts: list = conts) -> float:
+                c = conts[k][ai]
+                x = imm[k][ai][tc][td][who]
+                return x + (c[tc][td][who] if c is not None else 0.0)
+
+            # responder: type θR knows own type, believes post_p about P's type
+            new_r = []
+            for th in range(2):
+                per_k = []
+                for k in range(K):
+                    q = []
+                    for ai in range(A):
+                        acc = 0.0
+                        for thp, w in ((0, post_p[k]), (1, 1 - post_p[k])):
+                            tc, td = (thp, th) if P == 0 else (th, thp)
+                            acc += w * total(k, ai, tc, td, R)
+                        q.append(acc)
+                    probs, tie = _choice(q, lam)
+                    ties += tie
+                    per_k.append(probs)
+                new_r.append(per_k)
+            new_p = []
+            for th in range(2):
+                q = []
+                for k in range(K):
+                    acc = 0.0
+                    for thr, w in ((0, mu[R]), (1, 1 - mu[R])):
+                        tc, td = (th, thr) if P == 0 else (thr, th)
+                        for ai in range(A):
+                            acc += w * new_r[thr][k][ai] * total(k, ai, tc, td, P)
+                    q.append(acc)
+                probs, tie = _choice(q, lam)
+                ties += tie
+                new_p.append(probs)
+            cur = (new_p, new_r)
+            if prev is not None and _dist(cur, prev) < 1e-7:
+                sig_p, sig_r = new_p, new_r
+                converged = True
+                break
+            prev = cur
+            damp = 0.5 if it > 2 else 1.0
+            sig_p = _mix(sig_p, new_p, damp)
+            sig_r = [_mix(sig_r[th], new_r[th], damp) for th in range(2)]
+        if not converged:
+            self.converged = False
+        # node values per type pair under the final strategies
+        vals = [[[0.0] * VLEN for _ in range(2)] for _ in range(2)]
+        for tc in range(2):
+            for td in range(2):
+                thp, thr = (tc, td) if P == 0 else (td, tc)
+                v = vals[tc][td]
+                for k in range(K):
+                    wp = sig_p[thp][k]
+                    if wp <= 0:
+                        continue
+                    for ai in range(A):
+                        w = wp * sig_r[thr][k][ai]
+                        if w <= 0:
+                            continue
+                        x = imm[k][ai][tc][td]
+                        c = conts[k][ai]
+                        for i in range(VLEN):
+                            v[i] += w * (x[i] + (c[tc][td][i] if c is not None else 0.0))
+                        if allowed[ai] == "accept":  # first acceptance round overrides the continuation's
+                            v[6] += w * (t - (c[tc][td][6] if c is not None else 0.0))
+        full_r = [[[0.0] * len(RESPONSES) for _ in range(K)] for _ in range(2)]
+        for th in range(2):
+            for k in range(K):
+                for ai, a in enumerate(allowed):
+                    full_r[th][k][RESPONSES.index(a)] = sig_r[th][k][ai]
+        kids: list[list[tuple | None]] = [[None] * len(RESPONSES) for _ in range(K)]
+        for k in range(K):
+            for ai, a in enumerate(allowed):
+                kids[k][RESPONSES.index(a)] = children[k][ai]
+        return NodeRecord(sig_p, full_r, kids, vals, ties)
+
+
+def _round(x: float, step: float) -> float:
+    return round(round(x / step) * step, 10)
+
+
+def _bayes(prior: float, l0: float, l1: float) -> float:
+    den = prior * l0 + (1 - prior) * l1
+    if den <= 1e-300:
+        return prior  # off the path: beliefs stay at the prior (a stated choice, C4)
+    return prior * l0 / den
+
+
+def _choice(q: list[float], lam: float | None) -> tuple[list[float], int]:
+    mx = max(q)
+    if lam is None:
+        best = [i for i, x in enumerate(q) if x >= mx - TIE_TOL * max(1.0, abs(mx))]
+        out = [0.0] * len(q)
+        out[best[0]] = 1.0
+        return out, int(len(best) > 1)
+    w = [math.exp(lam * (x - mx)) for x in q]
+    tot = sum(w)
+    return [x / tot for x in w], 0
+
+
+def _mix(old: list[list[float]], new: list[list[float]], w: float) -> list[list[float]]:
+    return [[(1 - w) * a + w * b for a, b in zip(o, n, strict=True)] for o, n in zip(old, new, strict=True)]
+
+
+def _dist(a: Any, b: Any) -> float:
+    if isinstance(a, (list, tuple)):
+        return max((_dist(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
+    return abs(a - b)
+
+
+def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: float) -> str:
+    """Outcome class of a final state (decision C5): force used -> escalation; an accepted division
+    near one side's position -> capitulation, else agreement; a standoff at the deadline ->
+    stalemate, unless a fait accompli stands far from the pre-crisis status quo (capitulation)."""
+    if forced:
+        return "escalation"
+    if agreed:
+        if (sq >= 0.85 and sq_pre < 0.85) or (sq <= 0.15 and sq_pre > 0.15):
+            return "capitulation"
+        if abs(sq - sq_pre) < 0.1:
+            return "capitulation" if sq_start != sq_pre else "stalemate"
+        return "agreement"
+    return "capitulation" if abs(sq - sq_pre) >= 0.5 else "stalemate"
+
+
+def solve_crisis(m: CrisisModel, lam: float | None = 20.0) -> CrisisSolution:
+    """Solve ``m``: agent logit QRE at precision ``lam`` with Bayesian beliefs, or best responses
+    (``lam=None``)."""
+    if m.horizon < 1:
+        raise ValueError("the horizon must be at least one round")
+    s = _Solver(m, lam)
+    root = (0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start, False,
+            _round(m.prior[0], BELIEF_STEP), _round(m.prior[1], BELIEF_STEP))
+    s.value(root)
+    sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
+    on_path = set(_path_keys(sol))
+    sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)
+    if not s.converged:
+        sol.notes.append("the strategy iteration did not settle at some states (cycling best responses); "
+                         "the last damped iterate is reported")
+    return sol
+
+
+def _path_keys(sol: CrisisSolution, min_reach: float = 1e-6) -> list[tuple]:
+    return [k for k, _ in forward(sol, min_reach)]
+
+
+def forward(sol: CrisisSolution, min_reach: float = 1e-6) -> list[tuple[tuple, list[list[float]]]]:
+    """States on the path with their reach probability per type pair [θC][θD] (prior included)."""
+    m = sol.model
+    pc, pd = m.prior
+    reach = {sol.root: [[pc * pd, pc * (1 - pd)], [(1 - pc) * pd, (1 - pc) * (1 - pd)]]}
+    order = [sol.root]
+    out = []
+    i = 0
+    while i < len(order):
+        key = order[i]
+        i += 1
+        r = reach[key]
+        out.append((key, r))
+        rec = sol.nodes[key]
+        P = m.proposer_at(key[0])
+        for k in range(len(m.offers)):
+            for ai in range(len(RESPONSES)):
+                ck = rec.children[k][ai]
+                if ck is None:
+                    continue
+                add = [[0.0, 0.0], [0.0, 0.0]]
+                tot = 0.0
+                for tc in range(2):
+                    for td in range(2):
+                        thp, thr = (tc, td) if P == 0 else (td, tc)
+                        w = r[tc][td] * rec.sigma_p[thp][k] * rec.sigma_r[thr][k][ai]
+                        add[tc][td] = w
+                        tot += w
+                if tot <= min_reach:
+                    continue
+                if ck not in reach:
+                    reach[ck] = [[0.0, 0.0], [0.0, 0.0]]
+                    order.append(ck)
+                for tc in range(2):
+                    for td in range(2):
+                        reach[ck][tc][td] += add[tc][td]
+    return out
+
+
+def round_summary(sol: CrisisSolution) -> list[dict[str, Any]]:
+    """Per round: who proposes, the expected offer, and the response shares, over types and states."""
+    m = sol.model
+    rows: dict[int, dict[str, Any]] = {}
+    for key, r in forward(sol):
+        t = key[0]
+        rec = sol.nodes[key]
+        P = m.proposer_at(t)
+        row = rows.setdefault(t, {"round": t, "proposer": m.players[P], "responder": m.players[1 - P],
+                                  "reach": 0.0, "offer": 0.0, "power": m.p[t],
+                                  "responses": dict.fromkeys(RESPONSES, 0.0), "rung": dict.fromkeys(range(3), 0.0)})
+        for tc in range(2):
+            for td in range(2):
+                w = r[tc][td]
+                if w <= 0:
+                    continue
+                thp, thr = (tc, td) if P == 0 else (td, tc)
+                row["reach"] += w
+                row["rung"][key[1]] += w
+                for k, s in enumerate(m.offers):
+                    wk = w * rec.sigma_p[thp][k]
+                    row["offer"] += wk * s
+                    for ai, a in enumerate(RESPONSES):
+                        row["responses"][a] += wk * rec.sigma_r[thr][k][ai]
+    out = []
+    for t in sorted(rows):
+        row = rows[t]
+        z = row["reach"] or 1.0
+        row["offer"] /= z
+        row["responses"] = {a: v / z for a, v in row["responses"].items()}
+        row["rung"] = {RUNG_NAMES[k]: v / z for k, v in row["rung"].items() if v > 0}
+        out.append(row)
+    return out
+
+
+def with_changes(m: CrisisModel, **kw: Any) -> CrisisModel:
+    return replace(m, **kw)

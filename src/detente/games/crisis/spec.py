@@ -1,0 +1,479 @@
+"""The general crisis model's inputs, read from any scenario (docs/DECISIONS.md C1-C9).
+
+Every term the model needs is read from a named parameter (``<actor>_war_cost`` ...), from the
+scenario's ``games:`` spec mapping, or from the scenario's structure (positions, capabilities,
+moves already played, cohesion entries); a term the scenario does not give gets a stated default
+that is listed in ``defaults`` and printed. Parameters no layer reads are listed in ``unused``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from detente.errors import InputError
+from detente.games.crisis.model import CH, DF, NONE, CrisisModel
+from detente.scenario.schema import Scenario
+
+# Global defaults (C6). STANDOFF_SCALE and LAMBDA are the only numbers chosen by leave-one-out.
+DEFAULTS = {
+    "horizon": 4,  # rounds until the deadline
+    "discount": 0.9,  # per round
+    "war_cost": 0.5,  # in units of salience-weighted shares of the scales
+    "limited_share": 0.3,  # limited force costs this share of the war cost
+    "fait_accompli": 0.5,  # share of the remaining distance a successful limited operation takes
+    "grid": 6,  # offers on the frontier
+}
+STANDOFF_SCALE = 0.02  # default per-round standoff cost = scale x the actor's stake (fitted, C10)
+LAMBDA = 20.0  # QRE precision (fitted, C10)
+JOIN_SALIENCE = 0.5  # an aligned third party with this salience or more joins its side in war
+ALIGN_SHARE = 0.25  # aligned: within this share of the principals' distance of one of them
+MEDIATION_MAX = 0.5
+TERMS = {
+    "<actor>_war_cost": "cost of general war to a principal (units: salience-weighted shares of the issue "
+                        "scales; a range low..high gives the resolved and irresolute types)",
+    "<actor>_war_win_prob": "the actor's chance of prevailing in general war (0..1)",
+    "<actor>_sanctions_cost / sanctions_cost_<actor>": "added to the actor's war cost",
+    "<actor>_standoff_cost": "per-round cost of an unresolved standoff at rung 0 (x2 mobilised, x3 after "
+                             "limited force)",
+    "<actor>_limited_war_cost": "one-time cost of limited force / a fait accompli, to each side",
+    "<actor>_mobilise_cost": "one-time cost of mobilising or a public threat, to the one who does it",
+    "<actor>_face_cost_withdraw / _face_cost_accept": "audience cost of backing down after one's own "
+                                                     "public escalation",
+    "power_shift": "change in the challenger's war-win probability per round (a trend)",
+    "horizon": "rounds until the deadline (after it the last status quo persists)",
+    "discount": "per-round discount factor",
+    "fait_accompli_share": "share of the remaining distance a successful limited operation takes",
+}
+
+
+@dataclass
+class CrisisInputs:
+    """A scenario read for the crisis model: the model plus what was assumed and how."""
+
+    model: CrisisModel
+    challenger: str
+    defender: str
+    issues: list[str]
+    main_issue: str
+    third_parties: list[dict[str, Any]]
+    history: list[str]
+    under_way: bool
+    read: dict[str, str] = field(default_factory=dict)  # term -> where it came from
+    defaults: dict[str, float] = field(default_factory=dict)  # term -> default used
+    unused: list[str] = field(default_factory=list)
+    mediation: float = 0.0
+    power_source: str = "none"
+    cohesion_path: list[float] | None = None
+
+    def warnings(self) -> list[str]:
+        out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
+        if self.unused:
+            out.append("parameters no layer reads: " + ", ".join(self.unused))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.model
+        return {"challenger": self.challenger, "defender": self.defender, "issues": self.issues,
+                "main_issue": self.main_issue, "third_parties": self.third_parties, "history": self.history,
+                "under_way": self.under_way, "read": self.read, "defaults_used": self.defaults,
+                "unused_parameters": self.unused, "mediation": self.mediation, "power_source": self.power_source,
+                "power_by_round": list(m.p), "cohesion_by_round": self.cohesion_path,
+                "status_quo_share": m.sq, "pre_crisis_status_quo_share": m.sq_pre,
+                "war_cost_types": {m.players[i]: {"resolved": m.war_cost[i][0], "irresolute": m.war_cost[i][1],
+                                                  "prior_resolved": m.prior[i]} for i in (0, 1)},
+                "standoff_cost": dict(zip(m.players, m.standoff, strict=True)),
+                "audience_cost": dict(zip(m.players, m.audience, strict=True)),
+                "discount": m.discount, "horizon": m.horizon,
+                "start_rung": m.start_rung}
+
+
+def _owner(sc: Scenario) -> dict[str, str]:
+    return {a.id: (a.represents or a.id) for a in sc.actors}
+
+
+def principals(sc: Scenario) -> tuple[str, str, str]:
+    """(challenger, defender, source): tags, then the games spec, then the simulation players,
+    then the two largest capability x salience actors (the further from the status quo first)."""
+    tags = dict(t.split(":", 1) for t in sc.meta.tags if t.startswith(("challenger:", "defender:")))
+    if "challenger" in tags and "defender" in tags:
+        return tags["challenger"], tags["defender"], "meta tags"
+    if sc.games is not None:
+        spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
+        return spec.challenger, spec.defender, f"games spec {spec.id}"
+    if sc.simulation is not None:
+        return sc.simulation.players[0], sc.simulation.players[1], "simulation players"
+    cands = []
+    for a in sc.actors:
+        pos = sc.positions.get(a.id, {})
+        if a.represents or not pos:
+            continue
+        w = a.capability.value * sum(st.salience.value for st in pos.values())
+        far = 0.0
+        for iid, st in pos.items():
+            iss = sc.issue(iid)
+            if iss.status_quo is not None:
+                far += st.salience.value * abs(st.position.value - iss.status_quo.value) / \
+                    max(1e-9, iss.scale.max - iss.scale.min)
+        cands.append((w, far, a.id))
+    cands.sort(key=lambda x: -x[0])
+    if len(cands) < 2:
+        raise InputError("the crisis model needs two actors with positions", sc.meta.id, field="positions")
+    top = sorted(cands[:2], key=lambda x: -x[1])
+    return top[0][2], top[1][2], "largest capability x salience"
+
+
+class _Reader:
+    def __init__(self, sc: Scenario, overrides: Mapping[str, float] | None) -> None:
+        self.sc, self.over = sc, dict(overrides or {})
+        self.read: dict[str, str] = {}
+        self.defaults: dict[str, float] = {}
+        self.used: set[str] = set()
+        self.spec_costs: dict[str, str] = {}
+        if sc.games is not None:
+            spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
+            self.spec_costs = {str(k): v for k, v in spec.costs.items()}
+
+    def num(self, name: str) -> tuple[float, float, float] | None:
+        p = self.sc.parameters.get(name)
+        if p is None:
+            return None
+        self.used.add(name)
+        v = self.over.get(name, p.value)
+        lo, hi = p.bounds
+        if name in self.over:
+            lo, hi = min(lo, v), max(hi, v)
+        return v, lo, hi
+
+    def first(self, term: str, names: list[str]) -> tuple[float, float, float] | None:
+        for n in names:
+            got = self.num(n)
+            if got is not None:
+                self.read[term] = f"parameter {n}"
+                return got
+        return None
+
+    def default(self, term: str, value: float) -> float:
+        self.defaults[term] = value
+        return value
+
+
+def _stake_axis(sc: Scenario, c: str, d: str) -> tuple[list[tuple[str, float, float, float, float]], list[str]]:
+    """Contested issues: (issue, gain to C of full concession, loss to D, D's pos, C's pos)."""
+    rows = []
+    for iss in sc.issues:
+        pc, pd = sc.positions.get(c, {}).get(iss.id), sc.positions.get(d, {}).get(iss.id)
+        if pc is None or pd is None:
+            continue
+        span = max(1e-9, iss.scale.max - iss.scale.min)
+        dist = abs(pc.position.value - pd.position.value) / span
+        if dist < 0.05:
+            continue
+        rows.append((iss.id, pc.salience.value * dist, pd.salience.value * dist, pd.position.value,
+                     pc.position.value))
+    if not rows:
+        raise InputError(f"'{c}' and '{d}' contest no issue (their positions coincide everywhere)",
+                         sc.meta.id, field="positions")
+    return rows, [r[0] for r in rows]
+
+
+def _frontier(rows: list[tuple[str, float, float, float, float]]) -> tuple[tuple[float, float, float], ...]:
+    """Linkage frontier (C2): D concedes issues in order of C's gain per unit of D's loss."""
+    gd_tot = sum(r[2] for r in rows)
+    gc_tot = sum(r[1] for r in rows)
+    order = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
+    pts = [(0.0, 0.0, gd_tot)]
+    cum_d = cum_c = 0.0
+    for r in order:
+        cum_d += r[2]
+        cum_c += r[1]
+        s = cum_d / gd_tot if gd_tot > 0 else cum_c / gc_tot
+        pts.append((s, cum_c, gd_tot - cum_d))
+    out = [pts[0]]
+    for p in pts[1:]:
+        if p[0] > out[-1][0] + 1e-12:
+            out.append(p)
+    if out[-1][0] < 1.0:
+        out.append((1.0, gc_tot, 0.0))
+    return tuple(out)
+
+
+def _share(rows: list[tuple[str, float, float, float, float]], front: tuple, at: Mapping[str, float]) -> float:
+    """A point (issue -> value) on the axis, by the challenger's value of it (C2)."""
+    gain = 0.0
+    for iid, gc, _gd, xd, xc in rows:
+        x = at.get(iid)
+        if x is None:
+            continue
+        t = (x - xd) / (xc - xd)
+        gain += gc * min(max(t, 0.0), 1.0)
+    for (s0, c0, _), (s1, c1, _) in itertools.pairwise(front):
+        if gain <= c1 + 1e-12:
+            return s0 if c1 <= c0 else s0 + (s1 - s0) * (gain - c0) / (c1 - c0)
+    return 1.0
+
+
+def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
+                 standoff_scale: float | None = None) -> CrisisInputs:
+    """The crisis model for ``sc`` (``overrides``: parameter name -> value, for draws and what-ifs)."""
+    rd = _Reader(sc, overrides)
+    c, d, psrc = principals(sc)
+    for who in (c, d):
+        if who not in {a.id for a in sc.actors}:
+            raise InputError(f"principal '{who}' is not an actor", sc.meta.id, field="meta.tags")
+    rd.read["principals"] = psrc
+    rows, issues = _stake_axis(sc, c, d)
+    front = _frontier(rows)
+    main = max(rows, key=lambda r: r[1] + r[2])[0]
+    owner = _owner(sc)
+    scale = STANDOFF_SCALE if standoff_scale is None else standoff_scale
+
+    # status quo before the crisis, then the history (moves with a step) applied in order
+    sq_pre_at = {i.id: i.status_quo.value for i in sc.issues if i.status_quo is not None}
+    missing = [iid for iid in issues if iid not in sq_pre_at]
+    for iid in missing:
+        sq_pre_at[iid] = next(r[3] for r in rows if r[0] == iid)
+        rd.defaults[f"status_quo:{iid}"] = sq_pre_at[iid]
+    sq_at = dict(sq_pre_at)
+    rung, esc = 0, NONE
+    history: list[str] = []
+    under_way = False
+    played = sorted((m for m in sc.moves if m.step is not None), key=lambda m: m.step or 0)
+    for mv in played:
+        who = owner.get(mv.actor, mv.actor)
+        if who not in (c, d):
+            continue
+        side = CH if who == c else DF
+        t = mv.type.value
+        if t in ("demand", "threaten", "mobilize", "escalate", "assault", "reject", "sanction", "hold"):
+            under_way = True
+        if t == "demand" and esc == NONE:
+            esc = side
+            history.append(f"{mv.id}: public demand by {who} (commits it: audience cost on backing down)")
+        elif t in ("threaten", "mobilize", "escalate", "assault"):
+            deed = False
+            if mv.issue in sq_at and mv.position is not None:
+                iss = sc.issue(mv.issue)
+                span = max(1e-9, iss.scale.max - iss.scale.min)
+                new = mv.position.value
+                pre = sq_pre_at[mv.issue]
+                deed = abs(new - pre) > abs(sq_at[mv.issue] - pre) + 0.05 * span and t != "threaten"
+                if deed:
+                    sq_at[mv.issue] = new
+            if deed:
+                rung, esc = 2, side
+                history.append(f"{mv.id}: fait accompli by {who} ({mv.issue} -> {mv.position.value:g}); rung 2")
+            else:
+                rung = max(rung, 1)
+                esc = side
+                history.append(f"{mv.id}: {t} by {who}; rung {rung}")
+    sq_pre = _share(rows, front, sq_pre_at)
+    sq = _share(rows, front, sq_at)
+
+    # war: probability, costs, types
+    caps = {a.id: a.capability.value for a in sc.actors}
+    third = []
+    xc_pos = {r[0]: r[4] for r in rows}
+    xd_pos = {r[0]: r[3] for r in rows}
+    principals_set = {c, d}
+    join_cap = {c: 0.0, d: 0.0}
+    pressure = {c: 0.0, d: 0.0}
+    mediation = 0.0
+    for a in sc.actors:
+        if a.id in principals_set or owner.get(a.id) in principals_set:
+            continue
+        pos = sc.positions.get(a.id, {})
+        share_w = sal_w = 0.0
+        for iid in issues:
+            st = pos.get(iid)
+            if st is None:
+                continue
+            t = (st.position.value - xd_pos[iid]) / (xc_pos[iid] - xd_pos[iid])
+            share_w += st.salience.value * min(max(t, 0.0), 1.0)
+            sal_w += st.salience.value
+        if sal_w <= 0:
+            continue
+        lean = share_w / sal_w
+        sal = sal_w / len(issues)
+        side = c if lean >= 1 - ALIGN_SHARE else d if lean <= ALIGN_SHARE else None
+        cap = caps.get(a.id, 0.0)
+        if side is not None and sal >= JOIN_SALIENCE:
+            role = f"joins {side} in war"
+            join_cap[side] += cap
+        elif side is not None:
+            role = f"pressures {side} to settle"
+            pressure[side] += scale * sal * min(1.0, cap / max(1e-9, caps.get(side, 1.0)))
+        else:
+            m_j = min(MEDIATION_MAX, sal * cap / max(1e-9, caps.get(c, 0.0) + caps.get(d, 0.0)))
+            role = f"mediates (reveals resolve with probability {m_j:.2f})"
+            mediation = max(mediation, m_j)
+        third.append({"actor": a.id, "lean": round(lean, 3), "salience": round(sal, 3), "capability": cap,
+                      "role": role})
+
+    pw = rd.first("war_win_prob", [f"{c}_war_win_prob", *([rd.spec_costs["challenger_war_win_prob"]]
+                                                          if "challenger_war_win_prob" in rd.spec_costs else [])])
+    if pw is None:
+        pd_ = rd.first("war_win_prob", [f"{d}_war_win_prob"])
+        if pd_ is not None:
+            pw = (1 - pd_[0], 1 - pd_[2], 1 - pd_[1])
+    if pw is not None:
+        p0 = pw[0]
+        power_source = rd.read["war_win_prob"]
+    else:
+        cc, cd = caps.get(c, 0.0) + join_cap[c], caps.get(d, 0.0) + join_cap[d]
+        if cc + cd <= 0:
+            raise InputError("both sides' capabilities are zero: give <challenger>_war_win_prob", sc.meta.id,
+                             field="parameters")
+        p0 = cc / (cc + cd)
+        power_source = "capability shares incl. third parties who join"
+        rd.read["war_win_prob"] = power_source
+    if not 0.0 <= p0 <= 1.0:
+        raise InputError(f"war win probability {p0:g} is outside [0, 1]", sc.meta.id, field="parameters")
+
+    horizon_n = rd.first("horizon", ["horizon"])
+    T = round(horizon_n[0]) if horizon_n else int(rd.default("horizon", DEFAULTS["horizon"]))
+    if T < 1 or T > 8:
+        raise InputError(f"horizon must be a whole number of rounds from 1 to 8, got {T}", sc.meta.id,
+                         field="parameters.horizon")
+    disc_n = rd.first("discount", ["discount"])
+    delta = disc_n[0] if disc_n else rd.default("discount", DEFAULTS["discount"])
+    if not 0.0 < delta <= 1.0:
+        raise InputError(f"discount must be in (0, 1], got {delta:g}", sc.meta.id, field="parameters.discount")
+
+    shift = rd.first("power_shift", ["power_shift"])
+    cohesion_path = None
+    if shift is not None:
+        ps = [p0 + shift[0] * t for t in range(T)]
+        power_source += f"; trend power_shift {shift[0]:+g} per round"
+    else:
+        ps, cohesion_path, note = _cohesion_power(sc, c, d, p0, T, caps, owner, xc_pos, xd_pos)
+        if note:
+            power_source += "; " + note
+            rd.read["power_shift"] = note
+        else:
+            rd.default("power_shift", 0.0)
+    ps = [min(1.0, max(0.0, x)) for x in ps]
+
+    def war_cost(who: str, role: str) -> tuple[float, float, float]:
+        names = [f"{who}_war_cost"]
+        if role + "_war_cost" in rd.spec_costs:
+            names.insert(0, rd.spec_costs[role + "_war_cost"])
+        got = rd.first(f"{who}_war_cost", names)
+        if got is None:
+            v = rd.default(f"{who}_war_cost", DEFAULTS["war_cost"])
+            got = (v, v, v)
+        sn = [f"{who}_sanctions_cost", f"sanctions_cost_{who}"]
+        if role == "challenger" and "challenger_sanctions_cost" in rd.spec_costs:
+            sn.insert(0, rd.spec_costs["challenger_sanctions_cost"])
+        sanc = rd.first(f"{who}_sanctions_cost", sn)
+        if sanc is not None:
+            got = (got[0] + sanc[0], got[1] + sanc[1], got[2] + sanc[2])
+        return got
+
+    wc, wd = war_cost(c, "challenger"), war_cost(d, "defender")
+
+    def types(v: tuple[float, float, float]) -> tuple[tuple[float, float], float]:
+        val, lo, hi = v
+        if hi - lo <= 1e-12:
+            return (val, val), 1.0
+        return (lo, hi), (hi - val) / (hi - lo)
+
+    (tc_, pic), (td_, pid) = types(wc), types(wd)
+    stake = {c: front[-1][1], d: front[0][2]}
+
+    def per_actor(term: str, who: str, dflt: float) -> float:
+        got = rd.first(f"{who}_{term}", [f"{who}_{term}"])
+        return got[0] if got else rd.default(f"{who}_{term}", round(dflt, 6))
+
+    standoff = tuple(per_actor("standoff_cost", w, scale * stake[w]) + pressure[w] for w in (c, d))
+    limited = tuple(per_actor("limited_war_cost", w, DEFAULTS["limited_share"] * v[0])
+                    for w, v in ((c, wc), (d, wd)))
+    mobil = tuple(per_actor("mobilise_cost", w, scale * stake[w]) for w in (c, d))
+
+    def audience(who: str) -> float:
+        got = rd.first(f"{who}_audience_cost", [f"{who}_face_cost_withdraw", f"{who}_face_cost_accept"])
+        if got is not None:
+            return got[0]
+        best = max((ch.audience_cost.value for ch in sc.channels if ch.kind.value == "public"
+                    and (not ch.participants or who in {owner.get(p, p) for p in ch.participants})), default=None)
+        if best is not None:
+            rd.read[f"{who}_audience_cost"] = "largest public-channel audience cost"
+            return best
+        return rd.default(f"{who}_audience_cost", 0.0)
+
+    aud = (audience(c), audience(d))
+    fa_n = rd.first("fait_accompli_share", ["fait_accompli_share"])
+    fa = fa_n[0] if fa_n else rd.default("fait_accompli_share", DEFAULTS["fait_accompli"])
+    grid = DEFAULTS["grid"]
+    offers = tuple(i / (grid - 1) for i in range(grid))
+
+    model = CrisisModel(
+        players=(c, d), frontier=front, offers=offers, sq=sq, sq_pre=sq_pre, p=tuple(ps),
+        war_cost=(tc_, td_), prior=(pic, pid), standoff=standoff, limited_cost=limited,  # type: ignore[arg-type]
+        mobilise_cost=mobil, audience=aud, discount=delta, fait_accompli=fa,  # type: ignore[arg-type]
+        start_rung=rung, start_escalator=esc, forced_at_start=False)
+    read_by_others = _read_elsewhere(sc)
+    unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
+    return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
+                        mediation, power_source, cohesion_path)
+
+
+def _read_elsewhere(sc: Scenario) -> set[str]:
+    """Parameters read by the other layers (games specs, the simulation)."""
+    out: set[str] = set()
+    if sc.games is not None:
+        for s in sc.games.specs:
+            out |= set(s.costs.values())
+    sim = sc.simulation
+    if sim is not None:
+        for v in (*sim.move_costs.values(), *sim.move_benefits.values()):
+            out |= {v} if isinstance(v, str) else set(v)
+        if sim.war is not None:
+            out |= set(sim.war.win_prob.values()) | set(sim.war.cost.values())
+    return out
+
+
+def _cohesion_power(sc: Scenario, c: str, d: str, p0: float, T: int, caps: Mapping[str, float],
+                    owner: Mapping[str, str], xc_pos: Mapping[str, float],
+                    xd_pos: Mapping[str, float]) -> tuple[list[float], list[float] | None, str]:
+    """Power by round from an alliance's cohesion (C3): the bloc adds cohesion x its capability to
+    the side it leans to; the stated p holds at round 0, later rounds move by the odds ratio."""
+    sim = sc.simulation
+    if sim is None or not sim.cohesion:
+        return [p0] * T, None, ""
+    coh = sim.cohesion[0]
+    bloc = coh.id
+    if bloc not in caps:
+        return [p0] * T, None, ""
+    pos = sc.positions.get(bloc, {})
+    lean = [(pos[i].position.value - xd_pos[i]) / (xc_pos[i] - xd_pos[i]) for i in xc_pos if i in pos]
+    side = c if lean and sum(lean) / len(lean) > 0.5 else d
+    aud = next((a for a in sc.audiences if a.id == coh.audience), None)
+    iss = next((i for i in sc.issues if i.id == coh.issue), None)
+    if aud is None or iss is None or coh.issue not in aud.opinion:
+        return [p0] * T, None, ""
+    span = max(1e-9, iss.scale.max - iss.scale.min)
+    o = aud.opinion[coh.issue].value
+    trust = sim.trust.get(aud.id, {})
+    for mv in sorted((m for m in sc.moves if m.step is not None and m.type.value == "inform"
+                      and m.issue == coh.issue and m.position is not None), key=lambda m: m.step or 0):
+        src = owner.get(mv.actor, mv.actor)
+        k = (mv.intensity.value if mv.intensity else 0.5) * trust.get(src, trust.get(mv.actor, 1.0))
+        o += k * (mv.position.value - o)
+    target = (o - iss.scale.min) / span
+    path = [coh.start]
+    for _ in range(T - 1):
+        path.append(path[-1] + coh.rate * (target - path[-1]))
+    cap_side = caps.get(side, 0.0)
+    base = cap_side + path[0] * caps[bloc]
+    odds0 = p0 / max(1e-9, 1 - p0)
+    ps = []
+    for ct in path:
+        k = (cap_side + ct * caps[bloc]) / max(1e-9, base)
+        odds = odds0 * k if side == c else odds0 / k
+        ps.append(odds / (1 + odds))
+    note = (f"cohesion of {bloc} ({side}'s side) from {path[0]:.2f} toward {target:.2f} "
+            f"({aud.id}'s opinion on {coh.issue} after the information moves played)")
+    return ps, path, note

@@ -1,0 +1,140 @@
+"""The general crisis model: textbook special cases as oracles (hand-computed), comparative statics,
+and the model built from scenarios (defaults listed, history as the start state, bad inputs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.errors import InputError
+from detente.games.crisis.model import CrisisModel, round_summary, solve_crisis
+from detente.games.crisis.spec import build_inputs
+
+LINE = ((0.0, 0.0, 1.0), (1.0, 1.0, 0.0))  # one issue: C's value s, D's value 1 - s
+GRID = tuple(i / 100 for i in range(101))
+
+
+@pytest.fixture
+def load_case():  # type: ignore[no-untyped-def]
+    from detente.cases import case_path
+    from detente.scenario.loader import load_scenario
+
+    return lambda name: load_scenario(case_path(name))
+
+
+def two_player(p: tuple[float, ...], cost_c: tuple[float, float], cost_d: tuple[float, float],
+               prior: tuple[float, float] = (1.0, 1.0), proposer: str = "challenger",
+               responses: tuple[str, ...] = ("accept", "war"), standoff: float = 0.0, delta: float = 0.9,
+               offers: tuple[float, ...] = GRID, sq: float = 0.0) -> CrisisModel:
+    return CrisisModel(("A", "B"), LINE, offers, sq, sq, p, (cost_c, cost_d), prior, (standoff, standoff),
+                       (0.05, 0.05), (0.01, 0.01), (0.0, 0.0), delta, proposer=proposer, responses=responses)
+
+
+@pytest.mark.parametrize(("p", "ca", "cb"), [(0.5, 0.1, 0.2), (0.3, 0.05, 0.05), (0.8, 0.3, 0.1)])
+def test_fearon_complete_information_no_war_and_offer_in_range(p: float, ca: float, cb: float) -> None:
+    """Fearon 1995: costs > 0 and complete information -> no war; A's take-it-or-leave-it demand is p + c_B."""
+    sol = solve_crisis(two_player((p,), (ca, ca), (cb, cb)), None)
+    assert sol.war_probability == 0.0
+    offer = round_summary(sol)[0]["offer"]
+    assert p - ca - 1e-9 <= offer <= p + cb + 1e-9
+    assert offer == pytest.approx(p + cb)
+
+
+@pytest.mark.parametrize(("pi", "war"), [(0.4, True), (0.8, False)])
+def test_risk_return_screening_condition(pi: float, war: bool) -> None:
+    """Two defender types, resolved (c_L) with prior pi, irresolute (c_H). A screens (demand p + c_H,
+    refused by the resolved type: P(war) = pi) iff (1 - pi) c_H - c_L > pi c_A (hand-derived);
+    otherwise it demands p + c_L and both accept."""
+    p, ca, cl, ch = 0.5, 0.1, 0.05, 0.3
+    assert ((1 - pi) * ch - cl > pi * ca) is war
+    sol = solve_crisis(two_player((p,), (ca, ca), (cl, ch), prior=(1.0, pi)), None)
+    if war:
+        assert sol.war_probability == pytest.approx(pi)
+        assert round_summary(sol)[0]["offer"] == pytest.approx(p + ch)
+    else:
+        assert sol.war_probability == 0.0
+        assert round_summary(sol)[0]["offer"] == pytest.approx(p + cl)
+
+
+COARSE = tuple(i / 20 for i in range(21))
+
+
+@pytest.mark.parametrize(("shift", "war"), [(0.0, False), (0.05, False), (0.1, True), (0.2, True), (0.3, True)])
+def test_powell_commitment_problem_threshold(shift: float, war: bool) -> None:
+    """Powell 2006, two periods, the rising side B proposes, agreements bind one period: the declining
+    side A fights at once iff delta (p0 - p1) > (1 - delta)(1 - p0 + c_A) (hand-derived: the most B can
+    give, 1 now and p1 - c_A from next period, is worth less than war now). Threshold here: 0.0556."""
+    p0, ca, cb, delta = 0.6, 0.1, 0.05, 0.9
+    p1 = p0 - shift
+    assert (delta * (p0 - p1) > (1 - delta) * (1 - p0 + ca)) is war
+    sol = solve_crisis(two_player((p0, p1), (ca, ca), (cb, cb), proposer="defender", delta=delta,
+                                  offers=COARSE), None)
+    assert sol.war_probability == pytest.approx(1.0 if war else 0.0)
+
+
+def test_no_shift_no_commitment_war() -> None:
+    sol = solve_crisis(two_player((0.6, 0.6, 0.6), (0.1, 0.1), (0.05, 0.05), proposer="defender",
+                                  offers=COARSE), None)
+    assert sol.war_probability == 0.0
+
+
+def _rich(standoff: float = 0.05, war_c: float = 0.3) -> CrisisModel:
+    return CrisisModel(("A", "B"), ((0.0, 0.0, 1.0), (0.5, 0.7, 0.8), (1.0, 1.0, 0.0)),
+                       tuple(i / 5 for i in range(6)), 0.1, 0.1, (0.6, 0.58, 0.56),
+                       ((war_c, war_c + 0.4), (0.1, 0.4)), (0.5, 0.5), (standoff, standoff), (0.1, 0.1),
+                       (0.02, 0.02), (0.3, 0.3), 0.9)
+
+
+def test_higher_standoff_cost_settles_earlier() -> None:
+    lo = solve_crisis(_rich(standoff=0.0), 20.0).expected()[6]
+    hi = solve_crisis(_rich(standoff=0.2), 20.0).expected()[6]
+    assert hi < lo
+
+
+def test_higher_war_cost_lowers_war_probability() -> None:
+    ps = [solve_crisis(_rich(war_c=c), 20.0).war_probability for c in (0.05, 0.3, 0.8)]
+    assert ps[0] > ps[1] > ps[2]
+
+
+def test_outcome_probabilities_sum_to_one() -> None:
+    sol = solve_crisis(_rich(), 10.0)
+    assert sum(sol.outcome_probs().values()) == pytest.approx(1.0)
+
+
+def test_ties_are_reported() -> None:
+    """At p + c_B the defender is indifferent between accepting and war: a tie on the path."""
+    sol = solve_crisis(two_player((0.5,), (0.1, 0.1), (0.2, 0.2)), None)
+    assert sol.ties_on_path > 0
+
+
+def test_geneva_from_scenario_alone(load_case) -> None:  # type: ignore[no-untyped-def]
+    sc = load_case("geneva-2022")
+    inp = build_inputs(sc)
+    assert (inp.challenger, inp.defender) == ("rus", "usa")
+    assert inp.under_way and inp.model.start_rung == 1  # the threat already played sets the rung
+    assert "horizon" in inp.defaults and "discount" in inp.defaults  # defaults are listed
+    assert inp.model.war_cost[0] == pytest.approx((0.3 + 0.1, 0.9 + 0.5))  # war + sanctions ranges
+    assert inp.model.p[0] == pytest.approx(0.6)
+    assert inp.model.p[-1] < inp.model.p[0]  # NATO cohesion grows: the balance shifts against Russia
+
+
+def test_falklands_fait_accompli_moves_status_quo(load_case) -> None:  # type: ignore[no-untyped-def]
+    inp = build_inputs(load_case("falklands-1982"))
+    assert inp.model.start_rung == 2
+    assert inp.model.sq > inp.model.sq_pre + 0.2  # the landing moved administration to Argentina
+
+
+def test_no_contested_issue_is_one_line_error(load_case) -> None:  # type: ignore[no-untyped-def]
+    sc = load_case("falklands-1982")
+    pos = dict(sc.positions)
+    pos["arg"] = pos["gbr"]
+    with pytest.raises(InputError, match="contest no issue"):
+        build_inputs(sc.model_copy(update={"positions": pos}))
+
+
+def test_bad_horizon_is_error(load_case) -> None:  # type: ignore[no-untyped-def]
+    from detente.scenario.numbers import Num
+
+    sc = load_case("falklands-1982")
+    params = {**sc.parameters, "horizon": Num(value=0)}
+    with pytest.raises(InputError, match="horizon"):
+        build_inputs(sc.model_copy(update={"parameters": params}))
