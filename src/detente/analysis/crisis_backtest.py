@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from detente.scenario.schema import Scenario
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
 NA = "not available"
-LAYER_NAMES = ("models", "games", "sim")
+LAYER_NAMES = ("models", "games", "crisis", "sim")
 
 # Decision L1: thresholds of the models-layer rule (shares of the distance between the principals).
 STALEMATE_SHIFT = 0.15  # weighted mean move from the status quo below this: stalemate
@@ -215,9 +216,24 @@ def predict_layer(name: str, sc: Scenario, seed: int | None = None) -> Predictio
     return Prediction(name, cls, probs=probs, detail=detail)
 
 
+def predict_crisis(sc: Scenario) -> Prediction:
+    """The general crisis model's QRE outcome probabilities (globals chosen on the library, C10)."""
+    from detente.errors import InputError
+    from detente.games.crisis.run import run_crisis
+
+    try:
+        run = run_crisis(sc, explain=False)
+    except InputError as exc:
+        return Prediction("crisis", NA, detail=f"model does not apply: {exc}")
+    probs = {c: float(run.probs[c]) for c in CLASSES}
+    detail = ", ".join(f"{c} {p:.2f}" for c, p in probs.items() if p >= 0.005)
+    return Prediction("crisis", run.outcome_class, probs=probs, detail=detail)
+
+
 PREDICTORS: dict[str, Callable[[Scenario, int | None], Prediction]] = {
     "models": lambda sc, seed: predict_models(sc),
     "games": lambda sc, seed: predict_layer("games", sc, seed),
+    "crisis": lambda sc, seed: predict_crisis(sc),
     "sim": lambda sc, seed: predict_layer("sim", sc, seed),
 }
 
@@ -300,17 +316,41 @@ def value_errors(sc: Scenario, pred: Prediction) -> dict[str, float]:
             for i, v in sc.known_outcome.values.items() if i in pred.values}
 
 
-def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | None = None) -> dict[str, Any]:
-    """Predict every crisis case (or the ``names`` given) with a known outcome, then score each layer."""
+def load_cases(names: Sequence[str] | None, folder: Path | None = None) -> list[tuple[str, Scenario]]:
+    """The cases to score: bundled crises (or ``names``), or every scenario with a known outcome in
+    ``folder`` (``*.yaml``/``*.yml``, sorted by file name)."""
     from detente.cases import case_names, case_path
+    from detente.errors import InputError
     from detente.scenario.loader import load_scenario
 
-    cases: list[dict[str, Any]] = []
-    scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
+    out = []
+    if folder is not None:
+        if not folder.is_dir():
+            raise InputError("not a folder", str(folder), field="--dir")
+        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+        for f in files:
+            if names and f.stem not in names:
+                continue
+            sc = load_scenario(f)
+            if sc.known_outcome is not None:
+                out.append((f.stem, sc))
+        return out
     for name in names or case_names():
         sc = load_scenario(case_path(name))
         if sc.known_outcome is None or (names is None and CRISIS_TAG not in sc.meta.tags):
             continue
+        out.append((name, sc))
+    return out
+
+
+def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | None = None,
+              folder: Path | None = None, loo: bool = False) -> dict[str, Any]:
+    """Predict every crisis case (or the ``names`` given, or a folder's cases) with a known outcome,
+    then score each layer; ``loo`` adds the crisis model's leave-one-out fit of its two globals."""
+    cases: list[dict[str, Any]] = []
+    scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
+    loaded = load_cases(names, folder)
+    for name, sc in loaded:
         preds = predict_case(sc, layers, seed)
         known = sc.known_outcome.outcome_class.value
         row: dict[str, Any] = {"case": name, "title": sc.meta.title, "known": known,
@@ -326,5 +366,12 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
             scored[layer].append((known, p))
         cases.append(row)
     known_all = [c["known"] for c in cases]
-    return {"cases": cases, "layers": {name: score_layer(rows) for name, rows in scored.items()},
-            "base_rates": base_rates(known_all)}
+    out = {"cases": cases, "layers": {name: score_layer(rows) for name, rows in scored.items()},
+           "base_rates": base_rates(known_all)}
+    if loo and "crisis" in layers and len(loaded) >= 3:
+        from detente.analysis.crisis_fit import loo as loo_fit
+        from detente.analysis.crisis_fit import predict_grid
+
+        known = {n: sc.known_outcome.outcome_class.value for n, sc in loaded if sc.known_outcome}
+        out["crisis_loo"] = loo_fit(predict_grid(loaded), known)
+    return out

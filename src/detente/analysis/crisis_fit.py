@@ -17,8 +17,8 @@ import numpy as np
 from detente.analysis.crisis_backtest import CLASSES, brier, confusion, frequencies, inputs_only, most_common
 from detente.scenario.schema import Scenario
 
-GRID_LAMBDA = (5.0, 10.0, 20.0, 40.0)
-GRID_SCALE = (0.02, 0.05, 0.1, 0.2)
+GRID_LAMBDA = (2.5, 5.0, 10.0, 20.0, 40.0)
+GRID_SCALE = (0.02, 0.05, 0.1, 0.2, 0.4)
 BOOT = 2000
 
 

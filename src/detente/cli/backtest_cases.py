@@ -64,6 +64,12 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
         oc.print(c)
     freq = ", ".join(f"{k} {v:.2f}" for k, v in br["frequencies"].items())
     oc.print(f"library class frequencies: {freq}", markup=False)
+    lo = report.get("crisis_loo")
+    if lo:
+        oc.print(f"crisis model, leave-one-out ({lo['n']} cases): hits {lo['hits']} "
+                 f"[{lo['hits_ci'][0]:.0f}, {lo['hits_ci'][1]:.0f}] v always-one-class {lo['base_always_hits']}; "
+                 f"Brier {lo['brier']:.3f} [{lo['brier_ci'][0]:.3f}, {lo['brier_ci'][1]:.3f}] v class frequencies "
+                 f"{lo['base_frequency_brier']:.3f}", markup=False)
 
 
 @backtest_app.command("cases")
@@ -77,6 +83,11 @@ def cases(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the tables as Markdown here "
                                                   "(docs/CASES-results.md is made this way).")] = None,
+    folder: Annotated[Path | None, typer.Option("--dir", help="Score every scenario with a known outcome in this "
+                                                "folder instead of the bundled crises.")] = None,
+    loo: Annotated[bool, typer.Option("--loo", help="Also choose the crisis model's two global numbers by "
+                                      "leave-one-out over these cases and score that (slow: 25 solves a case).")]
+    = False,
 ) -> None:
     """Predict the outcome class of every bundled crisis with a known outcome; hits, confusion, Brier."""
     from detente.analysis.crisis_backtest import LAYER_NAMES, run_cases
@@ -86,8 +97,8 @@ def cases(
     elif layer in LAYER_NAMES:
         layers = [layer]
     else:
-        raise InputError(f"unknown layer '{layer}' (choose models, games, sim or all)", field="layer")
-    report = run_cases(case, layers, seed)
+        raise InputError(f"unknown layer '{layer}' (choose {', '.join(LAYER_NAMES)} or all)", field="layer")
+    report = run_cases(case, layers, seed, folder, loo)
     if not report["cases"]:
         raise InputError("no bundled case with a known outcome was selected", field="case")
     if markdown is not None:
@@ -95,7 +106,8 @@ def cases(
         from detente.report.crisis_tables import crisis_markdown
 
         cmd = "detente backtest cases" + (f" --layer {layer}" if layer != "all" else "") + \
-            (f" --seed {seed}" if seed is not None else "") + f" --markdown {markdown.as_posix()}"
+            (f" --seed {seed}" if seed is not None else "") + (f" --dir {folder.as_posix()}" if folder else "") + \
+            (" --loo" if loo else "") + f" --markdown {markdown.as_posix()}"
         atomic_write_text(markdown, crisis_markdown(report, layers, cmd))
     if json_out:
         sys.stdout.write(dump_json(report))

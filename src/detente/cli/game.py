@@ -16,9 +16,10 @@ from detente.cli.app import JsonOpt, app, dump_json, load, out_console, user_err
 def game(
     file: Annotated[str, typer.Argument(help="Scenario YAML, bundled case name, or a Gambit .efg file.")],
     template: Annotated[str | None, typer.Option("--template", help="Game id in the scenario's 'games:' section, "
-                                                 "or a template: two_track, iig, audience_cost, risk_return, "
-                                                 "alternating_offers (a template the scenario lacks reuses the "
-                                                 "default game's players and cost terms).")] = None,
+                                                 "or a template: crisis (the general crisis model, the default "
+                                                 "without a 'games:' section), two_track, iig, audience_cost, "
+                                                 "risk_return, alternating_offers (a template the scenario lacks "
+                                                 "reuses the default game's players and cost terms).")] = None,
     solver: Annotated[str, typer.Option("--solver", help="auto|backward|qre|sequential|openspiel|gambit")] = "auto",
     efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
     lam: Annotated[float, typer.Option("--lambda", help="Precision for --solver qre: a finite number in "
@@ -48,6 +49,19 @@ def game(
         run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
     else:
         sc = load(file)
+        if template == "crisis" or (template is None and sc.games is None):
+            from detente.games.crisis.run import run_crisis
+            from detente.report.crisis import render_crisis
+
+            if efg is not None:
+                raise InputError("the crisis model is solved by its own recursion and has no .efg export",
+                                 field="--efg")
+            crun = run_crisis(sc, lam=lam if solver == "qre" else None)
+            if json_out:
+                sys.stdout.write(dump_json(crun.to_dict()))
+                return
+            out_console().print(render_crisis(crun))
+            return
         if solver == "qre":
             from detente.games.build import build_game, pick_spec
 

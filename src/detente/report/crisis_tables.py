@@ -58,4 +58,34 @@ def crisis_markdown(report: dict[str, Any], layers: list[str], command: str) -> 
         for known in CLASSES:
             row = table[known]
             lines.append(f"| {known} | " + " | ".join(str(v) for v in row.values()) + " |")
+    lo = report.get("crisis_loo")
+    if lo:
+        lines += loo_markdown(lo)
     return "\n".join(lines) + "\n"
+
+
+def loo_markdown(lo: dict[str, Any]) -> list[str]:
+    """The crisis model scored leave-one-out (decision C10), with bootstrap 95% intervals."""
+    lines = ["", "## Crisis model, leave-one-out", "", lo["protocol"] + ".", "",
+             "| case | known | lambda | standoff scale | predicted | P(known) | Brier |",
+             "|---|---|---|---|---|---|---|"]
+    for r in lo["rows"]:
+        lines.append(f"| {r['case']} | {r['known']} | {r['lambda']:g} | {r['standoff_scale']:g} | {r['predicted']}"
+                     f"{' ✓' if r['hit'] else ' ✗'} | {_f(r['probabilities'][r['known']])} | {_f(r['brier'])} |")
+    lines += [
+        "", "| predictor (leave-one-out) | hits (95% bootstrap) | Brier (95% bootstrap) |", "|---|---|---|",
+        f"| crisis model | {lo['hits']} of {lo['n']} [{lo['hits_ci'][0]:.0f}, {lo['hits_ci'][1]:.0f}] | "
+        f"{_f(lo['brier'], 3)} [{_f(lo['brier_ci'][0], 3)}, {_f(lo['brier_ci'][1], 3)}] |",
+        f"| always the most common class of the others | {lo['base_always_hits']} "
+        f"[{lo['base_always_hits_ci'][0]:.0f}, {lo['base_always_hits_ci'][1]:.0f}] | – |",
+        f"| class frequencies of the others | – | {_f(lo['base_frequency_brier'], 3)} "
+        f"[{_f(lo['base_frequency_brier_ci'][0], 3)}, {_f(lo['base_frequency_brier_ci'][1], 3)}] |",
+        "", f"Brier difference (crisis − frequencies), 95% bootstrap: [{_f(lo['brier_difference_ci'][0], 3)}, "
+        f"{_f(lo['brier_difference_ci'][1], 3)}]. Chosen on all {lo['n']} cases: lambda "
+        f"{lo['chosen_on_all']['lambda']:g}, standoff scale {lo['chosen_on_all']['standoff_scale']:g}.",
+        "", "Confusion (leave-one-out predictions):", "", "| known \\ predicted | " + " | ".join(CLASSES) + " |",
+        "|---|" + "---|" * len(CLASSES)]
+    for known in CLASSES:
+        row = lo["confusion"][known]
+        lines.append(f"| {known} | " + " | ".join(str(row[c]) for c in CLASSES) + " |")
+    return lines
