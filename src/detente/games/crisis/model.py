@@ -41,7 +41,7 @@ RESPONSES = ("accept", "hold", "escalate", "war")
 RUNG_NAMES = ("talks/hold", "mobilise/threaten", "fait accompli/limited force", "general war")
 BELIEF_STEP = 0.25  # beliefs in the state key are rounded to this grid
 SQ_STEP = 0.01
-FIXED_POINT_ITERS = 6
+FIXED_POINT_ITERS = 5
 TIE_TOL = 1e-9
 NONE, CH, DF = 0, 1, 2  # who escalated last (for audience costs)
 # value vector: [vC, vD, P(agreement), P(stalemate), P(capitulation), P(escalation), E(first accept round)]
@@ -162,11 +162,14 @@ class _Solver:
     def __init__(self, m: CrisisModel, lam: float | None) -> None:
         self.m, self.lam = m, lam
         self.nodes: dict[tuple, NodeRecord] = {}
+        self._term: dict[tuple, list[float]] = {}
         self.converged = True
         T = m.horizon
         d = m.discount
         self.flow_w = [(1 - d) * d ** t for t in range(T)]
         self.once_w = [d ** t for t in range(T + 1)]
+        self.wv = [[[m.war_value(w, t, th) for th in (0, 1)] for t in range(T)] for w in (0, 1)]
+        self._uc: dict[tuple[int, float], float] = {}
         self.uC = [m.u(0, s) for s in m.offers]
         self.uD = [m.u(1, s) for s in m.offers]
         # beliefs about a player with one type (or a degenerate prior) never change: keep them fixed
@@ -174,10 +177,22 @@ class _Solver:
                       for i in (0, 1)]
 
     # -- state: (t, rung, escalator, sq, forced, agreed, muC, muD) -------------------------------
+    def uu(self, who: int, s: float) -> float:
+        v = self._uc.get((who, s))
+        if v is None:
+            v = self._uc[(who, s)] = self.m._u(who, s)
+        return v
+
     def terminal(self, sq: float, forced: bool, agreed: bool) -> list[float]:
+        hit = self._term.get((sq, forced, agreed))
+        if hit is None:
+            hit = self._term[(sq, forced, agreed)] = self._terminal(sq, forced, agreed)
+        return hit
+
+    def _terminal(self, sq: float, forced: bool, agreed: bool) -> list[float]:
         m = self.m
         w = self.once_w[m.horizon]
-        v = [w * m.u(0, sq), w * m.u(1, sq), 0.0, 0.0, 0.0, 0.0, float(m.horizon)]
+        v = [w * self.uu(0, sq), w * self.uu(1, sq), 0.0, 0.0, 0.0, 0.0, float(m.horizon)]
         v[2 + CLASSES.index(classify(sq, m.sq_pre, forced, agreed, m.sq))] = 1.0
         return v
 
@@ -215,8 +230,8 @@ class _Solver:
                     for tc in range(2):
                         for td in range(2):
                             v = base[tc][td]
-                            v[0] = ow * m.war_value(0, t, tc)
-                            v[1] = ow * m.war_value(1, t, td)
+                            v[0] = ow * self.wv[0][t][tc]
+                            v[1] = ow * self.wv[1][t][td]
                             v[5] = 1.0
                             v[6] = float(m.horizon)
                     row_i.append(base)
@@ -225,7 +240,7 @@ class _Solver:
                 if a == "accept":
                     flows = (fw * self.uC[k], fw * self.uD[k])
                     back = [0.0, 0.0]
-                    if esc == (CH if R == 0 else DF) and m.u(R, s) < m.u(R, sq) - 1e-12:
+                    if esc == (CH if R == 0 else DF) and self.uu(R, s) < self.uu(R, sq) - 1e-12:
                         back[R] = ow * m.audience[R]
                     new = (0, NONE, _round(s, SQ_STEP), forced, True)
                     for tc in range(2):
@@ -249,11 +264,10 @@ class _Solver:
                         target = 1.0 if R == 0 else 0.0
                         sq2 = sq + win * m.fait_accompli * (target - sq)
                         f2 = True
+                hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
                 for tc in range(2):
                     for td in range(2):
-                        v = base[tc][td]
-                        for i in (0, 1):
-                            v[i] = fw * m.u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i])
+                        base[tc][td][0], base[tc][td][1] = hv
                 row_i.append(base)
                 row_n.append(("standoff", (r2, e2, _round(sq2, SQ_STEP), f2, False)))
             imm.append(row_i)
@@ -295,42 +309,53 @@ class _Solver:
                         row.append(self.value(ck))
                 conts.append(row)
 
-            def total(k: int, ai: int, tc: int, td: int, who: int, conts: list = conts) -> float:
-                c = conts[k][ai]
-                x = imm[k][ai][tc][td][who]
-                return x + (c[tc][td][who] if c is not None else 0.0)
-
+            # totals per (offer, response, θC, θD): (value to C, value to D)
+            tot = []
+            for k in range(K):
+                row_t = []
+                for ai in range(A):
+                    x = imm[k][ai]
+                    c = conts[k][ai]
+                    if c is None:
+                        row_t.append([[(x[tc][td][0], x[tc][td][1]) for td in (0, 1)] for tc in (0, 1)])
+                    else:
+                        row_t.append([[(x[tc][td][0] + c[tc][td][0], x[tc][td][1] + c[tc][td][1])
+                                       for td in (0, 1)] for tc in (0, 1)])
+                tot.append(row_t)
             # responder: type θR knows own type, believes post_p about P's type
             new_r = []
             for th in range(2):
                 per_k = []
                 for k in range(K):
-                    q = []
-                    for ai in range(A):
-                        acc = 0.0
-                        for thp, w in ((0, post_p[k]), (1, 1 - post_p[k])):
-                            tc, td = (thp, th) if P == 0 else (th, thp)
-                            acc += w * total(k, ai, tc, td, R)
-                        q.append(acc)
+                    w0 = post_p[k]
+                    tk = tot[k]
+                    if P == 0:
+                        q = [w0 * tk[ai][0][th][R] + (1 - w0) * tk[ai][1][th][R] for ai in range(A)]
+                    else:
+                        q = [w0 * tk[ai][th][0][R] + (1 - w0) * tk[ai][th][1][R] for ai in range(A)]
                     probs, tie = _choice(q, lam)
                     ties += tie
                     per_k.append(probs)
                 new_r.append(per_k)
             new_p = []
+            mr = mu[R]
             for th in range(2):
                 q = []
                 for k in range(K):
-                    acc = 0.0
-                    for thr, w in ((0, mu[R]), (1, 1 - mu[R])):
-                        tc, td = (th, thr) if P == 0 else (thr, th)
-                        for ai in range(A):
-                            acc += w * new_r[thr][k][ai] * total(k, ai, tc, td, P)
+                    tk = tot[k]
+                    r0, r1 = new_r[0][k], new_r[1][k]
+                    if P == 0:
+                        acc = sum(mr * r0[ai] * tk[ai][th][0][0] + (1 - mr) * r1[ai] * tk[ai][th][1][0]
+                                  for ai in range(A))
+                    else:
+                        acc = sum(mr * r0[ai] * tk[ai][0][th][1] + (1 - mr) * r1[ai] * tk[ai][1][th][1]
+                                  for ai in range(A))
                     q.append(acc)
                 probs, tie = _choice(q, lam)
                 ties += tie
                 new_p.append(probs)
             cur = (new_p, new_r)
-            if prev is not None and _dist(cur, prev) < 1e-7:
+            if prev is not None and _maxdiff(cur, prev) < 1e-7:
                 sig_p, sig_r = new_p, new_r
                 converged = True
                 break
@@ -397,6 +422,19 @@ def _choice(q: list[float], lam: float | None) -> tuple[list[float], int]:
 
 def _mix(old: list[list[float]], new: list[list[float]], w: float) -> list[list[float]]:
     return [[(1 - w) * a + w * b for a, b in zip(o, n, strict=True)] for o, n in zip(old, new, strict=True)]
+
+
+def _maxdiff(a: Any, b: Any) -> float:
+    (pa, ra), (pb, rb) = a, b
+    d = 0.0
+    for x, y in zip(pa, pb, strict=True):
+        for u, v in zip(x, y, strict=True):
+            d = max(d, abs(u - v))
+    for xs, ys in zip(ra, rb, strict=True):
+        for x, y in zip(xs, ys, strict=True):
+            for u, v in zip(x, y, strict=True):
+                d = max(d, abs(u - v))
+    return d
 
 
 def _dist(a: Any, b: Any) -> float:
