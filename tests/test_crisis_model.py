@@ -138,3 +138,17 @@ def test_bad_horizon_is_error(load_case) -> None:  # type: ignore[no-untyped-def
     params = {**sc.parameters, "horizon": Num(value=0)}
     with pytest.raises(InputError, match="horizon"):
         build_inputs(sc.model_copy(update={"parameters": params}))
+
+
+def test_simulation_plays_the_crisis_policy_reproducibly(load_case) -> None:  # type: ignore[no-untyped-def]
+    from detente.analysis.sim_layer import run_batch
+    from detente.sim.crisis_policy import CrisisPolicy
+
+    sc = load_case("falklands-1982")
+    pol = CrisisPolicy(sc, "gbr", start=2)
+    assert [r["responder"] for r in pol.rounds] == ["gbr", "arg", "gbr", "arg"]
+    a = run_batch(sc, 7, 12, ranges="fixed", policies={"gbr": pol})
+    b = run_batch(sc, 7, 12, ranges="fixed", policies={"gbr": pol})
+    assert a.frequencies == b.frequencies  # same seed, same result
+    base = run_batch(sc, 7, 12, ranges="fixed")
+    assert a.frequencies != base.frequencies  # the model's strategy, not the default logit, plays gbr

@@ -29,6 +29,10 @@ def simulate(
     game_player: Annotated[str | None, typer.Option(
         "--game-player", help="Let this actor play the equilibrium strategy of the scenario's crisis "
                               "game (games: section) instead of its script and logit choice.")] = None,
+    crisis_player: Annotated[str | None, typer.Option(
+        "--crisis-player", help="Let this actor play the general crisis model's QRE strategy after its "
+                                "script (see detente.sim.crisis_policy for what it does not yet share).")]
+    = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate the crisis: outcome-class frequencies and, with --log, one run's account.
@@ -56,6 +60,14 @@ def simulate(
         if game_player not in world.player_ids:
             raise InputError(f"'{game_player}' is not a simulation player ({', '.join(world.player_ids)})",
                              sc.meta.id, field="--game-player")
+    if crisis_player is not None:
+        from detente.sim.crisis_policy import CrisisPolicy
+
+        if crisis_player not in world.player_ids:
+            raise InputError(f"'{crisis_player}' is not a simulation player ({', '.join(world.player_ids)})",
+                             sc.meta.id, field="--crisis-player")
+        start = 1 + max((m.step or 0 for m in sc.moves if m.step is not None), default=-1)
+        policies = {**(policies or {}), crisis_player: CrisisPolicy(sc, crisis_player, start=start)}
     batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False, policies=policies)
     rep = batch.representative()
     if json_out and log:
