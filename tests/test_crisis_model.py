@@ -140,6 +140,7 @@ def test_bad_horizon_is_error(load_case) -> None:  # type: ignore[no-untyped-def
         build_inputs(sc.model_copy(update={"parameters": params}))
 
 
+@pytest.mark.slow
 def test_simulation_plays_the_crisis_policy_reproducibly(load_case) -> None:  # type: ignore[no-untyped-def]
     from detente.analysis.sim_layer import run_batch
     from detente.sim.crisis_policy import CrisisPolicy
@@ -152,3 +153,52 @@ def test_simulation_plays_the_crisis_policy_reproducibly(load_case) -> None:  # 
     assert a.frequencies == b.frequencies  # same seed, same result
     base = run_batch(sc, 7, 12, ranges="fixed")
     assert a.frequencies != base.frequencies  # the model's strategy, not the default logit, plays gbr
+
+
+@pytest.mark.slow
+def test_crisis_prediction_is_blind_to_the_outcome(load_case) -> None:  # type: ignore[no-untyped-def]
+    from detente.analysis import crisis_backtest as bc
+    from detente.scenario.schema import KnownOutcome
+
+    sc = load_case("crimea-2014")
+    a = bc.predict_case(sc, ["crisis"])["crisis"].to_dict()
+    other = sc.model_copy(update={"known_outcome": KnownOutcome(**{"class": "agreement"}, detail="x")})
+    assert bc.predict_case(other, ["crisis"])["crisis"].to_dict() == a
+    assert a["class"] in bc.CLASSES and sum(a["probabilities"].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_backtest_cases_dir_scores_any_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from detente.cases import case_path
+    from detente.cli.app import app
+
+    for name in ("crimea-2014", "taiwan-1996"):
+        shutil.copy(case_path(name), tmp_path / f"{name}.yaml")
+    res = CliRunner().invoke(app, ["backtest", "cases", "--layer", "crisis", "--dir", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [c["case"] for c in data["cases"]] == ["crimea-2014", "taiwan-1996"]
+    assert data["layers"]["crisis"]["available"] == 2
+    bad = CliRunner().invoke(app, ["backtest", "cases", "--dir", str(tmp_path / "nope")])
+    assert bad.exit_code == 2 and "not a folder" in bad.output
+
+
+@pytest.mark.slow
+def test_game_cli_crisis_json_lists_defaults_and_mechanism() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+
+    res = CliRunner().invoke(app, ["game", "taiwan-1996", "--template", "crisis", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["model"] == "crisis" and "horizon" in d["inputs"]["defaults_used"]
+    assert d["mechanism"]["mechanism"] in ("none", "private information", "commitment problem", "both")
+    assert any(w.startswith("default used for horizon") for w in d["warnings"])
