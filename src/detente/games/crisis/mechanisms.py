@@ -86,15 +86,20 @@ def diagnose(m: CrisisModel, sol: CrisisSolution, mean_cost: tuple[float, float]
     w_next = m.war_value(loser, min(1, T - 1), 0 if m.prior[loser] >= 0.5 else 1)
     full_stake = m.u(loser, 1.0 if loser == 0 else 0.0)
     cover = (1 - m.discount) * full_stake + m.discount * max(w_next, m.u(loser, 0.0 if loser == 0 else 1.0))
+    span = abs(m.u(loser, 1.0) - m.u(loser, 0.0)) or 1.0
+    need = max(0.0, (1 - m.discount) * (full_stake - w_now) / (m.discount * span)) if m.discount > 0 else 0.0
+    step = abs(m.p[0] - m.p[1]) if T > 1 else 0.0
     nums.update({"declining_side": m.players[loser], "share_now": share0, "share_at_deadline": shareT,
                  "deadline_round": T - 1, "war_value_now": w_now, "most_credible_offer_value": cover,
-                 "powell_gap": w_now - cover})
+                 "powell_gap": w_now - cover, "shift_needed_in_one_round": need, "shift_first_round": step})
     if abs(drop_c) > 1e-9:
         text.append(f"{m.players[loser]}'s chance of prevailing falls from {share0:.2f} now to {shareT:.2f} by "
                     f"round {T - 1}. War now is worth {w_now:+.3f} to it; the most {m.players[other]} can credibly "
                     f"give (everything this round, then only what {m.players[loser]} could force next round) is "
                     f"worth {cover:+.3f}" + (" — it does not cover the loss." if w_now > cover else
-                                             " — enough to cover the loss."))
+                                             " — enough to cover the loss.")
+                    + f" A commitment problem needs its chance to fall by {need:.3f} in one round; it falls by "
+                      f"{step:.3f}.")
     if full < EFFECT_MIN:
         mech = "none"
         text.insert(0, f"None applies: escalation has probability {full:.2f}; the bargaining range is open and "
@@ -129,4 +134,8 @@ def diagnose(m: CrisisModel, sol: CrisisSolution, mean_cost: tuple[float, float]
             mech = "both" if len(named) == 2 else named[0]
             text.insert(0, f"Mechanism: {' and '.join(named)} (escalation {full:.2f}; complete information "
                            f"{p_ci:.2f}; complete information without the power shift {p_ci_ns:.2f}).")
+            if p_ci_ns >= EFFECT_MIN:
+                text.insert(1, f"Most of it ({p_ci_ns:.2f}) comes from neither mechanism: it remains with complete "
+                               "information and no shift, from the costs of standing firm (per-round standoff "
+                               "costs against the one-time cost of war) and the model's choice noise (QRE).")
     return Diagnosis(mech, text, nums)
