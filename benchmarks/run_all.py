@@ -20,8 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-SCRIPTS = ["startup.py", "bargaining.py", "games.py", "simulation.py", "uncertainty.py", "backtest.py", "icb.py",
-           "text.py"]
+SCRIPTS = ["startup.py", "bargaining.py", "games.py", "crisis_model.py", "simulation.py", "uncertainty.py",
+           "backtest.py", "icb.py", "text.py"]
 
 
 def _children_cpu() -> float:

@@ -39,7 +39,7 @@ class CrisisRun:
             "model": "crisis", "players": list(m.players), "outcome_class": self.outcome_class,
             "outcome_classes": self.probs,
             "concept": CONCEPT_QRE.format(lam=self.qre.lam), "exact": False,
-            "rounds": round_summary(self.qre), "seconds": self.seconds,
+            "rounds": round_summary(self.qre),
             "inputs": self.inputs.to_dict(), "warnings": self.inputs.warnings(), "notes": self.notes,
         }
         if self.best is not None:
