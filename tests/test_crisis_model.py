@@ -202,3 +202,20 @@ def test_game_cli_crisis_json_lists_defaults_and_mechanism() -> None:
     assert d["model"] == "crisis" and "horizon" in d["inputs"]["defaults_used"]
     assert d["mechanism"]["mechanism"] in ("none", "private information", "commitment problem", "both")
     assert any(w.startswith("default used for horizon") for w in d["warnings"])
+
+
+def test_diagnosis_names_the_mechanism_that_drives_war() -> None:
+    from detente.games.crisis.mechanisms import diagnose
+
+    powell = two_player((0.6, 0.3), (0.1, 0.1), (0.05, 0.05), proposer="defender", offers=COARSE)
+    d = diagnose(powell, solve_crisis(powell, None), (0.1, 0.05), None)
+    assert d.mechanism == "commitment problem"
+    assert d.numbers["share_now"] == pytest.approx(0.6) and d.numbers["share_at_deadline"] == pytest.approx(0.3)
+    assert d.numbers["powell_gap"] > 0  # war now beats the most B can credibly give
+    rr = two_player((0.5,), (0.1, 0.1), (0.05, 0.3), prior=(1.0, 0.4))
+    mean_d = 0.4 * 0.05 + 0.6 * 0.3
+    d = diagnose(rr, solve_crisis(rr, None), (0.1, mean_d), None)
+    assert d.mechanism == "private information"
+    assert d.numbers["information_effect"] == pytest.approx(0.4)
+    calm = two_player((0.5,), (0.1, 0.1), (0.2, 0.2))
+    assert diagnose(calm, solve_crisis(calm, None), (0.1, 0.2), None).mechanism == "none"
