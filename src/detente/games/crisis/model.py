@@ -84,6 +84,8 @@ class CrisisModel:
         if got is not None:
             return got
         v = self._u(who, s)
+        if len(_U_CACHE) > 256:  # draws over ranges make new frontiers: keep the cache small
+            _U_CACHE.clear()
         _U_CACHE.setdefault(self.frontier, {})[key] = v
         return v
 
@@ -435,12 +437,6 @@ def _maxdiff(a: Any, b: Any) -> float:
             for u, v in zip(x, y, strict=True):
                 d = max(d, abs(u - v))
     return d
-
-
-def _dist(a: Any, b: Any) -> float:
-    if isinstance(a, (list, tuple)):
-        return max((_dist(x, y) for x, y in zip(a, b, strict=True)), default=0.0)
-    return abs(a - b)
 
 
 def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: float) -> str:
