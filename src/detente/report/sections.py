@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from detente.models.base import ModelResult
+from detente.report.crisis import rounds_table
 from detente.report.html import register_html_section
 from detente.report.plots import LABEL_SIZE, LEGEND_SIZE, OKABE_ITO, PALETTE, bar_chart, declutter, to_svg
 from detente.scenario.schema import Scenario
@@ -352,3 +353,22 @@ def moves_table(sc: Scenario) -> str | None:
         rows.append(["–" if m.step is None else m.step, names.get(m.actor, m.actor), m.type.value,
                      m.channel or "", m.label or "", m.evidence.quote if m.evidence else ""])
     return _table(["step", "actor", "move", "channel", "what", "evidence"], rows)
+
+
+@register_html_section("crisis", "Crisis model")
+def crisis_section(result: Any) -> str:
+    d = result.to_dict()
+    probs = ", ".join(f"{escape(k)} {v:.2f}" for k, v in sorted(d["outcome_classes"].items(), key=lambda kv: -kv[1]))
+    parts = [f"<p>{escape(d['concept'])}. Outcome probabilities: {probs}; predicted "
+             f"<strong>{escape(d['outcome_class'])}</strong>.</p>"]
+    mech = d.get("mechanism")
+    if mech:
+        parts.append(f"<h3>Mechanism: {escape(mech['mechanism'])}</h3><ul>"
+                     + "".join(f"<li>{escape(x)}</li>" for x in mech["explanation"]) + "</ul>")
+    head = "".join(f"<th>{h}</th>" for h in ("round", "proposer", "offer", "p(challenger wins)", "responses"))
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rounds_table(d))
+    parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    if d["warnings"]:
+        parts.append("<details><summary>Defaults used and warnings</summary><ul>"
+                     + "".join(f"<li>{escape(w)}</li>" for w in d["warnings"]) + "</ul></details>")
+    return "".join(parts)
