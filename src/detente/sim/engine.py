@@ -111,6 +111,8 @@ class Simulation:
         for pid, pol in (policies or {}).items():
             base[world.player_ids.index(pid)] = pol
         self.policies = base
+        self._phrases = self.planner.phrases
+        self._gated = self.planner.gated
         self.state = initial_state(world)
         self.records: list[dict[str, Any]] = []
         self.lines: list[str] = []
@@ -206,15 +208,15 @@ class Simulation:
             if "concession" in ev:
                 self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **ev["concession"]})
             return
+        running = mv.kind.effect == "inform" and not ev.get("campaign")
+        phrase = self._phrases.get((k, running))
+        if phrase is None:  # the move's words depend on the world only: made once per world
+            phrase = self._phrases[(k, running)] = _move_phrase(w, k, running)
         if mv.type == "pass":
             self.records.append({"kind": "move", "round": r, "actor": mv.actor, "move": mv.id, "type": "pass"})
-            self.lines.append(f"round {r}: {narrate.actor(w, mv.actor, start=True)} makes no new move")
+            self.lines.append(f"round {r}{phrase}")
             return
-        where = TRACK_NAME[mv.track]
-        if mv.channel:
-            where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
-        running = mv.kind.effect == "inform" and not ev.get("campaign")
-        text = f"round {r}, {where}: {narrate.move_sentence(w, mv, running=running)} — {mv.label}"
+        text = f"round {r}{phrase}"
         notes = []
         if "concession" in ev:
             c = ev["concession"]
@@ -245,12 +247,14 @@ class Simulation:
 
     def _gate_state(self, s: State) -> dict[str, bool]:
         w = self.world
+        if s.war_by >= 0:  # no move is available after war
+            return {w.moves[k].id: False for k in self._gated}
         out = {}
-        for p in range(w.n_players):
-            avail = set(available(w, s, p))
-            for k in w.menu[p]:
-                if w.moves[k].gates or w.moves[k].cgates:
-                    out[w.moves[k].id] = k in avail
+        opinion, cohesion = s.opinion, s.cohesion
+        for k in self._gated:  # as ``available``, for the gated moves only
+            mv = w.moves[k]
+            ok = all(lo_b <= opinion[a][i] <= hi_b for a, i, lo_b, hi_b in mv.gates)
+            out[mv.id] = ok and all(lo_b <= cohesion[c] <= hi_b for c, lo_b, hi_b in mv.cgates)
         return out
 
     def _log_round_end(self, r: int, before: list[list[float]], gates_before: dict[str, bool],
@@ -299,6 +303,17 @@ class Simulation:
                 self.records.append({"kind": "gate", "round": r, "move": move_id, "open": now})
         self.records.append({"kind": "round_end", "round": r, "level": round(s.level, 6),
                              "rung": w.catalogue.rung_name(s.level), "face": [round(x, 6) for x in s.face]})
+
+
+def _move_phrase(w: World, k: int, running: bool) -> str:
+    """A move's log line after "round N": where and what, in words."""
+    mv = w.moves[k]
+    if mv.type == "pass":
+        return f": {narrate.actor(w, mv.actor, start=True)} makes no new move"
+    where = TRACK_NAME[mv.track]
+    if mv.channel:
+        where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
+    return f", {where}: {narrate.move_sentence(w, mv, running=running)} — {mv.label}"
 
 
 def possessive_label(w: World, mv: Any) -> str:

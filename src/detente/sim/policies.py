@@ -80,6 +80,11 @@ class Planner:
         self._passes = frozenset(k for k, m in enumerate(world.moves) if m.type == "pass")
         n = len(world.moves)
         self._touch = [[touches(world, k, r) for r in range(n)] for k in range(n)]
+        # per-world memos the engine's log reads (fixed words of each move; the gated moves in
+        # menu order), kept here because one planner serves every run of its world
+        self.phrases: dict[tuple[int, bool], str] = {}
+        self.gated = [k for p in range(world.n_players) for k in world.menu[p]
+                      if world.moves[k].gates or world.moves[k].cgates]
 
     def utilities(self, s: State, p: int) -> list[tuple[int, float]]:
         key = (p, s.key()) if self.cache else None
@@ -100,10 +105,13 @@ class Planner:
         sizes: list[int] = []
         alone: list[tuple[int, float]] = []  # moves after which the other cannot reply (war)
         order: list[int] = []
+        # a move changes neither the opinion table nor cohesion (only the round's end replaces
+        # them), so the other's menu after any move is its menu now, or nothing after war
+        menu_q = available(w, s, q)
         for k in available(w, s, p):
             order.append(k)
             sm = apply(w, s, k)
-            replies = available(w, sm, q)
+            replies = menu_q if sm.war_by < 0 else []
             if not replies:
                 alone.append((k, value(w, p, sm) if sm.war_by >= 0 else shadowed_value(w, p, end_round(w, sm))))
                 continue

@@ -359,8 +359,7 @@ class State:
 
     def key(self) -> tuple[Any, ...]:
         """A hashable fingerprint (rounded) for caching decisions on identical states."""
-        def r(xs: list[float]) -> tuple[float, ...]:
-            return tuple(round(x, 9) if x == x else -1e99 for x in xs)
+        r = _rounded
         return (self.round, *map(r, self.stated), *map(r, self.offer), r(self.realised), tuple(self.settled),
                 *map(r, self.commit), *map(r, self.threats), r(self.face), r(self.ledger),
                 round(self.level, 9), *map(r, self.opinion), self.campaigns,
@@ -389,6 +388,11 @@ class State:
             attention=tuple((int(m), float(v)) for m, v in d["attention"]), played=frozenset(d["played"]),
             war_by=int(d["war_by"]), cohesion=[f(x) for x in d.get("cohesion", [])],
         )
+
+
+def _rounded(xs: list[float]) -> tuple[float, ...]:
+    """``xs`` rounded to 9 decimals, NaN as -1e99 (NaN never equals itself, so no cache hit)."""
+    return tuple([round(x, 9) if x == x else -1e99 for x in xs])
 
 
 def initial_state(w: World) -> State:
