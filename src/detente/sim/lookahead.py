@@ -81,10 +81,26 @@ class LeafBatch:
                     if k in w.seen_moves[a]:
                         self.att[k, a] = mv.intensity
 
+        # memos: a campaign set's 0/1 row; the last decision's opinion table and attention
+        # loads as arrays (tables are replaced whole, never changed in place: see State.copy)
+        self._campaign_rows: dict[tuple[int, ...], list[float]] = {}
+        self._op_of: object = None
+        self._op = np.zeros(0)
+        self._loads_of: object = None
+        self._loads = np.zeros(0)
+
+    def _campaign_row(self, campaigns: tuple[int, ...]) -> list[float]:
+        row = [0.0] * len(self.inform)
+        for c in campaigns:
+            row[self.c_index[c]] = 1.0
+        self._campaign_rows[campaigns] = row
+        return row
+
     def _issue_values(self, x: np.ndarray) -> np.ndarray:
         """(L, n): each player's issue value of each row of realised values ``x`` (L, m)."""
-        return np.stack([(self.isal[p] * (1.0 - np.abs(x - self.iideal[p]) / self.span)).sum(axis=1)
-                         for p in range(self.n)], axis=1)
+        # all players at once: the same products, each summed along its own contiguous row of
+        # m issues as in a per-player sum, so the same sums bit for bit
+        return (self.isal * (1.0 - np.abs(x[:, None, :] - self.iideal) / self.span)).sum(axis=2)
 
     def values(self, s: State, leaves: list[State], ks: Any, rs: Any) -> np.ndarray:
         """(L, n): ``shadowed_value(w, x, end_round(w, leaf))`` for each leaf grown from ``s``
@@ -142,11 +158,9 @@ class LeafBatch:
         face = np.array([b.face for b in bases], dtype=float).reshape(nb, n)[g_idx] + fd[e_idx]
         ledger = np.array([b.ledger for b in bases], dtype=float).reshape(nb, n)[g_idx] + ld[e_idx]
         threats = np.array([b.threats for b in bases], dtype=float).reshape(nb, n, m)[g_idx]
-        member_b = np.zeros((nb, len(self.inform)))
-        for r, b in enumerate(bases):
-            for c in b.campaigns:
-                member_b[r, self.c_index[c]] = 1.0
-        member = member_b[g_idx]
+        rows_of = self._campaign_rows
+        member_b = [rows_of.get(b.campaigns) or self._campaign_row(b.campaigns) for b in bases]
+        member = np.array(member_b, dtype=float).reshape(nb, len(self.inform))[g_idx]
         if eff.n:
             has = e_idx >= 0
             rows = np.nonzero(has)[0]
@@ -169,10 +183,16 @@ class LeafBatch:
                 member[rows[sets_c]] = table[e[sets_c]]
         kk = np.asarray(ks, dtype=int)[live]
         rr_ = np.asarray(rs, dtype=int)[live]
-        loads = np.array(attention_loads(w, s.attention)) + self.att[kk] + self.att[rr_]
+        if s.opinion is not self._op_of:  # both players' decisions of a round share the table
+            self._op_of = s.opinion
+            self._op = np.nan_to_num(np.array(s.opinion, dtype=float).reshape(self.anchor.shape))
+        if s.attention is not self._loads_of:
+            self._loads_of = s.attention
+            self._loads = np.array(attention_loads(w, s.attention))
+        loads = self._loads + self.att[kk] + self.att[rr_]
 
         # the audiences' opinion step, for every leaf at once
-        op = np.nan_to_num(np.array(s.opinion, dtype=float).reshape(self.anchor.shape))
+        op = self._op
         cred = np.clip(1.0 + face, 0.1, 1.0)  # (L, n)
         act = member[:, None, :] * self.c_seen[None, :, :]  # (L, A, C)
         load = loads + (act * self.c_int).sum(axis=2)  # (L, A)
@@ -187,8 +207,7 @@ class LeafBatch:
         new_op = np.where(self.cells, new_op, 0.0)
         coh = [c + rate * ((new_op[:, a, i] - w.lo[i]) / w.span[i] - c)  # cohesion after the round
                for (a, i, _start, rate), c in zip(w.cohesion_specs, s.cohesion, strict=True)]
-        ov = np.stack([(self.osal[p] * (1.0 - np.abs(new_op - self.oideal[p]) / self.span)).sum(axis=(1, 2))
-                       for p in range(n)], axis=1)
+        ov = (self.osal * (1.0 - np.abs(new_op[:, None] - self.oideal) / self.span)).sum(axis=(2, 3))
         iv = self._issue_values(realised)
         rest = ov + face + ledger
         base = iv + rest
@@ -262,13 +281,20 @@ class Effects:
             return hit
         sr = apply(w, s, r)
         mv = w.moves[r]
-        n = w.n_players
-        self.face.append(tuple(sr.face[x] - s.face[x] for x in range(n)))
-        self.ledger.append(tuple(sr.ledger[x] - s.ledger[x] for x in range(n)))
+        # a dyad (M1): rows indexed by player come in pairs
+        f0, f1 = s.face
+        self.face.append((sr.face[0] - f0, sr.face[1] - f1))
+        l0, l1 = s.ledger
+        self.ledger.append((sr.ledger[0] - l0, sr.ledger[1] - l1))
         i = mv.issue
-        self.issue.append(-1 if i is None else i)
-        self.realised.append(sr.realised[i] if i is not None else 0.0)
-        self.threats.extend(sr.threats[x][i] if i is not None else 0.0 for x in range(n))
+        if i is None:
+            self.issue.append(-1)
+            self.realised.append(0.0)
+            self.threats += (0.0, 0.0)
+        else:
+            self.issue.append(i)
+            self.realised.append(sr.realised[i])
+            self.threats += (sr.threats[0][i], sr.threats[1][i])
         self.campaigns.append(sr.campaigns if mv.kind.effect == "inform" else None)
         self.by_move[r] = len(self.issue) - 1
         return self.by_move[r]

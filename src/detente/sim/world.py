@@ -533,7 +533,14 @@ def _reposition(w: World, s: State, p: int, i: int, new: float, mv: SimMove, rec
 
 
 def _check_settlement(w: World, s: State, i: int, rec: dict[str, Any]) -> None:
-    a, b = _most_forthcoming(w, s, 0, i), _most_forthcoming(w, s, 1, i)
+    # _most_forthcoming for both players, inlined (this runs after most moves of the look-ahead)
+    o1, o0 = w.ideal[1][i], w.ideal[0][i]
+    a, b = s.stated[0][i], s.offer[0][i]
+    if o1 == o1 and abs(a - o1) > abs(b - o1):
+        a = b
+    b, c = s.stated[1][i], s.offer[1][i]
+    if o0 == o0 and abs(b - o0) > abs(c - o0):
+        b = c
     if abs(a - b) > w.agreement_gap * w.span[i] + 1e-12:
         return
     mid = (a + b) / 2
