@@ -84,6 +84,7 @@ class LeafBatch:
         # memos: a campaign set's 0/1 row; the last decision's opinion table and attention
         # loads as arrays (tables are replaced whole, never changed in place: see State.copy)
         self._campaign_rows: dict[tuple[int, ...], list[float]] = {}
+        self._lotteries: dict[tuple[object, ...], list[float]] = {}
         self._op_of: object = None
         self._op = np.zeros(0)
         self._loads_of: object = None
@@ -114,7 +115,9 @@ class LeafBatch:
         w = self.w
         n = self.n
         out: dict[int, list[float]] = {}
-        lotteries: dict[tuple[object, ...], list[float]] = {}
+        lotteries = self._lotteries  # kept across decisions: a pure function of its key
+        if len(lotteries) > 100_000:
+            lotteries.clear()
         ov: list[float] | None = None
         for g, b in enumerate(bases):
             if not war_base[g]:
