@@ -156,11 +156,14 @@ class LeafBatch:
         e_idx = np.asarray(ei, dtype=int)[live]
         nl = len(live)
         m = w.n_issues
-        realised = np.array([b.realised for b in bases], dtype=float).reshape(nb, m)[g_idx]
+        # one flat row per base (one conversion, not four): realised | face | ledger | threats
+        flat = np.array([b.realised + b.face + b.ledger + b.threats[0] + b.threats[1] for b in bases],
+                        dtype=float).reshape(nb, m + 2 * n + n * m)[g_idx]
         fd, ld = eff.arrays(n)
-        face = np.array([b.face for b in bases], dtype=float).reshape(nb, n)[g_idx] + fd[e_idx]
-        ledger = np.array([b.ledger for b in bases], dtype=float).reshape(nb, n)[g_idx] + ld[e_idx]
-        threats = np.array([b.threats for b in bases], dtype=float).reshape(nb, n, m)[g_idx]
+        realised = flat[:, :m].copy()
+        face = flat[:, m:m + n] + fd[e_idx]
+        ledger = flat[:, m + n:m + 2 * n] + ld[e_idx]
+        threats = flat[:, m + 2 * n:].reshape(nl, n, m).copy()
         rows_of = self._campaign_rows
         member_b = [rows_of.get(b.campaigns) or self._campaign_row(b.campaigns) for b in bases]
         member = np.array(member_b, dtype=float).reshape(nb, len(self.inform))[g_idx]
