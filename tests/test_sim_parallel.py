@@ -53,3 +53,26 @@ def test_a_batch_leaves_the_garbage_collector_as_it_found_it(world, enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_batches_in_threads_leave_the_collector_on_and_agree(world):
+    # the pause is process-wide, so it is skipped while other threads run (e.g. `detente serve`)
+    import threading
+
+    out: dict[int, list] = {}
+
+    def job(k: int) -> None:
+        out[k] = _logs(simulate(world, 5, 6))
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        threads = [threading.Thread(target=job, args=(k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert gc.isenabled()
+        assert out[0] == out[1] == _logs(simulate(world, 5, 6))
+    finally:
+        gc.enable() if was else gc.disable()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -358,7 +359,12 @@ def _no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector for a batch of runs. The runs make many small
     containers (states, records) and keep their results, so the collector's full passes
     rescan a growing heap again and again (about 15% of a 1,000-run batch) to find next to
-    nothing: a run's objects are freed by reference counting. Restored afterwards."""
+    nothing: a run's objects are freed by reference counting. Restored afterwards. Only in a
+    process with one thread: the switch is process-wide, so threads running batches at once
+    (a server) would turn it back on under each other, or leave it off."""
+    if threading.active_count() > 1:
+        yield
+        return
     was = gc.isenabled()
     gc.disable()
     try:
@@ -407,12 +413,15 @@ def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Poli
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork where the platform has it (no re-import in the workers; the default from Python
-    # 3.14 on is forkserver); the calling process plays the first chunk itself while the
+    # fork where the platform has it and this process runs one thread (no re-import in the
+    # workers; forking a threaded process, e.g. a server, can deadlock, and Python 3.14's
+    # default is forkserver); the calling process plays the first chunk itself while the
     # jobs - 1 workers play the others, so only their results cross a pipe
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    fork = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+    ctx = mp.get_context("fork") if fork else None
     chunks = [seeds[k::jobs] for k in range(jobs)]
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=ctx) as pool:
+    # the pause is taken before the pool's own thread starts (the runner's would be skipped)
+    with _no_cyclic_gc(), ProcessPoolExecutor(max_workers=jobs - 1, mp_context=ctx) as pool:
         futures = [pool.submit(runner, chunk) for chunk in chunks[1:]]
         parts = [runner(chunks[0])] + [f.result() for f in futures]
     by_seed = {r.seed: r for part in parts for r in part}
