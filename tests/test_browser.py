@@ -98,4 +98,7 @@ def test_broken_scenario_shows_an_error(server: str, browser: webdriver.Chrome) 
     browser.find_element(By.ID, "scenario_text").send_keys("detente: 1\nmeta: {id: x, title: X}\n")
     browser.find_element(By.ID, "run-own").click()
     error = WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "error")))
-    assert "perspective" in error.text and "Traceback" not in browser.page_source
+    listing = browser.find_element(By.ID, "errors")  # every problem is listed, one item each
+    items = listing.find_elements(By.TAG_NAME, "li")
+    assert "problem(s) in pasted scenario" in error.text and str(len(items)) in error.text
+    assert any("perspective" in li.text for li in items) and "Traceback" not in browser.page_source
