@@ -98,17 +98,28 @@ def declutter(fig: Figure, movable: Sequence[Any], step: float = 8.0, tries: int
     right: each goes further in the direction of its offset until it overlaps nothing placed."""
     r = renderer(fig)
     moving = set(map(id, movable))
-    placed = [bb for t, bb in text_boxes(fig) if id(t) not in moving]
+    fixed = [bb for t, bb in text_boxes(fig) if id(t) not in moving]
+    # placed boxes as columns x0, x1, y0, y1: one vectorised test per try instead of a Python loop over
+    # every box placed so far (2,500 labels at 250 actors x 10 issues took ~30 s); the same comparisons
+    # as _hit, so the same placement
+    placed = np.empty((len(fixed) + len(movable), 4))
+    placed[:len(fixed)] = [(b.x0, b.x1, b.y0, b.y1) for b in fixed]
+    k = len(fixed)
     for t in sorted(movable, key=lambda t: t.get_window_extent(r).x0):
         x, y = t.xyann
         sign = -1.0 if y < 0 else 1.0
         for _ in range(tries):
             bb = t.get_window_extent(r)
-            if not any(_hit(bb, p, pad=-2.0) for p in placed):  # keep a 2-pixel gap, not just no overlap
+            p = placed[:k]
+            hit = ((np.minimum(bb.x1, p[:, 1]) - np.maximum(bb.x0, p[:, 0]) > -2.0)
+                   & (np.minimum(bb.y1, p[:, 3]) - np.maximum(bb.y0, p[:, 2]) > -2.0))
+            if not hit.any():  # keep a 2-pixel gap, not just no overlap
                 break
             y += sign * step
             t.xyann = (x, y)
-        placed.append(t.get_window_extent(r))
+        b = t.get_window_extent(r)
+        placed[k] = (b.x0, b.x1, b.y0, b.y1)
+        k += 1
 
 
 def issue_map(sc: Scenario, arr: Arrays, models: dict[str, ModelResult],

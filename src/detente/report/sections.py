@@ -7,6 +7,7 @@ tree) so the report shows exactly what the JSON says.
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
@@ -21,6 +22,7 @@ from detente.scenario.schema import Scenario
 
 MAX_TREE_NODES = 160  # larger trees are described, not drawn
 
+QUADRANT_MAX_SIDE = 14.0  # inches of grid in a quadrant map, whatever the number of actors
 QUADRANT_COLOURS = {"confrontation": OKABE_ITO["vermillion"], "compromise": OKABE_ITO["orange"],
                     "capitulation": OKABE_ITO["blue"], "stalemate": "#bbbbbb", "none": "#ffffff"}
 
@@ -310,14 +312,20 @@ def quadrant_fig(eum: ModelResult, issue: str) -> Figure | None:
     names = list(QUADRANT_COLOURS)
     grid = np.array([[names.index(quad[a].get(b, "none")) if a != b else names.index("none") for b in actors]
                      for a in actors])
-    fig = Figure(figsize=(0.5 * len(actors) + 3.6, 0.5 * len(actors) + 1.6))
+    # half an inch a cell up to QUADRANT_MAX_SIDE inches, then smaller cells: at 250 actors a 0.5-inch
+    # grid was a 129-inch figure whose Agg canvas took 5 GB and ~19 CPU s per issue (issue 18)
+    cell = min(0.5, QUADRANT_MAX_SIDE / len(actors))
+    every = max(1, math.ceil(0.15 / cell))  # an 8-point label needs ~0.15 inch: label every k-th actor
+    fig = Figure(figsize=(cell * len(actors) + 3.6, cell * len(actors) + 1.6))
     ax = fig.subplots()
     from matplotlib.colors import ListedColormap
 
     ax.imshow(grid, cmap=ListedColormap(list(QUADRANT_COLOURS.values())), vmin=0, vmax=len(names) - 1)
-    ax.set_xticks(range(len(actors)), actors, fontsize=LABEL_SIZE, rotation=90)
-    ax.set_yticks(range(len(actors)), actors, fontsize=LABEL_SIZE)
-    ax.set_title(f"{issue}: first-round relations\n(row's view of column)", fontsize=10, loc="left")
+    ticks = range(0, len(actors), every)
+    ax.set_xticks(ticks, [actors[k] for k in ticks], fontsize=LABEL_SIZE, rotation=90)
+    ax.set_yticks(ticks, [actors[k] for k in ticks], fontsize=LABEL_SIZE)
+    note = f"; one actor in {every} labelled" if every > 1 else ""
+    ax.set_title(f"{issue}: first-round relations\n(row's view of column{note})", fontsize=10, loc="left")
     for name in names[:-1]:
         ax.plot([], [], "s", color=QUADRANT_COLOURS[name], label=name)
     ax.legend(fontsize=LEGEND_SIZE, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
