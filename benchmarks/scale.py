@@ -1,5 +1,8 @@
 """Scale limits (issue 18): time and peak memory of `detente analyze` and `validate` at the sizes
-README's Limits section promises. Run: python benchmarks/scale.py [--only analyze|validate]
+README's Limits section promises. Run: python benchmarks/scale.py [--only analyze|validate|stages]
+
+`--only stages` breaks `analyze` on 250 actors x 10 issues into its stages (each model, the
+strong-position table, each layer, the JSON, each chart) with the CPU seconds each took, in one process.
 
 Each measurement runs in a fresh subprocess so peak memory (ru_maxrss) is that command's own.
 Timings on a shared machine are inflated by other load; the numbers printed are what was measured.
@@ -52,10 +55,53 @@ def measure(args: list[str]) -> tuple[float, float, float, int]:
     return wall, cpu, after.ru_maxrss / 1024, proc.returncode
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def stages(n_actors: int = 250, n_issues: int = 10) -> None:
+    """CPU seconds of each stage of `analyze`, in this process (peak memory: the whole process's)."""
+    from detente.analysis.analyze import LAYERS, AnalyzeOptions
+    from detente.models import get_model, strong_position
+    from detente.report import plots, sections
+    from detente.scenario.arrays import point_arrays
+    from detente.scenario.loader import load_scenario_text
+
+    sc = load_scenario_text(scenario(n_actors, n_issues))
+    arr = point_arrays(sc)
+    models = {}
+    for name in ("compromise", "median", "nash", "eum", "smp", "exchange"):
+        t = _cpu()
+        models[name] = get_model(name, sc).run_arrays(arr)
+        print(f"model {name:12} {_cpu() - t:7.2f} s CPU")
+    t = _cpu()
+    strong = strong_position(arr, models["compromise"], models["smp"])
+    print(f"strong position    {_cpu() - t:7.2f} s CPU")
+    import detente.analysis.games_layer
+    import detente.analysis.sim_layer
+    import detente.analysis.uncertainty_layer  # noqa: F401
+    for name, runner in LAYERS.items():
+        t = _cpu()
+        res = runner(sc, AnalyzeOptions())
+        print(f"layer {name:12} {_cpu() - t:7.2f} s CPU{'' if res is not None else ' (does not apply)'}")
+    charts = {"issue map": lambda: plots.issue_map(sc, arr, models),
+              "strength bars": lambda: plots.strength_bars(sc, strong),
+              "dynamics": lambda: sections.dynamics_section(sc, models)}
+    for name, draw in charts.items():
+        t = _cpu()
+        draw()
+        print(f"chart {name:12} {_cpu() - t:7.2f} s CPU")
+    print(f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (whole process)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--only", choices=("analyze", "validate"))
+    ap.add_argument("--only", choices=("analyze", "validate", "stages"))
     a = ap.parse_args()
+    if a.only == "stages":
+        stages()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
         if a.only != "analyze":

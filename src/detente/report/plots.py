@@ -31,6 +31,7 @@ PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "vermilli
 MARKERS = ["v", "^", "s", "D", "P", "X", "o", "h"]  # one shape per model, so colour is never the only cue
 LEGEND_SIZE = 9
 LABEL_SIZE = 8
+ISSUE_MAP_MAX_LABELS = 60  # actor labels on one issue's row; above this the row is drawn without them
 
 
 def to_svg(fig: Figure) -> str:
@@ -105,11 +106,13 @@ def declutter(fig: Figure, movable: Sequence[Any], step: float = 8.0, tries: int
     placed = np.empty((len(fixed) + len(movable), 4))
     placed[:len(fixed)] = [(b.x0, b.x1, b.y0, b.y1) for b in fixed]
     k = len(fixed)
-    for t in sorted(movable, key=lambda t: t.get_window_extent(r).x0):
+    # a label's box is measured once to sort and again only after it moves (it depends on nothing else)
+    start = {id(t): t.get_window_extent(r) for t in movable}
+    for t in sorted(movable, key=lambda t: start[id(t)].x0):
         x, y = t.xyann
         sign = -1.0 if y < 0 else 1.0
+        bb = start[id(t)]
         for _ in range(tries):
-            bb = t.get_window_extent(r)
             p = placed[:k]
             hit = ((np.minimum(bb.x1, p[:, 1]) - np.maximum(bb.x0, p[:, 0]) > -2.0)
                    & (np.minimum(bb.y1, p[:, 3]) - np.maximum(bb.y0, p[:, 2]) > -2.0))
@@ -117,8 +120,8 @@ def declutter(fig: Figure, movable: Sequence[Any], step: float = 8.0, tries: int
                 break
             y += sign * step
             t.xyann = (x, y)
-        b = t.get_window_extent(r)
-        placed[k] = (b.x0, b.x1, b.y0, b.y1)
+            bb = t.get_window_extent(r)
+        placed[k] = (bb.x0, bb.x1, bb.y0, bb.y1)
         k += 1
 
 
@@ -139,6 +142,7 @@ def issue_map_fig(sc: Scenario, arr: Arrays, models: dict[str, ModelResult],
     known = sc.known_outcome.values if sc.known_outcome else {}
     flagged = set(outliers)
     labels: list[Any] = []
+    crowded: list[int] = []
     for c, ax in enumerate(axes[:, 0]):
         issue = sc.issues[c]
         lo, hi = arr.lo[c], arr.hi[c]
@@ -151,6 +155,9 @@ def issue_map_fig(sc: Scenario, arr: Arrays, models: dict[str, ModelResult],
             at: dict[float, list[str]] = {}  # actors at the same spot share one label
             for r in np.flatnonzero(has):
                 at.setdefault(float(arr.position[r, c]), []).append(arr.actor_ids[r])
+            if len(at) > ISSUE_MAP_MAX_LABELS:  # a row of hundreds of names is unreadable and slow to place
+                crowded.append(c)
+                at = {}
             for x, ids in sorted(at.items()):
                 labels.append(ax.annotate(", ".join(ids), (x, 0), xytext=(0, 10), textcoords="offset points",
                                           ha="center", fontsize=LABEL_SIZE, color="#444"))
@@ -172,7 +179,8 @@ def issue_map_fig(sc: Scenario, arr: Arrays, models: dict[str, ModelResult],
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
-        ax.set_title(issue.name, loc="left", fontsize=10)
+        ax.set_title(issue.name + (f" (actors at more than {ISSUE_MAP_MAX_LABELS} places: not labelled, see the "
+                                   "strong-position table)" if c in crowded else ""), loc="left", fontsize=10)
         low, high = issue.scale.low or f"{lo:g}", issue.scale.high or f"{hi:g}"
         ax.set_xlabel(textwrap.shorten(f"{lo:g} = {low}   ·   {hi:g} = {high}", 150), fontsize=LABEL_SIZE)
         ax.tick_params(labelsize=LABEL_SIZE)
