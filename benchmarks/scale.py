@@ -78,9 +78,7 @@ def stages(n_actors: int = 250, n_issues: int = 10) -> None:
     t = _cpu()
     strong = strong_position(arr, models["compromise"], models["smp"])
     print(f"strong position    {_cpu() - t:7.2f} s CPU")
-    import detente.analysis.games_layer
-    import detente.analysis.sim_layer
-    import detente.analysis.uncertainty_layer  # noqa: F401
+    import detente.analysis  # noqa: F401 - registers every layer, as the command does
     for name, runner in LAYERS.items():
         t = _cpu()
         res = runner(sc, AnalyzeOptions())
