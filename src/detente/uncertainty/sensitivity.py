@@ -70,6 +70,9 @@ class SobolResult:
                 "indices": self.indices, "skipped": self.skipped}
 
 
+_SALIB_SEED_FOR_ZERO = 2**32  # outside the seeds a user can give (0..2**32-1), so it aliases none
+
+
 def sobol_indices(target: Target, params: list[Param], n_base: int = 512, seed: int = 0,
                   outputs: list[str] | None = None, chunk: int = 50_000) -> SobolResult:
     """First-order and total Sobol indices under the parameters' own distributions.
@@ -102,7 +105,10 @@ def sobol_indices(target: Target, params: list[Param], n_base: int = 512, seed: 
         if np.ptp(v) == 0:
             skipped[name] = "does not vary over the ranges"
             continue
-        res = sobol_analyze.analyze(problem, v, calc_second_order=False, seed=seed, print_to_console=False)
+        # SALib seeds its bootstrap only for a truthy seed (seed 0 drew from NumPy's global state, so
+        # the confidence columns changed run to run): map 0 to a fixed non-zero seed of its own.
+        res = sobol_analyze.analyze(problem, v, calc_second_order=False, seed=seed or _SALIB_SEED_FOR_ZERO,
+                                    print_to_console=False)
         indices[name] = {key: [_clean(t) for t in res[key]] for key in ("S1", "ST", "S1_conf", "ST_conf")}
     return SobolResult(names, n_base, len(x), indices, skipped)
 
