@@ -21,3 +21,14 @@ def shared_path(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared data not available: {p}")
     return p
+
+
+@pytest.fixture(autouse=True)
+def _numpy_eum_kernel_outside_the_slow_tier(request, monkeypatch):
+    """The default tier runs EUM batches on the NumPy kernel: `auto` would compile the Numba kernel
+    (~30 s of CPU on a fresh checkout) inside whichever quick test sweeps first. The compiled kernel,
+    and its agreement with NumPy, is tested in the slow tier (`pytest -m slow`), which CI runs."""
+    if request.node.get_closest_marker("slow") is None:
+        import detente.models.eum.model as eum_model
+
+        monkeypatch.setattr(eum_model, "_numba_available", lambda: False)
