@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from detente.games.crisis.model import CrisisModel, CrisisSolution, forward, solve_crisis
+from detente.games.crisis.model import CrisisModel, CrisisSolution, solve_crisis
 
 EFFECT_MIN = 0.05  # an effect below this share of escalation probability is "none"
 
@@ -40,22 +40,15 @@ def type_behaviour(sol: CrisisSolution) -> dict[str, dict[str, dict[str, float]]
     m = sol.model
     out: dict[str, dict[str, dict[str, float]]] = {}
     acc: dict[tuple[int, int], dict[str, float]] = {}
-    from detente.games.crisis.model import RESPONSES
+    from detente.games.crisis.model import RESPONSES, typed_reach
 
-    for key, r in forward(sol):
-        rec = sol.nodes[key]
-        P = m.proposer_at(key[0])
+    for _key, rec, P, pairs in typed_reach(sol):
         R = 1 - P
-        for tc in range(2):
-            for td in range(2):
-                w = r[tc][td]
-                if w <= 0:
-                    continue
-                thp, thr = (tc, td) if P == 0 else (td, tc)
-                d = acc.setdefault((R, thr), dict.fromkeys(RESPONSES, 0.0))
-                for k in range(len(m.offers)):
-                    for ai, a in enumerate(RESPONSES):
-                        d[a] += w * rec.sigma_p[thp][k] * rec.sigma_r[thr][k][ai]
+        for w, thp, thr in pairs:
+            d = acc.setdefault((R, thr), dict.fromkeys(RESPONSES, 0.0))
+            for k in range(len(m.offers)):
+                for ai, a in enumerate(RESPONSES):
+                    d[a] += w * rec.sigma_p[thp][k] * rec.sigma_r[thr][k][ai]
     for (who, th), d in acc.items():
         z = sum(d.values()) or 1.0
         out.setdefault(m.players[who], {})["resolved" if th == 0 else "irresolute"] = {

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -515,30 +516,34 @@ def forward(sol: CrisisSolution, min_reach: float = 1e-6) -> list[tuple[tuple, l
     return out
 
 
+def typed_reach(sol: CrisisSolution) -> Iterator[tuple[tuple, Any, int, list[tuple[float, int, int]]]]:
+    """Each state on the path: its key, node, proposer and, per type pair it is reached with, the
+    weight and the proposer's and responder's types (pairs in [θC][θD] order, zero weights left out)."""
+    m = sol.model
+    for key, r in forward(sol):
+        P = m.proposer_at(key[0])
+        pairs = [(r[tc][td], *((tc, td) if P == 0 else (td, tc))) for tc in range(2) for td in range(2)
+                 if r[tc][td] > 0]
+        yield key, sol.nodes[key], P, pairs
+
+
 def round_summary(sol: CrisisSolution) -> list[dict[str, Any]]:
     """Per round: who proposes, the expected offer, and the response shares, over types and states."""
     m = sol.model
     rows: dict[int, dict[str, Any]] = {}
-    for key, r in forward(sol):
+    for key, rec, P, pairs in typed_reach(sol):
         t = key[0]
-        rec = sol.nodes[key]
-        P = m.proposer_at(t)
         row = rows.setdefault(t, {"round": t, "proposer": m.players[P], "responder": m.players[1 - P],
                                   "reach": 0.0, "offer": 0.0, "power": m.p[t],
                                   "responses": dict.fromkeys(RESPONSES, 0.0), "rung": dict.fromkeys(range(3), 0.0)})
-        for tc in range(2):
-            for td in range(2):
-                w = r[tc][td]
-                if w <= 0:
-                    continue
-                thp, thr = (tc, td) if P == 0 else (td, tc)
-                row["reach"] += w
-                row["rung"][key[1]] += w
-                for k, s in enumerate(m.offers):
-                    wk = w * rec.sigma_p[thp][k]
-                    row["offer"] += wk * s
-                    for ai, a in enumerate(RESPONSES):
-                        row["responses"][a] += wk * rec.sigma_r[thr][k][ai]
+        for w, thp, thr in pairs:
+            row["reach"] += w
+            row["rung"][key[1]] += w
+            for k, s in enumerate(m.offers):
+                wk = w * rec.sigma_p[thp][k]
+                row["offer"] += wk * s
+                for ai, a in enumerate(RESPONSES):
+                    row["responses"][a] += wk * rec.sigma_r[thr][k][ai]
     out = []
     for t in sorted(rows):
         row = rows[t]
