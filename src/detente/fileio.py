@@ -70,8 +70,11 @@ def read_user_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes
 
 def read_user_text(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> str:
     """A user's UTF-8 text file (see :func:`read_user_bytes`); binary or other encodings are one line."""
-    raw = read_user_bytes(path, max_bytes)
-    file = str(path)
+    return decode_user_text(read_user_bytes(path, max_bytes), str(path))
+
+
+def decode_user_text(raw: bytes, file: str) -> str:
+    """UTF-8 text (a BOM is dropped) from a user's bytes; binary or other encodings are one line."""
     if b"\x00" in raw:
         raise InputError("looks like a binary file, not text", file)
     try:

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from detente.analysis.analyze import analyze
 from detente.cases import case_names, case_path
 from detente.errors import InputError
-from detente.fileio import atomic_write_text
+from detente.fileio import atomic_write_text, decode_user_text
 from detente.report.html import build_html
 from detente.scenario.loader import all_problems, format_path, load_scenario, scenario_from_data
 from detente.scenario.loader import load_scenario_text as parse_scenario
@@ -350,7 +350,7 @@ async def _scenario_from_form(form: Any, max_upload: int) -> Any:
         name = Path(upload.filename).name or "upload.yaml"
         if len(raw) > max_upload:
             raise TooLarge(f"upload too large: the limit is {max_upload} bytes", name)
-        return _parse_all(_decode(raw, name), name)
+        return _parse_all(decode_user_text(raw, name), name)
     text = form.get("scenario_text")
     if isinstance(text, str) and text.strip():
         if len(text.encode("utf-8")) > max_upload:
@@ -376,15 +376,6 @@ def _check_layers(scenario: Any, name: str) -> None:
     if problem is not None:
         where, reason = problem
         raise InputError(reason, name, field=format_path(where) or None)
-
-
-def _decode(raw: bytes, name: str) -> str:
-    if b"\x00" in raw:
-        raise InputError("looks like a binary file, not text", name)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", name) from None
 
 
 __all__ = ["MAX_UPLOAD_BYTES", "create_app"]
