@@ -20,10 +20,24 @@ def game(
                                                  "without a 'games:' section), two_track, iig, audience_cost, "
                                                  "risk_return, alternating_offers (a template the scenario lacks "
                                                  "reuses the default game's players and cost terms).")] = None,
-    solver: Annotated[str, typer.Option("--solver", help="auto|backward|qre|sequential|openspiel|gambit")] = "auto",
+    solver: Annotated[str, typer.Option("--solver", help="auto|backward|qre|sequential|openspiel|cfr|gambit (cfr = "
+                                        "openspiel). Crisis template: auto and qre run the model's own recursion; "
+                                        "the others solve its exported game tree beside it.")] = "auto",
     efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
     lam: Annotated[float, typer.Option("--lambda", help="Precision for --solver qre: a finite number in "
                                        "(0, 1e6].")] = 10.0,
+    tree: Annotated[bool, typer.Option("--tree", help="Crisis template: also solve the exported game tree (with "
+                                       "--solver qre: the tree's logit QRE at --lambda; auto: the games layer's "
+                                       "choice).")] = False,
+    belief_step: Annotated[float, typer.Option("--belief-step", help="Crisis template: the recursion rounds "
+                                               "beliefs to this grid (1/n: 0.25, 0.1, 0.05, ...); an "
+                                               "approximation, smaller is closer and slower.")] = 0.25,
+    iterations: Annotated[int, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr), "
+                                            "1 to 100000.")] = 2000,
+    horizon: Annotated[int | None, typer.Option("--horizon", help="Crisis template: cut the model to this many "
+                                                "rounds (a smaller game tree).")] = None,
+    offers: Annotated[int | None, typer.Option("--offers", help="Crisis template: offer grid of this many "
+                                               "points (default 6; a smaller game tree).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Solve a crisis game: who does what on the equilibrium path, why, and where it would change."""
@@ -41,6 +55,13 @@ def game(
         raise InputError(f"unknown solver '{solver}' (choose from {', '.join(SOLVERS)})", field="--solver")
     if not (math.isfinite(lam) and 0 < lam <= 1e6):
         raise InputError(f"--lambda must be a finite number in (0, 1e6], got {lam:g}", field="--lambda")
+    if not 1 <= iterations <= 100_000:
+        raise InputError(f"--iterations must be a whole number from 1 to 100000, got {iterations}",
+                         field="--iterations")
+    if not (math.isfinite(belief_step) and 0 < belief_step <= 0.5
+            and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
+        raise InputError(f"--belief-step must be 1/n for a whole n >= 2 (0.25, 0.1, 0.05, ...), got {belief_step:g}",
+                         field="--belief-step")
     if efg is not None:
         check_writable_target(efg)  # a device or folder is refused before the work
     if file.endswith(".efg"):
@@ -53,15 +74,26 @@ def game(
             from detente.games.crisis.run import run_crisis
             from detente.report.crisis import render_crisis
 
+            crun = run_crisis(sc, lam=lam if solver == "qre" else None, belief_step=belief_step, horizon=horizon,
+                              offers=offers)
+            if tree or solver not in ("auto", "qre"):
+                from detente.games.crisis.tree_export import attach_tree
+
+                attach_tree(crun, solver, lam=lam if solver == "qre" else crun.qre.lam, iterations=iterations)
             if efg is not None:
-                raise InputError("the crisis model is solved by its own recursion and has no .efg export",
-                                 field="--efg")
-            crun = run_crisis(sc, lam=lam if solver == "qre" else None)
+                from detente.games.crisis.tree_export import export_tree
+
+                atomic_write_text(efg, to_efg(export_tree(crun.inputs.model, crun.inputs.mediation)))
             if json_out:
                 sys.stdout.write(dump_json(crun.to_dict()))
                 return
             out_console().print(render_crisis(crun))
+            if efg is not None:
+                out_console().print(f"\nwrote {efg}")
             return
+        if horizon is not None or offers is not None or belief_step != 0.25:
+            raise InputError("--horizon, --offers and --belief-step apply to the crisis template only",
+                             field="--template")
         if solver == "qre":
             from detente.games.build import build_game, pick_spec
 

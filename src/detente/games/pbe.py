@@ -166,11 +166,12 @@ def _logit_residual(lay: _Layout, logp: np.ndarray, lam: float) -> np.ndarray:
 
 
 def trace_logit(game: Game, lam_max: float = 1e4, lam0: float = 0.05, growth: float = 1.5,
-                polish_from: float = 1e3) -> TraceResult:
+                polish_from: float = 1e3, polish: bool = True) -> TraceResult:
     """Follow the logit QRE branch from lam0 toward lam_max; polish to an exact equilibrium.
 
     Polishing is first tried at ``polish_from`` and, if the support read off there does not
     give an equilibrium, again at ``lam_max`` (the trace simply continues in between).
+    ``polish=False`` returns the QRE at ``lam_max`` itself (what a finite-lambda QRE asks for).
     """
     lay = _Layout(game)
     if lay.size == 0:
@@ -200,7 +201,7 @@ def trace_logit(game: Game, lam_max: float = 1e4, lam0: float = 0.05, growth: fl
         sigma = np.exp(logp)
         prof = lay.profile(sigma)
         mu = beliefs(game, prof)
-        polished = _polish(game, lay, comp, sigma, mu)
+        polished = _polish(game, lay, comp, sigma, mu) if polish else None
         if polished is not None:
             prof2, mu2 = polished
             reg2 = agent_regret(game, prof2, mu2)

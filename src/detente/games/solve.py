@@ -2,7 +2,7 @@
 
 auto: backward induction (subgame-perfect) for perfect information; otherwise the logit
 trace to a sequential equilibrium (exact after polishing). ``qre`` gives the logit QRE at
-a finite lambda; ``openspiel`` runs CFR through OpenSpiel; ``gambit`` runs pygambit's
+a finite lambda; ``openspiel`` (alias ``cfr``) runs CFR through OpenSpiel; ``gambit`` runs pygambit's
 logit solver. The last two are optional back-ends (see their adapter modules).
 """
 
@@ -27,7 +27,7 @@ from detente.games.evaluate import (
 from detente.games.tree import CHANCE_PLAYER, DECISION, TERMINAL, Game
 
 AUTO_CFR_ACTIONS = 400  # above this many decision actions, auto prefers CFR to the logit trace (G5)
-SOLVERS = ("auto", "backward", "qre", "sequential", "openspiel", "gambit")
+SOLVERS = ("auto", "backward", "qre", "sequential", "openspiel", "cfr", "gambit")  # cfr: same as openspiel
 
 
 @dataclass
@@ -129,6 +129,8 @@ def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int =
     if method not in SOLVERS:
         raise InputError(f"unknown solver '{method}' (choose from {', '.join(SOLVERS)})", field="--solver")
     auto_note = None
+    if method == "cfr":
+        method = "openspiel"
     if method == "auto":
         method = "backward" if game.perfect_information else "sequential"
         n_actions = sum(len(s.actions) for s in game.infosets if s.player != CHANCE_PLAYER)
@@ -162,7 +164,7 @@ def solve(game: Game, method: str = "auto", lam: float = 10.0, iterations: int =
         else:
             from detente.games.pbe import trace_logit
 
-            prof = trace_logit(game, lam_max=lam, growth=1.25).profile
+            prof = trace_logit(game, lam_max=lam, growth=1.25, polish=False).profile
         sol = Solution(game, "qre", f"agent logit quantal response equilibrium at lambda={lam:g}", False, prof,
                        time.perf_counter() - t0, lam=lam)
     elif method == "sequential":

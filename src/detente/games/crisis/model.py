@@ -40,7 +40,7 @@ from typing import Any
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
 RESPONSES = ("accept", "hold", "escalate", "war")
 RUNG_NAMES = ("talks/hold", "mobilise/threaten", "fait accompli/limited force", "general war")
-BELIEF_STEP = 0.25  # beliefs in the state key are rounded to this grid
+BELIEF_STEP = 0.25  # default grid for beliefs in the state key (solver option ``belief_step``, C8, C15)
 SQ_STEP = 0.01
 FIXED_POINT_ITERS = 5
 TIE_TOL = 1e-9
@@ -162,8 +162,8 @@ class CrisisSolution:
 
 
 class _Solver:
-    def __init__(self, m: CrisisModel, lam: float | None) -> None:
-        self.m, self.lam = m, lam
+    def __init__(self, m: CrisisModel, lam: float | None, belief_step: float = BELIEF_STEP) -> None:
+        self.m, self.lam, self.belief_step = m, lam, belief_step
         self.nodes: dict[tuple, NodeRecord] = {}
         self._term: dict[tuple, list[float]] = {}
         self.converged = True
@@ -307,7 +307,8 @@ class _Solver:
                         row.append([[tv, tv], [tv, tv]])
                         children[k][ai] = None
                     else:
-                        ck = (t + 1, r2, e2, sq2, f2, ag, _round(nm[0], BELIEF_STEP), _round(nm[1], BELIEF_STEP))
+                        bs = self.belief_step
+                        ck = (t + 1, r2, e2, sq2, f2, ag, _round(nm[0], bs), _round(nm[1], bs))
                         children[k][ai] = ck
                         row.append(self.value(ck))
                 conts.append(row)
@@ -455,14 +456,17 @@ def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: flo
     return "capitulation" if abs(sq - sq_pre) >= 0.5 else "stalemate"
 
 
-def solve_crisis(m: CrisisModel, lam: float | None = 20.0) -> CrisisSolution:
+def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = BELIEF_STEP) -> CrisisSolution:
     """Solve ``m``: agent logit QRE at precision ``lam`` with Bayesian beliefs, or best responses
-    (``lam=None``)."""
+    (``lam=None``). Beliefs in a state are rounded to multiples of ``belief_step`` (an
+    approximation that bounds the number of states; smaller is closer and slower)."""
     if m.horizon < 1:
         raise ValueError("the horizon must be at least one round")
-    s = _Solver(m, lam)
+    if not (0.0 < belief_step <= 0.5 and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
+        raise ValueError(f"belief_step must be 1/n for a whole n >= 2 (0.25, 0.1, 0.05, ...), got {belief_step:g}")
+    s = _Solver(m, lam, belief_step)
     root = (0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start, False,
-            _round(m.prior[0], BELIEF_STEP), _round(m.prior[1], BELIEF_STEP))
+            _round(m.prior[0], belief_step), _round(m.prior[1], belief_step))
     s.value(root)
     sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
     on_path = set(_path_keys(sol))

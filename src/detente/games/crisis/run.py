@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from detente.errors import InputError
 from detente.games.crisis import spec as S
 from detente.games.crisis.mechanisms import Diagnosis, complete_info, diagnose
-from detente.games.crisis.model import CLASSES, CrisisSolution, round_summary, solve_crisis
+from detente.games.crisis.model import BELIEF_STEP, CLASSES, CrisisSolution, round_summary, solve_crisis
 from detente.scenario.schema import Scenario
 
-CONCEPT_QRE = ("agent logit QRE at lambda={lam:g} with Bayesian beliefs (rounded to a 0.25 grid in the state): "
+CONCEPT_QRE = ("agent logit QRE at lambda={lam:g} with Bayesian beliefs (rounded to a {step:g} grid in the state): "
                "approximate")
 CONCEPT_BR = ("best responses with Bayesian beliefs (pure; with complete information this is the subgame-perfect "
               "equilibrium by backward induction)")
@@ -28,6 +29,8 @@ class CrisisRun:
     diagnosis: Diagnosis | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    belief_step: float = BELIEF_STEP
+    tree: dict[str, Any] | None = None  # the exported tree's solution (tree_export.solve_tree), when asked
 
     @property
     def outcome_class(self) -> str:
@@ -38,7 +41,8 @@ class CrisisRun:
         out: dict[str, Any] = {
             "model": "crisis", "players": list(m.players), "outcome_class": self.outcome_class,
             "outcome_classes": self.probs,
-            "concept": CONCEPT_QRE.format(lam=self.qre.lam), "exact": False,
+            "concept": CONCEPT_QRE.format(lam=self.qre.lam, step=self.belief_step), "exact": False,
+            "belief_step": self.belief_step,
             "rounds": round_summary(self.qre),
             "inputs": self.inputs.to_dict(), "warnings": self.inputs.warnings(), "notes": self.notes,
         }
@@ -50,6 +54,8 @@ class CrisisRun:
                                     "rounds": round_summary(self.best)}
         if self.diagnosis is not None:
             out["mechanism"] = self.diagnosis.to_dict()
+        if self.tree is not None:
+            out["tree"] = self.tree
         return out
 
     def story(self) -> list[str]:
@@ -74,31 +80,60 @@ class CrisisRun:
             lines.append(f"Best-response path: {top} ({bp[top]:.2f}){tie}.")
         if self.diagnosis is not None:
             lines.extend(self.diagnosis.text)
+        if self.tree is not None:
+            from detente.games.crisis.tree_export import tree_story
+
+            lines.extend(tree_story(self.tree))
+        lines.extend(f"Note: {n}" for n in self.notes)
         for w in inp.warnings():
             lines.append(f"Warning: {w}")
         return lines
 
 
 def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, lam: float | None = None,
-               standoff_scale: float | None = None, explain: bool = True) -> CrisisRun:
-    """Build and solve the crisis model for ``sc``; ``explain`` adds the best-response path and diagnosis."""
+               standoff_scale: float | None = None, explain: bool = True, belief_step: float = BELIEF_STEP,
+               horizon: int | None = None, offers: int | None = None) -> CrisisRun:
+    """Build and solve the crisis model for ``sc``; ``explain`` adds the best-response path and diagnosis.
+    ``belief_step`` is the solver's belief grid (C8, C15); ``horizon``/``offers`` shrink the model
+    (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported."""
     t0 = time.perf_counter()
     inp = S.build_inputs(sc, overrides, standoff_scale)
     lam = S.LAMBDA if lam is None else lam
+    shrunk = _shrink(inp, horizon, offers)
     m = inp.model
-    qre = solve_crisis(m, lam)
+    qre = solve_crisis(m, lam, belief_step)
     probs = qre.outcome_probs()
     mean = (m.prior[0] * m.war_cost[0][0] + (1 - m.prior[0]) * m.war_cost[0][1],
             m.prior[1] * m.war_cost[1][0] + (1 - m.prior[1]) * m.war_cost[1][1])
-    notes = list(qre.notes)
+    notes = shrunk + list(qre.notes)
     if inp.mediation > 0:
-        ci = solve_crisis(complete_info(m, mean), lam).outcome_probs()
+        ci = solve_crisis(complete_info(m, mean), lam, belief_step).outcome_probs()
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * ci[k] for k in CLASSES}
         notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (Kydd 2005 "
                      "reading, C7): outcome probabilities mix the complete-information solution in")
-    run = CrisisRun(inp, qre, probs, notes=notes)
+    run = CrisisRun(inp, qre, probs, notes=notes, belief_step=belief_step)
     if explain:
-        run.best = solve_crisis(m, None)
+        run.best = solve_crisis(m, None, belief_step)
         run.diagnosis = diagnose(m, qre, mean, lam)
     run.seconds = time.perf_counter() - t0
     return run
+
+
+def _shrink(inp: S.CrisisInputs, horizon: int | None, offers: int | None) -> list[str]:
+    """Apply a smaller horizon / offer grid to ``inp.model`` in place; the notes say what changed."""
+    from dataclasses import replace
+
+    m, notes = inp.model, []
+    if horizon is not None and horizon != m.horizon:
+        if not 1 <= horizon <= m.horizon:
+            raise InputError(f"horizon must be a whole number from 1 to the scenario's {m.horizon}, got {horizon}",
+                             field="--horizon")
+        notes.append(f"horizon cut from {m.horizon} to {horizon} rounds (a setting of this run, not the scenario's)")
+        m = replace(m, p=m.p[:horizon])
+    if offers is not None and offers != len(m.offers):
+        if not 2 <= offers <= 101:
+            raise InputError(f"the offer grid needs 2 to 101 points, got {offers}", field="--offers")
+        notes.append(f"offer grid of {offers} points instead of {len(m.offers)} (a setting of this run)")
+        m = replace(m, offers=tuple(i / (offers - 1) for i in range(offers)))
+    inp.model = m
+    return notes
