@@ -217,3 +217,46 @@ def test_too_large_a_tree_is_a_one_line_error_naming_the_settings() -> None:
 def test_backward_on_private_information_is_refused() -> None:
     with pytest.raises(InputError, match="complete information"):
         solve_tree(rich(1, war=((0.2, 0.6), (0.1, 0.1)), prior=(0.5, 1.0)), "backward")
+
+
+@pytest.mark.skipif(not openspiel_available(), reason="OpenSpiel not installed")
+def test_game_cli_crisis_cfr_reports_nashconv_iterations_and_the_concept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+    from detente.fileio import read_user_text
+    from detente.games.efg import read_efg
+
+    out = tmp_path / "crisis.efg"
+    res = CliRunner().invoke(app, ["game", "geneva-2022", "--template", "crisis", "--solver", "cfr", "--horizon", "2",
+                                   "--iterations", "300", "--belief-step", "0.05", "--efg", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["belief_step"] == 0.05 and "0.05 grid" in d["concept"]
+    assert any("horizon cut from 4 to 2" in n for n in d["notes"])
+    t = d["tree"]
+    assert t["method"] == "cfr" and t["iterations"] == 300 and t["nash_conv"] < 0.01
+    assert "not subgame-perfect" in t["concept"] and t["compare"]["against"].startswith("the recursion's best")
+    assert sum(t["outcome_classes"].values()) == pytest.approx(1.0)
+    assert len(read_efg(read_user_text(out))) == t["nodes"]
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--belief-step", "0.3"], "--belief-step"),
+    (["--horizon", "9"], "--horizon"),
+    (["--offers", "1"], "--offers"),
+    (["--iterations", "0"], "--iterations"),
+    (["--solver", "backward"], "--solver"),  # the founding case has private information
+    (["--solver", "cfr"], "--horizon"),  # four rounds and six offers: too large a tree
+])
+def test_game_cli_crisis_bad_settings_are_one_line_errors(args: list[str], field: str) -> None:
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+
+    res = CliRunner().invoke(app, ["game", "geneva-2022", "--template", "crisis", *args])
+    assert res.exit_code == 2, res.output
+    assert field in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1

@@ -213,13 +213,12 @@ def solve_tree(m: CrisisModel, method: str, *, lam: float = 5.0, iterations: int
     if method not in CONCEPTS and method != "auto":
         raise InputError(f"unknown tree solver '{method}' (choose from {', '.join(TREE_SOLVERS)})",
                          field="--solver")
+    if method == "backward" and len(types_of(m, 0)) * len(types_of(m, 1)) > 1:
+        raise InputError("--solver backward needs complete information (one resolve type per side); this "
+                         "crisis has private information: use sequential, qre or cfr", field="--solver")
     t0 = time.perf_counter()
     g = export_tree(m, mediation)
     built = time.perf_counter() - t0
-    if method == "backward" and not g.perfect_information:
-        raise InputError("--solver backward needs complete information (one resolve type per side, no "
-                         "mediator); this crisis has private information: use sequential, qre or cfr",
-                         field="--solver")
     sol = solve(g, method, lam=lam, iterations=iterations, check=True, enumerate_pure=False)
     method = sol.method
     dist = class_distribution(g, sol.profile)
