@@ -335,10 +335,12 @@ def recursion_profile(g: Game, sol: Any, revealed: Any = None) -> list[list[floa
 def check_recursion(m: CrisisModel, lam: float | None, belief_step: float, mediation: float = 0.0,
                     g: Game | None = None) -> dict[str, Any]:
     """Solve ``m`` by the recursion and score its strategies on the exact tree: outcome
-    probabilities there, NashConv and the largest one-shot regret (0 at an equilibrium; for a
-    QRE they measure the QRE's own noise as well as the recursion's approximations)."""
+    probabilities there, NashConv and the largest one-shot regret, over all information sets and
+    over those reached (0 at an equilibrium; for a QRE they measure the QRE's own noise as well as
+    the recursion's approximations). Unreached sets are judged at uniform beliefs over their nodes,
+    not at the recursion's posteriors, so a regret there alone is no evidence against it."""
     from detente.games.crisis.model import solve_crisis
-    from detente.games.evaluate import agent_regret, class_distribution, nash_conv
+    from detente.games.evaluate import action_values, agent_regret, class_distribution, nash_conv, reach_probs
 
     g = g if g is not None else export_tree(m, mediation)
     t0 = time.perf_counter()
@@ -350,4 +352,14 @@ def check_recursion(m: CrisisModel, lam: float | None, belief_step: float, media
     return {"lambda": lam, "belief_step": belief_step, "seconds": secs, "states": len(sol.nodes),
             "outcome_classes": {c: dist.get(c, 0.0) for c in ("agreement", "stalemate", "capitulation",
                                                                 "escalation")},
-            "nash_conv": nash_conv(g, prof), "agent_regret": agent_regret(g, prof)}
+            "nash_conv": nash_conv(g, prof), "agent_regret": agent_regret(g, prof),
+            "regret_on_path": _regret_reached(g, prof, action_values, reach_probs)}
+
+
+def _regret_reached(g: Game, prof: list[list[float]], action_values: Any, reach_probs: Any) -> float:
+    q, reach = action_values(g, prof), reach_probs(g, prof)
+    worst = 0.0
+    for k in g.decision_infosets():
+        if sum(reach[n] for n in g.infosets[k].nodes) > 1e-12:
+            worst = max(worst, max(q[k]) - sum(p * v for p, v in zip(prof[k], q[k], strict=True)))
+    return worst
