@@ -260,3 +260,12 @@ def test_game_cli_crisis_bad_settings_are_one_line_errors(args: list[str], field
     assert res.exit_code == 2, res.output
     assert field in res.output and "Traceback" not in res.output
     assert len(res.output.strip().splitlines()) == 1
+
+
+def test_game_cli_crisis_settings_on_another_template_are_refused() -> None:
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+
+    res = CliRunner().invoke(app, ["game", "geneva-2022", "--template", "two_track", "--horizon", "2"])
+    assert res.exit_code == 2 and "crisis template only" in res.output

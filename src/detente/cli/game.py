@@ -32,8 +32,8 @@ def game(
     belief_step: Annotated[float, typer.Option("--belief-step", help="Crisis template: the recursion rounds "
                                                "beliefs to this grid (1/n: 0.25, 0.1, 0.05, ...); an "
                                                "approximation, smaller is closer and slower.")] = 0.25,
-    iterations: Annotated[int, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr), "
-                                            "1 to 100000.")] = 2000,
+    iterations: Annotated[int, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr; "
+                                            "crisis template and .efg files), 1 to 100000.")] = 2000,
     horizon: Annotated[int | None, typer.Option("--horizon", help="Crisis template: cut the model to this many "
                                                 "rounds (a smaller game tree).")] = None,
     offers: Annotated[int | None, typer.Option("--offers", help="Crisis template: offer grid of this many "
@@ -64,9 +64,13 @@ def game(
                          field="--belief-step")
     if efg is not None:
         check_writable_target(efg)  # a device or folder is refused before the work
+    crisis_only = horizon is not None or offers is not None or belief_step != 0.25 or tree
     if file.endswith(".efg"):
+        if crisis_only:
+            raise InputError("--horizon, --offers, --belief-step and --tree apply to the crisis template only",
+                             field="--template")
         g = read_efg(read_user_text(Path(file)), source=file)
-        sol = solve(g, solver, lam=lam)
+        sol = solve(g, solver, lam=lam, iterations=iterations)
         run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
     else:
         sc = load(file)
@@ -91,8 +95,8 @@ def game(
             if efg is not None:
                 out_console().print(f"\nwrote {efg}")
             return
-        if horizon is not None or offers is not None or belief_step != 0.25:
-            raise InputError("--horizon, --offers and --belief-step apply to the crisis template only",
+        if crisis_only:
+            raise InputError("--horizon, --offers, --belief-step and --tree apply to the crisis template only",
                              field="--template")
         if solver == "qre":
             from detente.games.build import build_game, pick_spec
