@@ -1,10 +1,12 @@
 """The ICB benchmark: fit on the past, score on the future (decisions ICB3, ICB5).
 
-Three predictors produce probabilities over detente's four classes: the fitting period's class
-frequencies, a regularised multinomial logit on the allowed predictors, and the structural crisis
-game. Evaluation sets: ``validation`` (fit before 1980, score 1980-89), ``rolling`` (fit before 1960,
-1970, 1980; score the next decade each time, pooled) and ``test`` (fit on everything given, score
-another ICB-format file). ``development`` runs only the origins inside the training period.
+Four predictors produce probabilities over detente's four classes: the fitting period's class
+frequencies, a regularised multinomial logit on the allowed predictors, the structural crisis game
+(ICB4, a closed-form three-move game) and the general crisis model of ``detente.games.crisis`` with
+its global numbers fitted by maximum likelihood (ICB8). Evaluation sets: ``validation`` (fit before
+1980, score 1980-89), ``rolling`` (fit before 1960, 1970, 1980; score the next decade each time,
+pooled) and ``test`` (fit on everything given, score another ICB-format file). ``development`` runs
+only the origins inside the training period.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ SPLIT_YEAR = 1980
 VALIDATION = (1980, 1990)
 ROLLING = (1960, 1970, 1980)
 DEVELOPMENT = (1960, 1970)
-PREDICTORS = ("frequency", "logit", "structural")
-BASELINES = ("frequency", "logit")
+PREDICTORS = ("frequency", "logit", "structural", "general")
+BASELINES = ("frequency", "logit", "structural")  # each predictor is compared with those listed before it
 RESAMPLES = 2000
 RELIABILITY_BINS = 10
 EPS = 1e-15
@@ -180,10 +182,13 @@ class EvalSet:
     score: list[IcbActor]
 
 
+TICKS_PER_FIT = 5
+
+
 def steps(sets: Sequence[str]) -> int:
     """Progress ticks a run makes (for the progress bar)."""
     fits = len(set(_origins(sets)))
-    return 4 * fits + (5 if "test" in sets else 0)
+    return TICKS_PER_FIT * fits + (TICKS_PER_FIT + 1 if "test" in sets else 0)
 
 
 def _origins(sets: Sequence[str]) -> list[int]:
@@ -198,18 +203,31 @@ def _origins(sets: Sequence[str]) -> list[int]:
 
 
 def run_icb(data: IcbData, test: IcbData | None = None, seed: int = 0, development: bool = False,
-            tick: Callable[[str], None] = lambda _: None, fit_all: bool = False) -> dict[str, Any]:
+            tick: Callable[[str], None] = lambda _: None, fit_all: bool = False,
+            status: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Fit and score every predictor on every evaluation set; JSON-ready after popping ``_fits``
     (the fitted models by end year; None = all of ``data``, fitted when there is a test file or
-    ``fit_all``, e.g. for the priors)."""
+    ``fit_all``, e.g. for the priors). ``tick`` advances the progress bar; ``status`` only retitles it."""
     from detente.backtest.icb_structural import one_thread
 
     with one_thread():
-        return _run(data, test, seed, development, tick, fit_all)
+        return _run(data, test, seed, development, tick, fit_all, status)
+
+
+def general_start_end(end: int | None) -> int | None:
+    """The fitting period whose general-model estimate starts the fit ending at ``end`` (ICB8): the
+    previous decade's, down to the first rolling origin (which starts from the model's defaults); the
+    fit on all of --data starts from the validation fit. The chain is fixed, so a fit's result does not
+    depend on which other sets were run."""
+    if end is None:
+        return SPLIT_YEAR
+    return end - 10 if end - 10 >= ROLLING[0] else None
 
 
 def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
-         tick: Callable[[str], None], fit_all: bool) -> dict[str, Any]:
+         tick: Callable[[str], None], fit_all: bool, status: Callable[[str], None]) -> dict[str, Any]:
+    from detente.backtest import icb_general as gen
+
     t0 = time.perf_counter()
     scored = data.scored
     sets = ["development"] if development else ["validation", "rolling"]
@@ -217,6 +235,21 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
         sets.append("test")
     cache: dict[int | None, dict[str, Any]] = {}
     fold_cache: dict = {}
+    general_fits: dict[int | None, gen.GeneralFit] = {}
+    general_starts: dict[int | None, str] = {}
+    solver = gen.Solver()  # configurations solved at a parameter vector are kept across fits
+
+    def fit_general(end: int | None, label: str) -> gen.GeneralFit:
+        if end not in general_fits:
+            train = [a for a in scored if end is None or a.year < end]
+            prev = general_start_end(end)
+            prev_train = [a for a in scored if prev is not None and a.year < prev]
+            x0 = fit_general(prev, f"before {prev}").theta if len(set(labels(prev_train))) >= 2 else None
+            general_starts[end] = "the model's defaults" if x0 is None else f"the fit before {prev}"
+            general_fits[end] = gen.fit([gen.config(a) for a in train], labels(train), x0=x0,
+                                        tick=lambda s: status(f"{label}: general crisis model, {s}"),
+                                        solver=solver)
+        return general_fits[end]
 
     def fitted(end: int | None) -> dict[str, Any]:
         if end not in cache:
@@ -232,10 +265,16 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
             logit, logit_info = fit_logit(train, seed)
             struct, struct_info, fit = fit_structural(train, seed, lambda s: tick(f"{label}: {s}"),
                                                        hessian=end is None, cache=fold_cache)
-            cache[end] = {"predict": {"frequency": freq, "logit": logit, "structural": struct},
-                          "info": {"logit": logit_info, "structural": struct_info, "n_train": len(train),
-                                   "train_classes": _class_counts(train)},
-                          "fit": fit}
+            tick(f"{label}: general crisis model")
+            g = fit_general(end, label)
+            general_info = {"params": g.params(), "loglik": g.loglik, "n": g.n, "configurations": g.configs,
+                            "iterations": g.iterations, "converged": g.converged, "seconds": g.seconds,
+                            "start": general_starts[end]}
+            cache[end] = {"predict": {"frequency": freq, "logit": logit, "structural": struct,
+                                      "general": lambda acts, g=g: g.predict(acts)},
+                          "info": {"logit": logit_info, "structural": struct_info, "general": general_info,
+                                   "n_train": len(train), "train_classes": _class_counts(train)},
+                          "fit": fit, "general_fit": g}
         return cache[end]
 
     report: dict[str, Any] = {"predictors": {p: {} for p in PREDICTORS}, "reliability": {}, "fits": {},

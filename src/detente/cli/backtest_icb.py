@@ -39,7 +39,7 @@ def _tables(report: dict[str, Any]) -> list[Table]:
         t = Table(title=f"{name}: {info['n']} crisis actors in {info['crises']} crises, "
                   f"{info['years'][0]}–{info['years'][1]}", title_justify="left")
         for col in ("predictor", "log loss", "Brier", "accuracy", "Δ log loss vs frequency [95%]",
-                    "Δ log loss vs logit [95%]"):
+                    "Δ log loss vs logit [95%]", "Δ log loss vs structural [95%]"):
             t.add_column(col, justify="left" if col == "predictor" else "right")
         for p in PREDICTORS:
             r = report["predictors"][p].get(name)
@@ -47,7 +47,8 @@ def _tables(report: dict[str, Any]) -> list[Table]:
                 continue
             vs = r["vs"]
             t.add_row(p, _f(r["log_loss"]), _f(r["brier"]), _f(r["accuracy"]),
-                      _diff(vs.get("frequency", {}).get("log_loss")), _diff(vs.get("logit", {}).get("log_loss")))
+                      _diff(vs.get("frequency", {}).get("log_loss")), _diff(vs.get("logit", {}).get("log_loss")),
+                      _diff(vs.get("structural", {}).get("log_loss")))
         out.append(t)
     return out
 
@@ -89,7 +90,8 @@ def icb(
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the report as Markdown here "
                                                   "(docs/ICB.md is made this way).")] = None,
 ) -> None:
-    """ICB benchmark: class frequencies, multinomial logit and the structural crisis game, time-ordered."""
+    """ICB benchmark: class frequencies, multinomial logit, the structural crisis game and the general crisis
+    model, time-ordered."""
     from detente.backtest.icb import load_icb, load_icb_dir
     from detente.backtest.icb_eval import data_summary, steps
     from detente.fileio import atomic_write_text
@@ -150,12 +152,12 @@ def _run(icb_data, test, seed: int, development: bool, need_all: bool, quiet: bo
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from detente.backtest.icb_eval import run_icb
+    from detente.backtest.icb_eval import TICKS_PER_FIT, run_icb
 
     sets = ["development"] if development else ["validation", "rolling"]
     if test is not None:
         sets.append("test")
-    total = steps(sets) + (4 if need_all and test is None else 0)
+    total = steps(sets) + (TICKS_PER_FIT if need_all and test is None else 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -165,5 +167,8 @@ def _run(icb_data, test, seed: int, development: bool, need_all: bool, quiet: bo
             def tick(what: str) -> None:
                 bar.update(task, advance=1, description=what)
 
-            report = run_icb(icb_data, test, seed, development, tick, fit_all=need_all)
+            def status(what: str) -> None:
+                bar.update(task, description=what)
+
+            report = run_icb(icb_data, test, seed, development, tick, fit_all=need_all, status=status)
     return report
