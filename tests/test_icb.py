@@ -390,11 +390,13 @@ def test_cli_end_to_end_on_the_fixture(tmp_path):
              "--markdown", str(md))
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    for p in ("frequency", "logit", "structural"):
+    for p in ("frequency", "logit", "structural", "general"):
         for s in ("validation", "rolling", "test"):
             assert {"log_loss", "brier", "accuracy"} <= set(report["predictors"][p][s])
     assert report["sets"]["validation"]["n"] == 20
     assert set(report["predictors"]["structural"]["validation"]["vs"]) == {"frequency", "logit"}
+    assert set(report["predictors"]["general"]["validation"]["vs"]) == {"frequency", "logit", "structural"}
+    assert report["fits"]["before 1980"]["general"]["start"] == "the fit before 1970"
     assert report["fits"]["before 1980"]["n_train"] == 58
     assert "Target (validation)" in md.read_text(encoding="utf-8")
 
@@ -421,7 +423,7 @@ def test_real_icb_full_run_names_every_predictor_and_set(tmp_path):
     report = json.loads(r.stdout)
     assert report["sets"]["validation"]["n"] == 145
     assert report["fits"]["before 1980"]["n_train"] == 686  # 697 actors, 11 with outcome 'other'
-    for p in ("frequency", "logit", "structural"):
+    for p in ("frequency", "logit", "structural", "general"):
         for s in ("validation", "rolling"):
             m = report["predictors"][p][s]
             assert m["log_loss"] > 0 and 0 <= m["brier"] <= 2 and 0 <= m["accuracy"] <= 1
