@@ -125,7 +125,7 @@ def test_run_icb_scores_the_general_model_everywhere_and_the_bar_counts_every_ti
     data = load_icb_dir(FIXTURE)
     ticks: list[str] = []
     status: list[str] = []
-    report = run_icb(data, test=data, tick=ticks.append, status=status.append)
+    report = run_icb(data, test=data, tick=ticks.append, status=status.append, processes=1)
     assert len(ticks) == steps(["validation", "rolling", "test"])
     assert any("general crisis model, iteration" in s for s in status)
     for name in ("validation", "rolling", "test"):
@@ -135,3 +135,19 @@ def test_run_icb_scores_the_general_model_everywhere_and_the_bar_counts_every_ti
     assert fits["all of --data"]["start"] == "the fit before 1980"
     # the fit on a later period starts where the earlier one ended and never does worse than its start
     assert all(f["loglik"] <= 0 for f in fits.values())
+
+
+@pytest.mark.slow
+def test_the_second_process_gives_the_same_fits():
+    rows = [(1950 + 10 * (i % 3), c, int(k)) for i, (c, k) in enumerate(
+        (c, k) for c in ALL_CONFIGS[:6] for k in range(4))]
+    args = (rows, [1960, 1970], 1960, 1980)
+    here = g.ChainRunner(*args, processes=1, status=lambda _: None)
+    there = g.ChainRunner(*args, processes=2, status=lambda _: None)
+    try:
+        for end in (1960, 1970):
+            (a, sa), (b, sb) = here.get(end), there.get(end)
+            assert np.array_equal(a.theta, b.theta) and sa == sb
+            assert np.array_equal(a.predict(load_icb_dir(FIXTURE).actors), b.predict(load_icb_dir(FIXTURE).actors))
+    finally:
+        there.close()

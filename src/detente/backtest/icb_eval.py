@@ -11,6 +11,7 @@ only the origins inside the training period.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -204,28 +205,22 @@ def _origins(sets: Sequence[str]) -> list[int]:
 
 def run_icb(data: IcbData, test: IcbData | None = None, seed: int = 0, development: bool = False,
             tick: Callable[[str], None] = lambda _: None, fit_all: bool = False,
-            status: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+            status: Callable[[str], None] = lambda _: None, processes: int | None = None) -> dict[str, Any]:
     """Fit and score every predictor on every evaluation set; JSON-ready after popping ``_fits``
     (the fitted models by end year; None = all of ``data``, fitted when there is a test file or
-    ``fit_all``, e.g. for the priors). ``tick`` advances the progress bar; ``status`` only retitles it."""
+    ``fit_all``, e.g. for the priors). ``tick`` advances the progress bar; ``status`` only retitles it.
+    ``processes``: 2 runs the general crisis model's fits in a second process beside the others (same
+    results); default 2 when two cores are usable, else 1."""
     from detente.backtest.icb_structural import one_thread
 
+    if processes is None:
+        processes = 2 if len(os.sched_getaffinity(0)) >= 2 else 1
     with one_thread():
-        return _run(data, test, seed, development, tick, fit_all, status)
+        return _run(data, test, seed, development, tick, fit_all, status, processes)
 
 
-def general_start_end(end: int | None) -> int | None:
-    """The fitting period whose general-model estimate starts the fit ending at ``end`` (ICB8): the
-    previous decade's, down to the first rolling origin (which starts from the model's defaults); the
-    fit on all of --data starts from the validation fit. The chain is fixed, so a fit's result does not
-    depend on which other sets were run."""
-    if end is None:
-        return SPLIT_YEAR
-    return end - 10 if end - 10 >= ROLLING[0] else None
-
-
-def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
-         tick: Callable[[str], None], fit_all: bool, status: Callable[[str], None]) -> dict[str, Any]:
+def _run(data: IcbData, test: IcbData | None, seed: int, development: bool, tick: Callable[[str], None],
+         fit_all: bool, status: Callable[[str], None], processes: int) -> dict[str, Any]:
     from detente.backtest import icb_general as gen
 
     t0 = time.perf_counter()
@@ -235,53 +230,72 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
         sets.append("test")
     cache: dict[int | None, dict[str, Any]] = {}
     fold_cache: dict = {}
-    general_fits: dict[int | None, gen.GeneralFit] = {}
-    general_starts: dict[int | None, str] = {}
-    solver = gen.Solver()  # configurations solved at a parameter vector are kept across fits
 
-    def fit_general(end: int | None, label: str) -> gen.GeneralFit:
-        if end not in general_fits:
-            train = [a for a in scored if end is None or a.year < end]
-            prev = general_start_end(end)
-            prev_train = [a for a in scored if prev is not None and a.year < prev]
-            x0 = fit_general(prev, f"before {prev}").theta if len(set(labels(prev_train))) >= 2 else None
-            general_starts[end] = "the model's defaults" if x0 is None else f"the fit before {prev}"
-            general_fits[end] = gen.fit([gen.config(a) for a in train], labels(train), x0=x0,
-                                        tick=lambda s: status(f"{label}: general crisis model, {s}"),
-                                        solver=solver)
-        return general_fits[end]
+    def train_of(end: int | None) -> list[IcbActor]:
+        return [a for a in scored if end is None or a.year < end]
 
-    def fitted(end: int | None) -> dict[str, Any]:
-        if end not in cache:
-            train = [a for a in scored if end is None or a.year < end]
-            label = "all of --data" if end is None else f"before {end}"
-            if len(set(labels(train))) < 2:
-                raise InputError(f"{len(train)} crisis actors with a usable outcome {label}, "
-                                 f"{len(set(labels(train)))} outcome class(es): a fit needs at least two classes",
-                                 data.source, field="outcom")
-            tick(f"{label}: frequency baseline")
-            freq = fit_frequency(train)
-            tick(f"{label}: multinomial logit")
-            logit, logit_info = fit_logit(train, seed)
-            struct, struct_info, fit = fit_structural(train, seed, lambda s: tick(f"{label}: {s}"),
-                                                       hessian=end is None, cache=fold_cache)
-            tick(f"{label}: general crisis model")
-            g = fit_general(end, label)
-            general_info = {"params": g.params(), "loglik": g.loglik, "n": g.n, "configurations": g.configs,
-                            "iterations": g.iterations, "converged": g.converged, "seconds": g.seconds,
-                            "start": general_starts[end]}
-            cache[end] = {"predict": {"frequency": freq, "logit": logit, "structural": struct,
-                                      "general": lambda acts, g=g: g.predict(acts)},
-                          "info": {"logit": logit_info, "structural": struct_info, "general": general_info,
-                                   "n_train": len(train), "train_classes": _class_counts(train)},
-                          "fit": fit, "general_fit": g}
-        return cache[end]
+    ends: list[int | None] = list(DEVELOPMENT if development else ROLLING)
+    if test is not None or fit_all:
+        ends.append(None)
+    rows = [(a.year, gen.config(a), y) for a, y in zip(scored, labels(scored), strict=True)]
+    general = gen.ChainRunner(rows, [e for e in ends if len(set(labels(train_of(e)))) >= 2], ROLLING[0],
+                              SPLIT_YEAR, processes, status)
+    try:
+        for e in ends:  # every other fit, while the general model's fits run beside them
+            fitted(e, cache, train_of(e), data, seed, tick, fold_cache)
+        out = _score(data, test, seed, development, sets, tick, fit_all, cache, general, train_of, fold_cache, t0)
+    except BaseException:
+        general.close(kill=True)
+        raise
+    general.close()
+    return out
 
+
+def _with_general(f: dict[str, Any], end: int | None, general: Any, tick: Callable[[str], None]) -> dict[str, Any]:
+    """Add the general crisis model's fit for ``end`` to a fitted period (once)."""
+    if "general" not in f["predict"]:
+        label = "all of --data" if end is None else f"before {end}"
+        tick(f"{label}: general crisis model")
+        g, start = general.get(end)
+        f["predict"]["general"] = g.predict
+        f["info"]["general"] = {"params": g.params(), "loglik": g.loglik, "n": g.n, "configurations": g.configs,
+                                "iterations": g.iterations, "converged": g.converged, "seconds": g.seconds,
+                                "start": start}
+        f["general_fit"] = g
+    return f
+
+
+def fitted(end: int | None, cache: dict[int | None, dict[str, Any]], train: list[IcbActor], data: IcbData,
+           seed: int, tick: Callable[[str], None], fold_cache: dict) -> dict[str, Any]:
+    """The frequency baseline, the logit and the structural game fitted on ``train`` (once per end)."""
+    if end not in cache:
+        label = "all of --data" if end is None else f"before {end}"
+        if len(set(labels(train))) < 2:
+            raise InputError(f"{len(train)} crisis actors with a usable outcome {label}, "
+                             f"{len(set(labels(train)))} outcome class(es): a fit needs at least two classes",
+                             data.source, field="outcom")
+        tick(f"{label}: frequency baseline")
+        freq = fit_frequency(train)
+        tick(f"{label}: multinomial logit")
+        logit, logit_info = fit_logit(train, seed)
+        struct, struct_info, fit = fit_structural(train, seed, lambda s: tick(f"{label}: {s}"),
+                                                   hessian=end is None, cache=fold_cache)
+        cache[end] = {"predict": {"frequency": freq, "logit": logit, "structural": struct},
+                      "info": {"logit": logit_info, "structural": struct_info, "n_train": len(train),
+                               "train_classes": _class_counts(train)},
+                      "fit": fit}
+    return cache[end]
+
+
+def _score(data: IcbData, test: IcbData | None, seed: int, development: bool, sets: list[str],
+           tick: Callable[[str], None], fit_all: bool, cache: dict[int | None, dict[str, Any]], general: Any,
+           train_of: Callable[[int | None], list[IcbActor]], fold_cache: dict, t0: float) -> dict[str, Any]:
+    scored = data.scored
     report: dict[str, Any] = {"predictors": {p: {} for p in PREDICTORS}, "reliability": {}, "fits": {},
                               "sets": {} if development else {"validation": {}}}
 
     def score(name: str, end: int | None, acts: list[IcbActor]) -> dict[str, np.ndarray]:
-        f = fitted(end)
+        f = _with_general(fitted(end, cache, train_of(end), data, seed, tick, fold_cache), end, general, tick)
         report["fits"]["all of --data" if end is None else f"before {end}"] = f["info"]
         return {p: f["predict"][p](acts) for p in PREDICTORS}
 
@@ -325,9 +339,9 @@ def _run(data: IcbData, test: IcbData | None, seed: int, development: bool,
         report["reliability"][name] = {p: reliability(probs[p], y) for p in PREDICTORS}
     for name in report["sets"]:
         report["sets"][name].pop("origins", None)
-    if fit_all and None not in cache:
-        fitted(None)
-        report["fits"]["all of --data"] = cache[None]["info"]
+    if fit_all:
+        f = _with_general(fitted(None, cache, train_of(None), data, seed, tick, fold_cache), None, general, tick)
+        report["fits"]["all of --data"] = f["info"]
     report["seconds"] = time.perf_counter() - t0
     report["_fits"] = cache  # not serialised; the CLI pops it
     return report

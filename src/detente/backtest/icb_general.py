@@ -269,3 +269,80 @@ def fit(configs: Sequence[Config], y: Sequence[int], x0: np.ndarray | None = Non
             break
     return GeneralFit(theta, -f, int(counts.sum()), len(cfgs), it, converged, history, solver.solves,
                       time.perf_counter() - t0, solver)
+
+
+def start_of(end: int | None, first_origin: int, all_from: int) -> int | None:
+    """The fitting period whose estimate starts the fit ending at ``end``: the previous decade's, down to
+    the first rolling origin (which starts from the model's defaults); the fit on all the data starts from
+    ``all_from``'s. The chain is fixed, so a fit's result does not depend on which other sets were run."""
+    if end is None:
+        return all_from
+    return end - 10 if end - 10 >= first_origin else None
+
+
+def fit_chain(rows: Sequence[tuple[int, Config, int]], ends: Sequence[int | None], first_origin: int,
+              all_from: int, status: Callable[[str], None] = lambda _: None,
+              keep_solver: bool = True) -> dict[int | None, tuple[GeneralFit, str]]:
+    """Fit every period in ``ends`` (rows: trigger year, configuration, class index), each started from
+    its predecessor's estimate (:func:`start_of`); returns the fit and what it started from. With
+    ``keep_solver=False`` the fits carry an empty solver (small to send back from a second process)."""
+    solver = Solver()
+    out: dict[int | None, tuple[GeneralFit, str]] = {}
+
+    def one(end: int | None) -> GeneralFit:
+        if end not in out:
+            prev = start_of(end, first_origin, all_from)
+            prev_classes = {y for yr, _, y in rows if prev is not None and yr < prev}
+            x0 = one(prev).theta if len(prev_classes) >= 2 else None
+            train = [(c, y) for yr, c, y in rows if end is None or yr < end]
+            label = "all of --data" if end is None else f"before {end}"
+            f = fit([c for c, _ in train], [y for _, y in train], x0=x0, solver=solver,
+                    tick=lambda s: status(f"{label}: general crisis model, {s}"))
+            out[end] = (f, "the model's defaults" if x0 is None else f"the fit before {prev}")
+        return out[end][0]
+
+    for e in ends:
+        one(e)
+    if not keep_solver:
+        for f, _ in out.values():
+            f.solver = Solver()
+    return out
+
+
+class ChainRunner:
+    """The general model's fits, in a second process when asked (they take about as long as every other
+    fit of the benchmark together, so on two cores they run beside them) or here, lazily."""
+
+    def __init__(self, rows: Sequence[tuple[int, Config, int]], ends: Sequence[int | None], first_origin: int,
+                 all_from: int, processes: int, status: Callable[[str], None]) -> None:
+        self.args = (list(rows), list(ends), first_origin, all_from)
+        self.status = status
+        self.result: dict[int | None, tuple[GeneralFit, str]] | None = None
+        self.pool = self.future = None
+        if processes > 1 and ends:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.future = self.pool.submit(fit_chain, *self.args, keep_solver=False)
+
+    def get(self, end: int | None) -> tuple[GeneralFit, str]:
+        if self.result is None:
+            if self.future is not None:
+                self.status("general crisis model: waiting for its fits (second process)")
+                self.result = self.future.result()
+                shared = Solver()
+                for f, _ in self.result.values():
+                    f.solver = shared
+            else:
+                self.result = fit_chain(*self.args, status=self.status)
+        return self.result[end]
+
+    def close(self, kill: bool = False) -> None:
+        """Shut the second process down; ``kill`` (after an error or an interrupt) stops its fits at once."""
+        if self.pool is not None:
+            if kill:
+                for proc in list(getattr(self.pool, "_processes", {}).values()):
+                    proc.terminate()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
