@@ -40,6 +40,7 @@ class AnalyzeOptions:
     models: tuple[str, ...] = DEFAULT_MODELS
     strength_model: str = "compromise"
     win_model: str = "smp"  # whose win probabilities join the strong-position table
+    sim_policy: str = "auto"  # the simulation's players: auto (the crisis model where it applies, C14), crisis, logit
 
 
 LayerRunner = Callable[[Scenario, AnalyzeOptions], LayerResult | None]

@@ -13,22 +13,29 @@ from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
 from detente.sim import Batch, Policy, compile_world, simulate
 from detente.sim.breakeven import break_even, favourable_corner, war_players
+from detente.sim.crisis_play import CrisisPlan, choose_plan
 
 
 def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, ranges: str | None = None,
               without: frozenset[str] = frozenset(), jobs: int = 1, keep_logs: bool = False,
               sampler: RangedWorlds | None = None, policies: Mapping[str, Policy] | None = None,
-              until: tuple[str, str, float] | None = None) -> Batch:
+              until: tuple[str, str, float] | None = None, plan: CrisisPlan | None = None) -> Batch:
     """``runs`` seeded runs of ``sc``; with ranges "sample" (the scenario's default) each run
-    first draws the ranged numbers the simulation reads from its own generator."""
+    first draws the ranged numbers the simulation reads from its own generator. With ``plan`` the
+    crisis model plays both principals (C14), over at least its history and horizon."""
     assert sc.simulation is not None
     mode = ranges or sc.simulation.ranges
+    if plan is not None and rounds is None:
+        rounds = max(sc.simulation.rounds, plan.rounds_needed)
     world = compile_world(sc, rounds=rounds, without=without)
     if mode == "sample":
-        sampler = replace(sampler, without=without) if sampler else ranged_worlds(sc, rounds=rounds,
-                                                                                  without=without)
-        return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, sampler=sampler, until=until)
-    return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, until=until)
+        if sampler is not None:
+            sampler = replace(sampler, without=without, rounds=rounds if rounds is not None else sampler.rounds)
+        else:
+            sampler = ranged_worlds(sc, rounds=rounds, without=without)
+        return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, sampler=sampler, until=until,
+                        director=plan)
+    return simulate(world, seed, runs, policies, jobs=jobs, keep_logs=keep_logs, until=until, director=plan)
 
 
 def escalation_break_evens(sc: Scenario, rounds: int | None = None) -> dict[str, Any]:
@@ -92,6 +99,7 @@ class SimLayerResult:
     ranges: str = "fixed"
     sampled: list[str] = field(default_factory=list)
     break_evens: dict[str, Any] = field(default_factory=dict)
+    policy: dict[str, Any] = field(default_factory=lambda: {"policy": "logit"})
 
     @property
     def frequencies(self) -> dict[str, float]:
@@ -104,6 +112,7 @@ class SimLayerResult:
         rep = self.batch.representative()
         tracks = self.concession_tracks()
         return {
+            "policy": self.policy,
             "runs": len(self.batch.runs), "seed": self.seed, "rounds": self.rounds,
             "ranges": self.ranges, "sampled": self.sampled,
             "frequencies": self.frequencies, "modal_class": self.batch.modal,
@@ -123,8 +132,10 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
     seed = options.seed if options.seed is not None else sc.settings.seed
     runs = sc.simulation.runs
     ranges = sc.simulation.ranges
-    sampler = ranged_worlds(sc) if ranges == "sample" else None
-    batch = run_batch(sc, seed, runs, sampler=sampler)
+    plan, why = choose_plan(sc, options.sim_policy)
+    rounds = max(sc.simulation.rounds, plan.rounds_needed) if plan is not None else sc.simulation.rounds
+    sampler = ranged_worlds(sc, rounds=rounds) if ranges == "sample" else None
+    batch = run_batch(sc, seed, runs, sampler=sampler, plan=plan, rounds=rounds)
     comparisons = []
     for claim in sc.claims:
         ch = claim.check
@@ -132,14 +143,27 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
             continue
         # only the crossing round is read from the counterfactual: each run stops once crossed
         alt = run_batch(sc, seed, runs, without=frozenset({ch.without_move}), sampler=sampler,
-                        until=(ch.audience, ch.issue, ch.threshold))
+                        until=(ch.audience, ch.issue, ch.threshold), plan=plan, rounds=rounds)
         comparisons.append(OpinionComparison(
             ch.audience, ch.issue, ch.threshold, ch.without_move,
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
-    return SimLayerResult(seed, sc.simulation.rounds, batch, known, comparisons, ranges,
-                          sampler.keys if sampler else [], escalation_break_evens(sc))
+    policy = policy_record(plan, why)
+    # the break-evens search the logit policy's modal path: they say nothing about the crisis model's
+    # runs, whose thresholds are the crisis game's (C14)
+    be = escalation_break_evens(sc) if plan is None else {
+        "criterion": "not computed: the crisis model plays both principals; its thresholds are in the crisis "
+                     "model's section", "players": []}
+    return SimLayerResult(seed, rounds, batch, known, comparisons, ranges,
+                          sampler.keys if sampler else [], be, policy)
+
+
+def policy_record(plan: CrisisPlan | None, why: str) -> dict[str, Any]:
+    """Which policy played, why, and (crisis model) what the model predicts for the runs to match."""
+    if plan is None:
+        return {"policy": "logit", "why": why}
+    return {**plan.describe(), "why": why}
 
 
 def _sim(ctx: Context) -> SimLayerResult | None:

@@ -33,6 +33,10 @@ def simulate(
         "--crisis-player", help="Let this actor play the general crisis model's QRE strategy after its "
                                 "script (see detente.sim.crisis_policy for what it does not yet share).")]
     = None,
+    policy: Annotated[str, typer.Option(
+        "--policy", help="Who plays the principals: auto (the general crisis model where it builds from the "
+                         "scenario with the simulation's players as principals, else logit), crisis, or logit "
+                         "(the old script-then-logit players).")] = "auto",
     json_out: JsonOpt = False,
 ) -> None:
     """Simulate the crisis: outcome-class frequencies and, with --log, one run's account.
@@ -46,9 +50,23 @@ def simulate(
 
     if ranges is not None and ranges not in ("sample", "fixed"):
         raise InputError(f"--ranges must be 'sample' or 'fixed', got '{ranges}'", field="ranges")
+    from detente.analysis.sim_layer import policy_record
+    from detente.sim.crisis_play import POLICIES, choose_plan
+
+    if policy not in POLICIES:
+        raise InputError(f"--policy must be one of {', '.join(POLICIES)}, got '{policy}'", field="policy")
     sc = load(file)
-    world = compile_world(sc, rounds=rounds)
+    compile_world(sc, rounds=rounds)  # the scenario's simulation section, checked before any solve
     assert sc.simulation is not None
+    if game_player is not None or crisis_player is not None:
+        if policy == "crisis":
+            raise InputError("--game-player/--crisis-player replace one player's policy; they go with --policy "
+                             "logit, not crisis", sc.meta.id, field="--policy")
+        policy = "logit"
+    plan, why = choose_plan(sc, policy)
+    if plan is not None and rounds is None:
+        rounds = max(sc.simulation.rounds, plan.rounds_needed)
+    world = compile_world(sc, rounds=rounds)
     mode = ranges or sc.simulation.ranges
     n = runs if runs is not None else (1 if log else world.runs)
     master = seed if seed is not None else sc.settings.seed
@@ -68,14 +86,18 @@ def simulate(
                              sc.meta.id, field="--crisis-player")
         start = 1 + max((m.step or 0 for m in sc.moves if m.step is not None), default=-1)
         policies = {**(policies or {}), crisis_player: CrisisPolicy(sc, crisis_player, start=start)}
-    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False, policies=policies)
+    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False, policies=policies,
+                      plan=plan)
     rep = batch.representative()
     if json_out and log:
         sys.stdout.write(rep.json_lines())
         return
-    breakevens = escalation_break_evens(sc, rounds)
+    breakevens = escalation_break_evens(sc, rounds) if plan is None else {
+        "criterion": "not computed: the crisis model plays both principals; its thresholds are in "
+                     "`detente game --template crisis`", "players": []}
     summary = {
         "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
+        "policy": policy_record(plan, why),
         "runs": n, "rounds": world.rounds, "ranges": mode, "frequencies": batch.frequencies,
         "modal_class": batch.modal,
         "known_outcome": sc.known_outcome.outcome_class.value if sc.known_outcome else None,
@@ -95,6 +117,7 @@ def simulate(
         if n == 1:
             return
     d = {"runs": n, "rounds": world.rounds, "seed": master, "ranges": mode, "frequencies": batch.frequencies,
+         "policy": summary["policy"],
          "known_outcome": summary["known_outcome"],
          "runs_with_concessions": sum(1 for r in batch.runs if r.concessions),
          "runs_with_public_concessions": sum(

@@ -170,6 +170,14 @@ def sim_section(result: Any) -> str:
              f"Most frequent outcome: <strong>{escape(str(d.get('modal_class')))}</strong>"
              + (f"; what happened: <strong>{escape(str(d['known_outcome']))}</strong>" if d.get("known_outcome")
                 else "") + ".</p>"]
+    pol = d.get("policy") or {}
+    if pol.get("policy") == "crisis":
+        model = pol.get("model_outcome_classes") or {}
+        parts.append("<p>The players play the general crisis model's strategies, each principal's resolve type drawn "
+                     "per run (DECISIONS C14). The model's own outcome probabilities: "
+                     + escape(", ".join(f"{c} {_pct(v)}" for c, v in model.items())) + ".</p>")
+    elif pol.get("why"):
+        parts.append(f"<p class='muted'>Players: {escape(str(pol['why']))}.</p>")
     if freq:
         parts.append('<div class="chart">' + bar_chart(list(freq), [100 * v for v in freq.values()],
                                                       "outcome classes over the runs", "% of runs") + "</div>")

@@ -18,13 +18,19 @@ def frequency_table(d: dict[str, Any]) -> Table:
     how = "ranged numbers drawn per run" if d.get("ranges") == "sample" else "point values"
     t = Table(title=f"Simulation: outcome classes over {d['runs']} seeded runs of {d['rounds']} rounds "
                     f"(seed {d['seed']}; {how})", title_justify="left")
+    pol = d.get("policy") or {}
+    model = pol.get("model_outcome_classes") if pol.get("policy") == "crisis" else None
     t.add_column("outcome class")
     t.add_column("share of runs", justify="right")
+    if model:
+        t.add_column("crisis model", justify="right")
     t.add_column("", justify="left")
     for cls, p in d["frequencies"].items():
         mark = "known outcome" if cls == d.get("known_outcome") else ""
-        t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), pct(p), mark)
-    t.caption = (f"{d['runs_with_concessions']} runs with concessions, "
+        t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), pct(p), *([pct(model[cls])] if model else []), mark)
+    who = ("players: the general crisis model's strategies, types drawn per run (C14); "
+           if model else "players: logit choice after the script; " if pol else "")
+    t.caption = (f"{who}{d['runs_with_concessions']} runs with concessions, "
                  f"{d['runs_with_public_concessions']} with a public one")
     return t
 
@@ -32,6 +38,9 @@ def frequency_table(d: dict[str, Any]) -> Table:
 def break_even_lines(be: dict[str, Any]) -> Text:
     """'What would have had to be true for escalation', one line per war setting."""
     out = Text("What would have had to be true for escalation", style="bold")
+    if not be.get("players") and str(be.get("criterion", "")).startswith("not computed"):
+        out.append(f"\n  ({be['criterion']})")
+        return out
     if not be.get("players"):
         out.append("\n  (no player has a war move)")
         return out

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from detente.sim.policies import (
     ScriptedPolicy,
 )
 from detente.sim.world import State, World, apply, available, end_round, initial_state
+
+if TYPE_CHECKING:
+    from detente.sim.crisis_play import CrisisPlan
 
 TRACK_NAME = {"public": "public track", "closed": "closed track", "field": "on the ground"}
 
@@ -68,6 +71,7 @@ class RunResult:
     opinion_path: dict[str, list[float]]  # "audience/issue" -> opinion after each round (index 0 = start)
     concessions: list[dict[str, Any]] = field(default_factory=list)
     last_round: int = 0  # the round the run ended in (war ends it early)
+    crisis: dict[str, Any] | None = None  # with the crisis-model policy: drawn types, mediation, path (C14)
 
     def first_crossing(self, audience: str, issue: str, threshold: float) -> int | None:
         """The first round after which the audience's opinion is at or above ``threshold``."""
@@ -90,6 +94,9 @@ class RunResult:
     def to_dict(self, with_log: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {"seed": self.seed, "outcome": self.outcome.to_dict(),
                              "concessions": self.concessions}
+        if self.crisis is not None:
+            d["types"] = self.crisis["types"]
+            d["mediated"] = self.crisis["mediated"]
         if with_log:
             d["log"] = self.lines
             d["records"] = self.records
@@ -101,7 +108,8 @@ class Simulation:
 
     def __init__(self, world: World, seed: int, policies: Mapping[str, Policy] | None = None,
                  planner: Planner | None = None, *, log: bool = True,
-                 sampler: WorldSampler | None = None, choice: str = "logit") -> None:
+                 sampler: WorldSampler | None = None, choice: str = "logit",
+                 director: CrisisPlan | None = None) -> None:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         if sampler is not None:  # the run's ranged numbers come first from its own generator
@@ -124,6 +132,12 @@ class Simulation:
             f"{a}/{i}": [y] for ai, a in enumerate(world.audience_ids)
             for ii, i in enumerate(world.issue_ids) if not math.isnan(y := self.state.opinion[ai][ii])
         }
+        # the crisis model plays both principals (C14): the run's types are drawn now, after the
+        # ranged numbers, from the run's generator
+        self.crisis = director.start(world, self.rng) if director is not None else None
+        if self.crisis is not None and self.log:
+            self.lines.append(self.crisis.opening())
+            self.records.append({"kind": "policy", "round": 0, **self.crisis.info()})
 
     # -- checkpointing
     def get_state(self) -> dict[str, Any]:
@@ -146,13 +160,28 @@ class Simulation:
         return self.state.war_by >= 0 or self.state.round >= self.world.rounds
 
     # -- the loop
+    def play_move(self, r: int, k: int) -> None:
+        """Apply move ``k`` now and log it (for a policy that plays for both players, C14)."""
+        events: list[dict[str, Any]] = []
+        self.state = apply(self.world, self.state, k, events)
+        self._log_move(r, k, events[0], self.state)
+
+    def note(self, r: int, text: str, record: dict[str, Any]) -> None:
+        """A line and a record of the crisis model's play (C14)."""
+        if self.log:
+            self.lines.append(f"round {r}, crisis model: {text}")
+            self.records.append({"kind": "crisis", "round": r, **record})
+
     def step(self) -> None:
         """Play one round."""
         w = self.world
         s = self.state
         s.round += 1
         r = s.round
-        for p in range(w.n_players):
+        if self.crisis is not None:
+            self.crisis.play(self, r)
+            s = self.state
+        for p in range(w.n_players) if self.crisis is None else ():
             ctx = DecisionContext(w, s, p, r, self.rng, self.planner)
             chosen = list(self.policies[p].choose(ctx))
             if not chosen:
@@ -185,16 +214,18 @@ class Simulation:
             self.step()
             if until is not None and self._crossed(*until):
                 break
-        outcome = classify(self.world, self.state)
+        outcome = classify(self.world, self.state) if self.crisis is None else self.crisis.outcome(self.state)
+        info = self.crisis.info() if self.crisis is not None else None
         if not self.log:
-            return RunResult(self.seed, outcome, [], [], self.opinion_path, self.concessions, self.state.round)
+            return RunResult(self.seed, outcome, [], [], self.opinion_path, self.concessions, self.state.round,
+                             info)
         rec = {"kind": "outcome", "round": self.state.round, **outcome.to_dict()}
         self.records.append(rec)
         final = ", ".join(f"{self.world.issue_names[i]} {v:.0f}" for i, v in enumerate(self.state.realised))
         self.lines.append(f"outcome after {self.state.round} rounds: {outcome.cls} — {outcome.detail}; "
                           f"tension {outcome.level:.2f} ({outcome.rung}); final positions: {final}")
         return RunResult(self.seed, outcome, self.records, self.lines, self.opinion_path, self.concessions,
-                         self.state.round)
+                         self.state.round, info)
 
     def _crossed(self, audience: str, issue: str, threshold: float) -> bool:
         path = self.opinion_path.get(f"{audience}/{issue}")
@@ -332,6 +363,7 @@ class Batch:
     seed: int
     runs: list[RunResult]
     replay: Callable[[int], RunResult] | None = field(default=None, repr=False, compare=False)
+    policy: str = "logit"  # "crisis" when the crisis model played both principals (C14)
 
     @property
     def frequencies(self) -> dict[str, float]:
@@ -383,20 +415,21 @@ class _Runner:
     log: bool = True
     sampler: WorldSampler | None = None
     until: tuple[str, str, float] | None = None
+    director: CrisisPlan | None = None
 
     def __call__(self, seeds: list[int]) -> list[RunResult]:
         planner = Planner(self.world) if self.sampler is None else None
         with _no_cyclic_gc():
-            return [Simulation(self.world, s, self.policies, planner, log=self.log, sampler=self.sampler)
-                    .run(self.until) for s in seeds]
+            return [Simulation(self.world, s, self.policies, planner, log=self.log, sampler=self.sampler,
+                               director=self.director).run(self.until) for s in seeds]
 
     def one(self, seed: int) -> RunResult:
-        return _Runner(self.world, self.policies, True, self.sampler, self.until)([seed])[0]
+        return _Runner(self.world, self.policies, True, self.sampler, self.until, self.director)([seed])[0]
 
 
 def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Policy] | None = None,
              jobs: int = 1, *, keep_logs: bool = True, sampler: WorldSampler | None = None,
-             until: tuple[str, str, float] | None = None) -> Batch:
+             until: tuple[str, str, float] | None = None, director: CrisisPlan | None = None) -> Batch:
     """``runs`` independent runs; run k uses the k-th seed spawned from ``seed``.
 
     With ``jobs > 1`` (and the built-in policies) the runs are split over processes; the
@@ -404,12 +437,14 @@ def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Poli
     summaries need (outcome, concessions, opinion paths): cheaper to make and to send back
     from workers; the representative run is replayed for its log. ``sampler`` draws each
     run's ranged numbers from the run's own generator (see :data:`WorldSampler`). ``until``
-    stops each run once an opinion crosses a threshold (see :meth:`Simulation.run`).
+    stops each run once an opinion crosses a threshold (see :meth:`Simulation.run`). ``director``:
+    the crisis model plays both principals (C14; ``policies`` then play no one).
     """
     seeds = run_seeds(seed, runs)
-    runner = _Runner(world, policies or None, keep_logs, sampler, until)
+    runner = _Runner(world, policies or None, keep_logs, sampler, until, director)
+    policy = "crisis" if director is not None else "logit"
     if jobs <= 1 or policies or runs < 2 * jobs:
-        return Batch(seed, runner(seeds), runner.one)
+        return Batch(seed, runner(seeds), runner.one, policy)
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -425,4 +460,4 @@ def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Poli
         futures = [pool.submit(runner, chunk) for chunk in chunks[1:]]
         parts = [runner(chunks[0])] + [f.result() for f in futures]
     by_seed = {r.seed: r for part in parts for r in part}
-    return Batch(seed, [by_seed[s] for s in seeds], runner.one)
+    return Batch(seed, [by_seed[s] for s in seeds], runner.one, policy)

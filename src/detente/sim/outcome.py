@@ -21,11 +21,16 @@ class Outcome:
     rung: str
     final: dict[str, float]
     settled: tuple[str, ...]
+    basis: str = "simulation (M4)"  # whose outcome classes: the simulation's rule or the crisis model's (C14)
+    model: dict[str, Any] | None = None  # the crisis model's run record when it played (types, path, state)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"class": self.cls, "detail": self.detail, "war": self.war, "by": self.by,
-                "level": round(self.level, 6), "rung": self.rung,
-                "final": {k: round(v, 6) for k, v in self.final.items()}, "settled": list(self.settled)}
+        d = {"class": self.cls, "detail": self.detail, "war": self.war, "by": self.by,
+             "level": round(self.level, 6), "rung": self.rung,
+             "final": {k: round(v, 6) for k, v in self.final.items()}, "settled": list(self.settled)}
+        if self.model is not None:
+            d |= {"basis": self.basis, "crisis_model": self.model}
+        return d
 
 
 def classify(w: World, s: State) -> Outcome:

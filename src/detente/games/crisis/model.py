@@ -561,3 +561,23 @@ def round_summary(sol: CrisisSolution) -> list[dict[str, Any]]:
 
 def with_changes(m: CrisisModel, **kw: Any) -> CrisisModel:
     return replace(m, **kw)
+
+
+def step_state(m: CrisisModel, key: tuple, offer: int, response: str) -> tuple[int, int, float, bool, bool] | None:
+    """(rung, escalator, status quo, force used, agreed) after ``offer`` and ``response`` at state ``key``,
+    as ``solve_node`` moves (None after war): for players that walk the model's states one play at a
+    time (the simulation, C14). A test checks it against every solved node's children."""
+    t, rung, esc, sq, forced = key[:5]
+    R = 1 - m.proposer_at(t)
+    if response == "war":
+        return None
+    if response == "accept":
+        return 0, NONE, _round(m.offers[offer], SQ_STEP), forced, True
+    r2, e2, sq2, f2 = rung, esc, sq, forced
+    if response == "escalate":
+        r2, e2 = rung + 1, (CH if R == 0 else DF)
+        if r2 >= 2:
+            win = m.p[t] if R == 0 else 1 - m.p[t]
+            sq2 = sq + win * m.fait_accompli * ((1.0 if R == 0 else 0.0) - sq)
+            f2 = True
+    return r2, e2, _round(sq2, SQ_STEP), f2, False

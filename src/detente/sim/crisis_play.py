@@ -1,0 +1,308 @@
+"""The simulation plays the general crisis model round by round (decision C14).
+
+One :class:`CrisisPlan` per scenario holds the model solved once (agent QRE at the fitted λ, and the
+complete-information solution a mediator's revelation switches to, C7). Each run then:
+
+1. draws each principal's resolve type from the model's prior, and whether the mediator reveals
+   both sides' resolve, from the run's own generator;
+2. replays the history (every principal's move with a ``step``, in step order): the model's start
+   state is built from the same moves;
+3. then, one model round per simulation round, draws the proposer's offer from its type's strategy
+   at the current model state and the responder's answer (accept, hold, escalate, war) from its
+   type's strategy at that offer, and moves the model state as the model does (status quo, rung,
+   who escalated, force used, agreement, beliefs by Bayes' rule on what was played): the run walks
+   the model's own states, so over many runs its outcome classes match the model's probabilities;
+4. classifies the run by the model's classes (C5) from the final model state.
+
+What the simulation adds (audiences and their opinion, alliance cohesion, channels, face, the log)
+runs alongside: an answer is played as the responder's first open menu move of that kind (its
+audience effects, commitment and face follow the simulation's rules), and the model's state is then
+written into the simulation's state (positions on the contested issues, settled issues, tension
+level, war), so a menu move never changes what the model decided. Offers are the model's
+divisions on the linkage frontier, logged with their positions, not menu moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from detente.errors import InputError
+from detente.games.crisis import spec as S
+from detente.games.crisis.model import (
+    CLASSES,
+    RESPONSES,
+    RUNG_NAMES,
+    CrisisModel,
+    NodeRecord,
+    classify,
+    solve_crisis,
+    step_state,
+)
+from detente.scenario.schema import Scenario
+from detente.sim import narrate
+from detente.sim.outcome import Outcome
+from detente.sim.outcome import classify as sim_classify
+from detente.sim.policies import draw
+from detente.sim.world import State, World, available
+
+if TYPE_CHECKING:
+    from detente.sim.engine import Simulation
+
+POLICIES = ("auto", "crisis", "logit")
+# menu moves that stand for a model answer (first open one of these types, in menu order); none for an
+# acceptance: the scenario's accept moves carry their own positions, the model's division is what is agreed
+MENU = {"accept": (), "hold": ("hold", "reject"),
+        "mobilise": ("mobilize", "threaten", "sanction"), "limited": ("mobilize", "sanction", "threaten"),
+        "war": ("escalate", "assault")}
+LEVEL = {1: 4.0, 2: 5.0}  # the simulation's tension level at least: show of force (rung 1), brink (rung 2)
+TYPE_NAMES = ("resolved", "irresolute")
+
+
+@dataclass
+class CrisisPlan:
+    """The crisis model of one scenario, solved once; shared by every run (picklable)."""
+
+    scenario_id: str
+    model: CrisisModel
+    lam: float
+    nodes: dict[tuple, NodeRecord]
+    root: tuple
+    probs: dict[str, float]  # the model's outcome probabilities (mediation mixed in, as run_crisis)
+    mediation: float
+    ci_nodes: dict[tuple, NodeRecord] | None
+    ci_root: tuple | None
+    history: int  # simulation rounds of history (last step + 1)
+    axis: list[tuple[str, float, float, float, float]]  # (issue, gain to C, loss to D, D's pos, C's pos), in
+    # the frontier's order of concession
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def players(self) -> tuple[str, str]:
+        return self.model.players
+
+    @property
+    def rounds_needed(self) -> int:
+        return self.history + self.model.horizon
+
+    def positions(self, s: float) -> dict[str, float]:
+        """Each contested issue's value at division ``s`` (the defender's cumulative loss share, C2)."""
+        gd_tot = sum(r[2] for r in self.axis)
+        left = s * gd_tot
+        out = {}
+        for iid, _gc, gd, xd, xc in self.axis:
+            f = 1.0 if gd <= 0 and s > 0 else (min(gd, max(left, 0.0)) / gd if gd > 0 else 0.0)
+            left -= gd
+            out[iid] = xd + f * (xc - xd)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        m = self.model
+        return {"policy": "crisis", "lambda": self.lam, "horizon": m.horizon, "history_rounds": self.history,
+                "model_outcome_classes": self.probs, "mediation": self.mediation,
+                "prior_resolved": dict(zip(m.players, m.prior, strict=True)),
+                "war_cost_types": {m.players[i]: dict(zip(TYPE_NAMES, m.war_cost[i], strict=True)) for i in (0, 1)},
+                "notes": self.notes}
+
+    def start(self, world: World, rng: Any) -> CrisisRun:
+        return CrisisRun(self, world, rng)
+
+
+def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
+    """Solve the scenario's crisis model once (raises InputError where the model does not apply)."""
+    from detente.games.crisis.mechanisms import complete_info
+
+    inp = S.build_inputs(sc)
+    m = inp.model
+    lam = S.LAMBDA if lam is None else lam
+    qre = solve_crisis(m, lam)
+    probs = qre.outcome_probs()
+    ci_nodes = ci_root = None
+    notes = list(qre.notes)
+    if inp.mediation > 0:
+        mean = tuple(m.prior[i] * m.war_cost[i][0] + (1 - m.prior[i]) * m.war_cost[i][1] for i in (0, 1))
+        ci = solve_crisis(complete_info(m, mean), lam)  # type: ignore[arg-type]
+        ci_nodes, ci_root = ci.nodes, ci.root
+        cp = ci.outcome_probs()
+        probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * cp[k] for k in CLASSES}
+        notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (C7): such a "
+                     "run plays the complete-information solution (war costs at their stated values)")
+    rows, _ = S._stake_axis(sc, *m.players)
+    axis = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
+    history = 1 + max((mv.step for mv in sc.moves if mv.step is not None), default=-1)
+    return CrisisPlan(sc.meta.id, m, lam, qre.nodes, qre.root, probs, inp.mediation, ci_nodes, ci_root,
+                      history, axis, notes)
+
+
+def choose_plan(sc: Scenario, policy: str = "auto") -> tuple[CrisisPlan | None, str]:
+    """The plan the simulation plays and why: ``auto`` plays the crisis model when it builds from the
+    scenario with the simulation's two players as its principals, else the logit policy (said why)."""
+    if policy not in POLICIES:
+        raise InputError(f"--policy must be one of {', '.join(POLICIES)}, got '{policy}'", sc.meta.id,
+                         field="policy")
+    if policy == "logit" or sc.simulation is None:
+        return None, "logit (chosen)"
+    try:
+        plan = build_plan(sc)
+    except InputError as exc:
+        if policy == "crisis":
+            raise
+        return None, f"logit: the crisis model does not apply ({exc})"
+    if set(plan.players) != set(sc.simulation.players):
+        why = (f"the crisis model's principals ({', '.join(plan.players)}) are not the simulation's players "
+               f"({', '.join(sc.simulation.players)})")
+        if policy == "crisis":
+            raise InputError(why, sc.meta.id, field="simulation.players")
+        return None, f"logit: {why}"
+    return plan, "crisis model (C14)" + ("" if policy == "crisis" else ", the default where it applies")
+
+
+class CrisisRun:
+    """One run's walk through the model's states (types drawn, state, record of plays)."""
+
+    def __init__(self, plan: CrisisPlan, world: World, rng: Any) -> None:
+        m = plan.model
+        self.plan, self.world, self.rng = plan, world, rng
+        u = rng.random(3)  # always three numbers: same seed, same draws, whatever the prior
+        self.types = (0 if u[0] < m.prior[0] else 1, 0 if u[1] < m.prior[1] else 1)
+        self.mediated = bool(u[2] < plan.mediation)
+        if self.mediated:
+            assert plan.ci_nodes is not None and plan.ci_root is not None
+            self.nodes, self.key = plan.ci_nodes, plan.ci_root
+        else:
+            self.nodes, self.key = plan.nodes, plan.root
+        self.sim_of = tuple(world.player_ids.index(p) for p in m.players)  # model index -> sim player
+        self.state5: tuple = self.key[1:6]  # (rung, escalator, status quo, force used, agreed)
+        self.sq_now = self.key[3]  # the model's status quo the simulation's positions show
+        self.t = 0  # next model round
+        self.war_by: int | None = None  # model index of the side that went to war
+        self.owned: dict[int, float] | None = None  # contested issues' values the model sets
+        self.path: list[dict[str, Any]] = []
+
+    # -- what the run records
+    def info(self) -> dict[str, Any]:
+        m = self.plan.model
+        return {"policy": "crisis", "types": {m.players[i]: TYPE_NAMES[self.types[i]] for i in (0, 1)},
+                "war_cost": {m.players[i]: m.war_cost[i][self.types[i]] for i in (0, 1)},
+                "mediated": self.mediated, "model_rounds": self.t, "path": self.path}
+
+    def opening(self) -> str:
+        m = self.plan.model
+        ty = "; ".join(f"{self._name(i)}'s resolve: {TYPE_NAMES[self.types[i]]} (war cost "
+                       f"{m.war_cost[i][self.types[i]]:g})" for i in (0, 1))
+        med = "; a mediator reveals both sides' resolve (complete information)" if self.mediated else ""
+        return (f"policy: the general crisis model (QRE, lambda {self.plan.lam:g}), {m.horizon} rounds after "
+                f"{self.plan.history} of history; types drawn: {ty}{med}")
+
+    def _name(self, i: int, start: bool = False) -> str:
+        return narrate.actor(self.world, self.plan.model.players[i], start=start)
+
+    # -- one simulation round
+    def play(self, sim: Simulation, r: int) -> None:
+        plan, w = self.plan, self.world
+        if r <= plan.history:
+            for k, mv in enumerate(w.moves):  # history: every principal's move of this step, in file order
+                if mv.step == r - 1 and k in available(w, sim.state, mv.player):
+                    sim.play_move(r, k)
+            return
+        if self.t >= plan.model.horizon or self.war_by is not None:
+            return  # after the deadline the status quo persists: no model moves
+        if self.owned is None:
+            self.owned = {w.issue_ids.index(a[0]): sim.state.realised[w.issue_ids.index(a[0])]
+                          for a in plan.axis if a[0] in w.issue_ids}
+        self._model_round(sim, r)
+
+    def _model_round(self, sim: Simulation, r: int) -> None:
+        m, w, t = self.plan.model, self.world, self.t
+        key = self.key
+        rec = self.nodes[key]
+        P = m.proposer_at(t)
+        R = 1 - P
+        k = draw(rec.sigma_p[self.types[P]], self.rng)
+        ai = draw(rec.sigma_r[self.types[R]][k], self.rng)
+        a = RESPONSES[ai]
+        s = m.offers[k]
+        rung = key[1]
+        kind = {"accept": "accept", "hold": "hold", "war": "war"}.get(a) or ("mobilise" if rung == 0 else "limited")
+        pos = self.plan.positions(s)
+        where = ", ".join(f"{w.issue_names[w.issue_ids.index(i)]} {x:.0f}" for i, x in pos.items() if i in w.issue_ids)
+        sim.note(r, f"round {t + 1} of {m.horizon}: {self._name(P, True)} proposes a division {s:.1f} of the way to "
+                    f"{self._name(0)}'s positions ({where})",
+                 {"model_round": t, "proposer": m.players[P], "offer": s, "positions": pos,
+                  "beliefs": {"prior_resolved": dict(zip(m.players, key[6:8], strict=True))}})
+        pr = self.sim_of[R]
+        menu = next((j for j in available(w, sim.state, pr) if w.moves[j].type in MENU[kind]), None)
+        nxt = step_state(m, key, k, a)
+        self.t += 1
+        if nxt is None:
+            self.war_by = R
+        else:
+            if self.t < m.horizon:
+                child = rec.children[k][ai]
+                assert child is not None and child[1:6] == nxt, (child, nxt)
+                self.key = child
+            self.state5 = nxt
+        answer = {"accept": "accepts", "hold": "holds (the standoff goes on)", "war": "goes to war",
+                  "escalate": ("mobilises/threatens (rung 1)" if kind == "mobilise"
+                               else "uses limited force / a fait accompli (rung 2)")}[a]
+        note = (f" (played as its move “{w.moves[menu].label}”)" if menu is not None
+                else "" if a == "accept" else " (no open menu move of this kind: played as the model's action)")
+        self.path.append({"round": r, "model_round": t, "proposer": m.players[P], "offer": s, "response": a,
+                          "menu_move": w.moves[menu].id if menu is not None else None})
+        state = {"rung": RUNG_NAMES[3] if nxt is None else RUNG_NAMES[nxt[0]]}
+        if nxt is not None:
+            state |= {"status_quo": nxt[2], "force_used": nxt[3], "agreed": nxt[4]}
+        sim.note(r, f"{self._name(R, True)} {answer}{note}",
+                 {"model_round": t, "responder": m.players[R], "response": a, "type": TYPE_NAMES[self.types[R]],
+                  "menu_move": w.moves[menu].id if menu is not None else None, **state})
+        if menu is not None:
+            sim.play_move(r, menu)
+        sim.state = self._write(sim.state, nxt, R)
+
+    def _write(self, s: State, nxt: tuple | None, R: int) -> State:
+        """The model's state into the simulation's: positions on the contested issues, settlement,
+        tension, war (a menu move played for the answer never overrides them)."""
+        s = s.copy()
+        assert self.owned is not None
+        if nxt is None:
+            s.war_by = self.sim_of[R]
+            s.level = float(self.world.catalogue.top)
+        else:
+            rung, _esc, sq, _forced, agreed = nxt
+            if agreed or sq != self.sq_now:
+                self.sq_now = sq
+                pos = self.plan.positions(sq)
+                self.owned = {i: pos[self.world.issue_ids[i]] for i in self.owned}
+            for i in self.owned:
+                s.settled[i] = agreed
+            if rung in LEVEL:
+                s.level = max(s.level, LEVEL[rung])
+            s.war_by = -1
+        for i, x in self.owned.items():
+            s.realised[i] = x
+        return s
+
+    # -- the run's class
+    def outcome(self, s: State) -> Outcome:
+        plan, w = self.plan, self.world
+        m = plan.model
+        cat = w.catalogue
+        common = {"level": s.level, "rung": cat.rung_name(s.level),
+                  "final": dict(zip(w.issue_ids, s.realised, strict=True)),
+                  "settled": tuple(w.issue_ids[i] for i in range(w.n_issues) if s.settled[i])}
+        own = sim_classify(w, s).cls
+        extra = {"basis": "crisis model (C5)", "model": {**self.info(), "simulation_rule_class": own}}
+        if self.war_by is not None:
+            who = m.players[self.war_by]
+            return Outcome("escalation", f"war: {self._name(self.war_by)} went to war in model round {self.t}",
+                           True, who, **common, **extra)
+        _rung, _esc, sq, forced, agreed = self.state5
+        cls = classify(sq, m.sq_pre, forced, agreed, m.sq)
+        early = "" if self.t >= m.horizon else f" (the run ended after {self.t} of the model's {m.horizon} rounds)"
+        detail = (f"model state: division {sq:.2f} (pre-crisis {m.sq_pre:.2f}), "
+                  f"{'agreed' if agreed else 'no agreement'}, {'force used' if forced else 'no force used'}{early}")
+        by = None
+        if cls == "capitulation":
+            by = m.players[1] if sq > m.sq_pre else m.players[0]
+        extra["model"]["state"] = {"status_quo": sq, "force_used": forced, "agreed": agreed}
+        return Outcome(cls, detail, False, by, **common, **extra)
