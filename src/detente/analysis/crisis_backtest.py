@@ -165,7 +165,9 @@ def _layer_dict(name: str, sc: Scenario, seed: int | None) -> dict[str, Any] | N
     runner = LAYERS.get(name)
     if runner is None:
         return None
-    res = runner(sc, AnalyzeOptions(seed=seed))
+    # the sim layer scored here is the logit players' (C14): the crisis-model players' class frequencies are
+    # the crisis layer's probabilities up to sampling noise, and the scores in docs/CASES.md were made with it
+    res = runner(sc, AnalyzeOptions(seed=seed, sim_policy="logit"))
     return None if res is None else res.to_dict()
 
 
