@@ -5,8 +5,9 @@ reference planner (each look-ahead leaf valued one at a time by ``detente.sim.wo
 algorithm before the batched leaves) on the same seeds, and one run. Also checks that the fast
 path and the reference produce the same logs, and that one and two processes agree.
 Target (issue 20): 1,000 runs <= 3 s on 2 cores; the two-process CPU adds the workers' (all
-children's) CPU to the calling process's, which plays one chunk itself. Last, the sim layer of
-``detente analyze`` on the founding case (target about 2 s).
+children's) CPU to the calling process's, which plays one chunk itself. Then the same runs with
+the crisis model's players (DECISIONS C14, the default), and last the sim layer of ``detente
+analyze`` on the founding case with each policy (target about 2 s).
 
     .venv/bin/python benchmarks/simulation.py [RUNS]
 """
@@ -69,13 +70,29 @@ def main(runs: int = 1000) -> None:
     figure(f"simulation, {runs} runs of the founding case, 2 processes", f"{two:.2f} s wall, {two_c:.2f} s cpu in both")
     print(f"frequencies: {b1.frequencies}")
     from detente.analysis.analyze import AnalyzeOptions
-    from detente.analysis.sim_layer import sim_layer
+    from detente.analysis.sim_layer import run_batch, sim_layer
+    from detente.sim.crisis_play import build_plan
 
     sc = load_scenario(case_path("geneva-2022"))
-    lw, lc, res = timed(lambda: sim_layer(sc, AnalyzeOptions()))
-    d = res.to_dict()
-    print(f"sim layer of detente analyze ({d['runs']} runs + {d['runs']} counterfactual, ranges "
-          f"{d['ranges']}, break-evens): {lw:.2f} s wall, {lc:.2f} s cpu; frequencies {d['frequencies']}")
+    # the crisis model's players (the default, DECISIONS C14): the model solved once, then the runs
+    pw, pc, plan = timed(lambda: build_plan(sc))
+    cw1, cc1, c1 = timed(lambda: run_batch(sc, 2022, runs, plan=plan, keep_logs=True))
+    kids = children_cpu()
+    cw2, cc2, c2 = timed(lambda: run_batch(sc, 2022, runs, plan=plan, keep_logs=True, jobs=2))
+    cc2 += children_cpu() - kids
+    same = [r.to_dict(True) for r in c1.runs] == [r.to_dict(True) for r in c2.runs]
+    print(f"crisis-model players: model solved once {pw:.2f} s wall, {pc:.2f} s cpu; {runs} runs (ranges drawn "
+          f"per run) 1 process {cw1:.2f} s wall, {cc1:.2f} s cpu; 2 processes {cw2:.2f} s wall, {cc2:.2f} s cpu "
+          f"in both; identical: {same}")
+    print(f"  frequencies {c1.frequencies}; the model's probabilities {plan.probs}")
+    figure(f"simulation, crisis-model players, {runs} runs of the founding case, 1 process (plus the solve)",
+           f"{cw1 + pw:.2f} s wall, {cc1 + pc:.2f} s cpu")
+    for policy in ("crisis", "logit"):
+        lw, lc, res = timed(lambda policy=policy: sim_layer(sc, AnalyzeOptions(sim_policy=policy)))
+        d = res.to_dict()
+        print(f"sim layer of detente analyze, {policy} players ({d['runs']} runs + {d['runs']} counterfactual, "
+              f"ranges {d['ranges']}{', break-evens' if policy == 'logit' else ''}): {lw:.2f} s wall, "
+              f"{lc:.2f} s cpu; frequencies {d['frequencies']}")
 
 
 if __name__ == "__main__":

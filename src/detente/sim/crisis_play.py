@@ -125,7 +125,7 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
         ci_nodes, ci_root = ci.nodes, ci.root
         cp = ci.outcome_probs()
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * cp[k] for k in CLASSES}
-        notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (C7): such a "
+        notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2g} (C7): such a "
                      "run plays the complete-information solution (war costs at their stated values)")
     rows, _ = S._stake_axis(sc, *m.players)
     axis = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
