@@ -67,34 +67,49 @@ def toy(tmp_path: Path):  # type: ignore[no-untyped-def]
     return load_scenario(p)
 
 
-def _exact(plan) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """The class probabilities of the simulation's process, enumerated: each type pair, then every
-    offer and answer with the plan's strategies, moving by ``step_state`` and the solved children."""
+def _exact(plan, sc) -> tuple[dict[str, float], list[float]]:  # type: ignore[no-untyped-def]
+    """The class probabilities and expected payoffs of the simulation's process, enumerated: each type
+    pair, then every offer and answer with the plan's strategies, moving by ``step_state`` and the
+    solved children, payoffs counted by the run's own ``_add_payoff``."""
+    import numpy as np
+
+    from detente.sim import compile_world
+
     m = plan.model
     acc = dict.fromkeys(CLASSES, 0.0)
+    value = [0.0, 0.0]
+    run = plan.start(compile_world(sc), np.random.default_rng(0))
 
-    def walk(nodes, key, types, t, w):  # type: ignore[no-untyped-def]
+    def walk(nodes, key, t, w, pay):  # type: ignore[no-untyped-def]
         rec = nodes[key]
         P = m.proposer_at(t)
-        for k, pk in enumerate(rec.sigma_p[types[P]]):
-            for ai, pa in enumerate(rec.sigma_r[types[1 - P]][k]):
+        for k, pk in enumerate(rec.sigma_p[run.types[P]]):
+            for ai, pa in enumerate(rec.sigma_r[run.types[1 - P]][k]):
                 if pk * pa == 0:
                     continue
                 nxt = step_state(m, key, k, RESPONSES[ai])
-                if nxt is None:
-                    acc["escalation"] += w * pk * pa
-                elif t + 1 < m.horizon:
-                    walk(nodes, rec.children[k][ai], types, t + 1, w * pk * pa)
-                else:
-                    acc[classify(nxt[2], m.sq_pre, nxt[3], nxt[4], m.sq)] += w * pk * pa
+                run.payoff = list(pay)
+                run._add_payoff(key, t, k, RESPONSES[ai], nxt)
+                ww = w * pk * pa
+                if nxt is not None and t + 1 < m.horizon:
+                    walk(nodes, rec.children[k][ai], t + 1, ww, list(run.payoff))
+                    continue
+                acc["escalation" if nxt is None else classify(nxt[2], m.sq_pre, nxt[3], nxt[4], m.sq)] += ww
+                value[0] += ww * run.payoff[0]
+                value[1] += ww * run.payoff[1]
 
     pc, pd = m.prior
     for tc, wc in ((0, pc), (1, 1 - pc)):
         for td, wd in ((0, pd), (1, 1 - pd)):
-            walk(plan.nodes, plan.root, (tc, td), 0, wc * wd * (1 - plan.mediation))
+            run.types = (tc, td)
+            run.model = m
+            walk(plan.nodes, plan.root, 0, wc * wd * (1 - plan.mediation), [0.0, 0.0])
             if plan.mediation:
-                walk(plan.ci_nodes, plan.ci_root, (tc, td), 0, wc * wd * plan.mediation)
-    return acc
+                from detente.sim.crisis_play import _complete
+
+                run.model = _complete(plan)
+                walk(plan.ci_nodes, plan.ci_root, 0, wc * wd * plan.mediation, [0.0, 0.0])
+    return acc, value
 
 
 def _chi2_sf_3df(x: float) -> float:
@@ -127,14 +142,16 @@ def test_step_state_matches_every_solved_child(toy) -> None:  # type: ignore[no-
 
 def test_the_simulations_process_is_the_models_exactly(toy, load_case) -> None:  # type: ignore[no-untyped-def]
     """Walking the solved states with the played offers and answers gives the model's own outcome
-    probabilities (types and mediation included): agreement is exact, not only in expectation."""
+    probabilities and expected payoffs (types and mediation included): agreement is exact, not only
+    in expectation."""
     from detente.sim.crisis_play import build_plan
 
     for sc in (toy, load_case("munich-1938")):  # munich: a mediator (C7) mixes in complete information
         plan = build_plan(sc)
-        got = _exact(plan)
+        got, value = _exact(plan, sc)
         for c in CLASSES:
             assert got[c] == pytest.approx(plan.probs[c], abs=1e-9)
+        assert value == pytest.approx(list(plan.values), abs=1e-9)
     assert build_plan(load_case("munich-1938")).mediation > 0
 
 
@@ -155,6 +172,12 @@ def test_simulated_frequencies_match_the_model(toy) -> None:  # type: ignore[no-
         p = plan.model.prior[i]
         assert abs(k - n * p) <= 4 * math.sqrt(n * p * (1 - p))
     assert 0 < plan.model.prior[0] < 1 and 0 < plan.model.prior[1] < 1
+    # the payoffs each run realises (the model's) average to the model's expected values
+    for i, who in enumerate(plan.players):
+        xs = [r.crisis["payoff"][who] for r in b.runs]
+        mean = sum(xs) / n
+        sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
+        assert abs(mean - plan.values[i]) <= 4 * sd / math.sqrt(n)
     # the class each run reports is the model's class of its final state (C5)
     for r in b.runs[:200]:
         st = r.outcome.model.get("state")
@@ -272,3 +295,22 @@ def test_founding_case_frequencies_match_the_model(load_case) -> None:  # type: 
 
     # the probabilities matched are the ones the crisis model's own section reports
     assert plan.probs == pytest.approx(run_crisis(sc, explain=False).probs, abs=1e-12)
+
+
+def test_checkpoint_round_trip_with_the_crisis_players(toy) -> None:  # type: ignore[no-untyped-def]
+    from detente.sim import compile_world
+    from detente.sim.crisis_play import build_plan
+    from detente.sim.engine import Simulation
+
+    plan = build_plan(toy)
+    w = compile_world(toy, rounds=plan.rounds_needed)
+    for seed in range(6):
+        full = Simulation(w, seed, director=plan).run()
+        sim = Simulation(w, seed, director=plan)
+        sim.step()
+        sim.step()
+        saved = json.loads(json.dumps(sim.get_state()))
+        other = Simulation(w, seed + 1000, director=plan)
+        other.set_state(saved)
+        again = other.run()
+        assert again.log_text() == full.log_text() and again.crisis == full.crisis

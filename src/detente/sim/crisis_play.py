@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 from detente.errors import InputError
 from detente.games.crisis import spec as S
 from detente.games.crisis.model import (
+    CH,
     CLASSES,
+    DF,
     RESPONSES,
     RUNG_NAMES,
     CrisisModel,
@@ -72,6 +74,7 @@ class CrisisPlan:
     mediation: float
     ci_nodes: dict[tuple, NodeRecord] | None
     ci_root: tuple | None
+    values: tuple[float, float]  # the model's expected payoffs (C, D) over types (and mediation)
     history: int  # simulation rounds of history (last step + 1)
     axis: list[tuple[str, float, float, float, float]]  # (issue, gain to C, loss to D, D's pos, C's pos), in
     # the frontier's order of concession
@@ -100,6 +103,7 @@ class CrisisPlan:
         m = self.model
         return {"policy": "crisis", "lambda": self.lam, "horizon": m.horizon, "history_rounds": self.history,
                 "model_outcome_classes": self.probs, "mediation": self.mediation,
+                "model_expected_payoff": dict(zip(m.players, self.values, strict=True)),
                 "prior_resolved": dict(zip(m.players, m.prior, strict=True)),
                 "war_cost_types": {m.players[i]: dict(zip(TYPE_NAMES, m.war_cost[i], strict=True)) for i in (0, 1)},
                 "notes": self.notes}
@@ -117,21 +121,25 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     lam = S.LAMBDA if lam is None else lam
     qre = solve_crisis(m, lam)
     probs = qre.outcome_probs()
+    ev = qre.expected()
+    values = (ev[0], ev[1])
     ci_nodes = ci_root = None
     notes = list(qre.notes)
     if inp.mediation > 0:
         mean = tuple(m.prior[i] * m.war_cost[i][0] + (1 - m.prior[i]) * m.war_cost[i][1] for i in (0, 1))
         ci = solve_crisis(complete_info(m, mean), lam)  # type: ignore[arg-type]
         ci_nodes, ci_root = ci.nodes, ci.root
-        cp = ci.outcome_probs()
+        cp, cv = ci.outcome_probs(), ci.expected()
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * cp[k] for k in CLASSES}
+        values = (values[0] * (1 - inp.mediation) + inp.mediation * cv[0],
+                  values[1] * (1 - inp.mediation) + inp.mediation * cv[1])
         notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2g} (C7): such a "
                      "run plays the complete-information solution (war costs at their stated values)")
     rows, _ = S._stake_axis(sc, *m.players)
     axis = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
     history = 1 + max((mv.step for mv in sc.moves if mv.step is not None), default=-1)
     return CrisisPlan(sc.meta.id, m, lam, qre.nodes, qre.root, probs, inp.mediation, ci_nodes, ci_root,
-                      history, axis, notes)
+                      values, history, axis, notes)
 
 
 def choose_plan(sc: Scenario, policy: str = "auto") -> tuple[CrisisPlan | None, str]:
@@ -157,6 +165,19 @@ def choose_plan(sc: Scenario, policy: str = "auto") -> tuple[CrisisPlan | None, 
     return plan, "crisis model (C14)" + ("" if policy == "crisis" else ", the default where it applies")
 
 
+def _bayes(prior: float, l0: float, l1: float) -> float:
+    den = prior * l0 + (1 - prior) * l1
+    return prior if den <= 1e-300 else prior * l0 / den  # off the path: the prior (C4)
+
+
+def _complete(plan: CrisisPlan) -> CrisisModel:
+    from detente.games.crisis.mechanisms import complete_info
+
+    m = plan.model
+    mean = tuple(m.prior[i] * m.war_cost[i][0] + (1 - m.prior[i]) * m.war_cost[i][1] for i in (0, 1))
+    return complete_info(m, mean)  # type: ignore[arg-type]
+
+
 class CrisisRun:
     """One run's walk through the model's states (types drawn, state, record of plays)."""
 
@@ -178,13 +199,38 @@ class CrisisRun:
         self.war_by: int | None = None  # model index of the side that went to war
         self.owned: dict[int, float] | None = None  # contested issues' values the model sets
         self.path: list[dict[str, Any]] = []
+        self.payoff = [0.0, 0.0]  # realised, in the model's units (discounted flows and costs, C3)
+        # P(resolved) by Bayes' rule on the plays, unrounded (the model's state holds it on a 0.25 grid)
+        self.belief = [m.prior[0], m.prior[1]] if not self.mediated else [1.0, 1.0]
+        # the model played (complete information after a mediator's revelation, C7)
+        self.model = m if not self.mediated else _complete(plan)
 
     # -- what the run records
     def info(self) -> dict[str, Any]:
         m = self.plan.model
         return {"policy": "crisis", "types": {m.players[i]: TYPE_NAMES[self.types[i]] for i in (0, 1)},
-                "war_cost": {m.players[i]: m.war_cost[i][self.types[i]] for i in (0, 1)},
-                "mediated": self.mediated, "model_rounds": self.t, "path": self.path}
+                "war_cost": {m.players[i]: self.model.war_cost[i][self.types[i]] for i in (0, 1)},
+                "mediated": self.mediated, "model_rounds": self.t, "path": [dict(x) for x in self.path],
+                "payoff": {m.players[i]: round(self.payoff[i], 9) for i in (0, 1)}}
+
+    def get_state(self) -> dict[str, Any]:
+        """What changes during a run (for checkpoints; the plan and the world are fixed)."""
+        return {"types": list(self.types), "mediated": self.mediated, "key": list(self.key),
+                "state5": list(self.state5), "sq_now": self.sq_now, "t": self.t, "war_by": self.war_by,
+                "owned": None if self.owned is None else [[i, x] for i, x in self.owned.items()],
+                "path": [dict(x) for x in self.path], "payoff": list(self.payoff), "belief": list(self.belief)}
+
+    def set_state(self, d: dict[str, Any]) -> None:
+        self.types = (int(d["types"][0]), int(d["types"][1]))
+        self.mediated = bool(d["mediated"])
+        self.nodes = self.plan.ci_nodes if self.mediated else self.plan.nodes  # type: ignore[assignment]
+        self.model = _complete(self.plan) if self.mediated else self.plan.model
+        self.key, self.state5 = tuple(d["key"]), tuple(d["state5"])
+        self.sq_now, self.t, self.war_by = d["sq_now"], int(d["t"]), d["war_by"]
+        self.owned = None if d["owned"] is None else {int(i): float(x) for i, x in d["owned"]}
+        self.path = [dict(x) for x in d["path"]]
+        self.payoff = [float(x) for x in d["payoff"]]
+        self.belief = [float(x) for x in d["belief"]]
 
     def opening(self) -> str:
         m = self.plan.model
@@ -213,7 +259,7 @@ class CrisisRun:
         self._model_round(sim, r)
 
     def _model_round(self, sim: Simulation, r: int) -> None:
-        m, w, t = self.plan.model, self.world, self.t
+        m, w, t = self.model, self.world, self.t
         key = self.key
         rec = self.nodes[key]
         P = m.proposer_at(t)
@@ -229,10 +275,14 @@ class CrisisRun:
         sim.note(r, f"round {t + 1} of {m.horizon}: {self._name(P, True)} proposes a division {s:.1f} of the way to "
                     f"{self._name(0)}'s positions ({where})",
                  {"model_round": t, "proposer": m.players[P], "offer": s, "positions": pos,
-                  "beliefs": {"prior_resolved": dict(zip(m.players, key[6:8], strict=True))}})
+                  "beliefs": {"prior_resolved": dict(zip(m.players, key[6:8], strict=True)),
+                              "exact": dict(zip(m.players, (round(b, 9) for b in self.belief), strict=True))}})
+        self.belief[P] = _bayes(self.belief[P], rec.sigma_p[0][k], rec.sigma_p[1][k])
+        self.belief[R] = _bayes(self.belief[R], rec.sigma_r[0][k][ai], rec.sigma_r[1][k][ai])
         pr = self.sim_of[R]
         menu = next((j for j in available(w, sim.state, pr) if w.moves[j].type in MENU[kind]), None)
         nxt = step_state(m, key, k, a)
+        self._add_payoff(key, t, k, a, nxt)
         self.t += 1
         if nxt is None:
             self.war_by = R
@@ -258,6 +308,39 @@ class CrisisRun:
         if menu is not None:
             sim.play_move(r, menu)
         sim.state = self._write(sim.state, nxt, R)
+
+    def _add_payoff(self, key: tuple, t: int, k: int, a: str, nxt: tuple | None) -> None:
+        """The play's payoffs as the model counts them (``solve_node``'s terms for this offer and answer,
+        plus what persists after the deadline), so runs average to the model's expected values."""
+        m = self.model
+        d = m.discount
+        fw, ow = (1 - d) * d ** t, d ** t
+        R = 1 - m.proposer_at(t)
+        if nxt is None:
+            for i in (0, 1):
+                self.payoff[i] += ow * m.war_value(i, t, self.types[i])
+            return
+        sq, s = key[3], m.offers[k]
+        if a == "accept":
+            for i in (0, 1):
+                self.payoff[i] += fw * m._u(i, s)
+            if key[2] == (CH if R == 0 else DF) and m._u(R, s) < m._u(R, sq) - 1e-12:
+                self.payoff[R] -= ow * m.audience[R]
+        else:
+            r2, sq2 = nxt[0], sq
+            one = [0.0, 0.0]
+            if a == "escalate":
+                if r2 == 1:
+                    one[R] = m.mobilise_cost[R]
+                else:
+                    one = list(m.limited_cost)
+                    win = m.p[t] if R == 0 else 1 - m.p[t]
+                    sq2 = sq + win * m.fait_accompli * ((1.0 if R == 0 else 0.0) - sq)  # unrounded, as solve_node
+            for i in (0, 1):
+                self.payoff[i] += fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i])
+        if t + 1 >= m.horizon:  # after the deadline the last status quo persists
+            for i in (0, 1):
+                self.payoff[i] += d ** m.horizon * m._u(i, nxt[2])
 
     def _write(self, s: State, nxt: tuple | None, R: int) -> State:
         """The model's state into the simulation's: positions on the contested issues, settlement,

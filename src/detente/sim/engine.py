@@ -137,14 +137,17 @@ class Simulation:
         self.crisis = director.start(world, self.rng) if director is not None else None
         if self.crisis is not None and self.log:
             self.lines.append(self.crisis.opening())
-            self.records.append({"kind": "policy", "round": 0, **self.crisis.info()})
+            info = self.crisis.info()
+            self.records.append({"kind": "policy", "round": 0, **{k: info[k] for k in ("policy", "types", "war_cost",
+                                                                                       "mediated")}})
 
     # -- checkpointing
     def get_state(self) -> dict[str, Any]:
         return {"seed": self.seed, "state": self.state.to_dict(), "rng": self.rng.bit_generator.state,
                 "records": list(self.records), "lines": list(self.lines),
                 "concessions": list(self.concessions),
-                "opinion_path": {k: list(v) for k, v in self.opinion_path.items()}}
+                "opinion_path": {k: list(v) for k, v in self.opinion_path.items()},
+                **({"crisis": self.crisis.get_state()} if self.crisis is not None else {})}
 
     def set_state(self, d: Mapping[str, Any]) -> None:
         self.seed = int(d["seed"])
@@ -154,6 +157,8 @@ class Simulation:
         self.lines = list(d["lines"])
         self.concessions = list(d["concessions"])
         self.opinion_path = {k: list(v) for k, v in d["opinion_path"].items()}
+        if self.crisis is not None:
+            self.crisis.set_state(d["crisis"])
 
     @property
     def finished(self) -> bool:
