@@ -1,4 +1,7 @@
-"""A simulation policy that plays the general crisis model's strategy (decision C11).
+"""A simulation policy that plays the general crisis model's strategy for one actor (decision C11).
+
+Superseded as the default by :mod:`detente.sim.crisis_play` (C14), where the model plays both
+principals state by state with drawn types; kept for ``detente simulate --crisis-player``.
 
 The crisis model (``detente.games.crisis``) and the simulation share the scenario's moves but
 not their clocks: model round t is the t-th simulation round after the scripted moves end
