@@ -314,3 +314,18 @@ def test_checkpoint_round_trip_with_the_crisis_players(toy) -> None:  # type: ig
         other.set_state(saved)
         again = other.run()
         assert again.log_text() == full.log_text() and again.crisis == full.crisis
+
+
+def test_analyze_sim_layer_plays_the_crisis_model_by_default(toy) -> None:  # type: ignore[no-untyped-def]
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.sim_layer import sim_layer
+    from detente.report.sim import frequency_table
+
+    d = sim_layer(toy, AnalyzeOptions(seed=3)).to_dict()
+    assert d["policy"]["policy"] == "crisis" and d["rounds"] == 4 and d["runs"] == 50
+    assert d["break_even"]["players"] == [] and d["break_even"]["criterion"].startswith("not computed")
+    assert d["representative"]["log"][0].startswith("policy: the general crisis model")
+    assert frequency_table(d).columns[2].header == "crisis model"
+    old = sim_layer(toy, AnalyzeOptions(seed=3, sim_policy="logit")).to_dict()
+    assert old["policy"]["policy"] == "logit" and old["rounds"] == 2
+    assert [p["player"] for p in old["break_even"]["players"]] == ["a", "b"]  # both have a war move
