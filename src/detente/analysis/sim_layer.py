@@ -13,7 +13,7 @@ from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
 from detente.sim import Batch, Policy, compile_world, simulate
 from detente.sim.breakeven import break_even, favourable_corner, war_players
-from detente.sim.crisis_play import CrisisPlan, choose_plan
+from detente.sim.crisis_play import CrisisPlan, build_plan, choose_plan
 
 
 def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, ranges: str | None = None,
@@ -142,8 +142,12 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
         if ch.kind != "opinion_sooner_without":
             continue
         # only the crossing round is read from the counterfactual: each run stops once crossed
+        # the crisis players of the world without the move play the model built without it (its history
+        # and so its start state differ), as the logit players re-choose in that world (C14)
+        alt_plan = None if plan is None else build_plan(sc.model_copy(update={
+            "moves": [m for m in sc.moves if m.id != ch.without_move]}))
         alt = run_batch(sc, seed, runs, without=frozenset({ch.without_move}), sampler=sampler,
-                        until=(ch.audience, ch.issue, ch.threshold), plan=plan, rounds=rounds)
+                        until=(ch.audience, ch.issue, ch.threshold), plan=alt_plan, rounds=rounds)
         comparisons.append(OpinionComparison(
             ch.audience, ch.issue, ch.threshold, ch.without_move,
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],
