@@ -256,6 +256,8 @@ def test_cli_default_policy_and_logit_option(toy, tmp_path: Path) -> None:  # ty
     assert bad.exit_code == 2 and "--policy" in bad.output
     clash = runner.invoke(app, ["simulate", str(p), "--policy", "crisis", "--crisis-player", "a"])
     assert clash.exit_code == 2
+    bad_an = runner.invoke(app, ["analyze", str(p), "--sim-policy", "random", "--out", str(tmp_path / "o")])
+    assert bad_an.exit_code == 2 and "--sim-policy" in bad_an.output and not (tmp_path / "o").exists()
 
 
 def test_auto_falls_back_to_logit_when_the_principals_are_not_the_players(toy) -> None:  # type: ignore[no-untyped-def]

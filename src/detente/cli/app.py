@@ -231,6 +231,9 @@ def analyze(
     ] = None,
     json_out: JsonOpt = False,
     log: Annotated[bool, typer.Option("--log", help="Also print one simulated run, move by move.")] = False,
+    sim_policy: Annotated[str, typer.Option(
+        "--sim-policy", help="The simulation's players: auto (the general crisis model where it applies, else "
+                             "logit), crisis, or logit (the older script-then-logit players).")] = "auto",
 ) -> None:
     """The main job: bottom line, claims, strong-position table, forecasts; writes analysis.json and report.html."""
     from detente.analysis.analyze import AnalyzeOptions
@@ -239,13 +242,16 @@ def analyze(
     from detente.report.html import build_html
     from detente.report.progress import steps
     from detente.report.terminal import render
+    from detente.sim.crisis_play import POLICIES
 
+    if sim_policy not in POLICIES:
+        raise InputError(f"--sim-policy must be one of {', '.join(POLICIES)}, got '{sim_policy}'", field="sim-policy")
     sc = load(file)
     folder = out if out is not None else Path("detente-out") / sc.meta.id
     if folder.exists() and not folder.is_dir():  # before minutes of work, not after
         raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
     with steps(err_console(), enabled=not json_out) as step:
-        result = run_analysis(sc, AnalyzeOptions(seed=seed), step=step)
+        result = run_analysis(sc, AnalyzeOptions(seed=seed, sim_policy=sim_policy), step=step)
         text = dump_json(result.to_dict())
         with step("report"):
             html = build_html(result)
