@@ -331,3 +331,19 @@ def test_analyze_sim_layer_plays_the_crisis_model_by_default(toy) -> None:  # ty
     old = sim_layer(toy, AnalyzeOptions(seed=3, sim_policy="logit")).to_dict()
     assert old["policy"]["policy"] == "logit" and old["rounds"] == 2
     assert [p["player"] for p in old["break_even"]["players"]] == ["a", "b"]  # both have a war move
+
+
+def test_sim_layer_json_lists_each_runs_types_and_classes_by_type_pair(toy) -> None:  # type: ignore[no-untyped-def]
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.sim_layer import sim_layer
+
+    res = sim_layer(toy, AnalyzeOptions(seed=3))
+    d = res.to_dict()
+    assert [x["seed"] for x in d["run_types"]] == [r.seed for r in res.batch.runs]
+    assert [x["class"] for x in d["run_types"]] == [r.outcome.cls for r in res.batch.runs]
+    assert sum(g["runs"] for g in d["runs_by_types"].values()) == d["runs"]
+    for key, g in d["runs_by_types"].items():
+        mine = [x["class"] for x in d["run_types"]
+                if ", ".join(f"{a} {t}" for a, t in x["types"].items()) == key]
+        assert g["frequencies"]["escalation"] == mine.count("escalation") / len(mine)
+    assert "run_types" not in sim_layer(toy, AnalyzeOptions(seed=3, sim_policy="logit")).to_dict()

@@ -59,6 +59,10 @@ def render_sim(result: Any, log: bool = False) -> RenderableType:
     d = result.to_dict()
     rep = d["representative"]
     parts: list[RenderableType] = [frequency_table(d), break_even_lines(d["break_even"])]
+    if d.get("runs_by_types"):
+        parts.insert(1, Text("By the resolve types drawn: " + "; ".join(
+            f"{k}: {', '.join(f'{c} {pct(p)}' for c, p in g['frequencies'].items() if p > 0)} ({g['runs']} runs)"
+            for k, g in d["runs_by_types"].items())))
     if log:
         text = Text(f"One representative run (seed {rep['seed']}, {rep['outcome']['class']}):\n", style="bold")
         text.append("\n".join(rep["log"]))
