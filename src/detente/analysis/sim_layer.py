@@ -122,23 +122,24 @@ class SimLayerResult:
             "opinion_comparisons": [c.to_dict() for c in self.comparisons],
             "break_even": self.break_evens,
             "representative": {"seed": rep.seed, "outcome": rep.outcome.to_dict(), "log": rep.lines},
-            **self._typed(),
+            **typed_runs(self.batch),
         }
 
-    def _typed(self) -> dict[str, Any]:
-        """With the crisis players: each run's drawn types and class, and the classes per type pair."""
-        runs = [r for r in self.batch.runs if r.crisis is not None]
-        if not runs:
-            return {}
-        per = [{"seed": r.seed, "types": r.crisis["types"], "mediated": r.crisis["mediated"], "class": r.outcome.cls}
-               for r in runs]
-        groups: dict[str, list[str]] = {}
-        for x in per:
-            groups.setdefault(", ".join(f"{a} {t}" for a, t in x["types"].items()), []).append(x["class"])
-        by = {k: {"runs": len(v), "frequencies": {c: v.count(c) / len(v) for c in
-                                                  ("agreement", "stalemate", "capitulation", "escalation")}}
-              for k, v in sorted(groups.items())}
-        return {"runs_by_types": by, "run_types": per}
+
+def typed_runs(batch: Batch) -> dict[str, Any]:
+    """With the crisis players: each run's drawn types and class, and the classes per type pair."""
+    runs = [r for r in batch.runs if r.crisis is not None]
+    if not runs:
+        return {}
+    per = [{"seed": r.seed, "types": r.crisis["types"], "mediated": r.crisis["mediated"], "class": r.outcome.cls}
+           for r in runs]
+    groups: dict[str, list[str]] = {}
+    for x in per:
+        groups.setdefault(", ".join(f"{a} {t}" for a, t in x["types"].items()), []).append(x["class"])
+    by = {k: {"runs": len(v), "frequencies": {c: v.count(c) / len(v) for c in
+                                              ("agreement", "stalemate", "capitulation", "escalation")}}
+          for k, v in sorted(groups.items())}
+    return {"runs_by_types": by, "run_types": per}
 
 
 @register_layer("sim")

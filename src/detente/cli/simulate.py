@@ -45,12 +45,12 @@ def simulate(
     """
     from detente.analysis.sim_layer import escalation_break_evens, run_batch
     from detente.errors import InputError, printable
-    from detente.report.sim import break_even_lines, frequency_table
+    from detente.report.sim import break_even_lines, by_types_line, frequency_table
     from detente.sim import compile_world
 
     if ranges is not None and ranges not in ("sample", "fixed"):
         raise InputError(f"--ranges must be 'sample' or 'fixed', got '{ranges}'", field="ranges")
-    from detente.analysis.sim_layer import policy_record
+    from detente.analysis.sim_layer import policy_record, typed_runs
     from detente.sim.crisis_play import POLICIES, choose_plan
 
     if policy not in POLICIES:
@@ -117,10 +117,12 @@ def simulate(
         if n == 1:
             return
     d = {"runs": n, "rounds": world.rounds, "seed": master, "ranges": mode, "frequencies": batch.frequencies,
-         "policy": summary["policy"],
+         "policy": summary["policy"], **typed_runs(batch),
          "known_outcome": summary["known_outcome"],
          "runs_with_concessions": sum(1 for r in batch.runs if r.concessions),
          "runs_with_public_concessions": sum(
              1 for r in batch.runs if any(c["track"] != "closed" for c in r.concessions))}
     console.print(frequency_table(d))
+    if d.get("runs_by_types"):
+        console.print(by_types_line(d["runs_by_types"]))
     console.print(break_even_lines(breakevens))

@@ -35,6 +35,13 @@ def frequency_table(d: dict[str, Any]) -> Table:
     return t
 
 
+def by_types_line(by: dict[str, Any]) -> Text:
+    """The classes per pair of resolve types the crisis players drew (C14)."""
+    return Text("By the resolve types drawn: " + "; ".join(
+        f"{k}: {', '.join(f'{c} {pct(p)}' for c, p in g['frequencies'].items() if p > 0)} ({g['runs']} runs)"
+        for k, g in by.items()))
+
+
 def break_even_lines(be: dict[str, Any]) -> Text:
     """'What would have had to be true for escalation', one line per war setting."""
     out = Text("What would have had to be true for escalation", style="bold")
@@ -60,9 +67,7 @@ def render_sim(result: Any, log: bool = False) -> RenderableType:
     rep = d["representative"]
     parts: list[RenderableType] = [frequency_table(d), break_even_lines(d["break_even"])]
     if d.get("runs_by_types"):
-        parts.insert(1, Text("By the resolve types drawn: " + "; ".join(
-            f"{k}: {', '.join(f'{c} {pct(p)}' for c, p in g['frequencies'].items() if p > 0)} ({g['runs']} runs)"
-            for k, g in d["runs_by_types"].items())))
+        parts.insert(1, by_types_line(d["runs_by_types"]))
     if log:
         text = Text(f"One representative run (seed {rep['seed']}, {rep['outcome']['class']}):\n", style="bold")
         text.append("\n".join(rep["log"]))
