@@ -98,6 +98,7 @@ def simulate(
     summary = {
         "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
         "policy": policy_record(plan, why),
+        **{k: v for k, v in typed_runs(batch).items() if k == "runs_by_types"},
         "runs": n, "rounds": world.rounds, "ranges": mode, "frequencies": batch.frequencies,
         "modal_class": batch.modal,
         "known_outcome": sc.known_outcome.outcome_class.value if sc.known_outcome else None,
