@@ -347,3 +347,14 @@ def test_sim_layer_json_lists_each_runs_types_and_classes_by_type_pair(toy) -> N
                 if ", ".join(f"{a} {t}" for a, t in x["types"].items()) == key]
         assert g["frequencies"]["escalation"] == mine.count("escalation") / len(mine)
     assert "run_types" not in sim_layer(toy, AnalyzeOptions(seed=3, sim_policy="logit")).to_dict()
+
+
+@pytest.mark.slow
+def test_bottom_line_does_not_claim_a_search_the_crisis_players_did_not_make(load_case) -> None:  # type: ignore[no-untyped-def]
+    from detente.analysis.analyze import AnalyzeOptions, analyze
+
+    sc = load_case("cuba-1962")  # known agreement; the simulated runs' modal class is another
+    a = analyze(sc, AnalyzeOptions())
+    assert a.layers["sim"].batch.policy == "crisis" and a.layers["sim"].batch.modal != "agreement"
+    line = next(x for x in a.summary["lines"] if x.startswith("Where the argument stops following"))
+    assert "simulation: its players play the crisis model" in line

@@ -378,6 +378,10 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         bits = []
         for layer in missed:
             near = smallest_flip([c for c in cands if c["becomes"] == known and c["source"] == src[layer][0]])
+            if near is None and layer == "sim" and sim is not None and sim.policy.get("policy") == "crisis":
+                bits.append("simulation: its players play the crisis model, whose thresholds are in its own section "
+                            "(no break-even of the simulation is searched)")
+                continue
             if near is None:
                 bits.append(f"{src[layer][1]}: no single change searched gives it")
                 continue
