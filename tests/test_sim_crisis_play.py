@@ -347,6 +347,8 @@ def test_sim_layer_json_lists_each_runs_types_and_classes_by_type_pair(toy) -> N
                 if ", ".join(f"{a} {t}" for a, t in x["types"].items()) == key]
         assert g["frequencies"]["escalation"] == mine.count("escalation") / len(mine)
     assert "run_types" not in sim_layer(toy, AnalyzeOptions(seed=3, sim_policy="logit")).to_dict()
+    assert d["mean_payoff"]["a"] == pytest.approx(sum(r.crisis["payoff"]["a"] for r in res.batch.runs) / d["runs"])
+    assert set(d["policy"]["model_expected_payoff"]) == {"a", "b"}
 
 
 @pytest.mark.slow

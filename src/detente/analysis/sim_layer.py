@@ -139,7 +139,9 @@ def typed_runs(batch: Batch) -> dict[str, Any]:
     by = {k: {"runs": len(v), "frequencies": {c: v.count(c) / len(v) for c in
                                               ("agreement", "stalemate", "capitulation", "escalation")}}
           for k, v in sorted(groups.items())}
-    return {"runs_by_types": by, "run_types": per}
+    players = list(runs[0].crisis["payoff"])
+    mean = {p: sum(r.crisis["payoff"][p] for r in runs) / len(runs) for p in players}
+    return {"runs_by_types": by, "run_types": per, "mean_payoff": mean}
 
 
 @register_layer("sim")
