@@ -75,7 +75,8 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
 @backtest_app.command("cases")
 @user_errors
 def cases(
-    layer: Annotated[str, typer.Option("--layer", help="models, games, sim or all.")] = "all",
+    layer: Annotated[str, typer.Option(
+        "--layer", help="models, games, sim (the logit players, DECISIONS C14) or all.")] = "all",
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Only these bundled cases (repeatable).")
     ] = None,
