@@ -233,7 +233,7 @@ class CrisisRun:
         self.belief = [float(x) for x in d["belief"]]
 
     def opening(self) -> str:
-        m = self.plan.model
+        m = self.model  # after a mediator's revelation: the complete-information model's costs
         ty = "; ".join(f"{self._name(i)}'s resolve: {TYPE_NAMES[self.types[i]]} (war cost "
                        f"{m.war_cost[i][self.types[i]]:g})" for i in (0, 1))
         med = "; a mediator reveals both sides' resolve (complete information)" if self.mediated else ""
