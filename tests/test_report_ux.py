@@ -299,3 +299,15 @@ def test_html_report_opens_with_the_bottom_line(analysis):
     assert html.index('id="bottom-line"') < html.index('id="claims"') < html.index('id="strong"')
     assert "Defaults used" in html and "coded outcome" in html and "⚑" in html
     assert not re.search(r"""(src|href)=["']https?:|<link|url\(https?:""", html)  # self-contained, offline
+
+
+def test_claim_line_counts_what_holds_even_for_a_failing_claim():
+    """A failing claim's count is of runs where it holds: the line must not read as failures."""
+    from detente.analysis.claims import Verdict
+    from detente.analysis.summary import _claim_line
+
+    games = Verdict("C4", "a draw", "holds", "", layer="games").set_count(199, 200, "draws of the stated ranges")
+    sim = Verdict("C4", "a draw", "fails", "", layer="sim").set_count(34, 200, "simulated runs")
+    line = _claim_line([games, sim])
+    assert "holds by games (holds in 199 of 200 draws" in line
+    assert "fails by sim (holds in 34 of 200 runs, 17%)" in line

@@ -264,7 +264,8 @@ def _claim_line(vs: list[Verdict]) -> str:
     v = vs[0]
     parts = []
     for x in vs:
-        count = f" in {x.held} of {x.draws} {_short(x.over)} ({pct(x.probability or 0.0)})" if x.draws else \
+        # The count is always of draws/runs where the claim holds (a failing claim may hold in some).
+        count = f" (holds in {x.held} of {x.draws} {_short(x.over)}, {pct(x.probability or 0.0)})" if x.draws else \
             " (point values only)"
         parts.append(f"{x.status.replace('_', ' ')} by {x.layer or 'no layer'}"
                      + (count if x.status != "not_evaluated" else f": {x.detail}"))
