@@ -95,10 +95,10 @@ def test_named_armed_group_its_acronym_and_bare_head():
     t = ("The Kosovo Liberation Army (KLA) attacked Serb police. Serbia accused the KLA of terrorism. "
          "The rebels refused to disarm. The Ukrainian Armed Forces stayed in their barracks.")
     got = actors(t)
-    assert got.get("kosovo_liberation_army") == "group" and "rebels" not in got
+    assert got.get("kla") == "group" and "rebels" not in got
     assert not any("armed_forces" in a for a in got)  # a state's own forces are not a group
     mv = moves(t)
-    assert ("kosovo_liberation_army", "assault", "srb") in mv and ("kosovo_liberation_army", "reject", None) in mv
+    assert ("kla", "assault", "srb") in mv and ("kla", "reject", None) in mv
 
 
 def test_organs_merge_by_default_and_split_on_request():

@@ -38,6 +38,10 @@ _REPORTING = {"statement"}
 _DATELINE_WORDS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
                    "January", "February", "March", "April", "June", "July", "August", "September", "October",
                    "November", "December", "Reuters", "AP", "AFP", "dpa", "Xinhua", "TASS", "Interfax"}
+# "Blair House", "Carter Center": a surname before one of these names a place, not the person.
+_NAMED_PLACE_HEADS = {"House", "Center", "Centre", "Airport", "Street", "Avenue", "Square", "Hall", "Library",
+                      "Bridge", "Park", "Road", "Institute", "Foundation", "Memorial", "Doctrine", "Plan", "Line",
+                      "Building", "Palace", "Base", "Island", "Islands", "Stadium", "University", "College"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -276,6 +280,7 @@ class Extractor:
         self._unknown: list[Mention] = []
         self._dynamic: dict[str, GazActor] = {}  # actors found by mechanism (detente.text.nonstate), id -> GazActor
         self._represents: dict[str, str | None] = {}
+        self._places: list[Mention] = []  # capitals and seats read as places ("crowds in Yerevan")
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
             by_kind[m.key[0]].append(m)
@@ -352,8 +357,20 @@ class Extractor:
             if rule in ("capital", "metonym") and self._dateline(text, tokens, m):
                 dropped.append(f"'{surface}' at {m.start} read as a dateline, not an actor")
                 continue
-            if rule == "capital" and prev in self.cues.locative:
+            if (rule == "capital" and prev in self.cues.locative | {"a", "an"}) or (
+                    rule == "metonym" and prev in self.cues.locative and surface[:1].isupper()):
                 dropped.append(f"'{surface}' at {m.start} read as a place (after '{prev}')")
+                self._places.append(Mention(actor, m.start, m.end, surface, rule, 0.0, tok_sent[m.tok_start],
+                                            m.tok_start, m.tok_end))
+                continue
+            if rule in ("capital", "metonym") and prev == "the" and m.tok_start > 1 and \
+                    tokens[m.tok_start - 2].lower in self.cues.locative | _PLACE_PREPS:
+                dropped.append(f"'{surface}' at {m.start} read as a place (after '{tokens[m.tok_start - 2].lower} "
+                               "the')")
+                continue
+            if rule == "person" and m.tok_end < len(tokens) and tokens[m.tok_end].text in _NAMED_PLACE_HEADS:
+                dropped.append(f"'{surface} {tokens[m.tok_end].text}' at {m.start} read as a place named after "
+                               "a person")
                 continue
             if rule == "adjective" and m.tok_end in inst_starts:
                 rule = "adjective+institution"
@@ -377,6 +394,8 @@ class Extractor:
             return False
         if nxt[0] in {"-", "–", "—"}:
             return True  # "BRUSSELS - The EU ..."
+        if nxt[0] == "," and len(nxt) > 1 and re.fullmatch(r"1[89]\d\d|20\d\d", nxt[1]):
+            return True  # "Vienna, 2015: how ..."
         return any(w in _DATELINE_WORDS or w in {"-", "–", "—"} for w in nxt[1:])
 
     def _short_forms(self, text: str, tokens: list[Token], mentions: list[Mention],
@@ -440,7 +459,9 @@ class Extractor:
         states = {m.actor for m in mentions if self.gaz.actors[m.actor].kind == "state"}
         names = {a: self.gaz.actors[a].name for a in states}
         legis = {str(k): str(v) for k, v in (self.cues.raw.get("legislatures") or {}).items()}
-        found = find(tokens, mentions, states, names, legis)
+        context = sorted([m for m in mentions if m.rule != "adjective"] + self._places, key=lambda m: m.tok_start)
+        names.update({m.actor: self.gaz.actors[m.actor].name for m in self._places})
+        found = find(tokens, mentions, states | {m.actor for m in self._places}, names, legis, context)
         if not found:
             return mentions
         cover: dict[int, str] = {}
@@ -500,7 +521,8 @@ class Extractor:
                 dropped.append(f"'{g.name}' mentioned {len(ms)}x, its successor {counts[g.successor]}x: "
                                "read as a historical reference, not an actor")
                 continue
-            if all(m.rule in ("name", "alias") for m in ms) and all(self._after_locative(m) for m in ms):
+            if all(m.rule in ("name", "alias") for m in ms) and any(self._after_locative(m) for m in ms) and \
+                    all(self._place_reading(self._tokens, m) for m in ms):
                 dropped.append(f"'{g.name}' named only as a meeting place ({len(ms)}x): a venue, not an actor")
                 continue
             best = max(ms, key=lambda m: (m.confidence, -m.start))

@@ -132,6 +132,14 @@ def load_gazetteer() -> Gazetteer:
             if (plural.lower(), a.actor) not in have:
                 aliases.append(Alias(plural, a.actor, "alias", False))
                 have.add((plural.lower(), a.actor))
+    have_phrase = {(a.phrase, a.actor) for a in aliases}
+    for code, forms in (cur.get("capitals") or {}).items():
+        actor_id = by_code.get(code)
+        if actor_id is None:
+            raise ValueError(f"gazetteer.yaml capitals: unknown ISO code {code}")
+        for p in forms or []:
+            if (str(p), actor_id) not in have_phrase:
+                aliases.append(Alias(str(p), actor_id, "capital" if _is_capital(str(p)) else "metonym", False))
     for place in cur.get("places", []):
         aliases.append(Alias(str(place), None, "place", False))
     return Gazetteer(actors=actors, aliases=aliases, institution_heads=list(cur.get("institution_heads", [])),

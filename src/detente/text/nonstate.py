@@ -16,6 +16,7 @@ Found by mechanism, not by a list per text:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from detente.text.matching import Token
@@ -55,15 +56,33 @@ class Found:
     spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges
 
 
+def _ascii(s: str) -> str:
+    """'Hürriyet' -> 'Hurriyet' (ids are ASCII)."""
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+
+
 def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")[:40] or "group"
 
 
+def group_id(name: str, acronym: str | None = None) -> str:
+    """A named group's id as the project's gold files and the gazetteer write organisations (nato, osce,
+    icj): its acronym when the text gives one, else the initials of a name of three or more words
+    ("United Jihad Council" -> ujc), else the name itself ("Tamil Tigers" -> tamil_tigers)."""
+    if acronym:
+        return _slug(acronym)
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in {"of", "the", "and", "for", "in"}]
+    if len(words) >= 3:
+        return "".join(w[0] for w in words).lower()
+    return _slug(name)
+
+
 def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[str, str],
-         legislatures: dict[str, str]) -> list[Found]:
+         legislatures: dict[str, str], context: list | None = None) -> list[Found]:
     """Institutions and groups in ``tokens``; ``mentions`` are the gazetteer's (Mention objects),
     ``state_ids`` the ids of states, ``names`` id -> display name, ``legislatures`` a legislature's own
-    name (lower case) -> its state id."""
+    name (lower case) -> its state id, ``context`` the mentions (places too) that say which state a
+    bare "the opposition" belongs to."""
     found: dict[str, Found] = {}
     lows = [t.lower for t in tokens]
     n = len(tokens)
@@ -79,6 +98,7 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
     inst_keys = sorted(INSTITUTIONS, key=lambda k: -len(k.split()))
     leg_first = {k.split()[0] for k in legislatures}
     inst_first = {k.split()[0] for k in inst_keys}
+    bare_state: str | None = None
     for i in range(n):
         if lows[i] in leg_first:
             # the legislature's own name ("the State Duma", "the Knesset")
@@ -145,6 +165,41 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                                 and tokens[a - 1].text.isalpha() and lows[a - 1] != "the" else None)
                 fid = f"{_slug(mod)}_authorities" if mod else "de_facto_authorities"
                 add(fid, f"{mod} authorities (de facto)" if mod else "De facto authorities", "group", a, i + 1)
+        # "the Greek opposition", "opposition parties": a state's parliamentary opposition (a faction); a
+        # bare one belongs to the state named last before it (within 80 tokens)
+        if low == "opposition" and (i + 1 >= n or lows[i + 1] not in {"to", "of", "from", "against"}):
+            j = i - 1
+            if j >= 0 and lows[j] in {"'s", "’s"}:
+                j -= 1
+            m = m_end.get(j)
+            state = m.actor if m is not None and m.rule in _STATE_RULES and m.actor in state_ids else None
+            a = m.tok_start if state else i
+            bare = (i > 0 and lows[i - 1] == "the") or (i + 1 < n and lows[i + 1] in {"parties", "party", "leader",
+                                                                                     "leaders", "politicians"})
+            if state is None and bare and bare_state is not None:
+                state = bare_state  # one bare "the opposition" per text: the first one's state
+            elif state is None and bare:
+                prior = [mm for mm in (context if context is not None else mentions)
+                         if mm.tok_end <= i and i - mm.tok_end < 80 and mm.actor in state_ids]
+                state = prior[-1].actor if prior else None
+                bare_state = state
+            if state is not None:
+                b = i + 2 if i + 1 < n and lows[i + 1] in {"parties", "party"} else i + 1
+                add(f"{state}_opposition", f"{names[state]} opposition", "faction", a, b, state)
+        # "the mayor of Kalymnos", "the governor of Aceh": a local authority, named by its place
+        if low in {"mayor", "governor"} and i + 2 < n and lows[i + 1] == "of" and tokens[i + 2].text[:1].isupper() \
+                and (i + 2) not in state_tok and (i + 2) not in other_tok:
+            place = tokens[i + 2].text
+            a = i - 1 if i > 0 and lows[i - 1] == "the" else i
+            add(_slug(_ascii(place)), f"{place} ({low})", "other", a, i + 3)
+        # "journalists of the Turkish newspaper Hürriyet": a newspaper whose staff act
+        if low in {"journalists", "reporters", "editors"} and i + 3 < n and lows[i + 1] in {"of", "from"}:
+            k = i + 2
+            while k < min(n, i + 6) and lows[k] not in {"newspaper", "daily", "paper", "weekly", "magazine"}:
+                k += 1
+            if k + 1 < n and lows[k] in {"newspaper", "daily", "paper", "weekly", "magazine"} and \
+                    tokens[k + 1].text[:1].isupper():
+                add(_slug(_ascii(tokens[k + 1].text)), tokens[k + 1].text, "group", i, k + 2)
     # named armed groups: "Kosovo Liberation Army", "Polisario Front", "Tamil Tigers"
     i = 0
     while i < n:
@@ -158,10 +213,11 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             if a < i and words & _NAMED_REQUIRES and distinctive and \
                     not any(k in other_tok for k in range(a, i + 1)):
                 name = " ".join(tokens[k].text for k in range(a, i + 1))
-                fid = _slug(name)
+                bracket = i + 3 < n and tokens[i + 1].text == "(" and tokens[i + 3].text == ")" \
+                    and tokens[i + 2].text.isupper()
+                fid = group_id(name, tokens[i + 2].text if bracket else None)
                 add(fid, name, "group", a, i + 1)
-                bracket = i + 3 < n and tokens[i + 1].text == "(" and tokens[i + 3].text == ")"
-                if bracket and tokens[i + 2].text.isupper():
+                if bracket:
                     acro = tokens[i + 2].text
                     for k in range(i + 4, n):
                         if tokens[k].text == acro:
