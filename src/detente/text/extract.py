@@ -42,6 +42,13 @@ _DATELINE_WORDS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"
 _NAMED_PLACE_HEADS = {"House", "Center", "Centre", "Airport", "Street", "Avenue", "Square", "Hall", "Library",
                       "Bridge", "Park", "Road", "Institute", "Foundation", "Memorial", "Doctrine", "Plan", "Line",
                       "Building", "Palace", "Base", "Island", "Islands", "Stadium", "University", "College"}
+# After a state's possessive these nouns make the state the agent ("India's army", "New Delhi's response
+# committed forces"); "soldiers of <state>" likewise.
+_AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infantry", "units", "military",
+                "government", "ministry", "envoy", "envoys", "ambassador", "officials", "diplomats", "delegation",
+                "response", "position", "leadership", "leader", "president", "prime", "foreign", "defence",
+                "defense", "spokesman", "spokeswoman", "negotiators", "commandos", "warships", "fleet", "marines",
+                "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -972,6 +979,11 @@ class Extractor:
                 if ref is not None:
                     return ref, "pronoun"
                 break
+            if tokens[t].lower in {"which", "who"} and t - 1 > s_tok and tokens[t - 1].text == "," and \
+                    not any(tokens[k].text == "," for k in range(t + 1, m.tok_start)):
+                # ", which will send ...": the relative clause's subject is the noun before the comma
+                ante = ment_at.get(t - 2)
+                return (ante, "subject") if ante is not None else (None, "")
             if tokens[t].lower in {"it", "they"} and t not in ment_at and m.tok_start - t <= 3 and (
                     t == s_tok or tokens[t - 1].lower in {",", "and", "but", "then", "that", ";", "so"}):
                 ref = self._actor_antecedent(tokens, tokens[t].start, tokens[t].lower)
@@ -981,8 +993,9 @@ class Extractor:
             mention = ment_at.get(t)
             if mention is None or t != mention.tok_end - 1:
                 continue
-            if t + 1 < m.tok_start and tokens[t + 1].lower in {"'s", "’s"}:
-                continue  # "North Korea's partners voted": the possessor is not the subject
+            if t + 1 < m.tok_start and tokens[t + 1].lower in {"'s", "’s"} and not any(
+                    tokens[k].lower in _AGENT_HEADS for k in range(t + 2, min(m.tok_start, t + 6))):
+                continue  # "North Korea's partners voted": the possessor is not the subject ("India's army" is)
             q = mention.tok_start - 1
             if q > s_tok and tokens[q].lower == "the":
                 q -= 1
@@ -990,8 +1003,8 @@ class Extractor:
             if p == "for" and q == s_tok:
                 p = ""  # "For the United States, the aim was to ...": a perspective, not an object
             raw = tokens[q].text if q >= s_tok else ""
-            if p == "of" and q - 1 >= s_tok and tokens[q - 1].lower in _TITLES:
-                p = raw = ""  # "the Sultan of Oman offered": the title's holder acts
+            if p == "of" and q - 1 >= s_tok and (tokens[q - 1].lower in _TITLES or tokens[q - 1].lower in _AGENT_HEADS):
+                p = raw = ""  # "the Sultan of Oman offered", "soldiers of Pakistan's army": the holder acts
             if p in self.cues.locative or p in _OBJECT_PREPS or p == "by":
                 continue
             if raw.isalpha() and raw.islower() and p not in _BEFORE_SUBJECT and not p.endswith("ly"):

@@ -52,6 +52,7 @@ _TOKEN = re.compile(
     r"|n['’]t\b"  # n't
     r"|['’]s\b"  # possessive 's
     r"|\w+?(?=n['’]t\b)"  # did|n't
+    r"|\d{1,3}(?:,\d{3})+\b"  # 2,000 (one token, as spaCy has it)
     r"|\w+"
     r"|[^\w\s]"
 )
