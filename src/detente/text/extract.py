@@ -27,6 +27,8 @@ _TITLES = {"president", "king", "queen", "sultan", "emir", "government", "prime"
            "leaders", "chancellor", "premier", "ambassador", "delegation", "foreign", "secretary", "ministry",
            "forces", "army", "navy", "junta", "regime", "people", "parliament", "shah", "crown", "prince"}
 _PRONOUNS = {"he", "she"}
+_TITLE_WORDS_LIST = {"president", "prime", "minister", "foreign", "defence", "defense", "secretary", "of", "state",
+                     "chancellor", "king", "premier", "leader", "general", "ambassador", "envoy", "the"}
 # After these a state's name is where something happens or goes, not who acts ("fled to Iran").
 _PLACE_PREPS = {"in", "into", "from", "to", "through", "across", "near", "within", "inside", "toward", "towards",
                 "via", "around", "along", "throughout", "at", "off", "onto"}
@@ -736,9 +738,13 @@ class Extractor:
             nxt = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 3))]
             if cue_text.lower() == "met" and (set(nxt) & _MET_OBJECTS or nxt[:1] in (["its"], ["their"])):
                 continue
-            if cue_text.lower().startswith("insist") and nxt[:1] == ["that"]:
-                # "insisted that X must ..." is a demand; "insisted that X was ..." a statement
-                compl = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 12))]
+            ahead = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 6))]
+            ahead = ahead[:ahead.index(",")] if "," in ahead else ahead
+            if (cue_text.lower().startswith("insist") and nxt[:1] == ["that"]) or (
+                    mtype == "statement" and "that" in ahead):
+                # "insisted/said/told X that Y must ..." is a demand; "insisted that X was ..." a statement
+                k0 = m.tok_end + ahead.index("that") if "that" in ahead else m.tok_end
+                compl = [tokens[i].lower for i in range(k0, min(e_tok, k0 + 12))]
                 mtype = "demand" if set(compl) & _DEONTIC else "statement"
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
             # "On 21 May": a capitalised "May" is the month, not the modal
@@ -769,7 +775,12 @@ class Extractor:
                 continue  # what is demanded, offered or threatened is not itself an act
             if mtype in _GOVERNING and form == "verbal":
                 governors.append((si, m.tok_end))
-            agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
+            pair = self._last_two_parties(tokens, m.tok_start, si) if mtype in ("consult", "accept") and \
+                self._two_parties_subject(tokens, c_a, m.tok_start) else []
+            if pair:
+                agent, rule = pair[0], "pronoun"
+            else:
+                agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
             if agent is None:
                 continue
             victim: str | None = None
@@ -802,6 +813,10 @@ class Extractor:
             agents = [(agent, rule)]
             if rule == "subject":
                 agents += [(co, "co-subject") for co in self._co_agents(tokens, agent, s_tok, ment_at)]
+            elif rule == "by-agent":
+                agents += [(co, "co-subject") for co in self._listed_after(tokens, agent, e_tok, ment_at)]
+            if pair:
+                agents = [(x, "co-subject" if k else "pronoun") for k, x in enumerate(pair)]
             channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
@@ -876,6 +891,54 @@ class Extractor:
         return False
 
     @staticmethod
+    def _listed_after(tokens: list[Token], agent: Mention, e_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
+        """"signed by Aliyev, Pashinyan and Putin": every actor listed after a by-agent acts too (the
+        list runs over commas, "and", titles and names; anything else ends it)."""
+        out: list[Mention] = []
+        t = agent.tok_end
+        while t < e_tok:
+            tok = tokens[t]
+            if t in ment_at:
+                x = ment_at[t]
+                if x.actor != agent.actor and all(o.actor != x.actor for o in out):
+                    out.append(x)
+                t = max(t + 1, x.tok_end)
+                continue
+            if tok.text in {",", "and"} or tok.lower in _TITLE_WORDS_LIST or (tok.text[:1].isupper() and
+                                                                               tok.text.isalpha()):
+                t += 1
+                continue
+            break
+        return out
+
+    @staticmethod
+    def _two_parties_subject(tokens: list[Token], c_a: int, cue: int) -> bool:
+        """"They met", "the two leaders met and agreed", "both sides agreed": a subject naming two parties."""
+        words = [tokens[k].lower for k in range(max(c_a, cue - 5), cue)]
+        if "they" in words[-3:]:
+            return True
+        return any(a == "the" and b == "two" or a == "both" and b in {"sides", "leaders", "countries", "governments",
+                                                                      "parties", "men", "ministers"}
+                   for a, b in pairwise(words))
+
+    def _last_two_parties(self, tokens: list[Token], cue: int, si: int) -> list[Mention]:
+        """The last two distinct actors named (not as places or adjectives) in this sentence before the
+        cue or in the sentence before: the two parties of "they met"."""
+        pool = [m for m in [*self._all_mentions, *self._unknown] if m.tok_end <= cue and si - 1 <= m.sentence <= si
+                and m.rule != "adjective"]
+        out: list[Mention] = []
+        for m in sorted(pool, key=lambda m: m.tok_start, reverse=True):
+            if not m.actor:
+                return []  # an unknown person is one of the parties
+            if m.tok_end < len(tokens) and tokens[m.tok_end].lower in {"summit", "meeting", "talks", "conference"}:
+                continue  # "the BRICS summit": where they met
+            if all(o.actor != m.actor for o in out):
+                out.append(m)
+            if len(out) == 2:
+                return out[::-1]
+        return []
+
+    @staticmethod
     def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
         """"Russia and China supported": the actors coordinated with the subject act too."""
         out: list[Mention] = []
@@ -926,7 +989,8 @@ class Extractor:
             if t in ment_at and t > m.tok_start and tokens[ment_at[t].tok_start - 1].lower == "of":
                 return ment_at[t], "inside"
         # Passive: "... put forward by Russia"
-        for t in range(m.tok_end, min(e_tok, m.tok_end + 5)):
+        by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
+        for t in range(by_start, min(e_tok, m.tok_end + 5)):
             if tokens[t].lower == "by" and t + 1 < e_tok:
                 for u in range(t + 1, min(e_tok, t + 4)):
                     if u in ment_at:

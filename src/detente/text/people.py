@@ -21,11 +21,14 @@ TITLE_WORDS = {"president", "prime", "minister", "premier", "chancellor", "king"
                "secretary", "of", "state", "ambassador", "envoy", "general", "gen", "marshal", "field", "admiral",
                "colonel", "col", "commander", "chairman", "leader", "spokesman", "spokeswoman", "spokesperson",
                "governor", "senator", "speaker", "chief", "deputy", "vice", "secretary-general", "-", "mr", "mrs",
-               "ms", "dr", ".", "first", "supreme", "opposition", "army", "rebel", "separatist"}
+               "ms", "dr", ".", "first", "supreme", "opposition", "army", "rebel", "separatist", "national", "security",
+               "adviser", "advisor", "councillor", "councilor", "negotiator", "diplomat", "affairs", "external",
+               "chief", "senior"}
 TITLE_HEADS = {"president", "minister", "premier", "chancellor", "king", "queen", "emperor", "sultan", "emir",
                "sheikh", "shah", "prince", "secretary", "ambassador", "envoy", "general", "gen", "marshal",
                "admiral", "colonel", "col", "commander", "chairman", "leader", "spokesman", "spokeswoman",
-               "spokesperson", "governor", "senator", "speaker", "secretary-general", "mr", "mrs", "ms", "dr"}
+               "spokesperson", "governor", "senator", "speaker", "secretary-general", "mr", "mrs", "ms", "dr",
+               "adviser", "advisor", "councillor", "councilor", "negotiator", "diplomat"}
 _PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", "le", "di", "du", "el"}
 _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesday", "Wednesday", "Thursday",
               "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
@@ -86,10 +89,23 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
             if tokens[b].lower == "of" and not (b + 1 < n and tokens[b + 1].lower == "state"):
                 break
             b += 1
+        if b + 2 < n and tokens[b].lower in {"in", "to"} and tokens[b + 1].text[:1].isupper():
+            # "India's ambassador in Beijing, Vijay Gokhale,": skip the post's place and the comma
+            c = b + 1
+            while c < n and c - b <= 3 and tokens[c].text[:1].isupper() and tokens[c].text.isalpha():
+                c += 1
+            if c + 1 < n and tokens[c].text == "," and tokens[c + 1].text[:1].isupper():
+                b = c + 1
+        elif b + 1 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower in {"'s", "’s"}:
+            b += 1  # "Japan's ambassador, Kenji Hiramatsu,"
         name_end = _name_end(tokens, b, taken)
         if name_end - b < 1 or (name_end - b == 1 and tokens[b].text.isupper() and len(tokens[b].text) <= 4):
             i = b
             continue  # a title without a name ("the President of France") or an acronym ("Minister UN")
+        nxt = name_end + 1 if name_end < n and tokens[name_end].text == "." else name_end
+        if ment_start.get(nxt, ("", ""))[1] == "person":
+            i = nxt
+            continue  # "Foreign Minister Sergei Lavrov", "John F. Kennedy": first names of a known person
         head = next(tokens[k].lower for k in range(a, b) if tokens[k].lower in TITLE_HEADS)
         actor = None
         q = a - 1
@@ -123,6 +139,8 @@ def _apposition(tokens: list[Token], k: int, ment_start: dict, ment_end: dict) -
     j = k + 1
     if j < len(tokens) and tokens[j].lower in {"the", "a", "an"}:
         j += 1
+    if j < len(tokens) and tokens[j].lower in {"former", "then", "acting", "new", "veteran", "senior"}:
+        j += 1  # ", a former Pakistani foreign secretary,"
     got = ment_start.get(j)
     if got is None or got[1] not in _NATION_RULES:
         return None
