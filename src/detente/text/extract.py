@@ -51,6 +51,10 @@ _AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infan
                 "response", "position", "leadership", "leader", "president", "prime", "foreign", "defence",
                 "defense", "spokesman", "spokeswoman", "negotiators", "commandos", "warships", "fleet", "marines",
                 "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet"}
+_INSTITUTION_WORDS = {"government", "foreign", "defence", "defense", "interior", "ministry", "army", "military",
+                      "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
+_INSTITUTION_HEADS = {"government", "ministry", "army", "military", "navy", "cabinet", "administration",
+                      "leadership", "regime"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -300,6 +304,7 @@ class Extractor:
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
         mentions = self._titled_people(text, tokens, mentions, tok_sent)
         mentions = self._non_state(text, tokens, mentions, tok_sent)
+        mentions = self._definite_institutions(text, tokens, mentions, tok_sent)
         actors = self._actors(text, sentences, mentions, dropped)
         known = {a.id for a in actors}
         mentions = [m for m in mentions if m.actor in known]
@@ -489,6 +494,36 @@ class Extractor:
                 new.append(Mention(f.id, start, end, text[start:end], "alias", 0.85, tok_sent[a], a, b))
         kept = [m for m in mentions if not any(t in cover for t in range(m.tok_start, m.tok_end))]
         return sorted(kept + new, key=lambda m: m.tok_start)
+
+    def _definite_institutions(self, text: str, tokens: list[Token], mentions: list[Mention],
+                               tok_sent: list[int]) -> list[Mention]:
+        """"The government refused", "the foreign ministry said": a state's institution named without
+        the state is the state last named as a possible agent (not an object, place or adjective) in
+        this sentence or the two before; none, no mention."""
+        taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
+        states = [m for m in mentions if self._info(m.actor).kind == "state" and m.rule != "adjective"]
+        out = list(mentions)
+        n = len(tokens)
+        for i in range(n - 1):
+            if tokens[i].lower != "the" or i + 1 in taken:
+                continue
+            j = i + 1
+            while j < n and j - i <= 3 and tokens[j].lower in _INSTITUTION_WORDS:
+                j += 1
+            words = [tokens[k].lower for k in range(i + 1, j)]
+            if not words or words[-1] not in _INSTITUTION_HEADS:
+                continue
+            if j < n and (tokens[j].lower in {"of", "in"} or tokens[j].text[:1].isupper()):
+                continue  # "the government of Peru", "the government in Thimphu": named there
+            si = tok_sent[i]
+            prior = [m for m in states if m.tok_end <= i and si - 2 <= m.sentence <= si
+                     and not self._is_object(tokens, m)]
+            if not prior:
+                continue
+            ref = prior[-1]
+            start, end = tokens[i + 1].start, tokens[j - 1].end
+            out.append(Mention(ref.actor, start, end, text[start:end], "definite", 0.6, si, i + 1, j))
+        return sorted(out, key=lambda m: m.tok_start)
 
     def _info(self, actor_id: str) -> GazActor:
         return self._dynamic.get(actor_id) or self.gaz.actors[actor_id]
@@ -736,7 +771,8 @@ class Extractor:
                     and tokens[m.tok_start - 1].text not in {'"', "“", "(", ":"}:
                 continue  # "Qaboos bin Said": a name, not the verb
             nxt = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 3))]
-            if cue_text.lower() == "met" and (set(nxt) & _MET_OBJECTS or nxt[:1] in (["its"], ["their"])):
+            if cue_text.lower() == "met" and (set(nxt) & _MET_OBJECTS or nxt[:1] in (["its"], ["their"])
+                                              or prev in _PASSIVE_AUX | {"be"}):  # "the demand was met"
                 continue
             ahead = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 6))]
             ahead = ahead[:ahead.index(",")] if "," in ahead else ahead
@@ -773,8 +809,12 @@ class Extractor:
                 conf -= 0.15
             if self._governed(tokens, m, form, si, governors):
                 continue  # what is demanded, offered or threatened is not itself an act
-            if mtype in _GOVERNING and form == "verbal":
-                governors.append((si, m.tok_end))
+            if mtype in _GOVERNING and (form == "verbal" or (m.tok_end < e_tok and tokens[m.tok_end].lower == "that")):
+                governors.append((si, m.tok_end))  # "demanded that ...", "the demand that India pull out"
+            if form == "nominal" and mtype in _GOVERNING and any(
+                    mv.sentence == si and mv.type in ("reject", "accept", "concede") and 0 < m.tok_start - mv.tok <= 6
+                    for mv in out):
+                continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
             pair = self._last_two_parties(tokens, m.tok_start, si) if mtype in ("consult", "accept") and \
                 self._two_parties_subject(tokens, c_a, m.tok_start) else []
             if pair:
@@ -793,6 +833,8 @@ class Extractor:
                 if rule == "by-agent":
                     victim = next((x.actor for x in reversed(by_sent[si]) if x.tok_end <= m.tok_start
                                    and x.actor != agent.actor), None)
+                elif mtype not in _FORCEFUL | {"sanction"}:
+                    continue  # "was turned back": without a by-agent, only force is read off the context
                 else:
                     victim = agent.actor
                     recent = [mv for mv in reversed(out) if mv.sentence >= si - 3 and mv.actor != victim

@@ -26,6 +26,7 @@ RULE_CONFIDENCE = {
     "adjective+institution": 0.85,
     "adjective": 0.6,
     "capital": 0.6,
+    "definite": 0.6,
 }
 _CAPITAL_LIKE = re.compile(r"^[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?$")
 
