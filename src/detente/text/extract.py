@@ -76,6 +76,7 @@ _DEONTIC = {"must", "should", "shall"}
 _MEETING_WORDS = {"met", "meet", "meeting", "meetings", "talks", "summit", "negotiations", "conference", "held",
                   "signed", "hosted", "convened", "gathered"}
 _REPORTING_VERBS = {"announced", "said", "declared", "promised", "pledged", "agreed", "confirmed", "stated",
+                    "replied", "told", "insisted", "warned", "added", "answered", "responded",
                     "assured", "announces", "says", "declares", "promises", "pledges", "agrees", "confirms"}
 _AUXILIARIES = {"is", "was", "were", "are", "be", "been", "am", "by", "and", "or", "while", "after", "before",
                 "without", "when", "not", "also", "still", "then"}
@@ -745,6 +746,8 @@ class Extractor:
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
         closed_sents |= self._closed_context(text, sentences, closed_sents, public_sents)
         out: list[MoveFinding] = []
+        self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
+        self._tok_sent = tok_sent
         acts: list[tuple[int, str, int]] = []  # (sentence, actor, cue token) of every act, kept or not
         seen: set[tuple[int, str, str]] = set()
         for m, form in sorted(chosen, key=lambda x: x[0].tok_start):
@@ -795,7 +798,8 @@ class Extractor:
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
                 continue
-            negated = any(w in cues.negations for w in before)
+            negated = any(w in cues.negations for w in before) or (
+                form == "verbal" and nxt[:1] in (["no"], ["nothing"]) and mtype != "reject")
             if negated:
                 if mtype == "accept":
                     mtype = "reject"
@@ -866,6 +870,8 @@ class Extractor:
                 # continues the actor's earlier demand, not the issue named in another clause.
                 issue = next((mv.issue for mv in reversed(out) if mv.actor == agent.actor and mv.issue
                               and mv.type in ("demand", "offer")), issue)
+            if mtype in _REPORTING or cue_text.lower() in _REPORTING_VERBS:
+                self._reporter = (si, m.tok_end, agent)
             for who, how in agents:
                 key = (si, who.actor, mtype)
                 if key in seen:
@@ -1032,7 +1038,10 @@ class Extractor:
                 return ment_at[t], "inside"
         # Passive: "... put forward by Russia"
         by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
+        active = form == "verbal" and m.tok_start > s_tok and tokens[m.tok_start - 1].lower not in _PASSIVE_AUX
         for t in range(by_start, min(e_tok, m.tok_end + 5)):
+            if tokens[t].lower == "by" and active and t - m.tok_end > 1:
+                break  # "called the agreement a capitulation by Armenia": the by-phrase is the object's
             if tokens[t].lower == "by" and t + 1 < e_tok:
                 for u in range(t + 1, min(e_tok, t + 4)):
                     if u in ment_at:
@@ -1040,6 +1049,11 @@ class Extractor:
                 break
             if tokens[t].text in {",", ";", "."}:
                 break
+        # An adjective right before a nominal cue: "American pressure", "Soviet proposals"
+        if m.tok_start - 1 in ment_at and ment_at[m.tok_start - 1].rule.startswith("adjective") and \
+                ment_at[m.tok_start - 1].tok_end == m.tok_start and (
+                    form == "nominal" or not tokens[m.tok_start].lower.endswith(("ed", "ing"))):
+            return ment_at[m.tok_start - 1], "possessive"
         # Possessive: "Russia's demands", "His proposals"
         for t in range(m.tok_start - 1, max(s_tok, m.tok_start - 4) - 1, -1):
             if tokens[t].lower in {"'s", "’s"} and t - 1 in ment_at:
@@ -1081,6 +1095,10 @@ class Extractor:
             if t in unknown:
                 return None, ""  # an unknown person acts: better no move than a wrong actor
             if tokens[t].lower in _PRONOUNS and t not in ment_at:
+                rep = self._reporter
+                if t - 1 > s_tok and tokens[t - 1].lower == "that" and rep is not None and \
+                        rep[0] == self._tok_sent[t] and 0 < t - rep[1] <= 4:
+                    return rep[2], "pronoun"  # "X, said that he had agreed": the reporter
                 ref = self._antecedent(persons, tokens[t].start, m)
                 if ref is not None:
                     return ref, "pronoun"
@@ -1113,6 +1131,8 @@ class Extractor:
                 p = raw = ""  # "the Sultan of Oman offered", "soldiers of Pakistan's army": the holder acts
             if p in self.cues.locative or p in _OBJECT_PREPS or p == "by":
                 continue
+            if p in {"which", "whom"} and any(tokens[k].text == "," for k in range(mention.tok_end, m.tok_start)):
+                continue  # "..., which India opposed, and refused": the relative clause's subject
             if raw.isalpha() and raw.islower() and p not in _BEFORE_SUBJECT and not p.endswith("ly"):
                 continue  # an object: "admit United Nations inspectors"
             if self._in_complement(tokens, mention, m.tok_start, s_tok):
@@ -1121,6 +1141,12 @@ class Extractor:
                     any(tokens[i].text == "(" for i in range(s_tok, mention.tok_start)):
                 continue  # inside a parenthesis: "(the five members ..., plus Germany) met"
             return mention, "subject"
+        # "(negotiated in) telephone calls between Putin and ...": with no subject, the parties named
+        for t in range(m.tok_end, min(e_tok, m.tok_end + 2)):
+            if tokens[t].lower == "between" and m.key == "V|consult":
+                for u in range(t + 1, min(e_tok, t + 4)):
+                    if u in ment_at:
+                        return ment_at[u], "by-agent"
         # Participle opening ("Using ..., the United States began ...")
         if tokens[s_tok].lower.endswith("ing"):
             for mention in in_sentence:
