@@ -1050,10 +1050,17 @@ class Extractor:
             if tokens[t].text in {",", ";", "."}:
                 break
         # An adjective right before a nominal cue: "American pressure", "Soviet proposals"
-        if m.tok_start - 1 in ment_at and ment_at[m.tok_start - 1].rule.startswith("adjective") and \
-                ment_at[m.tok_start - 1].tok_end == m.tok_start and (
-                    form == "nominal" or not tokens[m.tok_start].lower.endswith(("ed", "ing"))):
-            return ment_at[m.tok_start - 1], "possessive"
+        adj = ment_at.get(m.tok_start - 1)
+        if adj is not None and adj.rule.startswith("adjective") and adj.tok_end == m.tok_start and (
+                form == "nominal" or not tokens[m.tok_start].lower.endswith(("ed", "ing"))):
+            q = adj.tok_start - 1
+            if q >= s_tok and tokens[q].lower in {"the", "a", "an"}:
+                q -= 1
+            gov = tokens[q] if q >= s_tok else None
+            # "rejected the American proposal": the object of another verb is not an act of its own
+            if gov is None or not (gov.text.isalpha() and gov.text.islower() and gov.lower not in _BEFORE_SUBJECT
+                                   and gov.lower not in _OBJECT_PREPS):
+                return adj, "possessive"
         # Possessive: "Russia's demands", "His proposals"
         for t in range(m.tok_start - 1, max(s_tok, m.tok_start - 4) - 1, -1):
             if tokens[t].lower in {"'s", "’s"} and t - 1 in ment_at:

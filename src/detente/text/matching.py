@@ -167,10 +167,10 @@ def make_backend(name: str = "auto") -> Backend:
 
 
 def longest_first(matches: list[Match]) -> list[Match]:
-    """Keep non-overlapping matches, longer ones first, then earlier ones."""
+    """Keep non-overlapping matches, longer ones first, then earlier ones (then by key: both backends agree)."""
     chosen: list[Match] = []
     taken: set[int] = set()
-    for m in sorted(matches, key=lambda m: (-(m.tok_end - m.tok_start), m.tok_start)):
+    for m in sorted(matches, key=lambda m: (-(m.tok_end - m.tok_start), m.tok_start, m.key)):
         span = set(range(m.tok_start, m.tok_end))
         if span & taken:
             continue

@@ -28,7 +28,7 @@ TITLE_HEADS = {"president", "minister", "premier", "chancellor", "king", "queen"
                "sheikh", "shah", "prince", "secretary", "ambassador", "envoy", "general", "gen", "marshal",
                "admiral", "colonel", "col", "commander", "chairman", "leader", "spokesman", "spokeswoman",
                "spokesperson", "governor", "senator", "speaker", "secretary-general", "mr", "mrs", "ms", "dr",
-               "adviser", "advisor", "councillor", "councilor", "negotiator", "diplomat"}
+               "adviser", "advisor", "councillor", "councilor", "negotiator"}
 _PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", "le", "di", "du", "el"}
 _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesday", "Wednesday", "Thursday",
               "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
