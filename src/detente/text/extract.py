@@ -798,7 +798,10 @@ class Extractor:
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
                 continue
-            negated = any(w in cues.negations for w in before) or (
+            far = [tokens[i].lower for i in range(max(c_a, m.tok_start - 5), m.tok_start)]
+            if mtype == "concede" and nxt[:1] == ["that"]:
+                mtype = "statement"  # "conceded that the town was lost": an admission, not a concession
+            negated = any(w in cues.negations for w in before) or "no" in far or (
                 form == "verbal" and nxt[:1] in (["no"], ["nothing"]) and mtype != "reject")
             if negated:
                 if mtype == "accept":
@@ -1110,11 +1113,19 @@ class Extractor:
                 if ref is not None:
                     return ref, "pronoun"
                 break
-            if tokens[t].lower in {"which", "who"} and t - 1 > s_tok and tokens[t - 1].text == "," and \
+            if tokens[t].lower in {"which", "who"} and t - 1 > s_tok and m.tok_start - t <= 3 and \
                     not any(tokens[k].text == "," for k in range(t + 1, m.tok_start)):
-                # ", which will send ...": the relative clause's subject is the noun before the comma
-                ante = ment_at.get(t - 2)
-                return (ante, "subject") if ante is not None else (None, "")
+                # ", which will send ...": the relative clause's subject is the noun before the comma;
+                # "... and which has mediated": the same as the earlier ", which"
+                k = t
+                if tokens[t - 1].lower == "and":
+                    k = next((j for j in range(t - 2, s_tok, -1) if tokens[j].lower == tokens[t].lower
+                              and tokens[j - 1].text == ","), -1)
+                if k > s_tok + 1 and tokens[k - 1].text == ",":
+                    ante = ment_at.get(k - 2)
+                    return (ante, "subject") if ante is not None else (None, "")
+                if tokens[t - 1].lower == "and":
+                    return None, ""
             if tokens[t].lower in {"it", "they"} and t not in ment_at and m.tok_start - t <= 3 and (
                     t == s_tok or tokens[t - 1].lower in {",", "and", "but", "then", "that", ";", "so"}):
                 ref = self._actor_antecedent(tokens, tokens[t].start, tokens[t].lower)
