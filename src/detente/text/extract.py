@@ -50,11 +50,16 @@ _AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infan
                 "government", "ministry", "envoy", "envoys", "ambassador", "officials", "diplomats", "delegation",
                 "response", "position", "leadership", "leader", "president", "prime", "foreign", "defence",
                 "defense", "spokesman", "spokeswoman", "negotiators", "commandos", "warships", "fleet", "marines",
-                "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet"}
-_INSTITUTION_WORDS = {"government", "foreign", "defence", "defense", "interior", "ministry", "army", "military",
+                "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet",
+                "plan", "proposal", "letter", "statement", "note", "message", "resolution", "junta"}
+_DOCUMENTS = {"resolution", "plan", "proposal", "statement", "declaration", "communique", "communiqué", "note",
+              "letter", "message", "report", "paper", "agreement", "deal", "text"}
+_FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "within", "twice", "later", "then",
+            "earlier", "meanwhile", "finally", "next"}
+_INSTITUTION_WORDS = {"junta", "government", "foreign", "defence", "defense", "interior", "ministry", "army", "military",
                       "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
 _INSTITUTION_HEADS = {"government", "ministry", "army", "military", "navy", "cabinet", "administration",
-                      "leadership", "regime"}
+                      "leadership", "regime", "junta"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -1123,11 +1128,17 @@ class Extractor:
                               and tokens[j - 1].text == ","), -1)
                 if k > s_tok + 1 and tokens[k - 1].text == ",":
                     ante = ment_at.get(k - 2)
-                    return (ante, "subject") if ante is not None else (None, "")
+                    if ante is not None:
+                        return ante, "subject"
+                    if tokens[k - 2].lower not in _DOCUMENTS and not tokens[k - 2].text.isdigit():
+                        return None, ""
+                    continue  # "adopted Resolution 502, which demanded": the adopter's act
                 if tokens[t - 1].lower == "and":
                     return None, ""
+            c0 = _clause_bounds(tokens, s_tok, e_tok, t)[0]
             if tokens[t].lower in {"it", "they"} and t not in ment_at and m.tok_start - t <= 3 and (
-                    t == s_tok or tokens[t - 1].lower in {",", "and", "but", "then", "that", ";", "so"}):
+                    t == s_tok or tokens[t - 1].lower in {",", "and", "but", "then", "that", ";", "so"}
+                    or (tokens[c0].lower in _FRONTED and t - c0 <= 5)):  # "In July it launched"
                 ref = self._actor_antecedent(tokens, tokens[t].start, tokens[t].lower)
                 if ref is not None:
                     return ref, "pronoun"
