@@ -510,6 +510,19 @@ class Extractor:
         states = [m for m in mentions if self._info(m.actor).kind == "state" and m.rule != "adjective"]
         out = list(mentions)
         n = len(tokens)
+        # "the Argentine junta", "China's foreign ministry": which state each institution word was last tied to
+        explicit: list[tuple[int, str, str]] = []
+        for m in [*mentions, *self._places]:
+            if self._info(m.actor).kind != "state":
+                continue
+            k = m.tok_end + (1 if m.tok_end < n and tokens[m.tok_end].lower in {"'s", "’s"} else 0)
+            while k < n and tokens[k].lower in _INSTITUTION_WORDS and tokens[k].lower not in _INSTITUTION_HEADS:
+                k += 1
+            if k < n and tokens[k].lower in _INSTITUTION_HEADS:
+                explicit.append((k, tokens[k].lower, m.actor))
+            q = m.tok_start - 1
+            if q > 0 and tokens[q].lower in {"in", "of"} and tokens[q - 1].lower in _INSTITUTION_HEADS:
+                explicit.append((q - 1, tokens[q - 1].lower, m.actor))  # "the military junta in Buenos Aires"
         for i in range(n - 1):
             if tokens[i].lower != "the" or i + 1 in taken:
                 continue
@@ -522,13 +535,14 @@ class Extractor:
             if j < n and (tokens[j].lower in {"of", "in"} or tokens[j].text[:1].isupper()):
                 continue  # "the government of Peru", "the government in Thimphu": named there
             si = tok_sent[i]
+            tied = [a for k, h, a in explicit if k < i and h == words[-1]]
             prior = [m for m in states if m.tok_end <= i and si - 2 <= m.sentence <= si
                      and not self._is_object(tokens, m)]
-            if not prior:
+            if not tied and not prior:
                 continue
-            ref = prior[-1]
+            actor = tied[-1] if tied else prior[-1].actor
             start, end = tokens[i + 1].start, tokens[j - 1].end
-            out.append(Mention(ref.actor, start, end, text[start:end], "definite", 0.6, si, i + 1, j))
+            out.append(Mention(actor, start, end, text[start:end], "definite", 0.6, si, i + 1, j))
         return sorted(out, key=lambda m: m.tok_start)
 
     def _info(self, actor_id: str) -> GazActor:
