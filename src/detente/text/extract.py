@@ -505,7 +505,7 @@ class Extractor:
                                tok_sent: list[int]) -> list[Mention]:
         """"The government refused", "the foreign ministry said": a state's institution named without
         the state is the state last named as a possible agent (not an object, place or adjective) in
-        this sentence or the two before; none, no mention."""
+        this sentence or the three before; none, no mention."""
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         states = [m for m in mentions if self._info(m.actor).kind == "state" and m.rule != "adjective"]
         out = list(mentions)
@@ -536,7 +536,7 @@ class Extractor:
                 continue  # "the government of Peru", "the government in Thimphu": named there
             si = tok_sent[i]
             tied = [a for k, h, a in explicit if k < i and h == words[-1]]
-            prior = [m for m in states if m.tok_end <= i and si - 2 <= m.sentence <= si
+            prior = [m for m in states if m.tok_end <= i and si - 3 <= m.sentence <= si
                      and not self._is_object(tokens, m)]
             if not tied and not prior:
                 continue

@@ -29,6 +29,9 @@ TITLE_HEADS = {"president", "minister", "premier", "chancellor", "king", "queen"
                "admiral", "colonel", "col", "commander", "chairman", "leader", "spokesman", "spokeswoman",
                "spokesperson", "governor", "senator", "speaker", "secretary-general", "mr", "mrs", "ms", "dr",
                "adviser", "advisor", "councillor", "councilor", "negotiator"}
+# Role nouns that act as a title only right before a name ("the American diplomat Richard Holbrooke"),
+# not in an apposition ("Staffan Berg, a Swedish diplomat,": a nationality there makes no party).
+_BEFORE_NAME_HEADS = {"diplomat", "mediator", "negotiator", "journalist", "official"}
 _PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", "le", "di", "du", "el"}
 _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesday", "Wednesday", "Thursday",
               "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
@@ -77,7 +80,7 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
     i = 0
     while i < n:
         low = tokens[i].lower
-        if low not in TITLE_HEADS or i in taken:
+        if (low not in TITLE_HEADS and low not in _BEFORE_NAME_HEADS) or i in taken:
             i += 1
             continue
         # widen to the whole title: "Deputy Foreign Minister", "Secretary of State"
@@ -106,7 +109,7 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
         if ment_start.get(nxt, ("", ""))[1] == "person":
             i = nxt
             continue  # "Foreign Minister Sergei Lavrov", "John F. Kennedy": first names of a known person
-        head = next(tokens[k].lower for k in range(a, b) if tokens[k].lower in TITLE_HEADS)
+        head = next(tokens[k].lower for k in range(a, b) if tokens[k].lower in TITLE_HEADS | _BEFORE_NAME_HEADS)
         actor = None
         q = a - 1
         if q >= 0 and tokens[q].lower == "the":
