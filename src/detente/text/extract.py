@@ -763,7 +763,8 @@ class Extractor:
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
-        closed_sents |= self._closed_context(text, sentences, closed_sents, public_sents)
+        closed_sents |= self._closed_context(text, sentences, closed_sents, public_sents,
+                                             {m.sentence for m in mentions})
         out: list[MoveFinding] = []
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
         self._tok_sent = tok_sent
@@ -912,12 +913,18 @@ class Extractor:
         return [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
 
     @staticmethod
-    def _closed_context(text: str, sentences: list[Sentence], closed: set[int], public: set[int]) -> set[int]:
+    def _closed_context(text: str, sentences: list[Sentence], closed: set[int], public: set[int],
+                        with_actor: set[int] | None = None) -> set[int]:
         """A closed-track cue ("met secretly in Muscat.") sets the scene for what follows: the next
-        two sentences of the same paragraph are on the closed track too, until a public cue."""
+        two sentences of the same paragraph are on the closed track too, until a public cue. A cue in a
+        sentence that names no actor ("What happened then took place out of public view.") or opens a
+        paragraph introduces the whole paragraph."""
         out: set[int] = set()
         for si in sorted(closed):
-            for nxt in (si + 1, si + 2):
+            opens = si == 0 or "\n\n" in text[sentences[si - 1].end:sentences[si].start]
+            scene = with_actor is not None and si not in with_actor
+            reach = len(sentences) if opens or scene else 2
+            for nxt in range(si + 1, min(len(sentences), si + 1 + reach)):
                 if nxt >= len(sentences) or nxt in public or \
                         "\n\n" in text[sentences[nxt - 1].end:sentences[nxt].start]:
                     break
