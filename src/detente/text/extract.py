@@ -46,7 +46,7 @@ _NAMED_PLACE_HEADS = {"House", "Center", "Centre", "Airport", "Street", "Avenue"
                       "Building", "Palace", "Base", "Island", "Islands", "Stadium", "University", "College"}
 # After a state's possessive these nouns make the state the agent ("India's army", "New Delhi's response
 # committed forces"); "soldiers of <state>" likewise.
-_AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infantry", "units", "military",
+_AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infantry", "units", "unit", "military",
                 "government", "ministry", "envoy", "envoys", "ambassador", "officials", "diplomats", "delegation",
                 "response", "position", "leadership", "leader", "president", "prime", "foreign", "defence",
                 "defense", "spokesman", "spokeswoman", "negotiators", "commandos", "warships", "fleet", "marines",
@@ -844,8 +844,17 @@ class Extractor:
                 continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
             pair = self._last_two_parties(tokens, m.tok_start, si) if mtype in ("consult", "accept") and \
                 self._two_parties_subject(tokens, c_a, m.tok_start) else []
+            prev_mv = out[-1] if out and out[-1].sentence == si and out[-1].tok < m.tok_start else None
+            if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start for c, _ in chosen):
+                prev_mv = None  # another cue (not kept) stands between: its subject is unknown
             if pair:
                 agent, rule = pair[0], "pronoun"
+            elif prev_mv is not None and form == "verbal" and m.tok_start - 1 > s_tok and \
+                    tokens[m.tok_start - 1].lower == "and" and m.tok_start - 2 not in ment_at and \
+                    (tokens[m.tok_start - 2].text == "," or tokens[m.tok_start - 2].text.islower()):
+                # "..., which demanded ... and called on both governments": the same subject
+                agent = Mention(prev_mv.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start, m.tok_end)
+                rule = "subject"
             else:
                 agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
             if agent is None:
@@ -872,6 +881,12 @@ class Extractor:
                     agent = next(x for a in (pick.actor,) for x in [Mention(a, m.start, m.end, "", "context",
                                                                             0.6, si, m.tok_start, m.tok_end)])
                     rule = "context"
+            if mtype == "same":
+                # "Athens accepted ..., and Ankara did the same": the type of the last move by someone else
+                last = next((mv for mv in reversed(out) if mv.sentence >= si - 1 and mv.actor != agent.actor), None)
+                if last is None:
+                    continue
+                mtype = last.type
             if mtype not in _REPORTING:
                 acts.append((si, agent.actor, m.tok_start))
             conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
@@ -1069,7 +1084,7 @@ class Extractor:
         by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
         active = form == "verbal" and m.tok_start > s_tok and tokens[m.tok_start - 1].lower not in _PASSIVE_AUX
         for t in range(by_start, min(e_tok, m.tok_end + 5)):
-            if tokens[t].lower == "by" and active and t - m.tok_end > 1:
+            if tokens[t].lower == "by" and active and t - m.tok_end >= 1:
                 break  # "called the agreement a capitulation by Armenia": the by-phrase is the object's
             if tokens[t].lower == "by" and t + 1 < e_tok:
                 for u in range(t + 1, min(e_tok, t + 4)):
