@@ -56,8 +56,8 @@ _DOCUMENTS = {"resolution", "plan", "proposal", "statement", "declaration", "com
               "letter", "message", "report", "paper", "agreement", "deal", "text"}
 _FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "within", "twice", "later", "then",
             "earlier", "meanwhile", "finally", "next"}
-_INSTITUTION_WORDS = {"junta", "government", "foreign", "defence", "defense", "interior", "ministry", "army", "military",
-                      "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
+_INSTITUTION_WORDS = {"junta", "government", "foreign", "defence", "defense", "interior", "ministry", "army",
+                      "military", "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
 _INSTITUTION_HEADS = {"government", "ministry", "army", "military", "navy", "cabinet", "administration",
                       "leadership", "regime", "junta"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
@@ -533,7 +533,15 @@ class Extractor:
             if not words or words[-1] not in _INSTITUTION_HEADS:
                 continue
             if j < n and (tokens[j].lower in {"of", "in"} or tokens[j].text[:1].isupper()):
-                continue  # "the government of Peru", "the government in Thimphu": named there
+                # "the government of Peru", "the junta in Buenos Aires": named there (a capital read as a
+                # place there still names the institution's state)
+                k = j + 1 + (1 if j + 1 < n and tokens[j + 1].lower == "the" else 0)
+                place = next((m for m in self._places if m.tok_start == k), None)
+                if tokens[j].lower in {"of", "in"} and place is not None:
+                    start, end = tokens[i + 1].start, tokens[j - 1].end
+                    out.append(Mention(place.actor, start, end, text[start:end], "definite", 0.6, tok_sent[i],
+                                       i + 1, j))
+                continue
             si = tok_sent[i]
             tied = [a for k, h, a in explicit if k < i and h == words[-1]]
             prior = [m for m in states if m.tok_end <= i and si - 3 <= m.sentence <= si
@@ -1009,8 +1017,8 @@ class Extractor:
         words = [tokens[k].lower for k in range(max(c_a, cue - 5), cue)]
         if "they" in words[-3:]:
             return True
-        return any(a == "the" and b == "two" or a == "both" and b in {"sides", "leaders", "countries", "governments",
-                                                                      "parties", "men", "ministers"}
+        return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
+                                                                      "parties", "men", "ministers"})
                    for a, b in pairwise(words))
 
     def _last_two_parties(self, tokens: list[Token], cue: int, si: int) -> list[Mention]:

@@ -23,7 +23,7 @@ TITLE_WORDS = {"president", "prime", "minister", "premier", "chancellor", "king"
                "governor", "senator", "speaker", "chief", "deputy", "vice", "secretary-general", "-", "mr", "mrs",
                "ms", "dr", ".", "first", "supreme", "opposition", "army", "rebel", "separatist", "national", "security",
                "adviser", "advisor", "councillor", "councilor", "negotiator", "diplomat", "affairs", "external",
-               "chief", "senior"}
+               "senior"}
 TITLE_HEADS = {"president", "minister", "premier", "chancellor", "king", "queen", "emperor", "sultan", "emir",
                "sheikh", "shah", "prince", "secretary", "ambassador", "envoy", "general", "gen", "marshal",
                "admiral", "colonel", "col", "commander", "chairman", "leader", "spokesman", "spokeswoman",
