@@ -52,6 +52,8 @@ _AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infan
                 "defense", "spokesman", "spokeswoman", "negotiators", "commandos", "warships", "fleet", "marines",
                 "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet",
                 "plan", "proposal", "letter", "statement", "note", "message", "resolution", "junta"}
+_AUDIENCE_WORDS = {"parliament", "council", "assembly", "reporters", "journalists", "press", "nation", "congress",
+                   "senate", "lawmakers", "legislators", "deputies", "conference", "public", "audience", "crowd"}
 _DOCUMENTS = {"resolution", "plan", "proposal", "statement", "declaration", "communique", "communiqué", "note",
               "letter", "message", "report", "paper", "agreement", "deal", "text"}
 _FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "within", "twice", "later", "then",
@@ -462,6 +464,8 @@ class Extractor:
                       for m in mentions if m.rule == "person"]
         taken |= {t for a, b, _ in spans for t in range(a, b)}
         spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent)
+        own = self._speaker_states(tokens, spans, mentions)
+        spans = [(a, b, actor if actor is not None else own.get(tokens[b - 1].text)) for a, b, actor in spans]
         out = list(mentions)
         self._unknown = []
         for a, b, actor in spans:
@@ -469,6 +473,32 @@ class Extractor:
             m = Mention(actor or "", start, end, text[start:end], "person", 0.8, tok_sent[a], a, b)
             (out if actor is not None else self._unknown).append(m)
         return sorted(out, key=lambda m: m.tok_start)
+
+    def _speaker_states(self, tokens: list[Token], spans: list[tuple[int, int, str | None]],
+                        mentions: list[Mention]) -> dict[str, str]:
+        """A titled person no title or apposition ties to a state speaks for the state they name as the
+        subject of what they report ("Pangalos replied that Greece would not negotiate", "Mishra told
+        American officials that India might not ..."): surname -> state, when every such report names
+        the same state."""
+        state_at = {m.tok_start: m.actor for m in mentions if m.rule in ("name", "alias", "capital", "metonym")
+                    and self._info(m.actor).kind == "state"}
+        seen: dict[str, set[str]] = defaultdict(set)
+        n = len(tokens)
+        for _a, b, actor in spans:
+            if actor is not None:
+                continue
+            k = b + 1 if b < n and tokens[b].text == "," else b
+            if k >= n or tokens[k].lower not in _REPORTING_VERBS:
+                continue
+            for j in range(k + 1, min(n, k + 7)):
+                if tokens[j].text in {",", ";", "."}:
+                    break
+                if tokens[j].lower == "that":
+                    u = j + 1 + (1 if j + 1 < n and tokens[j + 1].lower == "the" else 0)
+                    if u in state_at:
+                        seen[tokens[b - 1].text].add(state_at[u])
+                    break
+        return {name: next(iter(states)) for name, states in seen.items() if len(states) == 1}
 
     def _non_state(self, text: str, tokens: list[Token], mentions: list[Mention],
                    tok_sent: list[int]) -> list[Mention]:
@@ -775,6 +805,8 @@ class Extractor:
                                              {m.sentence for m in mentions})
         out: list[MoveFinding] = []
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
+        governed: set[int] = set()  # cues read as the object of a demand/offer/threat
+        told_private: set[int] = set()
         self._tok_sent = tok_sent
         acts: list[tuple[int, str, int]] = []  # (sentence, actor, cue token) of every act, kept or not
         seen: set[tuple[int, str, str]] = set()
@@ -812,7 +844,13 @@ class Extractor:
                 # "insisted/said/told X that Y must ..." is a demand; "insisted that X was ..." a statement
                 k0 = m.tok_end + ahead.index("that") if "that" in ahead else m.tok_end
                 compl = [tokens[i].lower for i in range(k0, min(e_tok, k0 + 12))]
+                # "told American officials that ...": a message passed on; "told Parliament/the Security
+                # Council/reporters that ...": a statement to an audience
+                told = cue_text.lower() == "told" and not set(ahead[:ahead.index("that")] if "that" in ahead
+                                                              else ahead) & _AUDIENCE_WORDS
                 mtype = "demand" if set(compl) & _DEONTIC else "statement"
+                if told and mtype == "statement":
+                    told_private.add(m.tok_start)  # an inform, unless it is the vehicle of an act
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
             # "On 21 May": a capitalised "May" is the month, not the modal
             before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)
@@ -843,6 +881,7 @@ class Extractor:
             if any(w in {"will", "predicted", "expected"} for w in clause_before):
                 conf -= 0.15
             if self._governed(tokens, m, form, si, governors):
+                governed.add(m.tok_start)
                 continue  # what is demanded, offered or threatened is not itself an act
             if mtype in _GOVERNING and (form == "verbal" or (m.tok_end < e_tok and tokens[m.tok_end].lower == "that")):
                 governors.append((si, m.tok_end))  # "demanded that ...", "the demand that India pull out"
@@ -853,7 +892,8 @@ class Extractor:
             pair = self._last_two_parties(tokens, m.tok_start, si) if mtype in ("consult", "accept") and \
                 self._two_parties_subject(tokens, c_a, m.tok_start) else []
             prev_mv = out[-1] if out and out[-1].sentence == si and out[-1].tok < m.tok_start else None
-            if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start for c, _ in chosen):
+            if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start and c.tok_start not in governed
+                                           for c, _ in chosen):
                 prev_mv = None  # another cue (not kept) stands between: its subject is unknown
             if pair:
                 agent, rule = pair[0], "pronoun"
@@ -933,7 +973,11 @@ class Extractor:
             return any(a_si == st.sentence and a_actor == st.actor and 0 < a_tok - st.tok <= 15
                        and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4)
                        for a_si, a_actor, a_tok in acts)
-        return [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
+        kept = [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
+        for mv in kept:
+            if mv.type == "statement" and mv.tok in told_private:
+                mv.type = "inform"
+        return kept
 
     @staticmethod
     def _closed_context(text: str, sentences: list[Sentence], closed: set[int], public: set[int],
