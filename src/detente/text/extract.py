@@ -60,8 +60,7 @@ _FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "withi
             "earlier", "meanwhile", "finally", "next"}
 _INSTITUTION_WORDS = {"junta", "government", "foreign", "defence", "defense", "interior", "ministry", "army",
                       "military", "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
-_INSTITUTION_HEADS = {"government", "ministry", "army", "military", "navy", "cabinet", "administration",
-                      "leadership", "regime", "junta"}
+_INSTITUTION_HEADS = {"government", "ministry", "army", "cabinet", "administration", "leadership", "regime", "junta"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
