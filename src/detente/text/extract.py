@@ -904,10 +904,18 @@ class Extractor:
                 rule = "subject"
             else:
                 agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
+            head = tokens[m.tok_start].lower
+            if form == "verbal" and prev in _PASSIVE_AUX and rule != "by-agent" and mtype not in _FORCEFUL and \
+                    (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES):
+                # "In Ankara, it was dismissed as interference": the reaction of the place's state
+                place = next((p for p in self._places if p.tok_start == s_tok + 1 and tokens[s_tok].lower == "in"
+                              and p.tok_end < e_tok and tokens[p.tok_end].text == ","), None)
+                if place is not None:
+                    agent, rule = Mention(place.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end), "opening-place"
             if agent is None:
                 continue
             victim: str | None = None
-            head = tokens[m.tok_start].lower
             participle = head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES
             passive = (prev in _PASSIVE_AUX and participle) or cue_text.lower().startswith("came under")
             if form == "verbal" and passive:
@@ -916,6 +924,8 @@ class Extractor:
                 if rule == "by-agent":
                     victim = next((x.actor for x in reversed(by_sent[si]) if x.tok_end <= m.tok_start
                                    and x.actor != agent.actor), None)
+                elif rule == "opening-place":
+                    pass
                 elif mtype not in _FORCEFUL | {"sanction"}:
                     continue  # "was turned back": without a by-agent, only force is read off the context
                 else:
@@ -938,7 +948,7 @@ class Extractor:
                 acts.append((si, agent.actor, m.tok_start))
             conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
                      "subject": 0.2, "participle-subject": 0.1, "pronoun": 0.1, "pronoun-possessive": 0.15,
-                     "main-subject": 0.1, "context": 0.0}[rule]
+                     "main-subject": 0.1, "context": 0.0, "opening-place": 0.0}[rule]
             conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
                 "adjective") else round(min(0.95, conf), 2)
             agents = [(agent, rule)]
