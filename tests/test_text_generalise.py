@@ -55,7 +55,8 @@ def moves(text: str, backend: str) -> set[tuple[str, str]]:
         ("Indian troops shelled the posts. Two patrols were ambushed.", {("ind", "assault")}),
         ("A Bhutanese patrol tried to stop the work and was turned back.", set()),
         # "In <capital>, it was dismissed": the place's state reacted
-        ("In Ankara, the resolution was dismissed as interference.", {("tur", "reject")}),
+        ("Turkey protested. In Ankara, the resolution was dismissed as interference.",
+         {("tur", "statement"), ("tur", "reject")}),
     ],
 )
 def test_general_rules(backend, text, expected):
