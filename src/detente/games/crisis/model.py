@@ -45,9 +45,30 @@ SQ_STEP = 0.01
 FIXED_POINT_ITERS = 5
 TIE_TOL = 1e-9
 NONE, CH, DF = 0, 1, 2  # who escalated last (for audience costs)
-# value vector: [vC, vD, P(agreement), P(stalemate), P(capitulation), P(escalation), E(first accept round)]
+# value vector: [vC, vD, P(agreement), P(stalemate), P(capitulation), P(escalation), E(first accept round)],
+# and with observers (third parties, C13): [..., E(discount^t of the war round; 0 without war), value to each observer]
 VLEN = 7
+WAR_WEIGHT = 7  # index of E(delta^t 1{war in round t}) when the model has observers
 _U_CACHE: dict[tuple, dict[tuple[int, float], float]] = {}
+
+
+@dataclass(frozen=True)
+class Observer:
+    """A third party that watches the principals' game (decision C13): its value of a division s,
+    piecewise linear through ``points`` (s, value) from s = 0 to 1. It makes no move inside the
+    game; the solver carries its expected value of the outcome (flows, war lottery, final status quo)
+    so that its choice before the game can be compared across configurations."""
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+
+    def u(self, s: float) -> float:
+        pts = self.points
+        s = min(max(s, 0.0), 1.0)
+        for (s0, v0), (s1, v1) in itertools.pairwise(pts):
+            if s <= s1 + 1e-12:
+                return v0 if s1 <= s0 else v0 + (s - s0) / (s1 - s0) * (v1 - v0)
+        return pts[-1][1]
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,11 @@ class CrisisModel:
     start_rung: int = 0
     start_escalator: int = NONE
     forced_at_start: bool = False
+    observers: tuple[Observer, ...] = ()  # third parties whose value of the outcome is carried along (C13)
+
+    @property
+    def vlen(self) -> int:
+        return VLEN + (1 + len(self.observers) if self.observers else 0)
 
     @property
     def horizon(self) -> int:
@@ -145,12 +171,22 @@ class CrisisSolution:
         m = self.model
         pc, pd = m.prior
         vals = self.type_values()
-        out = [0.0] * VLEN
+        n = len(vals[0][0])
+        out = [0.0] * n
         for tc, wc in ((0, pc), (1, 1 - pc)):
             for td, wd in ((0, pd), (1, 1 - pd)):
-                for i in range(VLEN):
+                for i in range(n):
                     out[i] += wc * wd * vals[tc][td][i]
         return out
+
+    def observer_value(self, j: int) -> float:
+        """Observer j's expected value of the outcome (C13)."""
+        return self.expected()[VLEN + 1 + j]
+
+    @property
+    def war_weight(self) -> float:
+        """E(delta^t) over the round t in which war comes (0 without war): a joiner's war cost is paid with it."""
+        return self.expected()[WAR_WEIGHT] if self.model.observers else 0.0
 
     def outcome_class(self) -> str:
         pr = self.outcome_probs()
@@ -175,6 +211,11 @@ class _Solver:
         self._uc: dict[tuple[int, float], float] = {}
         self.uC = [m.u(0, s) for s in m.offers]
         self.uD = [m.u(1, s) for s in m.offers]
+        self.vlen = m.vlen
+        self.obs = m.observers
+        self.uO = [[o.u(s) for s in m.offers] for o in self.obs]
+        # observers' war lottery by round (C wins with p_t), without any joiner's cost (carried apart)
+        self.wO = [[m.p[t] * o.u(1.0) + (1 - m.p[t]) * o.u(0.0) for t in range(T)] for o in self.obs]
         # beliefs about a player with one type (or a degenerate prior) never change: keep them fixed
         self.learn = [abs(m.war_cost[i][0] - m.war_cost[i][1]) > 1e-12 and 0.0 < m.prior[i] < 1.0
                       for i in (0, 1)]
@@ -196,6 +237,8 @@ class _Solver:
         m = self.m
         w = self.once_w[m.horizon]
         v = [w * self.uu(0, sq), w * self.uu(1, sq), 0.0, 0.0, 0.0, 0.0, float(m.horizon)]
+        if self.obs:
+            v += [0.0] + [w * o.u(sq) for o in self.obs]
         v[2 + CLASSES.index(classify(sq, m.sq_pre, forced, agreed, m.sq))] = 1.0
         return v
 
@@ -228,7 +271,7 @@ class _Solver:
             row_i, row_n = [], []
             s = m.offers[k]
             for a in allowed:
-                base = [[[0.0] * VLEN for _ in range(2)] for _ in range(2)]
+                base = [[[0.0] * self.vlen for _ in range(2)] for _ in range(2)]
                 if a == "war":
                     for tc in range(2):
                         for td in range(2):
@@ -237,6 +280,10 @@ class _Solver:
                             v[1] = ow * self.wv[1][t][td]
                             v[5] = 1.0
                             v[6] = float(m.horizon)
+                            if self.obs:
+                                v[WAR_WEIGHT] = ow
+                                for j in range(len(self.obs)):
+                                    v[VLEN + 1 + j] = ow * self.wO[j][t]
                     row_i.append(base)
                     row_n.append(None)
                     continue
@@ -250,6 +297,8 @@ class _Solver:
                         for td in range(2):
                             v = base[tc][td]
                             v[0], v[1] = flows[0] - back[0], flows[1] - back[1]
+                            for j in range(len(self.obs)):
+                                v[VLEN + 1 + j] = fw * self.uO[j][k]
                     row_i.append(base)
                     row_n.append(("accept", new))
                     continue
@@ -268,9 +317,12 @@ class _Solver:
                         sq2 = sq + win * m.fait_accompli * (target - sq)
                         f2 = True
                 hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
+                ho = [fw * o.u(sq2) for o in self.obs]
                 for tc in range(2):
                     for td in range(2):
                         base[tc][td][0], base[tc][td][1] = hv
+                        for j, x in enumerate(ho):
+                            base[tc][td][VLEN + 1 + j] = x
                 row_i.append(base)
                 row_n.append(("standoff", (r2, e2, _round(sq2, SQ_STEP), f2, False)))
             imm.append(row_i)
@@ -283,49 +335,53 @@ class _Solver:
         ties = 0
         converged = False
         children: list[list[tuple | None]] = [[None] * A for _ in range(K)]
+        # continuation and totals per (offer, response), recomputed only when the child state changes
+        # (beliefs move it): the same numbers as recomputing them every iteration, with less work
+        conts: list[list[Any]] = [[None] * A for _ in range(K)]
+        tot: list[list[Any]] = [[None] * A for _ in range(K)]
+        seen: list[list[Any]] = [[0] * A for _ in range(K)]  # 0: not yet computed
         for it in range(FIXED_POINT_ITERS):
             # beliefs after the offer (about P) and after the response (about R)
             post_p = [_bayes(mu[P], sig_p[0][k], sig_p[1][k]) for k in range(K)]
-            conts: list[list[list[list[list[float]]]]] = []
             for k in range(K):
-                row = []
                 for ai in range(A):
                     n = nxt[k][ai]
                     if n is None:
-                        row.append(None)
+                        if seen[k][ai] is None:
+                            continue
+                        seen[k][ai] = None
                         children[k][ai] = None
+                        x = imm[k][ai]
+                        tot[k][ai] = [[(x[tc][td][0], x[tc][td][1]) for td in (0, 1)] for tc in (0, 1)]
                         continue
-                    post_r = _bayes(mu[R], sig_r[0][k][ai], sig_r[1][k][ai])
-                    nm = [0.0, 0.0]
-                    nm[P], nm[R] = post_p[k], post_r
-                    for i in (0, 1):
-                        if not self.learn[i]:
-                            nm[i] = mu[i]
                     _kind, (r2, e2, sq2, f2, ag) = n
                     if last:
+                        if seen[k][ai] == 1:
+                            continue
+                        seen[k][ai] = 1
                         tv = self.terminal(sq2, f2, ag)
-                        row.append([[tv, tv], [tv, tv]])
+                        c = [[tv, tv], [tv, tv]]
                         children[k][ai] = None
                     else:
+                        post_r = _bayes(mu[R], sig_r[0][k][ai], sig_r[1][k][ai])
+                        nm = [0.0, 0.0]
+                        nm[P], nm[R] = post_p[k], post_r
+                        for i in (0, 1):
+                            if not self.learn[i]:
+                                nm[i] = mu[i]
                         bs = self.belief_step
                         ck = (t + 1, r2, e2, sq2, f2, ag, _round(nm[0], bs), _round(nm[1], bs))
+                        if seen[k][ai] == ck:
+                            continue
+                        seen[k][ai] = ck
                         children[k][ai] = ck
-                        row.append(self.value(ck))
-                conts.append(row)
-
-            # totals per (offer, response, θC, θD): (value to C, value to D)
-            tot = []
-            for k in range(K):
-                row_t = []
-                for ai in range(A):
+                        c = self.value(ck)
+                    conts[k][ai] = c
                     x = imm[k][ai]
-                    c = conts[k][ai]
-                    if c is None:
-                        row_t.append([[(x[tc][td][0], x[tc][td][1]) for td in (0, 1)] for tc in (0, 1)])
-                    else:
-                        row_t.append([[(x[tc][td][0] + c[tc][td][0], x[tc][td][1] + c[tc][td][1])
-                                       for td in (0, 1)] for tc in (0, 1)])
-                tot.append(row_t)
+                    # totals per (offer, response, θC, θD): (value to C, value to D)
+                    tot[k][ai] = [[(x[tc][td][0] + c[tc][td][0], x[tc][td][1] + c[tc][td][1])
+                                   for td in (0, 1)] for tc in (0, 1)]
+
             # responder: type θR knows own type, believes post_p about P's type
             new_r = []
             for th in range(2):
@@ -370,7 +426,8 @@ class _Solver:
         if not converged:
             self.converged = False
         # node values per type pair under the final strategies
-        vals = [[[0.0] * VLEN for _ in range(2)] for _ in range(2)]
+        vlen = self.vlen
+        vals = [[[0.0] * vlen for _ in range(2)] for _ in range(2)]
         for tc in range(2):
             for td in range(2):
                 thp, thr = (tc, td) if P == 0 else (td, tc)
@@ -385,7 +442,7 @@ class _Solver:
                             continue
                         x = imm[k][ai][tc][td]
                         c = conts[k][ai]
-                        for i in range(VLEN):
+                        for i in range(vlen):
                             v[i] += w * (x[i] + (c[tc][td][i] if c is not None else 0.0))
                         if allowed[ai] == "accept":  # first acceptance round overrides the continuation's
                             v[6] += w * (t - (c[tc][td][6] if c is not None else 0.0))

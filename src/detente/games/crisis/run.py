@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from detente.errors import InputError
 from detente.games.crisis import spec as S
+from detente.games.crisis import third as TP
 from detente.games.crisis.mechanisms import Diagnosis, complete_info, diagnose
 from detente.games.crisis.model import BELIEF_STEP, CLASSES, CrisisSolution, round_summary, solve_crisis
 from detente.scenario.schema import Scenario
@@ -66,6 +67,13 @@ class CrisisRun:
                  f"discount {m.discount:g}; start at rung {m.start_rung}."]
         if inp.history:
             lines.append("History (moves already played): " + "; ".join(inp.history))
+        eq = inp.third_eq
+        if eq is not None:
+            lines.append(eq.summary())
+            lines.extend(eq.explain(k) for k in range(len(eq.choices)))
+        elif inp.third_parties:
+            lines.append(f"Third parties ({'stated rule, C7' if inp.third_mode == 'rule' else 'strategic, C13'}): "
+                         + "; ".join(f"{r['actor']} {r.get('role', 'stays out')}" for r in inp.third_parties) + ".")
         pr = ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.probs.items(), key=lambda kv: -kv[1]))
         lines.append(f"Outcome probabilities (QRE, lambda={self.qre.lam:g}): {pr}.")
         for r in round_summary(self.qre):
@@ -92,22 +100,35 @@ class CrisisRun:
 
 def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, lam: float | None = None,
                standoff_scale: float | None = None, explain: bool = True, belief_step: float = BELIEF_STEP,
-               horizon: int | None = None, offers: int | None = None) -> CrisisRun:
+               horizon: int | None = None, offers: int | None = None, third_parties: str | None = None) -> CrisisRun:
     """Build and solve the crisis model for ``sc``; ``explain`` adds the best-response path and diagnosis.
     ``belief_step`` is the solver's belief grid (C8, C15); ``horizon``/``offers`` shrink the model
-    (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported."""
+    (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported. ``third_parties``:
+    "strategic" (their choices in equilibrium, C13) or "rule" (C7); None: the scenario's tag
+    ``third_parties:...``, else the default."""
     t0 = time.perf_counter()
-    inp = S.build_inputs(sc, overrides, standoff_scale)
+    inp = S.build_inputs(sc, overrides, standoff_scale, third_parties)
     lam = S.LAMBDA if lam is None else lam
-    shrunk = _shrink(inp, horizon, offers)
+    notes = _shrink(inp, horizon, offers)
+    if inp.third_setup is not None and inp.third_setup.parties:
+        inp.third_setup = replace(inp.third_setup, base=inp.model)  # the shrunk model, with its observers
+        eq = TP.equilibrium(inp.third_setup, lam, belief_step)
+        inp.third_eq = eq
+        inp.model, inp.mediation = eq.final.model, eq.final.mediation
+        for k, party in enumerate(inp.third_setup.parties):
+            row = next(r for r in inp.third_parties if r["actor"] == party.actor)
+            row["role"] = eq.role(k)
+        qre = eq.final.sol
+        ci_sol = eq.final.ci
+    else:
+        qre = solve_crisis(inp.model, lam, belief_step)
+        ci_sol = None
     m = inp.model
-    qre = solve_crisis(m, lam, belief_step)
     probs = qre.outcome_probs()
-    mean = (m.prior[0] * m.war_cost[0][0] + (1 - m.prior[0]) * m.war_cost[0][1],
-            m.prior[1] * m.war_cost[1][0] + (1 - m.prior[1]) * m.war_cost[1][1])
-    notes = shrunk + list(qre.notes)
+    mean = TP.mean_costs(m)
+    notes += qre.notes
     if inp.mediation > 0:
-        ci = solve_crisis(complete_info(m, mean), lam, belief_step).outcome_probs()
+        ci = (ci_sol if ci_sol is not None else solve_crisis(complete_info(m, mean), lam, belief_step)).outcome_probs()
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * ci[k] for k in CLASSES}
         notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (Kydd 2005 "
                      "reading, C7): outcome probabilities mix the complete-information solution in")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from detente.errors import InputError
-from detente.games.crisis.model import CH, DF, NONE, CrisisModel
+from detente.games.crisis import third as TP
+from detente.games.crisis.model import CH, DF, NONE, CrisisModel, Observer
 from detente.scenario.schema import Scenario
 
 # Global defaults (C6). STANDOFF_SCALE and LAMBDA are the only numbers chosen by leave-one-out.
@@ -31,6 +32,15 @@ LAMBDA = 5.0  # QRE precision (fitted, C10)
 JOIN_SALIENCE = 0.5  # an aligned third party with this salience or more joins its side in war
 ALIGN_SHARE = 0.25  # aligned: within this share of the principals' distance of one of them
 MEDIATION_MAX = 0.5
+# Third parties (C13): "strategic" (each chooses stay out / join / pressure / mediate in equilibrium) or
+# "rule" (C7's stated rule). A scenario may choose with the tag third_parties:rule|strategic.
+THIRD_PARTY_MODES = ("strategic", "rule")
+THIRD_PARTY_MODE = "strategic"
+THIRD_DEFAULTS = {
+    "third_party_join_cost_scale": 0.5,  # join cost = this x its capability / the principals' together
+    "third_party_pressure_cost_scale": 0.1,  # pressure cost = this x its capability / the principals' together
+    "third_party_mediation_cost": 0.02,  # one-time cost of mediating
+}
 TERMS = {
     "<actor>_war_cost": "cost of general war to a principal (units: salience-weighted shares of the issue "
                         "scales; a range low..high gives the resolved and irresolute types)",
@@ -46,6 +56,11 @@ TERMS = {
     "horizon": "rounds until the deadline (after it the last status quo persists)",
     "discount": "per-round discount factor",
     "fait_accompli_share": "share of the remaining distance a successful limited operation takes",
+    "<actor>_join_cost": "a third party's cost of joining a war, paid if war comes (default: "
+                         "third_party_join_cost_scale x its capability / the principals' together)",
+    "<actor>_pressure_cost": "a third party's one-time cost of pressuring or sanctioning a principal (default: "
+                             "third_party_pressure_cost_scale x its capability / the principals' together)",
+    "<actor>_mediation_cost": "a third party's one-time cost of mediating (default: third_party_mediation_cost)",
 }
 
 
@@ -67,6 +82,9 @@ class CrisisInputs:
     mediation: float = 0.0
     power_source: str = "none"
     cohesion_path: list[float] | None = None
+    third_mode: str = "rule"
+    third_setup: TP.ThirdSetup | None = None  # strategic third parties: what the equilibrium needs (C13)
+    third_eq: TP.ThirdEquilibrium | None = None  # filled by run_crisis
 
     def warnings(self) -> list[str]:
         out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
@@ -81,6 +99,8 @@ class CrisisInputs:
                 "under_way": self.under_way, "read": self.read, "defaults_used": self.defaults,
                 "unused_parameters": self.unused, "mediation": self.mediation, "power_source": self.power_source,
                 "power_by_round": list(m.p), "cohesion_by_round": self.cohesion_path,
+                "third_parties_mode": self.third_mode,
+                "third_party_equilibrium": self.third_eq.to_dict() if self.third_eq is not None else None,
                 "status_quo_share": m.sq, "pre_crisis_status_quo_share": m.sq_pre,
                 "war_cost_types": {m.players[i]: {"resolved": m.war_cost[i][0], "irresolute": m.war_cost[i][1],
                                                   "prior_resolved": m.prior[i]} for i in (0, 1)},
@@ -179,25 +199,34 @@ def _stake_axis(sc: Scenario, c: str, d: str) -> tuple[list[tuple[str, float, fl
     return rows, [r[0] for r in rows]
 
 
-def _frontier(rows: list[tuple[str, float, float, float, float]]) -> tuple[tuple[float, float, float], ...]:
-    """Linkage frontier (C2): D concedes issues in order of C's gain per unit of D's loss."""
+def _frontier_points(rows: list[tuple[str, float, float, float, float]]
+                     ) -> list[tuple[float, float, float, dict[str, float]]]:
+    """Linkage frontier (C2) with each breakpoint's share of every issue conceded: D concedes issues in
+    order of C's gain per unit of D's loss. Breakpoints: (s, u_C, u_D, issue -> share conceded)."""
     gd_tot = sum(r[2] for r in rows)
     gc_tot = sum(r[1] for r in rows)
     order = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
-    pts = [(0.0, 0.0, gd_tot)]
+    done = dict.fromkeys((r[0] for r in rows), 0.0)
+    pts = [(0.0, 0.0, gd_tot, dict(done))]
     cum_d = cum_c = 0.0
     for r in order:
         cum_d += r[2]
         cum_c += r[1]
+        done[r[0]] = 1.0
         s = cum_d / gd_tot if gd_tot > 0 else cum_c / gc_tot
-        pts.append((s, cum_c, gd_tot - cum_d))
+        pts.append((s, cum_c, gd_tot - cum_d, dict(done)))
     out = [pts[0]]
     for p in pts[1:]:
         if p[0] > out[-1][0] + 1e-12:
             out.append(p)
     if out[-1][0] < 1.0:
-        out.append((1.0, gc_tot, 0.0))
-    return tuple(out)
+        out.append((1.0, gc_tot, 0.0, dict.fromkeys(done, 1.0)))
+    return out
+
+
+def _frontier(rows: list[tuple[str, float, float, float, float]]) -> tuple[tuple[float, float, float], ...]:
+    """Linkage frontier (C2): D concedes issues in order of C's gain per unit of D's loss."""
+    return tuple((s, c, d) for s, c, d, _ in _frontier_points(rows))
 
 
 def _share(rows: list[tuple[str, float, float, float, float]], front: tuple, at: Mapping[str, float]) -> float:
@@ -215,9 +244,22 @@ def _share(rows: list[tuple[str, float, float, float, float]], front: tuple, at:
     return 1.0
 
 
+def third_party_mode(sc: Scenario, mode: str | None = None) -> str:
+    """``mode`` if given, else the scenario's tag ``third_parties:rule|strategic``, else the default."""
+    if mode is None:
+        tagged = [t.split(":", 1)[1] for t in sc.meta.tags if t.startswith("third_parties:")]
+        mode = tagged[-1] if tagged else THIRD_PARTY_MODE
+    if mode not in THIRD_PARTY_MODES:
+        raise InputError(f"third parties must be one of {', '.join(THIRD_PARTY_MODES)}, got '{mode}'", sc.meta.id,
+                         field="meta.tags")
+    return mode
+
+
 def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
-                 standoff_scale: float | None = None) -> CrisisInputs:
-    """The crisis model for ``sc`` (``overrides``: parameter name -> value, for draws and what-ifs)."""
+                 standoff_scale: float | None = None, third_parties: str | None = None) -> CrisisInputs:
+    """The crisis model for ``sc`` (``overrides``: parameter name -> value, for draws and what-ifs;
+    ``third_parties``: "strategic" or "rule", else the scenario's tag, else the default; C13)."""
+    mode = third_party_mode(sc, third_parties)
     rd = _Reader(sc, overrides)
     c, d, psrc = principals(sc)
     for who in (c, d):
@@ -281,11 +323,13 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     join_cap = {c: 0.0, d: 0.0}
     pressure = {c: 0.0, d: 0.0}
     mediation = 0.0
+    strategic: list[tuple[float, dict[str, Any], list[tuple[str, float, float, float, float, float]]]] = []
     for a in sc.actors:
         if a.id in principals_set or owner.get(a.id) in principals_set:
             continue
         pos = sc.positions.get(a.id, {})
         share_w = sal_w = 0.0
+        stakes = []
         for iid in issues:
             st = pos.get(iid)
             if st is None:
@@ -293,12 +337,20 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
             t = (st.position.value - xd_pos[iid]) / (xc_pos[iid] - xd_pos[iid])
             share_w += st.salience.value * min(max(t, 0.0), 1.0)
             sal_w += st.salience.value
+            iss = sc.issue(iid)
+            stakes.append((iid, st.salience.value, st.position.value, xd_pos[iid], xc_pos[iid],
+                           max(1e-9, iss.scale.max - iss.scale.min)))
         if sal_w <= 0:
             continue
         lean = share_w / sal_w
         sal = sal_w / len(issues)
-        side = c if lean >= 1 - ALIGN_SHARE else d if lean <= ALIGN_SHARE else None
         cap = caps.get(a.id, 0.0)
+        row: dict[str, Any] = {"actor": a.id, "lean": round(lean, 3), "salience": round(sal, 3), "capability": cap}
+        third.append(row)
+        if mode == "strategic":
+            strategic.append((cap * sal, row, stakes))
+            continue
+        side = c if lean >= 1 - ALIGN_SHARE else d if lean <= ALIGN_SHARE else None
         if side is not None and sal >= JOIN_SALIENCE:
             role = f"joins {side} in war"
             join_cap[side] += cap
@@ -309,8 +361,7 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
             m_j = min(MEDIATION_MAX, sal * cap / max(1e-9, caps.get(c, 0.0) + caps.get(d, 0.0)))
             role = f"mediates (reveals resolve with probability {m_j:.2f})"
             mediation = max(mediation, m_j)
-        third.append({"actor": a.id, "lean": round(lean, 3), "salience": round(sal, 3), "capability": cap,
-                      "role": role})
+        row["role"] = role
 
     pw = rd.first("war_win_prob", [f"{c}_war_win_prob", *([rd.spec_costs["challenger_war_win_prob"]]
                                                           if "challenger_war_win_prob" in rd.spec_costs else [])])
@@ -321,13 +372,17 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     if pw is not None:
         p0 = pw[0]
         power_source = rd.read["war_win_prob"]
+        if mode == "strategic" and strategic:
+            power_source += " (read as the principals' own chance: third parties who join move it by the odds " \
+                            "ratio of the coalition capabilities)"
     else:
         cc, cd = caps.get(c, 0.0) + join_cap[c], caps.get(d, 0.0) + join_cap[d]
         if cc + cd <= 0:
             raise InputError("both sides' capabilities are zero: give <challenger>_war_win_prob", sc.meta.id,
                              field="parameters")
         p0 = cc / (cc + cd)
-        power_source = "capability shares incl. third parties who join"
+        power_source = ("capability shares incl. third parties who join" if mode == "rule" else
+                        "capability shares of the principals and the third parties who join")
         rd.read["war_win_prob"] = power_source
     if not 0.0 <= p0 <= 1.0:
         raise InputError(f"war win probability {p0:g} is outside [0, 1]", sc.meta.id, field="parameters")
@@ -414,10 +469,76 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
         war_cost=(tc_, td_), prior=(pic, pid), standoff=standoff, limited_cost=limited,  # type: ignore[arg-type]
         mobilise_cost=mobil, audience=aud, discount=delta, fait_accompli=fa,  # type: ignore[arg-type]
         start_rung=rung, start_escalator=esc, forced_at_start=False)
+    setup = None
+    if mode == "strategic":
+        setup = _third_setup(sc, rd, model, strategic, rows, (c, d), caps, scale, cohesion_path)
+        model = setup.base
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
-                        mediation, power_source, cohesion_path)
+                        mediation, power_source, cohesion_path, mode, setup)
+
+
+def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
+                 cands: list[tuple[float, dict[str, Any], list[tuple[str, float, float, float, float, float]]]],
+                 rows: list[tuple[str, float, float, float, float]], pair: tuple[str, str],
+                 caps: Mapping[str, float], scale: float, cohesion_path: list[float] | None) -> TP.ThirdSetup:
+    """Strategic third parties (C13): the largest MAX_STRATEGIC by capability x salience choose; their
+    utilities on the frontier, costs (parameters or listed defaults) and levers."""
+    c, d = pair
+    cap_c, cap_d = caps.get(c, 0.0), caps.get(d, 0.0)
+    both = max(1e-9, cap_c + cap_d)
+    order = sorted(range(len(cands)), key=lambda i: -cands[i][0])
+    chosen = sorted(order[:TP.MAX_STRATEGIC])
+    left = [cands[i][1]["actor"] for i in order[TP.MAX_STRATEGIC:]]
+    points = [(s, frac) for s, _c, _d, frac in _frontier_points(rows)]
+    parties = []
+
+    def scale_term(name: str) -> float:
+        got = rd.first(name, [name])
+        return got[0] if got else rd.default(name, THIRD_DEFAULTS[name])
+
+    for i in chosen:
+        _w, row, stakes = cands[i]
+        k, cap = row["actor"], row["capability"]
+        sal_exact = sum(x[1] for x in stakes) / len(rows)
+        src: dict[str, str] = {}
+
+        def cost(term: str, dflt_scale: str, per_cap: bool, k: str = k, cap: float = cap,
+                 src: dict[str, str] = src) -> float:
+            got = rd.first(f"{k}_{term}", [f"{k}_{term}"])
+            if got is not None:
+                src[term] = f"parameter {k}_{term}"
+                return got[0]
+            base = scale_term(dflt_scale)
+            src[term] = f"default: {dflt_scale} {base:g}" + (" x capability / the principals' together"
+                                                             if per_cap else "")
+            return base * cap / both if per_cap else base
+
+        parties.append(TP.ThirdParty(
+            actor=k, lean=row["lean"], salience=sal_exact, capability=cap,
+            utility=TP.utility_points(points, stakes),
+            join_cost=cost("join_cost", "third_party_join_cost_scale", True),
+            pressure_cost=cost("pressure_cost", "third_party_pressure_cost_scale", True),
+            mediation_cost=cost("mediation_cost", "third_party_mediation_cost", False),
+            pressure_effect=(scale * sal_exact * min(1.0, cap / max(1e-9, cap_c)),
+                             scale * sal_exact * min(1.0, cap / max(1e-9, cap_d))),
+            reveal=min(MEDIATION_MAX, sal_exact * cap / both), sources=src))
+    for name in left:
+        row = next(r for _w, r, _s in cands if r["actor"] == name)
+        row["role"] = f"stays out (not solved: only the {TP.MAX_STRATEGIC} largest third parties choose)"
+    coh = None
+    sim = sc.simulation
+    if cohesion_path is not None and sim is not None and sim.cohesion:
+        bloc = sim.cohesion[0].id
+        pos = sc.positions.get(bloc, {})
+        xc_pos = {r[0]: r[4] for r in rows}
+        xd_pos = {r[0]: r[3] for r in rows}
+        lean = [(pos[i].position.value - xd_pos[i]) / (xc_pos[i] - xd_pos[i]) for i in xc_pos if i in pos]
+        side = 0 if lean and sum(lean) / len(lean) > 0.5 else 1
+        coh = (bloc, side, tuple(cohesion_path))
+    base = replace(model, observers=tuple(Observer(p.actor, p.utility) for p in parties))
+    return TP.ThirdSetup(base, tuple(parties), (cap_c, cap_d), coh, tuple(left))
 
 
 def _read_elsewhere(sc: Scenario) -> set[str]:
