@@ -38,6 +38,10 @@ def game(
                                                 "rounds (a smaller game tree).")] = None,
     offers: Annotated[int | None, typer.Option("--offers", help="Crisis template: offer grid of this many "
                                                "points (default 6; a smaller game tree).")] = None,
+    third_parties: Annotated[str | None, typer.Option("--third-parties", help="Crisis model only: strategic (each "
+                             "third party stays out, joins, pressures or mediates in equilibrium) or rule (the "
+                             "stated rule of decision C7). Default: the scenario's tag third_parties:..., else "
+                             "strategic.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Solve a crisis game: who does what on the equilibrium path, why, and where it would change."""
@@ -62,13 +66,16 @@ def game(
             and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
         raise InputError(f"--belief-step must be 1/n for a whole n >= 2 (0.25, 0.1, 0.05, ...), got {belief_step:g}",
                          field="--belief-step")
+    if third_parties is not None and third_parties not in ("strategic", "rule"):
+        raise InputError(f"unknown third-party mode '{third_parties}' (choose strategic or rule)",
+                         field="--third-parties")
     if efg is not None:
         check_writable_target(efg)  # a device or folder is refused before the work
     crisis_only = horizon is not None or offers is not None or belief_step != 0.25 or tree
     if file.endswith(".efg"):
-        if crisis_only:
-            raise InputError("--horizon, --offers, --belief-step and --tree apply to the crisis template only",
-                             field="--template")
+        if crisis_only or third_parties is not None:
+            raise InputError("--horizon, --offers, --belief-step, --tree and --third-parties apply to the crisis "
+                             "template only", field="--template")
         g = read_efg(read_user_text(Path(file)), source=file)
         sol = solve(g, solver, lam=lam, iterations=iterations)
         run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
@@ -79,7 +86,7 @@ def game(
             from detente.report.crisis import render_crisis
 
             crun = run_crisis(sc, lam=lam if solver == "qre" else None, belief_step=belief_step, horizon=horizon,
-                              offers=offers)
+                              offers=offers, third_parties=third_parties)
             if tree or solver not in ("auto", "qre"):
                 from detente.games.crisis.tree_export import attach_tree
 
@@ -98,6 +105,8 @@ def game(
         if crisis_only:
             raise InputError("--horizon, --offers, --belief-step and --tree apply to the crisis template only",
                              field="--template")
+        if third_parties is not None:
+            raise InputError("--third-parties applies to the crisis template only", field="--template")
         if solver == "qre":
             from detente.games.build import build_game, pick_spec
 

@@ -381,6 +381,17 @@ def crisis_section(result: Any) -> str:
     if mech:
         parts.append(f"<h3>Mechanism: {escape(mech['mechanism'])}</h3><ul>"
                      + "".join(f"<li>{escape(x)}</li>" for x in mech["explanation"]) + "</ul>")
+    eq = d["inputs"].get("third_party_equilibrium")
+    if eq:
+        parts.append("<h3>Third parties</h3><p class='muted'>Each chooses before the first round to stay out, join a "
+                     "side, pressure a side or mediate, given the others' choices and the principals' solved game "
+                     f"(decision C13): {'converged' if eq['converged'] else 'did not settle'} after {eq['sweeps']} "
+                     f"sweep(s).</p><ul>" + "".join(f"<li>{escape(r['why'])}</li>" for r in eq["parties"]) + "</ul>"
+                     + ("<p>Ties: " + escape("; ".join(eq["ties"])) + "</p>" if eq["ties"] else ""))
+    elif d["inputs"].get("third_parties"):
+        parts.append("<h3>Third parties (stated rule, C7)</h3><ul>" + "".join(
+            f"<li>{escape(r['actor'])} {escape(r.get('role', 'stays out'))}</li>" for r in d["inputs"]["third_parties"])
+            + "</ul>")
     head = "".join(f"<th>{h}</th>" for h in ("round", "proposer", "offer", "p(challenger wins)", "responses"))
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rounds_table(d))
     parts.append(f"<table><tr>{head}</tr>{body}</table>")

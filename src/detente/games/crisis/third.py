@@ -268,12 +268,12 @@ class ThirdEquilibrium:
             text = f"{party.actor} stays out: its value of the outcome is {v_out:.3f}"
             if alt is not None:
                 text += (f"; the best alternative, to {self.label(k, alt)}, would give {opts[alt][0]:.3f} at a cost "
-                         f"of {opts[alt][1]:.3f} (net {net(alt) - v_out:+.3f})")
+                         f"of {opts[alt][1]:.3f} (net change {net(alt) - v_out:+.3f})")
         else:
             text = (f"{party.actor} chooses to {self.label(k, o)}{what[o]}: its value of the outcome rises from "
-                    f"{v_out:.3f} (staying out) to {val:.3f} at a cost of {cost:.3f} (net {net(o) - v_out:+.3f})")
+                    f"{v_out:.3f} (staying out) to {val:.3f} at a cost of {cost:.3f} (net gain {net(o) - v_out:+.3f})")
             if alt is not None:
-                text += f"; next best: {self.label(k, alt)} (net {net(alt) - v_out:+.3f})"
+                text += f"; next best: {self.label(k, alt)} (net change {net(alt) - v_out:+.3f})"
         side = party.side
         join = JOIN_C if side == 0 else JOIN_D if side == 1 else max((JOIN_C, JOIN_D), key=net)
         if o != join and join in opts:
