@@ -185,3 +185,28 @@ def test_game_cli_third_parties_option() -> None:
     assert d["third_parties_mode"] == "rule" and d["third_party_equilibrium"] is None
     bad = CliRunner().invoke(app, ["game", "taiwan-1996", "--template", "crisis", "--third-parties", "vote"])
     assert bad.exit_code == 2 and "--third-parties" in bad.output
+
+
+def test_cohesion_bloc_joining_counts_in_full() -> None:
+    """An alliance whose cohesion (0.5) already adds half its capability to D's side: joining D counts all
+    of it (odds x (1/1) / (2/1.5) = 0.75: p 0.5 -> 3/7); joining C moves it across (odds x 2 / (1/1.5) = 3)."""
+    setup = TP.ThirdSetup(risk_return(0.5), (party(cap=1.0),), (1.0, 1.0), cohesion=("k", 1, (0.5,)))
+    assert TP.configure(setup, [TP.OUT])[0].p[0] == pytest.approx(0.5)
+    assert TP.configure(setup, [TP.JOIN_D])[0].p[0] == pytest.approx(3 / 7)
+    assert TP.configure(setup, [TP.JOIN_C])[0].p[0] == pytest.approx(0.75)
+
+
+def test_join_cost_parameter_is_read_and_not_reported_unused() -> None:
+    from detente.analysis.analyze import Analysis, AnalyzeOptions
+    from detente.analysis.summary import defaults_and_warnings
+    from detente.scenario.numbers import Num
+
+    sc = _case("taiwan-1996")
+    sc = sc.model_copy(update={"parameters": {**sc.parameters, "twn_join_cost": Num(value=0.01),
+                                              "nobody_reads_me": Num(value=1.0)}})
+    run = run_crisis(sc, explain=False)
+    assert run.inputs.third_setup is not None and run.inputs.third_setup.parties[0].join_cost == 0.01
+    assert run.inputs.third_setup.parties[0].sources["join_cost"] == "parameter twn_join_cost"
+    a = Analysis(sc, AnalyzeOptions(), {}, None, [], {"crisis": run})  # type: ignore[arg-type]
+    text = " ".join(w.text() for w in defaults_and_warnings(a)[1])
+    assert "nobody_reads_me" in text and "twn_join_cost" not in text

@@ -215,6 +215,9 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
         if sim.war is not None:
             used |= set(sim.war.win_prob.values()) | set(sim.war.cost.values())
     unused = [p for p in sc.parameters if p not in used]
+    crisis = a.layers.get("crisis")
+    if crisis is not None:  # the general crisis model reads parameters by name (C6, C13)
+        unused = [p for p in unused if p in crisis.inputs.unused]
     if unused:
         warnings.append(InputWarning("scenario", f"parameters no layer reads: {', '.join(unused)}"))
     return unique(defaults), unique(warnings)
