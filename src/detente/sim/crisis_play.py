@@ -115,11 +115,12 @@ class CrisisPlan:
 def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     """Solve the scenario's crisis model once (raises InputError where the model does not apply)."""
     from detente.games.crisis.mechanisms import complete_info
+    from detente.games.crisis.run import solve_inputs
 
     inp = S.build_inputs(sc)
-    m = inp.model
     lam = S.LAMBDA if lam is None else lam
-    qre = solve_crisis(m, lam)
+    qre, ci_sol = solve_inputs(inp, lam)  # strategic third parties choose first (C13)
+    m = inp.model
     probs = qre.outcome_probs()
     ev = qre.expected()
     values = (ev[0], ev[1])
@@ -127,7 +128,7 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     notes = list(qre.notes)
     if inp.mediation > 0:
         mean = tuple(m.prior[i] * m.war_cost[i][0] + (1 - m.prior[i]) * m.war_cost[i][1] for i in (0, 1))
-        ci = solve_crisis(complete_info(m, mean), lam)  # type: ignore[arg-type]
+        ci = ci_sol if ci_sol is not None else solve_crisis(complete_info(m, mean), lam)  # type: ignore[arg-type]
         ci_nodes, ci_root = ci.nodes, ci.root
         cp, cv = ci.outcome_probs(), ci.expected()
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * cp[k] for k in CLASSES}

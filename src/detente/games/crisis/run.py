@@ -110,19 +110,7 @@ def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, la
     inp = S.build_inputs(sc, overrides, standoff_scale, third_parties)
     lam = S.LAMBDA if lam is None else lam
     notes = _shrink(inp, horizon, offers)
-    if inp.third_setup is not None and inp.third_setup.parties:
-        inp.third_setup = replace(inp.third_setup, base=inp.model)  # the shrunk model, with its observers
-        eq = TP.equilibrium(inp.third_setup, lam, belief_step)
-        inp.third_eq = eq
-        inp.model, inp.mediation = eq.final.model, eq.final.mediation
-        for k, party in enumerate(inp.third_setup.parties):
-            row = next(r for r in inp.third_parties if r["actor"] == party.actor)
-            row["role"] = eq.role(k)
-        qre = eq.final.sol
-        ci_sol = eq.final.ci
-    else:
-        qre = solve_crisis(inp.model, lam, belief_step)
-        ci_sol = None
+    qre, ci_sol = solve_inputs(inp, lam, belief_step)
     m = inp.model
     probs = qre.outcome_probs()
     mean = TP.mean_costs(m)
@@ -138,6 +126,23 @@ def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, la
         run.diagnosis = diagnose(m, qre, mean, lam)
     run.seconds = time.perf_counter() - t0
     return run
+
+
+def solve_inputs(inp: S.CrisisInputs, lam: float | None, belief_step: float = BELIEF_STEP
+                 ) -> tuple[CrisisSolution, CrisisSolution | None]:
+    """Solve the principals' game of ``inp`` at ``lam``; with strategic third parties, first their
+    equilibrium (C13), which sets ``inp.model``, ``inp.mediation`` and each third party's role. Returns
+    the solution and, when the equilibrium computed it, the complete-information one (for mediation)."""
+    if inp.third_setup is None or not inp.third_setup.parties:
+        return solve_crisis(inp.model, lam, belief_step), None
+    inp.third_setup = replace(inp.third_setup, base=inp.model)  # e.g. a shrunk model, with its observers
+    eq = TP.equilibrium(inp.third_setup, lam, belief_step)
+    inp.third_eq = eq
+    inp.model, inp.mediation = eq.final.model, eq.final.mediation
+    for k, party in enumerate(inp.third_setup.parties):
+        row = next(r for r in inp.third_parties if r["actor"] == party.actor)
+        row["role"] = eq.role(k)
+    return eq.final.sol, eq.final.ci
 
 
 def _shrink(inp: S.CrisisInputs, horizon: int | None, offers: int | None) -> list[str]:

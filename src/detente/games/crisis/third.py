@@ -50,7 +50,7 @@ class ThirdParty:
     mediation_cost: float  # one-time cost of mediating
     pressure_effect: tuple[float, float]  # added to C's / D's per-round standoff cost when it presses that side
     reveal: float  # probability its mediation reveals both sides' resolve
-    sources: dict[str, str] = field(default_factory=dict)  # cost term -> parameter or default
+    sources: dict[str, str] = field(default_factory=dict, compare=False)  # cost term -> parameter or default
 
     @property
     def side(self) -> int | None:
@@ -314,11 +314,27 @@ class ThirdEquilibrium:
                 "left_out": list(self.setup.left_out), "mediation": self.final.mediation, "parties": rows}
 
 
+_EQ_CACHE: dict[tuple, ThirdEquilibrium] = {}
+_EQ_CACHE_MAX = 8
+
+
 def equilibrium(setup: ThirdSetup, lam: float | None, belief_step: float = BELIEF_STEP,
                 max_sweeps: int = MAX_SWEEPS) -> ThirdEquilibrium:
     """Iterated best responses among the third parties (Gauss-Seidel: each in turn, given the others'
     current choices), starting with everyone out. A tie keeps the current choice if it is among the best,
-    else takes the first best in OPTIONS order; every tie is reported."""
+    else takes the first best in OPTIONS order; every tie is reported. The same setup is solved once per
+    process (``detente analyze`` asks for it from the crisis layer and from the simulation's plan)."""
+    key = (setup, lam, belief_step, max_sweeps)
+    got = _EQ_CACHE.get(key)
+    if got is None:
+        got = _equilibrium(setup, lam, belief_step, max_sweeps)
+        if len(_EQ_CACHE) >= _EQ_CACHE_MAX:
+            _EQ_CACHE.clear()
+        _EQ_CACHE[key] = got
+    return got
+
+
+def _equilibrium(setup: ThirdSetup, lam: float | None, belief_step: float, max_sweeps: int) -> ThirdEquilibrium:
     ev = _Evaluator(setup, lam, belief_step)
     n = len(setup.parties)
     choices = [OUT] * n
