@@ -146,13 +146,16 @@ def test_the_simulations_process_is_the_models_exactly(toy, load_case) -> None: 
     in expectation."""
     from detente.sim.crisis_play import build_plan
 
-    for sc in (toy, load_case("munich-1938")):  # munich: a mediator (C7) mixes in complete information
+    munich = load_case("munich-1938")  # under C7's rule a mediator mixes in complete information
+    munich = munich.model_copy(update={"meta": munich.meta.model_copy(
+        update={"tags": [*munich.meta.tags, "third_parties:rule"]})})
+    for sc in (toy, munich, load_case("munich-1938")):  # and with the third parties' equilibrium (C13)
         plan = build_plan(sc)
         got, value = _exact(plan, sc)
         for c in CLASSES:
             assert got[c] == pytest.approx(plan.probs[c], abs=1e-9)
         assert value == pytest.approx(list(plan.values), abs=1e-9)
-    assert build_plan(load_case("munich-1938")).mediation > 0
+    assert build_plan(munich).mediation > 0
 
 
 def test_simulated_frequencies_match_the_model(toy) -> None:  # type: ignore[no-untyped-def]
