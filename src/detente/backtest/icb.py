@@ -10,7 +10,6 @@ and show that no predictor changes.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from detente.errors import InputError
 from detente.games.tree import OUTCOME_CLASSES
+from detente.icb_data import read_icb_csv
 
 CLASSES = OUTCOME_CLASSES  # agreement, stalemate, capitulation, escalation
 ACTOR_FILE = "icb2v14-before1990.csv"
@@ -130,27 +130,6 @@ def _int(value: str | None, path: Path, line: int, col: str) -> int | None:
         raise InputError(f"'{v}' is not a number", str(path), line, col) from None
 
 
-def _read(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise InputError("file not found", str(path))
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise InputError(f"column missing (an ICB file needs {', '.join(missing)})", str(path),
-                                 field=missing[0])
-            rows = [(reader.line_num, row) for row in reader]
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", str(path)) from None
-    except csv.Error as exc:
-        raise InputError(f"not a CSV file ({exc})", str(path)) from None
-    if not rows:
-        raise InputError("no rows", str(path))
-    return rows
-
-
 def _system_beside(apath: Path) -> Path:
     """The system-level file next to an actor-level one: icb2… → icb1…, else the shared folder's name."""
     names = [apath.name.replace("icb2", "icb1", 1)] if apath.name.startswith("icb2") else []
@@ -186,9 +165,9 @@ def load_icb(actor_path: str | Path, system_path: str | Path | None = None,
     """Read an ICB actor-level file (and its system-level file, and narratives when present)."""
     apath = Path(actor_path)
     spath = Path(system_path) if system_path is not None else _system_beside(apath)
-    actor_rows = _read(apath, [*KEY_COLUMNS, "viol", *ALLOWED_ACTOR])
+    actor_rows = read_icb_csv(apath, [*KEY_COLUMNS, "viol", *ALLOWED_ACTOR])
     system: dict[int, dict[str, int | None]] = {}
-    for line, row in _read(spath, ["crisno", *ALLOWED_SYSTEM]):
+    for line, row in read_icb_csv(spath, ["crisno", *ALLOWED_SYSTEM]):
         c = _int(row["crisno"], spath, line, "crisno")
         if c is None:
             raise InputError("crisis number missing", str(spath), line, "crisno")
@@ -196,7 +175,7 @@ def load_icb(actor_path: str | Path, system_path: str | Path | None = None,
     narratives: dict[int, str] = {}
     if summary_path is not None and Path(summary_path).is_file():
         npath = Path(summary_path)
-        for line, row in _read(npath, ["crisno", "background"]):
+        for line, row in read_icb_csv(npath, ["crisno", "background"]):
             c = _int(row["crisno"], npath, line, "crisno")
             if c is not None:
                 narratives[c] = row["background"]

@@ -23,7 +23,6 @@ Usage: ``python -m detente.text.icb_eval [--data DIR] [--half even|odd] [--actor
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import json
 import os
@@ -39,6 +38,7 @@ from typing import Any
 import yaml
 
 from detente.errors import InputError
+from detente.icb_data import read_icb_csv
 from detente.text.extract import Extraction
 
 
@@ -97,26 +97,7 @@ def cow_table() -> dict[int, set[str]]:
     return out
 
 
-def _read(path: Path, need: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) of an ICB csv file that has the columns ``need``; a bad file is an InputError."""
-    if not path.exists():
-        raise InputError("ICB file not found (the data lives in ../shared/data/icb)", str(path))
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            fields = reader.fieldnames or []
-            rows, end = [], reader.line_num
-            for r in reader:  # a quoted field may span lines: a row's line is where it starts
-                rows.append((end + 1, r))
-                end = reader.line_num
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", str(path)) from None
-    except csv.Error as exc:
-        raise InputError(f"not a readable csv file ({exc})", str(path)) from None
-    missing = [c for c in need if c not in fields]
-    if missing:
-        raise InputError(f"column missing (the file needs {', '.join(need)})", str(path), field=missing[0])
-    return rows
+HINT = "the data lives in ../shared/data/icb"
 
 
 def _int(row: dict[str, str], col: str, path: Path, line: int) -> int:
@@ -142,13 +123,13 @@ def load_crises(data: Path | None = None) -> list[Crisis]:
     actors: dict[int, list[dict[str, str]]] = {}
     cows: dict[int, set[int]] = {}
     path = data / ACTORS
-    for line, r in _read(path, ("crisno", "cracid")):
+    for line, r in read_icb_csv(path, ("crisno", "cracid"), HINT):
         no = _int(r, "crisno", path, line)
         actors.setdefault(no, []).append(r)
         cows.setdefault(no, set()).add(_int(r, "cracid", path, line))
     out = []
     path = data / SUMMARIES
-    for line, r in _read(path, ("crisno", "name", "background", "text")):
+    for line, r in read_icb_csv(path, ("crisno", "name", "background", "text"), HINT):
         no = _int(r, "crisno", path, line)
         rows = actors.get(no, [])
         back = clean(r["background"])
