@@ -363,3 +363,24 @@ def test_bottom_line_does_not_claim_a_search_the_crisis_players_did_not_make(loa
     assert a.layers["sim"].batch.policy == "crisis" and a.layers["sim"].batch.modal != "agreement"
     line = next(x for x in a.summary["lines"] if x.startswith("Where the argument stops following"))
     assert "simulation: its players play the crisis model" in line
+
+
+def test_asking_for_the_crisis_players_without_a_simulation_section_is_an_error(toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--sim-policy crisis on a scenario with no simulation was silently ignored (exit 0, no sim layer)."""
+    from typer.testing import CliRunner
+
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.sim_layer import sim_layer
+    from detente.cli.app import app
+    from detente.errors import InputError
+    from detente.sim.crisis_play import choose_plan
+
+    bare = toy.model_copy(update={"simulation": None})
+    with pytest.raises(InputError, match="'simulation:' section"):
+        choose_plan(bare, "crisis")
+    with pytest.raises(InputError, match="'simulation:' section"):
+        sim_layer(bare, AnalyzeOptions(seed=1, sim_policy="crisis"))
+    assert sim_layer(bare, AnalyzeOptions(seed=1)) is None  # auto: no simulation, no layer, no error
+    res = CliRunner().invoke(app, ["analyze", "ktab-soe-policy", "--sim-policy", "crisis",
+                                   "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "field 'simulation'" in res.output and not (tmp_path / "o").exists()

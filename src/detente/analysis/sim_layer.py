@@ -147,6 +147,8 @@ def typed_runs(batch: Batch) -> dict[str, Any]:
 @register_layer("sim")
 def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
     if sc.simulation is None:
+        if options.sim_policy == "crisis":
+            choose_plan(sc, "crisis")  # asked for the crisis players: no simulation section is an error (C14)
         return None
     seed = options.seed if options.seed is not None else sc.settings.seed
     runs = sc.simulation.runs

@@ -242,11 +242,13 @@ def analyze(
     from detente.report.html import build_html
     from detente.report.progress import steps
     from detente.report.terminal import render
-    from detente.sim.crisis_play import POLICIES
+    from detente.sim.crisis_play import POLICIES, choose_plan
 
     if sim_policy not in POLICIES:
         raise InputError(f"--sim-policy must be one of {', '.join(POLICIES)}, got '{sim_policy}'", field="sim-policy")
     sc = load(file)
+    if sim_policy == "crisis":  # before minutes of work: a scenario the crisis players cannot play is an error (C14)
+        choose_plan(sc, sim_policy)
     folder = out if out is not None else Path("detente-out") / sc.meta.id
     if folder.exists() and not folder.is_dir():  # before minutes of work, not after
         raise InputError("--out must be a folder, and this is a file", str(folder), field="out")

@@ -149,6 +149,9 @@ def choose_plan(sc: Scenario, policy: str = "auto") -> tuple[CrisisPlan | None, 
     if policy not in POLICIES:
         raise InputError(f"--policy must be one of {', '.join(POLICIES)}, got '{policy}'", sc.meta.id,
                          field="policy")
+    if policy == "crisis" and sc.simulation is None:
+        raise InputError("the crisis players need the scenario's 'simulation:' section (players, rounds, ...)",
+                         sc.meta.id, field="simulation")
     if policy == "logit" or sc.simulation is None:
         return None, "logit (chosen)"
     try:
