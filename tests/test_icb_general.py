@@ -151,3 +151,18 @@ def test_the_second_process_gives_the_same_fits():
             assert np.array_equal(a.predict(load_icb_dir(FIXTURE).actors), b.predict(load_icb_dir(FIXTURE).actors))
     finally:
         there.close()
+
+
+def test_usable_cores_without_sched_getaffinity(monkeypatch):
+    """macOS and Windows have no os.sched_getaffinity: run_icb's default must not raise AttributeError."""
+    import os
+
+    from detente.backtest.icb_eval import usable_cores
+
+    if hasattr(os, "sched_getaffinity"):
+        assert usable_cores() == len(os.sched_getaffinity(0))
+        monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert usable_cores() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert usable_cores() == 1

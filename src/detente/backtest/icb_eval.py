@@ -203,6 +203,12 @@ def _origins(sets: Sequence[str]) -> list[int]:
     return out
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (``os.sched_getaffinity`` exists on Linux only)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
 def run_icb(data: IcbData, test: IcbData | None = None, seed: int = 0, development: bool = False,
             tick: Callable[[str], None] = lambda _: None, fit_all: bool = False,
             status: Callable[[str], None] = lambda _: None, processes: int | None = None) -> dict[str, Any]:
@@ -214,7 +220,7 @@ def run_icb(data: IcbData, test: IcbData | None = None, seed: int = 0, developme
     from detente.backtest.icb_structural import one_thread
 
     if processes is None:
-        processes = 2 if len(os.sched_getaffinity(0)) >= 2 else 1
+        processes = 2 if usable_cores() >= 2 else 1
     with one_thread():
         return _run(data, test, seed, development, tick, fit_all, status, processes)
 
