@@ -262,6 +262,24 @@ def test_game_cli_crisis_bad_settings_are_one_line_errors(args: list[str], field
     assert len(res.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args", [
+    ["--template", "crisis", "--iterations", "10"],  # auto: the recursion, no CFR
+    ["--template", "crisis", "--solver", "qre", "--iterations", "10"],
+    ["--template", "crisis", "--solver", "sequential", "--horizon", "1", "--iterations", "10"],
+    ["--template", "two_track", "--iterations", "10"],  # scenario games: run_scenario_game takes no iterations
+    ["--template", "two_track", "--belief-step", "0.25"],  # the default value, given on the wrong template
+])
+def test_game_cli_settings_that_would_be_ignored_are_refused(args: list[str]) -> None:
+    """--iterations without CFR, and --belief-step 0.25 off the crisis template, were silently ignored."""
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+
+    res = CliRunner().invoke(app, ["game", "geneva-2022", *args])
+    assert res.exit_code == 2, res.output
+    assert len(res.output.strip().splitlines()) == 1 and "Traceback" not in res.output
+
+
 def test_game_cli_crisis_settings_on_another_template_are_refused() -> None:
     from typer.testing import CliRunner
 

@@ -29,11 +29,13 @@ def game(
     tree: Annotated[bool, typer.Option("--tree", help="Crisis template: also solve the exported game tree (with "
                                        "--solver qre: the tree's logit QRE at --lambda; auto: the games layer's "
                                        "choice).")] = False,
-    belief_step: Annotated[float, typer.Option("--belief-step", help="Crisis template: the recursion rounds "
-                                               "beliefs to this grid (1/n: 0.25, 0.1, 0.05, ...); an "
-                                               "approximation, smaller is closer and slower.")] = 0.25,
-    iterations: Annotated[int, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr; "
-                                            "crisis template and .efg files), 1 to 100000.")] = 2000,
+    belief_step: Annotated[float | None, typer.Option("--belief-step", help="Crisis template: the recursion rounds "
+                                                      "beliefs to this grid (1/n: 0.25, 0.1, 0.05, ...; default "
+                                                      "0.25); an approximation, smaller is closer and slower.")
+                           ] = None,
+    iterations: Annotated[int | None, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr "
+                                                   "or auto when it picks CFR), 1 to 100000 (default 2000).")
+                          ] = None,
     horizon: Annotated[int | None, typer.Option("--horizon", help="Crisis template: cut the model to this many "
                                                 "rounds (a smaller game tree).")] = None,
     offers: Annotated[int | None, typer.Option("--offers", help="Crisis template: offer grid of this many "
@@ -59,11 +61,13 @@ def game(
         raise InputError(f"unknown solver '{solver}' (choose from {', '.join(SOLVERS)})", field="--solver")
     if not (math.isfinite(lam) and 0 < lam <= 1e6):
         raise InputError(f"--lambda must be a finite number in (0, 1e6], got {lam:g}", field="--lambda")
-    if not 1 <= iterations <= 100_000:
+    if iterations is not None and not 1 <= iterations <= 100_000:
         raise InputError(f"--iterations must be a whole number from 1 to 100000, got {iterations}",
                          field="--iterations")
-    if not (math.isfinite(belief_step) and 0 < belief_step <= 0.5
-            and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
+    if iterations is not None and solver in ("backward", "qre", "sequential", "gambit"):
+        raise InputError(f"--iterations sets CFR's iterations; --solver {solver} runs no CFR", field="--iterations")
+    if belief_step is not None and not (math.isfinite(belief_step) and 0 < belief_step <= 0.5
+                                        and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
         raise InputError(f"--belief-step must be 1/n for a whole n >= 2 (0.25, 0.1, 0.05, ...), got {belief_step:g}",
                          field="--belief-step")
     if third_parties is not None and third_parties not in ("strategic", "rule"):
@@ -71,13 +75,14 @@ def game(
                          field="--third-parties")
     if efg is not None:
         check_writable_target(efg)  # a device or folder is refused before the work
-    crisis_only = horizon is not None or offers is not None or belief_step != 0.25 or tree
+    crisis_only = horizon is not None or offers is not None or belief_step is not None or tree
+    n_iter = 2000 if iterations is None else iterations
     if file.endswith(".efg"):
         if crisis_only or third_parties is not None:
             raise InputError("--horizon, --offers, --belief-step, --tree and --third-parties apply to the crisis "
                              "template only", field="--template")
         g = read_efg(read_user_text(Path(file)), source=file)
-        sol = solve(g, solver, lam=lam, iterations=iterations)
+        sol = solve(g, solver, lam=lam, iterations=n_iter)
         run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
     else:
         sc = load(file)
@@ -85,12 +90,16 @@ def game(
             from detente.games.crisis.run import run_crisis
             from detente.report.crisis import render_crisis
 
-            crun = run_crisis(sc, lam=lam if solver == "qre" else None, belief_step=belief_step, horizon=horizon,
+            if iterations is not None and solver == "auto" and not tree:
+                raise InputError("--iterations sets CFR's iterations; the crisis template's auto solver runs the "
+                                 "model's recursion (add --tree or --solver cfr)", field="--iterations")
+            crun = run_crisis(sc, lam=lam if solver == "qre" else None,
+                              belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
                               offers=offers, third_parties=third_parties)
             if tree or solver not in ("auto", "qre"):
                 from detente.games.crisis.tree_export import attach_tree
 
-                attach_tree(crun, solver, lam=lam if solver == "qre" else crun.qre.lam, iterations=iterations)
+                attach_tree(crun, solver, lam=lam if solver == "qre" else crun.qre.lam, iterations=n_iter)
             if efg is not None:
                 from detente.games.crisis.tree_export import export_tree
 
@@ -107,6 +116,9 @@ def game(
                              field="--template")
         if third_parties is not None:
             raise InputError("--third-parties applies to the crisis template only", field="--template")
+        if iterations is not None:  # the scenario games are solved with the games layer's default CFR settings
+            raise InputError("--iterations applies to the crisis template's tree and to .efg files",
+                             field="--iterations")
         if solver == "qre":
             from detente.games.build import build_game, pick_spec
 
