@@ -384,3 +384,21 @@ def test_asking_for_the_crisis_players_without_a_simulation_section_is_an_error(
     res = CliRunner().invoke(app, ["analyze", "ktab-soe-policy", "--sim-policy", "crisis",
                                    "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "field 'simulation'" in res.output and not (tmp_path / "o").exists()
+
+
+def test_simulate_with_fewer_rounds_than_the_model_needs_says_so(toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--rounds below history + horizon stops the crisis players early; the table printed the model's
+    probabilities beside the truncated runs' classes without a word."""
+    from typer.testing import CliRunner
+
+    from detente.cli.app import app
+
+    p = tmp_path / "toy.yaml"
+    p.write_text(TOY, encoding="utf-8")
+    runner = CliRunner()
+    short = json.loads(runner.invoke(app, ["simulate", str(p), "--runs", "5", "--rounds", "1", "--json"]).stdout)
+    assert "before the model's deadline (round 4" in short["policy"]["cut_short"]
+    full = json.loads(runner.invoke(app, ["simulate", str(p), "--runs", "5", "--json"]).stdout)
+    assert "cut_short" not in full["policy"]
+    text = runner.invoke(app, ["simulate", str(p), "--runs", "5", "--rounds", "1"], terminal_width=400).stdout
+    assert "before the model's deadline" in text

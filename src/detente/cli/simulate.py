@@ -95,9 +95,14 @@ def simulate(
     breakevens = escalation_break_evens(sc, rounds) if plan is None else {
         "criterion": "not computed: the crisis model plays both principals; its thresholds are in "
                      "`detente game --template crisis`", "players": []}
+    record = policy_record(plan, why)
+    if plan is not None and world.rounds < plan.rounds_needed:  # the model's column is for the whole crisis
+        record["cut_short"] = (f"the runs stop after {world.rounds} rounds, before the model's deadline (round "
+                               f"{plan.rounds_needed}: {plan.history} of history + {plan.model.horizon}); each run's "
+                               "class is read from the state it reached")
     summary = {
         "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
-        "policy": policy_record(plan, why),
+        "policy": record,
         **{k: v for k, v in typed_runs(batch).items() if k == "runs_by_types"},
         "runs": n, "rounds": world.rounds, "ranges": mode, "frequencies": batch.frequencies,
         "modal_class": batch.modal,

@@ -31,7 +31,8 @@ def frequency_table(d: dict[str, Any]) -> Table:
     who = ("players: the general crisis model's strategies, types drawn per run (C14); "
            if model else "players: logit choice after the script; " if pol else "")
     t.caption = (f"{who}{d['runs_with_concessions']} runs with concessions, "
-                 f"{d['runs_with_public_concessions']} with a public one")
+                 f"{d['runs_with_public_concessions']} with a public one"
+                 + (f"; note: {pol['cut_short']}" if pol.get("cut_short") else ""))
     return t
 
 
