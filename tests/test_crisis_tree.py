@@ -287,3 +287,17 @@ def test_game_cli_crisis_settings_on_another_template_are_refused() -> None:
 
     res = CliRunner().invoke(app, ["game", "geneva-2022", "--template", "two_track", "--horizon", "2"])
     assert res.exit_code == 2 and "crisis template only" in res.output
+
+
+def test_sequential_trace_on_a_large_tree_is_refused_not_left_running() -> None:
+    """Two rounds of six offers (over 1,000 decision actions): the trace ran for many minutes (C15: it
+    does not reach these sizes); it is now a one-line error naming the other solvers and settings."""
+    from detente.games.crisis.tree_export import SEQUENTIAL_MAX_ACTIONS
+
+    m = rich(2, war=((0.2, 0.6), (0.05, 0.4)), prior=(0.5, 0.5))
+    g = export_tree(m)
+    assert sum(len(g.infosets[k].actions) for k in g.decision_infosets()) > SEQUENTIAL_MAX_ACTIONS
+    with pytest.raises(InputError) as e:
+        solve_tree(m, "sequential")
+    msg = str(e.value)
+    assert "\n" not in msg and "cfr" in msg and "--horizon" in msg and e.value.field == "--solver"

@@ -27,10 +27,13 @@ from typing import Any
 from detente.errors import InputError
 from detente.games.crisis.model import CH, DF, NONE, RESPONSES, SQ_STEP, CrisisModel, _round, classify
 from detente.games.efg import MAX_EFG_NODES
+from detente.games.solve import AUTO_CFR_ACTIONS
 from detente.games.tree import Game
 
 MAX_TREE_NODES = MAX_EFG_NODES  # the games layer's limit (README "Limits", DECISIONS H3)
 TYPE_NAMES = ("resolved", "irresolute")
+# above this many decision actions the sequential-equilibrium trace is refused (auto's switch to CFR, G5)
+SEQUENTIAL_MAX_ACTIONS = AUTO_CFR_ACTIONS
 TREE_SOLVERS = ("auto", "backward", "qre", "sequential", "openspiel", "cfr", "gambit")
 CONCEPTS = {
     "backward": "subgame-perfect equilibrium by backward induction on the exported tree (exact)",
@@ -219,6 +222,11 @@ def solve_tree(m: CrisisModel, method: str, *, lam: float = 5.0, iterations: int
     t0 = time.perf_counter()
     g = export_tree(m, mediation)
     built = time.perf_counter() - t0
+    n_actions = sum(len(g.infosets[k].actions) for k in g.decision_infosets())
+    if method == "sequential" and n_actions > SEQUENTIAL_MAX_ACTIONS:
+        raise InputError(f"--solver sequential: the exported tree has {n_actions:,} decision actions, more than the "
+                         f"logit trace is practical for ({SEQUENTIAL_MAX_ACTIONS}, G5): use --solver "
+                         "cfr or qre, or reduce --horizon / --offers", field="--solver")
     sol = solve(g, method, lam=lam, iterations=iterations, check=True, enumerate_pure=False)
     method = sol.method
     dist = class_distribution(g, sol.profile)
