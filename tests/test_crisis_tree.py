@@ -301,3 +301,15 @@ def test_sequential_trace_on_a_large_tree_is_refused_not_left_running() -> None:
         solve_tree(m, "sequential")
     msg = str(e.value)
     assert "\n" not in msg and "cfr" in msg and "--horizon" in msg and e.value.field == "--solver"
+
+
+def test_auto_tree_without_openspiel_on_a_large_tree_is_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Without OpenSpiel, auto falls back to the logit trace (G5), which does not finish at this size."""
+    import detente.games.openspiel_adapter as osa
+
+    monkeypatch.setattr(osa, "available", lambda: False)
+    m = rich(2, war=((0.2, 0.6), (0.05, 0.4)), prior=(0.5, 0.5))
+    with pytest.raises(InputError, match="OpenSpiel"):
+        solve_tree(m, "auto")
+    small = rich(1, war=((0.05, 0.6), (0.05, 0.5)), prior=(0.5, 0.5), grid=4)
+    assert solve_tree(small, "auto")["method"] == "sequential"  # a small tree still runs the trace

@@ -223,6 +223,13 @@ def solve_tree(m: CrisisModel, method: str, *, lam: float = 5.0, iterations: int
     g = export_tree(m, mediation)
     built = time.perf_counter() - t0
     n_actions = sum(len(g.infosets[k].actions) for k in g.decision_infosets())
+    if method == "auto" and not g.perfect_information and n_actions > SEQUENTIAL_MAX_ACTIONS:
+        from detente.games.openspiel_adapter import available
+
+        if not available():  # auto would fall back to the trace (G5), which does not finish at this size
+            raise InputError(f"--tree: the exported tree has {n_actions:,} decision actions and OpenSpiel (CFR) is not "
+                             "installed (pip install 'detente[games]'); reduce --horizon / --offers",
+                             field="--solver")
     if method == "sequential" and n_actions > SEQUENTIAL_MAX_ACTIONS:
         raise InputError(f"--solver sequential: the exported tree has {n_actions:,} decision actions, more than the "
                          f"logit trace is practical for ({SEQUENTIAL_MAX_ACTIONS}, G5): use --solver "
