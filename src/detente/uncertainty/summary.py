@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -67,14 +68,15 @@ def outcome_shares(v: np.ndarray) -> dict[str, float] | None:
     return {c: float((codes == k).mean()) for k, c in enumerate(OUTCOME_CLASSES)}
 
 
-def summarise(columns: dict[str, np.ndarray]) -> dict[str, Any]:
+def summarise(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """The summary, one column at a time (a sweep's stored columns are read from disk on access)."""
     forecasts: dict[str, dict[str, Any]] = {}
     claims: dict[str, dict[str, Any]] = {}
-    for key, v in columns.items():
+    for key in columns:  # only the columns summarised are read (sampled inputs are not)
         if key.startswith("f."):
             _, model, issue = key.split(".", 2)
-            forecasts.setdefault(model, {})[issue] = distribution(v)
+            forecasts.setdefault(model, {})[issue] = distribution(columns[key])
         elif key.startswith("claim."):
-            claims[key[len("claim."):]] = probability(v)
+            claims[key[len("claim."):]] = probability(columns[key])
     return {"forecasts": forecasts, "claims": claims,
             "outcome": outcome_shares(columns["outcome"]) if "outcome" in columns else None}
