@@ -95,3 +95,18 @@ def test_jobs_option_is_checked(jobs):
 
     r = CliRunner().invoke(app, ["analyze", "geneva-2022", "--jobs", jobs])
     assert r.exit_code == 2
+
+
+def test_large_quadrant_maps_are_rows_of_letters_with_every_label(monkeypatch):
+    """Above QUADRANT_PAIRS_MAX actors the EUM quadrant maps keep every ordered pair's label as one
+    letter (analysis.json at 250 x 10 went from 64 to 16 MB); both forms decode to the same pairs."""
+    import detente.models.eum.model as eum_model
+
+    sc = load_scenario_text(_scenario(12, 1))
+    pairs = get_model("eum").run(sc).details["issues"]["i0"]["quadrants_first_round"]
+    assert "rows" not in pairs and eum_model.quadrant_labels(pairs) == pairs
+    monkeypatch.setattr(eum_model, "QUADRANT_PAIRS_MAX", 5)
+    rows = get_model("eum").run(sc).details["issues"]["i0"]["quadrants_first_round"]
+    assert len(rows["rows"]) == 12 and all(len(r) == 12 and r[k] == "-" for k, r in enumerate(rows["rows"]))
+    assert eum_model.quadrant_labels(rows) == pairs
+    assert len(json.dumps(rows)) < len(json.dumps(pairs)) / 2
