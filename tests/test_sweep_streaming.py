@@ -63,3 +63,23 @@ def test_draws_limits(tmp_path):
     r = CliRunner().invoke(app, ["sweep", str(DATA / "flip.yaml"), "--draws", str(MAX_DRAWS + 1),
                                  "--out", str(tmp_path / "x")])
     assert r.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+def test_a_backend_that_cannot_start_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    """e.g. a Dask scheduler that does not answer: one error, and no run record of a run that never ran."""
+    import detente.uncertainty.engine as engine
+
+    def unreachable(*a, **k):
+        raise InputError("cannot reach Dask scheduler tcp://127.0.0.1:1", field="scheduler")
+
+    sc = load_scenario(DATA / "flip.yaml")
+    opts = SweepOptions(draws=300, seed=1, chunk_size=100, store="none")
+    first = run_sweep(sc, opts, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    monkeypatch.setattr(engine, "make_backend", unreachable)
+    with pytest.raises(InputError, match="cannot reach"):
+        run_sweep(sc, SweepOptions(draws=300, seed=2, chunk_size=100, store="none"), tmp_path, overwrite=True)
+    with pytest.raises(InputError, match="cannot reach"):
+        run_sweep(sc, opts, tmp_path / "new")
+    assert {p.name: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert run_sweep(sc, opts, tmp_path, resume=True).summary == first.summary  # nothing left to compute

@@ -186,29 +186,37 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
                 try:
                     done[i] = store.read_chunk(i, sizes[i])[1]
                 except CorruptChunk as exc:
-                    store.chunk_path(i).unlink(missing_ok=True)
                     recomputed.append(i)
                     if on_note:
                         on_note(f"chunk {i} in {store.chunk_dir} is damaged ({exc}); computing it again")
-        for p in store.results():  # tables of this run are rewritten at the end
-            p.unlink()
-    elif store is not None:
-        if store.has_run() and not overwrite:
-            raise InputError("holds the results of another sweep; add --resume to continue that run or "
-                             "--overwrite to replace it", str(store.folder), field="out")
-        store.clear_results()
-    if store is not None:
-        store.write_record(record)
+    elif store is not None and store.has_run() and not overwrite:
+        raise InputError("holds the results of another sweep; add --resume to continue that run or "
+                         "--overwrite to replace it", str(store.folder), field="out")
     resumed = len(done)
     t0 = time.perf_counter()
     todo = [ChunkSpec(target, i, sizes[i], seeds[i]) for i in range(n_chunks) if i not in done]
+    # the backend (a Dask scheduler that may not answer) before any file changes: a failure to
+    # connect leaves the folder as it was, not a run record of a run that never ran
+    backend = make_backend(opts.backend, opts.scheduler, opts.workers) if todo else None
+    t_start = time.perf_counter() - t0
+    if store is not None:
+        try:
+            if resume:
+                for i in recomputed:
+                    store.chunk_path(i).unlink(missing_ok=True)
+                for p in store.results():  # tables of this run are rewritten at the end
+                    p.unlink()
+            else:
+                store.clear_results()
+            store.write_record(record)
+        except BaseException:
+            if backend is not None:
+                backend.close()
+            raise
     progress_done = sum(sizes[i] for i in done)
     if on_progress:
         on_progress(progress_done, opts.draws)
-    t_start = 0.0
-    if todo:
-        backend = make_backend(opts.backend, opts.scheduler, opts.workers)
-        t_start = time.perf_counter() - t0
+    if backend is not None:
         try:
             for index, cols, secs in backend.run(run_chunk, todo):
                 if store is not None:
