@@ -187,6 +187,7 @@ class RunStore:
                 raise InputError("the DuckDB store needs duckdb (pip install 'detente[uncertainty]'); "
                                  "use --store parquet or none", field="store") from exc
         staged: list[tuple[Path, Path]] = []
+        current = self.folder  # the file being written, named if writing fails
         writer: Any = None
         con: Any = None
         errors: tuple[type[BaseException], ...] = (OSError, pa.ArrowException) + ((duckdb.Error,) if duckdb else ())
@@ -202,19 +203,23 @@ class RunStore:
             first = True
             for table in _row_groups(chunks, columns, names, pa):
                 if want_parquet:
+                    current = staged[0][1]
                     if writer is None:
                         writer = pq.ParquetWriter(staged[0][0], table.schema)
                     writer.write_table(table, row_group_size=ROW_GROUP)
                 if con is not None:
+                    current = staged[-1][1]
                     con.register("draws_arrow", table)
                     con.execute("CREATE TABLE draws AS SELECT * FROM draws_arrow" if first
                                 else "INSERT INTO draws SELECT * FROM draws_arrow")
                     con.unregister("draws_arrow")
                 first = False
             if writer is not None:
+                current = staged[0][1]
                 writer.close()
                 writer = None
             if con is not None:
+                current = staged[-1][1]
                 cols = pa.table({"column_name": [names[k] for k in columns], "key": list(columns),
                                  "meaning": [meaning.get(k, "") for k in columns]})
                 con.register("cols_arrow", cols)
@@ -236,7 +241,7 @@ class RunStore:
                 tmp.unlink(missing_ok=True)
                 Path(str(tmp) + ".wal").unlink(missing_ok=True)
             if isinstance(exc, errors):
-                raise _write_failed(staged[-1][1] if staged else self.folder, exc) from None
+                raise _write_failed(current, exc) from None
             raise
         written: list[Path] = []
         for tmp, target in staged:
