@@ -110,3 +110,15 @@ def test_large_quadrant_maps_are_rows_of_letters_with_every_label(monkeypatch):
     assert len(rows["rows"]) == 12 and all(len(r) == 12 and r[k] == "-" for k, r in enumerate(rows["rows"]))
     assert eum_model.quadrant_labels(rows) == pairs
     assert len(json.dumps(rows)) < len(json.dumps(pairs)) / 2
+
+
+@pytest.mark.slow
+def test_spawned_workers_give_the_same_analysis(monkeypatch):
+    """With another thread running (a progress spinner, a server) the workers are spawned, not forked."""
+    import multiprocessing as mp
+
+    sc = load_scenario_text(_scenario(20, 2))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_WORK", 0)
+    want = json.dumps(analyze(sc, AnalyzeOptions(jobs=1)).to_dict(), sort_keys=True)
+    monkeypatch.setattr(parallel, "_context", lambda: mp.get_context("spawn"))
+    assert json.dumps(analyze(sc, AnalyzeOptions(jobs=2)).to_dict(), sort_keys=True) == want
