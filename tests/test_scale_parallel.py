@@ -122,3 +122,18 @@ def test_spawned_workers_give_the_same_analysis(monkeypatch):
     want = json.dumps(analyze(sc, AnalyzeOptions(jobs=1)).to_dict(), sort_keys=True)
     monkeypatch.setattr(parallel, "_context", lambda: mp.get_context("spawn"))
     assert json.dumps(analyze(sc, AnalyzeOptions(jobs=2)).to_dict(), sort_keys=True) == want
+
+
+def test_a_models_error_reaches_the_caller_with_workers_running(monkeypatch):
+    from detente.errors import InputError
+
+    sc = load_scenario_text(_scenario(15, 3))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_WORK", 0)
+
+    def run_one(name):
+        if name == "eum":
+            raise InputError("eum refuses", field="x")
+        return get_model(name, sc).run_arrays(point_arrays(sc))
+
+    with pytest.raises(InputError, match="eum refuses"):
+        parallel.run_models(sc, point_arrays(sc), ["compromise", "eum", "smp"], 2, run_one)

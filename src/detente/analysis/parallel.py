@@ -72,19 +72,18 @@ def run_models(scenario: Scenario, arr: Arrays, names: Sequence[str], jobs: int,
                                    initializer=_one_thread)
     except (OSError, NotImplementedError):  # no semaphores here (some sandboxes): one process
         return {name: run_one(name) for name in names}
-    futures: dict[int, Future] = {}
+    results: dict[str, ModelResult] = {}
     try:
         with pool:
             try:
-                futures = {k: pool.submit(run_task, tasks[k]) for k in order}
-            except (OSError, BrokenProcessPool):
-                futures = {}
-            results = {name: run_one(name) for name in names if name != "smp"}
-            outcomes = [futures[k].result() if k in futures else run_task(tasks[k]) for k in range(len(tasks))]
-    except BrokenProcessPool:  # a worker died (killed, out of memory): the runs again, here
+                futures: dict[int, Future] = {k: pool.submit(run_task, tasks[k]) for k in order}
+                results = {name: run_one(name) for name in names if name != "smp"}
+                outcomes = [futures[k].result() for k in range(len(tasks))]
+            except BaseException:  # a model's error or Ctrl-C: do not wait for the runs still queued
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    except (BrokenProcessPool, OSError):  # a worker died (killed, out of memory): the runs again, here
+        results = results or {name: run_one(name) for name in names if name != "smp"}
         outcomes = [run_task(t) for t in tasks]
-    finally:
-        for fut in futures.values():
-            fut.cancel()
     results["smp"] = smp.noted(smp.finish(arr, plan, outcomes))
     return {name: results[name] for name in names}
