@@ -4,7 +4,7 @@ Run: python benchmarks/scale.py [--only analyze|validate|stages|sweep] [--jobs N
 
 `--only sweep` runs `detente sweep` on a small ranged scenario at 500,000 and 5,000,000 draws (chunks of
 100,000, DuckDB and Parquet tables): peak memory should not grow with the draws beyond one column
-(8 bytes a draw) of the summary (DECISIONS H9); it takes minutes.
+(8 bytes a draw) of the summary and DuckDB's 256 MB buffer (DECISIONS H9); it takes a minute or more.
 
 `--only stages` breaks `analyze` on 250 actors x 10 issues into its stages (each model, the
 strong-position table, each layer, the JSON, each chart) with the CPU seconds each took, in one process.
@@ -68,7 +68,7 @@ claims:
 
 
 def sweeps(tmp: str) -> None:
-    """Peak memory of a streamed sweep at 0.5 and 5 million draws (fresh processes)."""
+    """Peak memory of a streamed sweep at 0.5 and 5 million draws (fresh processes; DECISIONS H9 has 20 million)."""
     path = Path(tmp) / "ranged.yaml"
     path.write_text(RANGED, encoding="utf-8")
     for draws in (500_000, 5_000_000):

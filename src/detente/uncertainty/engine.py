@@ -233,7 +233,7 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     columns: Mapping[str, np.ndarray]
     if store is not None:
         names = list(store.read_chunk(0)[0])
-        columns = StoredColumns(store, names, n_chunks)
+        columns = StoredColumns(store, names, n_chunks, opts.draws)
     else:
         names = list(kept[0])
         columns = {k: np.concatenate([kept[i][k] for i in range(n_chunks)]) for k in names}

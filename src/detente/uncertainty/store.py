@@ -277,13 +277,28 @@ class StoredColumns(Mapping[str, np.ndarray]):
     """A finished sweep's columns, read from its chunk files one column at a time: the summary
     walks them so that one column (8 bytes a draw), not every column, is in memory at once."""
 
-    def __init__(self, store: RunStore, names: list[str], n_chunks: int) -> None:
-        self.store, self.names, self.n_chunks = store, names, n_chunks
+    def __init__(self, store: RunStore, names: list[str], n_chunks: int, total: int = 0) -> None:
+        self.store, self.names, self.n_chunks, self.total = store, names, n_chunks, total  # total: draws
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self.names:
             raise KeyError(key)
-        return np.concatenate([self.store.chunk_column(i, key) for i in range(self.n_chunks)])
+        if not self.total:
+            return np.concatenate([self.store.chunk_column(i, key) for i in range(self.n_chunks)])
+        out: np.ndarray | None = None  # filled in place: one column and one chunk in memory, not two columns
+        at = 0
+        for i in range(self.n_chunks):
+            part = self.store.chunk_column(i, key)
+            if out is None:
+                out = np.empty(self.total, dtype=part.dtype)
+            if at + len(part) > self.total:
+                break
+            out[at:at + len(part)] = part
+            at += len(part)
+        if out is None or at != self.total:
+            raise InputError(f"the chunks hold another number of draws of {key} than {self.total}",
+                             str(self.store.chunk_dir))
+        return out
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)

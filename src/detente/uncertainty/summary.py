@@ -19,7 +19,10 @@ def _f(x: float) -> float | None:
 
 def distribution(v: np.ndarray) -> dict[str, Any]:
     """Mean, sd, median and the central 50/80/95% intervals of the finite values."""
-    v = v[np.isfinite(v)]
+    ok = np.isfinite(v)
+    if not ok.all():  # a copy only when some draw gave no value (a sweep's column can be large)
+        v = v[ok]
+    del ok
     if v.size == 0:
         return {"n": 0}
     qs = np.percentile(v, [2.5, 10, 25, 50, 75, 90, 97.5])
