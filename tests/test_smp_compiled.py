@@ -80,3 +80,17 @@ def test_golden_logs_with_the_kernel(monkeypatch, csv, log, n_dims):
 
     monkeypatch.setattr(engine, "KERNEL", "numba")
     test_smp_ktab.test_reproduces_ktab_deterministic_runs(csv, log, n_dims)
+
+
+@pytest.mark.parametrize("n", [3, 9, 40, 130, 250])
+def test_coalitions_kernel_equals_numpy_bit_for_bit(n):
+    from detente.models.smp.utility import util
+    from detente.models.smp.victory import coalitions
+
+    rng = np.random.default_rng(100 + n)
+    d = rng.uniform(0, 1, (n, n))
+    d[:, : n // 3] = d[:, :1]  # equal options: zero differences
+    rn = util(d, 0.0)
+    w = rng.uniform(0, 100, n)
+    w[0] = 0.0
+    assert np.array_equal(compiled.coalitions(w, rn), coalitions("proportional", w, rn))

@@ -1,7 +1,8 @@
 """A compiled (Numba) kernel of SMP's challenge step for KTAB's defaults, bit for bit the NumPy path.
 
 ``challenge.own_challenges`` with the proportional voting rule and semi-commitment of third parties
-costs O(n^3) per turn in about fifteen array passes; at 250 actors it was two thirds of SMP's time.
+costs O(n^3) per turn in about fifteen array passes; at 250 actors it was two thirds of SMP's time
+(and ``victory.coalitions`` of each state, O(n^3) too, most of the rest: compiled here as well).
 This kernel runs the same arithmetic, operation for operation and in the same order, in one loop
 per (initiator, target) pair, and sums the third parties' votes in NumPy's own pairwise order
 (blocks of 8 accumulators up to 128 values, halves above), so every probability and gain is the
@@ -23,6 +24,7 @@ except ImportError:  # pragma: no cover - exercised where numba is not installed
 
 AVAILABLE = numba is not None
 MIN_CLTN = 1e-10  # challenge.MIN_CLTN (KTAB's floor on both coalitions of a challenge)
+MIN_COALITION = 1e-8  # victory.MIN_COALITION (KTAB's floor on every coalition)
 _PW_BLOCK = 128  # NumPy's PW_BLOCKSIZE
 
 
@@ -153,6 +155,29 @@ def _challenges(dist: np.ndarray, perceived: np.ndarray, s_tot: np.ndarray, cap:
             eu_chlg = (1 - sj) * eu_vict + sj * (phij * eu_vict + phji * (uij + uij))
             edu[i, j] = eu_chlg - (uii + uij)
         edu[i, i] = -np.inf
+
+
+@_jit
+def _coalitions(w: np.ndarray, ut: np.ndarray, out: np.ndarray) -> None:
+    n, k = ut.shape
+    for i in range(n):
+        for j in range(n):
+            acc = 0.0
+            for v in range(k):  # np.einsum's order: voter by voter from 0, each product rounded, then added
+                d = ut[i, v] - ut[j, v]
+                if d < 0.0:
+                    d = 0.0
+                acc += w[v] * d
+            out[i, j] = MIN_COALITION + acc
+        out[i, i] = MIN_COALITION
+
+
+def coalitions(w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``victory.coalitions("proportional", w, u)`` for one (voters, options) matrix and w >= 0."""
+    n = u.shape[1]
+    out = np.empty((n, n))
+    _coalitions(np.ascontiguousarray(w, dtype=np.float64), np.ascontiguousarray(u.T, dtype=np.float64), out)
+    return out
 
 
 def own_challenges_all(dist: np.ndarray, perceived: np.ndarray, s_tot: np.ndarray, cap: np.ndarray,

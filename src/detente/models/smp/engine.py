@@ -136,7 +136,11 @@ def assess(pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray,
     """``setAllAUtil`` plus ``pDist(-1)`` for one state."""
     d = distance(ideal, pos, sal)
     rn = util(d, 0.0)
-    c = coalitions(p.voting_rule, cap, rn)
+    kernel = _kernel(pos.shape[0], p)
+    if kernel is not None and bool((cap >= 0).all()):  # same numbers, compiled (DECISIONS H9)
+        c = kernel.coalitions(cap, rn)
+    else:
+        c = coalitions(p.voting_rule, cap, rn)
     prob, _ = prob_ce(p.pce_model, p.victory_model, c)
     risk = risk_from_prob(prob, p.big_r_range)
     ra = util(d, risk[:, None])
