@@ -137,3 +137,27 @@ def test_a_models_error_reaches_the_caller_with_workers_running(monkeypatch):
 
     with pytest.raises(InputError, match="eum refuses"):
         parallel.run_models(sc, point_arrays(sc), ["compromise", "eum", "smp"], 2, run_one)
+
+
+def test_analyze_refuses_an_unwritable_folder_before_the_work(tmp_path, monkeypatch):
+    """A read-only --out is one line and exit 2 before any model runs (not after a minute of work)."""
+    import importlib
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    analyze_mod = importlib.import_module("detente.analysis.analyze")  # the module, not the function
+
+    def read_only(*a, **k):
+        raise PermissionError(30, "Read-only file system")
+
+    def no_work(*a, **k):
+        raise AssertionError("the analysis must not start")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(analyze_mod, "analyze", no_work)
+    r = CliRunner().invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "Read-only file system" in r.output
+    assert not (tmp_path / "o").exists()

@@ -243,7 +243,7 @@ def analyze(
     """The main job: bottom line, claims, strong-position table, forecasts; writes analysis.json and report.html."""
     from detente.analysis.analyze import AnalyzeOptions
     from detente.analysis.analyze import analyze as run_analysis
-    from detente.fileio import atomic_write_files
+    from detente.fileio import atomic_write_files, probe_writable_folder
     from detente.report.html import build_html
     from detente.report.progress import steps
     from detente.report.terminal import render
@@ -255,6 +255,7 @@ def analyze(
     folder = out if out is not None else Path("detente-out") / sc.meta.id
     if folder.exists() and not folder.is_dir():  # before minutes of work, not after
         raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
+    probe_writable_folder(folder)  # a read-only folder, too
     with steps(err_console(), enabled=not json_out) as step:
         from detente.analysis.parallel import default_jobs
 
