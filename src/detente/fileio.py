@@ -105,6 +105,23 @@ def check_writable_target(target: Path) -> None:
                          str(target))
 
 
+def probe_writable_folder(folder: Path) -> None:
+    """Refuse, before long work, an output folder that cannot be written (read-only file system,
+    permissions): a temporary file is made and removed in the nearest folder that exists."""
+    folder = Path(folder)
+    base = folder
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise InputError("is not a folder", str(base))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".detente-probe.", suffix=".tmp", dir=base)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise _cannot(folder, exc) from None
+
+
 def staged_path(target: Path) -> Path:
     """A new empty temporary file beside ``target`` (for writers that need a path, not text)."""
     check_writable_target(target)

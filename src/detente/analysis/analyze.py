@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from detente import __version__
 from detente.analysis.claims import Context, Verdict, evaluate_claims
+from detente.analysis.parallel import run_models
 from detente.models import (
     DYNAMIC_MODELS,
     MODELS,
@@ -41,6 +42,7 @@ class AnalyzeOptions:
     strength_model: str = "compromise"
     win_model: str = "smp"  # whose win probabilities join the strong-position table
     sim_policy: str = "auto"  # the simulation's players: auto (the crisis model where it applies, C14), crisis, logit
+    jobs: int = 1  # processes for the models' independent runs (SMP's per-issue runs); same results
 
 
 LayerRunner = Callable[[Scenario, AnalyzeOptions], LayerResult | None]
@@ -125,7 +127,8 @@ def analyze(scenario: Scenario, options: AnalyzeOptions | None = None, step: Ste
     options = options or AnalyzeOptions()
     with step("models"):
         arr = point_arrays(scenario)
-        results = {name: _run(name, scenario, arr) for name in options.models if name in MODELS}
+        names = [name for name in options.models if name in MODELS]
+        results = run_models(scenario, arr, names, options.jobs, lambda name: _run(name, scenario, arr))
         base = results.get(options.strength_model) or _run(options.strength_model, scenario, arr)
         strong = strong_position(arr, base, results.get(options.win_model))
     layers: dict[str, LayerResult] = {}

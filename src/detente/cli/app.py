@@ -234,11 +234,16 @@ def analyze(
     sim_policy: Annotated[str, typer.Option(
         "--sim-policy", help="The simulation's players: auto (the general crisis model where it applies, else "
                              "logit), crisis, or logit (the older script-then-logit players).")] = "auto",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, max=64,
+                     help="Processes for the models' independent runs (default: the usable cores); same results."),
+    ] = None,
 ) -> None:
     """The main job: bottom line, claims, strong-position table, forecasts; writes analysis.json and report.html."""
     from detente.analysis.analyze import AnalyzeOptions
     from detente.analysis.analyze import analyze as run_analysis
-    from detente.fileio import atomic_write_files
+    from detente.fileio import atomic_write_files, probe_writable_folder
     from detente.report.html import build_html
     from detente.report.progress import steps
     from detente.report.terminal import render
@@ -252,8 +257,12 @@ def analyze(
     folder = out if out is not None else Path("detente-out") / sc.meta.id
     if folder.exists() and not folder.is_dir():  # before minutes of work, not after
         raise InputError("--out must be a folder, and this is a file", str(folder), field="out")
+    probe_writable_folder(folder)  # a read-only folder, too
     with steps(err_console(), enabled=not json_out) as step:
-        result = run_analysis(sc, AnalyzeOptions(seed=seed, sim_policy=sim_policy), step=step)
+        from detente.analysis.parallel import default_jobs
+
+        result = run_analysis(sc, AnalyzeOptions(seed=seed, sim_policy=sim_policy, jobs=jobs or default_jobs()),
+                              step=step)
         text = dump_json(result.to_dict())
         with step("report"):
             html = build_html(result)

@@ -39,8 +39,8 @@ def _models(model: list[str] | None) -> tuple[str, ...]:
 @user_errors
 def sweep(
     file: ScenarioArg,
-    draws: Annotated[int, typer.Option("--draws", "-n", min=1, max=2_000_000,
-                                       help="Number of Monte Carlo draws (at most 2,000,000).")] = 10_000,
+    draws: Annotated[int, typer.Option("--draws", "-n", min=1, max=20_000_000,
+                                       help="Number of Monte Carlo draws (at most 20,000,000).")] = 10_000,
     backend: Annotated[str, typer.Option("--backend", help="inprocess, pool or dask.")] = "inprocess",
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: a LocalCluster.")] = None,

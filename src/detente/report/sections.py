@@ -313,9 +313,11 @@ def quadrant_svg(eum: ModelResult, issue: str) -> str | None:
 def quadrant_fig(eum: ModelResult, issue: str) -> Figure | None:
     """BdM's quadrant map of the first round: how each actor (row) sees each other actor (column)."""
     info = (eum.details.get("issues") or {}).get(issue) or {}
-    quad = info.get("quadrants_first_round")
-    if not quad:
+    if not info.get("quadrants_first_round"):
         return None
+    from detente.models.eum.model import quadrant_labels
+
+    quad = quadrant_labels(info["quadrants_first_round"])  # pairs, or rows of letters above 30 actors
     actors = list(quad)
     names = list(QUADRANT_COLOURS)
     grid = np.array([[names.index(quad[a].get(b, "none")) if a != b else names.index("none") for b in actors]

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,16 @@ from detente.scenario.schema import Scenario
 from detente.uncertainty.backends import check_backend, make_backend
 from detente.uncertainty.params import Param, collect_params, widen, with_dist
 from detente.uncertainty.sampling import sample
-from detente.uncertainty.store import STORE_FORMATS, CorruptChunk, RunStore
+from detente.uncertainty.store import STORE_FORMATS, CorruptChunk, RunStore, StoredColumns
 from detente.uncertainty.summary import summarise
 from detente.uncertainty.target import ScenarioTarget
 
-# The summary (quantiles) holds every draw's columns in memory: ~0.36 GB per million draws on
-# geneva-2022, so 2 million keeps a sweep under ~1 GB; more needs a streaming summary (README, Limits).
-MAX_DRAWS = 2_000_000
+# A sweep with an output folder streams: chunks go to disk as they finish, the tables are written a
+# row group at a time and the summary reads one column at a time (8 bytes a draw, whatever the number
+# of columns; its quantiles need the whole column), so 20 million draws peak at ~0.5 GB (H9). Without a
+# folder (the API, `analyze`) every column stays in memory: ~0.36 GB per million draws on geneva-2022.
+MAX_DRAWS = 20_000_000
+MAX_DRAWS_IN_MEMORY = 2_000_000
 MAX_WIDEN = 100.0
 SEED_MAX = 2**32 - 1
 
@@ -101,7 +104,7 @@ class SweepResult:
     options: SweepOptions
     seed: int
     params: list[Param]
-    columns: dict[str, np.ndarray]
+    columns: Mapping[str, np.ndarray]  # a sweep with a folder reads these from its chunks on access
     summary: dict[str, Any]
     record: dict[str, Any]
     files: list[Path] = field(default_factory=list)
@@ -141,6 +144,9 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     A folder holding another run is refused unless ``resume`` or ``overwrite``; a finished chunk
     that cannot be read back on resume is reported through ``on_note`` and computed again."""
     opts.check()
+    if out is None and opts.draws > MAX_DRAWS_IN_MEMORY:
+        raise InputError(f"more than {MAX_DRAWS_IN_MEMORY} draws need an output folder (the draws are "
+                         "streamed through it)", field="draws")
     seed = sc.settings.seed if opts.seed is None else opts.seed
     params, target = prepare(sc, opts)
     n_chunks = -(-opts.draws // opts.chunk_size)
@@ -158,7 +164,8 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     store = RunStore(out) if out is not None else None
-    done: dict[int, tuple[dict[str, np.ndarray], float]] = {}
+    done: dict[int, float] = {}  # chunk -> seconds it took
+    kept: dict[int, dict[str, np.ndarray]] = {}  # its columns, only without a folder (else on disk)
     recomputed: list[int] = []
     if store is not None and store.folder.exists() and not store.folder.is_dir():
         raise InputError("--out must be a folder, and this is a file", str(store.folder), field="out")
@@ -177,48 +184,64 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
         for i in sorted(store.finished()):
             if i < n_chunks:
                 try:
-                    done[i] = store.read_chunk(i, sizes[i])
+                    done[i] = store.read_chunk(i, sizes[i])[1]
                 except CorruptChunk as exc:
-                    store.chunk_path(i).unlink(missing_ok=True)
                     recomputed.append(i)
                     if on_note:
                         on_note(f"chunk {i} in {store.chunk_dir} is damaged ({exc}); computing it again")
-        for p in store.results():  # tables of this run are rewritten at the end
-            p.unlink()
-    elif store is not None:
-        if store.has_run() and not overwrite:
-            raise InputError("holds the results of another sweep; add --resume to continue that run or "
-                             "--overwrite to replace it", str(store.folder), field="out")
-        store.clear_results()
-    if store is not None:
-        store.write_record(record)
+    elif store is not None and store.has_run() and not overwrite:
+        raise InputError("holds the results of another sweep; add --resume to continue that run or "
+                         "--overwrite to replace it", str(store.folder), field="out")
     resumed = len(done)
     t0 = time.perf_counter()
     todo = [ChunkSpec(target, i, sizes[i], seeds[i]) for i in range(n_chunks) if i not in done]
+    # the backend (a Dask scheduler that may not answer) before any file changes: a failure to
+    # connect leaves the folder as it was, not a run record of a run that never ran
+    backend = make_backend(opts.backend, opts.scheduler, opts.workers) if todo else None
+    t_start = time.perf_counter() - t0
+    if store is not None:
+        try:
+            if resume:
+                for i in recomputed:
+                    store.chunk_path(i).unlink(missing_ok=True)
+                for p in store.results():  # tables of this run are rewritten at the end
+                    p.unlink()
+            else:
+                store.clear_results()
+            store.write_record(record)
+        except BaseException:
+            if backend is not None:
+                backend.close()
+            raise
     progress_done = sum(sizes[i] for i in done)
     if on_progress:
         on_progress(progress_done, opts.draws)
-    t_start = 0.0
-    if todo:
-        backend = make_backend(opts.backend, opts.scheduler, opts.workers)
-        t_start = time.perf_counter() - t0
+    if backend is not None:
         try:
             for index, cols, secs in backend.run(run_chunk, todo):
                 if store is not None:
                     store.write_chunk(index, cols, secs)
-                done[index] = (cols, secs)
+                else:
+                    kept[index] = cols
+                done[index] = secs
                 progress_done += sizes[index]
                 if on_progress:
                     on_progress(progress_done, opts.draws)
         finally:
             backend.close()
     wall = time.perf_counter() - t0
-    names = list(done[0][0])
-    columns = {k: np.concatenate([done[i][0][k] for i in range(n_chunks)]) for k in names}
+    columns: Mapping[str, np.ndarray]
+    if store is not None:
+        names = list(store.read_chunk(0)[0])
+        columns = StoredColumns(store, names, n_chunks, opts.draws)
+    else:
+        names = list(kept[0])
+        columns = {k: np.concatenate([kept[i][k] for i in range(n_chunks)]) for k in names}
+        kept.clear()
     record.update({
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "timings": {"wall_seconds": round(wall, 4), "backend_start_seconds": round(t_start, 4),
-                    "chunk_seconds": round(sum(done[i][1] for i in range(n_chunks)), 4),
+                    "chunk_seconds": round(sum(done[i] for i in range(n_chunks)), 4),
                     "chunks": n_chunks, "chunks_resumed": resumed},
     })
     if recomputed:
@@ -226,5 +249,6 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
     files: list[Path] = []
     if store is not None:
         store.write_record(record)
-        files = store.write_tables(columns, column_meaning(sc, params, target), record, opts.store)
+        files = store.write_tables(store.iter_chunks(n_chunks), names, column_meaning(sc, params, target), record,
+                                   opts.store)
     return SweepResult(sc.meta.id, opts, seed, params, columns, summarise(columns), record, files)

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ def sql_name(key: str) -> str:
 
 
 RESULT_FILES = ("sweep.duckdb", "draws.parquet", "run_record.json")
+ROW_GROUP = 131_072  # draws per Parquet row group / DuckDB insert: chunks are gathered up to this
+DUCKDB_MEMORY = "256MB"  # DuckDB's buffer while the draws table is built: it writes to its file beyond
 
 
 def _atomic_path(target: Path) -> tuple[Path, Path]:
@@ -144,10 +147,29 @@ class RunStore:
             raise CorruptChunk("wrong number of draws")
         return cols, secs
 
+    def chunk_column(self, index: int, key: str) -> np.ndarray:
+        """One column of a finished chunk (an .npz member is read alone, not the whole chunk)."""
+        try:
+            with np.load(self.chunk_path(index), allow_pickle=False) as z:
+                names = [str(n) for n in z["__names__"]]
+                return np.asarray(z[f"c{names.index(key)}"])
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise InputError(f"cannot read {key} back: {type(exc).__name__}: {exc}",
+                             str(self.chunk_path(index))) from None
+
+    def iter_chunks(self, n_chunks: int) -> Iterator[dict[str, np.ndarray]]:
+        """Every chunk's columns in chunk order, one chunk in memory at a time."""
+        for i in range(n_chunks):
+            try:
+                yield self.read_chunk(i)[0]
+            except CorruptChunk as exc:
+                raise InputError(f"cannot read chunk {i} back: {exc}", str(self.chunk_path(i))) from None
+
     # --- final tables -----------------------------------------------------------------------
-    def write_tables(self, columns: dict[str, np.ndarray], meaning: dict[str, str],
+    def write_tables(self, chunks: Iterator[dict[str, np.ndarray]], columns: list[str], meaning: dict[str, str],
                      record: dict[str, Any], fmt: str) -> list[Path]:
-        """Write draws and the run record to DuckDB and/or Parquet; returns the files written."""
+        """Write the draws (``chunks``, in order) and the run record to DuckDB and/or Parquet, a row
+        group at a time, so memory does not grow with the number of draws; returns the files written."""
         if fmt == "none":
             return []
         try:
@@ -155,38 +177,49 @@ class RunStore:
         except ImportError as exc:
             raise InputError("the results store needs pyarrow (pip install 'detente[uncertainty]'); "
                              "use --store none to skip it", field="store") from exc
-        n = len(next(iter(columns.values()))) if columns else 0
         names = {k: sql_name(k) for k in columns}
-        table = pa.table({"draw": np.arange(n, dtype=np.int64),
-                          **{names[k]: np.asarray(v) for k, v in columns.items()}})
-        written: list[Path] = []
-        if fmt in ("parquet", "both"):
-            import pyarrow.parquet as pq
-
-            tmp, target = _atomic_path(self.folder / "draws.parquet")
-            try:
-                pq.write_table(table, tmp)
-            except BaseException as exc:
-                tmp.unlink(missing_ok=True)
-                if isinstance(exc, (OSError, pa.ArrowException)):
-                    raise _write_failed(target, exc) from None
-                raise
-            commit_staged(tmp, target)
-            atomic_write_text(self.folder / "run_record.json", json.dumps(record, indent=2) + "\n")
-            written.append(target)
-        if fmt in ("duckdb", "both"):
+        want_parquet, want_duckdb = fmt in ("parquet", "both"), fmt in ("duckdb", "both")
+        duckdb: Any = None
+        if want_duckdb:
             try:
                 import duckdb
             except ImportError as exc:
                 raise InputError("the DuckDB store needs duckdb (pip install 'detente[uncertainty]'); "
                                  "use --store parquet or none", field="store") from exc
-            tmp, target = _atomic_path(self.folder / "sweep.duckdb")
-            tmp.unlink()  # duckdb creates the file itself
-            try:
-                con = duckdb.connect(str(tmp))
-                con.register("draws_arrow", table)
-                con.execute("CREATE TABLE draws AS SELECT * FROM draws_arrow")
-                con.unregister("draws_arrow")
+        staged: list[tuple[Path, Path]] = []
+        current = self.folder  # the file being written, named if writing fails
+        writer: Any = None
+        con: Any = None
+        errors: tuple[type[BaseException], ...] = (OSError, pa.ArrowException) + ((duckdb.Error,) if duckdb else ())
+        try:
+            if want_parquet:
+                import pyarrow.parquet as pq
+
+                staged.append(_atomic_path(self.folder / "draws.parquet"))
+            if want_duckdb:
+                staged.append(_atomic_path(self.folder / "sweep.duckdb"))
+                staged[-1][0].unlink()  # duckdb creates the file itself
+                con = duckdb.connect(str(staged[-1][0]), config={"memory_limit": DUCKDB_MEMORY})
+            first = True
+            for table in _row_groups(chunks, columns, names, pa):
+                if want_parquet:
+                    current = staged[0][1]
+                    if writer is None:
+                        writer = pq.ParquetWriter(staged[0][0], table.schema)
+                    writer.write_table(table, row_group_size=ROW_GROUP)
+                if con is not None:
+                    current = staged[-1][1]
+                    con.register("draws_arrow", table)
+                    con.execute("CREATE TABLE draws AS SELECT * FROM draws_arrow" if first
+                                else "INSERT INTO draws SELECT * FROM draws_arrow")
+                    con.unregister("draws_arrow")
+                first = False
+            if writer is not None:
+                current = staged[0][1]
+                writer.close()
+                writer = None
+            if con is not None:
+                current = staged[-1][1]
                 cols = pa.table({"column_name": [names[k] for k in columns], "key": list(columns),
                                  "meaning": [meaning.get(k, "") for k in columns]})
                 con.register("cols_arrow", cols)
@@ -198,12 +231,77 @@ class RunStore:
                             [record["run_id"], record["inputs_hash"], record["seed"], record["draws"],
                              record["detente_version"], json.dumps(record)])
                 con.close()
-            except BaseException as exc:
+                con = None
+        except BaseException as exc:
+            if writer is not None:
+                writer.close()
+            if con is not None:
+                con.close()
+            for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
                 Path(str(tmp) + ".wal").unlink(missing_ok=True)
-                if isinstance(exc, (OSError, duckdb.Error)):
-                    raise _write_failed(target, exc) from None
-                raise
+            if isinstance(exc, errors):
+                raise _write_failed(current, exc) from None
+            raise
+        written: list[Path] = []
+        for tmp, target in staged:
             commit_staged(tmp, target)
             written.append(target)
+            if target.name == "draws.parquet":
+                atomic_write_text(self.folder / "run_record.json", json.dumps(record, indent=2) + "\n")
         return written
+
+
+def _row_groups(chunks: Iterator[dict[str, np.ndarray]], columns: list[str], names: dict[str, str],
+                pa: Any) -> Iterator[Any]:
+    """Arrow tables of about ROW_GROUP draws each (a ``draw`` number first), from chunks in order."""
+    start, parts, rows = 0, [], 0
+    for cols in chunks:
+        parts.append(cols)
+        rows += len(next(iter(cols.values()))) if cols else 0
+        if rows >= ROW_GROUP:
+            yield _table(parts, columns, names, start, rows, pa)
+            start, parts, rows = start + rows, [], 0
+    if parts or start == 0:
+        yield _table(parts, columns, names, start, rows, pa)
+
+
+def _table(parts: list[dict[str, np.ndarray]], columns: list[str], names: dict[str, str], start: int, rows: int,
+           pa: Any) -> Any:
+    data = {k: np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in columns}
+    return pa.table({"draw": np.arange(start, start + rows, dtype=np.int64),
+                     **{names[k]: np.asarray(v) for k, v in data.items()}})
+
+
+class StoredColumns(Mapping[str, np.ndarray]):
+    """A finished sweep's columns, read from its chunk files one column at a time: the summary
+    walks them so that one column (8 bytes a draw), not every column, is in memory at once."""
+
+    def __init__(self, store: RunStore, names: list[str], n_chunks: int, total: int = 0) -> None:
+        self.store, self.names, self.n_chunks, self.total = store, names, n_chunks, total  # total: draws
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self.names:
+            raise KeyError(key)
+        if not self.total:
+            return np.concatenate([self.store.chunk_column(i, key) for i in range(self.n_chunks)])
+        out: np.ndarray | None = None  # filled in place: one column and one chunk in memory, not two columns
+        at = 0
+        for i in range(self.n_chunks):
+            part = self.store.chunk_column(i, key)
+            if out is None:
+                out = np.empty(self.total, dtype=part.dtype)
+            if at + len(part) > self.total:
+                break
+            out[at:at + len(part)] = part
+            at += len(part)
+        if out is None or at != self.total:
+            raise InputError(f"the chunks hold another number of draws of {key} than {self.total}",
+                             str(self.store.chunk_dir))
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,10 @@ def _f(x: float) -> float | None:
 
 def distribution(v: np.ndarray) -> dict[str, Any]:
     """Mean, sd, median and the central 50/80/95% intervals of the finite values."""
-    v = v[np.isfinite(v)]
+    ok = np.isfinite(v)
+    if not ok.all():  # a copy only when some draw gave no value (a sweep's column can be large)
+        v = v[ok]
+    del ok
     if v.size == 0:
         return {"n": 0}
     qs = np.percentile(v, [2.5, 10, 25, 50, 75, 90, 97.5])
@@ -67,14 +71,15 @@ def outcome_shares(v: np.ndarray) -> dict[str, float] | None:
     return {c: float((codes == k).mean()) for k, c in enumerate(OUTCOME_CLASSES)}
 
 
-def summarise(columns: dict[str, np.ndarray]) -> dict[str, Any]:
+def summarise(columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """The summary, one column at a time (a sweep's stored columns are read from disk on access)."""
     forecasts: dict[str, dict[str, Any]] = {}
     claims: dict[str, dict[str, Any]] = {}
-    for key, v in columns.items():
+    for key in columns:  # only the columns summarised are read (sampled inputs are not)
         if key.startswith("f."):
             _, model, issue = key.split(".", 2)
-            forecasts.setdefault(model, {})[issue] = distribution(v)
+            forecasts.setdefault(model, {})[issue] = distribution(columns[key])
         elif key.startswith("claim."):
-            claims[key[len("claim."):]] = probability(v)
+            claims[key[len("claim."):]] = probability(columns[key])
     return {"forecasts": forecasts, "claims": claims,
             "outcome": outcome_shares(columns["outcome"]) if "outcome" in columns else None}

@@ -208,10 +208,35 @@ class EumModel(Model):
                 fig[k, :, c] = res.actor_figures[name][:, 0]
 
 
-def _quadrants(kinds: np.ndarray, ids: list[str]) -> dict[str, dict[str, str]]:
-    """Ordered-dyad labels ``{i: {j: label}}`` (row i's view of E^i(U_ij), E^j(U_ji))."""
-    return {a: {b: LABELS[int(kinds[r, k])] for k, b in enumerate(ids) if k != r}
-            for r, a in enumerate(ids)}
+#: above this many actors a quadrant map is written as one string of letters per actor, not one JSON
+#: entry per ordered pair: at 250 actors x 10 issues the pairs were 29 of analysis.json's 37 MB (64 MB
+#: indented); the letters keep every label (DECISIONS H9)
+QUADRANT_PAIRS_MAX = 30
+QUADRANT_CODES = {"confrontation": "X", "compromise": "C", "capitulation": "K", "stalemate": "S", "none": "."}
+
+
+def _quadrants(kinds: np.ndarray, ids: list[str]) -> dict[str, Any]:
+    """Ordered-dyad labels ``{i: {j: label}}`` (row i's view of E^i(U_ij), E^j(U_ji)); above
+    QUADRANT_PAIRS_MAX actors the same labels as rows of letters (``quadrant_labels`` reads both)."""
+    if len(ids) <= QUADRANT_PAIRS_MAX:
+        return {a: {b: LABELS[int(kinds[r, k])] for k, b in enumerate(ids) if k != r}
+                for r, a in enumerate(ids)}
+    letter = {code: QUADRANT_CODES[label] for code, label in LABELS.items()}
+    return {"encoding": f"rows of letters: rows[i][j] is actor i's view of actor j (more than "
+                        f"{QUADRANT_PAIRS_MAX} actors); '-' on the diagonal",
+            "letters": {v: k for k, v in QUADRANT_CODES.items()},
+            "actors": list(ids),
+            "rows": ["".join("-" if k == r else letter[int(kinds[r, k])] for k in range(len(ids)))
+                     for r in range(len(ids))]}
+
+
+def quadrant_labels(value: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """``{i: {j: label}}`` from either form ``_quadrants`` writes."""
+    if "rows" not in value or "actors" not in value:
+        return value
+    names, ids = value["letters"], value["actors"]
+    return {a: {b: names[ch] for b, ch in zip(ids, row, strict=True) if ch != "-"}
+            for a, row in zip(ids, value["rows"], strict=True)}
 
 
 def _issue_details(run: IssueRun, ids: list[str]) -> dict[str, Any]:

@@ -10,9 +10,10 @@ PCE among all actors favours; stop when the last step moved < 2% of the first.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -68,11 +69,16 @@ class Assessment:
     risk_inert: bool  # risk adjustment changed no utility (KTAB throws here)
     _bounded: bool | None = field(default=None, repr=False, compare=False)  # every dist <= 1
 
+    @property
+    def bounded(self) -> bool:
+        """Whether every distance is <= 1 (checked once per state, not once per block of initiators)."""
+        if self._bounded is None:
+            self._bounded = bool(np.all(self.dist <= 1.0))
+        return self._bounded
+
     def views(self, hs: np.ndarray) -> np.ndarray:
         """aUtil[h] for each h in hs: (len(hs), n, n)."""
-        if self._bounded is None:  # checked once per state, not once per block of initiators
-            self._bounded = bool(np.all(self.dist <= 1.0))
-        return util(self.dist[None, :, :], self.perceived[hs][:, :, None], bounded=self._bounded)
+        return util(self.dist[None, :, :], self.perceived[hs][:, :, None], bounded=self.bounded)
 
 
 @dataclass
@@ -89,6 +95,23 @@ class Run:
     assessments: list[Assessment]
     turns: list[Turn]
     stop_reason: str
+
+
+#: the challenge step's kernel: "auto" (compiled when Numba is installed, from KERNEL_MIN_ACTORS actors,
+#: for KTAB's default voting rule and commitment), "numpy" or "numba" (tests); same numbers either way
+KERNEL = "auto"
+KERNEL_MIN_ACTORS = 40
+
+
+def _kernel(n: int, p: Params) -> Any:
+    """The compiled challenge module when it applies, else None (Numba is imported only then)."""
+    if KERNEL == "numpy" or p.voting_rule != "proportional" or p.third_party_commit != "semi_commit":
+        return None
+    if KERNEL == "auto" and (n < KERNEL_MIN_ACTORS or importlib.util.find_spec("numba") is None):
+        return None
+    from detente.models.smp import compiled
+
+    return compiled if compiled.AVAILABLE and n <= compiled.MAX_ROW else None
 
 
 def equivalence(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +136,11 @@ def assess(pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray,
     """``setAllAUtil`` plus ``pDist(-1)`` for one state."""
     d = distance(ideal, pos, sal)
     rn = util(d, 0.0)
-    c = coalitions(p.voting_rule, cap, rn)
+    kernel = _kernel(pos.shape[0], p)
+    if kernel is not None and bool((cap >= 0).all()):  # same numbers, compiled (DECISIONS H9)
+        c = kernel.coalitions(cap, rn)
+    else:
+        c = coalitions(p.voting_rule, cap, rn)
     prob, _ = prob_ce(p.pce_model, p.victory_model, c)
     risk = risk_from_prob(prob, p.big_r_range)
     ra = util(d, risk[:, None])
@@ -131,13 +158,17 @@ def step(pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray, a
     """One ``doBCN``: challenges, bargains, and each actor's choice among its bargains."""
     n = pos.shape[0]
     s_tot = sal.sum(axis=1)
-    prob = np.zeros((n, n))
-    edu = np.full((n, n), -np.inf)
-    block = max(1, 100_000 // max(1, n * n))  # ~0.8 MB per (block, n, n) array: stays in cache
-    for start in range(0, n, block):
-        hs = np.arange(start, min(n, start + block))
-        pb, eb = own_challenges(a.views(hs), s_tot, cap, p.voting_rule, p.third_party_commit, rows=hs)
-        prob[hs], edu[hs] = pb, eb
+    kernel = _kernel(n, p)
+    if kernel is not None:  # the same numbers, bit for bit, compiled (DECISIONS H9)
+        prob, edu = kernel.own_challenges_all(a.dist, a.perceived, s_tot, cap, a.bounded)
+    else:
+        prob = np.zeros((n, n))
+        edu = np.full((n, n), -np.inf)
+        block = max(1, 100_000 // max(1, n * n))  # ~0.8 MB per (block, n, n) array: stays in cache
+        for start in range(0, n, block):
+            hs = np.arange(start, min(n, start + block))
+            pb, eb = own_challenges(a.views(hs), s_tot, cap, p.voting_rule, p.third_party_commit, rows=hs)
+            prob[hs], edu[hs] = pb, eb
     best, ok = best_targets(edu)
     init = np.flatnonzero(ok)
     rcvr = best[init]

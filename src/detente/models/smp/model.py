@@ -100,12 +100,19 @@ class SmpModel(Model):
         return engine.Params(**{k: v for k, v in dataclasses.asdict(o).items() if k in fields})
 
     def run_arrays(self, arr: Arrays) -> ModelResult:
+        plan = self.plan(arr)
+        return self.finish(arr, plan, [run_task(t) for t in plan.tasks])
+
+    def plan(self, arr: Arrays) -> SmpPlan:
+        """Everything before the turn loops: one task per SMP run (all issues jointly, or one per
+        issue). The tasks are independent, so a caller may run them in other processes
+        (``run_task``) and hand the outcomes to ``finish`` in task order: same result, bit for bit."""
         n, m = len(arr.actor_ids), len(arr.issue_ids)
-        notes: list[str] = []
-        forecast = np.full(m, np.nan)
-        win = np.full((n, m), np.nan)
+        plan = SmpPlan(np.full(m, np.nan), np.full((n, m), np.nan), [], [], {})
         if n == 0 or m == 0:
-            return self._result(arr, forecast, notes=["no actors or no issues: nothing to forecast"])
+            plan.empty = True
+            return plan
+        notes = plan.notes
         has = arr.has & (arr.salience >= 0)
         span = np.where(arr.span > 0, arr.span, 1.0)
         x01 = np.where(has, (arr.position - arr.lo) / span, np.nan)
@@ -131,17 +138,31 @@ class SmpModel(Model):
             notes.append(f"stochastic state transitions with KTAB's generator and seed {self.options.seed}; "
                          "KTAB draws in the order its threads finish, detente in actor order, so this is "
                          "one seeded path, not a copy of a given KTAB run (DECISIONS S2)")
-        details: dict[str, Any] = {
+        plan.details = {
             "forecast_method": "PCE-probability-weighted mean of the distinct final positions",
             "dimensions": mode,
             "runs": [],
         }
+        params = self.params()
+        for cols in groups:
+            plan.steps.append(self._task(arr, cols, x01, sal, cap, has, params))
+        return plan
+
+    def finish(self, arr: Arrays, plan: SmpPlan, outcomes: list[GroupOutcome]) -> ModelResult:
+        """The result from the plan and each task's outcome (in the order of ``plan.tasks``)."""
+        if plan.empty:
+            return self._result(arr, plan.forecast, notes=["no actors or no issues: nothing to forecast"])
+        notes, details, forecast, win = list(plan.notes), plan.details, plan.forecast, plan.win
         most_probable: dict[str, float | None] = {}
         positions: dict[str, dict[str, list[float]]] = {a: {} for a in arr.actor_ids}
         win_hist: dict[str, dict[str, list[float]]] = {a: {} for a in arr.actor_ids}
-        for cols in groups:
-            self._run_group(arr, cols, x01, sal, cap, has, forecast, win, most_probable, positions,
-                            win_hist, details, notes)
+        got = iter(outcomes)
+        for step_notes, task in plan.steps:
+            notes.extend(step_notes)
+            if task is None:
+                continue
+            self._record(arr, task, next(got), forecast, win, most_probable, positions, win_hist,
+                         details, notes)
         details["most_probable_position"] = most_probable
         details["positions"] = {a: v for a, v in positions.items() if v}
         details["win_probability"] = {a: v for a, v in win_hist.items() if v}
@@ -164,18 +185,17 @@ class SmpModel(Model):
                 acc[where[who], where[ref]] = w
         return acc
 
-    def _run_group(self, arr: Arrays, cols: list[int], x01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
-                   has: np.ndarray, forecast: np.ndarray, win: np.ndarray,
-                   most_probable: dict[str, float | None], positions: dict[str, dict[str, list[float]]],
-                   win_hist: dict[str, dict[str, list[float]]], details: dict[str, Any],
-                   notes: list[str]) -> None:
-        """One SMP run over the issues ``cols`` with the actors that take a stance on any."""
+    def _task(self, arr: Arrays, cols: list[int], x01: np.ndarray, sal: np.ndarray, cap: np.ndarray,
+              has: np.ndarray, params: engine.Params) -> tuple[list[str], GroupTask | None]:
+        """One SMP run over the issues ``cols`` with the actors that take a stance on any: its
+        notes before the run, and the task (None when nobody takes a stance)."""
+        notes: list[str] = []
         names = [arr.issue_ids[c] for c in cols]
         label = ", ".join(names)
         actors = np.flatnonzero(has[:, cols].any(axis=1))
         if len(actors) == 0:
             notes.append(f"no actor takes a stance on {label}: no forecast")
-            return
+            return notes, None
         x = x01[np.ix_(actors, cols)]
         s = sal[np.ix_(actors, cols)]
         c = cap[actors]
@@ -197,18 +217,26 @@ class SmpModel(Model):
             notes.append(f"{len(actors)} actor(s) on {label}: KTAB needs at least 3; run anyway "
                          "(one actor keeps its position and wins)")
         acc = self._accommodation(arr, actors)
-        run = engine.run(x, s, c, self.params(), accommodation=acc)
-        if run.assessments[0].risk_inert:
+        return notes, GroupTask(cols, actors, x, s, c, params, acc)
+
+    def _record(self, arr: Arrays, task: GroupTask, out: GroupOutcome, forecast: np.ndarray, win: np.ndarray,
+                most_probable: dict[str, float | None], positions: dict[str, dict[str, list[float]]],
+                win_hist: dict[str, dict[str, list[float]]], details: dict[str, Any],
+                notes: list[str]) -> None:
+        """Write one run's outcome into the result's arrays, details and notes."""
+        cols, actors = task.cols, task.actors
+        names = [arr.issue_ids[c] for c in cols]
+        label = ", ".join(names)
+        if out.risk_inert:
             notes.append(f"on {label} risk attitudes change no utility (every distance is 0 or 1, e.g. "
                          "everyone at 0 or 100): KTAB stops here with 'utility values not in valid "
                          "range'; detente runs on with these utilities")
-        last = run.assessments[-1]
-        final = run.positions[-1]
+        final = out.positions[-1]
         lo, span = arr.lo[cols], arr.span[cols]
-        ev = (last.unique_prob[:, None] * final[last.unique]).sum(axis=0) / last.unique_prob.sum()
-        top = last.unique[int(np.argmax(last.unique_prob))]
-        hist = np.stack(run.positions)  # (T, a, k)
-        probs = np.stack([a.win_prob for a in run.assessments])  # (T, a)
+        ev = (out.unique_prob[:, None] * final[out.unique]).sum(axis=0) / out.unique_prob.sum()
+        top = out.unique[int(np.argmax(out.unique_prob))]
+        hist = out.positions  # (T, a, k)
+        probs = out.win_probs  # (T, a)
         for k, col in enumerate(cols):
             forecast[col] = lo[k] + span[k] * ev[k]
             most_probable[arr.issue_ids[col]] = float(lo[k] + span[k] * final[top, k])
@@ -216,14 +244,71 @@ class SmpModel(Model):
                 aid = arr.actor_ids[a]
                 positions[aid][arr.issue_ids[col]] = [float(v) for v in lo[k] + span[k] * hist[:, r, k]]
                 win_hist[aid][arr.issue_ids[col]] = [float(v) for v in probs[:, r]]
-                win[a, col] = last.win_prob[r]
+                win[a, col] = probs[-1, r]
         details["runs"].append({
             "issues": names,
             "actors": [arr.actor_ids[a] for a in actors],
-            "turns": len(run.turns),
-            "stop_reason": run.stop_reason,
-            "risk_attitudes": [float(v) for v in last.risk],
-            "challenges": [{str(i): j for i, j in t.targets.items()} for t in run.turns],
+            "turns": len(out.challenges),
+            "stop_reason": out.stop_reason,
+            "risk_attitudes": [float(v) for v in out.risk],
+            "challenges": out.challenges,
         })
-        if run.stop_reason == "max_turns":
+        if out.stop_reason == "max_turns":
             notes.append(f"on {label} the SMP did not settle within {self.options.max_turns} turns")
+
+
+@dataclass
+class GroupTask:
+    """One SMP run's inputs on KTAB's 0..1 scale (picklable: it may run in another process)."""
+
+    cols: list[int]  # issue columns of this run
+    actors: np.ndarray  # actor rows taking part
+    x: np.ndarray  # (a, k) positions
+    s: np.ndarray  # (a, k) saliences
+    c: np.ndarray  # (a,) capabilities
+    params: engine.Params
+    acc: np.ndarray | None  # ideal-accommodation matrix, None = identity
+
+    @property
+    def work(self) -> int:
+        """Rough cost, for deciding whether other processes pay: actors^3 per turn."""
+        return len(self.actors) ** 3
+
+
+@dataclass
+class GroupOutcome:
+    """What the result keeps of one run (the full per-turn assessments stay in the worker)."""
+
+    positions: np.ndarray  # (T, a, k) per state
+    win_probs: np.ndarray  # (T, a) per state
+    unique: np.ndarray  # distinct final positions (indices)
+    unique_prob: np.ndarray  # their PCE probabilities
+    risk: np.ndarray  # (a,) final risk attitudes
+    risk_inert: bool  # at the first state
+    stop_reason: str
+    challenges: list[dict[str, int]]  # per turn: initiator -> target
+
+
+def run_task(task: GroupTask) -> GroupOutcome:
+    """Run one SMP (``engine.run``) and keep what ``SmpModel.finish`` reads."""
+    run = engine.run(task.x, task.s, task.c, task.params, accommodation=task.acc)
+    last = run.assessments[-1]
+    return GroupOutcome(np.stack(run.positions), np.stack([a.win_prob for a in run.assessments]),
+                        last.unique, last.unique_prob, last.risk, run.assessments[0].risk_inert,
+                        run.stop_reason, [{str(i): j for i, j in t.targets.items()} for t in run.turns])
+
+
+@dataclass
+class SmpPlan:
+    """What ``SmpModel.plan`` prepares: arrays the runs fill, notes so far, and the runs."""
+
+    forecast: np.ndarray
+    win: np.ndarray
+    notes: list[str]
+    steps: list[tuple[list[str], GroupTask | None]]  # per run: notes before it, and its task
+    details: dict[str, Any]
+    empty: bool = False
+
+    @property
+    def tasks(self) -> list[GroupTask]:
+        return [t for _, t in self.steps if t is not None]
