@@ -45,13 +45,14 @@ def load_cues() -> Cues:
     raw = yaml.safe_load(text)
     verbal: dict[str, list[str]] = {}
     nominal: dict[str, list[str]] = {}
-    for move_type, spec in raw["moves"].items():
-        phrases: list[str] = []
-        for v in spec.get("verbs", []):
-            phrases += inflect(str(v))
-        phrases += [str(p) for p in spec.get("phrases", [])]
-        verbal[move_type] = sorted(set(phrases))
-        nominal[move_type] = sorted({str(p) for p in spec.get("nouns", [])})
+    for section in ("moves", "lexicon"):  # the broad lexicon (T10) adds to the hand-made lists
+        for move_type, spec in (raw.get(section) or {}).items():
+            phrases: list[str] = []
+            for v in spec.get("verbs", []):
+                phrases += inflect(str(v))
+            phrases += [str(p) for p in spec.get("phrases", [])]
+            verbal[move_type] = sorted(set(verbal.get(move_type, [])) | set(phrases))
+            nominal[move_type] = sorted(set(nominal.get(move_type, [])) | {str(p) for p in spec.get("nouns", [])})
     return Cues(
         verbal=verbal,
         nominal=nominal,
