@@ -958,6 +958,8 @@ class Extractor:
                 agents += [(co, "co-subject") for co in self._listed_after(tokens, agent, e_tok, ment_at)]
             if pair:
                 agents = [(x, "co-subject" if k else "pronoun") for k, x in enumerate(pair)]
+            elif mtype == "accept":
+                agents += [(x, "co-subject") for x in self._counterparts(tokens, m, e_tok, ment_at, agents)]
             channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
@@ -1090,6 +1092,42 @@ class Extractor:
             if len(out) == 2:
                 return out[::-1]
         return []
+
+    def _counterparts(self, tokens: list[Token], m: Match, e_tok: int, ment_at: dict[int, Mention],
+                      agents: list[tuple[Mention, str]]) -> list[Mention]:
+        """An agreement is reciprocal: "A signed a deal with B", "A agreed with B on ..." give B the
+        same move (T10). Only a party named right after the cue, through "with" and determiners or
+        titles, counts. Meetings are not made reciprocal: the gold files credit the one who went ("X met
+        Kim in Pyongyang" is X's consult), and a mediator's calls "between A and B" are the mediator's."""
+        head = tokens[m.tok_start].lower
+        if head.startswith(("visit", "travel", "flew", "arriv", "host", "went", "sent", "led", "shuttl", "mediat")):
+            return []
+        glue = {"with", "between", "and", "the", "his", "her", "its", "their", "of", "counterpart", "counterparts",
+                "leaders", "leader", "officials", "delegation", "delegations", "representatives", "envoys", "envoy",
+                "president", "prime", "minister", "foreign", "ministers", "secretary", "state", "a", "an", "deal",
+                "agreement", "accord", "talks", "meeting", "meetings", "directly", "again", "new", "bilateral"}
+        have = {a.actor for a, _ in agents}
+        out: list[Mention] = []
+        k = m.tok_end
+        gap = 0
+        while k < e_tok and gap <= 6:
+            mention = ment_at.get(k)
+            if mention is not None:
+                if mention.rule == "adjective" or not mention.actor:
+                    return out
+                if mention.actor not in have:
+                    have.add(mention.actor)
+                    out.append(mention)
+                k = mention.tok_end
+                continue
+            if tokens[k].lower not in glue:
+                break
+            k += 1
+            gap += 1
+        if head.startswith(("agree", "accept", "sign", "reach", "struck", "conclud", "settl")) and \
+                not any(tokens[q].lower == "with" for q in range(m.tok_end, min(k, e_tok))):
+            return []  # "accepted the plan of B": B did not accept; "agreed with B": both did
+        return out
 
     @staticmethod
     def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
