@@ -84,6 +84,8 @@ _MEETING_WORDS = {"met", "meet", "meeting", "meetings", "talks", "summit", "nego
 _REPORTING_VERBS = {"announced", "said", "declared", "promised", "pledged", "agreed", "confirmed", "stated",
                     "replied", "told", "insisted", "warned", "added", "answered", "responded",
                     "assured", "announces", "says", "declares", "promises", "pledges", "agrees", "confirms"}
+_CARRIERS = {"it", "they", "he", "she", "its", "their", "his", "her", "north", "south", "capital", "side",
+             "regime", "kingdom", "republic", "island", "country", "authorities", "officials", "diplomats"}
 _AUXILIARIES = {"is", "was", "were", "are", "be", "been", "am", "by", "and", "or", "while", "after", "before",
                 "without", "when", "not", "also", "still", "then"}
 
@@ -260,6 +262,7 @@ class Extractor:
         if organs not in ("merge", "split"):
             raise InputError(f"unknown organ reading '{organs}' (use merge or split)", "draft", field="organs")
         self.actor_mode = actors
+        self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
         self.cues: Cues = load_cues()
@@ -913,6 +916,14 @@ class Extractor:
                 if place is not None:
                     agent, rule = Mention(place.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "opening-place"
+            if agent is None and form == "verbal" and self.carry_subject and _CARRIERS & set(clause_before[-6:]) and not (
+                    prev in _PASSIVE_AUX and (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES)):
+                # T10: a verb whose subject names no actor ("The North refused.", "Its envoy then ...")
+                # continues the story of the last actor that acted in this or the sentence before.
+                last = next((mv for mv in reversed(out) if mv.sentence >= si - 1), None)
+                if last is not None:
+                    agent, rule = Mention(last.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end), "context"
             if agent is None:
                 continue
             victim: str | None = None
