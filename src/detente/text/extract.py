@@ -312,6 +312,7 @@ class Extractor:
         mentions = self._mentions(text, tokens, by_kind["A"], by_kind["H"], tok_sent, dropped)
         mentions = self._resolve_eras(mentions, dropped)
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
+        mentions = self._compass_forms(text, tokens, mentions, tok_sent)
         mentions = self._titled_people(text, tokens, mentions, tok_sent)
         mentions = self._non_state(text, tokens, mentions, tok_sent)
         mentions = self._definite_institutions(text, tokens, mentions, tok_sent)
@@ -450,6 +451,31 @@ class Extractor:
                 continue
             out.append(Mention(hit.key, hit.start, hit.end, text[hit.start:hit.end], "person",
                                RULE_CONFIDENCE["person"], tok_sent[i], i, i + 1))
+        return sorted(out, key=lambda m: m.tok_start)
+
+    @staticmethod
+    def _compass_forms(text: str, tokens: list[Token], mentions: list[Mention], tok_sent: list[int]) -> list[Mention]:
+        """T10: after "North Korea" or "South Sudan" the text says "the North", "the South": the one
+        state named in this text with that compass word. Not "the North Korean ..." (an adjective) and
+        not when two named states share the word."""
+        by_word: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            first = m.text.split()[0] if m.text else ""
+            if first in {"North", "South", "East", "West"} and " " in m.text and m.rule in ("name", "alias"):
+                by_word[first].add(m.actor)
+        forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
+        if not forms:
+            return mentions
+        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+        out = list(mentions)
+        for i in range(1, len(tokens)):
+            w = tokens[i].text
+            if w not in forms or i in taken or tokens[i - 1].lower != "the":
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
+                continue  # "the North Korean leader", "the South China Sea"
+            out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
+                               "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
         return sorted(out, key=lambda m: m.tok_start)
 
     def _titled_people(self, text: str, tokens: list[Token], mentions: list[Mention],
