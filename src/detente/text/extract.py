@@ -942,7 +942,8 @@ class Extractor:
                 if place is not None:
                     agent, rule = Mention(place.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "opening-place"
-            if agent is None and form == "verbal" and self.carry_subject and _CARRIERS & set(clause_before[-6:]) and not (
+            if agent is None and form == "verbal" and self.carry_subject and \
+                    _CARRIERS & set(clause_before[-6:]) and not (
                     prev in _PASSIVE_AUX and (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES)):
                 # T10: a verb whose subject names no actor ("The North refused.", "Its envoy then ...")
                 # continues the story of the last actor that acted in this or the sentence before.
