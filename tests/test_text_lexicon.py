@@ -54,3 +54,17 @@ def test_carry_subject_is_an_option():
     ex.carry_subject = False
     without = {(m.actor, m.type) for m in ex.run(text).moves}
     assert with_carry == {("irn", "reject"), ("irn", "withdraw")} and without == {("irn", "reject")}
+
+
+def test_a_gap_stands_for_zero_to_three_words():
+    from detente.text.cues import expand_gaps
+
+    assert expand_gaps("closed ~ border") == ["closed border", "closed * border", "closed * * border",
+                                              "closed * * * border"]
+    assert expand_gaps("sent a note") == ["sent a note"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_gap_phrases_reach_past_determiners_and_adjectives(backend):
+    assert moves("Riyadh closed the only land border.", backend) == {("sau", "sanction")}
+    assert moves("Riyadh closed the door on the border talks forever.", backend) == set()

@@ -21,6 +21,25 @@ class Cues:
     raw: dict[str, Any]
 
 
+GAP = "~"  # in a lexicon phrase: zero to MAX_GAP words ("closed ~ border": "closed the only land border")
+MAX_GAP = 3
+
+
+def expand_gaps(phrase: str) -> list[str]:
+    """'closed ~ border' -> closed border, closed * border, closed * * border, closed * * * border: a
+    verb and its object's head with up to three words between, so the lexicon need not list every
+    determiner and adjective (T10)."""
+    if GAP not in phrase.split():
+        return [phrase]
+    words = phrase.split()
+    k = words.index(GAP)
+    out: list[str] = []
+    for n in range(MAX_GAP + 1):
+        for rest in expand_gaps(" ".join(words[k + 1:])):
+            out.append(" ".join([*words[:k], *(["*"] * n), rest]))
+    return out
+
+
 def inflect(verb_phrase: str) -> list[str]:
     """'insist on' -> insist on, insists on, insisted on, insisting on (regular English)."""
     head, _, rest = verb_phrase.partition(" ")
@@ -50,7 +69,7 @@ def load_cues() -> Cues:
             phrases: list[str] = []
             for v in spec.get("verbs", []):
                 phrases += inflect(str(v))
-            phrases += [str(p) for p in spec.get("phrases", [])]
+            phrases += [x for p in spec.get("phrases", []) for x in expand_gaps(str(p))]
             verbal[move_type] = sorted(set(verbal.get(move_type, [])) | set(phrases))
             nominal[move_type] = sorted(set(nominal.get(move_type, [])) | {str(p) for p in spec.get("nouns", [])})
     return Cues(
