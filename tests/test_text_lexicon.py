@@ -37,6 +37,13 @@ def test_lexicon_adds_to_the_hand_made_lists_without_dropping_any():
         # a meeting is the mover's (the gold files credit who went), an agreement "with B" is B's too
         ("Japan signed an agreement with China.", {("jpn", "accept"), ("chn", "accept")}),
         ("Japan accepted the plan of China.", {("jpn", "accept")}),
+        # "both sides / the two governments" name the last two parties, for any move type
+        ("Armenia accused Azerbaijan of shelling. Both sides rejected the proposal.",
+         {("arm", "statement"), ("arm", "reject"), ("aze", "reject")}),
+        ("Armenia accused Azerbaijan. The two governments then recalled their ambassadors.",
+         {("arm", "statement"), ("arm", "reduce_relations"), ("aze", "reduce_relations")}),
+        # an allegation is not the accuser's act
+        ("Russia accused Ukraine of shelling the town.", {("rus", "statement")}),
         # an agentless verb after a pronoun subject continues the last actor's story
         ("North Korea expelled the inspectors. The North then refused to talk.",
          {("prk", "reduce_relations"), ("prk", "reject")}),

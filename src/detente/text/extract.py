@@ -908,6 +908,12 @@ class Extractor:
                     continue  # an aim ("to withdraw troops"), not an act
             if any(w in {"will", "predicted", "expected"} for w in clause_before):
                 conf -= 0.15
+            window = [tokens[i].lower for i in range(max(s_tok, m.tok_start - 8), m.tok_start)]
+            if window[-1:] in (["of"], ["for"]) or (len(window) > 1 and window[-2] in {"of", "for"}):
+                k_of = max(i for i, w in enumerate(window) if w in {"of", "for"})
+                if any(w.startswith(("accus", "blam", "condemn", "denounc", "criticis", "criticiz"))
+                       for w in window[:k_of]):
+                    continue  # T10: "accused Azerbaijan of shelling": an allegation, not the subject's act
             if self._governed(tokens, m, form, si, governors):
                 governed.add(m.tok_start)
                 continue  # what is demanded, offered or threatened is not itself an act
@@ -917,8 +923,8 @@ class Extractor:
                     mv.sentence == si and mv.type in ("reject", "accept", "concede") and 0 < m.tok_start - mv.tok <= 6
                     for mv in out):
                 continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
-            pair = self._last_two_parties(tokens, m.tok_start, si) if mtype in ("consult", "accept") and \
-                self._two_parties_subject(tokens, c_a, m.tok_start) else []
+            pair = self._last_two_parties(tokens, m.tok_start, si) if self._two_parties_subject(
+                tokens, c_a, m.tok_start, they=mtype in ("consult", "accept")) else []
             prev_mv = out[-1] if out and out[-1].sentence == si and out[-1].tok < m.tok_start else None
             if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start and c.tok_start not in governed
                                            for c, _ in chosen):
@@ -1105,10 +1111,12 @@ class Extractor:
         return out
 
     @staticmethod
-    def _two_parties_subject(tokens: list[Token], c_a: int, cue: int) -> bool:
-        """"They met", "the two leaders met and agreed", "both sides agreed": a subject naming two parties."""
+    def _two_parties_subject(tokens: list[Token], c_a: int, cue: int, they: bool = True) -> bool:
+        """"They met", "the two leaders met and agreed", "both sides agreed": a subject naming two parties.
+        "Both sides/the two governments" fits every move type (T10); a bare "they" only meetings and
+        agreements (elsewhere it is as often one group)."""
         words = [tokens[k].lower for k in range(max(c_a, cue - 5), cue)]
-        if "they" in words[-3:]:
+        if they and "they" in words[-3:]:
             return True
         return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
                                                                       "parties", "men", "ministers"})
