@@ -21,6 +21,25 @@ class Cues:
     raw: dict[str, Any]
 
 
+GAP = "~"  # in a lexicon phrase: zero to MAX_GAP words ("closed ~ border": "closed the only land border")
+MAX_GAP = 3
+
+
+def expand_gaps(phrase: str) -> list[str]:
+    """'closed ~ border' -> closed border, closed * border, closed * * border, closed * * * border: a
+    verb and its object's head with up to three words between, so the lexicon need not list every
+    determiner and adjective (T10)."""
+    if GAP not in phrase.split():
+        return [phrase]
+    words = phrase.split()
+    k = words.index(GAP)
+    out: list[str] = []
+    for n in range(MAX_GAP + 1):
+        for rest in expand_gaps(" ".join(words[k + 1:])):
+            out.append(" ".join([*words[:k], *(["*"] * n), rest]))
+    return out
+
+
 def inflect(verb_phrase: str) -> list[str]:
     """'insist on' -> insist on, insists on, insisted on, insisting on (regular English)."""
     head, _, rest = verb_phrase.partition(" ")
@@ -45,13 +64,14 @@ def load_cues() -> Cues:
     raw = yaml.safe_load(text)
     verbal: dict[str, list[str]] = {}
     nominal: dict[str, list[str]] = {}
-    for move_type, spec in raw["moves"].items():
-        phrases: list[str] = []
-        for v in spec.get("verbs", []):
-            phrases += inflect(str(v))
-        phrases += [str(p) for p in spec.get("phrases", [])]
-        verbal[move_type] = sorted(set(phrases))
-        nominal[move_type] = sorted({str(p) for p in spec.get("nouns", [])})
+    for section in ("moves", "lexicon"):  # the broad lexicon (T10) adds to the hand-made lists
+        for move_type, spec in (raw.get(section) or {}).items():
+            phrases: list[str] = []
+            for v in spec.get("verbs", []):
+                phrases += inflect(str(v))
+            phrases += [x for p in spec.get("phrases", []) for x in expand_gaps(str(p))]
+            verbal[move_type] = sorted(set(verbal.get(move_type, [])) | set(phrases))
+            nominal[move_type] = sorted(set(nominal.get(move_type, [])) | {str(p) for p in spec.get("nouns", [])})
     return Cues(
         verbal=verbal,
         nominal=nominal,

@@ -84,6 +84,8 @@ _MEETING_WORDS = {"met", "meet", "meeting", "meetings", "talks", "summit", "nego
 _REPORTING_VERBS = {"announced", "said", "declared", "promised", "pledged", "agreed", "confirmed", "stated",
                     "replied", "told", "insisted", "warned", "added", "answered", "responded",
                     "assured", "announces", "says", "declares", "promises", "pledges", "agrees", "confirms"}
+_CARRIERS = {"it", "they", "he", "she", "its", "their", "his", "her", "north", "south", "capital", "side",
+             "regime", "kingdom", "republic", "island", "country", "authorities", "officials", "diplomats"}
 _AUXILIARIES = {"is", "was", "were", "are", "be", "been", "am", "by", "and", "or", "while", "after", "before",
                 "without", "when", "not", "also", "still", "then"}
 
@@ -260,6 +262,7 @@ class Extractor:
         if organs not in ("merge", "split"):
             raise InputError(f"unknown organ reading '{organs}' (use merge or split)", "draft", field="organs")
         self.actor_mode = actors
+        self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
         self.cues: Cues = load_cues()
@@ -309,6 +312,7 @@ class Extractor:
         mentions = self._mentions(text, tokens, by_kind["A"], by_kind["H"], tok_sent, dropped)
         mentions = self._resolve_eras(mentions, dropped)
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
+        mentions = self._compass_forms(text, tokens, mentions, tok_sent)
         mentions = self._titled_people(text, tokens, mentions, tok_sent)
         mentions = self._non_state(text, tokens, mentions, tok_sent)
         mentions = self._definite_institutions(text, tokens, mentions, tok_sent)
@@ -447,6 +451,31 @@ class Extractor:
                 continue
             out.append(Mention(hit.key, hit.start, hit.end, text[hit.start:hit.end], "person",
                                RULE_CONFIDENCE["person"], tok_sent[i], i, i + 1))
+        return sorted(out, key=lambda m: m.tok_start)
+
+    @staticmethod
+    def _compass_forms(text: str, tokens: list[Token], mentions: list[Mention], tok_sent: list[int]) -> list[Mention]:
+        """T10: after "North Korea" or "South Sudan" the text says "the North", "the South": the one
+        state named in this text with that compass word. Not "the North Korean ..." (an adjective) and
+        not when two named states share the word."""
+        by_word: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            first = m.text.split()[0] if m.text else ""
+            if first in {"North", "South", "East", "West"} and " " in m.text and m.rule in ("name", "alias"):
+                by_word[first].add(m.actor)
+        forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
+        if not forms:
+            return mentions
+        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+        out = list(mentions)
+        for i in range(1, len(tokens)):
+            w = tokens[i].text
+            if w not in forms or i in taken or tokens[i - 1].lower != "the":
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
+                continue  # "the North Korean leader", "the South China Sea"
+            out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
+                               "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
         return sorted(out, key=lambda m: m.tok_start)
 
     def _titled_people(self, text: str, tokens: list[Token], mentions: list[Mention],
@@ -879,6 +908,12 @@ class Extractor:
                     continue  # an aim ("to withdraw troops"), not an act
             if any(w in {"will", "predicted", "expected"} for w in clause_before):
                 conf -= 0.15
+            window = [tokens[i].lower for i in range(max(s_tok, m.tok_start - 8), m.tok_start)]
+            if window[-1:] in (["of"], ["for"]) or (len(window) > 1 and window[-2] in {"of", "for"}):
+                k_of = max(i for i, w in enumerate(window) if w in {"of", "for"})
+                if any(w.startswith(("accus", "blam", "condemn", "denounc", "criticis", "criticiz"))
+                       for w in window[:k_of]):
+                    continue  # T10: "accused Azerbaijan of shelling": an allegation, not the subject's act
             if self._governed(tokens, m, form, si, governors):
                 governed.add(m.tok_start)
                 continue  # what is demanded, offered or threatened is not itself an act
@@ -888,8 +923,8 @@ class Extractor:
                     mv.sentence == si and mv.type in ("reject", "accept", "concede") and 0 < m.tok_start - mv.tok <= 6
                     for mv in out):
                 continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
-            pair = self._last_two_parties(tokens, m.tok_start, si) if mtype in ("consult", "accept") and \
-                self._two_parties_subject(tokens, c_a, m.tok_start) else []
+            pair = self._last_two_parties(tokens, m.tok_start, si) if self._two_parties_subject(
+                tokens, c_a, m.tok_start, they=mtype in ("consult", "accept")) else []
             prev_mv = out[-1] if out and out[-1].sentence == si and out[-1].tok < m.tok_start else None
             if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start and c.tok_start not in governed
                                            for c, _ in chosen):
@@ -913,6 +948,15 @@ class Extractor:
                 if place is not None:
                     agent, rule = Mention(place.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "opening-place"
+            if agent is None and form == "verbal" and self.carry_subject and \
+                    _CARRIERS & set(clause_before[-6:]) and not (
+                    prev in _PASSIVE_AUX and (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES)):
+                # T10: a verb whose subject names no actor ("The North refused.", "Its envoy then ...")
+                # continues the story of the last actor that acted in this or the sentence before.
+                last = next((mv for mv in reversed(out) if mv.sentence >= si - 1), None)
+                if last is not None:
+                    agent, rule = Mention(last.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end), "context"
             if agent is None:
                 continue
             victim: str | None = None
@@ -958,6 +1002,8 @@ class Extractor:
                 agents += [(co, "co-subject") for co in self._listed_after(tokens, agent, e_tok, ment_at)]
             if pair:
                 agents = [(x, "co-subject" if k else "pronoun") for k, x in enumerate(pair)]
+            elif mtype == "accept":
+                agents += [(x, "co-subject") for x in self._counterparts(tokens, m, e_tok, ment_at, agents)]
             channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
@@ -1065,10 +1111,12 @@ class Extractor:
         return out
 
     @staticmethod
-    def _two_parties_subject(tokens: list[Token], c_a: int, cue: int) -> bool:
-        """"They met", "the two leaders met and agreed", "both sides agreed": a subject naming two parties."""
+    def _two_parties_subject(tokens: list[Token], c_a: int, cue: int, they: bool = True) -> bool:
+        """"They met", "the two leaders met and agreed", "both sides agreed": a subject naming two parties.
+        "Both sides/the two governments" fits every move type (T10); a bare "they" only meetings and
+        agreements (elsewhere it is as often one group)."""
         words = [tokens[k].lower for k in range(max(c_a, cue - 5), cue)]
-        if "they" in words[-3:]:
+        if they and "they" in words[-3:]:
             return True
         return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
                                                                       "parties", "men", "ministers"})
@@ -1090,6 +1138,42 @@ class Extractor:
             if len(out) == 2:
                 return out[::-1]
         return []
+
+    def _counterparts(self, tokens: list[Token], m: Match, e_tok: int, ment_at: dict[int, Mention],
+                      agents: list[tuple[Mention, str]]) -> list[Mention]:
+        """An agreement is reciprocal: "A signed a deal with B", "A agreed with B on ..." give B the
+        same move (T10). Only a party named right after the cue, through "with" and determiners or
+        titles, counts. Meetings are not made reciprocal: the gold files credit the one who went ("X met
+        Kim in Pyongyang" is X's consult), and a mediator's calls "between A and B" are the mediator's."""
+        head = tokens[m.tok_start].lower
+        if head.startswith(("visit", "travel", "flew", "arriv", "host", "went", "sent", "led", "shuttl", "mediat")):
+            return []
+        glue = {"with", "between", "and", "the", "his", "her", "its", "their", "of", "counterpart", "counterparts",
+                "leaders", "leader", "officials", "delegation", "delegations", "representatives", "envoys", "envoy",
+                "president", "prime", "minister", "foreign", "ministers", "secretary", "state", "a", "an", "deal",
+                "agreement", "accord", "talks", "meeting", "meetings", "directly", "again", "new", "bilateral"}
+        have = {a.actor for a, _ in agents}
+        out: list[Mention] = []
+        k = m.tok_end
+        gap = 0
+        while k < e_tok and gap <= 6:
+            mention = ment_at.get(k)
+            if mention is not None:
+                if mention.rule == "adjective" or not mention.actor:
+                    return out
+                if mention.actor not in have:
+                    have.add(mention.actor)
+                    out.append(mention)
+                k = mention.tok_end
+                continue
+            if tokens[k].lower not in glue:
+                break
+            k += 1
+            gap += 1
+        if head.startswith(("agree", "accept", "sign", "reach", "struck", "conclud", "settl")) and \
+                not any(tokens[q].lower == "with" for q in range(m.tok_end, min(k, e_tok))):
+            return []  # "accepted the plan of B": B did not accept; "agreed with B": both did
+        return out
 
     @staticmethod
     def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
