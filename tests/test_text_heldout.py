@@ -25,6 +25,8 @@ SECOND = ["karabakh2020", "doklam2017", "kargil1999", "imia1996"]
 # Third set (DECISIONS T8/T9), written blind and scored once after the issue-17 rules of this session:
 # integrity only (the drafter is far from the targets on them).
 THIRD = ["perejil2002", "yongbyon1994", "belarus2021", "balakot2019", "scarborough2012", "qatar2017"]
+# Fourth set (DECISIONS T11/T12), written blind and scored once after the T10 round: integrity only.
+FOURTH = ["yeonpyeong2010", "reykjavik1986", "turbot1995", "skripal2018", "iranhostage1981"]
 BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
                                                                       reason="spaCy not installed"))]
 
@@ -33,7 +35,8 @@ def _pairs(names: list[str] = NAMES) -> list[tuple[Path, Path]]:
     return [(DATA / f"gold_{n}.yaml", DATA / "articles" / f"{n}.txt") for n in names]
 
 
-@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD), ids=NAMES + SECOND + THIRD)
+@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD + FOURTH),
+                         ids=NAMES + SECOND + THIRD + FOURTH)
 def test_gold_files_match_their_articles(gold_path, article):
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     text = article.read_text(encoding="utf-8")
