@@ -91,6 +91,8 @@ def test_actors_by_mechanism(backend):
     got = ids("Crowds gathered in Yerevan. Opposition parties demanded that the government resign.")
     assert got.get("arm_opposition") == "faction"
     assert ids("The mayor of Kalymnos raised a flag.").get("kalymnos") == "other"
+    nm = ids("The governor of New Mexico, Bill Richardson, flew to Pyongyang.")
+    assert nm.get("new_mexico") == "other" and "new" not in nm  # a place of several words
     assert ids("Journalists of the Turkish newspaper Hürriyet landed by helicopter.").get("hurriyet") == "group"
     # groups by acronym or initials; the G8 is general knowledge
     assert "ujc" in ids("The United Jihad Council, an armed group, refused to leave.")

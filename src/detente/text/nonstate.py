@@ -189,9 +189,13 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
         # "the mayor of Kalymnos", "the governor of Aceh": a local authority, named by its place
         if low in {"mayor", "governor"} and i + 2 < n and lows[i + 1] == "of" and tokens[i + 2].text[:1].isupper() \
                 and (i + 2) not in state_tok and (i + 2) not in other_tok:
-            place = tokens[i + 2].text
+            e = i + 3  # a place of several words: "the governor of New Mexico" is not "new"
+            while e < n and e < i + 6 and tokens[e].text[:1].isupper() and tokens[e].text.isalpha() \
+                    and e not in state_tok and e not in other_tok:
+                e += 1
+            place = " ".join(tokens[k].text for k in range(i + 2, e))
             a = i - 1 if i > 0 and lows[i - 1] == "the" else i
-            add(_slug(_ascii(place)), f"{place} ({low})", "other", a, i + 3)
+            add(_slug(_ascii(place)), f"{place} ({low})", "other", a, e)
         # "journalists of the Turkish newspaper Hürriyet": a newspaper whose staff act
         if low in {"journalists", "reporters", "editors"} and i + 3 < n and lows[i + 1] in {"of", "from"}:
             k = i + 2
