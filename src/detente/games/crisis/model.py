@@ -31,11 +31,16 @@ with private information are approximate (said in the output).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import math
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
 RESPONSES = ("accept", "hold", "escalate", "war")
@@ -198,6 +203,12 @@ class CrisisSolution:
 
 
 class _Solver:
+    """Backward induction with a damped fixed point at each state. Decision C16: the work that does not
+    depend on the beliefs in a state (immediate payoffs, the states an offer and a response lead to,
+    the totals of terminal moves) is built once per (round, rung, escalator, status quo, force used)
+    and shared by every belief pair; the fixed point then does the same float operations, in the same
+    order, as the reference (tests/crisis_reference.py), so the numbers are identical to the last bit."""
+
     def __init__(self, m: CrisisModel, lam: float | None, belief_step: float = BELIEF_STEP) -> None:
         self.m, self.lam, self.belief_step = m, lam, belief_step
         self.nodes: dict[tuple, NodeRecord] = {}
@@ -219,12 +230,27 @@ class _Solver:
         # beliefs about a player with one type (or a degenerate prior) never change: keep them fixed
         self.learn = [abs(m.war_cost[i][0] - m.war_cost[i][1]) > 1e-12 and 0.0 < m.prior[i] < 1.0
                       for i in (0, 1)]
+        self.allowed = {r: [a for a in RESPONSES if a in m.responses and not (a == "escalate" and r >= 2)]
+                        for r in range(3)}
+        self._static: dict[tuple, _Static] = {}
+        self._ou: dict[float, list[float]] = {}
+        self._rb: dict[float, float] = {}
+        self._wars: dict[int, tuple] = {}
+        self._index: dict[tuple, tuple] = {}
+        self._varr: dict[tuple, Any] = {}  # node values as arrays [θC θD][i]
 
     # -- state: (t, rung, escalator, sq, forced, agreed, muC, muD) -------------------------------
     def uu(self, who: int, s: float) -> float:
         v = self._uc.get((who, s))
         if v is None:
             v = self._uc[(who, s)] = self.m._u(who, s)
+        return v
+
+    def ou(self, s: float) -> list[float]:
+        """Each observer's value of division s (cached: the same numbers as calling ``Observer.u``)."""
+        v = self._ou.get(s)
+        if v is None:
+            v = self._ou[s] = [o.u(s) for o in self.obs]
         return v
 
     def terminal(self, sq: float, forced: bool, agreed: bool) -> list[float]:
@@ -238,7 +264,7 @@ class _Solver:
         w = self.once_w[m.horizon]
         v = [w * self.uu(0, sq), w * self.uu(1, sq), 0.0, 0.0, 0.0, 0.0, float(m.horizon)]
         if self.obs:
-            v += [0.0] + [w * o.u(sq) for o in self.obs]
+            v += [0.0] + [w * x for x in self.ou(sq)]
         v[2 + CLASSES.index(classify(sq, m.sq_pre, forced, agreed, m.sq))] = 1.0
         return v
 
@@ -252,210 +278,308 @@ class _Solver:
     def cont(self, key: tuple | None, term: list[list[list[float]]] | None) -> list[list[list[float]]]:
         return term if key is None else self.value(key)  # type: ignore[return-value]
 
-    def solve_node(self, key: tuple) -> NodeRecord:
-        m, lam = self.m, self.lam
-        t, rung, esc, sq, forced, _agreed, mu_c, mu_d = key
+    def static(self, t: int, rung: int, esc: int, sq: float, forced: bool) -> _Static:
+        """What a state's moves pay and where they lead, whatever the beliefs (built once, C16)."""
+        skey = (t, rung, esc, sq, forced)
+        st = self._static.get(skey)
+        if st is None:
+            st = self._static[skey] = self._build_static(t, rung, esc, sq, forced)
+        return st
+
+    def _build_static(self, t: int, rung: int, esc: int, sq: float, forced: bool) -> _Static:
+        m = self.m
         P = m.proposer_at(t)
         R = 1 - P
-        mu = (mu_c, mu_d)
         K = len(m.offers)
-        allowed = [a for a in RESPONSES if a in m.responses and not (a == "escalate" and rung >= 2)]
-        A = len(allowed)
+        allowed = self.allowed[min(rung, 2)]
         fw, ow = self.flow_w[t], self.once_w[t]
         last = t + 1 >= m.horizon
-        # immediate payoffs and continuation structure per (offer, response): vector per type pair
-        # imm[k][a][tc][td] -> value vector without continuation; nxt[k][a] -> (t+1 state w/o beliefs) or None
+        nobs = len(self.obs)
+        # imm[k][a][tc][td] -> value vector without continuation
         imm: list[list[list[list[list[float]]]]] = []
-        nxt: list[list[tuple | None]] = []
+        # per (offer, response): fixed totals (war, or a terminal child after the last round) with their
+        # continuation, or the child state's prefix and the immediate (C, D) payoffs (the same for all types)
+        fixed: list[list[Any]] = []
         for k in range(K):
-            row_i, row_n = [], []
+            row_i: list[list[list[list[float]]]] = []
+            row_f: list[Any] = []
             s = m.offers[k]
             for a in allowed:
-                base = [[[0.0] * self.vlen for _ in range(2)] for _ in range(2)]
                 if a == "war":
-                    for tc in range(2):
-                        for td in range(2):
-                            v = base[tc][td]
-                            v[0] = ow * self.wv[0][t][tc]
-                            v[1] = ow * self.wv[1][t][td]
-                            v[5] = 1.0
-                            v[6] = float(m.horizon)
-                            if self.obs:
-                                v[WAR_WEIGHT] = ow
-                                for j in range(len(self.obs)):
-                                    v[VLEN + 1 + j] = ow * self.wO[j][t]
+                    base, wtot = self._war(t)
                     row_i.append(base)
-                    row_n.append(None)
+                    row_f.append(("fixed", wtot, None))
                     continue
                 if a == "accept":
                     flows = (fw * self.uC[k], fw * self.uD[k])
                     back = [0.0, 0.0]
                     if esc == (CH if R == 0 else DF) and self.uu(R, s) < self.uu(R, sq) - 1e-12:
                         back[R] = ow * m.audience[R]
-                    new = (0, NONE, _round(s, SQ_STEP), forced, True)
-                    for tc in range(2):
-                        for td in range(2):
-                            v = base[tc][td]
-                            v[0], v[1] = flows[0] - back[0], flows[1] - back[1]
-                            for j in range(len(self.obs)):
-                                v[VLEN + 1 + j] = fw * self.uO[j][k]
-                    row_i.append(base)
-                    row_n.append(("accept", new))
-                    continue
-                # hold or escalate: a standoff round at the (new) rung
-                r2, e2, sq2, f2 = rung, esc, sq, forced
-                one = [0.0, 0.0]
-                if a == "escalate":
-                    r2 = rung + 1
-                    e2 = CH if R == 0 else DF
-                    if r2 == 1:
-                        one[R] = m.mobilise_cost[R]
-                    else:
-                        one[0], one[1] = m.limited_cost
-                        win = m.p[t] if R == 0 else 1 - m.p[t]
-                        target = 1.0 if R == 0 else 0.0
-                        sq2 = sq + win * m.fait_accompli * (target - sq)
-                        f2 = True
-                hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
-                ho = [fw * o.u(sq2) for o in self.obs]
-                for tc in range(2):
-                    for td in range(2):
-                        base[tc][td][0], base[tc][td][1] = hv
-                        for j, x in enumerate(ho):
-                            base[tc][td][VLEN + 1 + j] = x
-                row_i.append(base)
-                row_n.append(("standoff", (r2, e2, _round(sq2, SQ_STEP), f2, False)))
+                    nxt = (0, NONE, _round(s, SQ_STEP), forced, True)
+                    x = [0.0] * self.vlen
+                    x[0], x[1] = flows[0] - back[0], flows[1] - back[1]
+                    for j in range(nobs):
+                        x[VLEN + 1 + j] = fw * self.uO[j][k]
+                else:
+                    # hold or escalate: a standoff round at the (new) rung
+                    r2, e2, sq2, f2 = rung, esc, sq, forced
+                    one = [0.0, 0.0]
+                    if a == "escalate":
+                        r2 = rung + 1
+                        e2 = CH if R == 0 else DF
+                        if r2 == 1:
+                            one[R] = m.mobilise_cost[R]
+                        else:
+                            one[0], one[1] = m.limited_cost
+                            win = m.p[t] if R == 0 else 1 - m.p[t]
+                            target = 1.0 if R == 0 else 0.0
+                            sq2 = sq + win * m.fait_accompli * (target - sq)
+                            f2 = True
+                    hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
+                    x = [0.0] * self.vlen
+                    x[0], x[1] = hv
+                    if nobs:
+                        x[VLEN + 1:] = [fw * y for y in self.ou(sq2)]
+                    nxt = (r2, e2, _round(sq2, SQ_STEP), f2, False)
+                # the same vector for every type pair (read only)
+                row_i.append([[x, x], [x, x]])
+                x0, x1 = x[0], x[1]
+                if last:
+                    tv = self.terminal(*nxt[2:])
+                    row_f.append(("fixed", (x0 + tv[0], x1 + tv[1]) * 4, [[tv, tv], [tv, tv]]))
+                else:
+                    row_f.append(("child", (t + 1, *nxt), x0, x1))
             imm.append(row_i)
-            nxt.append(row_n)
+            fixed.append(row_f)
+        tot0 = [[f[1] if f[0] == "fixed" else None for f in row] for row in fixed]
+        conts0 = [[f[2] if f[0] == "fixed" else None for f in row] for row in fixed]
+        dspec = [(k, ai, f[1], f[2], f[3]) for k, row in enumerate(fixed) for ai, f in enumerate(row)
+                 if f[0] != "fixed"]
+        return _Static(P, allowed, imm, tot0, conts0, dspec, self._value_layout(t, P, allowed, imm, fixed))
+
+    def _war(self, t: int) -> tuple[list[list[list[float]]], tuple[float, ...]]:
+        """War in round t: its value vector per type pair, and its (C, D) totals (flat, as in ``tot``)."""
+        got = self._wars.get(t)
+        if got is None:
+            m, ow = self.m, self.once_w[t]
+            base = [[[0.0] * self.vlen for _ in range(2)] for _ in range(2)]
+            for tc in range(2):
+                for td in range(2):
+                    v = base[tc][td]
+                    v[0] = ow * self.wv[0][t][tc]
+                    v[1] = ow * self.wv[1][t][td]
+                    v[5] = 1.0
+                    v[6] = float(m.horizon)
+                    if self.obs:
+                        v[WAR_WEIGHT] = ow
+                        for j in range(len(self.obs)):
+                            v[VLEN + 1 + j] = ow * self.wO[j][t]
+            got = self._wars[t] = (base, tuple(base[tc][td][i] for tc in (0, 1) for td in (0, 1) for i in (0, 1)))
+        return got
+
+    def _value_layout(self, t: int, P: int, allowed: list[str], imm: list, fixed: list) -> _Layout:
+        """Arrays for a state's values: one row per (offer, response) in the reference's order, each
+        followed, for an acceptance, by its first-acceptance-round correction (column 6 only)."""
+        K, A, vlen = len(imm), len(allowed), self.vlen
+        n = K * A
+        ikey = (P, tuple(allowed))
+        idx = self._index.get(ikey)
+        if idx is None:
+            acc = [p for p in range(n) if allowed[p % A] == "accept"]
+            # row 0: zeros, so the running sum starts from 0.0 as the reference's; src: the pair whose
+            # weight each row takes
+            pos_p, pos_e, src = [], [], [0]
+            for p in range(n):
+                pos_p.append(len(src))
+                src.append(p)
+                if p in acc:
+                    pos_e.append(len(src))
+                    src.append(p)
+            pairs = [(tc, td) if P == 0 else (td, tc) for tc in (0, 1) for td in (0, 1)]
+            kr = np.array([p // A for p in src])
+            ar = np.array([p % A for p in src])
+            idx = self._index[ikey] = (np.array(acc, dtype=int), np.array(pos_p), np.array(pos_e, dtype=int),
+                                       len(src), kr, ar, np.array([a for a, _ in pairs]),
+                                       np.array([b for _, b in pairs]))
+        x = np.array([imm[k][ai][tc][td] for k in range(K) for ai in range(A) for tc in (0, 1) for td in (0, 1)],
+                     dtype=float).reshape(n, 4, vlen)
+        c0 = np.zeros((n, 4, vlen))
+        dyn = []
+        for p in range(n):
+            f = fixed[p // A][p % A]
+            if f[0] != "fixed":
+                dyn.append(p)
+            elif f[2] is not None:
+                c0[p] = f[2][0][0]
+        lay = _Layout(x, c0, dyn, *idx)
+        if not dyn:
+            lay.fixed_rows = lay.rows_with(t, c0, self.vlen)
+        return lay
+
+    def solve_node(self, key: tuple) -> NodeRecord:
+        lam = self.lam
+        t, rung, esc, sq, forced, _agreed, mu_c, mu_d = key
+        st = self.static(t, rung, esc, sq, forced)
+        P, allowed, imm = st.P, st.allowed, st.imm
+        R = 1 - P
+        mu = (mu_c, mu_d)
+        K = len(imm)
+        A = len(allowed)
+        # fixed totals and continuations now; the others once the beliefs they lead to are known
+        # totals per (offer, response): (C, D) value per type pair, flat: index 4 θC + 2 θD + player
+        tot: list[list[Any]] = [r[:] for r in st.tot0]
+        conts: list[list[Any]] = [r[:] for r in st.conts0]
+        children: list[list[tuple | None]] = [[None] * A for _ in range(K)]
+        dyn = [(k, ai, pre, x0, x1, tot[k], conts[k], children[k]) for k, ai, pre, x0, x1 in st.dspec]
+        seen: list[Any] = [None] * len(dyn)
+        mu_p, mu_r = mu[P], mu[R]
+        mu_p1, mu_r1 = 1 - mu_p, 1 - mu_r
+        learn_p, learn_r = self.learn[P], self.learn[R]
+        rb, bs, value = self._rb, self.belief_step, self.value
+        # where the responder's (i0, i1: proposer of type 0, 1) and the proposer's (j0, j1: responder of
+        # type 0, 1) values sit in the flat totals, by own type
+        if P == 0:
+            ri = [(th * 2 + R, 4 + th * 2 + R) for th in (0, 1)]
+            pj = [(th * 4, th * 4 + 2) for th in (0, 1)]
+        else:
+            ri = [(th * 4 + R, th * 4 + 2 + R) for th in (0, 1)]
+            pj = [(th * 2 + 1, 4 + th * 2 + 1) for th in (0, 1)]
+        exp = math.exp
+        (i00, i01), (i10, i11) = ri
 
         # strategies: start from uniform, iterate a damped fixed point
         sig_p = [[1.0 / K] * K for _ in range(2)]
         sig_r = [[[1.0 / A] * A for _ in range(K)] for _ in range(2)]
-        prev = None
+        prev: Any = None
         ties = 0
         converged = False
-        children: list[list[tuple | None]] = [[None] * A for _ in range(K)]
-        # continuation and totals per (offer, response), recomputed only when the child state changes
-        # (beliefs move it): the same numbers as recomputing them every iteration, with less work
-        conts: list[list[Any]] = [[None] * A for _ in range(K)]
-        tot: list[list[Any]] = [[None] * A for _ in range(K)]
-        seen: list[list[Any]] = [[0] * A for _ in range(K)]  # 0: not yet computed
         for it in range(FIXED_POINT_ITERS):
             # beliefs after the offer (about P) and after the response (about R)
-            post_p = [_bayes(mu[P], sig_p[0][k], sig_p[1][k]) for k in range(K)]
-            for k in range(K):
-                for ai in range(A):
-                    n = nxt[k][ai]
-                    if n is None:
-                        if seen[k][ai] is None:
-                            continue
-                        seen[k][ai] = None
-                        children[k][ai] = None
-                        x = imm[k][ai]
-                        tot[k][ai] = [[(x[tc][td][0], x[tc][td][1]) for td in (0, 1)] for tc in (0, 1)]
-                        continue
-                    _kind, (r2, e2, sq2, f2, ag) = n
-                    if last:
-                        if seen[k][ai] == 1:
-                            continue
-                        seen[k][ai] = 1
-                        tv = self.terminal(sq2, f2, ag)
-                        c = [[tv, tv], [tv, tv]]
-                        children[k][ai] = None
-                    else:
-                        post_r = _bayes(mu[R], sig_r[0][k][ai], sig_r[1][k][ai])
-                        nm = [0.0, 0.0]
-                        nm[P], nm[R] = post_p[k], post_r
-                        for i in (0, 1):
-                            if not self.learn[i]:
-                                nm[i] = mu[i]
-                        bs = self.belief_step
-                        ck = (t + 1, r2, e2, sq2, f2, ag, _round(nm[0], bs), _round(nm[1], bs))
-                        if seen[k][ai] == ck:
-                            continue
-                        seen[k][ai] = ck
-                        children[k][ai] = ck
-                        c = self.value(ck)
-                    conts[k][ai] = c
-                    x = imm[k][ai]
-                    # totals per (offer, response, θC, θD): (value to C, value to D)
-                    tot[k][ai] = [[(x[tc][td][0] + c[tc][td][0], x[tc][td][1] + c[tc][td][1])
-                                   for td in (0, 1)] for tc in (0, 1)]
+            post_p = []
+            for l0, l1 in zip(sig_p[0], sig_p[1], strict=True):
+                den = mu_p * l0 + mu_p1 * l1
+                post_p.append(mu_p if den <= 1e-300 else mu_p * l0 / den)
+            sr0, sr1 = sig_r
+            for i, (k, ai, pre, x0, x1, tk, ck_row, ch_row) in enumerate(dyn):
+                l0, l1 = sr0[k][ai], sr1[k][ai]
+                den = mu_r * l0 + mu_r1 * l1
+                b_p = post_p[k] if learn_p else mu_p
+                b_r = (mu_r if den <= 1e-300 else mu_r * l0 / den) if learn_r else mu_r
+                b0, b1 = (b_p, b_r) if P == 0 else (b_r, b_p)
+                g0 = rb.get(b0)
+                if g0 is None:
+                    g0 = rb[b0] = _round(b0, bs)
+                g1 = rb.get(b1)
+                if g1 is None:
+                    g1 = rb[b1] = _round(b1, bs)
+                ck = (*pre, g0, g1)
+                if seen[i] == ck:
+                    continue
+                seen[i] = ck
+                ch_row[ai] = ck
+                c = value(ck)
+                ck_row[ai] = c
+                c0, c1 = c
+                tk[ai] = (x0 + c0[0][0], x1 + c0[0][1], x0 + c0[1][0], x1 + c0[1][1],
+                          x0 + c1[0][0], x1 + c1[0][1], x0 + c1[1][0], x1 + c1[1][1])
 
             # responder: type θR knows own type, believes post_p about P's type
-            new_r = []
-            for th in range(2):
-                per_k = []
-                for k in range(K):
-                    w0 = post_p[k]
-                    tk = tot[k]
-                    if P == 0:
-                        q = [w0 * tk[ai][0][th][R] + (1 - w0) * tk[ai][1][th][R] for ai in range(A)]
+            r0s, r1s = [], []
+            for k in range(K):
+                w0 = post_p[k]
+                w1 = 1 - w0
+                tk = tot[k]
+                for q, out_r in (([w0 * x[i00] + w1 * x[i01] for x in tk], r0s),
+                                 ([w0 * x[i10] + w1 * x[i11] for x in tk], r1s)):
+                    if lam is None:
+                        probs, tie = _choice(q, lam)
+                        ties += tie
                     else:
-                        q = [w0 * tk[ai][th][0][R] + (1 - w0) * tk[ai][th][1][R] for ai in range(A)]
-                    probs, tie = _choice(q, lam)
-                    ties += tie
-                    per_k.append(probs)
-                new_r.append(per_k)
+                        mx = max(q)
+                        ws = [exp(lam * (x - mx)) for x in q]
+                        z = sum(ws)
+                        probs = [x / z for x in ws]
+                    out_r.append(probs)
+            new_r = [r0s, r1s]
             new_p = []
-            mr = mu[R]
-            for th in range(2):
-                q = []
-                for k in range(K):
-                    tk = tot[k]
-                    r0, r1 = new_r[0][k], new_r[1][k]
-                    if P == 0:
-                        acc = sum(mr * r0[ai] * tk[ai][th][0][0] + (1 - mr) * r1[ai] * tk[ai][th][1][0]
-                                  for ai in range(A))
-                    else:
-                        acc = sum(mr * r0[ai] * tk[ai][0][th][1] + (1 - mr) * r1[ai] * tk[ai][1][th][1]
-                                  for ai in range(A))
-                    q.append(acc)
+            for th in (0, 1):
+                j0, j1 = pj[th]
+                q = [sum([mu_r * a0 * x[j0] + mu_r1 * a1 * x[j1] for a0, a1, x in zip(r0, r1, tk, strict=True)])
+                     for r0, r1, tk in zip(new_r[0], new_r[1], tot, strict=True)]
                 probs, tie = _choice(q, lam)
                 ties += tie
                 new_p.append(probs)
-            cur = (new_p, new_r)
-            if prev is not None and _maxdiff(cur, prev) < 1e-7:
+            if prev is not None and _maxdiff((new_p, new_r), prev) < 1e-7:
                 sig_p, sig_r = new_p, new_r
                 converged = True
                 break
-            prev = cur
-            damp = 0.5 if it > 2 else 1.0
-            sig_p = _mix(sig_p, new_p, damp)
-            sig_r = [_mix(sig_r[th], new_r[th], damp) for th in range(2)]
+            prev = (new_p, new_r)
+            if it > 2:
+                sig_p = _mix(sig_p, new_p, 0.5)
+                sig_r = [_mix(sig_r[th], new_r[th], 0.5) for th in range(2)]
+            else:  # undamped: (1 - 1.0) * old + 1.0 * new is new, bit for bit (probabilities are finite, >= 0)
+                sig_p, sig_r = new_p, new_r
         if not converged:
             self.converged = False
-        # node values per type pair under the final strategies
-        vlen = self.vlen
-        vals = [[[0.0] * vlen for _ in range(2)] for _ in range(2)]
-        for tc in range(2):
-            for td in range(2):
-                thp, thr = (tc, td) if P == 0 else (td, tc)
-                v = vals[tc][td]
-                for k in range(K):
-                    wp = sig_p[thp][k]
-                    if wp <= 0:
-                        continue
-                    for ai in range(A):
-                        w = wp * sig_r[thr][k][ai]
-                        if w <= 0:
-                            continue
-                        x = imm[k][ai][tc][td]
-                        c = conts[k][ai]
-                        for i in range(vlen):
-                            v[i] += w * (x[i] + (c[tc][td][i] if c is not None else 0.0))
-                        if allowed[ai] == "accept":  # first acceptance round overrides the continuation's
-                            v[6] += w * (t - (c[tc][td][6] if c is not None else 0.0))
-        full_r = [[[0.0] * len(RESPONSES) for _ in range(K)] for _ in range(2)]
-        for th in range(2):
-            for k in range(K):
-                for ai, a in enumerate(allowed):
-                    full_r[th][k][RESPONSES.index(a)] = sig_r[th][k][ai]
-        kids: list[list[tuple | None]] = [[None] * len(RESPONSES) for _ in range(K)]
-        for k in range(K):
-            for ai, a in enumerate(allowed):
-                kids[k][RESPONSES.index(a)] = children[k][ai]
+        # node values per type pair under the final strategies: the reference's running sum over
+        # (offer, response), v += w (x + c) (and the acceptance round's correction), done by numpy's
+        # accumulate, which adds row after row (elementwise IEEE operations: the same numbers)
+        lay = st.layout
+        if lay.dyn:
+            cont = lay.c0.copy()
+            varr = self._varr
+            for p in lay.dyn:
+                cont[p] = varr[children[p // A][p % A]]
+            rows = lay.rows_with(t, cont, self.vlen)
+        else:
+            rows = lay.fixed_rows
+        sp, sr = np.array(sig_p), np.array(sig_r)
+        ww = (sp[lay.thp][:, lay.kr] * sr[lay.thr][:, lay.kr, lay.ar]).T  # [row][type pair]
+        out = np.add.accumulate(ww[:, :, None] * rows, axis=0)[-1]
+        self._varr[key] = out
+        vals = out.reshape(2, 2, self.vlen).tolist()
+        # responses in RESPONSES order (0 and no child for those not allowed); the lists are not changed later
+        if len(allowed) == len(RESPONSES):
+            return NodeRecord(sig_p, sig_r, children, vals, ties)
+        slot = [allowed.index(a) if a in allowed else None for a in RESPONSES]
+        full_r = [[[r[i] if i is not None else 0.0 for i in slot] for r in sig_r[th]] for th in (0, 1)]
+        kids = [[c[i] if i is not None else None for i in slot] for c in children]
         return NodeRecord(sig_p, full_r, kids, vals, ties)
+
+
+@dataclass
+class _Static:
+    P: int  # proposer
+    allowed: list[str]  # responses allowed at this rung
+    imm: list[list[list[list[list[float]]]]]  # [offer][response][θC][θD] -> immediate value vector
+    tot0: list[list[Any]]  # [offer][response] -> fixed (C, D) totals (war, terminal children), else None
+    conts0: list[list[Any]]  # ... and their continuation (None for war)
+    dspec: list[tuple]  # (offer, response, child prefix, x_C, x_D) of the moves that lead to a child state
+    layout: _Layout
+
+
+@dataclass
+class _Layout:
+    x: Any  # [pair][type pair][i]: immediate values
+    c0: Any  # [pair][type pair][i]: continuation of the fixed pairs (zeros for war)
+    dyn: list[int]  # pairs whose continuation is a child state
+    acc: Any  # pairs that are acceptances
+    pos_p: Any  # row of each pair
+    pos_e: Any  # row of each acceptance's correction
+    rows: int
+    kr: Any  # offer of the pair whose weight each row takes
+    ar: Any  # response of that pair
+    thp: Any  # proposer's type in each type pair
+    thr: Any  # responder's type
+    fixed_rows: Any = None  # the rows, when no pair leads to a child state
+
+    def rows_with(self, t: int, cont: Any, vlen: int) -> Any:
+        """Row p: x + c of its pair; an acceptance's correction row: t - c in column 6, zeros elsewhere."""
+        rows = np.zeros((self.rows, 4, vlen))
+        rows[self.pos_p] = self.x + cont
+        if len(self.acc):
+            rows[self.pos_e, :, 6] = t - cont[self.acc, :, 6]
+        return rows
 
 
 def _round(x: float, step: float) -> float:
@@ -486,16 +610,15 @@ def _mix(old: list[list[float]], new: list[list[float]], w: float) -> list[list[
 
 
 def _maxdiff(a: Any, b: Any) -> float:
+    """The largest absolute difference (folded from 0.0 in the same order as a loop of max(d, |u - v|))."""
     (pa, ra), (pb, rb) = a, b
-    d = 0.0
+    d = [0.0]
     for x, y in zip(pa, pb, strict=True):
-        for u, v in zip(x, y, strict=True):
-            d = max(d, abs(u - v))
+        d += map(abs, map(operator.sub, x, y))
     for xs, ys in zip(ra, rb, strict=True):
         for x, y in zip(xs, ys, strict=True):
-            for u, v in zip(x, y, strict=True):
-                d = max(d, abs(u - v))
-    return d
+            d += map(abs, map(operator.sub, x, y))
+    return max(d)
 
 
 def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: float) -> str:
@@ -513,6 +636,20 @@ def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: flo
     return "capitulation" if abs(sq - sq_pre) >= 0.5 else "stalemate"
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector (C16): a solve makes hundreds of thousands of small lists and no
+    reference cycles, and the collector's passes over the growing tables cost a third of the time
+    while freeing nothing. Nested pauses are fine; the collector runs again when the outermost ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = BELIEF_STEP) -> CrisisSolution:
     """Solve ``m``: agent logit QRE at precision ``lam`` with Bayesian beliefs, or best responses
     (``lam=None``). Beliefs in a state are rounded to multiples of ``belief_step`` (an
@@ -524,7 +661,8 @@ def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = 
     s = _Solver(m, lam, belief_step)
     root = (0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start, False,
             _round(m.prior[0], belief_step), _round(m.prior[1], belief_step))
-    s.value(root)
+    with paused_gc():
+        s.value(root)
     sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
     on_path = set(_path_keys(sol))
     sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)

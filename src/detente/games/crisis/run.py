@@ -12,7 +12,14 @@ from detente.errors import InputError
 from detente.games.crisis import spec as S
 from detente.games.crisis import third as TP
 from detente.games.crisis.mechanisms import Diagnosis, complete_info, diagnose
-from detente.games.crisis.model import BELIEF_STEP, CLASSES, CrisisSolution, round_summary, solve_crisis
+from detente.games.crisis.model import (
+    BELIEF_STEP,
+    CLASSES,
+    CrisisSolution,
+    paused_gc,
+    round_summary,
+    solve_crisis,
+)
 from detente.scenario.schema import Scenario
 
 CONCEPT_QRE = ("agent logit QRE at lambda={lam:g} with Bayesian beliefs (rounded to a {step:g} grid in the state): "
@@ -106,6 +113,13 @@ def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, la
     (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported. ``third_parties``:
     "strategic" (their choices in equilibrium, C13) or "rule" (C7); None: the scenario's tag
     ``third_parties:...``, else the default."""
+    with paused_gc():  # one collector pass after the run instead of one per solve (C16)
+        return _run_crisis(sc, overrides, lam, standoff_scale, explain, belief_step, horizon, offers, third_parties)
+
+
+def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float | None,
+                standoff_scale: float | None, explain: bool, belief_step: float, horizon: int | None,
+                offers: int | None, third_parties: str | None) -> CrisisRun:
     t0 = time.perf_counter()
     inp = S.build_inputs(sc, overrides, standoff_scale, third_parties)
     lam = S.LAMBDA if lam is None else lam
