@@ -1,4 +1,4 @@
-"""A frozen copy of the crisis solver as it was before decision C16 (the speed-up): the reference
+"""A frozen copy of the crisis solver as it was before decision C17 (the speed-up): the reference
 that tests/test_crisis_speed.py compares the optimised solver against, number for number.
 Do not optimise this file; it is the old code path, kept private to the tests."""
 

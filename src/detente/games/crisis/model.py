@@ -203,7 +203,7 @@ class CrisisSolution:
 
 
 class _Solver:
-    """Backward induction with a damped fixed point at each state. Decision C16: the work that does not
+    """Backward induction with a damped fixed point at each state. Decision C17: the work that does not
     depend on the beliefs in a state (immediate payoffs, the states an offer and a response lead to,
     the totals of terminal moves) is built once per (round, rung, escalator, status quo, force used)
     and shared by every belief pair; the fixed point then does the same float operations, in the same
@@ -279,7 +279,7 @@ class _Solver:
         return term if key is None else self.value(key)  # type: ignore[return-value]
 
     def static(self, t: int, rung: int, esc: int, sq: float, forced: bool) -> _Static:
-        """What a state's moves pay and where they lead, whatever the beliefs (built once, C16)."""
+        """What a state's moves pay and where they lead, whatever the beliefs (built once, C17)."""
         skey = (t, rung, esc, sq, forced)
         st = self._static.get(skey)
         if st is None:
@@ -638,7 +638,7 @@ def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: flo
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector (C16): a solve makes hundreds of thousands of small lists and no
+    """Pause the cycle collector (C17): a solve makes hundreds of thousands of small lists and no
     reference cycles, and the collector's passes over the growing tables cost a third of the time
     while freeing nothing. Nested pauses are fine; the collector runs again when the outermost ends."""
     was = gc.isenabled()

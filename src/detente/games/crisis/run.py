@@ -113,7 +113,7 @@ def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, la
     (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported. ``third_parties``:
     "strategic" (their choices in equilibrium, C13) or "rule" (C7); None: the scenario's tag
     ``third_parties:...``, else the default."""
-    with paused_gc():  # one collector pass after the run instead of one per solve (C16)
+    with paused_gc():  # one collector pass after the run instead of one per solve (C17)
         return _run_crisis(sc, overrides, lam, standoff_scale, explain, belief_step, horizon, offers, third_parties)
 
 
