@@ -446,6 +446,7 @@ class _Solver:
             pj = [(th * 2 + 1, 4 + th * 2 + 1) for th in (0, 1)]
         exp = math.exp
         (i00, i01), (i10, i11) = ri
+        (j00, j01), (j10, j11) = pj
 
         # strategies: start from uniform, iterate a damped fixed point
         sig_p = [[1.0 / K] * K for _ in range(2)]
@@ -501,11 +502,15 @@ class _Solver:
                         probs = [x / z for x in ws]
                     out_r.append(probs)
             new_r = [r0s, r1s]
+            # proposer: (mu_r * r0[a]) * x + ... as the reference, the products shared by both its types
+            q0, q1 = [], []
+            for r0, r1, tk in zip(r0s, r1s, tot, strict=True):
+                m0 = [mu_r * a for a in r0]
+                m1 = [mu_r1 * a for a in r1]
+                q0.append(sum([a0 * x[j00] + a1 * x[j01] for a0, a1, x in zip(m0, m1, tk, strict=True)]))
+                q1.append(sum([a0 * x[j10] + a1 * x[j11] for a0, a1, x in zip(m0, m1, tk, strict=True)]))
             new_p = []
-            for th in (0, 1):
-                j0, j1 = pj[th]
-                q = [sum([mu_r * a0 * x[j0] + mu_r1 * a1 * x[j1] for a0, a1, x in zip(r0, r1, tk, strict=True)])
-                     for r0, r1, tk in zip(new_r[0], new_r[1], tot, strict=True)]
+            for q in (q0, q1):
                 probs, tie = _choice(q, lam)
                 ties += tie
                 new_p.append(probs)
