@@ -8,18 +8,17 @@ news fades and tension decays.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.gcpause import paused_gc
 from detente.sim import narrate
 from detente.sim.outcome import Outcome, classify
 from detente.sim.policies import (
@@ -391,26 +390,6 @@ class Batch:
         return run
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a batch of runs. The runs make many small
-    containers (states, records) and keep their results, so the collector's full passes
-    rescan a growing heap again and again (about 15% of a 1,000-run batch) to find next to
-    nothing: a run's objects are freed by reference counting. Restored afterwards. Only in a
-    process with one thread: the switch is process-wide, so threads running batches at once
-    (a server) would turn it back on under each other, or leave it off."""
-    if threading.active_count() > 1:
-        yield
-        return
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 @dataclass(frozen=True)
 class _Runner:
     """Runs seeds of one world (a picklable job for worker processes)."""
@@ -424,7 +403,7 @@ class _Runner:
 
     def __call__(self, seeds: list[int]) -> list[RunResult]:
         planner = Planner(self.world) if self.sampler is None else None
-        with _no_cyclic_gc():
+        with paused_gc():
             return [Simulation(self.world, s, self.policies, planner, log=self.log, sampler=self.sampler,
                                director=self.director).run(self.until) for s in seeds]
 
@@ -461,7 +440,7 @@ def simulate(world: World, seed: int, runs: int = 1, policies: Mapping[str, Poli
     ctx = mp.get_context("fork") if fork else None
     chunks = [seeds[k::jobs] for k in range(jobs)]
     # the pause is taken before the pool's own thread starts (the runner's would be skipped)
-    with _no_cyclic_gc(), ProcessPoolExecutor(max_workers=jobs - 1, mp_context=ctx) as pool:
+    with paused_gc(), ProcessPoolExecutor(max_workers=jobs - 1, mp_context=ctx) as pool:
         futures = [pool.submit(runner, chunk) for chunk in chunks[1:]]
         parts = [runner(chunks[0])] + [f.result() for f in futures]
     by_seed = {r.seed: r for part in parts for r in part}

@@ -31,8 +31,6 @@ with private information are approximate (said in the output).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import math
 import operator
@@ -41,6 +39,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+
+from detente.gcpause import paused_gc
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
 RESPONSES = ("accept", "hold", "escalate", "war")
@@ -639,20 +639,6 @@ def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: flo
             return "capitulation" if sq_start != sq_pre else "stalemate"
         return "agreement"
     return "capitulation" if abs(sq - sq_pre) >= 0.5 else "stalemate"
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector (C17): a solve makes hundreds of thousands of small lists and no
-    reference cycles, and the collector's passes over the growing tables cost a third of the time
-    while freeing nothing. Nested pauses are fine; the collector runs again when the outermost ends."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = BELIEF_STEP) -> CrisisSolution:
