@@ -39,6 +39,7 @@ from detente.games.crisis.model import (
     NodeRecord,
     classify,
     solve_crisis,
+    standoff_move,
     step_state,
 )
 from detente.scenario.schema import Scenario
@@ -331,15 +332,7 @@ class CrisisRun:
             if key[2] == (CH if R == 0 else DF) and m._u(R, s) < m._u(R, sq) - 1e-12:
                 self.payoff[R] -= ow * m.audience[R]
         else:
-            r2, sq2 = nxt[0], sq
-            one = [0.0, 0.0]
-            if a == "escalate":
-                if r2 == 1:
-                    one[R] = m.mobilise_cost[R]
-                else:
-                    one = list(m.limited_cost)
-                    win = m.p[t] if R == 0 else 1 - m.p[t]
-                    sq2 = sq + win * m.fait_accompli * ((1.0 if R == 0 else 0.0) - sq)  # unrounded, as solve_node
+            r2, _e2, sq2, _f2, one = standoff_move(m, t, R, a, key[1], key[2], sq, key[4])  # sq2 unrounded
             for i in (0, 1):
                 self.payoff[i] += fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i])
         if t + 1 >= m.horizon:  # after the deadline the last status quo persists

@@ -322,19 +322,7 @@ class _Solver:
                         x[VLEN + 1 + j] = fw * self.uO[j][k]
                 else:
                     # hold or escalate: a standoff round at the (new) rung
-                    r2, e2, sq2, f2 = rung, esc, sq, forced
-                    one = [0.0, 0.0]
-                    if a == "escalate":
-                        r2 = rung + 1
-                        e2 = CH if R == 0 else DF
-                        if r2 == 1:
-                            one[R] = m.mobilise_cost[R]
-                        else:
-                            one[0], one[1] = m.limited_cost
-                            win = m.p[t] if R == 0 else 1 - m.p[t]
-                            target = 1.0 if R == 0 else 0.0
-                            sq2 = sq + win * m.fait_accompli * (target - sq)
-                            f2 = True
+                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, esc, sq, forced)
                     hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
                     x = [0.0] * self.vlen
                     x[0], x[1] = hv
@@ -759,11 +747,21 @@ def step_state(m: CrisisModel, key: tuple, offer: int, response: str) -> tuple[i
         return None
     if response == "accept":
         return 0, NONE, _round(m.offers[offer], SQ_STEP), forced, True
-    r2, e2, sq2, f2 = rung, esc, sq, forced
-    if response == "escalate":
-        r2, e2 = rung + 1, (CH if R == 0 else DF)
-        if r2 >= 2:
-            win = m.p[t] if R == 0 else 1 - m.p[t]
-            sq2 = sq + win * m.fait_accompli * ((1.0 if R == 0 else 0.0) - sq)
-            f2 = True
+    r2, e2, sq2, f2, _one = standoff_move(m, t, R, response, rung, esc, sq, forced)
     return r2, e2, _round(sq2, SQ_STEP), f2, False
+
+
+def standoff_move(m: CrisisModel, t: int, R: int, response: str, rung: int, esc: int, sq: float,
+                  forced: bool) -> tuple[int, int, float, bool, tuple[float, float]]:
+    """What a hold or an escalation by responder ``R`` in round ``t`` does (C3): the new rung, who
+    escalated last, the unrounded status quo (a limited operation takes ``fait_accompli`` of the
+    remaining distance with the escalator's chance of prevailing), whether force was used, and the
+    one-time costs to (C, D). One definition for the solver, the exported tree and the simulation."""
+    if response != "escalate":
+        return rung, esc, sq, forced, (0.0, 0.0)
+    r2, e2 = rung + 1, (CH if R == 0 else DF)
+    if r2 == 1:
+        return r2, e2, sq, forced, ((m.mobilise_cost[0], 0.0) if R == 0 else (0.0, m.mobilise_cost[1]))
+    win = m.p[t] if R == 0 else 1 - m.p[t]
+    target = 1.0 if R == 0 else 0.0
+    return r2, e2, sq + win * m.fait_accompli * (target - sq), True, m.limited_cost

@@ -25,7 +25,17 @@ from dataclasses import replace
 from typing import Any
 
 from detente.errors import InputError
-from detente.games.crisis.model import CH, DF, NONE, RESPONSES, SQ_STEP, CrisisModel, _round, classify
+from detente.games.crisis.model import (
+    CH,
+    DF,
+    NONE,
+    RESPONSES,
+    SQ_STEP,
+    CrisisModel,
+    _round,
+    classify,
+    standoff_move,
+)
 from detente.games.efg import MAX_EFG_NODES
 from detente.games.solve import AUTO_CFR_ACTIONS
 from detente.games.tree import Game
@@ -150,18 +160,7 @@ class _Builder:
                     pay = [acc[i] + fw * m.u(i, s) - back[i] for i in (0, 1)]
                     r2, e2, sq_next, f2, ag = 0, NONE, _round(s, SQ_STEP), forced, True
                 else:
-                    r2, e2, sq2, f2 = rung, esc, sq, forced
-                    one = [0.0, 0.0]
-                    if a == "escalate":
-                        r2 = rung + 1
-                        e2 = CH if R == 0 else DF
-                        if r2 == 1:
-                            one[R] = m.mobilise_cost[R]
-                        else:
-                            one[0], one[1] = m.limited_cost
-                            win = m.p[t] if R == 0 else 1 - m.p[t]
-                            sq2 = sq + win * m.fait_accompli * ((1.0 if R == 0 else 0.0) - sq)
-                            f2 = True
+                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, esc, sq, forced)
                     pay = [acc[i] + fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
                     sq_next, ag = _round(sq2, SQ_STEP), False
                 if last:
