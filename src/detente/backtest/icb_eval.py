@@ -266,6 +266,7 @@ def _with_general(f: dict[str, Any], end: int | None, general: Any, tick: Callab
         f["predict"]["general"] = g.predict
         f["info"]["general"] = {"params": g.params(), "loglik": g.loglik, "n": g.n, "configurations": g.configs,
                                 "iterations": g.iterations, "converged": g.converged, "seconds": g.seconds,
+                                "start_loglik": -g.history[0],
                                 "start": start}
         f["general_fit"] = g
     return f
