@@ -158,6 +158,8 @@ def test_an_empty_out_is_refused(tmp_path: Path) -> None:
     (["game", "geneva-2022", "--solver", "qre", "--lambda", "inf"], "--lambda"),
     (["game", "geneva-2022", "--solver", "qre", "--lambda", "nan"], "--lambda"),
     (["game", "geneva-2022", "--solver", "qre", "--lambda", "0"], "--lambda"),
+    (["game", "geneva-2022", "--lambda", "5"], "--lambda"),  # auto/backward solvers do not read it
+    (["game", "geneva-2022", "--template", "crisis", "--solver", "cfr", "--lambda", "5"], "--lambda"),
     (["sweep", MINIMAL, "--seed", str(2**70), "--draws", "10"], "--seed"),
     (["analyze", MINIMAL, "--seed", str(2**40)], "--seed"),
     (["sensitivity", MINIMAL, "--samples", str(2**40)], "--samples"),

@@ -24,8 +24,8 @@ def game(
                                         "openspiel). Crisis template: auto and qre run the model's own recursion; "
                                         "the others solve its exported game tree beside it.")] = "auto",
     efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
-    lam: Annotated[float, typer.Option("--lambda", help="Precision for --solver qre: a finite number in "
-                                       "(0, 1e6].")] = 10.0,
+    lam_opt: Annotated[float | None, typer.Option("--lambda", help="Precision for --solver qre: a finite number "
+                                                  "in (0, 1e6] (default 10).")] = None,
     tree: Annotated[bool, typer.Option("--tree", help="Crisis template: also solve the exported game tree (with "
                                        "--solver qre: the tree's logit QRE at --lambda; auto: the games layer's "
                                        "choice).")] = False,
@@ -59,8 +59,12 @@ def game(
 
     if solver not in SOLVERS:
         raise InputError(f"unknown solver '{solver}' (choose from {', '.join(SOLVERS)})", field="--solver")
-    if not (math.isfinite(lam) and 0 < lam <= 1e6):
-        raise InputError(f"--lambda must be a finite number in (0, 1e6], got {lam:g}", field="--lambda")
+    if lam_opt is not None and not (math.isfinite(lam_opt) and 0 < lam_opt <= 1e6):
+        raise InputError(f"--lambda must be a finite number in (0, 1e6], got {lam_opt:g}", field="--lambda")
+    if lam_opt is not None and solver != "qre":
+        raise InputError(f"--lambda sets the logit QRE's precision; --solver {solver} does not use it (add "
+                         "--solver qre)", field="--lambda")
+    lam = 10.0 if lam_opt is None else lam_opt
     if iterations is not None and not 1 <= iterations <= 100_000:
         raise InputError(f"--iterations must be a whole number from 1 to 100000, got {iterations}",
                          field="--iterations")
