@@ -165,6 +165,21 @@ def test_rule_mode_by_tag_and_bad_mode() -> None:
         run_crisis(sc, explain=False, third_parties="vote")
 
 
+@pytest.mark.parametrize("name", ["twn_join_cost", "third_party_mediation_cost"])
+def test_negative_third_party_cost_is_refused(name: str) -> None:
+    """A negative join/pressure/mediation cost (value or low end of its range) would pay a third party
+    to act; it is refused naming the parameter, not silently solved."""
+    from detente.scenario.numbers import Num
+
+    sc = _case("taiwan-1996")
+    bad = sc.model_copy(update={"parameters": {**sc.parameters,
+                                               name: Num.model_validate({"value": 0.1, "low": -0.5,
+                                                                               "high": 0.2})}})
+    with pytest.raises(InputError, match="cannot be negative") as ei:
+        run_crisis(bad, explain=False)
+    assert ei.value.field == f"parameters.{name}"
+
+
 def test_html_section_lists_each_third_partys_reason() -> None:
     from detente.report.sections import crisis_section
 

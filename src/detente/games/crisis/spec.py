@@ -494,9 +494,15 @@ def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
     points = [(s, frac) for s, _c, _d, frac in _frontier_points(rows)]
     parties = []
 
+    def nonneg(name: str, got: tuple[float, float, float]) -> float:
+        if min(got) < 0:  # a negative cost would pay a third party to join, press or mediate
+            raise InputError(f"a third party's cost cannot be negative, got {min(got):g}", sc.meta.id,
+                             field=f"parameters.{name}")
+        return got[0]
+
     def scale_term(name: str) -> float:
         got = rd.first(name, [name])
-        return got[0] if got else rd.default(name, THIRD_DEFAULTS[name])
+        return nonneg(name, got) if got else rd.default(name, THIRD_DEFAULTS[name])
 
     for i in chosen:
         _w, row, stakes = cands[i]
@@ -509,7 +515,7 @@ def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
             got = rd.first(f"{k}_{term}", [f"{k}_{term}"])
             if got is not None:
                 src[term] = f"parameter {k}_{term}"
-                return got[0]
+                return nonneg(f"{k}_{term}", got)
             base = scale_term(dflt_scale)
             src[term] = f"default: {dflt_scale} {base:g}" + (" x capability / the principals' together"
                                                              if per_cap else "")
