@@ -23,6 +23,16 @@ def _ci(d: dict[str, float] | None) -> str:
     return f"{d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]"
 
 
+def _compared(d: dict[str, float]) -> str:
+    """How a paired 95% interval of a loss difference reads (lower is better)."""
+    return "better than" if d["high"] < 0 else "worse than" if d["low"] > 0 else "not distinguishable from"
+
+
+def _target(d: dict[str, float]) -> str:
+    """The issue's target: the interval of the difference to the class frequencies lies below zero."""
+    return "MET" if d["high"] < 0 else "NOT MET"
+
+
 def headline(report: dict[str, Any]) -> str:
     """The issue's target, stated plainly whatever the result."""
     name = "validation" if "validation" in report["predictors"]["structural"] else next(
@@ -31,22 +41,16 @@ def headline(report: dict[str, Any]) -> str:
         return "no evaluation set was scored"
     r = report["predictors"]["structural"][name]
     vf, vl = r["vs"]["frequency"]["log_loss"], r["vs"]["logit"]["log_loss"]
-    met = vf["high"] < 0
-    verdict = "MET" if met else "NOT MET"
-    vs_logit = ("better than" if vl["high"] < 0 else "worse than" if vl["low"] > 0 else
-                "not distinguishable from")
     out = (f"Target ({name}): the structural crisis game's log loss minus the class-frequency baseline's is "
-           f"{_ci(vf)} (95% interval) -> target {verdict} (needs the interval below zero). Against the "
-           f"multinomial logit: {_ci(vl)}, {vs_logit} the logit.")
+           f"{_ci(vf)} (95% interval) -> target {_target(vf)} (needs the interval below zero). Against the "
+           f"multinomial logit: {_ci(vl)}, {_compared(vl)} the logit.")
     g = report["predictors"].get("general", {}).get(name)
     if g is not None:
         gv = {b: g["vs"][b]["log_loss"] for b in VS}
-        word = {b: "better than" if d["high"] < 0 else "worse than" if d["low"] > 0 else "not distinguishable from"
-                for b, d in gv.items()}
         out += (f" The general crisis model (issue 11/15, ICB8): log loss minus the class frequencies' "
-                f"{_ci(gv['frequency'])} -> target {'MET' if gv['frequency']['high'] < 0 else 'NOT MET'}; minus "
-                f"the logit's {_ci(gv['logit'])} ({word['logit']} the logit); minus the structural game's "
-                f"{_ci(gv['structural'])} ({word['structural']} the structural game).")
+                f"{_ci(gv['frequency'])} -> target {_target(gv['frequency'])}; minus "
+                f"the logit's {_ci(gv['logit'])} ({_compared(gv['logit'])} the logit); minus the structural game's "
+                f"{_ci(gv['structural'])} ({_compared(gv['structural'])} the structural game).")
     return out
 
 
