@@ -95,6 +95,15 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
         f = found.setdefault(fid, Found(fid, name, kind, represents))
         f.spans.append((a, b))
 
+    def state_before(i: int) -> tuple[str | None, int]:
+        """The state named right before token ``i`` ("Greece's", "the Greek"), and where the span starts."""
+        j = i - 1
+        if j >= 0 and lows[j] in {"'s", "’s"}:
+            j -= 1
+        m = m_end.get(j)
+        state = m.actor if m is not None and m.rule in _STATE_RULES and m.actor in state_ids else None
+        return state, (m.tok_start if state else i)
+
     inst_keys = sorted(INSTITUTIONS, key=lambda k: -len(k.split()))
     leg_first = {k.split()[0] for k in legislatures}
     inst_first = {k.split()[0] for k in inst_keys}
@@ -110,12 +119,7 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             ks = key.split()
             if lows[i:i + len(ks)] != ks:
                 continue
-            j = i - 1
-            if j >= 0 and lows[j] in {"'s", "’s"}:
-                j -= 1
-            m = m_end.get(j)
-            state = m.actor if m is not None and m.rule in _STATE_RULES and m.actor in state_ids else None
-            a = m.tok_start if state else i
+            state, a = state_before(i)
             if state is None and i + len(ks) + 1 < n and lows[i + len(ks)] == "of":
                 k = i + len(ks) + 1
                 mm = m_start.get(k) or (m_start.get(k + 1) if lows[k] == "the" else None)
@@ -168,12 +172,7 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
         # "the Greek opposition", "opposition parties": a state's parliamentary opposition (a faction); a
         # bare one belongs to the state named last before it (within 80 tokens)
         if low == "opposition" and (i + 1 >= n or lows[i + 1] not in {"to", "of", "from", "against"}):
-            j = i - 1
-            if j >= 0 and lows[j] in {"'s", "’s"}:
-                j -= 1
-            m = m_end.get(j)
-            state = m.actor if m is not None and m.rule in _STATE_RULES and m.actor in state_ids else None
-            a = m.tok_start if state else i
+            state, a = state_before(i)
             bare = (i > 0 and lows[i - 1] == "the") or (i + 1 < n and lows[i + 1] in {"parties", "party", "leader",
                                                                                      "leaders", "politicians"})
             if state is None and bare and bare_state is not None:
