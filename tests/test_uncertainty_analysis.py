@@ -46,3 +46,22 @@ def test_analyze_json_includes_the_section(tmp_path):
     r = CliRunner().invoke(app, ["analyze", "geneva-2022", "--out", str(tmp_path), "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["uncertainty"]["claims"]["C8"]["evaluated"] > 0
+
+
+def test_sweep_solves_the_crisis_game_once_a_draw_for_all_its_claims(monkeypatch):
+    """The founding case's C1-C4 are answered by one solve of each draw's game, not one per claim."""
+    import numpy as np
+
+    import detente.analysis.games_layer as gl
+    from detente.uncertainty.engine import SweepOptions, run_sweep
+
+    sc = load_scenario(case_path("geneva-2022"))
+    calls = []
+    real = gl.run_at
+    monkeypatch.setattr(gl, "run_at", lambda *a, **k: calls.append(1) or real(*a, **k))
+    res = run_sweep(sc, SweepOptions(draws=30, seed=7, store="none"))
+    game_claims = [c.id for c in sc.claims if c.check.kind in gl.GAME_CLAIMS]
+    assert len(game_claims) >= 3 and len(calls) == 30
+    for cid in game_claims:
+        col = res.columns[f"claim.{cid}"]
+        assert np.isfinite(col).all()

@@ -71,3 +71,48 @@ def test_simulation_hook_stays_silent_without_a_simulation_section():
     sc = load_scenario(DATA / "minimal.yaml")  # no 'simulation:' section
     res = run_sweep(sc, SweepOptions(draws=10, seed=1, store="none", per_draw=True))
     assert res.summary["outcome"] is None
+
+
+@pytest.fixture
+def only_draw_hooks():
+    """Run with just the test's per-draw claim hooks registered, then restore the registry."""
+    from detente.uncertainty.target import BATCH_EVALUATORS, CHEAP_DRAW_EVALUATORS, DRAW_EVALUATORS
+
+    saved = (dict(BATCH_EVALUATORS), dict(DRAW_EVALUATORS), set(CHEAP_DRAW_EVALUATORS))
+    for reg in (BATCH_EVALUATORS, DRAW_EVALUATORS, CHEAP_DRAW_EVALUATORS):
+        reg.clear()
+    yield
+    BATCH_EVALUATORS.clear(), DRAW_EVALUATORS.clear(), CHEAP_DRAW_EVALUATORS.clear()
+    BATCH_EVALUATORS.update(saved[0]), DRAW_EVALUATORS.update(saved[1]), CHEAP_DRAW_EVALUATORS.update(saved[2])
+
+
+def test_per_draw_claims_run_draw_by_draw_and_fall_back_to_the_next_hook(only_draw_hooks):
+    """Every per-draw claim is asked about draw 1 before any claim about draw 2 (so one solve of a
+    draw serves them all); a hook silent on every draw gives way to the next one; verdicts are the
+    drawn salience's."""
+    from detente.scenario.schema import Scenario
+    from detente.uncertainty.target import register_draw_evaluator
+
+    sc = load_scenario(DATA / "flip.yaml")
+    data = sc.model_dump(by_alias=True, exclude_none=True)
+    data["claims"] = [{"id": f"q{k}", "text": "b cares", "check": {"kind": "outcome_class", "equals": "stalemate"}}
+                      for k in range(3)]
+    sc = Scenario.model_validate(data)
+    seen: list[tuple[str, int]] = []
+
+    @register_draw_evaluator("outcome_class", cheap=True)
+    def silent(claim, scenario):
+        seen.append((claim.id, id(scenario)))
+        return None
+
+    @register_draw_evaluator("outcome_class", cheap=True)
+    def by_salience(claim, scenario):
+        return scenario.positions["b"]["x"].salience.value > 0.5
+
+    res = run_sweep(sc, SweepOptions(draws=40, seed=5, store="none"))
+    draws = [s for _, s in seen]
+    assert [c for c, _ in seen[:3]] == ["q0", "q1", "q2"] and len(set(draws[:3])) == 1  # draw-major
+    assert len(seen) == 3 * 40 and len(set(draws)) == 40
+    t = res.columns["x.positions.b.x.salience"]
+    for k in range(3):
+        assert np.array_equal(res.columns[f"claim.q{k}"], (t > 0.5).astype(float))

@@ -173,14 +173,16 @@ _CACHE_MAX = 256
 
 
 def _draw_run(sc: Scenario, game: str | None = None) -> GameRun | None:
-    """The game solved on one draw's scenario (cached by identity; holds the scenario so ids stay unique)."""
+    """The game solved on one draw's scenario (cached by identity; holds the scenario so ids stay unique).
+    Solved as ``path_shares`` solves a draw (``run_at``: no story, no equilibrium check or list of pure
+    equilibria, which no claim reads), so a sweep and analyze count a draw the same way."""
     if sc.games is None:
         return None
     hit = _CACHE.get(id(sc))
     if hit is not None and hit[0] is sc and hit[1] == game:
         return hit[2]
     try:
-        run: GameRun | None = run_scenario_game(sc, game, with_thresholds=False)
+        run: GameRun | None = run_at(sc, pick_spec(sc, game), {})
     except InputError:
         run = None
     if len(_CACHE) >= _CACHE_MAX:

@@ -158,17 +158,48 @@ def evaluable(claim: Claim) -> bool:
 
 def claim_column(claim: Claim, ctx: BatchContext) -> np.ndarray:
     """(B,) verdicts of one claim: 1 holds, 0 fails, NaN where no hook could evaluate it."""
-    for fn in BATCH_EVALUATORS.get(claim.check.kind, []):
-        v = fn(claim, ctx)
-        if v is not None:
-            return np.asarray(v, dtype=float)
-    for fn in DRAW_EVALUATORS.get(claim.check.kind, []):
-        if not (ctx.per_draw or fn in CHEAP_DRAW_EVALUATORS):
-            continue
-        vals = [fn(claim, s) for s in ctx.scenarios()]
-        if any(v is not None for v in vals):
-            return np.array([np.nan if v is None else float(bool(v)) for v in vals])
-    return np.full(ctx.batch.size, np.nan)
+    return claim_columns([claim], ctx)[claim.id]
+
+
+def _verdicts(vals: list[bool | None]) -> np.ndarray | None:
+    if not any(v is not None for v in vals):
+        return None
+    return np.array([np.nan if v is None else float(bool(v)) for v in vals])
+
+
+def claim_columns(claims: list[Claim], ctx: BatchContext) -> dict[str, np.ndarray]:
+    """(B,) verdicts of each claim, by id. A claim takes the first batch hook that answers, else the
+    first per-draw hook that answers on some draw. Per-draw hooks run draw by draw across the
+    claims, so claims answered by one solve of a draw (the crisis game's) share it through the
+    hook's small cache instead of each claim solving every draw again."""
+    out: dict[str, np.ndarray] = {}
+    per_draw: list[tuple[Claim, list[DrawEvaluator]]] = []
+    for claim in claims:
+        for bfn in BATCH_EVALUATORS.get(claim.check.kind, []):
+            v = bfn(claim, ctx)
+            if v is not None:
+                out[claim.id] = np.asarray(v, dtype=float)
+                break
+        else:
+            fns = [fn for fn in DRAW_EVALUATORS.get(claim.check.kind, [])
+                   if ctx.per_draw or fn in CHEAP_DRAW_EVALUATORS]
+            if fns:
+                per_draw.append((claim, fns))
+            else:
+                out[claim.id] = np.full(ctx.batch.size, np.nan)
+    if per_draw:
+        firsts: list[list[bool | None]] = [[] for _ in per_draw]
+        for s in ctx.scenarios():
+            for vals, (claim, fns) in zip(firsts, per_draw, strict=True):
+                vals.append(fns[0](claim, s))
+        for vals, (claim, fns) in zip(firsts, per_draw, strict=True):
+            col = _verdicts(vals)
+            for fn in fns[1:]:
+                if col is not None:
+                    break
+                col = _verdicts([fn(claim, s) for s in ctx.scenarios()])
+            out[claim.id] = np.full(ctx.batch.size, np.nan) if col is None else col
+    return out
 
 
 def outcome_column(ctx: BatchContext) -> np.ndarray:
@@ -243,8 +274,9 @@ class ScenarioTarget:
             f = ctx.forecast(m)
             for c, issue in enumerate(self.scenario.issues):
                 out[f"f.{m}.{issue.id}"] = f[:, c]
+        cols = claim_columns(list(self.scenario.claims), ctx)
         for claim in self.scenario.claims:
-            out[f"claim.{claim.id}"] = claim_column(claim, ctx)
+            out[f"claim.{claim.id}"] = cols[claim.id]
         out["outcome"] = outcome_column(ctx)
         return out
 
