@@ -76,7 +76,8 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
 @user_errors
 def cases(
     layer: Annotated[str, typer.Option(
-        "--layer", help="models, games, sim (the logit players, DECISIONS C14) or all.")] = "all",
+        "--layer", help="models, games (the scenario's game), crisis (the general crisis model), "
+                        "sim (the logit players, DECISIONS C14) or all.")] = "all",
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Only these bundled cases (repeatable).")
     ] = None,
