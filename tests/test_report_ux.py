@@ -248,6 +248,12 @@ def test_bottom_line_of_the_founding_case(analysis):
     crisis = analysis.layers["crisis"].to_dict()
     assert analysis.layers["sim"].batch.policy == "crisis"
     assert s["outcome"]["predicted"]["sim"]["class"] == crisis["outcome_class"]
+    # the general crisis model is in the bottom line and gives its own verdict on the outcome claim C4
+    got = s["outcome"]["predicted"]["crisis"]
+    assert got["class"] == crisis["outcome_class"] and got["probability"] == crisis["outcome_classes"][got["class"]]
+    assert "general crisis model, probability" in text
+    c4 = [v for v in analysis.claims if v.claim == "C4" and v.layer == "crisis"]
+    assert len(c4) == 1 and c4[0].model_probability == crisis["outcome_classes"]["stalemate"]
     sp = s["strong_position"]  # the article's headline against the table, which ranks Russia last
     assert sp["named"] == "rus" and sp["agrees"] is False and sp["rank_of_named"] == len(analysis.strong.rows)
     assert "the table does not agree" in text

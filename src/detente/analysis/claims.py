@@ -30,6 +30,7 @@ class Verdict:
     draws: int | None = None
     held: int | None = None
     over: str | None = None  # what the draws are: "draws of the stated ranges", "simulated runs"
+    model_probability: float | None = None  # a model's own probability of the claimed state (no draws behind it)
 
     def set_count(self, held: int, draws: int, over: str) -> Verdict:
         self.held, self.draws, self.over = int(held), int(draws), over
@@ -46,6 +47,14 @@ class Verdict:
         """'holds in 199 of 200 draws of the stated ranges (99.5%; 95% CI 97.2-100%)', or ''."""
         return share_text(self.held, self.draws, self.over)
 
+    def count_cell(self) -> str:
+        """What a table's count column shows: the count, else the model's own probability, else why none."""
+        if self.draws:
+            return self.share_text()
+        if self.model_probability is not None:
+            return f"none: the model's probability {self.model_probability:.2f}"
+        return "–" if self.status == "not_evaluated" else "point values only"
+
     def to_dict(self) -> dict[str, Any]:
         iv = self.interval
         return {
@@ -59,6 +68,7 @@ class Verdict:
             "held": self.held,
             "over": self.over,
             "interval": list(iv) if iv else None,
+            "model_probability": self.model_probability,
         }
 
 
@@ -99,7 +109,7 @@ def register_evaluator(kind: str) -> Callable[[Evaluator], Evaluator]:
 
 
 _PENDING = {
-    "outcome_class": "needs the crisis-game or simulation layer, not run here",
+    "outcome_class": "needs the crisis-game, general crisis model or simulation layer, not run here",
     "equilibrium_action": "needs the crisis-game layer, not run here",
     "payoff_order": "needs the crisis-game layer, not run here",
     "concessions_channel": "needs the simulation layer, not run here",

@@ -13,7 +13,7 @@ from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
 from detente.sim import Batch, Policy, compile_world, simulate
 from detente.sim.breakeven import break_even, favourable_corner, war_players
-from detente.sim.crisis_play import CrisisPlan, build_plan, choose_plan
+from detente.sim.crisis_play import NO_BREAKEVEN, CrisisPlan, build_plan, choose_plan
 
 
 def run_batch(sc: Scenario, seed: int, runs: int, *, rounds: int | None = None, ranges: str | None = None,
@@ -177,9 +177,7 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
     policy = policy_record(plan, why)
     # the break-evens search the logit policy's modal path: they say nothing about the crisis model's
     # runs, whose thresholds are the crisis game's (C14)
-    be = escalation_break_evens(sc) if plan is None else {
-        "criterion": "not computed: the crisis model plays both principals; its thresholds are in the crisis "
-                     "model's section", "players": []}
+    be = escalation_break_evens(sc) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     return SimLayerResult(seed, rounds, batch, known, comparisons, ranges,
                           sampler.keys if sampler else [], be, policy)
 

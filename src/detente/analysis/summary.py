@@ -269,6 +269,7 @@ def _claim_line(vs: list[Verdict]) -> str:
     for x in vs:
         # The count is always of draws/runs where the claim holds (a failing claim may hold in some).
         count = f" (holds in {x.held} of {x.draws} {_short(x.over)}, {pct(x.probability or 0.0)})" if x.draws else \
+            f" (the model gives it probability {x.model_probability:.2f})" if x.model_probability is not None else \
             " (point values only)"
         parts.append(f"{x.status.replace('_', ' ')} by {x.layer or 'no layer'}"
                      + (count if x.status != "not_evaluated" else f": {x.detail}"))
@@ -321,6 +322,9 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         n = (gd.get("ranges") or {}).get("draws")
         predicted["games"] = {"class": gd.get("outcome_class"), "share": shares.get(gd.get("outcome_class")),
                               "draws": n}
+    crisis = a.layers.get("crisis")
+    if crisis is not None:
+        predicted["crisis"] = {"class": crisis.outcome_class, "probability": crisis.probs[crisis.outcome_class]}
     sim = a.layers.get("sim")
     if sim is not None:
         predicted["sim"] = {"class": sim.batch.modal, "share": sim.frequencies.get(sim.batch.modal),
@@ -329,6 +333,9 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
     if predicted:
         bits = []
         for layer, p in predicted.items():
+            if layer == "crisis":
+                bits.append(f"{p['class']} (general crisis model, probability {p['probability']:.2f})")
+                continue
             name = "crisis game" if layer == "games" else "simulation"
             share = f", {pct(p['share'])} of {p['draws']} {'draws' if layer == 'games' else 'runs'}" \
                 if p.get("share") is not None and p.get("draws") else ""
@@ -342,7 +349,8 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
             line += ". No known outcome is recorded."
         lines.append(line)
     elif known:
-        lines.append(f"Known outcome: {known}; no crisis game or simulation in this scenario predicts a class.")
+        lines.append(f"Known outcome: {known}; no crisis game, crisis model or simulation in this scenario "
+                     "predicts a class.")
 
     # strong position against the scenario's own claim or perspective
     names = {x.id: x.name for x in sc.actors}
@@ -381,10 +389,14 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         src = {"games": ("crisis game thresholds", "crisis game"), "sim": ("simulation break-even", "simulation")}
         bits = []
         for layer in missed:
+            if layer == "crisis":
+                bits.append(f"general crisis model: gives {known} probability {crisis.probs.get(known, 0.0):.2f} "
+                            "(no threshold search is run for it)")
+                continue
             near = smallest_flip([c for c in cands if c["becomes"] == known and c["source"] == src[layer][0]])
             if near is None and layer == "sim" and sim is not None and sim.policy.get("policy") == "crisis":
-                bits.append("simulation: its players play the crisis model, whose thresholds are in its own section "
-                            "(no break-even of the simulation is searched)")
+                bits.append("simulation: its players play the crisis model (no break-even of the simulation is "
+                            "searched)")
                 continue
             if near is None:
                 bits.append(f"{src[layer][1]}: no single change searched gives it")

@@ -51,7 +51,7 @@ def simulate(
     if ranges is not None and ranges not in ("sample", "fixed"):
         raise InputError(f"--ranges must be 'sample' or 'fixed', got '{ranges}'", field="ranges")
     from detente.analysis.sim_layer import policy_record, typed_runs
-    from detente.sim.crisis_play import POLICIES, choose_plan
+    from detente.sim.crisis_play import NO_BREAKEVEN, POLICIES, choose_plan
 
     if policy not in POLICIES:
         raise InputError(f"--policy must be one of {', '.join(POLICIES)}, got '{policy}'", field="policy")
@@ -92,9 +92,7 @@ def simulate(
     if json_out and log:
         sys.stdout.write(rep.json_lines())
         return
-    breakevens = escalation_break_evens(sc, rounds) if plan is None else {
-        "criterion": "not computed: the crisis model plays both principals; its thresholds are in "
-                     "`detente game --template crisis`", "players": []}
+    breakevens = escalation_break_evens(sc, rounds) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     record = policy_record(plan, why)
     if plan is not None and world.rounds < plan.rounds_needed:  # the model's column is for the whole crisis
         record["cut_short"] = (f"the runs stop after {world.rounds} rounds, before the model's deadline (round "

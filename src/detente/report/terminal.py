@@ -98,7 +98,7 @@ def claims_table(analysis: Analysis) -> Table:
     for v in analysis.claims:
         t.add_row(f"{v.claim}: {' '.join(v.text.split())}", v.layer or "–",
                   Text(v.status.replace("_", " "), style=_STATUS_STYLE.get(v.status, "")),
-                  v.share_text() or ("–" if v.status == "not_evaluated" else "point values only"), v.detail)
+                  v.count_cell(), v.detail)
     return t
 
 

@@ -188,7 +188,8 @@ CLAIM_NOTES: dict[str, str] = {
     "strongest_actor": "`actor` gains most against the status quo (over all issues, or on `issue`). Layer: "
                        "models. Also read by the bottom line's strong-position check.",
     "outcome_class": "The predicted outcome class equals `equals` (agreement, stalemate, capitulation, "
-                     "escalation); `layer` games, sim or any.",
+                     "escalation); `layer` games (the crisis game), crisis (the general crisis model: its "
+                     "most likely class, with its probability), sim or any (each that runs).",
     "equilibrium_action": "On the crisis game's equilibrium path `player` chooses `action`. Layer: games.",
     "payoff_order": "At its decision on the path, `player` is better off with `better` than with `worse`. "
                     "Layer: games.",

@@ -241,11 +241,12 @@ class StrongestActor(Strict):
 
 
 class OutcomeIs(Strict):
-    """The predicted outcome class (from games or simulation) equals ``equals``."""
+    """The predicted outcome class (from the crisis game, the general crisis model or the simulation)
+    equals ``equals``; ``layer`` picks one of them (``any``: each that runs gives its verdict)."""
 
     kind: Literal["outcome_class"]
     equals: OutcomeClass
-    layer: Literal["games", "sim", "any"] = "any"
+    layer: Literal["games", "crisis", "sim", "any"] = "any"
 
 
 class EquilibriumAction(Strict):

@@ -60,6 +60,10 @@ MENU = {"accept": (), "hold": ("hold", "reject"),
         "war": ("escalate", "assault")}
 LEVEL = {1: 4.0, 2: 5.0}  # the simulation's tension level at least: show of force (rung 1), brink (rung 2)
 TYPE_NAMES = ("resolved", "irresolute")
+# Why a simulation played by the crisis model has no break-even search of its own (C14).
+NO_BREAKEVEN = ("not computed: the crisis model plays both principals, so the simulation's break-even search "
+                "does not apply; the crisis model's section gives its outcome probabilities and mechanism "
+                "(no threshold search is run for it)")
 
 
 @dataclass
