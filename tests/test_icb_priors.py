@@ -148,6 +148,23 @@ def test_the_drafter_names_the_general_models_source():
     assert ask("war_win_prob") == (mode, low, high)
 
 
+def test_a_drafted_scenario_marks_the_tables_numbers_assumed_and_names_the_source():
+    from detente.text.draft import draft_from_text
+
+    text = ("On 3 May Russia demanded that Ukraine withdraw its troops from the border. Ukraine rejected the "
+            "demand. Russia threatened to attack.\n")
+    sc, _ = draft_from_text(text, "t.txt", backend="python")
+    t = load_table()
+    row = _row(t, power="unknown", trigger="other", threat="other", issue="other")
+    for name in ("rus_war_cost", "ukr_war_cost", "rus_war_win_prob", "ukr_war_win_prob", "rus_standoff_cost"):
+        p = sc.parameters[name]
+        assert p.assumed and t["source"] in p.note, name
+    d, c = sc.parameters["ukr_war_win_prob"], sc.parameters["rus_war_win_prob"]
+    assert [d.low, d.value, d.high] == row["win_prob"]
+    assert (c.low, c.value, c.high) == pytest.approx((1 - row["win_prob"][2], 0.5, 1 - row["win_prob"][0]))
+    assert [sc.parameters["ukr_war_cost"].low, sc.parameters["ukr_war_cost"].high] == row["war_cost"][::2]
+
+
 # --------------------------------------------------------------------------- generating the table
 
 @pytest.fixture(scope="module")

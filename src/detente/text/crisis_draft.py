@@ -200,7 +200,7 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
     # defender's entry is the one looked up and the challenger's is its complement (value and range).
     dw, cw = params[f"{d}_war_win_prob"], params[f"{c}_war_win_prob"]
     cw.update(value=round(1 - dw["value"], 6), low=round(1 - dw["high"], 6), high=round(1 - dw["low"], 6),
-              note=dw["note"].split("; ")[0] + "; chance the challenger prevails in a war (1 minus the defender's)")
+              note=dw["note"].rsplit("; ", 1)[0] + "; chance the challenger prevails in a war (1 minus the defender's)")
     data["games"] = {"default": "two_track", "specs": [{
         "id": "two_track", "template": "two_track", "challenger": c, "defender": d, "issue": issue,
         "public_channel": public, **({"closed_channel": closed} if closed else {}),
