@@ -275,5 +275,10 @@ def test_the_shipped_table_is_what_the_command_writes_from_the_shared_data(tmp_p
     assert r.exit_code == 0, r.stderr
     from importlib import resources
 
-    shipped = resources.files("detente.scenario").joinpath(PRIOR_FILE).read_text(encoding="utf-8")
-    assert out.read_text(encoding="utf-8") == shipped
+    shipped = json.loads(resources.files("detente.scenario").joinpath(PRIOR_FILE).read_text(encoding="utf-8"))
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["source"] == shipped["source"] and got["fit"]["n"] == shipped["fit"]["n"]
+    assert got["params"] == pytest.approx(shipped["params"], abs=1e-5)  # same fit (another BLAS may round)
+    for a, b in zip(got["profiles"], shipped["profiles"], strict=True):
+        for k in shipped["terms"]:
+            assert a[k] == pytest.approx(b[k], rel=2e-3), (a, k)
