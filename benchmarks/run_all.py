@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 SCRIPTS = ["startup.py", "bargaining.py", "games.py", "crisis_model.py", "simulation.py", "uncertainty.py",
-           "backtest.py", "icb.py", "text.py"]
+           "backtest.py", "icb.py", "icb_priors.py", "text.py"]
 
 
 def _children_cpu() -> float:

@@ -84,8 +84,6 @@ def icb(
                                       "and the bootstrap.")] = 0,
     development: Annotated[bool, typer.Option("--development", help="Only the rolling origins inside the "
                                               "training period (1960s, 1970s): never scores 1980-89.")] = False,
-    write_priors: Annotated[Path | None, typer.Option("--write-priors", help="Write the empirical priors "
-                                                      "(fitted on all of --data) to this JSON file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON only.")] = False,
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the report as Markdown here "
                                                   "(docs/ICB.md is made this way).")] = None,
@@ -99,28 +97,23 @@ def icb(
     folder = data if data is not None else default_data()
     if not folder.is_dir():
         raise InputError("ICB data folder not found (give it with --data DIR)", str(folder), field="data")
-    for out in (markdown, write_priors):  # before a fit of minutes, and before either file is written
-        if out is not None and out.is_dir():
-            raise InputError("is a folder; give a file name", str(out))
+    if markdown is not None and markdown.is_dir():  # before a fit of minutes
+        raise InputError("is a folder; give a file name", str(markdown))
     if test_system is not None and test_data is None:
         raise InputError("--test-system needs --test-data", field="test-system")
     icb_data = load_icb_dir(folder)
     test = load_icb(test_data, test_system) if test_data is not None else None
     if test is not None and not test.scored:
         raise InputError("no crisis actor with a usable outcome", str(test_data), field="outcom")
-    if development and (test is not None or write_priors is not None):
-        raise InputError("--development never reads a 1980s outcome; --test-data and --write-priors fit on all "
-                         "of --data", field="development")
-    report = _run(icb_data, test, seed, development, write_priors is not None, json_out, steps)
-    fits = report.pop("_fits")
+    if development and test is not None:
+        raise InputError("--development never reads a 1980s outcome; --test-data fits on all of --data",
+                         field="development")
+    report = _run(icb_data, test, seed, development, False, json_out, steps)
+    report.pop("_fits")
     report["data"] = data_summary(icb_data, _options())
     if test is not None:
         report["test_data"] = data_summary(test, _options())
     report["command"] = _command(data, test_data, test_system, seed, markdown, development)
-    if write_priors is not None:
-        from detente.backtest.icb_priors import priors_table
-
-        atomic_write_text(write_priors, dump_json(priors_table(fits[None]["fit"], report["data"])))
     text = dump_json(report)
     if markdown is not None:
         from detente.backtest.icb_report import icb_markdown
@@ -136,9 +129,8 @@ def icb(
 
     oc.print(headline(report), markup=False)
     oc.print(f"fit and score: {report['seconds']:.1f} s", markup=False)
-    for path in (markdown, write_priors):
-        if path is not None:
-            oc.print(f"wrote {path}", markup=False)
+    if markdown is not None:
+        oc.print(f"wrote {markdown}", markup=False)
 
 
 def _options():
@@ -172,3 +164,50 @@ def _run(icb_data, test, seed: int, development: bool, need_all: bool, quiet: bo
 
             report = run_icb(icb_data, test, seed, development, tick, fit_all=need_all, status=status)
     return report
+
+
+@backtest_app.command("icb-priors")
+@user_errors
+def icb_priors(
+    data: Annotated[Path | None, typer.Option("--data", help="Folder with the ICB actor-level and system-level "
+                                              "files (default ../shared/data/icb).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the prior table here (the shipped "
+                                                "one: src/detente/scenario/data/icb_priors.json); default: "
+                                                "print it.")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws behind the 90% intervals.")] = 0,
+    covariance: Annotated[str, typer.Option("--covariance", help="sandwich (clustered by crisis; default) or "
+                                            "information (inverse expected information).")] = "sandwich",
+    unknown_power: Annotated[str, typer.Option("--unknown-power", help="mixture (an unknown power discrepancy "
+                                               "draws its level from the data's shares; default) or equal "
+                                               "(the model's reading, exactly equal).")] = "mixture",
+) -> None:
+    """Empirical priors (`prior: icb`) from the general crisis model fitted on all of --data (ICB9); scores
+    nothing."""
+    from detente.backtest.icb import load_icb_dir
+    from detente.backtest.icb_eval import data_summary
+    from detente.backtest.icb_priors import COVARIANCES, UNKNOWN_POWER, fit_all, power_mix, priors_table
+    from detente.backtest.icb_structural import one_thread
+    from detente.fileio import atomic_write_text
+
+    if covariance not in COVARIANCES:
+        raise InputError(f"unknown covariance '{covariance}' (choose {', '.join(COVARIANCES)})",
+                         field="covariance")
+    if unknown_power not in UNKNOWN_POWER:
+        raise InputError(f"unknown reading '{unknown_power}' (choose {', '.join(UNKNOWN_POWER)})",
+                         field="unknown-power")
+    folder = data if data is not None else default_data()
+    if not folder.is_dir():
+        raise InputError("ICB data folder not found (give it with --data DIR)", str(folder), field="data")
+    if output is not None and output.is_dir():
+        raise InputError("is a folder; give a file name", str(output))
+    icb_data = load_icb_dir(folder)
+    with err_console().status("general crisis model: fitting on all of --data") as st, one_thread():
+        fit, rows = fit_all(icb_data, lambda s: st.update(s))
+        mix = power_mix(icb_data) if unknown_power == "mixture" else None
+        table = priors_table(fit, rows, data_summary(icb_data, _options()), seed, covariance, mix)
+    text = dump_json(table)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    atomic_write_text(output, text)
+    out_console().print(f"wrote {output} ({len(table['profiles'])} profiles; {table['source']})", markup=False)

@@ -1,6 +1,7 @@
-"""Empirical priors for cost terms: a lookup in a table fitted on ICB crises (decision ICB6).
+"""Empirical priors for cost terms: a lookup in a table from the general crisis model fitted on ICB
+crises (decisions ICB6, ICB9).
 
-The table (``data/icb_priors.json``) is written by ``detente backtest icb --write-priors``; this module
+The table (``data/icb_priors.json``) is written by ``detente backtest icb-priors``; this module
 only reads it, so the scenario layer never depends on the backtest layer. A profile is four covariates
 known at a crisis trigger; a covariate not given takes its "not known" level, and the source says so.
 """
@@ -19,7 +20,7 @@ PRIOR_FILE = "data/icb_priors.json"
 COVARIATES = ("power", "trigger", "threat", "issue")
 DEFAULTS = {"power": "unknown", "trigger": "other", "threat": "other", "issue": "other"}
 POWER_BINS = ((-20.0, "much weaker"), (-5.0, "weaker"), (5.0, "equal"), (20.0, "stronger"))
-# The drafter's names for the cost terms the table informs -> the table's term (decision ICB6).
+# The drafter's names for the cost terms the table informs -> the table's term (decisions ICB6, ICB9).
 DRAFT_TERMS = {"war_cost": "war_cost", "war_win_prob": "win_prob", "win_prob": "win_prob",
                "standoff_cost": "standoff_cost", "war_cost_challenger": "war_cost_challenger"}
 
@@ -29,7 +30,7 @@ def load_table() -> dict[str, Any]:
     try:
         text = resources.files("detente.scenario").joinpath(PRIOR_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError("no ICB prior table is installed (write it with detente backtest icb --write-priors)",
+        raise InputError("no ICB prior table is installed (write it with detente backtest icb-priors)",
                          PRIOR_FILE) from None
     return json.loads(text)
 

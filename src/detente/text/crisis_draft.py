@@ -39,7 +39,7 @@ DEFAULTS: dict[str, tuple[float, float, float]] = {
 }
 DEFAULT_NOTE = "stated default of detente's drafter (no ICB prior for this term)"
 # The drafter asks the table with no covariates, so every one is at its "not known" level: say so.
-PRIOR_NOTE = ("ICB prior (fitted on crises before 1990), covariates not read from the text, taken as "
+PRIOR_NOTE = ("assumed: ICB prior (prior: icb), covariates not read from the text, taken as "
               + ", ".join(f"{k}={v}" for k, v in priors.DEFAULTS.items()))
 _PRINCIPAL_KINDS = {"state", "bloc", "group", "coalition"}
 _COERCIVE = {"demand", "threaten", "sanction", "assault", "mobilize", "escalate"}
@@ -60,7 +60,7 @@ def prior_provider() -> tuple[Prior | None, str]:
         got = priors.draft_prior(term)
         return None if got is None else got[:3]
 
-    return ask, PRIOR_NOTE
+    return ask, f"{PRIOR_NOTE}; source: {priors.load_table()['source']}"
 
 
 def principals(data: dict[str, Any], challenger: str | None = None,
@@ -111,7 +111,7 @@ def _num(term: str, prior: Prior | None, source: str, what: str) -> tuple[dict[s
     """A parameter entry and whether it is a stated default (not a prior)."""
     got = prior(term) if prior is not None else None
     v, lo, hi = got if got is not None else DEFAULTS[term]
-    src = PRIOR_NOTE if got is not None else DEFAULT_NOTE
+    src = source if got is not None else DEFAULT_NOTE
     return ({"value": v, "low": lo, "high": hi, "assumed": True, "note": f"{src}; {what}"}, got is None)
 
 
@@ -200,7 +200,7 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
     # defender's entry is the one looked up and the challenger's is its complement (value and range).
     dw, cw = params[f"{d}_war_win_prob"], params[f"{c}_war_win_prob"]
     cw.update(value=round(1 - dw["value"], 6), low=round(1 - dw["high"], 6), high=round(1 - dw["low"], 6),
-              note=dw["note"].split("; ")[0] + "; chance the challenger prevails in a war (1 minus the defender's)")
+              note=dw["note"].rsplit("; ", 1)[0] + "; chance the challenger prevails in a war (1 minus the defender's)")
     data["games"] = {"default": "two_track", "specs": [{
         "id": "two_track", "template": "two_track", "challenger": c, "defender": d, "issue": issue,
         "public_channel": public, **({"closed_channel": closed} if closed else {}),
