@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,43 @@ def test_normal_is_truncated_with_quarter_range_sd():
     assert stats.kstest(x, ref.cdf).pvalue > 0.01
     assert x.min() >= 0 and x.max() <= 10
     assert x.mean() == pytest.approx(ref.mean(), abs=0.02)
+
+
+def test_lognormal_is_the_normal_rule_on_the_log_scale():
+    """log(x) is normal with mean log(mode) and sd (ln high - ln low) / 4, truncated to the range; the
+    median sits at the mode when the mode is the range's geometric middle."""
+    p = _p("lognormal", 0.1, 1.0, 10.0)
+    x = _draw(p)
+    sd = math.log(100.0) / 4
+    ref = stats.truncnorm(-2.0, 2.0, loc=0.0, scale=sd)
+    assert stats.kstest(np.log(x), ref.cdf).pvalue > 0.01
+    assert x.min() >= 0.1 and x.max() <= 10.0
+    assert quantile(p, np.array([0.5]))[0] == pytest.approx(1.0)
+    skew = _p("lognormal", 0.1, 1.0, 100.0)  # the mode below the geometric middle: median above it, and
+    tri = _p("triangular", 0.1, 1.0, 100.0)  # far below a triangle's (whose mean is ~34 here)
+    assert 1.0 < float(np.median(_draw(skew))) < 2.0 < 20.0 < float(np.median(_draw(tri)))
+
+
+def test_lognormal_needs_a_positive_range_and_widens_in_orders_of_magnitude():
+    from detente.errors import InputError
+    from detente.scenario.numbers import Num
+
+    with pytest.raises(ValueError, match="lognormal needs a positive range"):
+        Num.model_validate({"value": 1.0, "low": 0.0, "high": 2.0, "dist": "lognormal"})
+    p = replace(_p("lognormal", 0.1, 1.0, 10.0), natural=(0.0, math.inf))
+    w = widen([p], 2.0)[0]
+    assert (w.low, w.high) == (pytest.approx(0.01), pytest.approx(100.0))
+    with pytest.raises(InputError, match="t reaches 0"):
+        with_dist([_p("triangular", 0.0, 1.0, 2.0)], "lognormal")
+
+
+def test_icb_prior_costs_are_lognormal_and_probabilities_are_not():
+    from detente.scenario.numbers import Num
+
+    cost = Num.model_validate({"prior": "icb", "term": "war_cost"})
+    assert cost.dist.value == "lognormal" and cost.low > 0
+    assert Num.model_validate({"prior": "icb", "term": "win_prob"}).dist.value == "triangular"
+    assert Num.model_validate({"prior": "icb", "term": "war_cost", "dist": "uniform"}).dist.value == "uniform"
 
 
 def test_fixed_is_the_mode_and_quantiles_hit_the_ends():

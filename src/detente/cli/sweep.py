@@ -53,7 +53,7 @@ def sweep(
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, max=1_000_000, help="Draws per chunk.")] = 10_000,
     widen: WidenOpt = 1.0,
     dist: Annotated[str | None, typer.Option(
-        "--dist", help="Override every distribution: triangular, uniform, normal or fixed.")] = None,
+        "--dist", help="Override every distribution: triangular, uniform, normal, lognormal or fixed.")] = None,
     model: ModelOpt = None,
     store: Annotated[str, typer.Option("--store", help="duckdb, parquet, both or none.")] = "duckdb",
     per_draw_layers: PerDrawOpt = False,

@@ -54,6 +54,7 @@ class Dist(StrEnum):
     triangular = "triangular"
     uniform = "uniform"
     normal = "normal"
+    lognormal = "lognormal"
     fixed = "fixed"
 
 
@@ -147,6 +148,8 @@ class Num(BaseModel):
                 raise ValueError(
                     f"mode {self.value:g} lies outside its range [{self.low:g}, {self.high:g}]"
                 )
+            if self.dist == Dist.lognormal and self.low <= 0:
+                raise ValueError(f"dist lognormal needs a positive range (low is {self.low:g})")
         return self
 
     @property
@@ -165,6 +168,9 @@ class Num(BaseModel):
 
 
 PRIORS = ("icb",)
+# Prior terms whose intervals are symmetric on a log scale (costs as shares of a stake, decision P7):
+# drawn log-normally, so a draw's mean is not pulled far above the estimate as a triangle's would be.
+LOG_SCALE_TERMS = ("war_cost", "war_cost_challenger", "standoff_cost")
 
 
 def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +195,8 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
         data["value"] = mode
         data.setdefault("low", low)
         data.setdefault("high", high)
+        if low > 0 and str(term) in LOG_SCALE_TERMS:
+            data.setdefault("dist", "lognormal")  # a 90% interval spanning orders of magnitude (ICB9)
     data.setdefault("assumed", True)
     data["note"] = source if not data.get("note") else f"{data['note']}; {source}"
     return data

@@ -25,6 +25,7 @@ from typing import Any
 
 from detente.errors import InputError
 from detente.scenario import priors
+from detente.scenario.numbers import LOG_SCALE_TERMS
 
 # Stated defaults (value, low, high): wide on purpose; the note says they are defaults.
 DEFAULTS: dict[str, tuple[float, float, float]] = {
@@ -112,7 +113,10 @@ def _num(term: str, prior: Prior | None, source: str, what: str) -> tuple[dict[s
     got = prior(term) if prior is not None else None
     v, lo, hi = got if got is not None else DEFAULTS[term]
     src = source if got is not None else DEFAULT_NOTE
-    return ({"value": v, "low": lo, "high": hi, "assumed": True, "note": f"{src}; {what}"}, got is None)
+    out = {"value": v, "low": lo, "high": hi, "assumed": True, "note": f"{src}; {what}"}
+    if got is not None and lo > 0 and priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:
+        out["dist"] = "lognormal"  # the prior's interval spans orders of magnitude (P7)
+    return out, got is None
 
 
 def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
@@ -178,7 +182,10 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
                 ch["participants"].append(who)
     params: dict[str, Any] = data.setdefault("parameters", {})
     defaults: list[str] = []
-    spec_terms = [(c, "war_cost", "cost of a war to the challenger (share of the issue's value)"),
+    # The challenger's war cost takes the defender's prior too: the fitted challenger cost (ICB9) is not
+    # identified (its salience fits near zero), so the note says whose number it is.
+    spec_terms = [(c, "war_cost", "cost of a war to the challenger (share of the issue's value; the defender's "
+                                  "prior, as ICB does not identify the challenger's)"),
                   (d, "war_cost", "cost of a war to the defender (share of the issue's value)"),
                   (c, "war_win_prob", "chance the challenger prevails in a war"),
                   (d, "war_win_prob", "chance the defender prevails in a war"),

@@ -28,7 +28,7 @@ class Param:
     low: float
     mode: float
     high: float
-    dist: str  # triangular | uniform | normal | fixed
+    dist: str  # triangular | uniform | normal | lognormal | fixed
     natural: tuple[float, float]  # the widest values the number can meaningfully take
     locator: tuple[Any, ...]  # path in model_dump(by_alias=True): keys and list indices
     target: tuple[Any, ...] | None = None  # ("pos"|"sal"|"cap_stance", r, c) | ("cap_actor", r) | ("sq", c)
@@ -109,8 +109,16 @@ def widen(params: list[Param], factor: float) -> list[Param]:
     """Stretch every range about its mode by ``factor``, clipped to the natural bounds."""
     if not factor > 0:
         raise InputError(f"widen factor must be positive, got {factor:g}", field="widen")
-    return [replace(p, low=max(p.natural[0], p.mode - factor * (p.mode - p.low)),
+    return [_widen_log(p, factor) if p.dist == "lognormal" else
+            replace(p, low=max(p.natural[0], p.mode - factor * (p.mode - p.low)),
                     high=min(p.natural[1], p.mode + factor * (p.high - p.mode))) for p in params]
+
+
+def _widen_log(p: Param, factor: float) -> Param:
+    """A log-normal number is widened on its own (log) scale, so it stays positive: low and high
+    move ``factor`` times as many orders of magnitude away from the mode."""
+    return replace(p, low=max(p.natural[0], p.mode * (p.low / p.mode) ** factor) if p.mode > 0 else p.low,
+                   high=min(p.natural[1], p.mode * (p.high / p.mode) ** factor) if p.mode > 0 else p.high)
 
 
 def with_dist(params: list[Param], dist: str | None) -> list[Param]:
@@ -120,6 +128,10 @@ def with_dist(params: list[Param], dist: str | None) -> list[Param]:
     if dist not in {d.value for d in Dist}:
         raise InputError(f"unknown distribution '{dist}' (use {', '.join(d.value for d in Dist)})",
                          field="dist")
+    if dist == "lognormal":
+        bad = next((p for p in params if p.low <= 0), None)
+        if bad is not None:
+            raise InputError(f"dist lognormal needs positive ranges; {bad.key} reaches {bad.low:g}", field="dist")
     return [replace(p, dist=dist) for p in params]
 
 

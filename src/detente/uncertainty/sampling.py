@@ -8,6 +8,10 @@ from SALib's quasi-random sequence) and tests (known quantiles). Distributions:
 * ``uniform``: flat on ``[low, high]``; the mode is ignored.
 * ``normal``: mean = mode, standard deviation = (high - low) / 4 (so the range is about
   +-2 sd when the mode is central), truncated to ``[low, high]``.
+* ``lognormal``: ``normal`` on the log scale: median = mode, log standard deviation =
+  (ln high - ln low) / 4, truncated to ``[low, high]``; needs low > 0. For numbers known to
+  within a factor, e.g. the ICB priors' cost shares, whose intervals span orders of magnitude
+  (decision P7).
 * ``fixed``: always the mode (switches a range off without editing the file).
 """
 
@@ -38,6 +42,11 @@ def _quantiles(dist: str, lo, mode, hi, u: np.ndarray) -> np.ndarray:
         sd = (hi - lo) / 4.0
         a, b = ndtr((lo - mode) / sd), ndtr((hi - mode) / sd)
         return np.clip(mode + sd * ndtri(a + u * (b - a)), lo, hi)
+    if dist == "lognormal":
+        llo, lhi, lmode = np.log(lo), np.log(hi), np.log(mode)
+        sd = (lhi - llo) / 4.0
+        a, b = ndtr((llo - lmode) / sd), ndtr((lhi - lmode) / sd)
+        return np.clip(np.exp(lmode + sd * ndtri(a + u * (b - a))), lo, hi)
     if dist == "triangular":
         c = (mode - lo) / (hi - lo)
         left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
