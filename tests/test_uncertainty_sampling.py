@@ -84,6 +84,15 @@ def test_lognormal_needs_a_positive_range_and_widens_in_orders_of_magnitude():
         with_dist([_p("triangular", 0.0, 1.0, 2.0)], "lognormal")
 
 
+def test_range_widths_are_orders_of_magnitude_for_a_lognormal_number():
+    from detente.uncertainty.params import range_widths
+
+    assert range_widths(0.1, 1.0, 10.0, 0.1, "lognormal") == pytest.approx(0.5)  # one of two decades
+    assert range_widths(0.1, 1.0, 10.0, 5.5) == pytest.approx(4.5 / 9.9)  # linear otherwise
+    assert range_widths(0.1, 1.0, 10.0, 0.0, "lognormal") == pytest.approx(1.0 / 9.9)  # no log of 0: linear
+    assert range_widths(1.0, 1.0, 1.0, 2.0) is None
+
+
 def test_icb_prior_costs_are_lognormal_and_probabilities_are_not():
     from detente.scenario.numbers import Num
 

@@ -18,6 +18,7 @@ from detente.analysis.claims import Verdict, pct
 from detente.defaults import DefaultUsed, InputWarning, unique
 from detente.scenario.numbers import Num
 from detente.scenario.schema import Scenario
+from detente.uncertainty.params import range_widths
 
 STRONG_WORDS = r"(?:strong|stronger|strongest|dominant)\s+(?:position|hand)"
 
@@ -71,7 +72,7 @@ def _widths(num: Num | None, now: float, at: float) -> float | None:
     if num is None or not num.is_range:
         return None
     lo, hi = num.bounds
-    return abs(at - now) / (hi - lo) if hi > lo else None
+    return range_widths(lo, now, hi, at, num.dist.value)
 
 
 def _range_text(num: Num | None) -> str:
@@ -122,7 +123,7 @@ def flip_candidates(a: Analysis) -> list[dict[str, Any]]:
                 if s.get("value") is None or pl.get("escalates_at_modes"):
                     continue
                 lo, hi = s.get("low"), s.get("high")
-                w = abs(s["value"] - s["mode"]) / (hi - lo) if lo is not None and hi is not None and hi > lo else None
+                w = range_widths(lo, s["mode"], hi, s["value"]) if lo is not None and hi is not None else None
                 out.append({"source": "simulation break-even", "verdict": "simulated outcome",
                             "now": sim.batch.modal, "becomes": "escalation", "assumption": s["key"],
                             "value": s["mode"], "at": s["value"], "widths": w, "within_range": s.get("within_range"),

@@ -105,6 +105,17 @@ def collect_params(sc: Scenario) -> list[Param]:
     return [p for p in out if p is not None]
 
 
+def range_widths(low: float, mode: float, high: float, at: float, dist: str = "triangular") -> float | None:
+    """How far ``at`` lies from ``mode`` in widths of the stated range [low, high]: on the log scale
+    for a log-normal number (a change by a factor counts as that factor's share of the range's orders of
+    magnitude), else linearly; None without a range."""
+    if not high > low:
+        return None
+    if dist == "lognormal" and low > 0 and mode > 0 and at > 0:
+        return abs(math.log(at / mode)) / math.log(high / low)
+    return abs(at - mode) / (high - low)
+
+
 def widen(params: list[Param], factor: float) -> list[Param]:
     """Stretch every range about its mode by ``factor``, clipped to the natural bounds."""
     if not factor > 0:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import InputError
-from detente.uncertainty.params import Param
+from detente.uncertainty.params import Param, range_widths
 from detente.uncertainty.sampling import modes, transform
 from detente.uncertainty.target import OUTCOME_CLASSES
 
@@ -194,11 +194,11 @@ def find_flips(target: Target, params: list[Param], grid: int = 64, rounds: int 
                 continue
             s, (_inside, flip) = min(cands, key=lambda c: abs(c[1][1] - p.mode))
             n = keys.index((o, j, s))
-            width = p.width if p.width > 0 else math.nan
+            widths = range_widths(p.low, p.mode, p.high, flip, p.dist)
             rows.append({
                 "param": p.key, "mode": p.mode, "low": p.low, "high": p.high,
                 "flips_at": flip, "change": flip - p.mode,
-                "change_in_widths": _clean(abs(flip - p.mode) / width),
+                "change_in_widths": _clean(math.nan if widths is None else widths),
                 "within_range": bool(p.low <= flip <= p.high),
                 "to": _label(o, float(y_at[o][n])),
             })
