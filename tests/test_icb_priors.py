@@ -139,6 +139,13 @@ def test_a_bad_profile_is_a_one_line_error(tmp_path, minimal_text):
     assert "Traceback" not in r.stderr + r.stdout
 
 
+def test_base_rates_are_the_fitted_actors_class_shares():
+    rates = load_table()["base_rates"]
+    assert rates["n"] == load_table()["fit"]["n"]
+    assert sum(rates["classes"].values()) == pytest.approx(1.0, abs=2e-4)
+    assert set(rates["classes"]) == {"agreement", "stalemate", "capitulation", "escalation"}
+
+
 def test_the_drafter_names_the_general_models_source():
     from detente.text.crisis_draft import PRIOR_NOTE, prior_provider
 

@@ -252,6 +252,10 @@ def test_bottom_line_of_the_founding_case(analysis):
     got = s["outcome"]["predicted"]["crisis"]
     assert got["class"] == crisis["outcome_class"] and got["probability"] == crisis["outcome_classes"][got["class"]]
     assert "general crisis model, probability" in text
+    from detente.scenario.priors import load_table
+
+    assert s["outcome"]["base_rates"] == load_table()["base_rates"]["classes"]
+    assert "Base rate: ICB's" in text
     c4 = [v for v in analysis.claims if v.claim == "C4" and v.layer == "crisis"]
     assert len(c4) == 1 and c4[0].model_probability == crisis["outcome_classes"]["stalemate"]
     sp = s["strong_position"]  # the article's headline against the table, which ranks Russia last

@@ -17,6 +17,7 @@ from detente.analysis.analyze import Analysis
 from detente.analysis.claims import Verdict, pct
 from detente.defaults import DefaultUsed, InputWarning, unique
 from detente.scenario.numbers import Num
+from detente.scenario.priors import base_rates
 from detente.scenario.schema import Scenario
 from detente.uncertainty.params import range_widths
 
@@ -348,6 +349,12 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
                 f" — {'matched by ' + ' and '.join(agree) if agree else 'no layer predicts it'}.")
         else:
             line += ". No known outcome is recorded."
+        rates = base_rates()
+        if rates:
+            shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
+            line += (f" Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
+                     "(ICB, the 1980s) the general crisis model has not been shown to beat these frequencies "
+                     "(docs/ICB.md).")
         lines.append(line)
     elif known:
         lines.append(f"Known outcome: {known}; no crisis game, crisis model or simulation in this scenario "
@@ -425,7 +432,8 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         "lines": lines,
         "claims": {"holds": holds, "fails": fails, "split": mixed, "not_evaluated": unevaluated,
                    "verdicts": [v.to_dict() | {"count": v.share_text()} for v in a.claims]},
-        "outcome": {"predicted": predicted, "known": known},
+        "outcome": {"predicted": predicted, "known": known,
+                    "base_rates": (base_rates() or {}).get("classes") if predicted else None},
         "strong_position": strong,
         "flip": flip,
         "outliers": outliers,

@@ -40,6 +40,7 @@ import numpy as np
 from detente.backtest import icb_general as gen
 from detente.backtest.icb import IcbData
 from detente.errors import InputError
+from detente.games.crisis.model import CLASSES
 
 POWER = {"much weaker": -3.0, "weaker": -1.0, "equal": 0.0, "stronger": 1.0, "much stronger": 3.0, "unknown": 0.0}
 TRIGGER = ("violent", "military", "other")
@@ -170,6 +171,10 @@ def priors_table(fit: gen.GeneralFit, rows: Sequence[tuple[int, gen.Config, int,
         out.append(row)
     years = data.get("years", ["?", "?"])
     names = gen.NAMES
+    ys = [r[2] for r in rows]
+    base = {"classes": {c: round(ys.count(k) / len(ys), 4) for k, c in enumerate(CLASSES)}, "n": len(ys),
+            "what": f"outcome classes of the {len(ys)} ICB crisis actors {years[0]}–{years[1]} the model was "
+                    "fitted on (decision ICB1's mapping): the base rate a crisis forecast is read against"}
     se = np.full(len(names), np.nan)
     se[free] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     return {
@@ -201,6 +206,7 @@ def priors_table(fit: gen.GeneralFit, rows: Sequence[tuple[int, gen.Config, int,
         "draws": n_draws,
         "params": {k: round(float(v), 6) for k, v in zip(names, fit.theta, strict=True)},
         "std_errors": {k: (None if np.isnan(v) else round(float(v), 6)) for k, v in zip(names, se, strict=True)},
+        "base_rates": base,
         "profiles": out,
     }
 

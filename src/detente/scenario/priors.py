@@ -35,6 +35,15 @@ def load_table() -> dict[str, Any]:
     return json.loads(text)
 
 
+def base_rates() -> dict[str, Any] | None:
+    """ICB's class frequencies from the prior table (``classes``, ``n``, ``what``), or None without a table
+    that carries them: the baseline a crisis forecast is read against."""
+    try:
+        return load_table().get("base_rates")
+    except InputError:
+        return None
+
+
 def power_level(powdis: float) -> str:
     """ICB power discrepancy (the defender's advantage, negative when weaker) -> the table's level."""
     for upper, name in POWER_BINS:
