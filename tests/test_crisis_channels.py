@@ -206,3 +206,24 @@ def test_cli_bad_channel_is_exit_2(tmp_path: Any) -> None:
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "exceeds the public channel" in r.stderr + r.stdout
+
+
+def test_the_simulation_plays_the_channel_model_with_its_payoffs(tmp_path: Any) -> None:
+    """C14's walk of the solved states with C18's channel terms: the simulation's process gives the model's
+    outcome probabilities and expected payoffs exactly (the terms counted by the run's own ``_add_payoff``)."""
+    from detente.sim.crisis_play import build_plan
+    from test_sim_crisis_play import TOY, _exact
+
+    text = TOY.replace('tags: [crisis, "challenger:a", "defender:b"]',
+                       'tags: [crisis, "challenger:a", "defender:b", "channels:both"]')
+    text = text.replace("audiences:", "  - {id: back, name: Back, kind: closed, audience_cost: 0.05}\naudiences:")
+    text = text.replace("  horizon: 3\n", "  horizon: 3\n  a_info_benefit: 0.1\n")
+    p = tmp_path / "toy.yaml"
+    p.write_text(text, encoding="utf-8")
+    sc = load_scenario(p)
+    plan = build_plan(sc)
+    assert plan.model.channel is not None and plan.model.channel.ratio == pytest.approx(0.25)
+    got, value = _exact(plan, sc)
+    for c in got:
+        assert got[c] == pytest.approx(plan.probs[c], abs=1e-9)
+    assert value == pytest.approx(list(plan.values), abs=1e-9)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from detente.errors import InputError
 from detente.games.crisis.channels import ChannelTerms, accept_cost, check_ratio, offer_terms, ratio_of
@@ -204,3 +205,38 @@ def build_instance(inst: TwoTrackInstance) -> Game:
 def two_track_instance(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | None = None) -> Game:
     """``build_instance(instance_of(...))``: the game ``detente game --template two_track --general`` solves."""
     return build_instance(instance_of(sc, spec, overrides))
+
+
+def instance_run(sc: Scenario, name: str | None, method: str = "backward") -> Any:
+    """``detente game --template two_track --general``: the instance solved, checked against the template
+    (the oracle): the same subgame-perfect path, payoffs and outcome class, else the difference is listed."""
+    from detente.games.build import GameRun, build_game, pick_spec
+    from detente.games.explain import narrative
+    from detente.games.solve import solve
+
+    spec = pick_spec(sc, name)
+    if spec.template.value != "two_track":
+        raise InputError(f"--general solves the two_track template; game '{spec.id}' is {spec.template.value}",
+                         sc.meta.id, field="--general")
+    if method not in ("auto", "backward"):
+        raise InputError("--general solves the instance by backward induction (complete information): use "
+                         "--solver backward or auto", field="--solver")
+    inst = instance_of(sc, spec)
+    sol = solve(build_instance(inst), "backward")
+    oracle = solve(build_game(sc, spec), "backward")
+    path = [s.chosen for s in sol.path()]
+    o_path = [s.chosen for s in oracle.path()]
+    diff = max(abs(a - b) for a, b in zip(sol.values, oracle.values, strict=True))
+    same = path == o_path and diff < 1e-9 and sol.outcome_class() == oracle.outcome_class()
+    sol.notes.append(
+        "solved as the general crisis model's two-track instance (decision C18: stages with the channel terms, "
+        f"war as the model's lottery); the template (oracle) gives {'the same' if same else 'a DIFFERENT'} "
+        f"path ({' -> '.join(o_path)}), outcome class {oracle.outcome_class()} and payoffs (largest difference "
+        f"{diff:.1e})")
+    names = {a.id: a.name for a in sc.actors}
+    notes = {"channels": f"closed moves weigh {inst.channels.ratio:.3g} of public ones (closed / public audience "
+                         f"cost {inst.channels.closed_audience:g} / {inst.channels.public_audience:g})",
+             "war": f"lottery: {spec.challenger} prevails with p = {inst.p:g}; costs {inst.war_cost[0]:g} and "
+                    f"{inst.war_cost[1]:g}"}
+    return GameRun(spec.id, "two_track (general crisis model instance)", sol, narrative(sol, names), [],
+                   {}, notes)
