@@ -154,10 +154,13 @@ def test_the_explanation_says_the_deal_is_private_only_with_numbers() -> None:
     # D: accepting in private 1 - 0.4 - 0.05 = 0.55 against 1 - 0.5 = 0.5 for holding; in public it would pay
     # its face cost in full and lose C's information benefit 0.1 x 0.4 either way: 1 - 0.4 - 0.6 - 0.04 = -0.04
     # against 0.5 - 0.04 = 0.46 for holding
-    assert mv["closed"]["accept"][1] == pytest.approx(0.55)
-    assert mv["closed"]["hold"][1] == pytest.approx(0.5)
-    assert mv["public"]["accept"][1] == pytest.approx(-0.04)
-    assert mv["public"]["hold"][1] == pytest.approx(0.46)
+    rv = mv["responder_value"]
+    assert rv["closed"]["accept"] == pytest.approx(0.55)
+    assert rv["closed"]["hold"] == pytest.approx(0.5)
+    assert rv["public"]["accept"] == pytest.approx(-0.04)
+    assert rv["public"]["hold"] == pytest.approx(0.46)
+    # C: 0.4 in private; in public D would hold: C keeps the status quo (0) and the information benefit 0.04
+    assert mv["proposer_value"] == pytest.approx({"closed": 0.4, "public": 0.04})
     text = "\n".join(run.story())
     assert "reachable only in private" in text and "+0.550" in text
 
@@ -212,7 +215,20 @@ def test_the_simulation_plays_the_channel_model_with_its_payoffs(tmp_path: Any) 
     """C14's walk of the solved states with C18's channel terms: the simulation's process gives the model's
     outcome probabilities and expected payoffs exactly (the terms counted by the run's own ``_add_payoff``)."""
     from detente.sim.crisis_play import build_plan
-    from test_sim_crisis_play import TOY, _exact
+    from test_sim_crisis_play import _exact
+
+    sc = _toy_with_channels(tmp_path)
+    plan = build_plan(sc)
+    assert plan.model.channel is not None and plan.model.channel.ratio == pytest.approx(0.25)
+    got, value = _exact(plan, sc)
+    for c in got:
+        assert got[c] == pytest.approx(plan.probs[c], abs=1e-9)
+    assert value == pytest.approx(list(plan.values), abs=1e-9)
+
+
+def _toy_with_channels(tmp_path: Any) -> Scenario:
+    """The simulation tests' toy crisis (two resolve types each) with a closed channel and channels: both."""
+    from test_sim_crisis_play import TOY
 
     text = TOY.replace('tags: [crisis, "challenger:a", "defender:b"]',
                        'tags: [crisis, "challenger:a", "defender:b", "channels:both"]')
@@ -220,10 +236,16 @@ def test_the_simulation_plays_the_channel_model_with_its_payoffs(tmp_path: Any) 
     text = text.replace("  horizon: 3\n", "  horizon: 3\n  a_info_benefit: 0.1\n")
     p = tmp_path / "toy.yaml"
     p.write_text(text, encoding="utf-8")
-    sc = load_scenario(p)
-    plan = build_plan(sc)
-    assert plan.model.channel is not None and plan.model.channel.ratio == pytest.approx(0.25)
-    got, value = _exact(plan, sc)
-    for c in got:
-        assert got[c] == pytest.approx(plan.probs[c], abs=1e-9)
-    assert value == pytest.approx(list(plan.values), abs=1e-9)
+    return load_scenario(p)
+
+
+def test_explained_values_under_private_information_are_the_responders_decision_values(tmp_path: Any) -> None:
+    """With two resolve types each, every closed offer the explanation reports is answered by a best response
+    to the values it states (expected over the responder's belief about the proposer): no reported choice is
+    worth less than an alternative it lists."""
+    run = run_crisis(_toy_with_channels(tmp_path))
+    moves = run.to_dict()["channels"]["closed_moves"]
+    assert moves
+    for mv in moves:
+        vals = mv["responder_value"]["closed"]
+        assert vals[mv["response"]] >= max(vals.values()) - 1e-9, mv["text"]

@@ -22,6 +22,9 @@ from detente.games.crisis.model import (
     typed_reach,
 )
 
+MAX_LINES = 8  # closed offers told in the text (all are in the JSON)
+TYPE_NAMES = ("resolved", "irresolute")
+
 
 def public_only(m: CrisisModel) -> CrisisModel:
     """The same model with the closed offers removed (the channel terms of public moves kept)."""
@@ -74,47 +77,17 @@ def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, 
                  f"{both_qre['agreement']:.2f} with it, {pub_qre['agreement']:.2f} without; escalation "
                  f"{both_qre['escalation']:.2f} against {pub_qre['escalation']:.2f}.")
     sv = _Solver(m, None, belief_step)
+    two = [abs(m.war_cost[i][0] - m.war_cost[i][1]) > 1e-12 and 0.0 < m.prior[i] < 1.0 for i in (0, 1)]
     moves = []
     for key, rec, P, pairs in typed_reach(best):
-        R = 1 - P
-        w, thp, thr = max(pairs)
-        tc, td = (thp, thr) if P == 0 else (thr, thp)
-        k = max(range(len(m.offers)), key=lambda j: rec.sigma_p[thp][j])
-        if m.channel_of[k] != 1:
-            continue
-        kp = k - K  # the same division on the public channel
-        closed = response_values(sv, best, key, k, tc, td)
-        public = response_values(sv, best, key, kp, tc, td)
-        ai = max(range(len(RESPONSES)), key=lambda j: rec.sigma_r[thr][k][j])
-        chosen = RESPONSES[ai]
-        alt_c = max((a for a in closed if a != "accept"), key=lambda a: closed[a][R])
-        alt_p = max((a for a in public if a != "accept"), key=lambda a: public[a][R])
-        s = m.offers[k]
-        who_p, who_r = m.players[P], m.players[R]
-        row = {"round": key[0], "proposer": who_p, "responder": who_r, "offer": s, "reach": w,
-               "response": chosen, "closed": closed, "public": public}
-        acc_c, acc_p = closed.get("accept", [0.0, 0.0])[R], public.get("accept", [0.0, 0.0])[R]
-        extra = acc_c - acc_p
-        text = (f"Round {key[0]} (status quo s={key[3]:.2f}): {who_p} offers s={s:.2f} on the closed channel and "
-                f"{who_r} {chosen}s. "
-                f"Accepting there is worth {acc_c:+.3f} to {who_r} against {closed[alt_c][R]:+.3f} for {alt_c}; "
-                f"in public the same acceptance would be worth {acc_p:+.3f} ({extra:.3f} less: face and audience "
-                f"costs in full and any public demand's information loss) against {public[alt_p][R]:+.3f} for "
-                f"{alt_p}")
-        if chosen == "accept" and acc_p < public[alt_p][R] - 1e-9:
-            text += f": the deal is reachable only in private ({who_r} would {alt_p} in public)."
-            row["only_in_private"] = True
-        else:
-            text += "."
-            row["only_in_private"] = False
-        # the proposer's side: its value of this offer on each channel, given the responder's replies
-        val_c = _offer_value(rec, closed, thr, k, P)
-        val_p = _offer_value(rec, public, thr, kp, P)
-        text += (f" {who_p} values the offer at {val_c:+.3f} made in private and {val_p:+.3f} made in public.")
-        row["proposer_value"] = {"closed": val_c, "public": val_p}
-        row["text"] = text
-        moves.append(row)
-        lines.append(text)
+        for w, thp, thr in pairs:
+            row = _closed_move(m, sv, best, key, rec, P, w, thp, thr, K, two)
+            if row is not None:
+                moves.append(row)
+    moves.sort(key=lambda r: (r["round"], -r["reach"]))
+    lines.extend(r["text"] for r in moves[:MAX_LINES])
+    if len(moves) > MAX_LINES:
+        lines.append(f"... and {len(moves) - MAX_LINES} more closed-channel offers on the path (JSON: channels).")
     if not moves:
         lines.append("No offer on the best-response path is made on the closed channel.")
     return {"ratio": ct.ratio, "with_closed": {"best_response": both_best, "qre": both_qre},
@@ -122,5 +95,63 @@ def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, 
             "channel_names": list(CHANNEL_NAMES)}
 
 
-def _offer_value(rec: Any, vals: dict[str, list[float]], thr: int, k: int, P: int) -> float:
-    return sum(rec.sigma_r[thr][k][RESPONSES.index(a)] * v[P] for a, v in vals.items())
+def _decision_values(m: CrisisModel, sv: _Solver, best: CrisisSolution, key: tuple, rec: Any, P: int, j: int,
+                     thp: int, thr: int) -> tuple[dict[str, float], float]:
+    """The responder's (type ``thr``) value of each response to offer ``j``, over the proposer's types at
+    its belief after the offer (Bayes' rule, as the solver), and the proposer's (type ``thp``) value of
+    making the offer, over the responder's types at its belief, given the responders' strategies."""
+    R = 1 - P
+    mu_p, mu_r = key[6 + P], key[6 + R]
+    post = mu_p
+    if sv.learn[P]:
+        den = mu_p * rec.sigma_p[0][j] + (1 - mu_p) * rec.sigma_p[1][j]
+        post = mu_p if den <= 1e-300 else mu_p * rec.sigma_p[0][j] / den
+    resp: dict[str, float] = {}
+    for th_p, wp in ((0, post), (1, 1 - post)):
+        if wp == 0:
+            continue
+        tc, td = (th_p, thr) if P == 0 else (thr, th_p)
+        for a, v in response_values(sv, best, key, j, tc, td).items():
+            resp[a] = resp.get(a, 0.0) + wp * v[R]
+    prop = 0.0
+    for th_r, wr in ((0, mu_r), (1, 1 - mu_r)):
+        if wr == 0:
+            continue
+        tc, td = (thp, th_r) if P == 0 else (th_r, thp)
+        vals = response_values(sv, best, key, j, tc, td)
+        prop += wr * sum(rec.sigma_r[th_r][j][RESPONSES.index(a)] * v[P] for a, v in vals.items())
+    return resp, prop
+
+
+def _closed_move(m: CrisisModel, sv: _Solver, best: CrisisSolution, key: tuple, rec: Any, P: int, w: float,
+                 thp: int, thr: int, K: int, two: list[bool]) -> dict[str, Any] | None:
+    """One closed offer on the path (state ``key``, proposer of type ``thp``, responder of type ``thr``):
+    the responder's values of answering it in private and the same division in public, in numbers."""
+    R = 1 - P
+    tc, td = (thp, thr) if P == 0 else (thr, thp)
+    k = max(range(len(m.offers)), key=lambda j: rec.sigma_p[thp][j])
+    if m.channel_of[k] != 1:
+        return None
+    kp = k - K  # the same division on the public channel
+    closed, val_c = _decision_values(m, sv, best, key, rec, P, k, thp, thr)
+    public, val_p = _decision_values(m, sv, best, key, rec, P, kp, thp, thr)
+    chosen = RESPONSES[max(range(len(RESPONSES)), key=lambda j: rec.sigma_r[thr][k][j])]
+    alt_c = max((a for a in closed if a != "accept"), key=lambda a: closed[a])
+    alt_p = max((a for a in public if a != "accept"), key=lambda a: public[a])
+    s = m.offers[k]
+    names = [m.players[i] + (f" ({TYPE_NAMES[th]})" if two[i] else "") for i, th in ((0, tc), (1, td))]
+    who_p, who_r = names[P], names[R]
+    acc_c, acc_p = closed.get("accept", 0.0), public.get("accept", 0.0)
+    only = chosen == "accept" and acc_p < public[alt_p] - 1e-9
+    guess = " (expected over its belief about the proposer's type)" if two[P] else ""
+    text = (f"Closed channel, round {key[0]} (status quo s={key[3]:.2f}; probability {w:.2f}): {who_p} offers "
+            f"s={s:.2f} in private and {who_r} {chosen}s. Accepting there is worth {acc_c:+.3f} to it{guess} "
+            f"against {closed[alt_c]:+.3f} for {alt_c}; in public the same acceptance would be worth {acc_p:+.3f} "
+            f"({acc_c - acc_p:.3f} less: face and audience costs in full, and a public demand's information loss) "
+            f"against {public[alt_p]:+.3f} for {alt_p}")
+    text += f": the deal is reachable only in private ({m.players[R]} would {alt_p} in public)." if only else "."
+    text += f" To {m.players[P]} the offer is worth {val_c:+.3f} in private and {val_p:+.3f} in public."
+    return {"round": key[0], "status_quo": key[3], "proposer": m.players[P], "responder": m.players[R],
+            "types": {m.players[0]: TYPE_NAMES[tc], m.players[1]: TYPE_NAMES[td]}, "offer": s, "reach": w,
+            "response": chosen, "responder_value": {"closed": closed, "public": public}, "only_in_private": only,
+            "proposer_value": {"closed": val_c, "public": val_p}, "text": text}
