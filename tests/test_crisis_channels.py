@@ -249,3 +249,17 @@ def test_explained_values_under_private_information_are_the_responders_decision_
     for mv in moves:
         vals = mv["responder_value"]["closed"]
         assert vals[mv["response"]] >= max(vals.values()) - 1e-9, mv["text"]
+
+
+def test_cli_general_solves_the_two_track_instance_and_checks_the_template() -> None:
+    r = subprocess.run([sys.executable, "-m", "detente", "game", "geneva-2022", "--general", "--json"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    import json
+
+    d = json.loads(r.stdout)
+    assert d["outcome_class"] == "stalemate" and d["template"].startswith("two_track")
+    assert any("gives the same path (ultimatum -> reject -> hold -> no_deal)" in n for n in d["notes"])
+    bad = subprocess.run([sys.executable, "-m", "detente", "game", "geneva-2022", "--channels", "both"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "--channels applies to the crisis template only" in bad.stderr + bad.stdout
