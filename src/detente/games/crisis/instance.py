@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from detente.defaults import DefaultUsed
 from detente.errors import InputError
 from detente.games.crisis.channels import ChannelTerms, accept_cost, check_ratio, offer_terms, ratio_of
 from detente.games.tree import Game
@@ -49,6 +50,7 @@ class TwoTrackInstance:
     war_cost: tuple[float, float]
     p: float
     closed_track: bool
+    defaults: tuple[DefaultUsed, ...] = ()  # inputs the scenario did not give, listed in the output
 
 
 def _spec_error(sc: Scenario, spec: GameSpec, field: str, reason: str) -> InputError:
@@ -61,10 +63,15 @@ def instance_of(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | N
     ``position:<actor>:<issue>``, ``status_quo:<issue>``)."""
     over = dict(overrides or {})
     c, d = spec.challenger, spec.defender
+    layer = f"games.{spec.id} (general instance)"
+    defaults: list[DefaultUsed] = []
 
     def term(t: CostTerm, default: float = 0.0) -> float:
         name = spec.costs.get(t)
-        return default if name is None else over.get(name, sc.parameters[name].value)
+        if name is None:
+            defaults.append(DefaultUsed(layer, f"costs.{t}", default, "no parameter named under costs:"))
+            return default
+        return over.get(name, sc.parameters[name].value)
 
     def sq_of(issue_id: str, field: str) -> float:
         iss = sc.issue(issue_id)
@@ -92,11 +99,15 @@ def instance_of(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | N
     if cp is None or dp is None:
         raise _spec_error(sc, spec, "issue", f"both '{c}' and '{d}' need a position on '{spec.issue}'")
     x_max = move_pos(spec.demand_move)
-    x_max = cp[0] if x_max is None else x_max
+    if x_max is None:
+        x_max = cp[0]
+        defaults.append(DefaultUsed(layer, "demand_move", x_max, f"no demand move with a position: {c}'s own"))
     if abs(x_max - sq) < 1e-12:
         raise _spec_error(sc, spec, "demand_move", "the maximal demand equals the status quo")
     y = move_pos(spec.counter_move)
-    y = sq if y is None else y
+    if y is None:
+        y = sq
+        defaults.append(DefaultUsed(layer, "counter_move", sq, "no counter-proposal with a position: the status quo"))
     t_issue = spec.troops_issue
     t_sq = sq_of(t_issue, "troops_issue") if t_issue else 0.0
     t_out = t_sq
@@ -127,6 +138,8 @@ def instance_of(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | N
         return over.get(f"audience_cost:{ch_id}", ch.audience_cost.value)
 
     a_pub = audience(spec.public_channel) if spec.public_channel else 1.0  # none named: public costs in full
+    if not spec.public_channel:
+        defaults.append(DefaultUsed(layer, "public_channel", 1.0, "no public channel named: public costs in full"))
     a_clo = audience(spec.closed_channel) if spec.closed_channel else 0.0
     if spec.closed_channel:
         bad = check_ratio(a_pub, a_clo)
@@ -144,7 +157,7 @@ def instance_of(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | N
            term(CostTerm.defender_war_cost))
     return TwoTrackInstance((c, d), vals, {"moderate": (x_mod - sq) / (x_max - sq), "ultimatum": 1.0},
                             (y - sq) / (x_max - sq), ct, term(CostTerm.challenger_face_withdraw), war, p,
-                            bool(spec.closed_channel))
+                            bool(spec.closed_channel), tuple(defaults))
 
 
 def build_instance(inst: TwoTrackInstance) -> Game:
@@ -199,6 +212,7 @@ def build_instance(inst: TwoTrackInstance) -> Game:
 
     g.decision(c, {"no_demand": end((0.0, 0.0), "status quo, no crisis", "stalemate"),
                    "moderate": demand("moderate"), "ultimatum": demand("ultimatum")})
+    g.defaults = list(inst.defaults)
     return g.validate()
 
 
