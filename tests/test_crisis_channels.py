@@ -263,3 +263,25 @@ def test_cli_general_solves_the_two_track_instance_and_checks_the_template() -> 
     bad = subprocess.run([sys.executable, "-m", "detente", "game", "geneva-2022", "--channels", "both"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "--channels applies to the crisis template only" in bad.stderr + bad.stdout
+
+
+def test_a_public_demand_commits_its_proposer_and_a_closed_one_does_not() -> None:
+    """C18 after C4: a public demand held against commits the proposer (a later acceptance below its status quo
+    costs it its audience cost); the same demand made in private commits no one."""
+    from detente.games.crisis.model import CH, NONE, step_state
+
+    m = replace(build_inputs(_tiny(0.2)).model, p=(0.5, 0.5))
+    sol = solve_crisis(m, None)
+    K = len(m.offers) // 2
+    pub, clo = K - 1, 2 * K - 1  # s = 1 on each channel
+    assert step_state(m, sol.root, pub, "hold")[1] == CH
+    assert step_state(m, sol.root, clo, "hold")[1] == NONE
+    assert step_state(m, sol.root, 0, "hold")[1] == NONE  # offering the status quo is no demand
+    # C (status quo 0.4 after an accepted 0.4) accepting 0.2 from D in round 1 (weight 0.5): its face cost of a
+    # concession (its audience cost 0.2, no face parameter) and, committed, its audience cost 0.2; a quarter
+    # of both in private (0.05 / 0.2)
+    k_pub, k_clo = 1, K + 1  # s = 0.2
+    assert m.accept_back(1, k_pub, 0.4, CH)[0] == pytest.approx(0.5 * (0.2 + 0.2))
+    assert m.accept_back(1, k_clo, 0.4, CH)[0] == pytest.approx(0.5 * (0.2 + 0.2) * 0.25)
+    assert m.accept_back(1, k_pub, 0.4, NONE)[0] == pytest.approx(0.5 * 0.2)
+    assert m.accept_back(1, k_pub, 0.0, NONE)[0] == 0.0  # not below its status quo: no concession

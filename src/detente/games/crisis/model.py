@@ -158,6 +158,17 @@ class CrisisModel:
         out[1 - P] = -w * info
         return out[0], out[1]
 
+    def commits(self, t: int, k: int, sq: float, esc: int) -> int:
+        """Who stands publicly committed after offer ``k`` is held against (C18): a public demand (a division
+        the proposer values above the status quo) commits the proposer as C4's public demand does, when no
+        side is committed yet; a closed offer commits no one. Without channels: ``esc`` unchanged."""
+        if self.channel is None or esc != NONE or self.channel_of[k] != 0:
+            return esc
+        P = self.proposer_at(t)
+        if self._u(P, self.offers[k]) > self._u(P, sq) + 1e-12:
+            return CH if P == 0 else DF
+        return esc
+
     def accept_back(self, t: int, k: int, sq: float, esc: int) -> tuple[float, float]:
         """What accepting offer ``k`` in round ``t`` costs the responder (C4's audience cost after its own
         public escalation; with channels, C18's face cost of a concession, both weighted by the channel)."""
@@ -365,7 +376,7 @@ class _Solver:
                         x[VLEN + 1 + j] = fw * self.uO[j][k]
                 else:
                     # hold or escalate: a standoff round at the (new) rung
-                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, esc, sq, forced)
+                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, m.commits(t, k, sq, esc), sq, forced)
                     hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
                     if op is not None:
                         hv = [hv[0] + op[0], hv[1] + op[1]]
@@ -792,7 +803,7 @@ def step_state(m: CrisisModel, key: tuple, offer: int, response: str) -> tuple[i
         return None
     if response == "accept":
         return 0, NONE, _round(m.offers[offer], SQ_STEP), forced, True
-    r2, e2, sq2, f2, _one = standoff_move(m, t, R, response, rung, esc, sq, forced)
+    r2, e2, sq2, f2, _one = standoff_move(m, t, R, response, rung, m.commits(t, offer, sq, esc), sq, forced)
     return r2, e2, _round(sq2, SQ_STEP), f2, False
 
 

@@ -160,7 +160,7 @@ class _Builder:
                     pay = [acc_k[i] + fw * m.u(i, s) - back[i] for i in (0, 1)]
                     r2, e2, sq_next, f2, ag = 0, NONE, _round(s, SQ_STEP), forced, True
                 else:
-                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, esc, sq, forced)
+                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, m.commits(t, k, sq, esc), sq, forced)
                     pay = [acc_k[i] + fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
                     sq_next, ag = _round(sq2, SQ_STEP), False
                 if last:
