@@ -93,11 +93,12 @@ def test_instance_refuses_a_closed_channel_costlier_than_the_public_one() -> Non
 # -- the channel dimension of the general model -----------------------------------------------------------------
 
 def _tiny(a_pub: float, info: float = 0.1, tags: tuple[str, ...] = ("channels:both",),
-          closed: float | None = 0.05) -> Scenario:
+          closed: float | None = 0.05, history: bool = True) -> Scenario:
     """Hand-computed case: one issue, u_C(s) = s, u_D(s) = 1 - s, status quo at D's position (s = 0), one
     round (C proposes), complete information; holding costs D 0.5, C nothing; war and mobilising cost 5.
-    D accepts s iff s + (its cost of accepting on that channel) <= 0.5. Its face cost is its audience cost
-    (no face parameter): a_pub in public, a_pub x (0.05 / a_pub) = 0.05 in private."""
+    D accepts s iff s + (its cost of accepting on that channel) <= 0.5. D has made a public demand before the
+    decision date (history), so conceding costs it its audience cost (C4; the public channel's, a_pub): a_pub
+    in public, a_pub x (0.05 / a_pub) = 0.05 in private; it states no face cost of accepting (0)."""
     chans = [{"id": "talks", "name": "talks", "kind": "public", "audience_cost": a_pub}]
     if closed is not None:
         chans.append({"id": "back", "name": "back channel", "kind": "closed", "audience_cost": closed})
@@ -109,6 +110,8 @@ def _tiny(a_pub: float, info: float = 0.1, tags: tuple[str, ...] = ("channels:bo
         "issues": [{"id": "x", "name": "x", "status_quo": 0}],
         "positions": {"c": {"x": {"position": 100, "salience": 1}}, "d": {"x": {"position": 0, "salience": 1}}},
         "channels": chans,
+        "moves": [{"id": "d_no", "actor": "d", "type": "demand", "channel": "talks", "issue": "x", "position": 0,
+                   "step": 0}] if history else [],
         "parameters": {"horizon": 1, "discount": 0.5, "c_war_cost": 5, "d_war_cost": 5, "c_war_win_prob": 0.5,
                        "c_standoff_cost": 0, "d_standoff_cost": 0.5, "c_mobilise_cost": 5, "d_mobilise_cost": 5,
                        "c_info_benefit": info},
@@ -188,7 +191,9 @@ def test_founding_case_channels_both_runs_and_explains() -> None:
     inp = build_inputs(GENEVA, channels="both")
     ct = inp.model.channel
     assert ct is not None and (ct.public, ct.closed) == ("geneva", "closed") and ct.ratio == pytest.approx(0.1)
-    assert ct.face == (0.4, 0.5) and ct.credibility == (0.0, 0.3) and ct.info == (0.2, 0.0)
+    assert ct.face == (0.0, 0.5) and ct.credibility == (0.0, 0.3) and ct.info == (0.2, 0.0)
+    assert ct.face_is_audience == (False, True)  # usa's C4 audience cost is its face cost: counted once
+    assert inp.defaults["rus_face_cost_accept"] == 0.0
     assert len(inp.model.offers) == 12
 
 
@@ -233,7 +238,7 @@ def _toy_with_channels(tmp_path: Any) -> Scenario:
     text = TOY.replace('tags: [crisis, "challenger:a", "defender:b"]',
                        'tags: [crisis, "challenger:a", "defender:b", "channels:both"]')
     text = text.replace("audiences:", "  - {id: back, name: Back, kind: closed, audience_cost: 0.05}\naudiences:")
-    text = text.replace("  horizon: 3\n", "  horizon: 3\n  a_info_benefit: 0.1\n")
+    text = text.replace("  horizon: 3\n", "  horizon: 3\n  a_info_benefit: 0.1\n  b_face_cost_accept: 0.3\n")
     p = tmp_path / "toy.yaml"
     p.write_text(text, encoding="utf-8")
     return load_scenario(p)
@@ -270,18 +275,16 @@ def test_a_public_demand_commits_its_proposer_and_a_closed_one_does_not() -> Non
     costs it its audience cost); the same demand made in private commits no one."""
     from detente.games.crisis.model import CH, NONE, step_state
 
-    m = replace(build_inputs(_tiny(0.2)).model, p=(0.5, 0.5))
+    m = replace(build_inputs(_tiny(0.2, history=False)).model, p=(0.5, 0.5))
     sol = solve_crisis(m, None)
     K = len(m.offers) // 2
     pub, clo = K - 1, 2 * K - 1  # s = 1 on each channel
     assert step_state(m, sol.root, pub, "hold")[1] == CH
     assert step_state(m, sol.root, clo, "hold")[1] == NONE
     assert step_state(m, sol.root, 0, "hold")[1] == NONE  # offering the status quo is no demand
-    # C (status quo 0.4 after an accepted 0.4) accepting 0.2 from D in round 1 (weight 0.5): its face cost of a
-    # concession (its audience cost 0.2, no face parameter) and, committed, its audience cost 0.2; a quarter
-    # of both in private (0.05 / 0.2)
+    # C (status quo 0.4 after an accepted 0.4) accepting 0.2 from D in round 1 (weight 0.5), committed: its
+    # audience cost (the public channel's 0.2; no face cost stated) in public, a quarter of it in private
     k_pub, k_clo = 1, K + 1  # s = 0.2
-    assert m.accept_back(1, k_pub, 0.4, CH)[0] == pytest.approx(0.5 * (0.2 + 0.2))
-    assert m.accept_back(1, k_clo, 0.4, CH)[0] == pytest.approx(0.5 * (0.2 + 0.2) * 0.25)
-    assert m.accept_back(1, k_pub, 0.4, NONE)[0] == pytest.approx(0.5 * 0.2)
-    assert m.accept_back(1, k_pub, 0.0, NONE)[0] == 0.0  # not below its status quo: no concession
+    assert m.accept_back(1, k_pub, 0.4, CH)[0] == pytest.approx(0.5 * 0.2)
+    assert m.accept_back(1, k_clo, 0.4, CH)[0] == pytest.approx(0.5 * 0.2 * 0.25)
+    assert m.accept_back(1, k_pub, 0.4, NONE)[0] == 0.0  # not committed, no face cost stated

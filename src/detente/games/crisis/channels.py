@@ -40,6 +40,7 @@ class ChannelTerms:
     public_audience: float = 0.0  # for the output
     closed_audience: float = 0.0
     credibility: tuple[float, float] = (0.0, 0.0)  # lost with allies by accepting a demand (yielding), not by offering
+    face_is_audience: tuple[bool, bool] = (False, False)  # C4's audience cost was read from the same face parameter
 
     def weight(self, ch: int) -> float:
         return 1.0 if ch == 0 else self.ratio
@@ -69,7 +70,8 @@ def accept_cost(ct: ChannelTerms, ch: int, who: int, below_sq: bool, escalated: 
     cost after its own escalation), both weighted by the channel."""
     if not below_sq:
         return 0.0
-    return ct.weight(ch) * (ct.face[who] + ct.credibility[who] + (audience if escalated else 0.0))
+    committed = audience if escalated and not ct.face_is_audience[who] else 0.0  # one parameter counted once
+    return ct.weight(ch) * (ct.face[who] + ct.credibility[who] + committed)
 
 
 def double_offers(grid: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[int, ...]]:

@@ -66,8 +66,8 @@ TERMS = {
                                   "channel or the closed one; a closed move's costs are weighted by closed / public "
                                   "audience cost (0..1; a closed cost above the public one is an error)",
     "<actor>_face_cost_accept (+ <actor>_credibility_cost)": "channels: both: cost of accepting a concession in "
-                                                             "public (default: the actor's audience cost); a public "
-                                                             "offer that concedes costs it in proportion",
+                                                             "public (default 0); a public offer that concedes "
+                                                             "costs the face cost in proportion",
     "<actor>_info_benefit": "channels: both: gain from a maximal public demand (x the share demanded), lost by "
                             "the other side (default 0)",
 }
@@ -491,7 +491,7 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     grid = DEFAULTS["grid"]
     offers = tuple(i / (grid - 1) for i in range(grid))
 
-    ct, ch_note = (_channel_terms(sc, rd, (c, d), owner, aud) if ch_mode == "both" else (None, ""))
+    ct, ch_note = (_channel_terms(sc, rd, (c, d), owner) if ch_mode == "both" else (None, ""))
     channel_of: tuple[int, ...] = ()
     if ct is not None:
         offers, channel_of = CHN.double_offers(offers)
@@ -511,8 +511,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
                         channel_note=ch_note)
 
 
-def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapping[str, str],
-                   aud: tuple[float, float]) -> tuple[CHN.ChannelTerms | None, str]:
+def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapping[str, str]
+                   ) -> tuple[CHN.ChannelTerms | None, str]:
     """C18's channel terms, or None (with the reason) when the principals share no closed channel."""
     named: tuple[str | None, str | None] = (None, None)
     if sc.games is not None:
@@ -539,9 +539,7 @@ def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapp
         if i == 1 and "defender_credibility" in rd.spec_costs:
             cred_names.insert(0, rd.spec_costs["defender_credibility"])
         cr = rd.first(f"{who}_credibility_cost", cred_names)
-        if f is None and cr is None:
-            rd.read[f"{who}_face_cost_accept"] = "its audience cost (C4): no face cost of accepting stated"
-        face.append(f[0] if f else aud[i] if cr is None else 0.0)
+        face.append(f[0] if f else rd.default(f"{who}_face_cost_accept", 0.0))
         cred.append(cr[0] if cr else 0.0)
         inames = [f"{who}_info_benefit"]
         if f"{roles[i]}_info_benefit" in rd.spec_costs:
@@ -551,8 +549,9 @@ def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapp
     if min(face + cred + info) < 0:
         raise InputError("a face cost or information benefit of the channel model cannot be negative", sc.meta.id,
                          field="parameters")
+    same = tuple(rd.read.get(f"{who}_audience_cost") == rd.read.get(f"{who}_face_cost_accept", "-") for who in pair)
     ct = CHN.ChannelTerms(pub.id, clo.id, CHN.ratio_of(a_pub, a_clo), (face[0], face[1]), (info[0], info[1]),
-                          a_pub, a_clo, (cred[0], cred[1]))
+                          a_pub, a_clo, (cred[0], cred[1]), (same[0], same[1]))
     return ct, ""
 
 
