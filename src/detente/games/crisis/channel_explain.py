@@ -85,9 +85,16 @@ def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, 
             if row is not None:
                 moves.append(row)
     moves.sort(key=lambda r: (r["round"], -r["reach"]))
-    lines.extend(r["text"] for r in moves[:MAX_LINES])
-    if len(moves) > MAX_LINES:
-        lines.append(f"... and {len(moves) - MAX_LINES} more closed-channel offers on the path (JSON: channels).")
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for r in moves:  # one line per state, offer and responder type: the proposer's types share it
+        groups.setdefault((r["key"], r["offer_index"], r["types"][r["responder"]]), []).append(r)
+    told = sorted(groups.values(), key=lambda g: (g[0]["round"], -sum(r["reach"] for r in g)))
+    texts = [_group_text(g, two) for g in told]
+    lines.extend(texts[:MAX_LINES])
+    if len(told) > MAX_LINES:
+        lines.append(f"... and {len(told) - MAX_LINES} more closed-channel offers on the path (JSON: channels).")
+    for r in moves:
+        del r["key"], r["offer_index"]
     if not moves:
         lines.append("No offer on the best-response path is made on the closed channel.")
     return {"ratio": ct.ratio, "with_closed": {"best_response": both_best, "qre": both_qre},
@@ -139,19 +146,36 @@ def _closed_move(m: CrisisModel, sv: _Solver, best: CrisisSolution, key: tuple, 
     alt_c = max((a for a in closed if a != "accept"), key=lambda a: closed[a])
     alt_p = max((a for a in public if a != "accept"), key=lambda a: public[a])
     s = m.offers[k]
-    names = [m.players[i] + (f" ({TYPE_NAMES[th]})" if two[i] else "") for i, th in ((0, tc), (1, td))]
-    who_p, who_r = names[P], names[R]
-    acc_c, acc_p = closed.get("accept", 0.0), public.get("accept", 0.0)
-    only = chosen == "accept" and acc_p < public[alt_p] - 1e-9
-    guess = " (expected over its belief about the proposer's type)" if two[P] else ""
-    text = (f"Closed channel, round {key[0]} (status quo s={key[3]:.2f}; probability {w:.2f}): {who_p} offers "
-            f"s={s:.2f} in private and {who_r} {chosen}s. Accepting there is worth {acc_c:+.3f} to it{guess} "
-            f"against {closed[alt_c]:+.3f} for {alt_c}; in public the same acceptance would be worth {acc_p:+.3f} "
-            f"({acc_c - acc_p:.3f} less: face and audience costs in full, and a public demand's information loss) "
-            f"against {public[alt_p]:+.3f} for {alt_p}")
-    text += f": the deal is reachable only in private ({m.players[R]} would {alt_p} in public)." if only else "."
-    text += f" To {m.players[P]} the offer is worth {val_c:+.3f} in private and {val_p:+.3f} in public."
+    only = chosen == "accept" and public.get("accept", 0.0) < public[alt_p] - 1e-9
     return {"round": key[0], "status_quo": key[3], "proposer": m.players[P], "responder": m.players[R],
             "types": {m.players[0]: TYPE_NAMES[tc], m.players[1]: TYPE_NAMES[td]}, "offer": s, "reach": w,
             "response": chosen, "responder_value": {"closed": closed, "public": public}, "only_in_private": only,
-            "proposer_value": {"closed": val_c, "public": val_p}, "text": text}
+            "alternative": {"closed": alt_c, "public": alt_p},
+            "proposer_value": {"closed": val_c, "public": val_p}, "key": key, "offer_index": k}
+
+
+def _group_text(rows: list[dict[str, Any]], two: list[bool]) -> str:
+    """One closed offer in words: the responder's values in private and in public, the proposer's (per type)."""
+    r = rows[0]
+    P, R = r["proposer"], r["responder"]
+    players = list(r["types"])
+    ip = players.index(P)
+    who_r = R + (f" ({r['types'][R]})" if two[1 - ip] else "")
+    who_p = P + (f" ({r['types'][P]})" if two[ip] and len(rows) == 1 else "")
+    closed, public = r["responder_value"]["closed"], r["responder_value"]["public"]
+    alt_c, alt_p = r["alternative"]["closed"], r["alternative"]["public"]
+    acc_c, acc_p = closed.get("accept", 0.0), public.get("accept", 0.0)
+    guess = " (expected over its belief about the proposer's type)" if two[ip] else ""
+    text = (f"Closed channel, round {r['round']} (status quo s={r['status_quo']:.2f}; probability "
+            f"{sum(x['reach'] for x in rows):.2f}): {who_p} offers s={r['offer']:.2f} in private and {who_r} "
+            f"{r['response']}s. Accepting there is worth {acc_c:+.3f} to it{guess} against {closed[alt_c]:+.3f} for "
+            f"{alt_c}; in public the same acceptance would be worth {acc_p:+.3f} ({acc_c - acc_p:.3f} less: face "
+            f"and audience costs in full, and a public demand's information loss) against {public[alt_p]:+.3f} for "
+            f"{alt_p}")
+    text += f": the deal is reachable only in private ({R} would {alt_p} in public)." if r["only_in_private"] else "."
+    vals = "; ".join(f"{x['proposer_value']['closed']:+.3f} in private and {x['proposer_value']['public']:+.3f} in "
+                     f"public" + (f" ({x['types'][P]})" if len(rows) > 1 else "") for x in rows)
+    text += f" To {P} the offer is worth {vals}."
+    for x in rows:
+        x["text"] = text
+    return text
