@@ -201,6 +201,10 @@ def test_a_closed_channel_costlier_than_the_public_one_is_a_one_line_error() -> 
     with pytest.raises(InputError, match="exceeds the public channel's") as e:
         build_inputs(_tiny(0.2, closed=0.3))
     assert "channels.back.audience_cost" in str(e.value) and "\n" not in str(e.value)
+    overlap = _tiny(0.2).model_dump(mode="json", exclude_none=True)
+    overlap["channels"][1]["audience_cost"] = {"value": 0.1, "low": 0.05, "high": 0.3}
+    with pytest.raises(InputError, match=r"range reaches 0\.3, above the public channel talks's low 0\.2"):
+        build_inputs(Scenario.model_validate(overlap))
     with pytest.raises(InputError, match="channels must be one of"):
         build_inputs(_tiny(0.2, tags=("channels:secret",)))
 

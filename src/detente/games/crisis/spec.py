@@ -525,6 +525,9 @@ def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapp
     a_pub = rd.over.get(f"audience_cost:{pub.id}", pub.audience_cost.value)
     a_clo = rd.over.get(f"audience_cost:{clo.id}", clo.audience_cost.value)
     bad = CHN.check_ratio(a_pub, a_clo)
+    if not bad and clo.audience_cost.bounds[1] > pub.audience_cost.bounds[0] + 1e-12:
+        bad = (f"the closed channel's audience cost range reaches {clo.audience_cost.bounds[1]:g}, above the public "
+               f"channel {pub.id}'s low {pub.audience_cost.bounds[0]:g}: a draw could make the closed move costlier")
     if bad:
         raise InputError(bad, sc.meta.id, field=f"channels.{clo.id}.audience_cost")
     rd.read["channels"] = f"public {pub.id} (audience cost {a_pub:g}), closed {clo.id} ({a_clo:g})"
