@@ -20,6 +20,8 @@ Private information (Fearon 1995): each principal has two resolve types, resolve
 cost) and irresolute (high), with a common prior. Beliefs are updated by Bayes' rule from offers
 and responses. Public escalation by a side commits it: accepting a division it values below the
 status quo after its own escalation costs it its audience cost (Fearon 1994, Schultz 1999).
+With channels (decision C18, ``channels.py``) each offer is made in public or in private: a public
+demand commits its proposer, and a closed move's face and audience costs are scaled down.
 
 Solving: backward induction over rounds with the belief pair in the state. At each state the
 movers' type-contingent strategies are a damped fixed point: logit responses at precision λ
