@@ -21,7 +21,7 @@ from detente.scenario.loader import load_scenario
 from detente.scenario.schema import Scenario
 
 
-def synthetic() -> Scenario:
+def synthetic(channels: bool = False) -> Scenario:
     actors = [("a", 100), ("b", 80), ("c", 30), ("d", 20), ("e", 10), ("f", 40)]
     pos = {"a": (90, 80, 70), "b": (10, 20, 30), "c": (85, 60, 50), "d": (15, 30, 40), "e": (50, 50, 50),
            "f": (20, 10, 60)}
@@ -39,6 +39,10 @@ def synthetic() -> Scenario:
                        "b_war_cost": {"value": 0.4, "low": 0.2, "high": 0.7},
                        "a_war_win_prob": 0.55, "power_shift": -0.03, "horizon": 4, "discount": 0.9},
     }
+    if channels:  # C18: a public and a closed channel, solved with the proposer choosing between them
+        data["channels"] = [{"id": "talks", "name": "talks", "kind": "public", "audience_cost": 0.4},
+                            {"id": "back", "name": "back channel", "kind": "closed", "audience_cost": 0.1}]
+        data["meta"]["tags"].append("channels:both")  # type: ignore[index]
     return Scenario.model_validate(data)
 
 
@@ -67,6 +71,11 @@ def main() -> None:
     print(f"states solved: {len(run.qre.nodes)}; outcome: {run.outcome_class} "
           f"({', '.join(f'{k} {v:.2f}' for k, v in run.probs.items())}); target: QRE under 2 s")
     figure("crisis model, 6 actors x 3 issues, 4 rungs, 2x2 types (QRE)", tq.text())
+    ch = synthetic(channels=True)
+    tc = best(lambda: _fresh(run_crisis, ch, explain=False), 3)
+    print(f"{'  the same with a closed channel (channels: both, C18): QRE':<58} {tc.wall:>8.3f} "
+          f"{tc.wall / base:>10.1f}")
+    figure("crisis model as above with public and closed channels (QRE)", tc.text())
 
 
 if __name__ == "__main__":

@@ -44,6 +44,11 @@ def game(
                              "third party stays out, joins, pressures or mediates in equilibrium) or rule (the "
                              "stated rule of decision C7). Default: the scenario's tag third_parties:..., else "
                              "strategic.")] = None,
+    channels: Annotated[str | None, typer.Option("--channels", help="Crisis model only: public (every move public, "
+                        "the default) or both (the proposer makes each offer on the public or the closed channel, "
+                        "decision C18). Default: the scenario's tag channels:..., else public.")] = None,
+    general: Annotated[bool, typer.Option("--general", help="two_track: solve the game as an instance of the general "
+                       "crisis model (decision C18) and check it against the template (the oracle).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Solve a crisis game: who does what on the equilibrium path, why, and where it would change."""
@@ -77,19 +82,23 @@ def game(
     if third_parties is not None and third_parties not in ("strategic", "rule"):
         raise InputError(f"unknown third-party mode '{third_parties}' (choose strategic or rule)",
                          field="--third-parties")
+    if channels is not None and channels not in ("public", "both"):
+        raise InputError(f"unknown channel mode '{channels}' (choose public or both)", field="--channels")
     if efg is not None:
         check_writable_target(efg)  # a device or folder is refused before the work
     crisis_only = horizon is not None or offers is not None or belief_step is not None or tree
     n_iter = 2000 if iterations is None else iterations
     if file.endswith(".efg"):
-        if crisis_only or third_parties is not None:
-            raise InputError("--horizon, --offers, --belief-step, --tree and --third-parties apply to the crisis "
-                             "template only", field="--template")
+        if crisis_only or third_parties is not None or channels is not None or general:
+            raise InputError("--horizon, --offers, --belief-step, --tree, --third-parties, --channels and --general "
+                             "apply to scenarios only", field="--template")
         g = read_efg(read_user_text(Path(file)), source=file)
         sol = solve(g, solver, lam=lam, iterations=n_iter)
         run = GameRun(None, "efg", sol, narrative(sol), [], {}, {})
     else:
         sc = load(file)
+        if general and (template == "crisis" or (template is None and sc.games is None)):
+            raise InputError("--general applies to the two_track template", field="--general")
         if template == "crisis" or (template is None and sc.games is None):
             from detente.games.crisis.run import run_crisis
             from detente.report.crisis import render_crisis
@@ -99,7 +108,7 @@ def game(
                                  "model's recursion (add --tree or --solver cfr)", field="--iterations")
             crun = run_crisis(sc, lam=lam if solver == "qre" else None,
                               belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
-                              offers=offers, third_parties=third_parties)
+                              offers=offers, third_parties=third_parties, channels=channels)
             if tree or solver not in ("auto", "qre"):
                 from detente.games.crisis.tree_export import attach_tree
 
@@ -120,10 +129,17 @@ def game(
                              field="--template")
         if third_parties is not None:
             raise InputError("--third-parties applies to the crisis template only", field="--template")
+        if channels is not None:
+            raise InputError("--channels applies to the crisis template only (the two_track template has its own "
+                             "closed track: the game spec's closed_channel)", field="--channels")
         if iterations is not None:  # the scenario games are solved with the games layer's default CFR settings
             raise InputError("--iterations applies to the crisis template's tree and to .efg files",
                              field="--iterations")
-        if solver == "qre":
+        if general:
+            from detente.games.crisis.instance import instance_run
+
+            run = instance_run(sc, template, solver)
+        elif solver == "qre":
             from detente.games.build import build_game, pick_spec
 
             spec = pick_spec(sc, template)

@@ -383,6 +383,11 @@ def crisis_section(result: Any) -> str:
     if mech:
         parts.append(f"<h3>Mechanism: {escape(mech['mechanism'])}</h3><ul>"
                      + "".join(f"<li>{escape(x)}</li>" for x in mech["explanation"]) + "</ul>")
+    chans = d.get("channels")
+    if chans:
+        parts.append("<h3>Public and closed channels</h3><p class='muted'>The proposer makes each offer on the "
+                     "public or the closed channel (decision C18).</p><ul>"
+                     + "".join(f"<li>{escape(x)}</li>" for x in chans["text"]) + "</ul>")
     eq = d["inputs"].get("third_party_equilibrium")
     if eq:
         parts.append("<h3>Third parties</h3><p class='muted'>Each chooses before the first round to stay out, join a "

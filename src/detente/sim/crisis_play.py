@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente.errors import InputError
 from detente.games.crisis import spec as S
+from detente.games.crisis.channels import CHANNEL_NAMES
 from detente.games.crisis.model import (
     CH,
     CLASSES,
@@ -281,8 +282,9 @@ class CrisisRun:
         kind = {"accept": "accept", "hold": "hold", "war": "war"}.get(a) or ("mobilise" if rung == 0 else "limited")
         pos = self.plan.positions(s)
         where = ", ".join(f"{w.issue_names[w.issue_ids.index(i)]} {x:.0f}" for i, x in pos.items() if i in w.issue_ids)
-        sim.note(r, f"round {t + 1} of {m.horizon}: {self._name(P, True)} proposes a division {s:.1f} of the way to "
-                    f"{self._name(0)}'s positions ({where})",
+        chan = f" on the {CHANNEL_NAMES[m.channel_of[k]]} channel" if m.channel is not None else ""
+        sim.note(r, f"round {t + 1} of {m.horizon}: {self._name(P, True)} proposes{chan} a division {s:.1f} of the way "
+                    f"to {self._name(0)}'s positions ({where})",
                  {"model_round": t, "proposer": m.players[P], "offer": s, "positions": pos,
                   "beliefs": {"prior_resolved": dict(zip(m.players, key[6:8], strict=True)),
                               "exact": dict(zip(m.players, (round(b, 9) for b in self.belief), strict=True))}})
@@ -325,6 +327,9 @@ class CrisisRun:
         d = m.discount
         fw, ow = (1 - d) * d ** t, d ** t
         R = 1 - m.proposer_at(t)
+        if m.channel is not None:  # C18: the offer's channel terms, whatever the answer
+            op = m.offer_terms(t, k, key[3])
+            self.payoff = [self.payoff[0] + op[0], self.payoff[1] + op[1]]
         if nxt is None:
             for i in (0, 1):
                 self.payoff[i] += ow * m.war_value(i, t, self.types[i])
@@ -333,7 +338,10 @@ class CrisisRun:
         if a == "accept":
             for i in (0, 1):
                 self.payoff[i] += fw * m._u(i, s)
-            if key[2] == (CH if R == 0 else DF) and m._u(R, s) < m._u(R, sq) - 1e-12:
+            if m.channel is not None:
+                back = m.accept_back(t, k, sq, key[2])
+                self.payoff[R] -= back[R]
+            elif key[2] == (CH if R == 0 else DF) and m._u(R, s) < m._u(R, sq) - 1e-12:
                 self.payoff[R] -= ow * m.audience[R]
         else:
             r2, _e2, sq2, _f2, one = standoff_move(m, t, R, a, key[1], key[2], sq, key[4])  # sq2 unrounded

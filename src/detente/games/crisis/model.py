@@ -20,6 +20,8 @@ Private information (Fearon 1995): each principal has two resolve types, resolve
 cost) and irresolute (high), with a common prior. Beliefs are updated by Bayes' rule from offers
 and responses. Public escalation by a side commits it: accepting a division it values below the
 status quo after its own escalation costs it its audience cost (Fearon 1994, Schultz 1999).
+With channels (decision C18, ``channels.py``) each offer is made in public or in private: a public
+demand commits its proposer, and a closed move's face and audience costs are scaled down.
 
 Solving: backward induction over rounds with the belief pair in the state. At each state the
 movers' type-contingent strategies are a damped fixed point: logit responses at precision λ
@@ -40,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.games.crisis.channels import ChannelTerms, accept_cost, offer_terms
 from detente.gcpause import paused_gc
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
@@ -100,6 +103,8 @@ class CrisisModel:
     start_escalator: int = NONE
     forced_at_start: bool = False
     observers: tuple[Observer, ...] = ()  # third parties whose value of the outcome is carried along (C13)
+    channel: ChannelTerms | None = None  # public and closed channels (C18); None: every move public, no terms
+    channel_of: tuple[int, ...] = ()  # with ``channel``: each offer's channel (0 public, 1 closed)
 
     @property
     def vlen(self) -> int:
@@ -137,6 +142,50 @@ class CrisisModel:
         if self.proposer == "defender":
             return 1
         return t % 2
+
+    def offer_terms(self, t: int, k: int, sq: float) -> tuple[float, float]:
+        """One-time (C, D) payoffs of proposing offer ``k`` in round ``t`` at status quo ``sq``, whatever the
+        response (C18: a public demand's information benefit, a concession's face cost); (0, 0) without
+        channels."""
+        ct = self.channel
+        if ct is None:
+            return 0.0, 0.0
+        P = self.proposer_at(t)
+        own, other = (1.0, 0.0) if P == 0 else (0.0, 1.0)
+        cost, info = offer_terms(ct, self.channel_of[k], P, self._u(P, sq), self._u(P, self.offers[k]),
+                                 self._u(P, own), self._u(P, other))
+        w = self.discount ** t
+        out = [0.0, 0.0]
+        out[P] = w * (info - cost)
+        out[1 - P] = -w * info
+        return out[0], out[1]
+
+    def commits(self, t: int, k: int, sq: float, esc: int) -> int:
+        """Who stands publicly committed after offer ``k`` is held against (C18): a public demand (a division
+        the proposer values above the status quo) commits the proposer as C4's public demand does, when no
+        side is committed yet; a closed offer commits no one. Without channels: ``esc`` unchanged."""
+        if self.channel is None or esc != NONE or self.channel_of[k] != 0:
+            return esc
+        P = self.proposer_at(t)
+        if self._u(P, self.offers[k]) > self._u(P, sq) + 1e-12:
+            return CH if P == 0 else DF
+        return esc
+
+    def accept_back(self, t: int, k: int, sq: float, esc: int) -> tuple[float, float]:
+        """What accepting offer ``k`` in round ``t`` costs the responder (C4's audience cost after its own
+        public escalation; with channels, C18's face cost of a concession, both weighted by the channel)."""
+        R = 1 - self.proposer_at(t)
+        s = self.offers[k]
+        back = [0.0, 0.0]
+        ct = self.channel
+        if ct is None:
+            if esc == (CH if R == 0 else DF) and self._u(R, s) < self._u(R, sq) - 1e-12:
+                back[R] = self.discount ** t * self.audience[R]
+        else:
+            below = self._u(R, s) < self._u(R, sq) - 1e-12
+            back[R] = self.discount ** t * accept_cost(ct, self.channel_of[k], R, below, esc == (CH if R == 0 else DF),
+                                                       self.audience[R])
+        return back[0], back[1]
 
     def war_value(self, who: int, t: int, typ: int) -> float:
         p = self.p[t]
@@ -304,16 +353,23 @@ class _Solver:
             row_i: list[list[list[list[float]]]] = []
             row_f: list[Any] = []
             s = m.offers[k]
+            op = m.offer_terms(t, k, sq) if m.channel is not None else None  # C18, paid whatever the response
             for a in allowed:
                 if a == "war":
                     base, wtot = self._war(t)
+                    if op is not None:
+                        base = [[[v[0] + op[0], v[1] + op[1], *v[2:]] for v in row] for row in base]
+                        wtot = tuple(x + op[i % 2] for i, x in enumerate(wtot))
                     row_i.append(base)
                     row_f.append(("fixed", wtot, None))
                     continue
                 if a == "accept":
                     flows = (fw * self.uC[k], fw * self.uD[k])
                     back = [0.0, 0.0]
-                    if esc == (CH if R == 0 else DF) and self.uu(R, s) < self.uu(R, sq) - 1e-12:
+                    if op is not None:
+                        b0, b1 = m.accept_back(t, k, sq, esc)
+                        back = [b0 - op[0], b1 - op[1]]
+                    elif esc == (CH if R == 0 else DF) and self.uu(R, s) < self.uu(R, sq) - 1e-12:
                         back[R] = ow * m.audience[R]
                     nxt = (0, NONE, _round(s, SQ_STEP), forced, True)
                     x = [0.0] * self.vlen
@@ -322,8 +378,10 @@ class _Solver:
                         x[VLEN + 1 + j] = fw * self.uO[j][k]
                 else:
                     # hold or escalate: a standoff round at the (new) rung
-                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, esc, sq, forced)
+                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, m.commits(t, k, sq, esc), sq, forced)
                     hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
+                    if op is not None:
+                        hv = [hv[0] + op[0], hv[1] + op[1]]
                     x = [0.0] * self.vlen
                     x[0], x[1] = hv
                     if nobs:
@@ -747,7 +805,7 @@ def step_state(m: CrisisModel, key: tuple, offer: int, response: str) -> tuple[i
         return None
     if response == "accept":
         return 0, NONE, _round(m.offers[offer], SQ_STEP), forced, True
-    r2, e2, sq2, f2, _one = standoff_move(m, t, R, response, rung, esc, sq, forced)
+    r2, e2, sq2, f2, _one = standoff_move(m, t, R, response, rung, m.commits(t, offer, sq, esc), sq, forced)
     return r2, e2, _round(sq2, SQ_STEP), f2, False
 
 

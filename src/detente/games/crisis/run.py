@@ -39,6 +39,7 @@ class CrisisRun:
     notes: list[str] = field(default_factory=list)
     belief_step: float = BELIEF_STEP
     tree: dict[str, Any] | None = None  # the exported tree's solution (tree_export.solve_tree), when asked
+    channels: dict[str, Any] | None = None  # what the closed channel changes (C18), with channels: both
 
     @property
     def outcome_class(self) -> str:
@@ -64,6 +65,8 @@ class CrisisRun:
             out["mechanism"] = self.diagnosis.to_dict()
         if self.tree is not None:
             out["tree"] = self.tree
+        if self.channels is not None:
+            out["channels"] = self.channels
         return out
 
     def story(self) -> list[str]:
@@ -95,6 +98,10 @@ class CrisisRun:
             lines.append(f"Best-response path: {top} ({bp[top]:.2f}){tie}.")
         if self.diagnosis is not None:
             lines.extend(self.diagnosis.text)
+        if self.channels is not None:
+            lines.extend(self.channels["text"])
+        elif inp.channel_note:
+            lines.append(f"Channels: {inp.channel_note}.")
         if self.tree is not None:
             from detente.games.crisis.tree_export import tree_story
 
@@ -107,21 +114,24 @@ class CrisisRun:
 
 def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, lam: float | None = None,
                standoff_scale: float | None = None, explain: bool = True, belief_step: float = BELIEF_STEP,
-               horizon: int | None = None, offers: int | None = None, third_parties: str | None = None) -> CrisisRun:
+               horizon: int | None = None, offers: int | None = None, third_parties: str | None = None,
+               channels: str | None = None) -> CrisisRun:
     """Build and solve the crisis model for ``sc``; ``explain`` adds the best-response path and diagnosis.
     ``belief_step`` is the solver's belief grid (C8, C15); ``horizon``/``offers`` shrink the model
     (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported. ``third_parties``:
     "strategic" (their choices in equilibrium, C13) or "rule" (C7); None: the scenario's tag
-    ``third_parties:...``, else the default."""
+    ``third_parties:...``, else the default. ``channels``: "public" (every move public) or "both" (the
+    proposer picks the public or the closed channel, C18); None: the tag ``channels:...``, else public."""
     with paused_gc():  # one collector pass after the run instead of one per solve (C17)
-        return _run_crisis(sc, overrides, lam, standoff_scale, explain, belief_step, horizon, offers, third_parties)
+        return _run_crisis(sc, overrides, lam, standoff_scale, explain, belief_step, horizon, offers, third_parties,
+                           channels)
 
 
 def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float | None,
                 standoff_scale: float | None, explain: bool, belief_step: float, horizon: int | None,
-                offers: int | None, third_parties: str | None) -> CrisisRun:
+                offers: int | None, third_parties: str | None, channels: str | None = None) -> CrisisRun:
     t0 = time.perf_counter()
-    inp = S.build_inputs(sc, overrides, standoff_scale, third_parties)
+    inp = S.build_inputs(sc, overrides, standoff_scale, third_parties, channels)
     lam = S.LAMBDA if lam is None else lam
     notes = _shrink(inp, horizon, offers)
     qre, ci_sol = solve_inputs(inp, lam, belief_step)
@@ -138,6 +148,10 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
     if explain:
         run.best = solve_crisis(m, None, belief_step)
         run.diagnosis = diagnose(m, qre, mean, lam)
+        if m.channel is not None:
+            from detente.games.crisis.channel_explain import explain_channels
+
+            run.channels = explain_channels(m, run.best, qre, belief_step)
     run.seconds = time.perf_counter() - t0
     return run
 
@@ -170,10 +184,18 @@ def _shrink(inp: S.CrisisInputs, horizon: int | None, offers: int | None) -> lis
                              field="--horizon")
         notes.append(f"horizon cut from {m.horizon} to {horizon} rounds (a setting of this run, not the scenario's)")
         m = replace(m, p=m.p[:horizon])
-    if offers is not None and offers != len(m.offers):
+    if offers is not None and offers != len(m.offers) // (2 if m.channel is not None else 1):
         if not 2 <= offers <= 101:
             raise InputError(f"the offer grid needs 2 to 101 points, got {offers}", field="--offers")
-        notes.append(f"offer grid of {offers} points instead of {len(m.offers)} (a setting of this run)")
-        m = replace(m, offers=tuple(i / (offers - 1) for i in range(offers)))
+        notes.append(f"offer grid of {offers} points instead of {len(m.offers) // (2 if m.channel else 1)} (a "
+                     "setting of this run)")
+        grid = tuple(i / (offers - 1) for i in range(offers))
+        if m.channel is not None:
+            from detente.games.crisis.channels import double_offers
+
+            both, chan = double_offers(grid)
+            m = replace(m, offers=both, channel_of=chan)
+        else:
+            m = replace(m, offers=grid)
     inp.model = m
     return notes

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from detente.errors import InputError
+from detente.games.crisis import channels as CHN
 from detente.games.crisis import third as TP
 from detente.games.crisis.model import CH, DF, NONE, CrisisModel, Observer
 from detente.scenario.schema import Scenario
@@ -61,6 +62,14 @@ TERMS = {
     "<actor>_pressure_cost": "a third party's one-time cost of pressuring or sanctioning a principal (default: "
                              "third_party_pressure_cost_scale x its capability / the principals' together)",
     "<actor>_mediation_cost": "a third party's one-time cost of mediating (default: third_party_mediation_cost)",
+    "channels: (public, closed)": "with the option channels: both (C18) the proposer makes each offer on the public "
+                                  "channel or the closed one; a closed move's costs are weighted by closed / public "
+                                  "audience cost (0..1; a closed cost above the public one is an error)",
+    "<actor>_face_cost_accept (+ <actor>_credibility_cost)": "channels: both: cost of accepting a concession in "
+                                                             "public (default 0); a public offer that concedes "
+                                                             "costs the face cost in proportion",
+    "<actor>_info_benefit": "channels: both: gain from a maximal public demand (x the share demanded), lost by "
+                            "the other side (default 0)",
 }
 
 
@@ -85,6 +94,8 @@ class CrisisInputs:
     third_mode: str = "rule"
     third_setup: TP.ThirdSetup | None = None  # strategic third parties: what the equilibrium needs (C13)
     third_eq: TP.ThirdEquilibrium | None = None  # filled by run_crisis
+    channel_mode: str = CHN.CHANNEL_MODE  # C18: public (every move public) or both (public or closed)
+    channel_note: str = ""
 
     def warnings(self) -> list[str]:
         out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
@@ -107,7 +118,9 @@ class CrisisInputs:
                 "standoff_cost": dict(zip(m.players, m.standoff, strict=True)),
                 "audience_cost": dict(zip(m.players, m.audience, strict=True)),
                 "discount": m.discount, "horizon": m.horizon,
-                "start_rung": m.start_rung}
+                "start_rung": m.start_rung, "channels_mode": self.channel_mode,
+                "channels": m.channel.to_dict() if m.channel is not None else None,
+                **({"channels_note": self.channel_note} if self.channel_note else {})}
 
 
 def _owner(sc: Scenario) -> dict[str, str]:
@@ -255,11 +268,25 @@ def third_party_mode(sc: Scenario, mode: str | None = None) -> str:
     return mode
 
 
+def channel_mode(sc: Scenario, mode: str | None = None) -> str:
+    """``mode`` if given, else the scenario's tag ``channels:public|both``, else the default (C18)."""
+    if mode is None:
+        tagged = [t.split(":", 1)[1] for t in sc.meta.tags if t.startswith("channels:")]
+        mode = tagged[-1] if tagged else CHN.CHANNEL_MODE
+    if mode not in CHN.CHANNEL_MODES:
+        raise InputError(f"channels must be one of {', '.join(CHN.CHANNEL_MODES)}, got '{mode}'", sc.meta.id,
+                         field="meta.tags")
+    return mode
+
+
 def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
-                 standoff_scale: float | None = None, third_parties: str | None = None) -> CrisisInputs:
+                 standoff_scale: float | None = None, third_parties: str | None = None,
+                 channels: str | None = None) -> CrisisInputs:
     """The crisis model for ``sc`` (``overrides``: parameter name -> value, for draws and what-ifs;
-    ``third_parties``: "strategic" or "rule", else the scenario's tag, else the default; C13)."""
+    ``third_parties``: "strategic" or "rule", else the scenario's tag, else the default; C13;
+    ``channels``: "public" or "both", else the scenario's tag, else the default; C18)."""
     mode = third_party_mode(sc, third_parties)
+    ch_mode = channel_mode(sc, channels)
     rd = _Reader(sc, overrides)
     c, d, psrc = principals(sc)
     for who in (c, d):
@@ -464,11 +491,15 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     grid = DEFAULTS["grid"]
     offers = tuple(i / (grid - 1) for i in range(grid))
 
+    ct, ch_note = (_channel_terms(sc, rd, (c, d), owner) if ch_mode == "both" else (None, ""))
+    channel_of: tuple[int, ...] = ()
+    if ct is not None:
+        offers, channel_of = CHN.double_offers(offers)
     model = CrisisModel(
         players=(c, d), frontier=front, offers=offers, sq=sq, sq_pre=sq_pre, p=tuple(ps),
         war_cost=(tc_, td_), prior=(pic, pid), standoff=standoff, limited_cost=limited,  # type: ignore[arg-type]
         mobilise_cost=mobil, audience=aud, discount=delta, fait_accompli=fa,  # type: ignore[arg-type]
-        start_rung=rung, start_escalator=esc, forced_at_start=False)
+        start_rung=rung, start_escalator=esc, forced_at_start=False, channel=ct, channel_of=channel_of)
     setup = None
     if mode == "strategic":
         setup = _third_setup(sc, rd, model, strategic, rows, (c, d), caps, scale, cohesion_path)
@@ -476,7 +507,55 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
-                        mediation, power_source, cohesion_path, mode, setup)
+                        mediation, power_source, cohesion_path, mode, setup, channel_mode=ch_mode,
+                        channel_note=ch_note)
+
+
+def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapping[str, str]
+                   ) -> tuple[CHN.ChannelTerms | None, str]:
+    """C18's channel terms, or None (with the reason) when the principals share no closed channel."""
+    named: tuple[str | None, str | None] = (None, None)
+    if sc.games is not None:
+        spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
+        named = (spec.public_channel, spec.closed_channel)
+    got = CHN.pick_channels(sc, pair, dict(owner), named)
+    if got is None:
+        return None, "no closed channel open to both principals: every move is public (the model before C18)"
+    pub, clo = got
+    a_pub = rd.over.get(f"audience_cost:{pub.id}", pub.audience_cost.value)
+    a_clo = rd.over.get(f"audience_cost:{clo.id}", clo.audience_cost.value)
+    bad = CHN.check_ratio(a_pub, a_clo)
+    if not bad and clo.audience_cost.bounds[1] > pub.audience_cost.bounds[0] + 1e-12:
+        bad = (f"the closed channel's audience cost range reaches {clo.audience_cost.bounds[1]:g}, above the public "
+               f"channel {pub.id}'s low {pub.audience_cost.bounds[0]:g}: a draw could make the closed move costlier")
+    if bad:
+        raise InputError(bad, sc.meta.id, field=f"channels.{clo.id}.audience_cost")
+    rd.read["channels"] = f"public {pub.id} (audience cost {a_pub:g}), closed {clo.id} ({a_clo:g})"
+    roles = ("challenger", "defender")
+    face, cred, info = [], [], []
+    for i, who in enumerate(pair):
+        names = [f"{who}_face_cost_accept"]
+        if i == 1 and "defender_face_accept" in rd.spec_costs:
+            names.insert(0, rd.spec_costs["defender_face_accept"])
+        f = rd.first(f"{who}_face_cost_accept", names)
+        cred_names = [f"{who}_credibility_cost"]
+        if i == 1 and "defender_credibility" in rd.spec_costs:
+            cred_names.insert(0, rd.spec_costs["defender_credibility"])
+        cr = rd.first(f"{who}_credibility_cost", cred_names)
+        face.append(f[0] if f else rd.default(f"{who}_face_cost_accept", 0.0))
+        cred.append(cr[0] if cr else 0.0)
+        inames = [f"{who}_info_benefit"]
+        if f"{roles[i]}_info_benefit" in rd.spec_costs:
+            inames.insert(0, rd.spec_costs[f"{roles[i]}_info_benefit"])
+        b = rd.first(f"{who}_info_benefit", inames)
+        info.append(b[0] if b else rd.default(f"{who}_info_benefit", 0.0))
+    if min(face + cred + info) < 0:
+        raise InputError("a face cost or information benefit of the channel model cannot be negative", sc.meta.id,
+                         field="parameters")
+    same = tuple(rd.read.get(f"{who}_audience_cost") == rd.read.get(f"{who}_face_cost_accept", "-") for who in pair)
+    ct = CHN.ChannelTerms(pub.id, clo.id, CHN.ratio_of(a_pub, a_clo), (face[0], face[1]), (info[0], info[1]),
+                          a_pub, a_clo, (cred[0], cred[1]), (same[0], same[1]))
+    return ct, ""
 
 
 def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,

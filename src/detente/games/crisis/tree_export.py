@@ -25,9 +25,8 @@ from dataclasses import replace
 from typing import Any
 
 from detente.errors import InputError
+from detente.games.crisis.channels import CHANNEL_NAMES
 from detente.games.crisis.model import (
-    CH,
-    DF,
     NONE,
     RESPONSES,
     SQ_STEP,
@@ -143,31 +142,32 @@ class _Builder:
         fw, ow = self.flow_w[t], self.once_w[t]
         last = t + 1 >= m.horizon
         offer_moves: dict[str, int] = {}
-        for s in m.offers:
-            step = f"r{t} {self.names[P]} offers {s:.4g}"
+        for k, s in enumerate(m.offers):
+            where = f" {CHANNEL_NAMES[m.channel_of[k]]}" if m.channel is not None else ""
+            step = f"r{t} {self.names[P]} offers {s:.4g}{where}"
             h_off = f"{hist}; {step}" if hist else step
             resp: dict[str, int] = {}
+            op = m.offer_terms(t, k, sq)
+            acc_k = (acc[0] + op[0], acc[1] + op[1]) if m.channel is not None else acc
             for a in _allowed(m, rung):
                 h2 = f"{h_off}, {self.names[R]} {a}"
                 if a == "war":
-                    pay = [acc[i] + ow * self.wv[i][t][th[i]] for i in (0, 1)]
+                    pay = [acc_k[i] + ow * self.wv[i][t][th[i]] for i in (0, 1)]
                     resp[a] = g.terminal(pay, h2, "escalation")
                     continue
                 if a == "accept":
-                    back = [0.0, 0.0]
-                    if esc == (CH if R == 0 else DF) and m._u(R, s) < m._u(R, sq) - 1e-12:
-                        back[R] = ow * m.audience[R]
-                    pay = [acc[i] + fw * m.u(i, s) - back[i] for i in (0, 1)]
+                    back = m.accept_back(t, k, sq, esc)
+                    pay = [acc_k[i] + fw * m.u(i, s) - back[i] for i in (0, 1)]
                     r2, e2, sq_next, f2, ag = 0, NONE, _round(s, SQ_STEP), forced, True
                 else:
-                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, esc, sq, forced)
-                    pay = [acc[i] + fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
+                    r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, m.commits(t, k, sq, esc), sq, forced)
+                    pay = [acc_k[i] + fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
                     sq_next, ag = _round(sq2, SQ_STEP), False
                 if last:
                     resp[a] = self.end(pay, sq_next, f2, ag, h2)
                 else:
                     resp[a] = self.round(t + 1, r2, e2, sq_next, f2, (pay[0], pay[1]), h2, th)
-            offer_moves[f"offer {s:.4g}"] = g.decision(R, resp, self.label(R, th[R], h_off))
+            offer_moves[f"offer {s:.4g}{where}"] = g.decision(R, resp, self.label(R, th[R], h_off))
         if len(offer_moves) != len(m.offers):
             raise ValueError("offers on the grid must differ in their first four digits")
         return g.decision(P, offer_moves, self.label(P, th[P], hist))
