@@ -79,6 +79,10 @@ _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "t
 _MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
                 "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
 _DEONTIC = {"must", "should", "shall"}
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}
+_GROUP_NOUNS = {"states", "countries", "governments", "nations", "capitals", "allies", "powers", "members",
+                "neighbours", "neighbors", "signatories", "monarchies", "kingdoms", "parties"}
 _MEETING_WORDS = {"met", "meet", "meeting", "meetings", "talks", "summit", "negotiations", "conference", "held",
                   "signed", "hosted", "convened", "gathered"}
 _REPORTING_VERBS = {"announced", "said", "declared", "promised", "pledged", "agreed", "confirmed", "stated",
@@ -484,6 +488,7 @@ class Extractor:
         its actor; an unknown one blocks attribution past it (``self._unknown``)."""
         from detente.text.people import definite_descriptions, find_people, surname_mentions
 
+        self._token_sentences_cache = tok_sent
         people = find_people(tokens, mentions, tok_sent)
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
@@ -512,20 +517,43 @@ class Extractor:
                     and self._info(m.actor).kind == "state"}
         seen: dict[str, set[str]] = defaultdict(set)
         n = len(tokens)
-        for _a, b, actor in spans:
+        place_at = {p.tok_start: p.actor for p in self._places if self._info(p.actor).kind == "state"}
+        tok_sent = self._token_sentences_cache
+        last_in_sent: dict[int, tuple[int, int]] = {}
+        for a, b, _actor in sorted(spans):
+            last_in_sent[tok_sent[a]] = (a, b)
+        for a, b, actor in spans:
             if actor is not None:
                 continue
+            name = tokens[b - 1].text
             k = b + 1 if b < n and tokens[b].text == "," else b
-            if k >= n or tokens[k].lower not in _REPORTING_VERBS:
-                continue
-            for j in range(k + 1, min(n, k + 7)):
-                if tokens[j].text in {",", ";", "."}:
-                    break
-                if tokens[j].lower == "that":
-                    u = j + 1 + (1 if j + 1 < n and tokens[j + 1].lower == "the" else 0)
+            if k < n and tokens[k].lower in _REPORTING_VERBS:
+                for j in range(k + 1, min(n, k + 7)):
+                    if tokens[j].text in {",", ";", "."}:
+                        break
+                    if tokens[j].lower == "in" and j + 1 in place_at and tokens[k].lower == "told":
+                        # T14: "told a news conference in Madrid": a press event in a capital is that state's
+                        seen[name].add(place_at[j + 1])
+                        break
+                    if tokens[j].lower == "that":
+                        u = j + 1 + (1 if j + 1 < n and tokens[j + 1].lower == "the" else 0)
+                        if u in state_at:
+                            seen[name].add(state_at[u])
+                        break
+            s0 = next(i for i in range(a, -1, -1) if i == 0 or tok_sent[i - 1] != tok_sent[a])
+            if s0 + 3 < a and tokens[s0].lower == "in" and s0 + 1 in place_at and a - s0 <= 12 and \
+                    tokens[s0 + 2].text == ",":
+                seen[name].add(place_at[s0 + 1])  # T14: "In Rawalpindi, the military spokesman, Name,"
+            if last_in_sent.get(tok_sent[a]) == (a, b):
+                # T14: "... Prime Minister Name answered in a video address. He said Pakistan would act":
+                # the next sentence's pronoun reports for the last person named
+                nx = next((i for i in range(b, n) if tok_sent[i] == tok_sent[a] + 1), None)
+                if nx is not None and nx + 2 < n and tokens[nx].lower in {"he", "she"} and \
+                        tokens[nx + 1].lower in _REPORTING_VERBS:
+                    u = nx + 2 + (1 if tokens[nx + 2].lower == "that" else 0)
+                    u += 1 if u < n and tokens[u].lower == "the" else 0
                     if u in state_at:
-                        seen[tokens[b - 1].text].add(state_at[u])
-                    break
+                        seen[name].add(state_at[u])
         return {name: next(iter(states)) for name, states in seen.items() if len(states) == 1}
 
     def _non_state(self, text: str, tokens: list[Token], mentions: list[Mention],
@@ -925,6 +953,9 @@ class Extractor:
                 continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
             pair = self._last_two_parties(tokens, m.tok_start, si) if self._two_parties_subject(
                 tokens, c_a, m.tok_start, they=mtype in ("consult", "accept")) else []
+            n_group = self._group_subject(tokens, max(c_a, m.tok_start - 7), m.tok_start)
+            if n_group:
+                pair = self._last_list(tokens, m.tok_start, n_group)  # T14: "the four states handed ..."
             prev_mv = out[-1] if out and out[-1].sentence == si and out[-1].tok < m.tok_start else None
             if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start and c.tok_start not in governed
                                            for c, _ in chosen):
@@ -957,6 +988,14 @@ class Extractor:
                 if last is not None:
                     agent, rule = Mention(last.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "context"
+            if agent is None and form == "nominal":
+                # T14: "The four states handed Qatar ... a list of thirteen demands": a noun cue whose
+                # sentence opens with a group subject is the group's act
+                first = next((k for k in range(s_tok, min(m.tok_start, s_tok + 4)) if tokens[k].lower == "the"), -1)
+                n_group = self._group_subject(tokens, first, min(m.tok_start, first + 4)) if first >= 0 else 0
+                pair = self._last_list(tokens, m.tok_start, n_group) if n_group else []
+                if pair:
+                    agent, rule = pair[0], "pronoun"
             if agent is None:
                 continue
             victim: str | None = None
@@ -1121,6 +1160,37 @@ class Extractor:
         return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
                                                                       "parties", "men", "ministers"})
                    for a, b in pairwise(words))
+
+    @staticmethod
+    def _group_subject(tokens: list[Token], lo: int, hi: int) -> int:
+        """"The four states handed ...", "the foreign ministers of the three governments said": a subject
+        naming a group of N >= 3 parties in tokens ``lo:hi`` (T14); returns N, else 0. Two is
+        `_two_parties_subject`'s."""
+        words = [tokens[k].lower for k in range(lo, hi)]
+        for k in range(len(words) - 2):
+            n = _NUMBER_WORDS.get(words[k + 1])
+            if words[k] in {"the", "all", "these", "those"} and n and n >= 3 and (
+                    words[k + 2] in _GROUP_NOUNS or (k + 3 < len(words) and words[k + 3] in _GROUP_NOUNS)):
+                return n
+        return 0
+
+    def _last_list(self, tokens: list[Token], cue: int, n: int) -> list[Mention]:
+        """The last list of exactly ``n`` distinct states named together ("Saudi Arabia, the United Arab
+        Emirates, Bahrain and Egypt") before the cue: the members of "the four states"."""
+        states = [m for m in self._all_mentions if m.tok_end <= cue and m.rule in ("name", "alias", "adjective")
+                  and self._info(m.actor).kind == "state"]
+        best: list[Mention] = []
+        run: list[Mention] = []
+        for m in states:
+            if run and all(tokens[k].lower in {",", "and", "the", "as", "well"}
+                           for k in range(run[-1].tok_end, m.tok_start)) and m.tok_start - run[-1].tok_end <= 3:
+                run.append(m)
+            else:
+                run = [m]
+            actors = list(dict.fromkeys(x.actor for x in run))
+            if len(actors) == n and len(run) == n:
+                best = list(run)
+        return best
 
     def _last_two_parties(self, tokens: list[Token], cue: int, si: int) -> list[Mention]:
         """The last two distinct actors named (not as places or adjectives) in this sentence before the

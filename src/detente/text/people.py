@@ -36,6 +36,9 @@ _PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", 
 _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesday", "Wednesday", "Thursday",
               "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
               "September", "October", "November", "December", "He", "She", "It", "They", "This", "That"}
+# Words that continue a title after "of"/"for": "minister of state for foreign affairs" (T14).
+_OFFICE_WORDS = {"state", "foreign", "defence", "defense", "interior", "finance", "external", "national",
+                 "home", "economic", "trade", "security", "affairs"}
 _NATION_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym", "capital"}
 
 
@@ -51,7 +54,7 @@ class Person:
 def _name_end(tokens: list[Token], i: int, taken: set[int]) -> int:
     """End (exclusive) of a personal name starting at ``i``: capitalised words, particles, hyphens."""
     j = i
-    while j < len(tokens) and j - i < 5 and j not in taken:
+    while j < len(tokens) and j - i < 6 and j not in taken:
         t = tokens[j].text
         word = t[:1].isupper() and t.replace("'", "").replace("’", "").isalpha() and t not in _NOT_NAMES
         particle = t.lower() in _PARTICLES and j + 1 < len(tokens) and tokens[j + 1].text[:1].isupper() and j > i
@@ -88,10 +91,17 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
         while a - 1 >= 0 and tokens[a - 1].lower in TITLE_WORDS and tokens[a - 1].lower != "of" and a - 1 not in taken:
             a -= 1
         b = i + 1
-        while b < n and tokens[b].lower in TITLE_WORDS and b not in taken and tokens[b].text not in {"-"}:
-            if tokens[b].lower == "of" and not (b + 1 < n and tokens[b + 1].lower == "state"):
-                break
+        while b < n and tokens[b].lower in TITLE_WORDS | {"for"} and b not in taken and tokens[b].text not in {"-"}:
+            if tokens[b].lower in {"of", "for"} and not (b + 1 < n and tokens[b + 1].lower in _OFFICE_WORDS):
+                break  # "minister of state for foreign affairs" goes on; "the President of France" stops
             b += 1
+        office_of = None
+        if b + 3 < n and tokens[b].lower == "of" and (b + 1) in ment_start and \
+                ment_start[b + 1][1] in _NATION_RULES - {"adjective"}:
+            # T14: "the emir of Kuwait, Sheikh Sabah al-Ahmad," - the office's state, then the name
+            c = next((e + 1 for e, v in ment_end.items() if e > b and v == ment_start[b + 1]), b + 2)
+            if c + 1 < n and tokens[c].text == "," and tokens[c + 1].text[:1].isupper():
+                office_of, b = ment_start[b + 1][0], c + 1
         if b + 2 < n and tokens[b].lower in {"in", "to"} and tokens[b + 1].text[:1].isupper():
             # "India's ambassador in Beijing, Vijay Gokhale,": skip the post's place and the comma
             c = b + 1
@@ -116,7 +126,7 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
             q -= 1
         if q >= 0 and tokens[q].lower in {"'s", "’s"}:
             q -= 1
-        actor = _actor_ending_at(ment_end, q)
+        actor = office_of or _actor_ending_at(ment_end, q)
         if actor is None and name_end + 1 < n and tokens[name_end].lower == "of":
             got = ment_start.get(name_end + 1) or (ment_start.get(name_end + 2)
                                                    if tokens[name_end + 1].lower == "the" else None)
