@@ -59,8 +59,10 @@ _DOCUMENTS = {"resolution", "plan", "proposal", "statement", "declaration", "com
 _FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "within", "twice", "later", "then",
             "earlier", "meanwhile", "finally", "next"}
 _INSTITUTION_WORDS = {"junta", "government", "foreign", "defence", "defense", "interior", "ministry", "army",
-                      "military", "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
-_INSTITUTION_HEADS = {"government", "ministry", "army", "cabinet", "administration", "leadership", "regime", "junta"}
+                      "military", "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs",
+                      "department"}
+_INSTITUTION_HEADS = {"government", "ministry", "department", "army", "cabinet", "administration", "leadership",
+                      "regime", "junta"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -79,6 +81,13 @@ _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "t
 _MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
                 "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
 _DEONTIC = {"must", "should", "shall"}
+# Nouns of a meeting between parties ("a telephone call between A and B"); "on the telephone between
+# Athens and Ankara" is a broker's shuttle, not a bilateral call.
+_MEETING_NOUNS = {"call", "calls", "talks", "meeting", "meetings", "negotiations", "summit", "contacts",
+                  "consultations", "conversation", "conversations"}
+_PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
+                 "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
+                 "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}
 _GROUP_NOUNS = {"states", "countries", "governments", "nations", "capitals", "allies", "powers", "members",
@@ -615,8 +624,15 @@ class Extractor:
             j = i + 1
             while j < n and j - i <= 3 and tokens[j].lower in _INSTITUTION_WORDS:
                 j += 1
+            if j + 1 < n and j - 1 > i and tokens[j - 1].lower in {"ministry", "department"} and \
+                    tokens[j].lower == "of" and tokens[j + 1].lower in _INSTITUTION_WORDS:
+                # T14: "the Department of Foreign Affairs in Manila", "the Ministry of Defence"
+                j += 1
+                while j < n and j - i <= 6 and tokens[j].lower in _INSTITUTION_WORDS:
+                    j += 1
             words = [tokens[k].lower for k in range(i + 1, j)]
-            if not words or words[-1] not in _INSTITUTION_HEADS:
+            if not words or (words[-1] not in _INSTITUTION_HEADS and not (
+                    "of" in words and words[words.index("of") - 1] in {"ministry", "department"})):
                 continue
             if j < n and (tokens[j].lower in {"of", "in"} or tokens[j].text[:1].isupper()):
                 # "the government of Peru", "the junta in Buenos Aires": named there (a capital read as a
@@ -1043,6 +1059,9 @@ class Extractor:
                 agents = [(x, "co-subject" if k else "pronoun") for k, x in enumerate(pair)]
             elif mtype == "accept":
                 agents += [(x, "co-subject") for x in self._counterparts(tokens, m, e_tok, ment_at, agents)]
+            if mtype == "consult" and tokens[m.tok_end - 1].lower in _MEETING_NOUNS:
+                agents += [(x, "co-subject") for x in self._between(tokens, m.tok_end, e_tok, ment_at)
+                           if all(x.actor != a.actor for a, _ in agents)]
             channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
@@ -1244,6 +1263,32 @@ class Extractor:
                 not any(tokens[q].lower == "with" for q in range(m.tok_end, min(k, e_tok))):
             return []  # "accepted the plan of B": B did not accept; "agreed with B": both did
         return out
+
+    @staticmethod
+    def _between(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
+        """T14: "a telephone call between the emir and the Saudi crown prince", "talks between Spain and
+        Morocco": the parties a meeting noun names are its parties too (a broker who arranged it keeps
+        their own move). An adjective counts before a title or a people word ("the Saudi crown prince")."""
+        k = after
+        if k < e_tok and tokens[k].lower != "between":
+            return []
+        out: list[Mention] = []
+        k += 1
+        while k < e_tok and len(out) < 2:
+            mention = ment_at.get(k)
+            if mention is not None:
+                if not mention.actor:
+                    return []
+                nxt = tokens[mention.tok_end].lower if mention.tok_end < e_tok else ""
+                if mention.rule != "adjective" or nxt in _PEOPLE_WORDS:
+                    out.append(mention)
+                k = mention.tok_end
+                continue
+            if tokens[k].lower not in {"the", "and", "its", "their", "his", "her", "a"} and \
+                    tokens[k].lower not in _PEOPLE_WORDS:
+                break
+            k += 1
+        return out if len(out) == 2 else []
 
     @staticmethod
     def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:

@@ -39,6 +39,9 @@ _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesd
 # Words that continue a title after "of"/"for": "minister of state for foreign affairs" (T14).
 _OFFICE_WORDS = {"state", "foreign", "defence", "defense", "interior", "finance", "external", "national",
                  "home", "economic", "trade", "security", "affairs"}
+# A known person's kin or aide speaks for the person's actor (", Trump's son-in-law and adviser,").
+_KIN = {"son", "daughter", "son-in-law", "daughter-in-law", "brother", "sister", "wife", "husband", "nephew",
+        "aide", "confidant", "envoy", "emissary"}
 _NATION_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym", "capital"}
 
 
@@ -155,17 +158,20 @@ def _apposition(tokens: list[Token], k: int, ment_start: dict, ment_end: dict) -
     if j < len(tokens) and tokens[j].lower in {"former", "then", "acting", "new", "veteran", "senior"}:
         j += 1  # ", a former Pakistani foreign secretary,"
     got = ment_start.get(j)
-    if got is None or got[1] not in _NATION_RULES:
+    if got is None or got[1] not in _NATION_RULES | {"person"}:
         return None
     end = next((e for e, v in ment_end.items() if e >= j and v == got), j)
     r = end + 1
     if r < len(tokens) and tokens[r].lower in {"'s", "’s"}:
         r += 1
+    elif got[1] == "person":
+        return None  # T14: a known person counts only as the possessor: ", Trump's son-in-law and adviser,"
     words = []
-    while r < len(tokens) and tokens[r].lower in TITLE_WORDS and len(words) < 4:
+    while r < len(tokens) and (tokens[r].lower in TITLE_WORDS or (
+            got[1] == "person" and tokens[r].lower in _KIN | {"and"})) and len(words) < 5:
         words.append(tokens[r].lower)
         r += 1
-    return got[0] if set(words) & TITLE_HEADS else None
+    return got[0] if set(words) & (TITLE_HEADS | (_KIN if got[1] == "person" else set())) else None
 
 
 def _appositions(tokens: list[Token], taken: set[int], ment_start: dict, ment_end: dict,
