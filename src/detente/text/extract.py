@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from detente.text.cues import Cues, load_cues
+from detente.text.cues import Cues, expand_gaps, load_cues
 from detente.text.gazetteer import RULE_CONFIDENCE, GazActor, Gazetteer, load_gazetteer
 from detente.text.matching import Backend, Match, Token, longest_first, make_backend
 from detente.text.sentences import Sentence, split_sentences
@@ -88,6 +88,8 @@ _MEETING_NOUNS = {"call", "calls", "talks", "meeting", "meetings", "negotiations
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
+_BUILDING_WORDS = {"house", "kremlin", "palace", "street", "ministry", "department", "pentagon", "mansion",
+                   "hill", "bottom", "office", "quai", "square", "building", "hall", "court", "gate", "residence"}
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}
 _GROUP_NOUNS = {"states", "countries", "governments", "nations", "capitals", "allies", "powers", "members",
@@ -244,6 +246,14 @@ def evidence_span(text: str, sent: Sentence, focus: tuple[int, int] | None = Non
     return Span(start, end, text[start:end])
 
 
+def _city_like(surface: str) -> bool:
+    """"Moscow", "Buenos Aires": a city's name (capitalised words), not a building or an institution
+    ("the Kremlin", "the White House", "Foggy Bottom" count as the state on their own)."""
+    words = surface.split()
+    return bool(words) and words[0].lower() != "the" and len(words) <= 3 and all(
+        w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
+
+
 def _slug(words: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s or "x")[:60]
@@ -275,6 +285,9 @@ class Extractor:
         if organs not in ("merge", "split"):
             raise InputError(f"unknown organ reading '{organs}' (use merge or split)", "draft", field="organs")
         self.actor_mode = actors
+        # T14 option: "named" (default) reads a city metonym ("Moscow", "Salisbury") as its state only when
+        # the text also names the state by name, adjective or a person; "always" is the T13 reading
+        self.city_metonyms = "named"
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
@@ -288,8 +301,8 @@ class Extractor:
             if phrases:
                 self.backend.add(f"N|{mtype}", phrases)
         raw = self.cues.raw
-        for kind in ("closed", "public"):
-            self.backend.add(f"C|{kind}", list(raw["channels"][kind]))
+        for kind in ("closed", "public", "closed_act"):
+            self.backend.add(f"C|{kind}", [x for p in raw["channels"][kind] for x in expand_gaps(str(p))])
         for level, phrases in raw["channels"]["levels"].items():
             self.backend.add(f"L|{level}", list(phrases))
         self.backend.add("U|head", list(raw["audiences"]["heads"]))
@@ -699,6 +712,13 @@ class Extractor:
                     all(self._place_reading(self._tokens, m) for m in ms):
                 dropped.append(f"'{g.name}' named only as a meeting place ({len(ms)}x): a venue, not an actor")
                 continue
+            if self.city_metonyms == "named" and g.kind == "state" and all(
+                    m.rule in ("capital", "metonym") and _city_like(m.text) for m in ms):
+                # T14: "Salisbury" (an English city, once Rhodesia's capital) in a text that never names
+                # Zimbabwe: a city stands for a state only in a text that names that state otherwise too
+                dropped.append(f"'{ms[0].text}' ({len(ms)}x) stands for {g.name}, which the text never names "
+                               "otherwise: read as a city, not an actor")
+                continue
             best = max(ms, key=lambda m: (m.confidence, -m.start))
             conf = min(0.99, best.confidence + 0.02 * (len(ms) - 1))
             people = sorted({m.text for m in ms if m.rule == "person"})
@@ -756,10 +776,17 @@ class Extractor:
         actor_chars = {c for m in mentions for c in range(m.start, m.end)}
         # "negotiations in Kazakhstan" names an actor, not a venue
         cmatches = [m for m in cmatches if not ((m.end - 1) in actor_chars and " in " in text[m.start:m.end])]
+        self._act_closed: set[int] = set()  # sentences closed only by an act cue (a summons): no scene set
+        scene_closed: set[int] = set()
         for m in sorted(cmatches, key=lambda m: (-(m.end - m.start), m.start)):
             kind = m.key.split("|")[1]
             cue = text[m.start:m.end]
             si = _sentence_of(sentences, m.start)
+            if kind == "closed_act":
+                kind = "closed"
+                self._act_closed.add(si)
+            elif kind == "closed":
+                scene_closed.add(si)
             if kind == "public" and any(c.kind == "closed" and si in c.sentences for c in found.values()):
                 continue  # "closed and non-public" is not a public cue
             strong = kind == "closed" or " in " in cue or "public" in cue.lower()
@@ -781,6 +808,7 @@ class Extractor:
                 if conf > ch.confidence:
                     ch.confidence, ch.cue = conf, cue
                     ch.evidence = evidence_span(text, sentences[si], (m.start, m.end))
+        self._act_closed -= scene_closed
         pub = found.get("public")
         if pub is not None:
             for m in sorted(lmatches, key=lambda m: m.start):
@@ -873,7 +901,7 @@ class Extractor:
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
-        closed_sents |= self._closed_context(text, sentences, closed_sents, public_sents,
+        closed_sents |= self._closed_context(text, sentences, closed_sents - self._act_closed, public_sents,
                                              {m.sentence for m in mentions})
         out: list[MoveFinding] = []
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
