@@ -925,7 +925,8 @@ class Extractor:
                     tokens[m.tok_start - 1].text.isalpha() and tokens[m.tok_start - 1].text.islower():
                 prev = prev2  # "a hydrogen bomb": still a noun
             if form == "verbal" and prev in _DETERMINERS and (
-                    m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")):
+                    m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")
+                    or tokens[m.tok_end - 1].lower == "of"):  # T14: "the shelling of X by Y"
                 form = "nominal"  # "a bomb", "its offer": a noun, not a report of an act
             if sent.is_question:
                 continue
