@@ -85,6 +85,8 @@ _DEONTIC = {"must", "should", "shall"}
 # Athens and Ankara" is a broker's shuttle, not a bilateral call.
 _MEETING_NOUNS = {"call", "calls", "talks", "meeting", "meetings", "negotiations", "summit", "contacts",
                   "consultations", "conversation", "conversations"}
+# Acts an actor can announce as its own in the passive ("the border would be reopened").
+_COMMITTABLE = {"concede", "withdraw", "demobilize", "offer", "aid", "accept"}
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -1054,6 +1056,8 @@ class Extractor:
                                    and x.actor != agent.actor), None)
                 elif rule == "opening-place":
                     pass
+                elif mtype in _COMMITTABLE and self._announced_passive(tokens, s_tok, m.tok_start, agent):
+                    pass  # T14: "Khan announced that the pilot would be freed": the announcer's commitment
                 elif mtype not in _FORCEFUL | {"sanction"}:
                     continue  # "was turned back": without a by-agent, only force is read off the context
                 else:
@@ -1140,6 +1144,20 @@ class Extractor:
                 out.add(nxt)
         return out
 
+    def _announced_passive(self, tokens: list[Token], s_tok: int, cue: int, agent: Mention) -> bool:
+        """"<agent> announced/said that <something> would/will be <participle>": the agent, the subject of
+        the reporting verb, commits itself to the act (T14). Only a future ("would/will be"), not a report
+        of what happened ("said that the pilot had been captured")."""
+        if cue - 2 <= s_tok or tokens[cue - 1].lower != "be" or tokens[cue - 2].lower not in {"would", "will"}:
+            return False
+        for k in range(cue - 3, max(s_tok, agent.tok_end) - 1, -1):
+            if tokens[k].lower == "that" and k - 1 >= agent.tok_end and k - agent.tok_end <= 4 and \
+                    tokens[k - 1].lower in _REPORTING_VERBS | {"announced", "confirmed"}:
+                return True
+            if tokens[k].text in {";", "."}:
+                return False
+        return False
+
     @staticmethod
     def _reported_commitment(tokens: list[Token], s_tok: int, cue: int, ment_at: dict[int, Mention]) -> bool:
         """"<reported> that it/they/<actor> would <cue>": an announced commitment, not a conditional."""
@@ -1151,6 +1169,14 @@ class Extractor:
         j = k - 1
         if j > s_tok and tokens[j].lower in {"it", "they", "he", "she"}:
             j -= 1
+        elif k + 1 == cue - 1 and tokens[k + 1].lower == "be" and j not in ment_at:
+            # T14: "announced that the pilot would be freed": a passive whose subject is no actor
+            q = j
+            while q > s_tok and q > j - 4 and tokens[q].lower != "that" and q not in ment_at:
+                q -= 1
+            if tokens[q].lower != "that":
+                return False
+            j = q
         elif j in ment_at:
             j = ment_at[j].tok_start - 1
             if j > s_tok and tokens[j].lower == "the":
