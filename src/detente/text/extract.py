@@ -87,6 +87,9 @@ _MEETING_NOUNS = {"call", "calls", "talks", "meeting", "meetings", "negotiations
                   "consultations", "conversation", "conversations"}
 # Acts an actor can announce as its own in the passive ("the border would be reopened").
 _COMMITTABLE = {"concede", "withdraw", "demobilize", "offer", "aid", "accept"}
+# Capitalised head words an organisation's full name ends with, used alone after "the" (T14).
+_HEAD_WORDS = {"Union", "Alliance", "League", "Commission", "Council", "Agency", "Court", "Community", "Organization",
+               "Organisation", "Assembly", "Tribunal"}
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -341,6 +344,7 @@ class Extractor:
         mentions = self._resolve_eras(mentions, dropped)
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
         mentions = self._compass_forms(text, tokens, mentions, tok_sent)
+        mentions = self._head_forms(text, tokens, mentions, tok_sent)
         mentions = self._titled_people(text, tokens, mentions, tok_sent)
         mentions = self._non_state(text, tokens, mentions, tok_sent)
         mentions = self._definite_institutions(text, tokens, mentions, tok_sent)
@@ -502,6 +506,34 @@ class Extractor:
                 continue
             if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
                 continue  # "the North Korean leader", "the South China Sea"
+            out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
+                               "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
+        return sorted(out, key=lambda m: m.tok_start)
+
+    def _head_forms(self, text: str, tokens: list[Token], mentions: list[Mention],
+                    tok_sent: list[int]) -> list[Mention]:
+        """T14: after "the European Union" or "the Arab League" the text says "the Union", "the League": the
+        one organisation or bloc named in this text whose name ends with that capitalised head word."""
+        by_word: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            g = self._info(m.actor)
+            if g.kind == "state" or m.rule not in ("name", "alias"):
+                continue
+            for name in (m.text, g.name):
+                words = name.split()
+                if len(words) >= 2 and words[-1] in _HEAD_WORDS:
+                    by_word[words[-1]].add(m.actor)
+        forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
+        if not forms:
+            return mentions
+        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+        out = list(mentions)
+        for i in range(1, len(tokens)):
+            w = tokens[i].text
+            if w not in forms or i in taken or tokens[i - 1].lower != "the":
+                continue
+            if i + 1 < len(tokens) and (tokens[i + 1].text[:1].isupper() or tokens[i + 1].lower == "of"):
+                continue  # "the Union Jack", "the Council of Europe"
             out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
                                "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
         return sorted(out, key=lambda m: m.tok_start)
