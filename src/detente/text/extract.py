@@ -1442,6 +1442,13 @@ class Extractor:
                     if u in ment_at:
                         return ment_at[u], "by-agent"
                 break
+            if tokens[t].lower == "from" and form == "verbal" and not active and t + 2 < e_tok and \
+                    m.key.split("|")[1] in _FORCEFUL:
+                # T14: "the island was shelled from the North Korean coast": where fire came from fired it
+                u = t + 2 if tokens[t + 1].lower == "the" else t + 1
+                if u in ment_at and ment_at[u].actor:
+                    return ment_at[u], "by-agent"
+                break
             if tokens[t].text in {",", ";", "."}:
                 break
         # An adjective right before a nominal cue: "American pressure", "Soviet proposals"
