@@ -1487,8 +1487,17 @@ class Extractor:
                 return None, ""
         # A participle after a noun ("a message proposing that ...") belongs to the main clause.
         prev = tokens[m.tok_start - 1] if m.tok_start > s_tok else None
-        if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() \
-                and prev.text.islower() and prev.lower not in _AUXILIARIES and m.tok_start - 1 not in ment_at:
+        obj = ment_at.get(m.tok_start - 1)
+        if obj is not None:  # T14: "wrote to President Ronald Reagan proposing ...": the object does not propose
+            q = obj.tok_start - 1
+            while q > s_tok and (tokens[q].text[:1].isupper() or tokens[q].text == ".") and tokens[q].text.isalpha():
+                q -= 1
+            obj_before = tokens[q].lower if q >= s_tok else ""
+            obj = obj if obj_before in _OBJECT_PREPS | {"to"} or (
+                tokens[q].text.islower() and obj_before.endswith("ed") and obj_before not in _AUXILIARIES) else None
+        if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() and (
+                obj is not None or (prev.text.islower() and prev.lower not in _AUXILIARIES
+                                    and m.tok_start - 1 not in ment_at)):
             for mention in in_sentence:
                 if mention.tok_start >= m.tok_start:
                     break
