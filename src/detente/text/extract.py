@@ -53,7 +53,8 @@ _AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infan
                 "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet",
                 "plan", "proposal", "letter", "statement", "note", "message", "resolution", "junta"}
 _AUDIENCE_WORDS = {"parliament", "council", "assembly", "reporters", "journalists", "press", "nation", "congress",
-                   "senate", "lawmakers", "legislators", "deputies", "conference", "public", "audience", "crowd"}
+                   "senate", "lawmakers", "legislators", "deputies", "conference", "public", "audience", "crowd",
+                   "commons", "house", "bundestag", "knesset", "duma", "majlis", "rada", "sejm"}
 _DOCUMENTS = {"resolution", "plan", "proposal", "statement", "declaration", "communique", "communiqué", "note",
               "letter", "message", "report", "paper", "agreement", "deal", "text"}
 _FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "within", "twice", "later", "then",
@@ -90,6 +91,7 @@ _COMMITTABLE = {"concede", "withdraw", "demobilize", "offer", "aid", "accept"}
 # Capitalised head words an organisation's full name ends with, used alone after "the" (T14).
 _HEAD_WORDS = {"Union", "Alliance", "League", "Commission", "Council", "Agency", "Court", "Community", "Organization",
                "Organisation", "Assembly", "Tribunal"}
+_ANNOUNCING = {"announced", "announces", "ordered", "orders", "declared", "declares", "confirmed", "decreed"}
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -294,6 +296,8 @@ class Extractor:
         # the text also names the state by name, adjective or a person; "always" is the T13 reading
         self.city_metonyms = "named"
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
+        self._legislatures = {str(k).lower(): str(v) for k, v in
+                              (load_cues().raw.get("legislatures") or {}).items()}
         self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
         self.cues: Cues = load_cues()
@@ -583,8 +587,14 @@ class Extractor:
                 continue
             name = tokens[b - 1].text
             k = b + 1 if b < n and tokens[b].text == "," else b
-            if k < n and tokens[k].lower in _REPORTING_VERBS:
-                for j in range(k + 1, min(n, k + 7)):
+            if k < n and tokens[k].lower in _REPORTING_VERBS | {"addressed"}:
+                after = " ".join(tokens[j].lower for j in range(k + 1, min(n, k + 7)))
+                after = after[4:] if after.startswith("the ") else after
+                house = next((st for name, st in self._legislatures.items() if after.startswith(name + " ")
+                              or after == name), None)
+                if house is not None:
+                    seen[name].add(house)  # T14: "told the House of Commons": a member speaks to their own
+                for j in range(k + 1, min(n, k + 7) if house is None else k + 1):
                     if tokens[j].text in {",", ";", "."}:
                         break
                     if tokens[j].lower == "in" and j + 1 in place_at and tokens[k].lower == "told":
@@ -1071,6 +1081,16 @@ class Extractor:
                 if last is not None:
                     agent, rule = Mention(last.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "context"
+            if agent is None and form == "nominal" and mtype not in _REPORTING:
+                # T14: "May announced the expulsion of 23 diplomats": an act named as the object of the
+                # announcer's own reporting verb is the announcer's
+                v = m.tok_start - 1
+                while v > s_tok and tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"}:
+                    v -= 1
+                rep = next((mv for mv in reversed(out) if mv.tok == v and mv.sentence == si), None)
+                if rep is not None and v < m.tok_start - 1 and tokens[v].lower in _ANNOUNCING:
+                    agent, rule = Mention(rep.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end), "subject"
             if agent is None and form == "nominal":
                 # T14: "The four states handed Qatar ... a list of thirteen demands": a noun cue whose
                 # sentence opens with a group subject is the group's act

@@ -114,6 +114,12 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
                 b = c + 1
         elif b + 1 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower in {"'s", "’s"}:
             b += 1  # "Japan's ambassador, Kenji Hiramatsu,"
+        elif b + 2 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower == "the" and \
+                tokens[b + 1].text[:1].isupper():
+            # T14: "the prime minister, Theresa May, told ...": a name of two or more words, then a comma
+            e = _name_end(tokens, b + 1, taken)
+            if e - (b + 1) >= 2 and e < n and tokens[e].text == ",":
+                b += 1
         name_end = _name_end(tokens, b, taken)
         if name_end - b < 1 or (name_end - b == 1 and tokens[b].text.isupper() and len(tokens[b].text) <= 4):
             i = b
