@@ -92,6 +92,9 @@ _COMMITTABLE = {"concede", "withdraw", "demobilize", "offer", "aid", "accept"}
 _HEAD_WORDS = {"Union", "Alliance", "League", "Commission", "Council", "Agency", "Court", "Community", "Organization",
                "Organisation", "Assembly", "Tribunal"}
 _ANNOUNCING = {"announced", "announces", "ordered", "orders", "declared", "declares", "confirmed", "decreed"}
+# Acts done in the open by their nature (force, sanctions, expulsions, troop moves): a closed-track scene
+# set by an earlier sentence (T6) does not cover them; a closed cue in their own sentence still does (T14).
+_OPEN_ACTS = {"assault", "escalate", "mobilize", "sanction", "reduce_relations", "withdraw", "demobilize", "aid"}
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -949,6 +952,7 @@ class Extractor:
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
+        direct_closed = set(closed_sents)
         closed_sents |= self._closed_context(text, sentences, closed_sents - self._act_closed, public_sents,
                                              {m.sentence for m in mentions})
         out: list[MoveFinding] = []
@@ -1151,7 +1155,8 @@ class Extractor:
             if mtype == "consult" and tokens[m.tok_end - 1].lower in _MEETING_NOUNS:
                 agents += [(x, "co-subject") for x in self._between(tokens, m.tok_end, e_tok, ment_at)
                            if all(x.actor != a.actor for a, _ in agents)]
-            channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
+            channel = "closed" if si in closed_sents and (si in direct_closed or mtype not in _OPEN_ACTS) else (
+                "public" if si in public_sents else None)
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
                 # "Russia issued an ultimatum ..., it slowed escalation in the L/DPR": the ultimatum
