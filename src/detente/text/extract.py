@@ -95,6 +95,9 @@ _ANNOUNCING = {"announced", "announces", "ordered", "orders", "declared", "decla
 # Acts done in the open by their nature (force, sanctions, expulsions, troop moves): a closed-track scene
 # set by an earlier sentence (T6) does not cover them; a closed cue in their own sentence still does (T14).
 _OPEN_ACTS = {"assault", "escalate", "mobilize", "sanction", "reduce_relations", "withdraw", "demobilize", "aid"}
+# Capitalised words that make a place's name with a state's ("Northern Ireland", "Upper Volta").
+_PLACE_WORDS = {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "new", "old",
+                "north", "south", "east", "west", "democratic", "republic", "federal", "united", "royal", "kingdom"}
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -435,6 +438,15 @@ class Extractor:
             if rule == "person" and m.tok_end < len(tokens) and tokens[m.tok_end].text in _NAMED_PLACE_HEADS:
                 dropped.append(f"'{surface} {tokens[m.tok_end].text}' at {m.start} read as a place named after "
                                "a person")
+                continue
+            if rule in ("name", "alias") and m.tok_start >= 2 and m.tok_end < len(tokens) and \
+                    tokens[m.tok_end].text == "," and tokens[m.tok_start - 2].text == "," and \
+                    tokens[m.tok_start - 1].text.istitle() and tokens[m.tok_start - 1].text.isalpha() and \
+                    tokens[m.tok_start - 1].lower not in _PLACE_WORDS and \
+                    not any(x.tok_end == m.tok_start for x in alias_matches):
+                # T14: "the chief of staff, Hamilton Jordan, met": a first name before a state's name in an
+                # apposition makes a person's name
+                dropped.append(f"'{tokens[m.tok_start - 1].text} {surface}' at {m.start} read as a person")
                 continue
             if rule == "adjective" and m.tok_end in inst_starts:
                 rule = "adjective+institution"
@@ -1294,7 +1306,8 @@ class Extractor:
             return True
         return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
                                                                       "parties", "men", "ministers"})
-                   for a, b in pairwise(words))
+                   or (a == "the" and b == "leaders" and k == len(words) - 2)  # T14: "The leaders sat down"
+                   for k, (a, b) in enumerate(pairwise(words)))
 
     @staticmethod
     def _group_subject(tokens: list[Token], lo: int, hi: int) -> int:

@@ -42,6 +42,10 @@ _OFFICE_WORDS = {"state", "foreign", "defence", "defense", "interior", "finance"
 # A known person's kin or aide speaks for the person's actor (", Trump's son-in-law and adviser,").
 _KIN = {"son", "daughter", "son-in-law", "daughter-in-law", "brother", "sister", "wife", "husband", "nephew",
         "aide", "confidant", "envoy", "emissary"}
+# Titles that only one state's officials bear (T14; general knowledge, not read off one article).
+TITLE_STATES = {"state councillor": "chn", "state councilor": "chn", "external affairs minister": "ind",
+                "taoiseach": "irl", "chancellor of the exchequer": "gbr", "home secretary": "gbr",
+                "supreme leader": "irn", "politburo member": "chn"}
 _NATION_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym", "capital"}
 
 
@@ -143,6 +147,11 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
         surname = tokens[name_end - 1].text
         if actor is None:
             actor = _apposition(tokens, name_end, ment_start, ment_end)
+        if actor is None:
+            # T14: a title only one state uses ("State Councillor Dai Bingguo"), if that state is in the text
+            title = " ".join(tokens[k].lower for k in range(a, i + 1))
+            own = next((st for t, st in TITLE_STATES.items() if title.endswith(t)), None)
+            actor = own if own is not None and any(v[0] == own for v in ment_start.values()) else None
         if actor is None:
             actor = known.get(surname)
         if actor is not None:
