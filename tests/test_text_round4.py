@@ -74,6 +74,41 @@ def moves(text: str, backend: str) -> set[tuple[str, str]]:
          set()),
         ("India and Pakistan clashed. Pakistan said that the pilot had been freed.", set(),
          {("pak", "concede"), ("ind", "concede")}),
+        # --- rules written after C's misses were read (in-sample) ---
+        # "the Union/League/Agency" is the one organisation named with that head word
+        ("The European Union and Canada quarrelled. The Union recalled its ambassador.",
+         {("eu", "reduce_relations")}, set()),
+        ("Canada and Spain quarrelled. The Union Jack flew over the harbour.", set(), {("eu", "statement")}),
+        # intelligence agencies are their states
+        ("The United States and the Soviet Union quarrelled. The KGB arrested an American journalist.",
+         {("sun", "escalate")}, set()),
+        # a forceful passive "from the <adjective> coast" names the agent; "from the sea" does not
+        ("North Korea and South Korea quarrelled. The island was shelled from the North Korean coast.",
+         {("prk", "assault")}, set()),
+        ("North Korea and South Korea quarrelled. The island was shelled from the sea.", set(),
+         {("prk", "assault"), ("kor", "assault")}),
+        # a participle after the object of "wrote to" is the writer's act
+        ("The Soviet leader wrote to President Ronald Reagan proposing a summit.", {("sun", "offer")},
+         {("usa", "offer")}),
+        # "the <title>, Name Name, told the House of Commons": the legislature's state
+        ("Britain and Russia quarrelled. The prime minister, Theresa Smith, told the House of Commons that Russia "
+         "was responsible.", {("gbr", "statement")}, {("rus", "statement")}),
+        ("Britain and Russia quarrelled. The prime minister, Theresa Smith, said that talks had failed.", set(),
+         {("gbr", "statement"), ("rus", "statement")}),
+        # an act named as the object of its announcer's verb is the announcer's; "welcomed" is not announcing
+        ("Britain and Russia quarrelled. Britain announced the expulsion of 23 Russian diplomats.",
+         {("gbr", "reduce_relations")}, set()),
+        ("Britain and Russia quarrelled. Britain welcomed the expulsion of Russian diplomats from Oslo.", set(),
+         {("gbr", "reduce_relations")}),
+        # a title only one state uses, when that state is in the text
+        ("China and India quarrelled. State Councillor Dai Wen flew to New Delhi.", {("chn", "consult")}, set()),
+        ("India and Nepal quarrelled. State Councillor Dai Wen flew to New Delhi.", set(), {("chn", "consult")}),
+        # ", Hamilton Jordan," is a person, not Jordan
+        ("Iran and the United States quarrelled. The chief of staff, Hamilton Jordan, met Iran's envoy.", set(),
+         {("jor", "consult")}),
+        # "The leaders sat down": the last two parties
+        ("The United States and the Soviet Union talked. The leaders sat down on Saturday.",
+         {("usa", "consult"), ("sun", "consult")}, set()),
     ],
 )
 def test_round4_rule(text: str, present: set[tuple[str, str]], absent: set[tuple[str, str]],
@@ -90,6 +125,15 @@ def test_summons_is_a_closed_demand_of_its_own_sentence_only(backend: str) -> No
     channel = {(m.actor, m.type): m.channel_kind for m in ex.moves}
     assert channel[("phl", "demand")] == "closed"
     assert channel[("chn", "mobilize")] != "closed"  # a summons sets no scene for what follows
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_closed_scene_does_not_cover_open_acts(backend: str) -> None:
+    ex = extract("Iran and the United States quarrelled.\n\nThe two sides met secretly in Paris. Iraq invaded Iran. "
+                 "Iran offered talks.", backend)
+    channel = {(m.actor, m.type): m.channel_kind for m in ex.moves}
+    assert channel[("irq", "assault")] != "closed"  # an invasion is no closed-track act
+    assert channel[("irn", "offer")] == "closed"  # the scene still covers talk
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
