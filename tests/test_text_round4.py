@@ -167,3 +167,17 @@ def test_score_kind_matching_pairs_sub_state_ids_of_one_state_and_kind() -> None
     assert score(ex, gold, "kind")["actors"]["fn"] == 1
     with pytest.raises(ValueError):
         score(ex, gold, "fuzzy")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_body_named_once_in_passing_is_no_actor(backend: str) -> None:
+    quiet = "Spain and Morocco quarrelled over the island. The dispute was not raised at NATO."
+    assert "nato" not in {a.id for a in extract(quiet, backend).actors}
+    acting = "Spain and Morocco quarrelled over the island. NATO urged both sides to talk."
+    assert "nato" in {a.id for a in extract(acting, backend).actors}
+    twice = "Spain and Morocco quarrelled over the island. NATO was silent. Spain wrote to NATO."
+    assert "nato" in {a.id for a in extract(twice, backend).actors}
+    old = Extractor(backend)
+    old.passing_bodies = False  # the reading before T14
+    assert "nato" in {a.id for a in old.run(quiet).actors}
+    assert "mar" in {a.id for a in extract(quiet, backend).actors}  # states keep the named reading

@@ -301,6 +301,8 @@ class Extractor:
         # T14 option: "named" (default) reads a city metonym ("Moscow", "Salisbury") as its state only when
         # the text also names the state by name, adjective or a person; "always" is the T13 reading
         self.city_metonyms = "named"
+        # T14 option: drop a non-state body named in one sentence that never acts (default True)
+        self.passing_bodies = True
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self._legislatures = {str(k).lower(): str(v) for k, v in
                               (load_cues().raw.get("legislatures") or {}).items()}
@@ -819,6 +821,12 @@ class Extractor:
             if not strong:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
+                continue
+            if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
+                    len({m.sentence for m in a.mentions}) < 2:
+                # T14: "the UN", "NATO", "the G7" named in one sentence, neither acting nor acted on: a
+                # passing mention of a body, not a party (states keep T6's named reading)
+                dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")
                 continue
             if self.actor_mode == "participants":
                 if all(self._place_reading(tokens, m) for m in strong):
