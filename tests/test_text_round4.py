@@ -109,6 +109,11 @@ def moves(text: str, backend: str) -> set[tuple[str, str]]:
         # "The leaders sat down": the last two parties
         ("The United States and the Soviet Union talked. The leaders sat down on Saturday.",
          {("usa", "consult"), ("sun", "consult")}, set()),
+        # a reporting verb after a closing quote: the speaker after the quote, not an actor inside it
+        ('Britain and Russia quarrelled. "Britain is lying," said Russia.', {("rus", "statement")},
+         {("gbr", "statement")}),
+        ('Britain and Russia quarrelled. "Britain is lying," the spokesperson said.', set(),
+         {("gbr", "statement"), ("rus", "statement")}),
     ],
 )
 def test_round4_rule(text: str, present: set[tuple[str, str]], absent: set[tuple[str, str]],

@@ -98,6 +98,7 @@ _OPEN_ACTS = {"assault", "escalate", "mobilize", "sanction", "reduce_relations",
 # Capitalised words that make a place's name with a state's ("Northern Ireland", "Upper Volta").
 _PLACE_WORDS = {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "new", "old",
                 "north", "south", "east", "west", "democratic", "republic", "federal", "united", "royal", "kingdom"}
+_CLOSE_QUOTES = {'"', "”", "''"}
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -1087,6 +1088,11 @@ class Extractor:
                 rule = "subject"
             else:
                 agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
+                speaker = self._after_quote(tokens, m, e_tok, ment_at)
+                if speaker is not False:
+                    # T14: '"...," said Russia' / '"...," the spokesperson said': the speaker after the quote,
+                    # never an actor named inside it
+                    agent, rule = (speaker, "subject") if speaker is not None else (None, "")
             head = tokens[m.tok_start].lower
             if form == "verbal" and prev in _PASSIVE_AUX and rule != "by-agent" and mtype not in _FORCEFUL and \
                     (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES):
@@ -1400,6 +1406,30 @@ class Extractor:
                 not any(tokens[q].lower == "with" for q in range(m.tok_end, min(k, e_tok))):
             return []  # "accepted the plan of B": B did not accept; "agreed with B": both did
         return out
+
+    @staticmethod
+    def _after_quote(tokens: list[Token], m: Match, e_tok: int,
+                     ment_at: dict[int, Mention]) -> Mention | bool | None:
+        """A reporting verb after a closing quote: the speaker named between the quote and the verb
+        ('," Russia said') or right after it ('," said Russia'); None when the speaker is no actor ('," the
+        spokesperson said'); False when the cue does not follow a quote."""
+        if tokens[m.tok_start].lower not in _REPORTING_VERBS | {"says", "said", "added", "told"}:
+            return False
+        q = m.tok_start - 1
+        while q >= 0 and m.tok_start - q <= 6 and tokens[q].text not in _CLOSE_QUOTES:
+            if tokens[q].text in {".", ";", ":"} or tokens[q].lower in {"that", "and", "but"}:
+                return False
+            q -= 1
+        if q < 1 or tokens[q].text not in _CLOSE_QUOTES or tokens[q - 1].text not in {",", ".", "?", "!"}:
+            return False
+        between = [ment_at[k] for k in range(q + 1, m.tok_start) if k in ment_at]
+        if between:
+            return between[-1]
+        if m.tok_start == q + 1:  # '," said Russia'
+            for k in range(m.tok_end, min(e_tok, m.tok_end + 4)):
+                if k in ment_at:
+                    return ment_at[k]
+        return None
 
     @staticmethod
     def _between(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
