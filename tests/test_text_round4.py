@@ -109,6 +109,9 @@ def moves(text: str, backend: str) -> set[tuple[str, str]]:
         # "The leaders sat down": the last two parties
         ("The United States and the Soviet Union talked. The leaders sat down on Saturday.",
          {("usa", "consult"), ("sun", "consult")}, set()),
+        # the of-phrase of an expulsion, closure or blockade is what suffered it, not who did it
+        ("Britain and Russia quarrelled. The United States, after talks at Russia's mission, announced the "
+         "closure of the Russian consulate.", {("usa", "reduce_relations")}, {("rus", "reduce_relations")}),
         # a reporting verb after a closing quote: the speaker after the quote, not an actor inside it
         ('Britain and Russia quarrelled. "Britain is lying," said Russia.', {("rus", "statement")},
          {("gbr", "statement")}),

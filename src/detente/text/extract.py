@@ -99,6 +99,7 @@ _OPEN_ACTS = {"assault", "escalate", "mobilize", "sanction", "reduce_relations",
 _PLACE_WORDS = {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "new", "old",
                 "north", "south", "east", "west", "democratic", "republic", "federal", "united", "royal", "kingdom"}
 _CLOSE_QUOTES = {'"', "”", "''"}
+_NOUN_SUFFIXES = ("ure", "ion", "ions", "ment", "ments", "ance", "ence")
 _PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
                  "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
                  "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
@@ -999,7 +1000,8 @@ class Extractor:
                 prev = prev2  # "a hydrogen bomb": still a noun
             if form == "verbal" and prev in _DETERMINERS and (
                     m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")
-                    or tokens[m.tok_end - 1].lower == "of"):  # T14: "the shelling of X by Y"
+                    or tokens[m.tok_end - 1].lower == "of"  # T14: "the shelling of X by Y"
+                    or tokens[m.tok_start].lower.endswith(_NOUN_SUFFIXES)):  # T14: "the closure of ~ consulate"
                 form = "nominal"  # "a bomb", "its offer": a noun, not a report of an act
             if sent.is_question:
                 continue
@@ -1118,7 +1120,7 @@ class Extractor:
                 while v > s_tok and tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"}:
                     v -= 1
                 rep = next((mv for mv in reversed(out) if mv.tok == v and mv.sentence == si), None)
-                if rep is not None and v < m.tok_start - 1 and tokens[v].lower in _ANNOUNCING:
+                if rep is not None and tokens[v].lower in _ANNOUNCING:
                     agent, rule = Mention(rep.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "subject"
             if agent is None and form == "nominal":
@@ -1504,8 +1506,9 @@ class Extractor:
                persons: list[Mention]) -> tuple[Mention | None, str]:
         # An actor inside the cue after "of" ("concentration of Russian troops") did it; one
         # in an object slot ("force Russia to") is the target, handled by _target.
+        patient_of = m.key.split("|")[1] in ("reduce_relations", "sanction")  # "the expulsion of Russian diplomats"
         for t in range(m.tok_start, m.tok_end):
-            if t in ment_at and t > m.tok_start and tokens[ment_at[t].tok_start - 1].lower == "of":
+            if t in ment_at and t > m.tok_start and tokens[ment_at[t].tok_start - 1].lower == "of" and not patient_of:
                 return ment_at[t], "inside"
         # Passive: "... put forward by Russia"
         by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
@@ -1552,7 +1555,7 @@ class Extractor:
                 break
         # Of-phrase after a noun: "the withdrawal of the United States"
         if form == "nominal":
-            if m.tok_end < e_tok and tokens[m.tok_end].lower == "of":
+            if m.tok_end < e_tok and tokens[m.tok_end].lower == "of" and not patient_of:
                 for u in range(m.tok_end + 1, min(e_tok, m.tok_end + 4)):
                     if u in ment_at:
                         return ment_at[u], "of-agent"
