@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from detente.text.cues import Cues, load_cues
+from detente.text.cues import Cues, expand_gaps, load_cues
 from detente.text.gazetteer import RULE_CONFIDENCE, GazActor, Gazetteer, load_gazetteer
 from detente.text.matching import Backend, Match, Token, longest_first, make_backend
 from detente.text.sentences import Sentence, split_sentences
@@ -53,14 +53,17 @@ _AGENT_HEADS = {"army", "armies", "navy", "forces", "troops", "soldiers", "infan
                 "patrols", "patrol", "aircraft", "jets", "artillery", "regime", "administration", "cabinet",
                 "plan", "proposal", "letter", "statement", "note", "message", "resolution", "junta"}
 _AUDIENCE_WORDS = {"parliament", "council", "assembly", "reporters", "journalists", "press", "nation", "congress",
-                   "senate", "lawmakers", "legislators", "deputies", "conference", "public", "audience", "crowd"}
+                   "senate", "lawmakers", "legislators", "deputies", "conference", "public", "audience", "crowd",
+                   "commons", "house", "bundestag", "knesset", "duma", "majlis", "rada", "sejm"}
 _DOCUMENTS = {"resolution", "plan", "proposal", "statement", "declaration", "communique", "communiqué", "note",
               "letter", "message", "report", "paper", "agreement", "deal", "text"}
 _FRONTED = {"in", "on", "at", "after", "before", "during", "by", "since", "within", "twice", "later", "then",
             "earlier", "meanwhile", "finally", "next"}
 _INSTITUTION_WORDS = {"junta", "government", "foreign", "defence", "defense", "interior", "ministry", "army",
-                      "military", "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs"}
-_INSTITUTION_HEADS = {"government", "ministry", "army", "cabinet", "administration", "leadership", "regime", "junta"}
+                      "military", "navy", "cabinet", "administration", "leadership", "regime", "external", "affairs",
+                      "department"}
+_INSTITUTION_HEADS = {"government", "ministry", "department", "army", "cabinet", "administration", "leadership",
+                      "regime", "junta"}
 _PASSIVE_AUX = {"was", "were", "been", "being", "is", "are"}
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "sunk", "hit", "seized", "caught", "thrown", "overrun", "held"}
 _FORCEFUL = {"assault", "mobilize", "escalate", "threaten"}
@@ -79,6 +82,33 @@ _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "t
 _MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
                 "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
 _DEONTIC = {"must", "should", "shall"}
+# Nouns of a meeting between parties ("a telephone call between A and B"); "on the telephone between
+# Athens and Ankara" is a broker's shuttle, not a bilateral call.
+_MEETING_NOUNS = {"call", "calls", "talks", "meeting", "meetings", "negotiations", "summit", "contacts",
+                  "consultations", "conversation", "conversations"}
+# Acts an actor can announce as its own in the passive ("the border would be reopened").
+_COMMITTABLE = {"concede", "withdraw", "demobilize", "offer", "aid", "accept"}
+# Capitalised head words an organisation's full name ends with, used alone after "the" (T14).
+_HEAD_WORDS = {"Union", "Alliance", "League", "Commission", "Council", "Agency", "Court", "Community", "Organization",
+               "Organisation", "Assembly", "Tribunal"}
+_ANNOUNCING = {"announced", "announces", "ordered", "orders", "declared", "declares", "confirmed", "decreed"}
+# Acts done in the open by their nature (force, sanctions, expulsions, troop moves): a closed-track scene
+# set by an earlier sentence (T6) does not cover them; a closed cue in their own sentence still does (T14).
+_OPEN_ACTS = {"assault", "escalate", "mobilize", "sanction", "reduce_relations", "withdraw", "demobilize", "aid"}
+# Capitalised words that make a place's name with a state's ("Northern Ireland", "Upper Volta").
+_PLACE_WORDS = {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "new", "old",
+                "north", "south", "east", "west", "democratic", "republic", "federal", "united", "royal", "kingdom"}
+_CLOSE_QUOTES = {'"', "”", "''"}
+_NOUN_SUFFIXES = ("ure", "ion", "ions", "ment", "ments", "ance", "ence")
+_PEOPLE_WORDS = {"crown", "prince", "king", "emir", "president", "prime", "minister", "ministers", "foreign",
+                 "leader", "leaders", "government", "governments", "officials", "delegation", "delegations",
+                 "negotiators", "envoy", "envoys", "representatives", "diplomats", "sultan", "chancellor"}
+_BUILDING_WORDS = {"house", "kremlin", "palace", "street", "ministry", "department", "pentagon", "mansion",
+                   "hill", "bottom", "office", "quai", "square", "building", "hall", "court", "gate", "residence"}
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}
+_GROUP_NOUNS = {"states", "countries", "governments", "nations", "capitals", "allies", "powers", "members",
+                "neighbours", "neighbors", "signatories", "monarchies", "kingdoms", "parties"}
 _MEETING_WORDS = {"met", "meet", "meeting", "meetings", "talks", "summit", "negotiations", "conference", "held",
                   "signed", "hosted", "convened", "gathered"}
 _REPORTING_VERBS = {"announced", "said", "declared", "promised", "pledged", "agreed", "confirmed", "stated",
@@ -231,6 +261,14 @@ def evidence_span(text: str, sent: Sentence, focus: tuple[int, int] | None = Non
     return Span(start, end, text[start:end])
 
 
+def _city_like(surface: str) -> bool:
+    """"Moscow", "Buenos Aires": a city's name (capitalised words), not a building or an institution
+    ("the Kremlin", "the White House", "Foggy Bottom" count as the state on their own)."""
+    words = surface.split()
+    return bool(words) and words[0].lower() != "the" and len(words) <= 3 and all(
+        w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
+
+
 def _slug(words: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s or "x")[:60]
@@ -262,7 +300,14 @@ class Extractor:
         if organs not in ("merge", "split"):
             raise InputError(f"unknown organ reading '{organs}' (use merge or split)", "draft", field="organs")
         self.actor_mode = actors
+        # T14 option: "named" (default) reads a city metonym ("Moscow", "Salisbury") as its state only when
+        # the text also names the state by name, adjective or a person; "always" is the T13 reading
+        self.city_metonyms = "named"
+        # T14 option: drop a non-state body named in one sentence that never acts (default True)
+        self.passing_bodies = True
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
+        self._legislatures = {str(k).lower(): str(v) for k, v in
+                              (load_cues().raw.get("legislatures") or {}).items()}
         self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
         self.cues: Cues = load_cues()
@@ -275,8 +320,8 @@ class Extractor:
             if phrases:
                 self.backend.add(f"N|{mtype}", phrases)
         raw = self.cues.raw
-        for kind in ("closed", "public"):
-            self.backend.add(f"C|{kind}", list(raw["channels"][kind]))
+        for kind in ("closed", "public", "closed_act"):
+            self.backend.add(f"C|{kind}", [x for p in raw["channels"][kind] for x in expand_gaps(str(p))])
         for level, phrases in raw["channels"]["levels"].items():
             self.backend.add(f"L|{level}", list(phrases))
         self.backend.add("U|head", list(raw["audiences"]["heads"]))
@@ -313,6 +358,7 @@ class Extractor:
         mentions = self._resolve_eras(mentions, dropped)
         mentions = self._short_forms(text, tokens, mentions, tok_sent)
         mentions = self._compass_forms(text, tokens, mentions, tok_sent)
+        mentions = self._head_forms(text, tokens, mentions, tok_sent)
         mentions = self._titled_people(text, tokens, mentions, tok_sent)
         mentions = self._non_state(text, tokens, mentions, tok_sent)
         mentions = self._definite_institutions(text, tokens, mentions, tok_sent)
@@ -397,6 +443,15 @@ class Extractor:
                 dropped.append(f"'{surface} {tokens[m.tok_end].text}' at {m.start} read as a place named after "
                                "a person")
                 continue
+            if rule in ("name", "alias") and m.tok_start >= 2 and m.tok_end < len(tokens) and \
+                    tokens[m.tok_end].text == "," and tokens[m.tok_start - 2].text == "," and \
+                    tokens[m.tok_start - 1].text.istitle() and tokens[m.tok_start - 1].text.isalpha() and \
+                    tokens[m.tok_start - 1].lower not in _PLACE_WORDS and \
+                    not any(x.tok_end == m.tok_start for x in alias_matches):
+                # T14: "the chief of staff, Hamilton Jordan, met": a first name before a state's name in an
+                # apposition makes a person's name
+                dropped.append(f"'{tokens[m.tok_start - 1].text} {surface}' at {m.start} read as a person")
+                continue
             if rule == "adjective" and m.tok_end in inst_starts:
                 rule = "adjective+institution"
             organ_of = self.gaz.actors[actor].organ_of
@@ -478,12 +533,41 @@ class Extractor:
                                "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
         return sorted(out, key=lambda m: m.tok_start)
 
+    def _head_forms(self, text: str, tokens: list[Token], mentions: list[Mention],
+                    tok_sent: list[int]) -> list[Mention]:
+        """T14: after "the European Union" or "the Arab League" the text says "the Union", "the League": the
+        one organisation or bloc named in this text whose name ends with that capitalised head word."""
+        by_word: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            g = self._info(m.actor)
+            if g.kind == "state" or m.rule not in ("name", "alias"):
+                continue
+            for name in (m.text, g.name):
+                words = name.split()
+                if len(words) >= 2 and words[-1] in _HEAD_WORDS:
+                    by_word[words[-1]].add(m.actor)
+        forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
+        if not forms:
+            return mentions
+        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+        out = list(mentions)
+        for i in range(1, len(tokens)):
+            w = tokens[i].text
+            if w not in forms or i in taken or tokens[i - 1].lower != "the":
+                continue
+            if i + 1 < len(tokens) and (tokens[i + 1].text[:1].isupper() or tokens[i + 1].lower == "of"):
+                continue  # "the Union Jack", "the Council of Europe"
+            out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
+                               "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
+        return sorted(out, key=lambda m: m.tok_start)
+
     def _titled_people(self, text: str, tokens: list[Token], mentions: list[Mention],
                        tok_sent: list[int]) -> list[Mention]:
         """People found by title or apposition (detente.text.people): a resolved one is a mention of
         its actor; an unknown one blocks attribution past it (``self._unknown``)."""
         from detente.text.people import definite_descriptions, find_people, surname_mentions
 
+        self._token_sentences_cache = tok_sent
         people = find_people(tokens, mentions, tok_sent)
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
@@ -512,20 +596,49 @@ class Extractor:
                     and self._info(m.actor).kind == "state"}
         seen: dict[str, set[str]] = defaultdict(set)
         n = len(tokens)
-        for _a, b, actor in spans:
+        place_at = {p.tok_start: p.actor for p in self._places if self._info(p.actor).kind == "state"}
+        tok_sent = self._token_sentences_cache
+        last_in_sent: dict[int, tuple[int, int]] = {}
+        for a, b, _actor in sorted(spans):
+            last_in_sent[tok_sent[a]] = (a, b)
+        for a, b, actor in spans:
             if actor is not None:
                 continue
+            name = tokens[b - 1].text
             k = b + 1 if b < n and tokens[b].text == "," else b
-            if k >= n or tokens[k].lower not in _REPORTING_VERBS:
-                continue
-            for j in range(k + 1, min(n, k + 7)):
-                if tokens[j].text in {",", ";", "."}:
-                    break
-                if tokens[j].lower == "that":
-                    u = j + 1 + (1 if j + 1 < n and tokens[j + 1].lower == "the" else 0)
+            if k < n and tokens[k].lower in _REPORTING_VERBS | {"addressed"}:
+                after = " ".join(tokens[j].lower for j in range(k + 1, min(n, k + 7)))
+                after = after[4:] if after.startswith("the ") else after
+                house = next((st for name, st in self._legislatures.items() if after.startswith(name + " ")
+                              or after == name), None)
+                if house is not None:
+                    seen[name].add(house)  # T14: "told the House of Commons": a member speaks to their own
+                for j in range(k + 1, min(n, k + 7) if house is None else k + 1):
+                    if tokens[j].text in {",", ";", "."}:
+                        break
+                    if tokens[j].lower == "in" and j + 1 in place_at and tokens[k].lower == "told":
+                        # T14: "told a news conference in Madrid": a press event in a capital is that state's
+                        seen[name].add(place_at[j + 1])
+                        break
+                    if tokens[j].lower == "that":
+                        u = j + 1 + (1 if j + 1 < n and tokens[j + 1].lower == "the" else 0)
+                        if u in state_at:
+                            seen[name].add(state_at[u])
+                        break
+            s0 = next(i for i in range(a, -1, -1) if i == 0 or tok_sent[i - 1] != tok_sent[a])
+            if s0 + 3 < a and tokens[s0].lower == "in" and s0 + 1 in place_at and a - s0 <= 12 and \
+                    tokens[s0 + 2].text == ",":
+                seen[name].add(place_at[s0 + 1])  # T14: "In Rawalpindi, the military spokesman, Name,"
+            if last_in_sent.get(tok_sent[a]) == (a, b):
+                # T14: "... Prime Minister Name answered in a video address. He said Pakistan would act":
+                # the next sentence's pronoun reports for the last person named
+                nx = next((i for i in range(b, n) if tok_sent[i] == tok_sent[a] + 1), None)
+                if nx is not None and nx + 2 < n and tokens[nx].lower in {"he", "she"} and \
+                        tokens[nx + 1].lower in _REPORTING_VERBS:
+                    u = nx + 2 + (1 if tokens[nx + 2].lower == "that" else 0)
+                    u += 1 if u < n and tokens[u].lower == "the" else 0
                     if u in state_at:
-                        seen[tokens[b - 1].text].add(state_at[u])
-                    break
+                        seen[name].add(state_at[u])
         return {name: next(iter(states)) for name, states in seen.items() if len(states) == 1}
 
     def _non_state(self, text: str, tokens: list[Token], mentions: list[Mention],
@@ -587,8 +700,15 @@ class Extractor:
             j = i + 1
             while j < n and j - i <= 3 and tokens[j].lower in _INSTITUTION_WORDS:
                 j += 1
+            if j + 1 < n and j - 1 > i and tokens[j - 1].lower in {"ministry", "department"} and \
+                    tokens[j].lower == "of" and tokens[j + 1].lower in _INSTITUTION_WORDS:
+                # T14: "the Department of Foreign Affairs in Manila", "the Ministry of Defence"
+                j += 1
+                while j < n and j - i <= 6 and tokens[j].lower in _INSTITUTION_WORDS:
+                    j += 1
             words = [tokens[k].lower for k in range(i + 1, j)]
-            if not words or words[-1] not in _INSTITUTION_HEADS:
+            if not words or (words[-1] not in _INSTITUTION_HEADS and not (
+                    "of" in words and words[words.index("of") - 1] in {"ministry", "department"})):
                 continue
             if j < n and (tokens[j].lower in {"of", "in"} or tokens[j].text[:1].isupper()):
                 # "the government of Peru", "the junta in Buenos Aires": named there (a capital read as a
@@ -644,6 +764,9 @@ class Extractor:
         for m in mentions:
             by_actor[m.actor].append(m)
         counts = {a: len(ms) for a, ms in by_actor.items()}
+        # states the text names by name, alias, adjective or a person, not only through a city
+        named_states = {a for a, ms in by_actor.items() if self._info(a).kind == "state" and not all(
+            m.rule in ("capital", "metonym") and _city_like(m.text) for m in ms)}
         out: list[ActorFinding] = []
         for actor_id, ms in by_actor.items():
             g = self._info(actor_id)
@@ -654,6 +777,14 @@ class Extractor:
             if all(m.rule in ("name", "alias") for m in ms) and any(self._after_locative(m) for m in ms) and \
                     all(self._place_reading(self._tokens, m) for m in ms):
                 dropped.append(f"'{g.name}' named only as a meeting place ({len(ms)}x): a venue, not an actor")
+                continue
+            if self.city_metonyms == "named" and g.kind == "state" and len(named_states) >= 2 and all(
+                    m.rule in ("capital", "metonym") and _city_like(m.text) for m in ms):
+                # T14: "Salisbury" (an English city, once Rhodesia's capital) in a text that names two other
+                # states but never Zimbabwe: a city stands for a state only if the text names it otherwise
+                # too (a text naming fewer than two states by name, "Athens rejected the claim.", is exempt)
+                dropped.append(f"'{ms[0].text}' ({len(ms)}x) stands for {g.name}, which the text never names "
+                               "otherwise: read as a city, not an actor")
                 continue
             best = max(ms, key=lambda m: (m.confidence, -m.start))
             conf = min(0.99, best.confidence + 0.02 * (len(ms) - 1))
@@ -693,6 +824,12 @@ class Extractor:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
                 continue
+            if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
+                    len({m.sentence for m in a.mentions}) < 2:
+                # T14: "the UN", "NATO", "the G7" named in one sentence, neither acting nor acted on: a
+                # passing mention of a body, not a party (states keep T6's named reading)
+                dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")
+                continue
             if self.actor_mode == "participants":
                 if all(self._place_reading(tokens, m) for m in strong):
                     dropped.append(f"'{a.name}' named only as a place ({len(strong)}x) and never acts: "
@@ -712,10 +849,17 @@ class Extractor:
         actor_chars = {c for m in mentions for c in range(m.start, m.end)}
         # "negotiations in Kazakhstan" names an actor, not a venue
         cmatches = [m for m in cmatches if not ((m.end - 1) in actor_chars and " in " in text[m.start:m.end])]
+        self._act_closed: set[int] = set()  # sentences closed only by an act cue (a summons): no scene set
+        scene_closed: set[int] = set()
         for m in sorted(cmatches, key=lambda m: (-(m.end - m.start), m.start)):
             kind = m.key.split("|")[1]
             cue = text[m.start:m.end]
             si = _sentence_of(sentences, m.start)
+            if kind == "closed_act":
+                kind = "closed"
+                self._act_closed.add(si)
+            elif kind == "closed":
+                scene_closed.add(si)
             if kind == "public" and any(c.kind == "closed" and si in c.sentences for c in found.values()):
                 continue  # "closed and non-public" is not a public cue
             strong = kind == "closed" or " in " in cue or "public" in cue.lower()
@@ -737,6 +881,7 @@ class Extractor:
                 if conf > ch.confidence:
                     ch.confidence, ch.cue = conf, cue
                     ch.evidence = evidence_span(text, sentences[si], (m.start, m.end))
+        self._act_closed -= scene_closed
         pub = found.get("public")
         if pub is not None:
             for m in sorted(lmatches, key=lambda m: m.start):
@@ -829,7 +974,8 @@ class Extractor:
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
-        closed_sents |= self._closed_context(text, sentences, closed_sents, public_sents,
+        direct_closed = set(closed_sents)
+        closed_sents |= self._closed_context(text, sentences, closed_sents - self._act_closed, public_sents,
                                              {m.sentence for m in mentions})
         out: list[MoveFinding] = []
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
@@ -853,7 +999,9 @@ class Extractor:
                     tokens[m.tok_start - 1].text.isalpha() and tokens[m.tok_start - 1].text.islower():
                 prev = prev2  # "a hydrogen bomb": still a noun
             if form == "verbal" and prev in _DETERMINERS and (
-                    m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")):
+                    m.tok_end - m.tok_start == 1 or mtype in ("demand", "reject", "threaten", "sanction", "offer")
+                    or tokens[m.tok_end - 1].lower == "of"  # T14: "the shelling of X by Y"
+                    or tokens[m.tok_start].lower.endswith(_NOUN_SUFFIXES)):  # T14: "the closure of ~ consulate"
                 form = "nominal"  # "a bomb", "its offer": a noun, not a report of an act
             if sent.is_question:
                 continue
@@ -925,6 +1073,9 @@ class Extractor:
                 continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
             pair = self._last_two_parties(tokens, m.tok_start, si) if self._two_parties_subject(
                 tokens, c_a, m.tok_start, they=mtype in ("consult", "accept")) else []
+            n_group = self._group_subject(tokens, max(c_a, m.tok_start - 7), m.tok_start)
+            if n_group:
+                pair = self._last_list(tokens, m.tok_start, n_group)  # T14: "the four states handed ..."
             prev_mv = out[-1] if out and out[-1].sentence == si and out[-1].tok < m.tok_start else None
             if prev_mv is not None and any(prev_mv.tok < c.tok_start < m.tok_start and c.tok_start not in governed
                                            for c, _ in chosen):
@@ -939,6 +1090,11 @@ class Extractor:
                 rule = "subject"
             else:
                 agent, rule = self._agent(tokens, m, form, s_tok, e_tok, ment_at, by_sent[si], persons)
+                speaker = self._after_quote(tokens, m, e_tok, ment_at)
+                if speaker is not False:
+                    # T14: '"...," said Russia' / '"...," the spokesperson said': the speaker after the quote,
+                    # never an actor named inside it
+                    agent, rule = (speaker, "subject") if speaker is not None else (None, "")
             head = tokens[m.tok_start].lower
             if form == "verbal" and prev in _PASSIVE_AUX and rule != "by-agent" and mtype not in _FORCEFUL and \
                     (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES):
@@ -957,6 +1113,24 @@ class Extractor:
                 if last is not None:
                     agent, rule = Mention(last.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "context"
+            if agent is None and form == "nominal" and mtype not in _REPORTING:
+                # T14: "May announced the expulsion of 23 diplomats": an act named as the object of the
+                # announcer's own reporting verb is the announcer's
+                v = m.tok_start - 1
+                while v > s_tok and tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"}:
+                    v -= 1
+                rep = next((mv for mv in reversed(out) if mv.tok == v and mv.sentence == si), None)
+                if rep is not None and tokens[v].lower in _ANNOUNCING:
+                    agent, rule = Mention(rep.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end), "subject"
+            if agent is None and form == "nominal":
+                # T14: "The four states handed Qatar ... a list of thirteen demands": a noun cue whose
+                # sentence opens with a group subject is the group's act
+                first = next((k for k in range(s_tok, min(m.tok_start, s_tok + 4)) if tokens[k].lower == "the"), -1)
+                n_group = self._group_subject(tokens, first, min(m.tok_start, first + 4)) if first >= 0 else 0
+                pair = self._last_list(tokens, m.tok_start, n_group) if n_group else []
+                if pair:
+                    agent, rule = pair[0], "pronoun"
             if agent is None:
                 continue
             victim: str | None = None
@@ -970,6 +1144,8 @@ class Extractor:
                                    and x.actor != agent.actor), None)
                 elif rule == "opening-place":
                     pass
+                elif mtype in _COMMITTABLE and self._announced_passive(tokens, s_tok, m.tok_start, agent):
+                    pass  # T14: "Khan announced that the pilot would be freed": the announcer's commitment
                 elif mtype not in _FORCEFUL | {"sanction"}:
                     continue  # "was turned back": without a by-agent, only force is read off the context
                 else:
@@ -1004,7 +1180,11 @@ class Extractor:
                 agents = [(x, "co-subject" if k else "pronoun") for k, x in enumerate(pair)]
             elif mtype == "accept":
                 agents += [(x, "co-subject") for x in self._counterparts(tokens, m, e_tok, ment_at, agents)]
-            channel = "closed" if si in closed_sents else ("public" if si in public_sents else None)
+            if mtype == "consult" and tokens[m.tok_end - 1].lower in _MEETING_NOUNS:
+                agents += [(x, "co-subject") for x in self._between(tokens, m.tok_end, e_tok, ment_at)
+                           if all(x.actor != a.actor for a, _ in agents)]
+            channel = "closed" if si in closed_sents and (si in direct_closed or mtype not in _OPEN_ACTS) else (
+                "public" if si in public_sents else None)
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
                 # "Russia issued an ultimatum ..., it slowed escalation in the L/DPR": the ultimatum
@@ -1053,6 +1233,20 @@ class Extractor:
                 out.add(nxt)
         return out
 
+    def _announced_passive(self, tokens: list[Token], s_tok: int, cue: int, agent: Mention) -> bool:
+        """"<agent> announced/said that <something> would/will be <participle>": the agent, the subject of
+        the reporting verb, commits itself to the act (T14). Only a future ("would/will be"), not a report
+        of what happened ("said that the pilot had been captured")."""
+        if cue - 2 <= s_tok or tokens[cue - 1].lower != "be" or tokens[cue - 2].lower not in {"would", "will"}:
+            return False
+        for k in range(cue - 3, max(s_tok, agent.tok_end) - 1, -1):
+            if tokens[k].lower == "that" and k - 1 >= agent.tok_end and k - agent.tok_end <= 4 and \
+                    tokens[k - 1].lower in _REPORTING_VERBS | {"announced", "confirmed"}:
+                return True
+            if tokens[k].text in {";", "."}:
+                return False
+        return False
+
     @staticmethod
     def _reported_commitment(tokens: list[Token], s_tok: int, cue: int, ment_at: dict[int, Mention]) -> bool:
         """"<reported> that it/they/<actor> would <cue>": an announced commitment, not a conditional."""
@@ -1064,6 +1258,14 @@ class Extractor:
         j = k - 1
         if j > s_tok and tokens[j].lower in {"it", "they", "he", "she"}:
             j -= 1
+        elif k + 1 == cue - 1 and tokens[k + 1].lower == "be" and j not in ment_at:
+            # T14: "announced that the pilot would be freed": a passive whose subject is no actor
+            q = j
+            while q > s_tok and q > j - 4 and tokens[q].lower != "that" and q not in ment_at:
+                q -= 1
+            if tokens[q].lower != "that":
+                return False
+            j = q
         elif j in ment_at:
             j = ment_at[j].tok_start - 1
             if j > s_tok and tokens[j].lower == "the":
@@ -1120,7 +1322,39 @@ class Extractor:
             return True
         return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
                                                                       "parties", "men", "ministers"})
-                   for a, b in pairwise(words))
+                   or (a == "the" and b == "leaders" and k == len(words) - 2)  # T14: "The leaders sat down"
+                   for k, (a, b) in enumerate(pairwise(words)))
+
+    @staticmethod
+    def _group_subject(tokens: list[Token], lo: int, hi: int) -> int:
+        """"The four states handed ...", "the foreign ministers of the three governments said": a subject
+        naming a group of N >= 3 parties in tokens ``lo:hi`` (T14); returns N, else 0. Two is
+        `_two_parties_subject`'s."""
+        words = [tokens[k].lower for k in range(lo, hi)]
+        for k in range(len(words) - 2):
+            n = _NUMBER_WORDS.get(words[k + 1])
+            if words[k] in {"the", "all", "these", "those"} and n and n >= 3 and (
+                    words[k + 2] in _GROUP_NOUNS or (k + 3 < len(words) and words[k + 3] in _GROUP_NOUNS)):
+                return n
+        return 0
+
+    def _last_list(self, tokens: list[Token], cue: int, n: int) -> list[Mention]:
+        """The last list of exactly ``n`` distinct states named together ("Saudi Arabia, the United Arab
+        Emirates, Bahrain and Egypt") before the cue: the members of "the four states"."""
+        states = [m for m in self._all_mentions if m.tok_end <= cue and m.rule in ("name", "alias", "adjective")
+                  and self._info(m.actor).kind == "state"]
+        best: list[Mention] = []
+        run: list[Mention] = []
+        for m in states:
+            if run and all(tokens[k].lower in {",", "and", "the", "as", "well"}
+                           for k in range(run[-1].tok_end, m.tok_start)) and m.tok_start - run[-1].tok_end <= 3:
+                run.append(m)
+            else:
+                run = [m]
+            actors = list(dict.fromkeys(x.actor for x in run))
+            if len(actors) == n and len(run) == n:
+                best = list(run)
+        return best
 
     def _last_two_parties(self, tokens: list[Token], cue: int, si: int) -> list[Mention]:
         """The last two distinct actors named (not as places or adjectives) in this sentence before the
@@ -1176,6 +1410,56 @@ class Extractor:
         return out
 
     @staticmethod
+    def _after_quote(tokens: list[Token], m: Match, e_tok: int,
+                     ment_at: dict[int, Mention]) -> Mention | bool | None:
+        """A reporting verb after a closing quote: the speaker named between the quote and the verb
+        ('," Russia said') or right after it ('," said Russia'); None when the speaker is no actor ('," the
+        spokesperson said'); False when the cue does not follow a quote."""
+        if tokens[m.tok_start].lower not in _REPORTING_VERBS | {"says", "said", "added", "told"}:
+            return False
+        q = m.tok_start - 1
+        while q >= 0 and m.tok_start - q <= 6 and tokens[q].text not in _CLOSE_QUOTES:
+            if tokens[q].text in {".", ";", ":"} or tokens[q].lower in {"that", "and", "but"}:
+                return False
+            q -= 1
+        if q < 1 or tokens[q].text not in _CLOSE_QUOTES or tokens[q - 1].text not in {",", ".", "?", "!"}:
+            return False
+        between = [ment_at[k] for k in range(q + 1, m.tok_start) if k in ment_at]
+        if between:
+            return between[-1]
+        if m.tok_start == q + 1:  # '," said Russia'
+            for k in range(m.tok_end, min(e_tok, m.tok_end + 4)):
+                if k in ment_at:
+                    return ment_at[k]
+        return None
+
+    @staticmethod
+    def _between(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
+        """T14: "a telephone call between the emir and the Saudi crown prince", "talks between Spain and
+        Morocco": the parties a meeting noun names are its parties too (a broker who arranged it keeps
+        their own move). An adjective counts before a title or a people word ("the Saudi crown prince")."""
+        k = after
+        if k < e_tok and tokens[k].lower != "between":
+            return []
+        out: list[Mention] = []
+        k += 1
+        while k < e_tok and len(out) < 2:
+            mention = ment_at.get(k)
+            if mention is not None:
+                if not mention.actor:
+                    return []
+                nxt = tokens[mention.tok_end].lower if mention.tok_end < e_tok else ""
+                if mention.rule != "adjective" or nxt in _PEOPLE_WORDS:
+                    out.append(mention)
+                k = mention.tok_end
+                continue
+            if tokens[k].lower not in {"the", "and", "its", "their", "his", "her", "a"} and \
+                    tokens[k].lower not in _PEOPLE_WORDS:
+                break
+            k += 1
+        return out if len(out) == 2 else []
+
+    @staticmethod
     def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
         """"Russia and China supported": the actors coordinated with the subject act too."""
         out: list[Mention] = []
@@ -1222,8 +1506,9 @@ class Extractor:
                persons: list[Mention]) -> tuple[Mention | None, str]:
         # An actor inside the cue after "of" ("concentration of Russian troops") did it; one
         # in an object slot ("force Russia to") is the target, handled by _target.
+        patient_of = m.key.split("|")[1] in ("reduce_relations", "sanction")  # "the expulsion of Russian diplomats"
         for t in range(m.tok_start, m.tok_end):
-            if t in ment_at and t > m.tok_start and tokens[ment_at[t].tok_start - 1].lower == "of":
+            if t in ment_at and t > m.tok_start and tokens[ment_at[t].tok_start - 1].lower == "of" and not patient_of:
                 return ment_at[t], "inside"
         # Passive: "... put forward by Russia"
         by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
@@ -1235,6 +1520,13 @@ class Extractor:
                 for u in range(t + 1, min(e_tok, t + 4)):
                     if u in ment_at:
                         return ment_at[u], "by-agent"
+                break
+            if tokens[t].lower == "from" and form == "verbal" and not active and t + 2 < e_tok and \
+                    m.key.split("|")[1] in _FORCEFUL:
+                # T14: "the island was shelled from the North Korean coast": where fire came from fired it
+                u = t + 2 if tokens[t + 1].lower == "the" else t + 1
+                if u in ment_at and ment_at[u].actor:
+                    return ment_at[u], "by-agent"
                 break
             if tokens[t].text in {",", ";", "."}:
                 break
@@ -1263,7 +1555,7 @@ class Extractor:
                 break
         # Of-phrase after a noun: "the withdrawal of the United States"
         if form == "nominal":
-            if m.tok_end < e_tok and tokens[m.tok_end].lower == "of":
+            if m.tok_end < e_tok and tokens[m.tok_end].lower == "of" and not patient_of:
                 for u in range(m.tok_end + 1, min(e_tok, m.tok_end + 4)):
                     if u in ment_at:
                         return ment_at[u], "of-agent"
@@ -1274,8 +1566,17 @@ class Extractor:
                 return None, ""
         # A participle after a noun ("a message proposing that ...") belongs to the main clause.
         prev = tokens[m.tok_start - 1] if m.tok_start > s_tok else None
-        if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() \
-                and prev.text.islower() and prev.lower not in _AUXILIARIES and m.tok_start - 1 not in ment_at:
+        obj = ment_at.get(m.tok_start - 1)
+        if obj is not None:  # T14: "wrote to President Ronald Reagan proposing ...": the object does not propose
+            q = obj.tok_start - 1
+            while q > s_tok and (tokens[q].text[:1].isupper() or tokens[q].text == ".") and tokens[q].text.isalpha():
+                q -= 1
+            obj_before = tokens[q].lower if q >= s_tok else ""
+            obj = obj if obj_before in _OBJECT_PREPS | {"to"} or (
+                tokens[q].text.islower() and obj_before.endswith("ed") and obj_before not in _AUXILIARIES) else None
+        if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() and (
+                obj is not None or (prev.text.islower() and prev.lower not in _AUXILIARIES
+                                    and m.tok_start - 1 not in ment_at)):
             for mention in in_sentence:
                 if mention.tok_start >= m.tok_start:
                     break

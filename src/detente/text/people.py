@@ -36,6 +36,16 @@ _PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", 
 _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesday", "Wednesday", "Thursday",
               "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
               "September", "October", "November", "December", "He", "She", "It", "They", "This", "That"}
+# Words that continue a title after "of"/"for": "minister of state for foreign affairs" (T14).
+_OFFICE_WORDS = {"state", "foreign", "defence", "defense", "interior", "finance", "external", "national",
+                 "home", "economic", "trade", "security", "affairs"}
+# A known person's kin or aide speaks for the person's actor (", Trump's son-in-law and adviser,").
+_KIN = {"son", "daughter", "son-in-law", "daughter-in-law", "brother", "sister", "wife", "husband", "nephew",
+        "aide", "confidant", "envoy", "emissary"}
+# Titles that only one state's officials bear (T14; general knowledge, not read off one article).
+TITLE_STATES = {"state councillor": "chn", "state councilor": "chn", "external affairs minister": "ind",
+                "taoiseach": "irl", "chancellor of the exchequer": "gbr", "home secretary": "gbr",
+                "supreme leader": "irn", "politburo member": "chn"}
 _NATION_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym", "capital"}
 
 
@@ -51,7 +61,7 @@ class Person:
 def _name_end(tokens: list[Token], i: int, taken: set[int]) -> int:
     """End (exclusive) of a personal name starting at ``i``: capitalised words, particles, hyphens."""
     j = i
-    while j < len(tokens) and j - i < 5 and j not in taken:
+    while j < len(tokens) and j - i < 6 and j not in taken:
         t = tokens[j].text
         word = t[:1].isupper() and t.replace("'", "").replace("’", "").isalpha() and t not in _NOT_NAMES
         particle = t.lower() in _PARTICLES and j + 1 < len(tokens) and tokens[j + 1].text[:1].isupper() and j > i
@@ -88,10 +98,17 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
         while a - 1 >= 0 and tokens[a - 1].lower in TITLE_WORDS and tokens[a - 1].lower != "of" and a - 1 not in taken:
             a -= 1
         b = i + 1
-        while b < n and tokens[b].lower in TITLE_WORDS and b not in taken and tokens[b].text not in {"-"}:
-            if tokens[b].lower == "of" and not (b + 1 < n and tokens[b + 1].lower == "state"):
-                break
+        while b < n and tokens[b].lower in TITLE_WORDS | {"for"} and b not in taken and tokens[b].text not in {"-"}:
+            if tokens[b].lower in {"of", "for"} and not (b + 1 < n and tokens[b + 1].lower in _OFFICE_WORDS):
+                break  # "minister of state for foreign affairs" goes on; "the President of France" stops
             b += 1
+        office_of = None
+        if b + 3 < n and tokens[b].lower == "of" and (b + 1) in ment_start and \
+                ment_start[b + 1][1] in _NATION_RULES - {"adjective"}:
+            # T14: "the emir of Kuwait, Sheikh Sabah al-Ahmad," - the office's state, then the name
+            c = next((e + 1 for e, v in ment_end.items() if e > b and v == ment_start[b + 1]), b + 2)
+            if c + 1 < n and tokens[c].text == "," and tokens[c + 1].text[:1].isupper():
+                office_of, b = ment_start[b + 1][0], c + 1
         if b + 2 < n and tokens[b].lower in {"in", "to"} and tokens[b + 1].text[:1].isupper():
             # "India's ambassador in Beijing, Vijay Gokhale,": skip the post's place and the comma
             c = b + 1
@@ -101,6 +118,12 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
                 b = c + 1
         elif b + 1 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower in {"'s", "’s"}:
             b += 1  # "Japan's ambassador, Kenji Hiramatsu,"
+        elif b + 2 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower == "the" and \
+                tokens[b + 1].text[:1].isupper():
+            # T14: "the prime minister, Theresa May, told ...": a name of two or more words, then a comma
+            e = _name_end(tokens, b + 1, taken)
+            if e - (b + 1) >= 2 and e < n and tokens[e].text == ",":
+                b += 1
         name_end = _name_end(tokens, b, taken)
         if name_end - b < 1 or (name_end - b == 1 and tokens[b].text.isupper() and len(tokens[b].text) <= 4):
             i = b
@@ -116,7 +139,7 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
             q -= 1
         if q >= 0 and tokens[q].lower in {"'s", "’s"}:
             q -= 1
-        actor = _actor_ending_at(ment_end, q)
+        actor = office_of or _actor_ending_at(ment_end, q)
         if actor is None and name_end + 1 < n and tokens[name_end].lower == "of":
             got = ment_start.get(name_end + 1) or (ment_start.get(name_end + 2)
                                                    if tokens[name_end + 1].lower == "the" else None)
@@ -124,6 +147,11 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
         surname = tokens[name_end - 1].text
         if actor is None:
             actor = _apposition(tokens, name_end, ment_start, ment_end)
+        if actor is None:
+            # T14: a title only one state uses ("State Councillor Dai Bingguo"), if that state is in the text
+            title = " ".join(tokens[k].lower for k in range(a, i + 1))
+            own = next((st for t, st in TITLE_STATES.items() if title.endswith(t)), None)
+            actor = own if own is not None and any(v[0] == own for v in ment_start.values()) else None
         if actor is None:
             actor = known.get(surname)
         if actor is not None:
@@ -145,17 +173,20 @@ def _apposition(tokens: list[Token], k: int, ment_start: dict, ment_end: dict) -
     if j < len(tokens) and tokens[j].lower in {"former", "then", "acting", "new", "veteran", "senior"}:
         j += 1  # ", a former Pakistani foreign secretary,"
     got = ment_start.get(j)
-    if got is None or got[1] not in _NATION_RULES:
+    if got is None or got[1] not in _NATION_RULES | {"person"}:
         return None
     end = next((e for e, v in ment_end.items() if e >= j and v == got), j)
     r = end + 1
     if r < len(tokens) and tokens[r].lower in {"'s", "’s"}:
         r += 1
+    elif got[1] == "person":
+        return None  # T14: a known person counts only as the possessor: ", Trump's son-in-law and adviser,"
     words = []
-    while r < len(tokens) and tokens[r].lower in TITLE_WORDS and len(words) < 4:
+    while r < len(tokens) and (tokens[r].lower in TITLE_WORDS or (
+            got[1] == "person" and tokens[r].lower in _KIN | {"and"})) and len(words) < 5:
         words.append(tokens[r].lower)
         r += 1
-    return got[0] if set(words) & TITLE_HEADS else None
+    return got[0] if set(words) & (TITLE_HEADS | (_KIN if got[1] == "person" else set())) else None
 
 
 def _appositions(tokens: list[Token], taken: set[int], ment_start: dict, ment_end: dict,

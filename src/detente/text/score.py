@@ -5,8 +5,10 @@ an ``anchor`` (start/end offsets of a few words inside the move's sentence), ``a
 acceptable ``types`` and ``required``. A predicted move matches a gold move when the actor
 agrees, the type is one of the accepted ones and its evidence span covers the anchor; each
 gold move matches at most one prediction. Optional gold items are neither rewarded nor
-counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] GOLD.yaml ARTICLE
-[GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all articles.
+counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] [--match ids|kind]
+GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all
+articles. ``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state
+and kind whose id differs (``usa_legislature`` / ``usa_congress``); the default ``ids`` matches ids only.
 """
 
 from __future__ import annotations
@@ -104,7 +106,49 @@ def score_closed(ex: Extraction, gold: dict[str, Any], matched: dict[int, Any]) 
     return PR(tp, fp, fn)
 
 
-def score(ex: Extraction, gold: dict[str, Any]) -> dict[str, Any]:
+def reconcile(ex: Extraction, gold: dict[str, Any]) -> dict[str, str]:
+    """T14 matching option ``kind``: a drafted sub-state actor and a required gold actor that neither
+    matches by id are one actor when both ids name the same state before the underscore and the drafted
+    kind is the gold's (``usa_legislature`` faction = gold ``usa_congress`` faction). Returns drafted id ->
+    gold id; the ``ids`` matching (the default, as before T14) uses none."""
+    found = {a.id: a for a in ex.actors}
+    req = set(gold["actors"]["required"]) | set(gold["actors"].get("optional", []))
+    kinds = gold["actors"].get("kinds", {}) or {}
+    free_gold = sorted(g for g in req - set(found) if "_" in g)
+    out: dict[str, str] = {}
+    for aid, a in sorted(found.items()):
+        if aid in req or "_" not in aid:
+            continue
+        state = a.represents or aid.split("_", 1)[0]
+        hit = [g for g in free_gold if g.split("_", 1)[0] == state and kinds.get(g, a.kind) == a.kind
+               and g not in out.values()]
+        if len(hit) == 1:
+            out[aid] = hit[0]
+    return out
+
+
+def renamed(ex: Extraction, names: dict[str, str]) -> Extraction:
+    """A copy of the extraction with actor ids renamed (actors and the moves' actors and targets)."""
+    import copy
+
+    if not names:
+        return ex
+    ex = copy.copy(ex)
+    ex.actors = [copy.copy(a) for a in ex.actors]
+    for a in ex.actors:
+        a.id = names.get(a.id, a.id)
+    ex.moves = [copy.copy(m) for m in ex.moves]
+    for m in ex.moves:
+        m.actor = names.get(m.actor, m.actor)
+        m.target = names.get(m.target, m.target) if m.target else m.target
+    return ex
+
+
+def score(ex: Extraction, gold: dict[str, Any], matching: str = "ids") -> dict[str, Any]:
+    if matching not in ("ids", "kind"):
+        raise ValueError(f"unknown matching '{matching}' (use ids or kind)")
+    if matching == "kind":
+        ex = renamed(ex, reconcile(ex, gold))
     moves, misses, matched = match_moves(ex, gold)
     return {"actors": score_actors(ex, gold).to_dict(), "moves": moves.to_dict(),
             "closed_channel": score_closed(ex, gold, matched).to_dict(), "misses": misses}
@@ -113,17 +157,22 @@ def score(ex: Extraction, gold: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     backend = "auto"
-    if args[:1] == ["--backend"] and len(args) >= 2:
-        backend, args = args[1], args[2:]
-    if len(args) < 2 or len(args) % 2:
-        print("usage: python -m detente.text.score [--backend auto|spacy|python] GOLD.yaml ARTICLE "
-              "[GOLD2 ARTICLE2 ...]", file=sys.stderr)
+    matching = "ids"
+    while args[:1] in (["--backend"], ["--match"]) and len(args) >= 2:
+        if args[0] == "--backend":
+            backend = args[1]
+        else:
+            matching = args[1]
+        args = args[2:]
+    if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind"):
+        print("usage: python -m detente.text.score [--backend auto|spacy|python] [--match ids|kind] GOLD.yaml "
+              "ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
     results: dict[str, Any] = {}
     for gold_path, article in zip(args[::2], args[1::2], strict=True):
         gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
         text, _ = read_article(article)
-        results[Path(article).name] = score(extract(text, backend), gold)
+        results[Path(article).name] = score(extract(text, backend), gold, matching)
     if len(results) > 1:
         pooled = {}
         for part in ("actors", "moves", "closed_channel"):
