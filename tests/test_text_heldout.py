@@ -27,6 +27,8 @@ SECOND = ["karabakh2020", "doklam2017", "kargil1999", "imia1996"]
 THIRD = ["perejil2002", "yongbyon1994", "belarus2021", "balakot2019", "scarborough2012", "qatar2017"]
 # Fourth set (DECISIONS T11/T12), written blind and scored once after the T10 round: integrity only.
 FOURTH = ["yeonpyeong2010", "reykjavik1986", "turbot1995", "skripal2018", "iranhostage1981"]
+# Fifth set (DECISIONS T13/T15), written blind and scored once after the T14 round: integrity only.
+FIFTH = ["suez1956", "codwar1976", "beagle1979", "lebanon2006", "galwan2020"]
 BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
                                                                       reason="spaCy not installed"))]
 
@@ -35,8 +37,8 @@ def _pairs(names: list[str] = NAMES) -> list[tuple[Path, Path]]:
     return [(DATA / f"gold_{n}.yaml", DATA / "articles" / f"{n}.txt") for n in names]
 
 
-@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD + FOURTH),
-                         ids=NAMES + SECOND + THIRD + FOURTH)
+@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD + FOURTH + FIFTH),
+                         ids=NAMES + SECOND + THIRD + FOURTH + FIFTH)
 def test_gold_files_match_their_articles(gold_path, article):
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     text = article.read_text(encoding="utf-8")
