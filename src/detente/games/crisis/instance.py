@@ -33,6 +33,7 @@ from typing import Any
 from detente.defaults import DefaultUsed
 from detente.errors import InputError
 from detente.games.crisis.channels import ChannelTerms, accept_cost, check_ratio, offer_terms, ratio_of
+from detente.games.templates.two_track import IssueReading
 from detente.games.tree import Game
 from detente.scenario.schema import CostTerm, GameSpec, Scenario
 
@@ -73,27 +74,14 @@ def instance_of(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | N
             return default
         return over.get(name, sc.parameters[name].value)
 
-    def sq_of(issue_id: str, field: str) -> float:
-        iss = sc.issue(issue_id)
-        if iss.status_quo is None:
-            raise _spec_error(sc, spec, field, f"issue '{issue_id}' needs a status_quo for the game")
-        return over.get(f"status_quo:{issue_id}", iss.status_quo.value)
-
-    def stance(actor: str, issue: str) -> tuple[float, float] | None:
-        st = sc.positions.get(actor, {}).get(issue)
-        if st is None:
-            return None
-        return (over.get(f"position:{actor}:{issue}", st.position.value),
-                over.get(f"salience:{actor}:{issue}", st.salience.value))
-
+    read = IssueReading(sc, spec, over)
+    stance, sq_of, value = read.stance, read.sq_of, read.value
     moves = {m.id: m for m in sc.moves}
 
     def move_pos(mid: str | None) -> float | None:
         mv = moves.get(mid) if mid else None
         return mv.position.value if mv is not None and mv.position is not None else None
 
-    iss = sc.issue(spec.issue)
-    span = iss.scale.max - iss.scale.min
     sq = sq_of(spec.issue, "issue")
     cp, dp = stance(c, spec.issue), stance(d, spec.issue)
     if cp is None or dp is None:
@@ -115,18 +103,6 @@ def instance_of(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | N
         t_out = sc.issue(t_issue).scale.min
         got = move_pos(spec.withdraw_move)
         t_out = t_out if got is None else got
-
-    def value(actor: str, x: float, troops: float | None = None) -> float:
-        v = 0.0
-        st = stance(actor, spec.issue)
-        if st:
-            v += st[1] * (abs(sq - st[0]) - abs(x - st[0])) / span
-        if t_issue and troops is not None:
-            st = stance(actor, t_issue)
-            t_span = sc.issue(t_issue).scale.max - sc.issue(t_issue).scale.min
-            if st:
-                v += st[1] * (abs(t_sq - st[0]) - abs(troops - st[0])) / t_span
-        return v
 
     x_mod = (sq + x_max) / 2
     points = {"moderate": x_mod, "ultimatum": x_max, "counter": y, "win": cp[0], "lose": dp[0]}

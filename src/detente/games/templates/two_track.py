@@ -88,6 +88,43 @@ def _spec_error(sc: Scenario, spec: GameSpec, field: str, reason: str) -> InputE
     return InputError(reason, sc.meta.id, field=f"games.{spec.id}.{field}")
 
 
+@dataclass(frozen=True)
+class IssueReading:
+    """The scenario's numbers the two-track payoffs read (decision G3), with what-if ``over``rides by the
+    template's keys; shared by the template and the general model's instance of it (C18)."""
+
+    sc: Scenario
+    spec: GameSpec
+    over: Mapping[str, float]
+
+    def stance(self, actor: str, issue: str) -> tuple[float, float] | None:
+        """(position, salience) of ``actor`` on ``issue``, or None."""
+        st = self.sc.positions.get(actor, {}).get(issue)
+        if st is None:
+            return None
+        return (self.over.get(f"position:{actor}:{issue}", st.position.value),
+                self.over.get(f"salience:{actor}:{issue}", st.salience.value))
+
+    def sq_of(self, issue_id: str, field: str) -> float:
+        iss = self.sc.issue(issue_id)
+        if iss.status_quo is None:
+            raise _spec_error(self.sc, self.spec, field, f"issue '{issue_id}' needs a status_quo for the game")
+        return self.over.get(f"status_quo:{issue_id}", iss.status_quo.value)
+
+    def value(self, actor: str, x: float, troops: float | None = None) -> float:
+        """G3: the actor's gain over the status quo from the game's issue at ``x`` (and the troops issue
+        at ``troops``), in salience-weighted shares of each scale."""
+        v = 0.0
+        for issue_id, at in ((self.spec.issue, x), (self.spec.troops_issue, troops)):
+            if issue_id is None or at is None:
+                continue
+            st = self.stance(actor, issue_id)
+            if st:
+                scale = self.sc.issue(issue_id).scale
+                v += st[1] * (abs(self.sq_of(issue_id, "issue") - st[0]) - abs(at - st[0])) / (scale.max - scale.min)
+        return v
+
+
 def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float] | None = None) -> Game:
     """Build the two-track game; ``overrides`` replace parameter values (by name) for what-ifs."""
     over = dict(overrides or {})
@@ -105,21 +142,8 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
             return default
         return params[name]
 
-    def stance(actor: str, issue: str) -> tuple[float, float] | None:
-        st = sc.positions.get(actor, {}).get(issue)
-        if st is None:
-            return None
-        return (over.get(f"position:{actor}:{issue}", st.position.value),
-                over.get(f"salience:{actor}:{issue}", st.salience.value))
-
-    def sq_of(issue_id: str, field: str) -> float:
-        iss = sc.issue(issue_id)
-        if iss.status_quo is None:
-            raise _spec_error(sc, spec, field, f"issue '{issue_id}' needs a status_quo for the game")
-        return over.get(f"status_quo:{issue_id}", iss.status_quo.value)
-
-    issue = sc.issue(spec.issue)
-    span = issue.scale.max - issue.scale.min
+    read = IssueReading(sc, spec, over)
+    stance, sq_of, value = read.stance, read.sq_of, read.value
     sq = sq_of(spec.issue, "issue")
     moves = {m.id: m for m in sc.moves}
     c_pos = stance(c_id, spec.issue)
@@ -143,18 +167,6 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
         t_out = sc.issue(t_issue).scale.min
         if spec.withdraw_move and moves[spec.withdraw_move].position is not None:
             t_out = moves[spec.withdraw_move].position.value  # type: ignore[union-attr]
-
-    def value(actor: str, x: float, troops: float | None = None) -> float:
-        v = 0.0
-        st = stance(actor, spec.issue)
-        if st:
-            v += st[1] * (abs(sq - st[0]) - abs(x - st[0])) / span
-        if t_issue and troops is not None:
-            st = stance(actor, t_issue)
-            t_span = sc.issue(t_issue).scale.max - sc.issue(t_issue).scale.min
-            if st:
-                v += st[1] * (abs(t_sq - st[0]) - abs(troops - st[0])) / t_span
-        return v
 
     def ac(ch_id: str | None, default: float) -> float:
         if ch_id is None:
