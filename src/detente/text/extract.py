@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -518,20 +519,8 @@ class Extractor:
             first = m.text.split()[0] if m.text else ""
             if first in {"North", "South", "East", "West"} and " " in m.text and m.rule in ("name", "alias"):
                 by_word[first].add(m.actor)
-        forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
-        if not forms:
-            return mentions
-        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
-        out = list(mentions)
-        for i in range(1, len(tokens)):
-            w = tokens[i].text
-            if w not in forms or i in taken or tokens[i - 1].lower != "the":
-                continue
-            if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
-                continue  # "the North Korean leader", "the South China Sea"
-            out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
-                               "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
-        return sorted(out, key=lambda m: m.tok_start)
+        # not "the North Korean leader", "the South China Sea"
+        return _the_short_forms(text, tokens, mentions, tok_sent, by_word, lambda nxt: nxt.text[:1].isupper())
 
     def _head_forms(self, text: str, tokens: list[Token], mentions: list[Mention],
                     tok_sent: list[int]) -> list[Mention]:
@@ -546,20 +535,9 @@ class Extractor:
                 words = name.split()
                 if len(words) >= 2 and words[-1] in _HEAD_WORDS:
                     by_word[words[-1]].add(m.actor)
-        forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
-        if not forms:
-            return mentions
-        taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
-        out = list(mentions)
-        for i in range(1, len(tokens)):
-            w = tokens[i].text
-            if w not in forms or i in taken or tokens[i - 1].lower != "the":
-                continue
-            if i + 1 < len(tokens) and (tokens[i + 1].text[:1].isupper() or tokens[i + 1].lower == "of"):
-                continue  # "the Union Jack", "the Council of Europe"
-            out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
-                               "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
-        return sorted(out, key=lambda m: m.tok_start)
+        # not "the Union Jack", "the Council of Europe"
+        return _the_short_forms(text, tokens, mentions, tok_sent, by_word,
+                                lambda nxt: nxt.text[:1].isupper() or nxt.lower == "of")
 
     def _titled_people(self, text: str, tokens: list[Token], mentions: list[Mention],
                        tok_sent: list[int]) -> list[Mention]:
@@ -1808,3 +1786,24 @@ def extract(text: str, backend: str = "auto", actors: str = "named", organs: str
     """Extract everything the rules find in ``text`` (``actors``: see :meth:`Extractor._participants`;
     ``organs``: ``merge`` files "the Security Council" under the UN, ``split`` keeps it an actor)."""
     return Extractor(backend, actors, organs).run(text)
+
+
+def _the_short_forms(text: str, tokens: list[Token], mentions: list[Mention], tok_sent: list[int],
+                     by_word: dict[str, set[str]], blocked: Callable[[Token], bool]) -> list[Mention]:
+    """Mentions of "the <word>" for each word that names exactly one actor in ``by_word`` ("the North",
+    "the Union"), where the word is not already part of a mention and the next token does not make it
+    part of a longer name (``blocked``)."""
+    forms = {w: next(iter(a)) for w, a in by_word.items() if len(a) == 1}
+    if not forms:
+        return mentions
+    taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    out = list(mentions)
+    for i in range(1, len(tokens)):
+        w = tokens[i].text
+        if w not in forms or i in taken or tokens[i - 1].lower != "the":
+            continue
+        if i + 1 < len(tokens) and blocked(tokens[i + 1]):
+            continue
+        out.append(Mention(forms[w], tokens[i - 1].start, tokens[i].end, text[tokens[i - 1].start:tokens[i].end],
+                           "definite", RULE_CONFIDENCE["definite"], tok_sent[i], i - 1, i + 1))
+    return sorted(out, key=lambda m: m.tok_start)
