@@ -70,7 +70,9 @@ def toy(tmp_path: Path):  # type: ignore[no-untyped-def]
 def _exact(plan, sc) -> tuple[dict[str, float], list[float]]:  # type: ignore[no-untyped-def]
     """The class probabilities and expected payoffs of the simulation's process, enumerated: each type
     pair, then every offer and answer with the plan's strategies, moving by ``step_state`` and the
-    solved children, payoffs counted by the run's own ``_add_payoff``."""
+    solved children, payoffs counted by the run's own ``_add_payoff``. The process is Markov in the
+    solved node and round (the payoff terms are added, each from its own step), so each node's class
+    distribution and expected payoff to come are computed once per type pair (every path still counts)."""
     import numpy as np
 
     from detente.sim import compile_world
@@ -80,35 +82,53 @@ def _exact(plan, sc) -> tuple[dict[str, float], list[float]]:  # type: ignore[no
     value = [0.0, 0.0]
     run = plan.start(compile_world(sc), np.random.default_rng(0))
 
-    def walk(nodes, key, t, w, pay):  # type: ignore[no-untyped-def]
+    def walk(nodes, key, t, memo):  # type: ignore[no-untyped-def]
+        if (key, t) in memo:
+            return memo[key, t]
         rec = nodes[key]
         P = m.proposer_at(t)
+        probs = dict.fromkeys(CLASSES, 0.0)
+        ahead = [0.0, 0.0]
         for k, pk in enumerate(rec.sigma_p[run.types[P]]):
             for ai, pa in enumerate(rec.sigma_r[run.types[1 - P]][k]):
                 if pk * pa == 0:
                     continue
                 nxt = step_state(m, key, k, RESPONSES[ai])
-                run.payoff = list(pay)
+                run.payoff = [0.0, 0.0]
                 run._add_payoff(key, t, k, RESPONSES[ai], nxt)
-                ww = w * pk * pa
+                step = list(run.payoff)
+                w = pk * pa
                 if nxt is not None and t + 1 < m.horizon:
-                    walk(nodes, rec.children[k][ai], t + 1, ww, list(run.payoff))
+                    sub, sub_ahead = walk(nodes, rec.children[k][ai], t + 1, memo)
+                    for c in CLASSES:
+                        probs[c] += w * sub[c]
+                    for i in (0, 1):
+                        ahead[i] += w * (step[i] + sub_ahead[i])
                     continue
-                acc["escalation" if nxt is None else classify(nxt[2], m.sq_pre, nxt[3], nxt[4], m.sq)] += ww
-                value[0] += ww * run.payoff[0]
-                value[1] += ww * run.payoff[1]
+                probs["escalation" if nxt is None else classify(nxt[2], m.sq_pre, nxt[3], nxt[4], m.sq)] += w
+                for i in (0, 1):
+                    ahead[i] += w * step[i]
+        memo[key, t] = (probs, ahead)
+        return probs, ahead
+
+    def add(nodes, root, w):  # type: ignore[no-untyped-def]
+        probs, ahead = walk(nodes, root, 0, {})
+        for c in CLASSES:
+            acc[c] += w * probs[c]
+        for i in (0, 1):
+            value[i] += w * ahead[i]
 
     pc, pd = m.prior
     for tc, wc in ((0, pc), (1, 1 - pc)):
         for td, wd in ((0, pd), (1, 1 - pd)):
             run.types = (tc, td)
             run.model = m
-            walk(plan.nodes, plan.root, 0, wc * wd * (1 - plan.mediation), [0.0, 0.0])
+            add(plan.nodes, plan.root, wc * wd * (1 - plan.mediation))
             if plan.mediation:
                 from detente.sim.crisis_play import _complete
 
                 run.model = _complete(plan)
-                walk(plan.ci_nodes, plan.ci_root, 0, wc * wd * plan.mediation, [0.0, 0.0])
+                add(plan.ci_nodes, plan.ci_root, wc * wd * plan.mediation)
     return acc, value
 
 
