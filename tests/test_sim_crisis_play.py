@@ -422,3 +422,27 @@ def test_simulate_with_fewer_rounds_than_the_model_needs_says_so(toy, tmp_path) 
     assert "cut_short" not in full["policy"]
     text = runner.invoke(app, ["simulate", str(p), "--runs", "5", "--rounds", "1"], terminal_width=400).stdout
     assert "before the model's deadline" in text
+
+
+def test_force_in_the_history_is_a_rung_not_the_end_of_the_run(tmp_path: Path) -> None:
+    """A played assault (step 1) is history the crisis model reads as a rung (fait accompli); the
+    simulation replays it without ending the run (it used to end every run there, as a 'stalemate'
+    after 0 of the model's rounds), so its classes follow the model's probabilities."""
+    from detente.analysis.sim_layer import run_batch
+    from detente.sim.crisis_play import build_plan
+
+    text = TOY.replace("  - {id: a_hold, actor: a, type: hold, issue: x}\n",
+                       "  - {id: a_hold, actor: a, type: hold, issue: x}\n"
+                       "  - {id: a_clash, actor: a, type: assault, issue: x, position: 60, step: 1}\n")
+    p = tmp_path / "clash.yaml"
+    p.write_text(text, encoding="utf-8")
+    sc = load_scenario(p)
+    plan = build_plan(sc)
+    assert plan.history == 2
+    n = 400
+    b = run_batch(sc, 5, n, plan=plan, ranges="fixed", keep_logs=True)
+    assert all("ended after 0 of" not in r.outcome.detail for r in b.runs)
+    clash = [line for line in b.runs[0].lines if "a_clash" in line]
+    assert len(clash) == 1 and "a rung, not war" in clash[0]
+    x, df = _chi2(b.frequencies, plan.probs, n)
+    assert df == 3 and _chi2_sf_3df(x) > 0.001, (b.frequencies, plan.probs)
