@@ -79,11 +79,17 @@ def sweep(
     progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                         console=err_console(), disable=not show, transient=False)
-    with progress:
-        task = progress.add_task(sc.meta.id, total=draws)
-        result = run_sweep(sc, opts, folder, resume=resume, overwrite=overwrite,
-                           on_progress=lambda done, total: progress.update(task, completed=done),
-                           on_note=lambda note: err_console().print(f"note: {note}", markup=False))
+    try:
+        with progress:
+            task = progress.add_task(sc.meta.id, total=draws)
+            result = run_sweep(sc, opts, folder, resume=resume, overwrite=overwrite,
+                               on_progress=lambda done, total: progress.update(task, completed=done),
+                               on_note=lambda note: err_console().print(f"note: {note}", markup=False))
+    except KeyboardInterrupt:  # Ctrl-C: say what is kept and how to go on (was a silent exit 130)
+        kept = len(list((folder / "chunks").glob("chunk-*"))) if (folder / "chunks").is_dir() else 0
+        err_console().print(f"interrupted: {kept} finished chunk(s) of up to {opts.chunk_size} draws kept in "
+                            f"{folder}; run the same command with --resume to continue", markup=False)
+        raise typer.Exit(130) from None
     if json_out:
         sys.stdout.write(dump_json(result.to_dict()))
         return
