@@ -102,7 +102,8 @@ def cases(
         raise InputError(f"unknown layer '{layer}' (choose {', '.join(LAYER_NAMES)} or all)", field="layer")
     report = run_cases(case, layers, seed, folder, loo)
     if not report["cases"]:
-        raise InputError("no bundled case with a known outcome was selected", field="case")
+        raise InputError(f"no scenario with a known outcome in {folder}" if folder is not None
+                         else "no bundled case with a known outcome was selected", field="--dir" if folder else "case")
     if markdown is not None:
         from detente.fileio import atomic_write_text
         from detente.report.crisis_tables import crisis_markdown
