@@ -100,14 +100,20 @@ def _sim_problems(sc: Scenario) -> Iterator[Problem]:
         yield parse_field(exc.field) or ("simulation",), exc.reason
 
 
+def is_crisis(sc: Scenario) -> bool:
+    """A scenario about a crisis, not e.g. a legislative bargain (where war is not on the menu): the
+    general crisis model applies (``analyze``'s crisis layer, the backtest's crisis predictor)."""
+    return ("crisis" in sc.meta.tags or sc.games is not None or sc.simulation is not None
+            or any(k.endswith("_war_cost") for k in sc.parameters))
+
+
 def _crisis_problems(sc: Scenario) -> Iterator[Problem]:
     """What the general crisis model (``analyze``'s crisis layer, ``game --template crisis``) refuses
     when it builds the model (e.g. a horizon beyond 8 rounds), before any solving."""
-    from detente.analysis.crisis_layer import is_crisis
-    from detente.games.crisis.spec import build_inputs
-
     if not is_crisis(sc):
         return
+    from detente.games.crisis.spec import build_inputs
+
     try:
         build_inputs(sc)
     except InputError as exc:
