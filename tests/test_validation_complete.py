@@ -146,3 +146,12 @@ def test_a_ranged_horizon_is_drawn_and_rounded_not_refused(tmp_path: Path) -> No
     for ranged in ("{low: 2, mode: 3, high: 4}", "{low: 2, high: 5}"):  # the second's midpoint is 3.5
         path.write_text(_g("\nparameters:\n", f"\nparameters:\n  horizon: {ranged}\n"), encoding="utf-8")
         assert runner.invoke(app, ["validate", str(path)]).exit_code == 0, ranged
+
+
+def test_an_outside_readers_scenario_validates() -> None:
+    """tests/data/galwan-2020.yaml: written from README.md and docs/SCENARIO.md alone (DECISIONS H10);
+    five actors, three issues, three channels, a games: and a simulation: section, nine ranges."""
+    path = Path(__file__).parent / "data" / "galwan-2020.yaml"
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "5 actors, 3 issues" in result.stdout and "9 numbers given as ranges" in result.stdout
