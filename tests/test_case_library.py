@@ -114,9 +114,10 @@ def test_analyze_json_works_on_every_case(name: str, tmp_path: Path) -> None:
     assert "games" in data and "sim" in data
 
 
-@pytest.mark.parametrize("name", crisis_cases())
+@pytest.mark.parametrize("name", _slow_unless([n for n in crisis_cases() if n != "geneva-2022"], crisis_cases()))
 def test_analysis_works_on_every_case(name: str) -> None:
-    """The analysis (every layer, no report) on every case, as JSON."""
+    """The analysis (every layer, no report) on every case, as JSON (the founding case's, the slowest,
+    is test_cli.py::test_analyze_founding_case_prints_tables_and_writes_json's in the default tier)."""
     from detente.analysis import analyze
 
     data = json.loads(json.dumps(analyze(load_scenario(case_path(name))).to_dict(), allow_nan=False))

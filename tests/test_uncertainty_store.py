@@ -152,3 +152,11 @@ def test_sweep_json_and_sensitivity_json(tmp_path):
     assert set(s) >= {"tornado", "sobol", "flips"}
     st = s["sobol"]["indices"]["f.compromise.x"]["ST"]
     assert st[1] > st[0]  # b's salience (wider relative swing) matters more
+
+
+def test_a_refused_folder_leaves_no_progress_bar(tmp_path):
+    """The folder holds another run: the one-line error, and no '0/N' bar drawn before it."""
+    run_sweep(load_scenario(MINIMAL), SweepOptions(draws=100, seed=1, chunk_size=50, store="none"), tmp_path)
+    r = runner.invoke(app, ["sweep", MINIMAL, "--draws", "100", "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "holds the results of another sweep" in r.output
+    assert "0/100" not in r.output and len(r.output.strip().splitlines()) == 1, r.output
