@@ -71,8 +71,9 @@ def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str]
 
 def outcome_line(outcome: dict[str, float] | None, label: str = "over the draws") -> Text:
     if not outcome:
-        return Text("Outcome class: not computed over the draws (needs a per-draw layer: "
-                    "detente sweep --per-draw-layers).", style="italic")
+        return Text("Outcome-class shares: not tallied over the draws (needs a per-draw layer: detente sweep "
+                    "--per-draw-layers); a claim on the crisis game's outcome class is counted above.",
+                    style="italic")
     parts = ", ".join(f"{k} {v:.1%}" for k, v in outcome.items() if v > 0)
     return Text(f"Outcome class {label}: {parts}")
 
