@@ -246,3 +246,6 @@ def test_backtest_cases_dir_mistakes_and_a_non_crisis_case(tmp_path) -> None:  #
     assert res.exit_code == 0, res.output
     (row,) = json.loads(res.stdout)["cases"]
     assert row["layers"]["crisis"]["class"] == bc.NA and "not a crisis" in row["layers"]["crisis"]["detail"]
+    table = run(app, ["backtest", "cases", "--layer", "crisis", "--dir", str(tmp_path)])
+    (loo,) = [line for line in table.stdout.splitlines() if "base: leave-one-out" in line]
+    assert "0/1" in loo and " 0.00 " not in loo  # one case leaves none to learn from: not '0 hits, 0.00'

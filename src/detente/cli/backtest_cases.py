@@ -50,8 +50,9 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
     s.add_row(f"base: always {br['most_common']}", f"{br['n']}/{br['n']}", str(br["most_common_hits"]),
               _f(br["most_common_hits"] / br["n"] if br["n"] else None, 2),
               f"{_f(br['frequency_brier'])} (freq.)")
-    s.add_row("base: leave-one-out", f"{br['n']}/{br['n']}", str(br["loo_most_common_hits"]),
-              _f(br["loo_most_common_hits"] / br["n"] if br["n"] else None, 2),
+    loo_n = br["n"] if br["n"] >= 2 else 0  # one case: nothing is left to learn a class from
+    s.add_row("base: leave-one-out", f"{loo_n}/{br['n']}", str(br["loo_most_common_hits"]) if loo_n else "–",
+              _f(br["loo_most_common_hits"] / loo_n if loo_n else None, 2),
               f"{_f(br['loo_frequency_brier'])} (freq.)")
     oc.print(s)
     for layer in layers:
