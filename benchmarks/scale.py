@@ -25,25 +25,11 @@ from pathlib import Path
 
 
 def scenario(n_actors: int, n_issues: int, n_moves: int = 0, seed: int = 1) -> str:
-    """A synthetic scenario: positions spread over 0..100, saliences and capabilities varied."""
-    import random
+    """A synthetic scenario: positions spread over 0..100, saliences and capabilities varied (the one
+    generator, shared with the tests: detente.scenario.synthetic)."""
+    from detente.scenario.synthetic import synthetic_scenario
 
-    rng = random.Random(seed)
-    out = ["detente: 1", f"meta: {{id: scale-{n_actors}x{n_issues}, title: Scale test, perspective: synthetic}}",
-           "actors:"]
-    out += [f"  - {{id: a{k}, name: Actor {k}, capability: {rng.uniform(1, 100):.3f}}}" for k in range(n_actors)]
-    out.append("issues:")
-    out += [f"  - {{id: i{j}, name: Issue {j}, status_quo: {rng.uniform(0, 100):.2f}}}" for j in range(n_issues)]
-    out.append("positions:")
-    for k in range(n_actors):
-        out.append(f"  a{k}:")
-        out += [f"    i{j}: {{position: {rng.uniform(0, 100):.2f}, salience: {rng.uniform(0.05, 1):.3f}}}"
-                for j in range(n_issues)]
-    if n_moves:
-        out.append("moves:")
-        out += [f"  - {{id: m{k}, actor: a{k % n_actors}, type: statement, issue: i{k % n_issues}, "
-                f"position: {rng.uniform(0, 100):.2f}}}" for k in range(n_moves)]
-    return "\n".join(out) + "\n"
+    return synthetic_scenario(n_actors, n_issues, n_moves, seed)
 
 
 RANGED = """detente: 1

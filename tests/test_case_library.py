@@ -95,11 +95,32 @@ def test_every_number_has_a_note(name: str) -> None:
     assert not missing, missing
 
 
-@pytest.mark.parametrize("name", crisis_cases())
+# The whole CLI (analysis plus the HTML report, whose charts take ~60% of the time) on one case in the
+# default tier and on every case in the slow tier; the analysis itself runs on every case in both. The
+# founding case's CLI run is test_cli.py::test_analyze_founding_case_prints_tables_and_writes_json's.
+QUICK_CLI_CASE = "munich-1938"
+
+
+def _slow_unless(quick: list[str], names: list[str]) -> list:
+    return [n if n in quick else pytest.param(n, marks=pytest.mark.slow) for n in names]
+
+
+@pytest.mark.parametrize("name", _slow_unless([QUICK_CLI_CASE], crisis_cases()))
 def test_analyze_json_works_on_every_case(name: str, tmp_path: Path) -> None:
     res = runner.invoke(app, ["analyze", name, "--json", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
+    assert data["scenario"]["id"] == name
+    assert "games" in data and "sim" in data
+
+
+@pytest.mark.parametrize("name", _slow_unless([n for n in crisis_cases() if n != "geneva-2022"], crisis_cases()))
+def test_analysis_works_on_every_case(name: str) -> None:
+    """The analysis (every layer, no report) on every case, as JSON (the founding case's, the slowest,
+    is test_cli.py::test_analyze_founding_case_prints_tables_and_writes_json's in the default tier)."""
+    from detente.analysis import analyze
+
+    data = json.loads(json.dumps(analyze(load_scenario(case_path(name))).to_dict(), allow_nan=False))
     assert data["scenario"]["id"] == name
     assert "games" in data and "sim" in data
 
@@ -114,6 +135,20 @@ def _altered(sc, cls: str):
 
 
 @pytest.mark.parametrize("name", LIBRARY)
+def test_predictors_input_is_the_same_whatever_the_outcome_section(name: str) -> None:
+    """What predict_case hands its predictors is identical with the outcome section removed or
+    rewritten (the predictions themselves are compared in the next test)."""
+    sc = load_scenario(case_path(name))
+    other = "stalemate" if sc.known_outcome.outcome_class.value != "stalemate" else "escalation"
+    base = bc.inputs_only(sc)
+    assert base.known_outcome is None
+    for variant in (bc.inputs_only(sc), _altered(sc, other)):
+        assert bc.inputs_only(variant).model_dump() == base.model_dump()
+
+
+# predictions compared on two cases in the default tier, on every case in the slow tier (the blinded
+# input on every case is the test above's)
+@pytest.mark.parametrize("name", _slow_unless(["munich-1938", "cuba-1962"], LIBRARY))
 def test_outcome_section_cannot_influence_models_and_games(name: str) -> None:
     sc = load_scenario(case_path(name))
     base = {k: p.to_dict() for k, p in bc.predict_case(sc, ["models", "games"]).items()}

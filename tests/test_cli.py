@@ -25,6 +25,7 @@ def test_analyze_founding_case_prints_tables_and_writes_json(tmp_path: Path) -> 
     assert "Claims" in out and "C7" in out
     data = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
     assert data["scenario"]["id"] == "geneva-2022"
+    assert "games" in data and "sim" in data  # as test_case_library's check on every other case
     assert set(data["models"]) >= {"compromise", "median", "nash"}
     assert data["known_outcome"]["class"] == "escalation"
     rows = data["strong_position"]["rows"]

@@ -219,3 +219,33 @@ def test_diagnosis_names_the_mechanism_that_drives_war() -> None:
     assert d.numbers["information_effect"] == pytest.approx(0.4)
     calm = two_player((0.5,), (0.1, 0.1), (0.2, 0.2))
     assert diagnose(calm, solve_crisis(calm, None), (0.1, 0.2), None).mechanism == "none"
+
+
+def test_backtest_cases_dir_mistakes_and_a_non_crisis_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--loo on too few cases or without the crisis layer is an error before any work (it was skipped
+    without a word); an empty folder is named as such (the message spoke of 'bundled' cases); a
+    legislative bargain (EC emissions) is 'n/a' for the crisis layer, as in analyze (it was scored as a
+    predicted escalation)."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from detente.analysis import crisis_backtest as bc
+    from detente.cases import case_path
+    from detente.cli.app import app
+
+    run = CliRunner().invoke
+    empty = run(app, ["backtest", "cases", "--dir", str(tmp_path)])
+    assert empty.exit_code == 2 and "no scenario with a known outcome in" in empty.output
+    shutil.copy(case_path("ec-emissions-1994"), tmp_path / "ec.yaml")
+    few = run(app, ["backtest", "cases", "--dir", str(tmp_path), "--loo"])
+    assert few.exit_code == 2 and "at least 3 cases" in few.output and "1 selected" in few.output
+    assert run(app, ["backtest", "cases", "--loo", "--layer", "models"]).exit_code == 2
+    res = run(app, ["backtest", "cases", "--layer", "crisis", "--dir", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    (row,) = json.loads(res.stdout)["cases"]
+    assert row["layers"]["crisis"]["class"] == bc.NA and "not a crisis" in row["layers"]["crisis"]["detail"]
+    table = run(app, ["backtest", "cases", "--layer", "crisis", "--dir", str(tmp_path)])
+    (loo,) = [line for line in table.stdout.splitlines() if "base: leave-one-out" in line]
+    assert "0/1" in loo and " 0.00 " not in loo  # one case leaves none to learn from: not '0 hits, 0.00'

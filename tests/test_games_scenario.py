@@ -63,10 +63,19 @@ def test_geneva_claims_from_games_layer() -> None:
     from detente.analysis.games_layer import games_layer
 
     sc = load_scenario(GENEVA)
+    c1 = next(c for c in sc.claims if c.id == "C1")  # and a player who never moves on the path (Ukraine)
+    off_path = c1.model_copy(update={"id": "X1", "check": c1.check.model_copy(update={"player": "ukr",
+                                                                                     "action": "accept"})})
+    sc = sc.model_copy(update={"claims": [*sc.claims, off_path]})
     ctx = Context(sc, {}, {"games": games_layer(sc, AnalyzeOptions())})
     verdicts = {(v.claim, v.layer): v for v in evaluate_claims(ctx)}
     for cid in ("C1", "C2", "C3", "C4"):
         assert verdicts[(cid, "games")].status == "holds", verdicts[(cid, "games")].detail
+    # its failure carries the same count over the draws as the other claims (was 'point values only'
+    # beside a '0 of 200' in the wider ranges' column)
+    x1 = verdicts[("X1", "games")]
+    assert x1.status == "fails" and "no decision" in x1.detail
+    assert x1.held == 0 and x1.draws == verdicts[("C1", "games")].draws > 0
 
 
 def test_payoff_order_can_fail() -> None:

@@ -143,6 +143,21 @@ def test_skipped_moves_unused_parameters_and_sim_defaults(geneva):
     assert any(d.term == "war.win_prob.usa" for d in defaults)  # the scenario names only Russia's
 
 
+def test_the_crisis_models_defaults_are_in_the_one_list(geneva):
+    """The general crisis model's stand-ins (discount, standoff costs, ...) are listed under 'defaults
+    used' and counted by the bottom line (they were only warnings in its own section)."""
+    from types import SimpleNamespace
+
+    from detente.games.crisis.spec import build_inputs
+
+    crisis = SimpleNamespace(inputs=build_inputs(geneva))  # what the layer's run carries (no solve needed)
+    assert "discount" in crisis.inputs.defaults
+    a = Analysis(geneva, AnalyzeOptions(), {}, None, [], {"crisis": crisis})  # type: ignore[arg-type]
+    defaults, _ = defaults_and_warnings(a)
+    got = {d.term: d.value for d in defaults if d.layer == "crisis"}
+    assert got == crisis.inputs.defaults
+
+
 # -- claim errors in plain words ---------------------------------------------------------------------
 
 BASE = """detente: 1

@@ -4,7 +4,6 @@ bit, as one process; and the SMP plan/task/finish split equals a plain run in an
 from __future__ import annotations
 
 import json
-import random
 
 import numpy as np
 import pytest
@@ -15,21 +14,31 @@ from detente.models import get_model
 from detente.models.smp.model import run_task
 from detente.scenario.arrays import point_arrays
 from detente.scenario.loader import load_scenario_text
+from detente.scenario.synthetic import synthetic_scenario
 
 
 def _scenario(n_actors: int, n_issues: int, seed: int = 4) -> str:
     """Saliences above KTAB's budget, so SMP runs each issue on its own (one task per issue)."""
-    rng = random.Random(seed)
-    lines = ["detente: 1", "meta: {id: par, title: Parallel test, perspective: synthetic}", "actors:"]
-    lines += [f"  - {{id: a{k}, name: A{k}, capability: {rng.uniform(1, 100):.3f}}}" for k in range(n_actors)]
-    lines.append("issues:")
-    lines += [f"  - {{id: i{j}, name: I{j}, status_quo: {rng.uniform(0, 100):.2f}}}" for j in range(n_issues)]
-    lines.append("positions:")
-    for k in range(n_actors):
-        lines.append(f"  a{k}:")
-        lines += [f"    i{j}: {{position: {rng.uniform(0, 100):.2f}, salience: {rng.uniform(0.3, 1):.3f}}}"
-                  for j in range(n_issues)]
-    return "\n".join(lines) + "\n"
+    return synthetic_scenario(n_actors, n_issues, seed=seed, salience=(0.3, 1.0))
+
+
+def test_one_synthetic_generator_for_benchmarks_and_tests():
+    """benchmarks/scale.py builds its scenarios with the same generator: same arguments, same text;
+    another seed, another scenario; the sizes asked for, valid."""
+    import sys
+    from pathlib import Path
+
+    bench = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    sys.path.insert(0, bench)
+    try:
+        import scale
+    finally:
+        sys.path.remove(bench)
+    assert scale.scenario(7, 3, 4, seed=9) == synthetic_scenario(7, 3, 4, seed=9) == synthetic_scenario(7, 3, 4, 9)
+    assert synthetic_scenario(7, 3, seed=9) != synthetic_scenario(7, 3, seed=10)
+    sc = load_scenario_text(synthetic_scenario(7, 3, 4, seed=9, salience=(0.3, 1.0)))
+    assert (len(sc.actors), len(sc.issues), len(sc.moves)) == (7, 3, 4)
+    assert all(0.3 <= st.salience.value <= 1.0 for pos in sc.positions.values() for st in pos.values())
 
 
 def test_smp_tasks_in_any_order_give_the_plain_run():

@@ -70,7 +70,9 @@ def toy(tmp_path: Path):  # type: ignore[no-untyped-def]
 def _exact(plan, sc) -> tuple[dict[str, float], list[float]]:  # type: ignore[no-untyped-def]
     """The class probabilities and expected payoffs of the simulation's process, enumerated: each type
     pair, then every offer and answer with the plan's strategies, moving by ``step_state`` and the
-    solved children, payoffs counted by the run's own ``_add_payoff``."""
+    solved children, payoffs counted by the run's own ``_add_payoff``. The process is Markov in the
+    solved node and round (the payoff terms are added, each from its own step), so each node's class
+    distribution and expected payoff to come are computed once per type pair (every path still counts)."""
     import numpy as np
 
     from detente.sim import compile_world
@@ -80,35 +82,53 @@ def _exact(plan, sc) -> tuple[dict[str, float], list[float]]:  # type: ignore[no
     value = [0.0, 0.0]
     run = plan.start(compile_world(sc), np.random.default_rng(0))
 
-    def walk(nodes, key, t, w, pay):  # type: ignore[no-untyped-def]
+    def walk(nodes, key, t, memo):  # type: ignore[no-untyped-def]
+        if (key, t) in memo:
+            return memo[key, t]
         rec = nodes[key]
         P = m.proposer_at(t)
+        probs = dict.fromkeys(CLASSES, 0.0)
+        ahead = [0.0, 0.0]
         for k, pk in enumerate(rec.sigma_p[run.types[P]]):
             for ai, pa in enumerate(rec.sigma_r[run.types[1 - P]][k]):
                 if pk * pa == 0:
                     continue
                 nxt = step_state(m, key, k, RESPONSES[ai])
-                run.payoff = list(pay)
+                run.payoff = [0.0, 0.0]
                 run._add_payoff(key, t, k, RESPONSES[ai], nxt)
-                ww = w * pk * pa
+                step = list(run.payoff)
+                w = pk * pa
                 if nxt is not None and t + 1 < m.horizon:
-                    walk(nodes, rec.children[k][ai], t + 1, ww, list(run.payoff))
+                    sub, sub_ahead = walk(nodes, rec.children[k][ai], t + 1, memo)
+                    for c in CLASSES:
+                        probs[c] += w * sub[c]
+                    for i in (0, 1):
+                        ahead[i] += w * (step[i] + sub_ahead[i])
                     continue
-                acc["escalation" if nxt is None else classify(nxt[2], m.sq_pre, nxt[3], nxt[4], m.sq)] += ww
-                value[0] += ww * run.payoff[0]
-                value[1] += ww * run.payoff[1]
+                probs["escalation" if nxt is None else classify(nxt[2], m.sq_pre, nxt[3], nxt[4], m.sq)] += w
+                for i in (0, 1):
+                    ahead[i] += w * step[i]
+        memo[key, t] = (probs, ahead)
+        return probs, ahead
+
+    def add(nodes, root, w):  # type: ignore[no-untyped-def]
+        probs, ahead = walk(nodes, root, 0, {})
+        for c in CLASSES:
+            acc[c] += w * probs[c]
+        for i in (0, 1):
+            value[i] += w * ahead[i]
 
     pc, pd = m.prior
     for tc, wc in ((0, pc), (1, 1 - pc)):
         for td, wd in ((0, pd), (1, 1 - pd)):
             run.types = (tc, td)
             run.model = m
-            walk(plan.nodes, plan.root, 0, wc * wd * (1 - plan.mediation), [0.0, 0.0])
+            add(plan.nodes, plan.root, wc * wd * (1 - plan.mediation))
             if plan.mediation:
                 from detente.sim.crisis_play import _complete
 
                 run.model = _complete(plan)
-                walk(plan.ci_nodes, plan.ci_root, 0, wc * wd * plan.mediation, [0.0, 0.0])
+                add(plan.ci_nodes, plan.ci_root, wc * wd * plan.mediation)
     return acc, value
 
 
@@ -402,3 +422,27 @@ def test_simulate_with_fewer_rounds_than_the_model_needs_says_so(toy, tmp_path) 
     assert "cut_short" not in full["policy"]
     text = runner.invoke(app, ["simulate", str(p), "--runs", "5", "--rounds", "1"], terminal_width=400).stdout
     assert "before the model's deadline" in text
+
+
+def test_force_in_the_history_is_a_rung_not_the_end_of_the_run(tmp_path: Path) -> None:
+    """A played assault (step 1) is history the crisis model reads as a rung (fait accompli); the
+    simulation replays it without ending the run (it used to end every run there, as a 'stalemate'
+    after 0 of the model's rounds), so its classes follow the model's probabilities."""
+    from detente.analysis.sim_layer import run_batch
+    from detente.sim.crisis_play import build_plan
+
+    text = TOY.replace("  - {id: a_hold, actor: a, type: hold, issue: x}\n",
+                       "  - {id: a_hold, actor: a, type: hold, issue: x}\n"
+                       "  - {id: a_clash, actor: a, type: assault, issue: x, position: 60, step: 1}\n")
+    p = tmp_path / "clash.yaml"
+    p.write_text(text, encoding="utf-8")
+    sc = load_scenario(p)
+    plan = build_plan(sc)
+    assert plan.history == 2
+    n = 400
+    b = run_batch(sc, 5, n, plan=plan, ranges="fixed", keep_logs=True)
+    assert all("ended after 0 of" not in r.outcome.detail for r in b.runs)
+    clash = [line for line in b.runs[0].lines if "a_clash" in line]
+    assert len(clash) == 1 and "a rung, not war" in clash[0]
+    x, df = _chi2(b.frequencies, plan.probs, n)
+    assert df == 3 and _chi2_sf_3df(x) > 0.001, (b.frequencies, plan.probs)

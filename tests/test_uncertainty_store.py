@@ -85,6 +85,31 @@ def test_resume_after_kill_loses_no_finished_chunk(tmp_path):
         assert resumed["forecasts"]["nash"][issue] == fresh.summary["forecasts"]["nash"][issue]
 
 
+def test_ctrl_c_says_what_is_kept_and_how_to_resume(tmp_path, monkeypatch):
+    """Ctrl-C mid-sweep: one line with the finished chunks kept and the --resume hint, exit 130 (was a
+    silent exit); the finished chunks are those a resume then keeps."""
+    import detente.uncertainty.engine as engine
+
+    real = engine.run_sweep
+
+    def interrupted(sc, opts, folder, **kw):
+        def progress(done, total):
+            if done >= 40:
+                raise KeyboardInterrupt
+        return real(sc, opts, folder, **{**kw, "on_progress": progress})
+
+    monkeypatch.setattr(engine, "run_sweep", interrupted)
+    r = runner.invoke(app, ["sweep", MINIMAL, "--draws", "100", "--chunk-size", "20", "--model", "compromise",
+                            "--out", str(tmp_path)])
+    assert r.exit_code == 130 and "Traceback" not in r.output
+    assert "interrupted: 2 finished chunk(s) of up to 20 draws" in r.output and "--resume" in r.output
+    monkeypatch.setattr(engine, "run_sweep", real)
+    r = runner.invoke(app, ["sweep", MINIMAL, "--draws", "100", "--chunk-size", "20", "--model", "compromise",
+                            "--out", str(tmp_path), "--resume", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["record"]["timings"]["chunks_resumed"] == 2
+
+
 def test_resume_refuses_a_different_run(tmp_path):
     sc = load_scenario(MINIMAL)
     run_sweep(sc, SweepOptions(draws=100, seed=1, chunk_size=50, store="none"), tmp_path)
@@ -127,3 +152,11 @@ def test_sweep_json_and_sensitivity_json(tmp_path):
     assert set(s) >= {"tornado", "sobol", "flips"}
     st = s["sobol"]["indices"]["f.compromise.x"]["ST"]
     assert st[1] > st[0]  # b's salience (wider relative swing) matters more
+
+
+def test_a_refused_folder_leaves_no_progress_bar(tmp_path):
+    """The folder holds another run: the one-line error, and no '0/N' bar drawn before it."""
+    run_sweep(load_scenario(MINIMAL), SweepOptions(draws=100, seed=1, chunk_size=50, store="none"), tmp_path)
+    r = runner.invoke(app, ["sweep", MINIMAL, "--draws", "100", "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "holds the results of another sweep" in r.output
+    assert "0/100" not in r.output and len(r.output.strip().splitlines()) == 1, r.output

@@ -74,6 +74,12 @@ CASES: dict[str, tuple[str, str, str]] = {
                                 "actors[1].id", "only in case"),
     "seed-too-large": (_m("actors:\n", f"settings: {{seed: {2**70}}}\nactors:\n"), "settings.seed", ""),
     "scale-nan": (_m("scale: {min: -10, max: 10}", "scale: {min: -10, max: .nan}"), "issues[1].scale", "finite"),
+    # the general crisis model's refusals (validate said ok; game/analyze refused after other work)
+    "crisis-horizon-too-long": (_g("\nparameters:\n", "\nparameters:\n  horizon: 40\n"), "parameters.horizon",
+                                "from 1 to 8, got 40"),
+    # a fractional horizon was rounded silently (2.5 -> 2 rounds)
+    "crisis-horizon-fraction": (_g("\nparameters:\n", "\nparameters:\n  horizon: 2.5\n"), "parameters.horizon",
+                                "whole number of rounds from 1 to 8, got 2.5"),
 }
 
 
@@ -133,3 +139,19 @@ def test_too_many_moves_for_a_simulation(tmp_path: Path) -> None:
     path.write_text(GENEVA[:i] + extra + GENEVA[i:], encoding="utf-8")
     result = runner.invoke(app, ["simulate", str(path)])
     assert result.exit_code == 2 and f"at most {MAX_SIM_MOVES}" in result.stderr and "simulation" in result.stderr
+
+
+def test_a_ranged_horizon_is_drawn_and_rounded_not_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.yaml"
+    for ranged in ("{low: 2, mode: 3, high: 4}", "{low: 2, high: 5}"):  # the second's midpoint is 3.5
+        path.write_text(_g("\nparameters:\n", f"\nparameters:\n  horizon: {ranged}\n"), encoding="utf-8")
+        assert runner.invoke(app, ["validate", str(path)]).exit_code == 0, ranged
+
+
+def test_an_outside_readers_scenario_validates() -> None:
+    """tests/data/galwan-2020.yaml: written from README.md and docs/SCENARIO.md alone (DECISIONS H10);
+    five actors, three issues, three channels, a games: and a simulation: section, nine ranges."""
+    path = Path(__file__).parent / "data" / "galwan-2020.yaml"
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "5 actors, 3 issues" in result.stdout and "9 numbers given as ranges" in result.stdout

@@ -100,8 +100,30 @@ def _sim_problems(sc: Scenario) -> Iterator[Problem]:
         yield parse_field(exc.field) or ("simulation",), exc.reason
 
 
+def is_crisis(sc: Scenario) -> bool:
+    """A scenario about a crisis, not e.g. a legislative bargain (where war is not on the menu): the
+    general crisis model applies (``analyze``'s crisis layer, the backtest's crisis predictor)."""
+    return ("crisis" in sc.meta.tags or sc.games is not None or sc.simulation is not None
+            or any(k.endswith("_war_cost") for k in sc.parameters))
+
+
+def _crisis_problems(sc: Scenario) -> Iterator[Problem]:
+    """What the general crisis model (``analyze``'s crisis layer, ``game --template crisis``) refuses
+    when it builds the model (e.g. a horizon beyond 8 rounds), before any solving."""
+    if not is_crisis(sc):
+        return
+    from detente.games.crisis.spec import build_inputs
+
+    try:
+        build_inputs(sc)
+    except InputError as exc:
+        if "contest no issue" in exc.reason or "two actors with positions" in exc.reason:
+            return  # the model does not apply; the layer skips it
+        yield parse_field(exc.field) or ("parameters",), exc.reason
+
+
 def layer_problems(sc: Scenario) -> Problem | None:
     """The first problem a layer would refuse later, as (document path, reason), or None."""
-    for problem in (*_game_problems(sc), *_sim_problems(sc)):
+    for problem in (*_game_problems(sc), *_sim_problems(sc), *_crisis_problems(sc)):
         return problem
     return None

@@ -220,9 +220,13 @@ def predict_layer(name: str, sc: Scenario, seed: int | None = None) -> Predictio
 
 def predict_crisis(sc: Scenario) -> Prediction:
     """The general crisis model's QRE outcome probabilities (globals chosen on the library, C10)."""
+    from detente.analysis.crisis_layer import is_crisis
     from detente.errors import InputError
     from detente.games.crisis.run import run_crisis
 
+    if not is_crisis(sc):  # as analyze's crisis layer: a legislative bargain has no war on the menu
+        return Prediction("crisis", NA, detail="model does not apply: not a crisis scenario (no 'crisis' tag, "
+                                               "games:/simulation: section or war-cost parameter)")
     try:
         run = run_crisis(sc, explain=False)
     except InputError as exc:
@@ -351,7 +355,13 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
     then score each layer; ``loo`` adds the crisis model's leave-one-out fit of its two globals."""
     cases: list[dict[str, Any]] = []
     scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
+    from detente.errors import InputError
+
     loaded = load_cases(names, folder)
+    if loo and "crisis" not in layers:
+        raise InputError("--loo fits the crisis model: add --layer crisis or all", field="--loo")
+    if loo and len(loaded) < 3:  # it used to be skipped without a word
+        raise InputError(f"--loo needs at least 3 cases with a known outcome; {len(loaded)} selected", field="--loo")
     for name, sc in loaded:
         preds = predict_case(sc, layers, seed)
         known = sc.known_outcome.outcome_class.value

@@ -8,13 +8,8 @@ from detente.analysis.analyze import AnalyzeOptions, register_layer
 from detente.analysis.claims import Context, Verdict, register_evaluator
 from detente.errors import InputError
 from detente.games.crisis.run import CrisisRun, run_crisis
+from detente.layer_checks import is_crisis
 from detente.scenario.schema import Claim, Scenario
-
-
-def is_crisis(sc: Scenario) -> bool:
-    """A scenario about a crisis, not e.g. a legislative bargain (where war is not on the menu)."""
-    return ("crisis" in sc.meta.tags or sc.games is not None or sc.simulation is not None
-            or any(k.endswith("_war_cost") for k in sc.parameters))
 
 
 @register_layer("crisis")

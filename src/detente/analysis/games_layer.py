@@ -115,8 +115,8 @@ def _equilibrium_action(claim: Claim, ctx: Context) -> Verdict | None:
         return _missing(claim) if ctx.scenario.games is None else None
     steps = [s for s in run.solution.path() if s.player == ch.player]
     if not steps:
-        return Verdict(claim.id, claim.text, "fails", f"{ch.player} makes no decision on the equilibrium path",
-                       "games")
+        return _with_ranges(Verdict(claim.id, claim.text, "fails",
+                                    f"{ch.player} makes no decision on the equilibrium path", "games"), run)
     known = {a for s in steps for a in s.probs}
     if ch.action not in known:
         return Verdict(claim.id, claim.text, "not_evaluated",

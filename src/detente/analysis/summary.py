@@ -220,6 +220,10 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     crisis = a.layers.get("crisis")
     if crisis is not None:  # the general crisis model reads parameters by name (C6, C13)
         unused = [p for p in unused if p in crisis.inputs.unused]
+        # its stand-ins belong in the one list (they were only in its own section's warnings)
+        defaults += [DefaultUsed("crisis", term, value, "not given: the general crisis model's default "
+                                 "(README, 'The general crisis model: every term')")
+                     for term, value in crisis.inputs.defaults.items()]
     if unused:
         warnings.append(InputWarning("scenario", f"parameters no layer reads: {', '.join(unused)}"))
     return unique(defaults), unique(warnings)

@@ -50,8 +50,9 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
     s.add_row(f"base: always {br['most_common']}", f"{br['n']}/{br['n']}", str(br["most_common_hits"]),
               _f(br["most_common_hits"] / br["n"] if br["n"] else None, 2),
               f"{_f(br['frequency_brier'])} (freq.)")
-    s.add_row("base: leave-one-out", f"{br['n']}/{br['n']}", str(br["loo_most_common_hits"]),
-              _f(br["loo_most_common_hits"] / br["n"] if br["n"] else None, 2),
+    loo_n = br["n"] if br["n"] >= 2 else 0  # one case: nothing is left to learn a class from
+    s.add_row("base: leave-one-out", f"{loo_n}/{br['n']}", str(br["loo_most_common_hits"]) if loo_n else "–",
+              _f(br["loo_most_common_hits"] / loo_n if loo_n else None, 2),
               f"{_f(br['loo_frequency_brier'])} (freq.)")
     oc.print(s)
     for layer in layers:
@@ -102,7 +103,8 @@ def cases(
         raise InputError(f"unknown layer '{layer}' (choose {', '.join(LAYER_NAMES)} or all)", field="layer")
     report = run_cases(case, layers, seed, folder, loo)
     if not report["cases"]:
-        raise InputError("no bundled case with a known outcome was selected", field="case")
+        raise InputError(f"no scenario with a known outcome in {folder}" if folder is not None
+                         else "no bundled case with a known outcome was selected", field="--dir" if folder else "case")
     if markdown is not None:
         from detente.fileio import atomic_write_text
         from detente.report.crisis_tables import crisis_markdown

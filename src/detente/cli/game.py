@@ -106,6 +106,16 @@ def game(
             if iterations is not None and solver == "auto" and not tree:
                 raise InputError("--iterations sets CFR's iterations; the crisis template's auto solver runs the "
                                  "model's recursion (add --tree or --solver cfr)", field="--iterations")
+            if tree or solver not in ("auto", "qre"):  # refused before the model is solved (seconds)
+                from detente.games.crisis.run import _shrink
+                from detente.games.crisis.spec import build_inputs
+                from detente.games.crisis.tree_export import check_backward, check_tree_size
+
+                pre = build_inputs(sc, third_parties=third_parties)
+                _shrink(pre, horizon, offers)
+                if solver == "backward":
+                    check_backward(pre.model)
+                check_tree_size(pre.model)  # mediation, known after solving, only adds nodes
             crun = run_crisis(sc, lam=lam if solver == "qre" else None,
                               belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
                               offers=offers, third_parties=third_parties, channels=channels)

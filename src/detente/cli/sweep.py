@@ -11,6 +11,7 @@ from rich.console import Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from detente.cli.app import JsonOpt, ScenarioArg, app, dump_json, err_console, load, out_console, user_errors
+from detente.errors import InputError
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1,
@@ -25,7 +26,6 @@ PerDrawOpt = Annotated[bool, typer.Option(
 
 
 def _models(model: list[str] | None) -> tuple[str, ...]:
-    from detente.errors import InputError
     from detente.models import MODELS
 
     names = tuple(dict.fromkeys(model or ("compromise", "median")))
@@ -71,19 +71,27 @@ def sweep(
                         per_draw=per_draw_layers)
     opts.check()  # refuse bad options before a progress bar or any file appears
     if resume and overwrite:
-        from detente.errors import InputError
-
         raise InputError("give --resume or --overwrite, not both", field="overwrite")
     folder = out if out is not None else Path("detente-out") / sc.meta.id / "sweep"
     show = not (quiet or json_out)
     progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                         console=err_console(), disable=not show, transient=False)
-    with progress:
-        task = progress.add_task(sc.meta.id, total=draws)
-        result = run_sweep(sc, opts, folder, resume=resume, overwrite=overwrite,
-                           on_progress=lambda done, total: progress.update(task, completed=done),
-                           on_note=lambda note: err_console().print(f"note: {note}", markup=False))
+    try:
+        with progress:
+            task = progress.add_task(sc.meta.id, total=draws)
+            try:
+                result = run_sweep(sc, opts, folder, resume=resume, overwrite=overwrite,
+                                   on_progress=lambda done, total: progress.update(task, completed=done),
+                                   on_note=lambda note: err_console().print(f"note: {note}", markup=False))
+            except InputError:  # refused before any draw (e.g. the folder holds another run): no bar left
+                progress.update(task, visible=False)
+                raise
+    except KeyboardInterrupt:  # Ctrl-C: say what is kept and how to go on (was a silent exit 130)
+        kept = len(list((folder / "chunks").glob("chunk-*"))) if (folder / "chunks").is_dir() else 0
+        err_console().print(f"interrupted: {kept} finished chunk(s) of up to {opts.chunk_size} draws kept in "
+                            f"{folder}; run the same command with --resume to continue", markup=False)
+        raise typer.Exit(130) from None
     if json_out:
         sys.stdout.write(dump_json(result.to_dict()))
         return

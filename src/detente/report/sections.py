@@ -18,6 +18,7 @@ from detente.models.base import ModelResult
 from detente.report.crisis import rounds_table
 from detente.report.html import register_html_section
 from detente.report.plots import LABEL_SIZE, LEGEND_SIZE, OKABE_ITO, PALETTE, bar_chart, declutter, to_svg
+from detente.report.uncertainty import SOBOL_NOISE
 from detente.scenario.schema import Scenario
 
 MAX_TREE_NODES = 160  # larger trees are described, not drawn
@@ -252,6 +253,8 @@ def uncertainty_section(result: Any) -> str:
                 values.append(it["ST"])
         parts.append('<div class="chart">' + bar_chart(labels, values, "Sobol total-order indices (top 3 per "
                                                       "forecast)", "share of variance") + "</div>")
+        if any(v is not None and not -0.05 <= v <= 1.05 for v in values):
+            parts.append(f"<p class='muted'>{SOBOL_NOISE}</p>")
     flips = (d.get("flips") or {}).get("flips", {})
     flip_rows = [[out, f["param"], f"{f['mode']:g}", f"{f['flips_at']:.3g}", "yes" if f["within_range"] else "no",
                   f.get("to", "")] for out, items in flips.items() for f in items]

@@ -71,8 +71,9 @@ def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str]
 
 def outcome_line(outcome: dict[str, float] | None, label: str = "over the draws") -> Text:
     if not outcome:
-        return Text("Outcome class: not computed over the draws (needs a per-draw layer: "
-                    "detente sweep --per-draw-layers).", style="italic")
+        return Text("Outcome-class shares: not tallied over the draws (needs a per-draw layer: detente sweep "
+                    "--per-draw-layers); a claim on the crisis game's outcome class is counted above.",
+                    style="italic")
     parts = ", ".join(f"{k} {v:.1%}" for k, v in outcome.items() if v > 0)
     return Text(f"Outcome class {label}: {parts}")
 
@@ -86,6 +87,10 @@ def tornado_table(rows: list[dict[str, Any]], output: str, top: int = 8) -> Tabl
     return t
 
 
+SOBOL_NOISE = ("An index outside [0, 1] is estimation noise (an output that moves in steps, or too few samples: "
+               "raise --samples); read the ranking, not the value.")
+
+
 def sobol_table(sobol: dict[str, Any], top: int = 3) -> Table:
     t = Table(title=f"Sobol indices (SALib, {sobol.get('runs', 0)} runs): top assumptions per output",
               title_justify="left")
@@ -94,11 +99,15 @@ def sobol_table(sobol: dict[str, Any], top: int = 3) -> Table:
     t.add_column("total (ST)", justify="right")
     t.add_column("first order (S1)", justify="right")
     names = sobol.get("parameters", [])
+    outside = False
     for out, idx in sobol.get("indices", {}).items():
         ranked = [j for j in sorted(range(len(names)), key=lambda j: -(idx["ST"][j] or 0.0))[:top]
                   if (idx["ST"][j] or 0.0) >= 0.01]
         for n, j in enumerate(ranked):
             t.add_row(out if n == 0 else "", names[j], _f(idx["ST"][j], 3), _f(idx["S1"][j], 3))
+            outside |= any(v is not None and not -0.05 <= v <= 1.05 for v in (idx["ST"][j], idx["S1"][j]))
+    if outside:  # an index is a share of variance: a value beyond [0, 1] is the estimator's noise
+        t.caption = SOBOL_NOISE
     return t
 
 

@@ -259,7 +259,7 @@ class CrisisRun:
         if r <= plan.history:
             for k, mv in enumerate(w.moves):  # history: every principal's move of this step, in file order
                 if mv.step == r - 1 and k in available(w, sim.state, mv.player):
-                    sim.play_move(r, k)
+                    sim.play_move(r, k, force_cap=LEVEL[2])  # as build_inputs reads it: rung 1 or 2, not war
             return
         if self.t >= plan.model.horizon or self.war_by is not None:
             return  # after the deadline the status quo persists: no model moves

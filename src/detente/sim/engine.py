@@ -164,10 +164,16 @@ class Simulation:
         return self.state.war_by >= 0 or self.state.round >= self.world.rounds
 
     # -- the loop
-    def play_move(self, r: int, k: int) -> None:
-        """Apply move ``k`` now and log it (for a policy that plays for both players, C14)."""
+    def play_move(self, r: int, k: int, force_cap: float | None = None) -> None:
+        """Apply move ``k`` now and log it (for a policy that plays for both players, C14). ``force_cap``:
+        a war move does not end the run but lifts the tension to at most this level (the crisis model's
+        reading of force already used in the history: a rung, not war)."""
         events: list[dict[str, Any]] = []
         self.state = apply(self.world, self.state, k, events)
+        if force_cap is not None and self.state.war_by >= 0:
+            self.state.war_by = -1
+            self.state.level = min(self.state.level, force_cap)
+            events[0]["history_force"] = True
         self._log_move(r, k, events[0], self.state)
 
     def note(self, r: int, text: str, record: dict[str, Any]) -> None:
@@ -268,7 +274,9 @@ class Simulation:
             st = ev["settled"]
             i = w.issue_ids.index(st["issue"])
             notes.append(f"settled: {narrate.at(w, i, st['value'])}, announced as a joint outcome")
-        if mv.kind.effect == "war":
+        if ev.get("history_force"):
+            notes.append("force in the history: the crisis model reads it as a rung, not war; the run goes on")
+        elif mv.kind.effect == "war":
             notes.append("war: the top rung of the ladder")
         if notes:
             text += " [" + "; ".join(notes) + "]"

@@ -8,7 +8,9 @@ was proposed; the draft is a starting point for a human, not a verdict.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1784,8 +1786,21 @@ class Extractor:
 
 def extract(text: str, backend: str = "auto", actors: str = "named", organs: str = "merge") -> Extraction:
     """Extract everything the rules find in ``text`` (``actors``: see :meth:`Extractor._participants`;
-    ``organs``: ``merge`` files "the Security Council" under the UN, ``split`` keeps it an actor)."""
+    ``organs``: ``merge`` files "the Security Council" under the UN, ``split`` keeps it an actor).
+    The compiled extractor is reused (compiling spaCy's matcher takes most of a short text's time;
+    :meth:`Extractor.run` starts each text afresh; one extractor per thread, as a run keeps state)."""
+    from detente.text.matching import spacy_available
+
+    if backend == "auto":  # resolved now, so a cached spaCy extractor never stands in for python
+        backend = "spacy" if spacy_available() else "python"
+    if backend in ("python", "spacy") and actors in ("named", "participants") and organs in ("merge", "split"):
+        return _cached_extractor(backend, actors, organs, threading.get_ident()).run(text)
     return Extractor(backend, actors, organs).run(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_extractor(backend: str, actors: str, organs: str, _thread: int) -> Extractor:
+    return Extractor(backend, actors, organs)
 
 
 def _the_short_forms(text: str, tokens: list[Token], mentions: list[Mention], tok_sent: list[int],

@@ -416,8 +416,12 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
 
     horizon_n = rd.first("horizon", ["horizon"])
     T = round(horizon_n[0]) if horizon_n else int(rd.default("horizon", DEFAULTS["horizon"]))
-    if T < 1 or T > 8:
-        raise InputError(f"horizon must be a whole number of rounds from 1 to 8, got {T}", sc.meta.id,
+    stated = sc.parameters.get("horizon")  # a ranged horizon (and its draws) is rounded; a stated point is not
+    whole = (stated is None or "horizon" in rd.over or stated.bounds[0] != stated.bounds[1]
+             or stated.value == round(stated.value))
+    if T < 1 or T > 8 or not whole:
+        got = f"{stated.value:g}" if stated is not None and "horizon" not in rd.over else f"{T}"
+        raise InputError(f"horizon must be a whole number of rounds from 1 to 8, got {got}", sc.meta.id,
                          field="parameters.horizon")
     disc_n = rd.first("discount", ["discount"])
     delta = disc_n[0] if disc_n else rd.default("discount", DEFAULTS["discount"])

@@ -173,14 +173,19 @@ class _Builder:
         return g.decision(P, offer_moves, self.label(P, th[P], hist))
 
 
-def export_tree(m: CrisisModel, mediation: float = 0.0, max_nodes: int = MAX_TREE_NODES) -> Game:
-    """The crisis model as a ``Game`` (players: challenger, defender). ``mediation`` is the chance
-    that a mediator reveals both sides' resolve (C7). Too large a tree is a one-line error."""
+def check_tree_size(m: CrisisModel, mediation: float = 0.0, max_nodes: int = MAX_TREE_NODES) -> None:
+    """Too large a tree is a one-line error (the CLI asks with mediation 0, a lower bound, before solving)."""
     n = tree_size(m, mediation)
     if n > max_nodes:
         raise InputError(f"the crisis model's game tree would have {n:,} nodes, more than {max_nodes:,}: reduce "
                          f"the horizon (now {m.horizon} rounds; --horizon) or the offer grid (now {len(m.offers)} "
                          "points; --offers)", field="--horizon")
+
+
+def export_tree(m: CrisisModel, mediation: float = 0.0, max_nodes: int = MAX_TREE_NODES) -> Game:
+    """The crisis model as a ``Game`` (players: challenger, defender). ``mediation`` is the chance
+    that a mediator reveals both sides' resolve (C7). Too large a tree is a one-line error."""
+    check_tree_size(m, mediation, max_nodes)
     g = Game(m.players, title=f"general crisis model: {m.players[0]} v {m.players[1]}")
     b = _Builder(g, m, "")
     tc, td = types_of(m, 0), types_of(m, 1)
@@ -205,6 +210,13 @@ def export_tree(m: CrisisModel, mediation: float = 0.0, max_nodes: int = MAX_TRE
     return g.validate()
 
 
+def check_backward(m: CrisisModel) -> None:
+    """Backward induction needs one resolve type per side (the CLI asks before solving the model)."""
+    if len(types_of(m, 0)) * len(types_of(m, 1)) > 1:
+        raise InputError("--solver backward needs complete information (one resolve type per side); this "
+                         "crisis has private information: use sequential, qre or cfr", field="--solver")
+
+
 def solve_tree(m: CrisisModel, method: str, *, lam: float = 5.0, iterations: int = 2000,
                mediation: float = 0.0) -> dict[str, Any]:
     """Export ``m`` and solve its tree with a games-layer solver; a summary for the run's output."""
@@ -215,9 +227,8 @@ def solve_tree(m: CrisisModel, method: str, *, lam: float = 5.0, iterations: int
     if method not in CONCEPTS and method != "auto":
         raise InputError(f"unknown tree solver '{method}' (choose from {', '.join(TREE_SOLVERS)})",
                          field="--solver")
-    if method == "backward" and len(types_of(m, 0)) * len(types_of(m, 1)) > 1:
-        raise InputError("--solver backward needs complete information (one resolve type per side); this "
-                         "crisis has private information: use sequential, qre or cfr", field="--solver")
+    if method == "backward":
+        check_backward(m)
     t0 = time.perf_counter()
     g = export_tree(m, mediation)
     built = time.perf_counter() - t0
