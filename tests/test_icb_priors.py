@@ -169,7 +169,10 @@ def test_a_drafted_scenario_marks_the_tables_numbers_assumed_and_names_the_sourc
     d, c = sc.parameters["ukr_war_win_prob"], sc.parameters["rus_war_win_prob"]
     assert [d.low, d.value, d.high] == row["win_prob"]
     assert (c.low, c.value, c.high) == pytest.approx((1 - row["win_prob"][2], 0.5, 1 - row["win_prob"][0]))
-    assert [sc.parameters["ukr_war_cost"].low, sc.parameters["ukr_war_cost"].high] == row["war_cost"][::2]
+    # the table's shares of the stake times the defender's stake (salience 0.5, the principals at the two
+    # ends of the scale: 0.5), the crisis model's units (ICB9; review R1)
+    w = sc.parameters["ukr_war_cost"]
+    assert (w.low, w.high) == pytest.approx((0.5 * row["war_cost"][0], 0.5 * row["war_cost"][2]))
     # costs spanning orders of magnitude are drawn log-normally (P7); probabilities keep the triangle
     assert {sc.parameters[n].dist.value for n in ("rus_war_cost", "ukr_war_cost", "rus_standoff_cost")} == {"lognormal"}
     assert d.dist.value == "triangular" and "the defender's prior" in sc.parameters["rus_war_cost"].note
