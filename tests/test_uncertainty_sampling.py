@@ -209,3 +209,23 @@ def test_icb_prior_with_a_users_zero_low_is_a_triangle_not_an_error():
 
     n = Num.model_validate({"prior": "icb", "term": "war_cost", "low": 0.0})
     assert n.low == 0.0 and n.dist.value == "triangular"
+
+
+def test_a_simulation_break_even_on_a_lognormal_number_is_measured_in_orders_of_magnitude():
+    """The bottom line's flip candidates measure a simulation break-even on a log-normal number on the
+    log scale, as the flip finder and the game thresholds do (P7; it was linear there; review R1)."""
+    from types import SimpleNamespace
+
+    from detente.analysis.summary import flip_candidates
+    from detente.scenario.loader import load_scenario_text
+    from detente.scenario.synthetic import synthetic_scenario
+
+    text = synthetic_scenario(3, 1) + ("parameters:\n  a0_war_cost: {value: 1.0, low: 0.1, high: 10.0, "
+                                       "dist: lognormal}\n")
+    sc = load_scenario_text(text, "r1.yaml")
+    be = {"players": [{"settings": [{"key": "parameters.a0_war_cost", "mode": 1.0, "value": 0.1, "low": 0.1,
+                                     "high": 10.0, "within_range": True}]}]}
+    sim = SimpleNamespace(to_dict=lambda: {"break_even": be}, batch=SimpleNamespace(modal="stalemate"))
+    a = SimpleNamespace(scenario=sc, layers={"sim": sim})
+    (row,) = flip_candidates(a)  # type: ignore[arg-type]
+    assert row["widths"] == pytest.approx(0.5)  # one of the range's two decades (linear: 0.9 / 9.9)
