@@ -329,3 +329,26 @@ def test_cli_refuses_a_too_large_channel_tree_before_solving(monkeypatch: pytest
                                  "--tree", "--horizon", "3"])
     assert r.exit_code == 2, r.output
     assert "270,965 nodes" in r.output and "6 points on each channel" in r.output
+
+
+def test_the_channel_explanations_qre_is_the_runs_own_with_a_mediator() -> None:
+    """With a mediator (munich-1938, rule mode: revelation probability 0.32) the run's probabilities mix the
+    complete-information solution in; the channels section's 'with the closed channel' QRE is the same
+    numbers, and the public-only counterfactual is mixed with the same mediator (it was the bare solve;
+    review R1)."""
+    from detente.games.crisis.mechanisms import complete_info
+
+    sc = load_scenario(case_path("munich-1938"))
+    run = run_crisis(sc, third_parties="rule", channels="both")
+    mu = run.inputs.mediation
+    assert mu > 0
+    assert run.channels is not None and run.channels["with_closed"]["qre"] == pytest.approx(run.probs, abs=1e-12)
+    pub = public_only(run.inputs.model)
+    bare = solve_crisis(pub, run.qre.lam, run.belief_step).outcome_probs()
+    from detente.games.crisis import third as TP
+
+    ci = solve_crisis(complete_info(pub, TP.mean_costs(run.inputs.model)), run.qre.lam,
+                      run.belief_step).outcome_probs()
+    want = {k: (1 - mu) * bare[k] + mu * ci[k] for k in bare}
+    assert run.channels["public_only"]["qre"] == pytest.approx(want, abs=1e-12)
+    assert "mediator's revelation mixed in" in " ".join(run.channels["text"])
