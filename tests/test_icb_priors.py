@@ -247,6 +247,25 @@ def test_cli_writes_the_table_and_refuses_bad_options_in_one_line(tmp_path):
     assert r.exit_code == 2 and "is a folder" in r.stderr
 
 
+
+def test_cli_refuses_an_unwritable_output_before_the_fit(tmp_path, monkeypatch):
+    """-o under a file (no folder can be made there) is refused before the minute-long fit, in one line
+    (it was found only when writing, after the fit; review R1)."""
+    from typer.testing import CliRunner
+
+    import detente.backtest.icb_priors as P
+    from detente.cli import app
+
+    def no_fit(*_a, **_k):
+        raise AssertionError("fitted before the output was checked")
+
+    monkeypatch.setattr(P, "fit_all", no_fit)
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    out = tmp_path / "f" / "p.json"
+    r = CliRunner().invoke(app, ["backtest", "icb-priors", "--data", str(FIXTURE), "-o", str(out)])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1, (r.exit_code, r.stderr)
+
+
 @pytest.mark.slow
 def test_cli_end_to_end_on_the_fixture(tmp_path):
     from typer.testing import CliRunner
