@@ -292,3 +292,63 @@ def test_a_public_demand_commits_its_proposer_and_a_closed_one_does_not() -> Non
     assert m.accept_back(1, k_pub, 0.4, CH)[0] == pytest.approx(0.5 * 0.2)
     assert m.accept_back(1, k_clo, 0.4, CH)[0] == pytest.approx(0.5 * 0.2 * 0.25)
     assert m.accept_back(1, k_pub, 0.4, NONE)[0] == 0.0  # not committed, no face cost stated
+
+
+def test_a_missing_credibility_cost_is_a_listed_default() -> None:
+    """rus states no credibility cost: the 0 used is in the defaults list, as its face cost's is (review R1)."""
+    inp = build_inputs(GENEVA, channels="both")
+    assert inp.model.channel is not None and inp.model.channel.credibility[0] == 0.0
+    assert inp.defaults["rus_credibility_cost"] == 0.0
+    assert "usa_credibility_cost" not in inp.defaults  # stated through the spec's defender_credibility
+
+
+def test_tree_size_error_counts_the_offer_grid_as_given_to_offers() -> None:
+    """With channels the model holds each grid point twice; the error names the grid --offers sets (review R1)."""
+    from detente.games.crisis.tree_export import check_tree_size
+
+    m = build_inputs(GENEVA, channels="both").model
+    with pytest.raises(InputError, match="offer grid \\(now 6 points on each channel; --offers\\)"):
+        check_tree_size(m, max_nodes=10)
+    with pytest.raises(InputError, match="offer grid \\(now 6 points; --offers\\)"):
+        check_tree_size(build_inputs(GENEVA).model, max_nodes=10)
+
+
+def test_cli_refuses_a_too_large_channel_tree_before_solving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--channels both --tree: the size check before the solve counts both channels' offers (it built the
+    public-only model, 35k nodes at horizon 3, and solved the 271k-node one before refusing; review R1)."""
+    from typer.testing import CliRunner
+
+    import detente.games.crisis.run as R
+    from detente.cli import app
+
+    def no_solve(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("solved before the size check")
+
+    monkeypatch.setattr(R, "run_crisis", no_solve)
+    r = CliRunner().invoke(app, ["game", str(case_path("geneva-2022")), "--template", "crisis", "--channels", "both",
+                                 "--tree", "--horizon", "3"])
+    assert r.exit_code == 2, r.output
+    assert "270,965 nodes" in r.output and "6 points on each channel" in r.output
+
+
+def test_the_channel_explanations_qre_is_the_runs_own_with_a_mediator() -> None:
+    """With a mediator (munich-1938, rule mode: revelation probability 0.32) the run's probabilities mix the
+    complete-information solution in; the channels section's 'with the closed channel' QRE is the same
+    numbers, and the public-only counterfactual is mixed with the same mediator (it was the bare solve;
+    review R1)."""
+    from detente.games.crisis.mechanisms import complete_info
+
+    sc = load_scenario(case_path("munich-1938"))
+    run = run_crisis(sc, third_parties="rule", channels="both")
+    mu = run.inputs.mediation
+    assert mu > 0
+    assert run.channels is not None and run.channels["with_closed"]["qre"] == pytest.approx(run.probs, abs=1e-12)
+    pub = public_only(run.inputs.model)
+    bare = solve_crisis(pub, run.qre.lam, run.belief_step).outcome_probs()
+    from detente.games.crisis import third as TP
+
+    ci = solve_crisis(complete_info(pub, TP.mean_costs(run.inputs.model)), run.qre.lam,
+                      run.belief_step).outcome_probs()
+    want = {k: (1 - mu) * bare[k] + mu * ci[k] for k in bare}
+    assert run.channels["public_only"]["qre"] == pytest.approx(want, abs=1e-12)
+    assert "mediator's revelation mixed in" in " ".join(run.channels["text"])

@@ -169,7 +169,10 @@ def test_a_drafted_scenario_marks_the_tables_numbers_assumed_and_names_the_sourc
     d, c = sc.parameters["ukr_war_win_prob"], sc.parameters["rus_war_win_prob"]
     assert [d.low, d.value, d.high] == row["win_prob"]
     assert (c.low, c.value, c.high) == pytest.approx((1 - row["win_prob"][2], 0.5, 1 - row["win_prob"][0]))
-    assert [sc.parameters["ukr_war_cost"].low, sc.parameters["ukr_war_cost"].high] == row["war_cost"][::2]
+    # the table's shares of the stake times the defender's stake (salience 0.5, the principals at the two
+    # ends of the scale: 0.5), the crisis model's units (ICB9; review R1)
+    w = sc.parameters["ukr_war_cost"]
+    assert (w.low, w.high) == pytest.approx((0.5 * row["war_cost"][0], 0.5 * row["war_cost"][2]))
     # costs spanning orders of magnitude are drawn log-normally (P7); probabilities keep the triangle
     assert {sc.parameters[n].dist.value for n in ("rus_war_cost", "ukr_war_cost", "rus_standoff_cost")} == {"lognormal"}
     assert d.dist.value == "triangular" and "the defender's prior" in sc.parameters["rus_war_cost"].note
@@ -242,6 +245,25 @@ def test_cli_writes_the_table_and_refuses_bad_options_in_one_line(tmp_path):
     assert r.exit_code == 2 and "ICB data folder not found" in r.stderr and r.stderr.count("\n") == 1
     r = run(app, ["backtest", "icb-priors", "--data", str(FIXTURE), "-o", str(tmp_path)])
     assert r.exit_code == 2 and "is a folder" in r.stderr
+
+
+
+def test_cli_refuses_an_unwritable_output_before_the_fit(tmp_path, monkeypatch):
+    """-o under a file (no folder can be made there) is refused before the minute-long fit, in one line
+    (it was found only when writing, after the fit; review R1)."""
+    from typer.testing import CliRunner
+
+    import detente.backtest.icb_priors as P
+    from detente.cli import app
+
+    def no_fit(*_a, **_k):
+        raise AssertionError("fitted before the output was checked")
+
+    monkeypatch.setattr(P, "fit_all", no_fit)
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    out = tmp_path / "f" / "p.json"
+    r = CliRunner().invoke(app, ["backtest", "icb-priors", "--data", str(FIXTURE), "-o", str(out)])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1, (r.exit_code, r.stderr)
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from detente.cli import app
 from detente.errors import InputError
+from detente.games.crisis.spec import build_inputs
 from detente.scenario.loader import load_scenario
 from detente.text.crisis_draft import DEFAULT_NOTE, PRIOR_NOTE, principals
 from detente.text.draft import draft_from_text
@@ -85,8 +86,15 @@ def test_the_prior_table_is_used_for_the_terms_it_informs(monkeypatch):
                         lambda term: (0.3, 0.1, 0.6, "test") if term == "war_cost" else None)
     sc, ex = draft_from_text(TEXT, "t.txt", backend="python")
     w = sc.parameters["rus_war_cost"]
-    assert (w.value, w.low, w.high) == (0.3, 0.1, 0.6) and PRIOR_NOTE in w.note
+    # the table's war cost is a share of the actor's own stake (ICB9): drafted at salience 0.5 and the
+    # principals at the two ends of the scale, the model's war cost is half the share (review R1)
+    st = sc.positions["rus"][sc.games.specs[0].issue]
+    assert st.salience.value == 0.5
+    assert (w.value, w.low, w.high) == (0.15, 0.05, 0.3) and PRIOR_NOTE in w.note
     assert "rus_war_cost" not in ex.defaults and "horizon" in ex.defaults
+    inp = build_inputs(sc)  # the crisis model reads it back as the share of its own stake
+    assert inp.model.war_cost[0] == (pytest.approx(0.1 * inp.model.frontier[-1][1]),
+                                     pytest.approx(0.6 * inp.model.frontier[-1][1]))
 
 
 def test_the_tables_win_probability_is_the_defenders(monkeypatch):

@@ -184,3 +184,48 @@ def test_claim_probability_matches_the_hand_computed_triangular_tail():
     got = res.summary["claims"]["k1"]["probability"]
     assert got == pytest.approx(1 - p_fail, abs=4 * math.sqrt(p_fail * (1 - p_fail) / 200_000))
     assert run_sweep(sc, SweepOptions(draws=5000, seed=11, store="none")).summary["claims"]["k1"]["probability"] == 1.0
+
+
+def test_dist_lognormal_with_widen_widens_on_the_log_scale():
+    """--dist lognormal --widen 3 on a positive range: widened in orders of magnitude, not linearly to 0
+    and then refused (review R1)."""
+    from detente.scenario.loader import load_scenario_text
+    from detente.scenario.synthetic import synthetic_scenario
+    from detente.uncertainty.engine import SweepOptions, prepare
+
+    text = synthetic_scenario(3, 1) + "parameters:\n  a0_war_cost: {value: 1.0, low: 0.1, high: 10.0}\n"
+    sc = load_scenario_text(text, "r1.yaml")
+    params, _ = prepare(sc, SweepOptions(widen=3.0, dist="lognormal"))
+    p = next(p for p in params if p.key == "parameters.a0_war_cost")
+    assert p.dist == "lognormal" and (p.low, p.high) == (pytest.approx(1e-3), pytest.approx(1e3))
+    tri, _ = prepare(sc, SweepOptions(widen=3.0, dist="triangular"))  # a triangle widens linearly, as before
+    assert next(p for p in tri if p.key == "parameters.a0_war_cost").high == pytest.approx(28.0)
+
+
+def test_icb_prior_with_a_users_zero_low_is_a_triangle_not_an_error():
+    """A user's ``low: 0`` on a prior war cost keeps the triangle (it was refused as a log-normal the user
+    never asked for; review R1)."""
+    from detente.scenario.numbers import Num
+
+    n = Num.model_validate({"prior": "icb", "term": "war_cost", "low": 0.0})
+    assert n.low == 0.0 and n.dist.value == "triangular"
+
+
+def test_a_simulation_break_even_on_a_lognormal_number_is_measured_in_orders_of_magnitude():
+    """The bottom line's flip candidates measure a simulation break-even on a log-normal number on the
+    log scale, as the flip finder and the game thresholds do (P7; it was linear there; review R1)."""
+    from types import SimpleNamespace
+
+    from detente.analysis.summary import flip_candidates
+    from detente.scenario.loader import load_scenario_text
+    from detente.scenario.synthetic import synthetic_scenario
+
+    text = synthetic_scenario(3, 1) + ("parameters:\n  a0_war_cost: {value: 1.0, low: 0.1, high: 10.0, "
+                                       "dist: lognormal}\n")
+    sc = load_scenario_text(text, "r1.yaml")
+    be = {"players": [{"settings": [{"key": "parameters.a0_war_cost", "mode": 1.0, "value": 0.1, "low": 0.1,
+                                     "high": 10.0, "within_range": True}]}]}
+    sim = SimpleNamespace(to_dict=lambda: {"break_even": be}, batch=SimpleNamespace(modal="stalemate"))
+    a = SimpleNamespace(scenario=sc, layers={"sim": sim})
+    (row,) = flip_candidates(a)  # type: ignore[arg-type]
+    assert row["widths"] == pytest.approx(0.5)  # one of the range's two decades (linear: 0.9 / 9.9)

@@ -124,7 +124,9 @@ def flip_candidates(a: Analysis) -> list[dict[str, Any]]:
                 if s.get("value") is None or pl.get("escalates_at_modes"):
                     continue
                 lo, hi = s.get("low"), s.get("high")
-                w = range_widths(lo, s["mode"], hi, s["value"]) if lo is not None and hi is not None else None
+                num = stated_range(sc, s["key"])  # a log-normal number's widths are on the log scale (P7)
+                w = range_widths(lo, s["mode"], hi, s["value"], num.dist.value if num is not None else "triangular") \
+                    if lo is not None and hi is not None else None
                 out.append({"source": "simulation break-even", "verdict": "simulated outcome",
                             "now": sim.batch.modal, "becomes": "escalation", "assumption": s["key"],
                             "value": s["mode"], "at": s["value"], "widths": w, "within_range": s.get("within_range"),

@@ -187,7 +187,7 @@ def icb_priors(
     from detente.backtest.icb_eval import data_summary
     from detente.backtest.icb_priors import COVARIANCES, UNKNOWN_POWER, fit_all, power_mix, priors_table
     from detente.backtest.icb_structural import one_thread
-    from detente.fileio import atomic_write_text
+    from detente.fileio import atomic_write_text, check_writable_target, probe_writable_folder
 
     if covariance not in COVARIANCES:
         raise InputError(f"unknown covariance '{covariance}' (choose {', '.join(COVARIANCES)})",
@@ -198,8 +198,9 @@ def icb_priors(
     folder = data if data is not None else default_data()
     if not folder.is_dir():
         raise InputError("ICB data folder not found (give it with --data DIR)", str(folder), field="data")
-    if output is not None and output.is_dir():
-        raise InputError("is a folder; give a file name", str(output))
+    if output is not None:  # before the fit (a minute or more): a folder, a device, an unwritable place
+        check_writable_target(output)
+        probe_writable_folder(output.parent)
     icb_data = load_icb_dir(folder)
     with err_console().status("general crisis model: fitting on all of --data") as st, one_thread():
         fit, rows = fit_all(icb_data, lambda s: st.update(s))

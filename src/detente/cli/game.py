@@ -111,7 +111,7 @@ def game(
                 from detente.games.crisis.spec import build_inputs
                 from detente.games.crisis.tree_export import check_backward, check_tree_size
 
-                pre = build_inputs(sc, third_parties=third_parties)
+                pre = build_inputs(sc, third_parties=third_parties, channels=channels)  # its offers doubled
                 _shrink(pre, horizon, offers)
                 if solver == "backward":
                     check_backward(pre.model)

@@ -31,6 +31,16 @@ def override_key(path: str) -> str | None:
     return None
 
 
+def stance_of(sc: Scenario, over: Mapping[str, float], actor: str, issue: str) -> tuple[float, float] | None:
+    """(position, salience) of ``actor`` on ``issue`` with the ``position:``/``salience:`` overrides, or None
+    (one reading for the templates' inputs and the two-track payoffs, G3)."""
+    st = sc.positions.get(actor, {}).get(issue)
+    if st is None:
+        return None
+    return (over.get(f"position:{actor}:{issue}", st.position.value),
+            over.get(f"salience:{actor}:{issue}", st.salience.value))
+
+
 class Inputs:
     """A scenario's numbers as one game spec sees them, overrides applied."""
 
@@ -60,11 +70,7 @@ class Inputs:
         return term in self.spec.costs
 
     def stance(self, actor: str, issue: str) -> tuple[float, float] | None:
-        st = self.sc.positions.get(actor, {}).get(issue)
-        if st is None:
-            return None
-        return (self.over.get(f"position:{actor}:{issue}", st.position.value),
-                self.over.get(f"salience:{actor}:{issue}", st.salience.value))
+        return stance_of(self.sc, self.over, actor, issue)
 
     def need_stance(self, actor: str, issue: str, field: str = "issue") -> tuple[float, float]:
         st = self.stance(actor, issue)

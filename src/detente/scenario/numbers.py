@@ -195,7 +195,8 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
         data["value"] = mode
         data.setdefault("low", low)
         data.setdefault("high", high)
-        if low > 0 and str(term) in LOG_SCALE_TERMS:
+        lo = data["low"]  # the user's low wins: log-normal only on a positive range (else a triangle)
+        if str(term) in LOG_SCALE_TERMS and _is_number(lo) and lo > 0:
             data.setdefault("dist", "lognormal")  # a 90% interval spanning orders of magnitude (ICB9)
     data.setdefault("assumed", True)
     data["note"] = source if not data.get("note") else f"{data['note']}; {source}"

@@ -108,10 +108,16 @@ def principals(data: dict[str, Any], challenger: str | None = None,
     return challenger, defender, why
 
 
-def _num(term: str, prior: Prior | None, source: str, what: str) -> tuple[dict[str, Any], bool]:
-    """A parameter entry and whether it is a stated default (not a prior)."""
+def _num(term: str, prior: Prior | None, source: str, what: str, stake: float = 1.0) -> tuple[dict[str, Any], bool]:
+    """A parameter entry and whether it is a stated default (not a prior). The table's cost terms are
+    shares of the actor's own stake (ICB9): times ``stake`` (its salience x the principals' distance on
+    the game's issue) they are in the units the crisis games and the simulation read."""
     got = prior(term) if prior is not None else None
     v, lo, hi = got if got is not None else DEFAULTS[term]
+    if got is not None and priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:
+        what += (f"; ICB's share of the stake {v:g} [{lo:g}, {hi:g}] x this actor's stake {stake:g} (salience x "
+                 "the principals' distance on the game's issue)")
+        v, lo, hi = (round(x * stake, 6) for x in (v, lo, hi))
     src = source if got is not None else DEFAULT_NOTE
     out = {"value": v, "low": lo, "high": hi, "assumed": True, "note": f"{src}; {what}"}
     if got is not None and lo > 0 and priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:
@@ -193,8 +199,9 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
                   (c, "face_cost_withdraw", "the challenger's face cost of backing down"),
                   (c, "standoff_cost", "cost per round of a standoff to the challenger"),
                   (d, "standoff_cost", "cost per round of a standoff to the defender")]
+    stakes = {who: _stake(data, iss, who, c, d) for who in (c, d)}
     for actor, term, what in spec_terms:
-        params[f"{actor}_{term}"], dflt = _num(term, prior, source, what)
+        params[f"{actor}_{term}"], dflt = _num(term, prior, source, what, stakes[actor])
         if dflt:
             defaults.append(f"{actor}_{term}")
     for term, what in (("power_shift", "expected shift of power during the crisis"),
@@ -232,6 +239,17 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
 
 def _value(x: Any) -> float:
     return float(x["value"]) if isinstance(x, dict) else float(x)
+
+
+def _stake(data: dict[str, Any], iss: dict[str, Any], who: str, c: str, d: str) -> float:
+    """``who``'s stake on the game's issue in utility units, as the crisis model reads it: its salience x
+    the distance between the principals' positions over the scale's span."""
+    pos = data["positions"]
+    st = pos[who][iss["id"]]
+    scale = iss.get("scale") or {}
+    span = max(1e-9, float(scale.get("max", 100.0)) - float(scale.get("min", 0.0)))
+    dist = abs(_value(pos[c][iss["id"]]["position"]) - _value(pos[d][iss["id"]]["position"])) / span
+    return round(_value(st["salience"]) * dist, 6)
 
 
 def _pick_issue(data: dict[str, Any], c: str, d: str, moves: list[dict[str, Any]],

@@ -90,7 +90,8 @@ def run_chunk(spec: ChunkSpec) -> tuple[int, dict[str, np.ndarray], float]:
 
 
 def prepare(sc: Scenario, opts: SweepOptions) -> tuple[list[Param], ScenarioTarget]:
-    params = with_dist(widen(collect_params(sc), opts.widen), opts.dist)
+    # the distribution first: a number widens on the scale it is drawn on (log-normal: orders of magnitude)
+    params = widen(with_dist(collect_params(sc), opts.dist), opts.widen)
     return params, ScenarioTarget(sc, tuple(params), opts.models, opts.per_draw)
 
 

@@ -55,9 +55,12 @@ def response_values(sv: _Solver, sol: CrisisSolution, key: tuple, k: int, tc: in
     return out
 
 
-def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, belief_step: float
+def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, belief_step: float,
+                     probs: dict[str, float] | None = None, mediation: float = 0.0, mean: Any = None
                      ) -> dict[str, Any]:
-    """The closed channel's effect on ``m``'s solutions (``best``: lam=None; ``qre``: at its lam)."""
+    """The closed channel's effect on ``m``'s solutions (``best``: lam=None; ``qre``: at its lam). ``probs``:
+    the run's QRE outcome probabilities, which with a mediator (``mediation`` > 0) mix the complete-information
+    solution in (C7, at the mean costs ``mean``); the public-only counterfactual is mixed the same way."""
     ct = m.channel
     assert ct is not None
     c, d = m.players
@@ -65,7 +68,12 @@ def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, 
     pub = public_only(m)
     pub_best = solve_crisis(pub, None, belief_step).outcome_probs()
     pub_qre = solve_crisis(pub, qre.lam, belief_step).outcome_probs()
-    both_best, both_qre = best.outcome_probs(), qre.outcome_probs()
+    both_best, both_qre = best.outcome_probs(), (qre.outcome_probs() if probs is None else dict(probs))
+    if mediation > 0:  # as the run's headline (run.py): the counterfactual with the same mediator
+        from detente.games.crisis.mechanisms import complete_info
+
+        ci = solve_crisis(complete_info(pub, mean), qre.lam, belief_step).outcome_probs()
+        pub_qre = {k: (1 - mediation) * pub_qre[k] + mediation * ci[k] for k in CLASSES}
     lines = [f"Channels (C18): {ct.public} is public (audience cost {ct.public_audience:g}), {ct.closed} closed "
              f"({ct.closed_audience:g}): a closed move's face and audience costs weigh {ct.ratio:.3g} of a public "
              f"one's. Face cost of conceding in public: {c} {ct.face[0]:g}, {d} {ct.face[1]:g} (and credibility "
@@ -75,7 +83,9 @@ def explain_channels(m: CrisisModel, best: CrisisSolution, qre: CrisisSolution, 
     lines.append(f"With the closed channel the best-response outcome is {b_top} ({both_best[b_top]:.2f}); with the "
                  f"public channel only it is {p_top} ({pub_best[p_top]:.2f}). QRE at lambda={qre.lam:g}: agreement "
                  f"{both_qre['agreement']:.2f} with it, {pub_qre['agreement']:.2f} without; escalation "
-                 f"{both_qre['escalation']:.2f} against {pub_qre['escalation']:.2f}.")
+                 f"{both_qre['escalation']:.2f} against {pub_qre['escalation']:.2f}"
+                 + (f" (a mediator's revelation mixed in with probability {mediation:.2f} in both)." if mediation > 0
+                    else "."))
     sv = _Solver(m, None, belief_step)
     two = [abs(m.war_cost[i][0] - m.war_cost[i][1]) > 1e-12 and 0.0 < m.prior[i] < 1.0 for i in (0, 1)]
     moves = []

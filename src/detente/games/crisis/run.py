@@ -151,7 +151,7 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
         if m.channel is not None:
             from detente.games.crisis.channel_explain import explain_channels
 
-            run.channels = explain_channels(m, run.best, qre, belief_step)
+            run.channels = explain_channels(m, run.best, qre, belief_step, probs, inp.mediation, mean)
     run.seconds = time.perf_counter() - t0
     return run
 

@@ -547,7 +547,7 @@ def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapp
             cred_names.insert(0, rd.spec_costs["defender_credibility"])
         cr = rd.first(f"{who}_credibility_cost", cred_names)
         face.append(f[0] if f else rd.default(f"{who}_face_cost_accept", 0.0))
-        cred.append(cr[0] if cr else 0.0)
+        cred.append(cr[0] if cr else rd.default(f"{who}_credibility_cost", 0.0))  # listed, as face and info
         inames = [f"{who}_info_benefit"]
         if f"{roles[i]}_info_benefit" in rd.spec_costs:
             inames.insert(0, rd.spec_costs[f"{roles[i]}_info_benefit"])

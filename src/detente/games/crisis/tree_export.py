@@ -178,8 +178,9 @@ def check_tree_size(m: CrisisModel, mediation: float = 0.0, max_nodes: int = MAX
     n = tree_size(m, mediation)
     if n > max_nodes:
         raise InputError(f"the crisis model's game tree would have {n:,} nodes, more than {max_nodes:,}: reduce "
-                         f"the horizon (now {m.horizon} rounds; --horizon) or the offer grid (now {len(m.offers)} "
-                         "points; --offers)", field="--horizon")
+                         f"the horizon (now {m.horizon} rounds; --horizon) or the offer grid (now "
+                         f"{len(m.offers) // (2 if m.channel is not None else 1)} points"
+                         f"{' on each channel' if m.channel is not None else ''}; --offers)", field="--horizon")
 
 
 def export_tree(m: CrisisModel, mediation: float = 0.0, max_nodes: int = MAX_TREE_NODES) -> Game:

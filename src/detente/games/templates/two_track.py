@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from detente.defaults import DefaultUsed
 from detente.errors import InputError
+from detente.games.inputs import stance_of
 from detente.games.tree import Game
 from detente.scenario.schema import CostTerm, GameSpec, Scenario
 
@@ -99,11 +100,7 @@ class IssueReading:
 
     def stance(self, actor: str, issue: str) -> tuple[float, float] | None:
         """(position, salience) of ``actor`` on ``issue``, or None."""
-        st = self.sc.positions.get(actor, {}).get(issue)
-        if st is None:
-            return None
-        return (self.over.get(f"position:{actor}:{issue}", st.position.value),
-                self.over.get(f"salience:{actor}:{issue}", st.salience.value))
+        return stance_of(self.sc, self.over, actor, issue)
 
     def sq_of(self, issue_id: str, field: str) -> float:
         iss = self.sc.issue(issue_id)
