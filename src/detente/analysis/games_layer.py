@@ -9,6 +9,7 @@ Per-draw hooks let ``detente sweep`` and the uncertainty section evaluate the sa
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import Any
 
@@ -170,6 +171,7 @@ EVAL = {"equilibrium_action": _equilibrium_action, "payoff_order": _payoff_order
 # -- per-draw hooks for the uncertainty layer (sweeps, the analyze uncertainty section) ----------
 _CACHE: dict[int, tuple[Scenario, str | None, GameRun | None]] = {}
 _CACHE_MAX = 256
+_CACHE_LOCK = threading.Lock()  # a Dask worker may run several threads
 
 
 def _draw_run(sc: Scenario, game: str | None = None) -> GameRun | None:
@@ -178,16 +180,18 @@ def _draw_run(sc: Scenario, game: str | None = None) -> GameRun | None:
     equilibria, which no claim reads), so a sweep and analyze count a draw the same way."""
     if sc.games is None:
         return None
-    hit = _CACHE.get(id(sc))
+    with _CACHE_LOCK:
+        hit = _CACHE.get(id(sc))
     if hit is not None and hit[0] is sc and hit[1] == game:
         return hit[2]
     try:
         run: GameRun | None = run_at(sc, pick_spec(sc, game), {})
     except InputError:
         run = None
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(sc)] = (sc, game, run)
+    with _CACHE_LOCK:
+        while len(_CACHE) >= _CACHE_MAX:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(sc)] = (sc, game, run)
     return run
 
 
