@@ -42,3 +42,10 @@ def test_a_replaced_player_is_named_and_the_logit_break_evens_are_not_reported(t
     assert d["break_even"]["players"] == [] and d["break_even"]["criterion"].startswith("not computed: a plays")
     text = " ".join(runner.invoke(app, ["simulate", str(p), "--crisis-player", "a"]).stdout.split())
     assert "except a: the general crisis model's QRE strategy" in text
+
+
+def test_backtest_cases_says_its_sim_column_is_the_logit_players(tmp_path) -> None:
+    (tmp_path / "duel.yaml").write_text(DUEL + "known_outcome: {class: stalemate}\n", encoding="utf-8")
+    res = runner.invoke(app, ["backtest", "cases", "--dir", str(tmp_path), "--layer", "sim"])
+    assert res.exit_code == 0, res.output
+    assert "older logit players" in " ".join(res.stdout.split())
