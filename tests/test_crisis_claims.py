@@ -52,3 +52,39 @@ def test_layer_crisis_without_a_crisis_run_is_not_evaluated_with_the_reason(duel
     verdicts = evaluate_claims(Context(_with_claims(sc, "crisis"), {}, {}))
     assert {v.status for v in verdicts} == {"not_evaluated"}
     assert all("general crisis model did not run here" in v.detail for v in verdicts)
+
+
+def test_the_simulation_answers_only_layer_sim_or_any(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A claim that names the crisis game or the general crisis model gets no verdict from the
+    simulation (before H11 the simulation answered every layer but games)."""
+    from detente.analysis.analyze import AnalyzeOptions
+    from detente.analysis.sim_layer import sim_layer
+
+    p = tmp_path / "duel.yaml"
+    p.write_text(DUEL, encoding="utf-8")
+    sc = load_scenario(p)
+    res = sim_layer(sc, AnalyzeOptions(seed=3))
+    got = {}
+    for layer in ("games", "crisis", "sim", "any"):
+        vs = evaluate_claims(Context(_with_claims(sc, layer), {}, {"sim": res}))
+        got[layer] = {v.layer for v in vs if v.status != "not_evaluated"}
+    assert got == {"games": set(), "crisis": set(), "sim": {"sim"}, "any": {"sim"}}
+
+
+DUEL = """\
+detente: 1
+meta: {id: duel, title: Two powers, perspective: Made up for tests., tags: [crisis, "challenger:a", "defender:b"]}
+actors:
+  - {id: a, name: Alpha, capability: 1}
+  - {id: b, name: Beta, capability: 1}
+issues:
+  - {id: x, name: Issue X, status_quo: 0}
+positions:
+  a: {x: {position: 100, salience: 1.0}}
+  b: {x: {position: 0, salience: 0.8}}
+moves:
+  - {id: a_demand, actor: a, type: demand, issue: x, position: 100, step: 0}
+  - {id: a_war, actor: a, type: escalate, issue: x, position: 100}
+parameters: {a_war_cost: 0.3, b_war_cost: 0.4, horizon: 2}
+simulation: {players: [a, b], rounds: 2, runs: 20, temperature: 0.05, scripted: [a, b]}
+"""

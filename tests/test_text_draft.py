@@ -100,7 +100,25 @@ def test_html_and_markdown(tmp_path):
     assert any(m.actor == "col" and m.type.value == "reject" for m in sc.moves)
     md = tmp_path / "a.md"
     md.write_text("# Oslo talks\n\n" + SHORT, encoding="utf-8")
-    assert runner.invoke(app, ["draft", str(md), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["draft", str(md), "-o", str(out), "--overwrite"]).exit_code == 0
+
+
+def test_draft_refuses_an_existing_output_unless_overwrite(tmp_path):
+    """-o over an existing file (e.g. a scenario edited by hand) is refused, as sweep refuses another
+    run's folder; --overwrite replaces it (H11)."""
+    p = tmp_path / "a.txt"
+    p.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "mine.yaml"
+    out.write_text("# my hand-edited scenario\n", encoding="utf-8")
+    for extra in ([], ["--analyze", "--out", str(tmp_path / "o")]):
+        res = runner.invoke(app, ["draft", str(p), "--backend", "python", "-o", str(out), *extra])
+        assert res.exit_code == 2, res.output
+        assert str(out) in res.output and "--overwrite" in res.output and "Traceback" not in res.output
+        assert out.read_text(encoding="utf-8") == "# my hand-edited scenario\n"
+        assert not (tmp_path / "o").exists()
+    res = runner.invoke(app, ["draft", str(p), "--backend", "python", "-o", str(out), "--overwrite"])
+    assert res.exit_code == 0, res.output
+    assert {"col", "farc"} <= {a.id for a in load_scenario(out).actors}
 
 
 def test_sentence_offsets_and_abbreviations():

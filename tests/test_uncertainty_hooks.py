@@ -116,3 +116,42 @@ def test_per_draw_claims_run_draw_by_draw_and_fall_back_to_the_next_hook(only_dr
     t = res.columns["x.positions.b.x.salience"]
     for k in range(3):
         assert np.array_equal(res.columns[f"claim.q{k}"], (t > 0.5).astype(float))
+
+
+def test_outcome_class_claims_are_counted_by_their_own_layer_with_per_draw_layers():
+    """berlin-1961 (H11): its crisis game gives stalemate, the simulation's logit players escalation. With
+    --per-draw-layers every outcome-class claim was counted by the simulation, whatever its layer."""
+    from detente.analysis.games_layer import games_outcome
+    from detente.scenario.schema import Scenario
+
+    sc = load_scenario(DATA / "berlin-1961.yaml")
+    data = sc.model_dump(by_alias=True, exclude_none=True)
+    data["claims"] = [{"id": layer, "text": layer, "check": {"kind": "outcome_class", "equals": "stalemate",
+                                                             "layer": layer}}
+                      for layer in ("games", "crisis", "sim", "any")]
+    sc = Scenario.model_validate(data)
+    opts = SweepOptions(draws=20, seed=4, store="none", per_draw=True)
+    res = run_sweep(sc, opts)
+    params, target = prepare(sc, opts)
+    x = np.column_stack([res.columns[f"x.{p.key}"] for p in params])
+    game = np.array([1.0 if games_outcome(s) == "stalemate" else 0.0 for s in target.context(x).scenarios()])
+    sim = (res.columns["outcome"] == OUTCOME_CLASSES.index("stalemate")).astype(float)
+    assert not np.array_equal(game, sim)  # the two layers disagree here, so the test can tell them apart
+    assert np.array_equal(res.columns["claim.games"], game) and np.array_equal(res.columns["claim.any"], game)
+    assert np.array_equal(res.columns["claim.sim"], sim)
+    assert np.isnan(res.columns["claim.crisis"]).all()
+
+
+def test_sweep_says_why_a_claim_has_no_count(tmp_path):
+    """Each uncounted claim gets its own reason; "add --per-draw-layers" only where that gives a count."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    out = CliRunner().invoke(app, ["sweep", str(DATA / "berlin-1961.yaml"), "-n", "20", "--store", "none",
+                                   "--out", str(tmp_path / "s")]).stdout
+    cells = [line.split("│")[-2] for line in out.splitlines() if line.count("│") >= 3]  # the count column
+    flat = " ".join(" ".join(cells).split())
+    assert flat.count("the simulation's own runs count it") == 2  # B4 (concessions), B5 (opinion)
+    assert "the general crisis model gives a probability, not a count over draws" in flat  # B3c
+    assert "(add --per-draw-layers)" not in flat

@@ -205,7 +205,7 @@ def _runs_over(res: SimLayerResult) -> str:
 @register_evaluator("outcome_class")
 def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     res = _sim(ctx)
-    if res is None or claim.check.layer == "games":
+    if res is None or claim.check.layer not in ("sim", "any"):
         return None
     want = claim.check.equals.value
     n = len(res.batch.runs)

@@ -38,6 +38,8 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
             mark = "" if d["hit"] is None else (" ✓" if d["hit"] else " ✗")
             cells.append(_short(d["class"]) + mark)
         t.add_row(row["case"], row["known"], *cells)
+    if "sim" in layers:  # analyze and simulate play the crisis model by default: say which players are scored
+        t.caption = "sim: the simulation with its older logit players (DECISIONS C14), not analyze's crisis players"
     oc.print(t)
     s = Table(title="Scores", title_justify="left")
     for col in ("layer", "available", "hits", "accuracy", "Brier (n)"):

@@ -38,6 +38,8 @@ def draft(
     analyze: Annotated[bool, typer.Option("--analyze", help="Then run the full analysis on the draft.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="With --analyze: folder for the draft, analysis.json "
                                              "and report.html (default: detente-out/<draft id>).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing -o file (refused "
+                                            "without it).")] = False,
 ) -> None:
     """Draft a scenario from an article, offline: actors, issues, moves, channels, claims, and the crisis
     game, simulation and cost terms every layer needs (numbers the text does not give are assumed)."""
@@ -47,6 +49,11 @@ def draft(
     from detente.text.draft import draft_article
     from detente.text.merge import merge_data
 
+    if output is not None and (output.exists() or output.is_symlink()) and not overwrite:
+        from detente.errors import InputError
+
+        raise InputError("exists; give --overwrite to replace it (it may be a scenario edited by hand)",
+                         str(output), field="output")
     proposer = None
     if llm is not None:
         from detente.text.llm import ChatProposer

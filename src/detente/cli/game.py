@@ -25,7 +25,8 @@ def game(
                                         "the others solve its exported game tree beside it.")] = "auto",
     efg: Annotated[Path | None, typer.Option("--efg", help="Also write the game as Gambit .efg text here.")] = None,
     lam_opt: Annotated[float | None, typer.Option("--lambda", help="Precision for --solver qre: a finite number "
-                                                  "in (0, 1e6] (default 10).")] = None,
+                                                  "in (0, 1e6] (default 10; crisis template: the model's "
+                                                  "fitted lambda).")] = None,
     tree: Annotated[bool, typer.Option("--tree", help="Crisis template: also solve the exported game tree (with "
                                        "--solver qre: the tree's logit QRE at --lambda; auto: the games layer's "
                                        "choice).")] = False,
@@ -116,13 +117,13 @@ def game(
                 if solver == "backward":
                     check_backward(pre.model)
                 check_tree_size(pre.model)  # mediation, known after solving, only adds nodes
-            crun = run_crisis(sc, lam=lam if solver == "qre" else None,
+            crun = run_crisis(sc, lam=lam_opt,  # without --lambda: the model's fitted lambda, as auto (H11)
                               belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
                               offers=offers, third_parties=third_parties, channels=channels)
             if tree or solver not in ("auto", "qre"):
                 from detente.games.crisis.tree_export import attach_tree
 
-                attach_tree(crun, solver, lam=lam if solver == "qre" else crun.qre.lam, iterations=n_iter)
+                attach_tree(crun, solver, lam=crun.qre.lam, iterations=n_iter)
             if efg is not None:
                 from detente.games.crisis.tree_export import export_tree
 

@@ -94,6 +94,12 @@ def simulate(
         return
     breakevens = escalation_break_evens(sc, rounds) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     record = policy_record(plan, why)
+    if policies:  # the others still choose by logit; the break-even search knows only logit players (H11)
+        record["replaced"] = {a: ("the crisis game's equilibrium strategy" if a == game_player else
+                                  "the general crisis model's QRE strategy after its script") for a in policies}
+        breakevens = {"criterion": "not computed: " + ", ".join(f"{a} plays {how}" for a, how in
+                                                                  record["replaced"].items())
+                      + ", and the break-even search assumes every player chooses by logit", "players": []}
     if plan is not None and world.rounds < plan.rounds_needed:  # the model's column is for the whole crisis
         record["cut_short"] = (f"the runs stop after {world.rounds} rounds, before the model's deadline (round "
                                f"{plan.rounds_needed}: {plan.history} of history + {plan.model.horizon}); each run's "

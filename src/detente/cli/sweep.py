@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Group
@@ -12,6 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from detente.cli.app import JsonOpt, ScenarioArg, app, dump_json, err_console, load, out_console, user_errors
 from detente.errors import InputError
+
+if TYPE_CHECKING:
+    from detente.scenario.schema import Scenario
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1,
@@ -103,13 +106,28 @@ def sweep(
     out_console().print(Group(
         forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})"),
         claim_probabilities({k: v for k, v in s["claims"].items() if v["evaluated"]}, texts,
-                            missing={k: "needs the simulation once per draw (add --per-draw-layers)"
-                                     if not per_draw_layers else "no layer could evaluate it on these draws"
+                            missing={k: _why_not_counted(sc, k, per_draw_layers)
                                      for k, v in s["claims"].items() if not v["evaluated"]}),
-        outcome_line(s["outcome"])))
+        outcome_line(s["outcome"], "over the draws (" + (
+            "the simulation, one run per draw with its older script-then-logit players, not the crisis-model "
+            "players of analyze and simulate" if sc.simulation is not None else "the crisis game") + ")")))
     files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
     err_console().print(f"{t['chunks']} chunks ({t['chunks_resumed']} resumed) in {t['wall_seconds']:.2f} s "
                         f"on {backend}; wrote {folder / 'run.json'}, {files}")
+
+
+def _why_not_counted(sc: Scenario, claim_id: str, per_draw_layers: bool) -> str:
+    """Why a sweep has no count for this claim, and what would give one (H11: every such claim was told
+    to add --per-draw-layers, which counts none of the simulation's own claim kinds)."""
+    check = next(c.check for c in sc.claims if c.id == claim_id)
+    if check.kind in ("concessions_channel", "opinion_sooner_without"):
+        return "the simulation's own runs count it (detente analyze or simulate), not sweeps"
+    layer = getattr(check, "layer", None)
+    if check.kind == "outcome_class" and layer == "crisis":
+        return "the general crisis model gives a probability, not a count over draws (detente analyze)"
+    if check.kind == "outcome_class" and layer in ("sim", "any") and not per_draw_layers:
+        return "needs the simulation once per draw (add --per-draw-layers)"
+    return "no layer could evaluate it on these draws"
 
 
 @app.command()

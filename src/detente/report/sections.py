@@ -183,10 +183,13 @@ def sim_section(result: Any) -> str:
         parts.append('<div class="chart">' + bar_chart(list(freq), [100 * v for v in freq.values()],
                                                       "outcome classes over the runs", "% of runs") + "</div>")
     for comp in d.get("opinion_comparisons", []):
+        def _when(side: str, comp: dict[str, Any] = comp) -> str:  # None was printed as "None" (H11)
+            r = comp.get(f"median_round_{side}")
+            return "median not reached" if r is None else f"median round {r:.0f}"
+
         parts.append(f"<p>{escape(comp['audience'])} reaches {comp['threshold']:g} on {escape(comp['issue'])}: "
-                     f"median round {comp.get('median_round_without')} without {escape(comp['without_move'])}, "
-                     f"{comp.get('median_round_with')} with it; sooner without it in "
-                     f"{_pct(comp.get('sooner_share'))} of paired runs.</p>")
+                     f"{_when('without')} without {escape(comp['without_move'])}, {_when('with')} with it; "
+                     f"sooner without it in {_pct(comp.get('sooner_share'))} of paired runs.</p>")
     be = d.get("break_even") or {}
     texts = [s["text"] for p in be.get("players", []) for s in p.get("settings", []) if s.get("text")]
     if texts:
@@ -382,6 +385,8 @@ def crisis_section(result: Any) -> str:
     probs = ", ".join(f"{escape(k)} {v:.2f}" for k, v in sorted(d["outcome_classes"].items(), key=lambda kv: -kv[1]))
     parts = [f"<p>{escape(d['concept'])}. Outcome probabilities: {probs}; predicted "
              f"<strong>{escape(d['outcome_class'])}</strong>.</p>"]
+    if d.get("notes"):  # e.g. a mediator's mix, which the mechanism's figures leave out (H11: not shown before)
+        parts.append("<ul>" + "".join(f"<li>Note: {escape(n)}</li>" for n in d["notes"]) + "</ul>")
     mech = d.get("mechanism")
     if mech:
         parts.append(f"<h3>Mechanism: {escape(mech['mechanism'])}</h3><ul>"
@@ -404,7 +409,8 @@ def crisis_section(result: Any) -> str:
             + "</ul>")
     head = "".join(f"<th>{h}</th>" for h in ("round", "proposer", "offer", "p(challenger wins)", "responses"))
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rounds_table(d))
-    parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    parts.append("<h3>Round by round</h3><p class='muted'>Expected offer: share of the way to the challenger's "
+                 f"position.</p><table><tr>{head}</tr>{body}</table>")
     if d["warnings"]:
         parts.append("<details><summary>Defaults used and warnings</summary><ul>"
                      + "".join(f"<li>{escape(w)}</li>" for w in d["warnings"]) + "</ul></details>")

@@ -30,6 +30,9 @@ def frequency_table(d: dict[str, Any]) -> Table:
         t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), pct(p), *([pct(model[cls])] if model else []), mark)
     who = ("players: the general crisis model's strategies, types drawn per run (C14); "
            if model else "players: logit choice after the script; " if pol else "")
+    if pol.get("replaced"):  # --game-player / --crisis-player
+        who = ("players: logit choice after the script, except "
+               + ", ".join(f"{a}: {how}" for a, how in pol["replaced"].items()) + "; ")
     t.caption = (f"{who}{d['runs_with_concessions']} runs with concessions, "
                  f"{d['runs_with_public_concessions']} with a public one"
                  + (f"; note: {pol['cut_short']}" if pol.get("cut_short") else ""))

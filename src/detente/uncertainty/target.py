@@ -63,6 +63,7 @@ class BatchContext:
     _forecasts: dict[str, np.ndarray] = field(default_factory=dict)
     _draws: list[Scenario] | None = None
     _outcome: np.ndarray | None = None
+    _outcomes: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)  # by the hooks asked
 
     def forecast(self, model: str) -> np.ndarray | None:
         """(B, m) forecasts of ``model``, or None when no such model is registered."""
@@ -209,8 +210,10 @@ def outcome_column(ctx: BatchContext) -> np.ndarray:
     return ctx._outcome
 
 
-def _outcome_column(ctx: BatchContext) -> np.ndarray:
-    for fn, per_draw in OUTCOMES.values():
+def _outcome_column(ctx: BatchContext, names: tuple[str, ...] | None = None) -> np.ndarray:
+    """From the first of ``names`` (default: every registered hook, in order) that answers."""
+    hooks = OUTCOMES.values() if names is None else [OUTCOMES[n] for n in names if n in OUTCOMES]
+    for fn, per_draw in hooks:
         if per_draw and not ctx.per_draw:
             continue
         if per_draw:
@@ -325,10 +328,25 @@ def _between(claim: Claim, ctx: BatchContext) -> np.ndarray | None:
         return _nan_where_missing(f, (ch.low - _TOL <= f) & (f <= ch.high + _TOL))
 
 
+OUTCOME_HOOKS_BY_LAYER = {"sim": ("sim",), "any": ("games", "sim")}
+
+
 @register_batch_evaluator("outcome_class")
 def _outcome_is(claim: Claim, ctx: BatchContext) -> np.ndarray | None:
-    """Outcome class per draw (from whichever outcome hook answers) equals the claimed one."""
-    codes = outcome_column(ctx)
+    """Outcome class per draw equals the claimed one, from the hook of the claim's layer: ``sim`` the
+    simulation's, ``any`` the crisis game's where it answers, else the simulation's; ``games`` is left to
+    the crisis game's per-draw evaluator, and ``crisis`` (the general crisis model gives a probability,
+    not a count) to none (H11: each was counted by whichever hook answered first, the simulation's
+    with --per-draw-layers)."""
+    layer = str(getattr(claim.check, "layer", "any"))
+    names = OUTCOME_HOOKS_BY_LAYER.get(layer, ())
+    if layer == "any":  # then any other registered hook (a plug-in's)
+        names += tuple(n for n in OUTCOMES if n not in names)
+    if not names:
+        return None
+    if names not in ctx._outcomes:
+        ctx._outcomes[names] = _outcome_column(ctx, names)
+    codes = ctx._outcomes[names]
     if np.isnan(codes).all():
         return None
     want = OUTCOME_CLASSES.index(str(getattr(claim.check.equals, "value", claim.check.equals)))

@@ -141,9 +141,12 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
     notes += qre.notes
     if inp.mediation > 0:
         ci = (ci_sol if ci_sol is not None else solve_crisis(complete_info(m, mean), lam, belief_step)).outcome_probs()
+        before = probs
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * ci[k] for k in CLASSES}
         notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (Kydd 2005 "
-                     "reading, C7): outcome probabilities mix the complete-information solution in")
+                     "reading, C7): the outcome probabilities mix in the complete-information solution with that "
+                     "weight; without the mediator (the figures of the mechanism and channel lines) they are "
+                     + ", ".join(f"{k} {before[k]:.2f}" for k in sorted(CLASSES, key=lambda c: -before[c])))
     run = CrisisRun(inp, qre, probs, notes=notes, belief_step=belief_step)
     if explain:
         run.best = solve_crisis(m, None, belief_step)

@@ -241,10 +241,11 @@ def solve_tree(m: CrisisModel, method: str, *, lam: float = 5.0, iterations: int
             raise InputError(f"--tree: the exported tree has {n_actions:,} decision actions and OpenSpiel (CFR) is not "
                              "installed (pip install 'detente[games]'); reduce --horizon / --offers",
                              field="--solver")
-    if method == "sequential" and n_actions > SEQUENTIAL_MAX_ACTIONS:
-        raise InputError(f"--solver sequential: the exported tree has {n_actions:,} decision actions, more than the "
+    if method in ("sequential", "qre") and not g.perfect_information and n_actions > SEQUENTIAL_MAX_ACTIONS:
+        # the tree's QRE follows the same logit trace (games.solve): it ran for minutes here (H11)
+        raise InputError(f"--solver {method}: the exported tree has {n_actions:,} decision actions, more than the "
                          f"logit trace is practical for ({SEQUENTIAL_MAX_ACTIONS}, G5): use --solver "
-                         "cfr or qre, or reduce --horizon / --offers", field="--solver")
+                         f"cfr{'' if method == 'qre' else ' or qre'}, or reduce --horizon / --offers", field="--solver")
     sol = solve(g, method, lam=lam, iterations=iterations, check=True, enumerate_pure=False)
     method = sol.method
     dist = class_distribution(g, sol.profile)
