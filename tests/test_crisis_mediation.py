@@ -122,7 +122,7 @@ def test_private_information_acceptance_is_pivotal_and_by_type() -> None:
     assert prop.s == pytest.approx(0.7) and prop.settled == pytest.approx(0.6)  # the tie goes to settling
 
 
-def _pressure_setup(mix: str = "auto", parties: int = 1) -> TP.ThirdSetup:
+def _pressure_setup(mix: str = "first_order", parties: int = 1) -> TP.ThirdSetup:
     """One round from s = 0: C offers 0, 0.5 or 1; D accepts or holds (standoff cost 0.1); k at C's position
     can pressure D (adding 0.5 to its standoff cost) for 0.1 (C13's pressure test)."""
     obs = tuple(Observer(f"k{i}", ((0.0, 0.0), (1.0, 1.0))) for i in range(parties))
@@ -145,7 +145,7 @@ def test_one_logit_third_party_is_a_logit_over_its_option_values() -> None:
     """One third party: sigma(o) = exp(lam net(o)) / sum, and the principals' outcome is the mixture of the
     six configurations' outcomes with those weights (exact and first order agree: one party)."""
     lam = 8.0
-    eq = TP.equilibrium(_pressure_setup(), lam)
+    eq = TP.equilibrium(_pressure_setup("exact"), lam)
     nets = {o: v - c for o, (v, c) in eq.options[0].items()}
     z = sum(math.exp(lam * x) for x in nets.values())
     assert eq.shares[0] == pytest.approx({o: math.exp(lam * x) / z for o, x in nets.items()})
@@ -162,7 +162,7 @@ def test_one_logit_third_party_is_a_logit_over_its_option_values() -> None:
 def test_two_logit_third_parties_are_a_fixed_point() -> None:
     """Each party's probabilities are the logit of its expected net values under the other's probabilities."""
     lam = 8.0
-    eq = TP.equilibrium(_pressure_setup(parties=2), lam)
+    eq = TP.equilibrium(_pressure_setup("exact", parties=2), lam)
     assert eq.mix == "exact" and eq.converged
     ev = TP._Evaluator(eq.setup, lam)
     for k in (0, 1):
@@ -206,6 +206,12 @@ def test_readings_are_named_options_and_bad_ones_refused() -> None:
                        ("third_party_mix:sample", "third_party_mix")):
         with pytest.raises(InputError, match=field):
             run_crisis(tagged(bad), explain=False)
+    many = tagged("third_party_mix:exact")
+    many = many.model_copy(update={"positions": {**many.positions, **{f"x{i}": many.positions["twn"] for i in
+                                                                     range(3)}}, "actors": [*many.actors, *[
+        a.model_copy(update={"id": f"x{i}"}) for a in many.actors if a.id == "twn" for i in range(3)]]})
+    with pytest.raises(InputError, match="1296 times"):
+        run_crisis(many, explain=False)
 
 
 def test_rule_reading_is_unchanged() -> None:

@@ -21,8 +21,8 @@ the third parties' choices are an equilibrium of iterated best responses (each i
 to the others; a bounded number of sweeps; convergence and ties are reported, never silently broken).
 With the principals solved by logit QRE at lambda, the third parties choose by logit at the same lambda
 (C19): a fixed point of their choice probabilities, the principals' outcome being the mixture of their
-solutions over the configurations (exact when 6^n configurations are few, else to first order around the
-modal configuration; the reading is named and reported).
+solutions over the configurations (to first order around the modal configuration, or, as an option for up
+to three third parties, exactly over all 6^n; the reading is named and reported).
 """
 
 from __future__ import annotations
@@ -43,8 +43,7 @@ MAX_STRATEGIC = 6  # the largest third parties (capability x salience) choose; a
 TIE_TOL = 1e-9
 MEDIATIONS = ("propose", "reveal")  # what a mediator does (C19; "reveal" is C13's reading)
 MEDIATION = "propose"
-MIXES = ("auto", "exact", "first_order")  # how the logit third parties' configurations are mixed (C19)
-EXACT_MAX = 36  # "auto": every configuration solved when there are at most this many (two third parties)
+MIXES = ("first_order", "exact")  # how the logit third parties' configurations are mixed (C19)
 EXACT_LIMIT = 216  # "exact" is refused beyond this many configurations (three third parties)
 QRE_ITERS = 2000
 
@@ -82,14 +81,14 @@ class ThirdSetup:
     left_out: tuple[str, ...] = ()  # third parties beyond MAX_STRATEGIC (held at "stay out")
     mediation: str = MEDIATION  # a mediator proposes a split ("propose", C19) or reveals resolve ("reveal", C13)
     proposal: str = MD.PROPOSAL  # where a mediator's proposal comes from (mediation.PROPOSALS)
-    mix: str = "auto"  # logit third parties: exact mixture over all configurations, or first order (C19)
+    mix: str = "first_order"  # logit third parties: to first order around the modal configuration, or exact (C19)
 
 
 def readings(setup: ThirdSetup, tags: Sequence[str], mediation: str | None = None, proposal: str | None = None,
              mix: str | None = None, where: str = "") -> ThirdSetup:
     """``setup`` with the mediation, proposal and mixture readings: arguments first, then the scenario's tags
-    ``mediation:propose|reveal``, ``mediator_proposal:preferred|nash|ideal``, ``third_party_mix:auto|exact|
-    first_order``, else the defaults (C19). A bad value is an input error naming the tag."""
+    ``mediation:propose|reveal``, ``mediator_proposal:preferred|nash|ideal``, ``third_party_mix:first_order|
+    exact``, else the defaults (C19). A bad value is an input error naming the tag."""
     from detente.errors import InputError
 
     def pick(given: str | None, tag: str, allowed: tuple[str, ...], dflt: str) -> str:
@@ -105,7 +104,7 @@ def readings(setup: ThirdSetup, tags: Sequence[str], mediation: str | None = Non
                   mix=pick(mix, "third_party_mix", MIXES, setup.mix))
     if out.mix == "exact" and len(OPTIONS) ** len(out.parties) > EXACT_LIMIT:
         raise InputError(f"third_party_mix exact would solve the principals' game {len(OPTIONS) ** len(out.parties)} "
-                         f"times ({len(out.parties)} third parties); use auto or first_order", where, field="meta.tags")
+                         f"times ({len(out.parties)} third parties); use first_order", where, field="meta.tags")
     return out
 
 
@@ -476,8 +475,6 @@ def _logit(br: ThirdEquilibrium, ev: _Evaluator) -> ThirdEquilibrium:
     assert lam is not None
     n, nopt = len(setup.parties), len(OPTIONS)
     mix = setup.mix
-    if mix == "auto":
-        mix = "exact" if nopt ** n <= EXACT_MAX else "first_order"
     notes: list[str] = []
     if mix == "first_order":
         shares = [_logit_shares({o: v - c for o, (v, c) in br.options[k].items()}, lam) for k in range(n)]
