@@ -411,7 +411,8 @@ def crisis_section(result: Any) -> str:
             parts.append("<p class='muted'>Choice probabilities (net value of each option):</p>"
                          f"<table><tr>{head}</tr>{body}</table>")
         if eq.get("proposals"):
-            parts.append("<p>Mediation (" + escape(eq["mediation_reading"]) + ", proposal: "
+            parts.append("<p>Mediation in the most likely configuration (" + escape(eq["mediation_reading"])
+                         + ", proposal: "
                          + escape(eq["mediator_proposal"]) + "): " + escape("; ".join(
                              f"{p['mediator']} proposes {p['division']:.2f} (its ideal {p['mediator_ideal']:.2f}), "
                              f"settled with probability {p['settled']:.2f}" for p in eq["proposals"])) + ".</p>")
