@@ -94,7 +94,7 @@ def test_ties_are_reported_not_silently_broken() -> None:
 def test_mediation_mixes_in_the_complete_information_solution() -> None:
     """Mediation (reveal 0.5) in the risk-return game: with D's mean war cost 0.2 known, C demands 0.6 and
     D accepts: value 0.6; mixed (0.5 x 0.58 + 0.5 x 0.6 = 0.59), minus the cost 0.02."""
-    setup = TP.ThirdSetup(risk_return(), (party(join=1.0, reveal=0.5),), (1.0, 1.0))
+    setup = TP.ThirdSetup(risk_return(), (party(join=1.0, reveal=0.5),), (1.0, 1.0), mediation="reveal")
     ev = TP.equilibrium(setup, None).options[0][TP.MEDIATE]
     assert ev == pytest.approx((0.59, 0.02))
 
@@ -183,8 +183,13 @@ def test_negative_third_party_cost_is_refused(name: str) -> None:
 def test_html_section_lists_each_third_partys_reason() -> None:
     from detente.report.sections import crisis_section
 
-    html = crisis_section(run_crisis(_case("taiwan-1996"), explain=False))
-    assert "<h3>Third parties</h3>" in html and "twn stays out" in html
+    run = run_crisis(_case("taiwan-1996"), explain=False)
+    html = crisis_section(run)
+    eq = run.inputs.third_eq
+    assert eq is not None and "<h3>Third parties</h3>" in html
+    assert html.count("<li>twn ") == 1 and "chooses by logit (lambda 5)" in html
+    sh = eq.shares[0]
+    assert f"<td>{sh[TP.OUT]:.2f} (" in html and "Choice probabilities" in html
 
 
 def test_game_cli_third_parties_option() -> None:

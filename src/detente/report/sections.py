@@ -398,11 +398,29 @@ def crisis_section(result: Any) -> str:
                      + "".join(f"<li>{escape(x)}</li>" for x in chans["text"]) + "</ul>")
     eq = d["inputs"].get("third_party_equilibrium")
     if eq:
+        how = ("by logit at the principals' precision, a fixed point with the principals' solution (decision C19)"
+               if eq.get("lambda") is not None else "given the others' choices and the principals' solved game "
+               "(decision C13)")
         parts.append("<h3>Third parties</h3><p class='muted'>Each chooses before the first round to stay out, join a "
-                     "side, pressure a side or mediate, given the others' choices and the principals' solved game "
-                     f"(decision C13): {'converged' if eq['converged'] else 'did not settle'} after {eq['sweeps']} "
-                     f"sweep(s).</p><ul>" + "".join(f"<li>{escape(r['why'])}</li>" for r in eq["parties"]) + "</ul>"
+                     f"side, pressure a side or mediate, {how}: {escape(eq['concept'])}; "
+                     f"{'converged' if eq['converged'] else 'did not settle'}.</p><ul>"
+                     + "".join(f"<li>{escape(r['why'])}</li>" for r in eq["parties"]) + "</ul>"
                      + ("<p>Ties: " + escape("; ".join(eq["ties"])) + "</p>" if eq["ties"] else ""))
+        rows = [r for r in eq["parties"] if r.get("probabilities")]
+        if rows and eq.get("lambda") is not None:
+            opts = list(rows[0]["options"])
+            head = "".join(f"<th>{escape(o)}</th>" for o in ("third party", *opts))
+            body = "".join("<tr><td>" + escape(r["actor"]) + "</td>" + "".join(
+                f"<td>{r['probabilities'][o]:.2f} ({r['options'][o]['net']:+.3f})</td>" for o in opts) + "</tr>"
+                for r in rows)
+            parts.append("<p class='muted'>Choice probabilities (net value of each option):</p>"
+                         f"<table><tr>{head}</tr>{body}</table>")
+        if eq.get("proposals"):
+            parts.append("<p>Mediation in the most likely configuration (" + escape(eq["mediation_reading"])
+                         + ", proposal: "
+                         + escape(eq["mediator_proposal"]) + "): " + escape("; ".join(
+                             f"{p['mediator']} proposes {p['division']:.2f} (its ideal {p['mediator_ideal']:.2f}), "
+                             f"settled with probability {p['settled']:.2f}" for p in eq["proposals"])) + ".</p>")
     elif d["inputs"].get("third_parties"):
         parts.append("<h3>Third parties (stated rule, C7)</h3><ul>" + "".join(
             f"<li>{escape(r['actor'])} {escape(r.get('role', 'stays out'))}</li>" for r in d["inputs"]["third_parties"])

@@ -121,9 +121,10 @@ class CrisisPlan:
 def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     """Solve the scenario's crisis model once (raises InputError where the model does not apply)."""
     from detente.games.crisis.mechanisms import complete_info
-    from detente.games.crisis.run import solve_inputs
+    from detente.games.crisis.run import apply_readings, solve_inputs
 
     inp = S.build_inputs(sc)
+    apply_readings(inp, sc)  # mediation readings (C19); a mediator's proposal is not played here
     lam = S.LAMBDA if lam is None else lam
     qre, ci_sol = solve_inputs(inp, lam)  # strategic third parties choose first (C13)
     m = inp.model

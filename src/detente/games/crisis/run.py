@@ -132,6 +132,7 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
                 offers: int | None, third_parties: str | None, channels: str | None = None) -> CrisisRun:
     t0 = time.perf_counter()
     inp = S.build_inputs(sc, overrides, standoff_scale, third_parties, channels)
+    apply_readings(inp, sc)
     lam = S.LAMBDA if lam is None else lam
     notes = _shrink(inp, horizon, offers)
     qre, ci_sol = solve_inputs(inp, lam, belief_step)
@@ -139,7 +140,19 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
     probs = qre.outcome_probs()
     mean = TP.mean_costs(m)
     notes += qre.notes
-    if inp.mediation > 0:
+    eq = inp.third_eq
+    if eq is not None:  # the third parties' choices, mediation included, mixed as C19 says
+        probs = eq.probs
+        if eq.final.proposals:
+            notes.extend(p.text(m.players) for p in eq.final.proposals)
+        if eq.lam is not None:
+            notes.append("outcome probabilities mix the principals' solutions over the third parties' choice "
+                         "probabilities (C19); the rounds, the best-response path and the diagnosis are those of "
+                         "the most likely configuration")
+        if inp.mediation > 0:
+            notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (Kydd 2005 "
+                         "reading, C7/C13): outcome probabilities mix the complete-information solution in")
+    elif inp.mediation > 0:
         ci = (ci_sol if ci_sol is not None else solve_crisis(complete_info(m, mean), lam, belief_step)).outcome_probs()
         before = probs
         probs = {k: (1 - inp.mediation) * probs[k] + inp.mediation * ci[k] for k in CLASSES}
@@ -157,6 +170,12 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
             run.channels = explain_channels(m, run.best, qre, belief_step, probs, inp.mediation, mean)
     run.seconds = time.perf_counter() - t0
     return run
+
+
+def apply_readings(inp: S.CrisisInputs, sc: Scenario) -> None:
+    """The scenario's mediation and mixture readings (tags, C19) on the third parties' setup."""
+    if inp.third_setup is not None:
+        inp.third_setup = TP.readings(inp.third_setup, sc.meta.tags, where=sc.meta.id)
 
 
 def solve_inputs(inp: S.CrisisInputs, lam: float | None, belief_step: float = BELIEF_STEP

@@ -10,13 +10,19 @@ pressure C, pressure D, mediate.
   principals' bargaining). k pays its join cost only if war comes (discounted to the war's round).
 - Pressure (or a sanction) on a principal adds to that principal's per-round standoff cost (as in
   the stated rule, C7), at a one-time cost to the presser.
-- Mediation reveals both sides' resolve with a probability (Kydd 2003/2005: C7's reading) at a small
-  one-time cost; several mediators reveal with 1 - prod(1 - m_j).
+- Mediation (C19, reading ``propose``, the default): the mediator proposes a split that the principals
+  accept or reject before the first round (``mediation.py``). Reading ``reveal`` (C13): it reveals both
+  sides' resolve with a probability (Kydd 2003/2005 as C7 read it); several mediators reveal with
+  1 - prod(1 - m_j). Either way at a small one-time cost.
 
 For each configuration of choices the principals' game is solved (cached by the model it yields),
-and k's value is its expected value of the outcome minus its cost. The third parties' choices are an
-equilibrium of iterated best responses (each in turn best-responds to the others; a bounded number
-of sweeps; convergence and ties are reported, never silently broken).
+and k's value is its expected value of the outcome minus its cost. With best responses (``lam=None``)
+the third parties' choices are an equilibrium of iterated best responses (each in turn best-responds
+to the others; a bounded number of sweeps; convergence and ties are reported, never silently broken).
+With the principals solved by logit QRE at lambda, the third parties choose by logit at the same lambda
+(C19): a fixed point of their choice probabilities, the principals' outcome being the mixture of their
+solutions over the configurations (to first order around the modal configuration, or, as an option for up
+to three third parties, exactly over all 6^n; the reading is named and reported).
 """
 
 from __future__ import annotations
@@ -27,13 +33,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from detente.games.crisis.model import BELIEF_STEP, CrisisModel, CrisisSolution, solve_crisis
+from detente.games.crisis import mediation as MD
+from detente.games.crisis.model import BELIEF_STEP, CLASSES, VLEN, WAR_WEIGHT, CrisisModel, CrisisSolution, solve_crisis
 
 OUT, JOIN_C, JOIN_D, PRESS_C, PRESS_D, MEDIATE = range(6)
 OPTIONS = ("stay out", "join C", "join D", "pressure C", "pressure D", "mediate")
 MAX_SWEEPS = 6  # rounds of best responses (each third party once per sweep)
 MAX_STRATEGIC = 6  # the largest third parties (capability x salience) choose; any others stay out
 TIE_TOL = 1e-9
+MEDIATIONS = ("propose", "reveal")  # what a mediator does (C19; "reveal" is C13's reading)
+MEDIATION = "propose"
+MIXES = ("first_order", "exact")  # how the logit third parties' configurations are mixed (C19)
+EXACT_LIMIT = 216  # "exact" is refused beyond this many configurations (three third parties)
+QRE_ITERS = 2000
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,33 @@ class ThirdSetup:
     caps: tuple[float, float]  # the principals' own capabilities
     cohesion: tuple[str, int, tuple[float, ...]] | None = None  # bloc, side it leans to, cohesion by round
     left_out: tuple[str, ...] = ()  # third parties beyond MAX_STRATEGIC (held at "stay out")
+    mediation: str = MEDIATION  # a mediator proposes a split ("propose", C19) or reveals resolve ("reveal", C13)
+    proposal: str = MD.PROPOSAL  # where a mediator's proposal comes from (mediation.PROPOSALS)
+    mix: str = "first_order"  # logit third parties: to first order around the modal configuration, or exact (C19)
+
+
+def readings(setup: ThirdSetup, tags: Sequence[str], mediation: str | None = None, proposal: str | None = None,
+             mix: str | None = None, where: str = "") -> ThirdSetup:
+    """``setup`` with the mediation, proposal and mixture readings: arguments first, then the scenario's tags
+    ``mediation:propose|reveal``, ``mediator_proposal:preferred|nash|ideal``, ``third_party_mix:first_order|
+    exact``, else the defaults (C19). A bad value is an input error naming the tag."""
+    from detente.errors import InputError
+
+    def pick(given: str | None, tag: str, allowed: tuple[str, ...], dflt: str) -> str:
+        if given is None:
+            got = [t.split(":", 1)[1] for t in tags if t.startswith(tag + ":")]
+            given = got[-1] if got else dflt
+        if given not in allowed:
+            raise InputError(f"{tag} must be one of {', '.join(allowed)}, got '{given}'", where, field="meta.tags")
+        return given
+
+    out = replace(setup, mediation=pick(mediation, "mediation", MEDIATIONS, setup.mediation),
+                  proposal=pick(proposal, "mediator_proposal", MD.PROPOSALS, setup.proposal),
+                  mix=pick(mix, "third_party_mix", MIXES, setup.mix))
+    if out.mix == "exact" and len(OPTIONS) ** len(out.parties) > EXACT_LIMIT:
+        raise InputError(f"third_party_mix exact would solve the principals' game {len(OPTIONS) ** len(out.parties)} "
+                         f"times ({len(out.parties)} third parties); use first_order", where, field="meta.tags")
+    return out
 
 
 def utility_points(points: Sequence[tuple[float, dict[str, float]]],
@@ -164,11 +203,17 @@ class Evaluation:
 
     choices: tuple[int, ...]
     model: CrisisModel
-    mediation: float
+    mediation: float  # reading "reveal": the probability that both sides' resolve is revealed
     sol: CrisisSolution
     ci: CrisisSolution | None  # complete-information solution (mixed in with the mediation probability)
     values: list[float]  # each third party's expected value of the outcome (before its own cost)
     war_weight: float  # E(delta^t of the war round)
+    expected: list[float] = field(default_factory=list)  # the solver's value vector, mediation included
+    proposals: list[MD.Proposal] = field(default_factory=list)  # reading "propose": each mediator's proposal
+
+    @property
+    def probs(self) -> dict[str, float]:
+        return class_probs(self.expected)
 
     def cost(self, setup: ThirdSetup, k: int) -> float:
         party, ch = setup.parties[k], self.choices[k]
@@ -182,6 +227,13 @@ class Evaluation:
 
     def net(self, setup: ThirdSetup, k: int) -> float:
         return self.values[k] - self.cost(setup, k)
+
+
+def class_probs(v: Sequence[float]) -> dict[str, float]:
+    """Outcome-class probabilities from a value vector (as ``CrisisSolution.outcome_probs``)."""
+    clipped = [max(0.0, x) for x in v[2:6]]
+    tot = sum(clipped) or 1.0
+    return {c: clipped[i] / tot for i, c in enumerate(CLASSES)}
 
 
 class _Evaluator:
@@ -204,17 +256,26 @@ class _Evaluator:
             return got
         from detente.games.crisis.mechanisms import complete_info
 
-        m, med = configure(self.setup, choices)
+        setup = self.setup
+        m, med = configure(setup, choices)
         sol = self.solve(m)
-        n = len(self.setup.parties)
-        vals = [sol.observer_value(j) for j in range(n)]
-        ww = sol.war_weight
+        n = len(setup.parties)
         ci = None
-        if med > 0:
+        props: list[MD.Proposal] = []
+        exp = sol.expected()
+        if setup.mediation == "propose":
+            med = 0.0
+            who = [k for k in range(n) if choices[k] == MEDIATE]
+            if who:
+                who.sort(key=lambda k: -setup.parties[k].capability * setup.parties[k].salience)
+                after, props = MD.mediate(sol, who, self.lam, setup.proposal)
+                exp = MD.expected(m, after)
+        elif med > 0:
             ci = self.solve(complete_info(m, mean_costs(m)))
-            vals = [(1 - med) * v + med * ci.observer_value(j) for j, v in enumerate(vals)]
-            ww = (1 - med) * ww + med * ci.war_weight
-        got = self.by_choices[choices] = Evaluation(choices, m, med, sol, ci, vals, ww)
+            exp = [(1 - med) * a + med * b for a, b in zip(exp, ci.expected(), strict=True)]
+        vals = [exp[VLEN + 1 + j] for j in range(n)]
+        ww = exp[WAR_WEIGHT] if m.observers else 0.0
+        got = self.by_choices[choices] = Evaluation(choices, m, med, sol, ci, vals, ww, exp, props)
         return got
 
 
@@ -231,6 +292,17 @@ class ThirdEquilibrium:
     sweeps: int
     solves: int
     start: tuple[int, ...] = ()
+    lam: float | None = None  # None: best responses; else the third parties choose by logit at lam (C19)
+    shares: list[dict[int, float]] = field(default_factory=list)  # per party: option -> choice probability
+    mixture: list[float] = field(default_factory=list)  # the principals' value vector mixed over configurations
+    mix: str = "pure"  # "pure" (best responses), "exact" or "first_order" (C19)
+    notes: list[str] = field(default_factory=list)
+    qre_iterations: int = 0
+
+    @property
+    def probs(self) -> dict[str, float]:
+        """The principals' outcome-class probabilities under the third parties' choice probabilities."""
+        return class_probs(self.mixture or self.final.expected)
 
     def label(self, k: int, option: int) -> str:
         c, d = self.setup.base.players
@@ -241,7 +313,26 @@ class ThirdEquilibrium:
         o = self.choices[k]
         return {OUT: "stays out", JOIN_C: f"joins {c} in war", JOIN_D: f"joins {d} in war",
                 PRESS_C: f"pressures {c} to settle", PRESS_D: f"pressures {d} to settle",
-                MEDIATE: f"mediates (reveals resolve with probability {self.setup.parties[k].reveal:.2f})"}[o]
+                MEDIATE: self._mediates(k)}[o]
+
+    def _mediates(self, k: int) -> str:
+        if self.setup.mediation == "reveal":
+            return f"mediates (reveals resolve with probability {self.setup.parties[k].reveal:.2f})"
+        prop = next((p for p in self.final.proposals if p.mediator == self.setup.parties[k].actor), None)
+        if prop is None:
+            return "mediates (proposes a split)"
+        return f"mediates (proposes {prop.s:.2f}; settled with probability {prop.settled:.2f})"
+
+    def shares_text(self, k: int) -> str:
+        """Party k's choice probabilities and each option's net value, in numbers (logit, C19)."""
+        sh, opts = self.shares[k], self.options[k]
+        order = sorted(sh, key=lambda o: -sh[o])
+        probs = ", ".join(f"{self.label(k, o)} {sh[o]:.2f}" for o in order)
+        nets = ", ".join(f"{self.label(k, o)} {opts[o][0] - opts[o][1]:.3f}" for o in order)
+        ctx = ("the others mixed by their probabilities" if self.mix == "exact" else
+               "the others at their most likely choices")
+        return (f"{self.setup.parties[k].actor} chooses by logit (lambda {self.lam:g}): {probs}; net value of each "
+                f"option ({ctx}): {nets}.")
 
     def explain(self, k: int) -> str:
         """Why party k chose what it did, in numbers."""
@@ -261,6 +352,10 @@ class ThirdEquilibrium:
         what = {JOIN_C: "", JOIN_D: "", PRESS_C: f" (adds {party.pressure_effect[0]:.3f} to {c}'s standoff cost "
                 f"per round)", PRESS_D: f" (adds {party.pressure_effect[1]:.3f} to {d}'s standoff cost per round)",
                 MEDIATE: f" (reveals both sides' resolve with probability {party.reveal:.2f})", OUT: ""}
+        if o == MEDIATE and setup.mediation == "propose":
+            prop = next((p for p in self.final.proposals if p.mediator == party.actor), None)
+            what[o] = (f" (proposes {prop.s:.2f} of the way to {c}'s positions, its own ideal {prop.ideal:.2f}; "
+                       f"settled with probability {prop.settled:.2f})") if prop is not None else " (proposes a split)"
         if o in (JOIN_C, JOIN_D):
             what[o] = (f" ({c}'s chance of prevailing {self._p_without(k):.2f} -> {self.final.model.p[0]:.2f}; "
                        f"it pays {party.join_cost:.3f} if war comes)")
@@ -279,7 +374,7 @@ class ThirdEquilibrium:
         if o != join and join in opts:
             text += (f"; joining {c if join == JOIN_C else d} would cost {party.join_cost:.3f} if war comes "
                      f"(expected {opts[join][1]:.3f}) for a value of {opts[join][0]:.3f}")
-        return text + "."
+        return text + "." + (" " + self.shares_text(k) if self.lam is not None and self.shares else "")
 
     def _p_without(self, k: int) -> float:
         ch = list(self.choices)
@@ -288,15 +383,25 @@ class ThirdEquilibrium:
 
     def summary(self) -> str:
         n = len(self.choices)
-        head = (f"Third parties choose strategically (C13): iterated best responses from 'everyone stays out', "
-                f"{self.sweeps} sweep(s), {self.solves} solves of the principals' game; ")
-        head += "converged" if self.converged else "did not settle (the choices cycle; the last sweep is reported)"
+        if self.lam is None:
+            head = (f"Third parties choose strategically (C13): iterated best responses from 'everyone stays out', "
+                    f"{self.sweeps} sweep(s), {self.solves} solves of the principals' game; ")
+            head += "converged" if self.converged else "did not settle (the choices cycle; the last sweep is reported)"
+        else:
+            how = ("every configuration solved and mixed exactly" if self.mix == "exact" else
+                   "the principals' outcome mixed to first order around the most likely configuration (it and "
+                   "each single deviation, weighted by the third parties' probabilities)")
+            head = (f"Third parties choose by logit at lambda {self.lam:g}, as the principals (C19): {how}; "
+                    f"{self.solves} solves of the principals' game; ")
+            head += "converged" if self.converged else "did not settle (the last iterate is reported)"
         if self.ties:
             head += "; ties: " + "; ".join(self.ties)
         if self.setup.left_out:
             head += (f"; held at 'stay out' (beyond the {MAX_STRATEGIC} largest of {n + len(self.setup.left_out)}): "
                      + ", ".join(self.setup.left_out))
-        return head + "."
+        head += f"; mediation reading '{self.setup.mediation}'" + (
+            f" (proposal: {self.setup.proposal})" if self.setup.mediation == "propose" else "")
+        return head + "." + "".join(" " + x for x in self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         rows = []
@@ -309,9 +414,20 @@ class ThirdEquilibrium:
                 "mediation_cost": party.mediation_cost, "pressure_effect": dict(zip(
                     self.setup.base.players, party.pressure_effect, strict=True)),
                 "reveal_probability": party.reveal, "cost_sources": party.sources, "why": self.explain(k)})
-        return {"concept": "iterated best responses of the third parties, each given the principals' solved game",
+            if self.shares:
+                rows[-1]["probabilities"] = {self.label(k, o): p for o, p in self.shares[k].items()}
+        concept = ("iterated best responses of the third parties, each given the principals' solved game"
+                   if self.lam is None else
+                   f"logit choices of the third parties at lambda {self.lam:g} (C19), "
+                   + ("mixed exactly over every configuration" if self.mix == "exact" else
+                      "mixed to first order around the most likely configuration"))
+        players = self.setup.base.players
+        return {"concept": concept, "lambda": self.lam, "mixture": self.mix,
                 "converged": self.converged, "sweeps": self.sweeps, "solves": self.solves, "ties": self.ties,
-                "left_out": list(self.setup.left_out), "mediation": self.final.mediation, "parties": rows}
+                "left_out": list(self.setup.left_out), "mediation_reading": self.setup.mediation,
+                "mediation": self.final.mediation, "mediator_proposal": self.setup.proposal,
+                "proposals": [p.to_dict(players) for p in self.final.proposals],
+                "outcome_classes": self.probs, "notes": self.notes, "parties": rows}
 
 
 _EQ_CACHE: dict[tuple, ThirdEquilibrium] = {}
@@ -320,22 +436,106 @@ _EQ_CACHE_MAX = 8
 
 def equilibrium(setup: ThirdSetup, lam: float | None, belief_step: float = BELIEF_STEP,
                 max_sweeps: int = MAX_SWEEPS) -> ThirdEquilibrium:
-    """Iterated best responses among the third parties (Gauss-Seidel: each in turn, given the others'
-    current choices), starting with everyone out. A tie keeps the current choice if it is among the best,
-    else takes the first best in OPTIONS order; every tie is reported. The same setup is solved once per
-    process (``detente analyze`` asks for it from the crisis layer and from the simulation's plan)."""
+    """The third parties' choices given the principals' game solved at ``lam``.
+
+    ``lam=None``: iterated best responses (Gauss-Seidel: each in turn, given the others' current choices),
+    starting with everyone out. A tie keeps the current choice if it is among the best, else takes the first
+    best in OPTIONS order; every tie is reported. A number: logit choices at the same precision as the
+    principals' QRE (C19), mixed as ``setup.mix`` says. The same setup is solved once per process
+    (``detente analyze`` asks for it from the crisis layer and from the simulation's plan)."""
     key = (setup, lam, belief_step, max_sweeps)
     got = _EQ_CACHE.get(key)
     if got is None:
-        got = _equilibrium(setup, lam, belief_step, max_sweeps)
+        ev = _Evaluator(setup, lam, belief_step)
+        got = _equilibrium(setup, ev, max_sweeps)
+        if lam is not None and setup.parties:
+            got = _logit(got, ev)
         if len(_EQ_CACHE) >= _EQ_CACHE_MAX:
             _EQ_CACHE.clear()
         _EQ_CACHE[key] = got
     return got
 
 
-def _equilibrium(setup: ThirdSetup, lam: float | None, belief_step: float, max_sweeps: int) -> ThirdEquilibrium:
-    ev = _Evaluator(setup, lam, belief_step)
+def _logit_shares(nets: dict[int, float], lam: float) -> dict[int, float]:
+    mx = max(nets.values())
+    w = {o: math.exp(lam * (v - mx)) for o, v in nets.items()}
+    z = sum(w.values())
+    return {o: x / z for o, x in w.items()}
+
+
+def _logit(br: ThirdEquilibrium, ev: _Evaluator) -> ThirdEquilibrium:
+    """Logit choices of the third parties (C19). ``exact``: a damped fixed point of sigma_k = logit(lam U_k),
+    U_k(o) the expectation over every configuration of the others under their probabilities, and the
+    principals' outcome the mixture over all configurations. ``first_order``: each party's options valued with
+    the others at their most likely choices, which at the fixed point are the best-response equilibrium
+    ``br`` (the logit's mode is the best reply), and the outcome the mixture of the modal configuration and each
+    single deviation from it, weighted by the probabilities (exact with one third party; with D > 1 parties
+    expected off their modal choice the deviations are scaled by 1 / D and the modal configuration gets none)."""
+    setup, lam = br.setup, ev.lam
+    assert lam is not None
+    n, nopt = len(setup.parties), len(OPTIONS)
+    mix = setup.mix
+    notes: list[str] = []
+    if mix == "first_order":
+        shares = [_logit_shares({o: v - c for o, (v, c) in br.options[k].items()}, lam) for k in range(n)]
+        # first order: the modal configuration and each single deviation, weighted by the probabilities; when
+        # more than one party is expected off its modal choice (D > 1) the deviations share the weight alone
+        dev = sum(1.0 - shares[k][br.choices[k]] for k in range(n))
+        scale = 1.0 / dev if dev > 1.0 else 1.0
+        mixture = [max(0.0, 1.0 - dev) * x for x in br.final.expected]
+        for k in range(n):
+            for o, p in shares[k].items():
+                if o == br.choices[k] or p == 0.0:
+                    continue
+                e = ev(tuple([*br.choices[:k], o, *br.choices[k + 1:]]))
+                mixture = [x + scale * p * a for x, a in zip(mixture, e.expected, strict=True)]
+        notes.append(f"expected number of third parties off their most likely choice: {dev:.2f}"
+                     + (" (above 1: the single deviations carry all the weight, the most likely configuration "
+                        "none; a rough reading)" if dev > 1.0 else ""))
+        return replace(br, lam=lam, shares=shares, mixture=mixture, mix=mix, notes=notes, solves=ev.solves)
+    configs = list(itertools.product(range(nopt), repeat=n))
+    evs = {c: ev(c) for c in configs}
+    sig = [dict.fromkeys(range(nopt), 1.0 / nopt) for _ in range(n)]
+
+    def utilities(k: int) -> dict[int, tuple[float, float]]:
+        out = {o: [0.0, 0.0] for o in range(nopt)}
+        for c, e in evs.items():
+            w = 1.0
+            for j in range(n):
+                if j != k:
+                    w *= sig[j][c[j]]
+            acc = out[c[k]]
+            acc[0] += w * e.values[k]
+            acc[1] += w * e.cost(setup, k)
+        return {o: (v[0], v[1]) for o, v in out.items()}
+
+    converged, iters = False, 0
+    for it in range(1, QRE_ITERS + 1):
+        iters = it
+        new = [_logit_shares({o: v - c for o, (v, c) in utilities(k).items()}, lam) for k in range(n)]
+        diff = max(abs(new[k][o] - sig[k][o]) for k in range(n) for o in range(nopt))
+        sig = [{o: 0.5 * sig[k][o] + 0.5 * new[k][o] for o in range(nopt)} for k in range(n)]
+        if diff < 1e-10:
+            converged = True
+            break
+    options = [utilities(k) for k in range(n)]
+    mixture = [0.0] * len(next(iter(evs.values())).expected)
+    for c, e in evs.items():
+        w = math.prod(sig[j][c[j]] for j in range(n))
+        mixture = [x + w * a for x, a in zip(mixture, e.expected, strict=True)]
+    choices = tuple(max(range(nopt), key=lambda o, k=k: (sig[k][o], -o)) for k in range(n))
+    ties = []
+    for k in range(n):
+        top = max(sig[k].values())
+        best = [o for o in range(nopt) if sig[k][o] >= top - TIE_TOL]
+        if len(best) > 1:
+            ties.append(f"{setup.parties[k].actor} is as likely to {' as to '.join(OPTIONS[o] for o in best)} "
+                        f"(reported as: {OPTIONS[best[0]]})")
+    return ThirdEquilibrium(setup, choices, ev(choices), options, ties, converged, br.sweeps, ev.solves, br.start,
+                            lam, sig, mixture, mix, notes, iters)
+
+
+def _equilibrium(setup: ThirdSetup, ev: _Evaluator, max_sweeps: int) -> ThirdEquilibrium:
     n = len(setup.parties)
     choices = [OUT] * n
     start = tuple(choices)
@@ -381,5 +581,6 @@ def _equilibrium(setup: ThirdSetup, lam: float | None, belief_step: float, max_s
             e = ev(tuple([*choices[:k], o, *choices[k + 1:]]))
             opts[o] = (e.values[k], e.cost(setup, k))
         options[k] = opts
+    shares = [{o: float(o == choices[k]) for o in range(len(OPTIONS))} for k in range(n)]
     return ThirdEquilibrium(setup, tuple(choices), final, options, list(ties.values()), converged, sweeps,
-                            ev.solves, start)
+                            ev.solves, start, None, shares, list(final.expected))
