@@ -4,21 +4,19 @@ probabilities (the model's, mixed; the mechanism and channel lines', not) do not
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from detente.cases import case_path
 from detente.games.crisis.model import CLASSES
 from detente.games.crisis.run import run_crisis
 from detente.scenario.loader import load_scenario
 
-DATA = Path(__file__).resolve().parent / "data"
-
 
 def test_the_mediation_note_gives_the_unmixed_probabilities_and_the_mix_is_what_it_says() -> None:
-    run = run_crisis(load_scenario(DATA / "berlin-1961.yaml"), explain=False, channels="public")
+    run = run_crisis(load_scenario(case_path("munich-1938")), explain=False, third_parties="rule")
     m = run.inputs.mediation
-    assert m > 0  # berlin-1961: the FRG mediates
+    assert m > 0  # munich-1938 under the rule reading (C7): a mediator reveals resolve
     note = next(n for n in run.notes if n.startswith("a mediator"))
     shown = {k: float(v) for k, v in re.findall(r"(agreement|stalemate|capitulation|escalation) (\d\.\d\d)", note)}
     before = run.qre.outcome_probs()
@@ -32,7 +30,7 @@ def test_the_html_report_shows_the_crisis_notes_and_no_python_none(tmp_path) -> 
     simulation section printed "median round None" for an opinion that mostly never crossed (H11)."""
     from detente.report.sections import crisis_section, sim_section
 
-    run = run_crisis(load_scenario(DATA / "berlin-1961.yaml"), explain=False, channels="public")
+    run = run_crisis(load_scenario(case_path("munich-1938")), explain=False, third_parties="rule")
     html = crisis_section(run)
     assert "a mediator reveals both sides" in html and "Round by round" in html
 

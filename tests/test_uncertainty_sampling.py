@@ -102,6 +102,21 @@ def test_icb_prior_costs_are_lognormal_and_probabilities_are_not():
     assert Num.model_validate({"prior": "icb", "term": "war_cost", "dist": "uniform"}).dist.value == "uniform"
 
 
+def test_icb_prior_stake_scales_a_share_into_utility_units_and_the_challenger_term_is_refused():
+    from detente.scenario.numbers import Num
+
+    share = Num.model_validate({"prior": "icb", "term": "war_cost"})
+    half = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 0.5})
+    assert (half.low, half.value, half.high) == pytest.approx((share.low / 2, share.value / 2, share.high / 2))
+    assert "x stake 0.5" in half.note and "give 'stake'" in share.note
+    prob = Num.model_validate({"prior": "icb", "term": "win_prob", "stake": 0.5})  # a probability is not scaled
+    assert prob.value == Num.model_validate({"prior": "icb", "term": "win_prob"}).value
+    for bad, why in (({"term": "war_cost_challenger"}, "not identified"), ({"term": "war_cost", "stake": 2}, "stake"),
+                     ({"term": "war_cost", "stake": "half"}, "stake")):
+        with pytest.raises(ValueError, match=why):
+            Num.model_validate({"prior": "icb", **bad})
+
+
 def test_fixed_is_the_mode_and_quantiles_hit_the_ends():
     assert np.all(_draw(_p("fixed")) == 3.0)
     for dist in ("triangular", "uniform", "normal"):

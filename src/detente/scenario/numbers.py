@@ -171,19 +171,27 @@ PRIORS = ("icb",)
 # Prior terms whose intervals are symmetric on a log scale (costs as shares of a stake, decision P7):
 # drawn log-normally, so a draw's mean is not pulled far above the estimate as a triangle's would be.
 LOG_SCALE_TERMS = ("war_cost", "war_cost_challenger", "standoff_cost")
+# Terms the table carries for transparency but a scenario may not take from it (H11, R1).
+UNIDENTIFIED_TERMS = {"war_cost_challenger": "the challenger's fitted salience is ~0.06, so its cost share is 87-210 "
+                                             "times its stake with a 90% interval up to ~17,000"}
 
 
 def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
     """Fill low/mode/high from a named prior table when ``term`` is given (numbers given win)."""
     if data["prior"] not in PRIORS:
         raise ValueError(f"unknown prior '{data['prior']}' (choose {', '.join(PRIORS)})")
-    term, given = data.pop("term", None), data.pop("given", None)
+    term, given, stake = data.pop("term", None), data.pop("given", None), data.pop("stake", None)
     if term is None:
         if "value" not in data and "mode" not in data:
             raise ValueError("a number with 'prior: icb' needs 'term' (war_cost, standoff_cost, win_prob, ...)")
         return data  # already resolved (a scenario written back)
     if given is not None and not isinstance(given, dict):
         raise ValueError("'given' must be a mapping of covariates (power, trigger, threat, issue)")
+    if str(term) in UNIDENTIFIED_TERMS:
+        raise ValueError(f"prior icb term '{term}' is not identified by the ICB fit ({UNIDENTIFIED_TERMS[str(term)]}); "
+                         "use term war_cost (the defender's, as detente draft does) or state the number")
+    if stake is not None and (not _is_number(stake) or not 0 < float(stake) <= 1):
+        raise ValueError(f"'stake' must be a number in (0, 1] (the actor's salience x distance / span), got {stake!r}")
     from detente.errors import InputError
     from detente.scenario.priors import icb_prior
 
@@ -191,6 +199,12 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
         low, mode, high, source = icb_prior(str(term), given)
     except InputError as exc:
         raise ValueError(str(exc)) from None
+    if stake is not None and str(term) in LOG_SCALE_TERMS:  # a share of the stake -> utility units (R1)
+        low, mode, high = (float(stake) * x for x in (low, mode, high))
+        source += f"; x stake {float(stake):g} (the table's share of the actor's own stake, in utility units)"
+    elif str(term) in LOG_SCALE_TERMS:
+        source += ("; a share of the actor's own stake: the layers read utility units, so give 'stake' "
+                   "(salience x distance / span) unless the stake is the whole scale at salience 1")
     if "value" not in data and "mode" not in data:
         data["value"] = mode
         data.setdefault("low", low)

@@ -150,8 +150,11 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
                          "probabilities (C19); the rounds, the best-response path and the diagnosis are those of "
                          "the most likely configuration")
         if inp.mediation > 0:
+            bare = qre.outcome_probs()
             notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2f} (Kydd 2005 "
-                         "reading, C7/C13): outcome probabilities mix the complete-information solution in")
+                         "reading, C7/C13): outcome probabilities mix the complete-information solution in; "
+                         "without the mediator and the mixing (the figures of the mechanism and channel lines) "
+                         "they are " + ", ".join(f"{k} {bare[k]:.2f}" for k in sorted(CLASSES, key=lambda c: -bare[c])))
     elif inp.mediation > 0:
         ci = (ci_sol if ci_sol is not None else solve_crisis(complete_info(m, mean), lam, belief_step)).outcome_probs()
         before = probs
