@@ -58,7 +58,7 @@ def test_proposal_inside_the_set_is_accepted_and_war_avoided_too_biased_is_rejec
     sol = solve_crisis(powell(at), None)
     after, (prop,) = MD.mediate(sol, [0], None, "ideal")
     assert prop.s == pytest.approx(at) and prop.ideal == pytest.approx(at)
-    exp = MD.expected(sol.model, after)
+    exp = MD.prior_expected(sol.model, after)
     probs = TP.class_probs(exp)
     if settled:
         assert prop.settled == 1.0 and probs["escalation"] == 0.0 and probs["agreement"] == 1.0
@@ -118,7 +118,7 @@ def test_private_information_acceptance_is_pivotal_and_by_type() -> None:
     a70 = MD.acceptance(m, 0.7, cont, None)
     assert a70[1] == (0.0, 1.0) and a70[0][0] == 1.0
     after, (prop,) = MD.mediate(sol, [0], None, "preferred")
-    assert MD.expected(m, after)[0] == pytest.approx(0.54)
+    assert MD.prior_expected(m, after)[0] == pytest.approx(0.54)
     assert prop.s == pytest.approx(0.7) and prop.settled == pytest.approx(0.6)  # the tie goes to settling
 
 

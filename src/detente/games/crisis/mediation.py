@@ -32,7 +32,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from detente.games.crisis.model import CLASSES, SQ_STEP, VLEN, CrisisModel, CrisisSolution, Observer, classify
+from detente.games.crisis.model import (
+    CLASSES,
+    SQ_STEP,
+    VLEN,
+    CrisisModel,
+    CrisisSolution,
+    Observer,
+    classify,
+    prior_expected,
+)
 
 PROPOSALS = ("preferred", "nash", "ideal")
 PROPOSAL = "preferred"
@@ -153,17 +162,6 @@ def _settled(m: CrisisModel, acc: Any) -> float:
                for td, wd in ((0, pd), (1, 1 - pd)))
 
 
-def expected(m: CrisisModel, vals: Vectors) -> list[float]:
-    pc, pd = m.prior
-    n = len(vals[0][0])
-    out = [0.0] * n
-    for tc, wc in ((0, pc), (1, 1 - pc)):
-        for td, wd in ((0, pd), (1, 1 - pd)):
-            for i in range(n):
-                out[i] += wc * wd * vals[tc][td][i]
-    return out
-
-
 def nash_point(m: CrisisModel, mean_cost: tuple[float, float]) -> float:
     """The Nash bargaining division with the round-0 war lottery (at the mean war costs) as disagreement."""
     p = m.p[0]
@@ -190,7 +188,7 @@ def _preferred(m: CrisisModel, j: int, ob: Observer, cont: Vectors, lam: float |
     def consider(x: float) -> None:
         nonlocal best, arg, best_key
         acc = acceptance(m, x, cont, lam)
-        v = expected(m, _after(m, x, acc, cont))[VLEN + 1 + j]
+        v = prior_expected(m, _after(m, x, acc, cont))[VLEN + 1 + j]
         key = _settled(m, acc), -abs(x - top)
         tol = TIE_TOL * max(1.0, abs(best)) if best > -math.inf else 0.0
         if v > best + tol or (v >= best - tol and key > best_key):

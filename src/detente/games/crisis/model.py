@@ -222,16 +222,7 @@ class CrisisSolution:
         return {c: max(0.0, v[2 + i]) / tot for i, c in enumerate(CLASSES)}
 
     def expected(self) -> list[float]:
-        m = self.model
-        pc, pd = m.prior
-        vals = self.type_values()
-        n = len(vals[0][0])
-        out = [0.0] * n
-        for tc, wc in ((0, pc), (1, 1 - pc)):
-            for td, wd in ((0, pd), (1, 1 - pd)):
-                for i in range(n):
-                    out[i] += wc * wd * vals[tc][td][i]
-        return out
+        return prior_expected(self.model, self.type_values())
 
     def observer_value(self, j: int) -> float:
         """Observer j's expected value of the outcome (C13)."""
@@ -823,3 +814,15 @@ def standoff_move(m: CrisisModel, t: int, R: int, response: str, rung: int, esc:
     win = m.p[t] if R == 0 else 1 - m.p[t]
     target = 1.0 if R == 0 else 0.0
     return r2, e2, sq + win * m.fait_accompli * (target - sq), True, m.limited_cost
+
+
+def prior_expected(m: CrisisModel, vals: list[list[list[float]]]) -> list[float]:
+    """The value vector averaged over both principals' types at the common prior (``vals[θC][θD]``)."""
+    pc, pd = m.prior
+    n = len(vals[0][0])
+    out = [0.0] * n
+    for tc, wc in ((0, pc), (1, 1 - pc)):
+        for td, wd in ((0, pd), (1, 1 - pd)):
+            for i in range(n):
+                out[i] += wc * wd * vals[tc][td][i]
+    return out

@@ -269,7 +269,7 @@ class _Evaluator:
             if who:
                 who.sort(key=lambda k: -setup.parties[k].capability * setup.parties[k].salience)
                 after, props = MD.mediate(sol, who, self.lam, setup.proposal)
-                exp = MD.expected(m, after)
+                exp = MD.prior_expected(m, after)
         elif med > 0:
             ci = self.solve(complete_info(m, mean_costs(m)))
             exp = [(1 - med) * a + med * b for a, b in zip(exp, ci.expected(), strict=True)]
