@@ -318,8 +318,12 @@ def test_founding_case_frequencies_match_the_model(load_case) -> None:  # type: 
     assert df == 3 and _chi2_sf_3df(x) > 0.001, (b.frequencies, plan.probs)
     from detente.games.crisis.run import run_crisis
 
-    # the probabilities matched are the ones the crisis model's own section reports
-    assert plan.probs == pytest.approx(run_crisis(sc, explain=False).probs, abs=1e-12)
+    # the probabilities matched are the crisis model's for the third parties' likeliest choices, which the
+    # runs play; the model's own section mixes their logit choices (C19), and the plan says by how much
+    run = run_crisis(sc, explain=False)
+    assert plan.probs == pytest.approx(run.qre.outcome_probs(), abs=1e-12)
+    note = next(n for n in plan.notes if "most likely choices" in n)
+    assert f"{run.probs['escalation']:.3f} there" in note and f"{plan.probs['escalation']:.3f} here" in note
 
 
 def test_checkpoint_round_trip_with_the_crisis_players(toy) -> None:  # type: ignore[no-untyped-def]

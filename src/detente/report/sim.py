@@ -23,7 +23,8 @@ def frequency_table(d: dict[str, Any]) -> Table:
     t.add_column("outcome class")
     t.add_column("share of runs", justify="right")
     if model:
-        t.add_column("crisis model", justify="right")
+        mixed = any("most likely choices" in n for n in pol.get("notes", []))
+        t.add_column("crisis model" + (" (third parties' likeliest choices)" if mixed else ""), justify="right")
     t.add_column("", justify="left")
     for cls, p in d["frequencies"].items():
         mark = "known outcome" if cls == d.get("known_outcome") else ""

@@ -76,7 +76,7 @@ class CrisisPlan:
     lam: float
     nodes: dict[tuple, NodeRecord]
     root: tuple
-    probs: dict[str, float]  # the model's outcome probabilities (mediation mixed in, as run_crisis)
+    probs: dict[str, float]  # outcome probabilities of the configuration played (mediation mixed in, as run_crisis)
     mediation: float
     ci_nodes: dict[tuple, NodeRecord] | None
     ci_root: tuple | None
@@ -143,6 +143,11 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
                   values[1] * (1 - inp.mediation) + inp.mediation * cv[1])
         notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2g} (C7): such a "
                      "run plays the complete-information solution (war costs at their stated values)")
+    eq = inp.third_eq
+    if eq is not None and eq.lam is not None:  # the model's headline mixes the third parties' choices (C19)
+        notes.append("the runs play the third parties' most likely choices; the crisis model's own section mixes "
+                     "their choice probabilities (escalation " + f"{eq.probs['escalation']:.3f} there, "
+                     f"{probs['escalation']:.3f} here)")
     rows, _ = S._stake_axis(sc, *m.players)
     axis = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
     history = 1 + max((mv.step for mv in sc.moves if mv.step is not None), default=-1)
