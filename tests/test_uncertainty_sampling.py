@@ -109,9 +109,8 @@ def test_icb_prior_stake_scales_a_share_into_utility_units_and_the_challenger_te
     half = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 0.5})
     assert (half.low, half.value, half.high) == pytest.approx((share.low / 2, share.value / 2, share.high / 2))
     assert "x stake 0.5" in half.note and "give 'stake'" in share.note
-    prob = Num.model_validate({"prior": "icb", "term": "win_prob", "stake": 0.5})  # a probability is not scaled
-    assert prob.value == Num.model_validate({"prior": "icb", "term": "win_prob"}).value
     for bad, why in (({"term": "war_cost_challenger"}, "not identified"), ({"term": "war_cost", "stake": 2}, "stake"),
+                     ({"term": "win_prob", "stake": 0.5}, "scales a cost share"),
                      ({"term": "war_cost", "stake": "half"}, "stake")):
         with pytest.raises(ValueError, match=why):
             Num.model_validate({"prior": "icb", **bad})

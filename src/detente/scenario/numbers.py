@@ -190,6 +190,8 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
     if str(term) in UNIDENTIFIED_TERMS:
         raise ValueError(f"prior icb term '{term}' is not identified by the ICB fit ({UNIDENTIFIED_TERMS[str(term)]}); "
                          "use term war_cost (the defender's, as detente draft does) or state the number")
+    if stake is not None and str(term) not in LOG_SCALE_TERMS:
+        raise ValueError(f"'stake' scales a cost share (war_cost, standoff_cost), not '{term}'")
     if stake is not None and (not _is_number(stake) or not 0 < float(stake) <= 1):
         raise ValueError(f"'stake' must be a number in (0, 1] (the actor's salience x distance / span), got {stake!r}")
     from detente.errors import InputError
@@ -199,7 +201,7 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
         low, mode, high, source = icb_prior(str(term), given)
     except InputError as exc:
         raise ValueError(str(exc)) from None
-    if stake is not None and str(term) in LOG_SCALE_TERMS:  # a share of the stake -> utility units (R1)
+    if stake is not None:  # a share of the stake -> utility units (R1)
         low, mode, high = (float(stake) * x for x in (low, mode, high))
         source += f"; x stake {float(stake):g} (the table's share of the actor's own stake, in utility units)"
     elif str(term) in LOG_SCALE_TERMS:
