@@ -11,14 +11,13 @@ import yaml
 from detente.text.extract import extract
 from detente.text.matching import PurePythonBackend, spacy_available
 from detente.text.score import match_moves, score_actors
+from text_backends import BACKENDS
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ARTICLE = SHARED / "seed" / "000_11eb107ee5222c7f.txt"
 GOLD = yaml.safe_load((REPO / "tests" / "data" / "gold_geneva2022.yaml").read_text(encoding="utf-8"))
 
-BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
-                                                                      reason="spaCy not installed"))]
 
 
 @pytest.fixture(scope="module")

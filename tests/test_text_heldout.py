@@ -15,6 +15,7 @@ import yaml
 from detente.text import score as score_mod
 from detente.text.matching import spacy_available
 from detente.text.score import PR
+from text_backends import BACKENDS
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -29,8 +30,6 @@ THIRD = ["perejil2002", "yongbyon1994", "belarus2021", "balakot2019", "scarborou
 FOURTH = ["yeonpyeong2010", "reykjavik1986", "turbot1995", "skripal2018", "iranhostage1981"]
 # Fifth set (DECISIONS T13/T15), written blind and scored once after the T14 round: integrity only.
 FIFTH = ["suez1956", "codwar1976", "beagle1979", "lebanon2006", "galwan2020"]
-BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
-                                                                      reason="spaCy not installed"))]
 
 
 def _pairs(names: list[str] = NAMES) -> list[tuple[Path, Path]]:

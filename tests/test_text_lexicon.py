@@ -6,15 +6,8 @@ from __future__ import annotations
 import pytest
 
 from detente.text.cues import load_cues
-from detente.text.extract import Extractor, extract
-from detente.text.matching import spacy_available
-
-BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
-                                                                      reason="spaCy not installed"))]
-
-
-def moves(text: str, backend: str) -> set[tuple[str, str]]:
-    return {(m.actor, m.type) for m in extract(text, backend).moves}
+from detente.text.extract import Extractor
+from text_backends import BACKENDS, moves
 
 
 def test_lexicon_adds_to_the_hand_made_lists_without_dropping_any():

@@ -10,10 +10,7 @@ import pytest
 
 from detente.errors import InputError
 from detente.text.extract import extract
-from detente.text.matching import spacy_available
-
-BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
-                                                                      reason="spaCy not installed"))]
+from text_backends import BACKENDS
 
 
 def moves(text: str, backend: str = "python", **kw: str) -> set[tuple[str, str, str | None]]:

@@ -6,15 +6,8 @@ from __future__ import annotations
 import pytest
 
 from detente.text.extract import Extractor, extract
-from detente.text.matching import spacy_available
 from detente.text.score import score
-
-BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
-                                                                      reason="spaCy not installed"))]
-
-
-def moves(text: str, backend: str) -> set[tuple[str, str]]:
-    return {(m.actor, m.type) for m in extract(text, backend).moves}
+from text_backends import BACKENDS, moves
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

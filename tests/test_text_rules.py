@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detente.text.extract import extract
-from detente.text.matching import spacy_available
-
-BACKENDS = ["python", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_available(),
-                                                                      reason="spaCy not installed"))]
+from text_backends import BACKENDS
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
