@@ -10,6 +10,7 @@ from detente.cases import case_path
 from detente.games.crisis.run import run_crisis
 from detente.scenario.loader import load_scenario
 from detente.scenario.schema import Scenario
+from duel import DUEL_HEAD
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
 
@@ -71,17 +72,7 @@ def test_the_simulation_answers_only_layer_sim_or_any(tmp_path) -> None:  # type
     assert got == {"games": set(), "crisis": set(), "sim": {"sim"}, "any": {"sim"}}
 
 
-DUEL = """\
-detente: 1
-meta: {id: duel, title: Two powers, perspective: Made up for tests., tags: [crisis, "challenger:a", "defender:b"]}
-actors:
-  - {id: a, name: Alpha, capability: 1}
-  - {id: b, name: Beta, capability: 1}
-issues:
-  - {id: x, name: Issue X, status_quo: 0}
-positions:
-  a: {x: {position: 100, salience: 1.0}}
-  b: {x: {position: 0, salience: 0.8}}
+DUEL = DUEL_HEAD + """\
 moves:
   - {id: a_demand, actor: a, type: demand, issue: x, position: 100, step: 0}
   - {id: a_war, actor: a, type: escalate, issue: x, position: 100}

@@ -10,20 +10,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from detente.cli import app
+from duel import DUEL_HEAD
 
 DATA = Path(__file__).resolve().parent / "data"
 runner = CliRunner()
-DUEL = """\
-detente: 1
-meta: {id: duel, title: Two powers, perspective: Made up for tests., tags: [crisis, "challenger:a", "defender:b"]}
-actors:
-  - {id: a, name: Alpha, capability: 1}
-  - {id: b, name: Beta, capability: 1}
-issues:
-  - {id: x, name: Issue X, status_quo: 0}
-positions:
-  a: {x: {position: 100, salience: 1.0}}
-  b: {x: {position: 0, salience: 0.8}}
+DUEL = DUEL_HEAD + """\
 parameters: {a_war_cost: {value: 0.3, low: 0.1, high: 0.6}, b_war_cost: 0.4, horizon: 2}
 """
 

@@ -8,19 +8,10 @@ import json
 from typer.testing import CliRunner
 
 from detente.cli import app
+from duel import DUEL_HEAD
 
 runner = CliRunner()
-DUEL = """\
-detente: 1
-meta: {id: duel, title: Two powers, perspective: Made up for tests., tags: [crisis, "challenger:a", "defender:b"]}
-actors:
-  - {id: a, name: Alpha, capability: 1}
-  - {id: b, name: Beta, capability: 1}
-issues:
-  - {id: x, name: Issue X, status_quo: 0}
-positions:
-  a: {x: {position: 100, salience: 1.0}}
-  b: {x: {position: 0, salience: 0.8}}
+DUEL = DUEL_HEAD + """\
 moves:
   - {id: a_demand, actor: a, type: demand, issue: x, position: 100, step: 0}
   - {id: a_war, actor: a, type: escalate, issue: x, position: 100}
