@@ -338,6 +338,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         predicted["sim"] = {"class": sim.batch.modal, "share": sim.frequencies.get(sim.batch.modal),
                             "draws": len(sim.batch.runs)}
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
+    rates = base_rates() if predicted else None
     if predicted:
         bits = []
         for layer, p in predicted.items():
@@ -355,7 +356,6 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
                 f" — {'matched by ' + ' and '.join(agree) if agree else 'no layer predicts it'}.")
         else:
             line += ". No known outcome is recorded."
-        rates = base_rates()
         if rates:
             shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
             line += (f" Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
@@ -439,7 +439,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         "claims": {"holds": holds, "fails": fails, "split": mixed, "not_evaluated": unevaluated,
                    "verdicts": [v.to_dict() | {"count": v.share_text()} for v in a.claims]},
         "outcome": {"predicted": predicted, "known": known,
-                    "base_rates": (base_rates() or {}).get("classes") if predicted else None},
+                    "base_rates": rates["classes"] if rates else None},
         "strong_position": strong,
         "flip": flip,
         "outliers": outliers,
