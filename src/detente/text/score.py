@@ -109,8 +109,9 @@ def score_closed(ex: Extraction, gold: dict[str, Any], matched: dict[int, Any]) 
 def reconcile(ex: Extraction, gold: dict[str, Any]) -> dict[str, str]:
     """T14 matching option ``kind``: a drafted sub-state actor and a required gold actor that neither
     matches by id are one actor when both ids name the same state before the underscore and the drafted
-    kind is the gold's (``usa_legislature`` faction = gold ``usa_congress`` faction). Returns drafted id ->
-    gold id; the ``ids`` matching (the default, as before T14) uses none."""
+    kind is the gold's (``usa_legislature`` faction = gold ``usa_congress`` faction); a gold actor without
+    a ``kinds`` entry has no known kind and is not paired (before S3 it paired whatever its kind). Returns
+    drafted id -> gold id; the ``ids`` matching (the default, as before T14) uses none."""
     found = {a.id: a for a in ex.actors}
     req = set(gold["actors"]["required"]) | set(gold["actors"].get("optional", []))
     kinds = gold["actors"].get("kinds", {}) or {}
@@ -120,7 +121,7 @@ def reconcile(ex: Extraction, gold: dict[str, Any]) -> dict[str, str]:
         if aid in req or "_" not in aid:
             continue
         state = a.represents or aid.split("_", 1)[0]
-        hit = [g for g in free_gold if g.split("_", 1)[0] == state and kinds.get(g, a.kind) == a.kind
+        hit = [g for g in free_gold if g.split("_", 1)[0] == state and kinds.get(g) == a.kind
                and g not in out.values()]
         if len(hit) == 1:
             out[aid] = hit[0]

@@ -1,0 +1,26 @@
+"""The drafter's scorer, ``--match kind``: which gold actor a drafted sub-state actor may stand for (S3)."""
+
+from __future__ import annotations
+
+from detente.text.extract import extract
+from detente.text.score import main, score
+
+CONGRESS = "The US Congress rejected the deal. Iran protested."
+
+
+def _actors(text: str, gold_actors: dict) -> dict:
+    return score(extract(text, "python"), {"actors": gold_actors, "moves": []}, "kind")["actors"]
+
+
+def test_a_gold_actor_without_a_kind_is_not_paired_whatever_its_kind():
+    """A gold ``usa_navy`` with no ``kinds`` entry was paired with the drafted ``usa_legislature``
+    (``kinds.get(g, a.kind)``): the option pairs actors of one kind, so an unknown kind is no pairing."""
+    got = _actors(CONGRESS, {"required": ["usa_navy", "irn"]})
+    assert (got["tp"], got["fp"], got["fn"]) == (1, 1, 1)
+    got = _actors(CONGRESS, {"required": ["usa_navy", "irn"], "kinds": {"usa_navy": "faction"}})
+    assert (got["tp"], got["fp"], got["fn"]) == (2, 0, 0)  # a stated kind still pairs
+
+
+def test_bad_match_option_is_usage_exit_2(capsys):
+    assert main(["--match", "fuzzy", "g.yaml", "a.txt"]) == 2
+    assert "usage" in capsys.readouterr().err
