@@ -130,7 +130,8 @@ def test_a_bad_profile_is_a_one_line_error(tmp_path, minimal_text):
     assert "\n" not in str(err.value)
     with pytest.raises(InputError, match="unknown ICB prior covariate 'regime'"):
         icb_prior("war_cost", {"regime": "democracy"})
-    text = minimal_text + "parameters:\n  b_war_cost: {prior: icb, term: war_cost, stake: 1, given: {trigger: nuclear}}\n"
+    text = minimal_text + ("parameters:\n  b_war_cost: {prior: icb, term: war_cost, stake: 1, "
+                           "given: {trigger: nuclear}}\n")
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="'nuclear' is not a level of trigger"):
         load_scenario(tmp_path / "bad.yaml")

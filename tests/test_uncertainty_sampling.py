@@ -99,7 +99,8 @@ def test_icb_prior_costs_are_lognormal_and_probabilities_are_not():
     cost = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1})
     assert cost.dist.value == "lognormal" and cost.low > 0
     assert Num.model_validate({"prior": "icb", "term": "win_prob"}).dist.value == "triangular"
-    assert Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1, "dist": "uniform"}).dist.value == "uniform"
+    uniform = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1, "dist": "uniform"})
+    assert uniform.dist.value == "uniform"
 
 
 def test_icb_prior_stake_scales_a_share_into_utility_units_and_the_challenger_term_is_refused():
