@@ -2,8 +2,9 @@
 
 Any number in a scenario may be written as a bare number (``60``) or as a mapping
 (``{low: 40, mode: 60, high: 80, note: ..., evidence: ...}``), or as an empirical prior
-(``{prior: icb, term: war_cost, given: {power: weaker, trigger: violent}}``: low/mode/high looked up
-in the ICB prior table, marked assumed, the source in the note; decision ICB6). All load into
+(``{prior: icb, term: war_cost, stake: 0.5, given: {power: weaker, trigger: violent}}``: low/mode/high
+looked up in the ICB prior table, a cost share times the actor's ``stake`` (required, S3), marked assumed,
+the source in the note; decisions ICB6, ICB10). All load into
 :class:`Num`, so every later layer reads ``num.value`` for the point estimate and
 ``num.is_range`` to know whether uncertainty analysis should sample it.
 """
