@@ -142,7 +142,7 @@ def test_a_bad_profile_is_a_one_line_error(tmp_path, minimal_text):
 
 def test_a_prior_cost_without_stake_is_refused_naming_file_field_and_scale(tmp_path, minimal_text):
     """A hand-written prior cost without ``stake`` was read as a bare share of the stake, a scale the
-    layers do not use, with only a note saying so (S3): now one line naming the file, the field and why.
+    layers do not use, with only a note saying so (SF3): now one line naming the file, the field and why.
     The same term with the user's own value, and a probability term, need no stake."""
     from typer.testing import CliRunner
 

@@ -454,7 +454,7 @@ def test_force_in_the_history_is_a_rung_not_the_end_of_the_run(tmp_path: Path) -
 
 def test_scripted_escalation_in_the_history_reads_as_history_not_going_to_war(tmp_path: Path) -> None:
     """A scripted ``escalate`` of the history read "Alpha goes to war" in the log, though it is what
-    happened before the decision date, not an outcome of the run (S3): the line now says so, with the
+    happened before the decision date, not an outcome of the run (SF3): the line now says so, with the
     model's reading (crisis players: a rung, the run goes on; logit players: war, the run ends)."""
     from detente.analysis.sim_layer import run_batch
     from detente.sim.crisis_play import build_plan

@@ -100,7 +100,7 @@ def test_the_prior_table_is_used_for_the_terms_it_informs(monkeypatch):
 def test_stated_default_costs_are_shares_of_the_stake_and_listed_first(monkeypatch):
     """Without a prior table the stated default war and standoff costs are shares of the actor's stake,
     scaled as the table's are (they were written as bare shares, twice the model's cost at salience 0.5),
-    and the "check first" list names every stated default with its range (S3)."""
+    and the "check first" list names every stated default with its range (SF3)."""
     from detente.scenario import priors
     from detente.text.crisis_draft import DEFAULTS
 

@@ -1,4 +1,4 @@
-"""The drafter's scorer, ``--match kind``: which gold actor a drafted sub-state actor may stand for (S3)."""
+"""The drafter's scorer, ``--match kind``: which gold actor a drafted sub-state actor may stand for (SF3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The two-track template reads each issue value once per build (S3): the same trees, payoffs and
+"""The two-track template reads each issue value once per build (SF3): the same trees, payoffs and
 games-layer numbers as reading them at every terminal, which ``functools.cache`` set to the identity
 restores here (the code before the change, line for line)."""
 
@@ -46,7 +46,7 @@ def test_cached_issue_values_give_the_same_trees_and_games_layer(path, monkeypat
     n_cached, calls["n"] = calls["n"], 0
     layer = json.dumps(games_layer(sc, AnalyzeOptions()).to_dict(), sort_keys=True, default=str)
     with monkeypatch.context() as m:
-        m.setattr(functools, "cache", lambda f: f)  # every value read again, as before S3
+        m.setattr(functools, "cache", lambda f: f)  # every value read again, as before SF3
         plain = [_tree(build_two_track(sc, spec, o)) for o in overrides]
         assert calls["n"] > 3 * n_cached  # the identity really reads every value again
         before = json.dumps(games_layer(sc, AnalyzeOptions()).to_dict(), sort_keys=True, default=str)

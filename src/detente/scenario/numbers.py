@@ -3,7 +3,7 @@
 Any number in a scenario may be written as a bare number (``60``) or as a mapping
 (``{low: 40, mode: 60, high: 80, note: ..., evidence: ...}``), or as an empirical prior
 (``{prior: icb, term: war_cost, stake: 0.5, given: {power: weaker, trigger: violent}}``: low/mode/high
-looked up in the ICB prior table, a cost share times the actor's ``stake`` (required, S3), marked assumed,
+looked up in the ICB prior table, a cost share times the actor's ``stake`` (required, SF3), marked assumed,
 the source in the note; decisions ICB6, ICB10). All load into
 :class:`Num`, so every later layer reads ``num.value`` for the point estimate and
 ``num.is_range`` to know whether uncertainty analysis should sample it.
@@ -192,7 +192,7 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"prior icb term '{term}' is not identified by the ICB fit ({UNIDENTIFIED_TERMS[str(term)]}); "
                          "use term war_cost (the defender's, as detente draft does) or state the number")
     uses_table = "value" not in data and "mode" not in data
-    if stake is None and uses_table and str(term) in LOG_SCALE_TERMS:  # never a silent scale (S3)
+    if stake is None and uses_table and str(term) in LOG_SCALE_TERMS:  # never a silent scale (SF3)
         raise ValueError(f"prior icb term '{term}' needs 'stake': the table gives a share of the actor's own stake "
                          "and the layers read utility units; give stake: salience x distance / span (stake: 1 "
                          "takes the share as it is)")

@@ -253,7 +253,7 @@ class Simulation:
                 self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **ev["concession"]})
             return
         running = mv.kind.effect == "inform" and not ev.get("campaign")
-        # force in the scenario's history is what happened before the decision date, not the run's war (S3)
+        # force in the scenario's history is what happened before the decision date, not the run's war (SF3)
         history = mv.kind.effect == "war" and (ev.get("history_force") or _scripted_now(w, mv, r))
         phrase = self._phrases.get((k, running, history))
         if phrase is None:  # the move's words depend on the world only: made once per world

@@ -28,7 +28,7 @@ from detente.scenario import priors
 from detente.scenario.numbers import LOG_SCALE_TERMS
 
 # Stated defaults (value, low, high): wide on purpose; the note says they are defaults. War and standoff
-# costs are shares of the actor's own stake, scaled by it as the ICB prior's are (S3).
+# costs are shares of the actor's own stake, scaled by it as the ICB prior's are (SF3).
 DEFAULTS: dict[str, tuple[float, float, float]] = {
     "war_cost": (0.5, 0.1, 1.0),
     "war_win_prob": (0.5, 0.2, 0.8),
@@ -116,7 +116,7 @@ def _num(term: str, prior: Prior | None, source: str, what: str, stake: float = 
     the simulation read."""
     got = prior(term) if prior is not None else None
     v, lo, hi = got if got is not None else DEFAULTS[term]
-    if priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:  # a stated default is a share too (S3)
+    if priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:  # a stated default is a share too (SF3)
         whose = "ICB's" if got is not None else "the default"
         what += (f"; {whose} share of the stake {v:g} [{lo:g}, {hi:g}] x this actor's stake {stake:g} (salience x "
                  "the principals' distance on the game's issue)")

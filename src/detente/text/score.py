@@ -10,7 +10,7 @@ GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry 
 articles. ``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state
 and kind whose id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the
 gold actor's kind, and a gold id without one pairs only when its suffix names the drafted organ in
-:func:`organ_aliases` (``irn_majlis`` for ``irn_legislature``; S3). The default ``ids`` matches ids only.
+:func:`organ_aliases` (``irn_majlis`` for ``irn_legislature``; SF3). The default ``ids`` matches ids only.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def reconcile(ex: Extraction, gold: dict[str, Any]) -> dict[str, str]:
     matches by id are one actor when both ids name the same state before the underscore and the gold
     file's ``kinds`` gives the drafted kind (``usa_legislature`` faction = gold ``usa_congress`` faction),
     or, for a gold actor without a ``kinds`` entry, its id names the drafted organ (:func:`organ_aliases`;
-    before S3 a gold actor without a kind paired whatever its kind). Returns drafted id -> gold id; the
+    before SF3 a gold actor without a kind paired whatever its kind). Returns drafted id -> gold id; the
     ``ids`` matching (the default, as before T14) uses none."""
     found = {a.id: a for a in ex.actors}
     req = set(gold["actors"]["required"]) | set(gold["actors"].get("optional", []))
