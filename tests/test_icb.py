@@ -289,7 +289,8 @@ def test_icb_prior_lookup_and_scenario_numbers():
         icb_prior("war_costs", {})
     with pytest.raises(InputError):
         icb_prior("war_cost", {"power": "tiny"})
-    n = Num.model_validate({"prior": "icb", "term": "standoff_cost", "given": {"trigger": "military"}})
+    n = Num.model_validate({"prior": "icb", "term": "standoff_cost", "stake": 1,
+                            "given": {"trigger": "military"}})
     assert n.assumed and n.prior == "icb" and n.low <= n.value <= n.high and "prior icb" in n.note
     again = Num.model_validate(n.model_dump(exclude_none=True))
     assert again == n  # a resolved number written back reads the same

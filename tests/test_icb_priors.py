@@ -103,9 +103,9 @@ def test_unknown_power_has_the_modes_of_equal_and_a_wider_win_probability():
 def test_prior_icb_on_a_scenario_parameter_resolves_to_the_tables_numbers(tmp_path, minimal_text):
     from detente.scenario.loader import load_scenario
 
-    text = minimal_text + ("parameters:\n  b_war_cost: {prior: icb, term: war_cost, given: {power: -12, "
+    text = minimal_text + ("parameters:\n  b_war_cost: {prior: icb, term: war_cost, stake: 1, given: {power: -12, "
                            "trigger: violent, threat: territorial, issue: security}}\n"
-                           "  b_standoff_cost: {prior: icb, term: standoff_cost}\n")
+                           "  b_standoff_cost: {prior: icb, term: standoff_cost, stake: 1}\n")
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     sc = load_scenario(tmp_path / "s.yaml")
     t = load_table()
@@ -130,13 +130,38 @@ def test_a_bad_profile_is_a_one_line_error(tmp_path, minimal_text):
     assert "\n" not in str(err.value)
     with pytest.raises(InputError, match="unknown ICB prior covariate 'regime'"):
         icb_prior("war_cost", {"regime": "democracy"})
-    text = minimal_text + "parameters:\n  b_war_cost: {prior: icb, term: war_cost, given: {trigger: nuclear}}\n"
+    text = minimal_text + ("parameters:\n  b_war_cost: {prior: icb, term: war_cost, stake: 1, "
+                           "given: {trigger: nuclear}}\n")
     (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="'nuclear' is not a level of trigger"):
         load_scenario(tmp_path / "bad.yaml")
     r = CliRunner().invoke(app, ["validate", str(tmp_path / "bad.yaml")])
     assert r.exit_code == 2 and r.stderr.strip().count("\n") == 0 and "nuclear" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_a_prior_cost_without_stake_is_refused_naming_file_field_and_scale(tmp_path, minimal_text):
+    """A hand-written prior cost without ``stake`` was read as a bare share of the stake, a scale the
+    layers do not use, with only a note saying so (SF3): now one line naming the file, the field and why.
+    The same term with the user's own value, and a probability term, need no stake."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+    from detente.scenario.loader import load_scenario
+
+    for term in ("war_cost", "standoff_cost"):
+        text = minimal_text + f"parameters:\n  b_cost: {{prior: icb, term: {term}, given: {{trigger: violent}}}}\n"
+        (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=f"prior icb term '{term}' needs 'stake'"):
+            load_scenario(tmp_path / "bad.yaml")
+        r = CliRunner().invoke(app, ["validate", str(tmp_path / "bad.yaml")])
+        assert r.exit_code == 2 and r.stderr.strip().count("\n") == 0
+        assert "bad.yaml" in r.stderr and "parameters.b_cost" in r.stderr and "share" in r.stderr
+    text = minimal_text + ("parameters:\n  b_cost: {prior: icb, term: war_cost, value: 0.3}\n"
+                           "  b_win: {prior: icb, term: win_prob}\n")
+    (tmp_path / "ok.yaml").write_text(text, encoding="utf-8")
+    sc = load_scenario(tmp_path / "ok.yaml")
+    assert sc.parameters["b_cost"].value == 0.3 and 0 < sc.parameters["b_win"].value < 1
 
 
 def test_base_rates_are_the_fitted_actors_class_shares():

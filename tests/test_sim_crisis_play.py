@@ -450,3 +450,33 @@ def test_force_in_the_history_is_a_rung_not_the_end_of_the_run(tmp_path: Path) -
     assert len(clash) == 1 and "a rung, not war" in clash[0]
     x, df = _chi2(b.frequencies, plan.probs, n)
     assert df == 3 and _chi2_sf_3df(x) > 0.001, (b.frequencies, plan.probs)
+
+
+def test_scripted_escalation_in_the_history_reads_as_history_not_going_to_war(tmp_path: Path) -> None:
+    """A scripted ``escalate`` of the history read "Alpha goes to war" in the log, though it is what
+    happened before the decision date, not an outcome of the run (SF3): the line now says so, with the
+    model's reading (crisis players: a rung, the run goes on; logit players: war, the run ends)."""
+    from detente.analysis.sim_layer import run_batch
+    from detente.sim.crisis_play import build_plan
+
+    text = TOY.replace("  - {id: a_hold, actor: a, type: hold, issue: x}\n",
+                       "  - {id: a_hold, actor: a, type: hold, issue: x}\n"
+                       "  - {id: a_seal, actor: a, type: escalate, target: b, issue: x, position: 60, step: 1, "
+                       "label: the border sealed}\n")
+    p = tmp_path / "seal.yaml"
+    p.write_text(text, encoding="utf-8")
+    sc = load_scenario(p)
+    crisis = run_batch(sc, 5, 2, plan=build_plan(sc), ranges="fixed", keep_logs=True).runs[0].lines
+    logit = run_batch(sc, 5, 2, ranges="fixed", keep_logs=True).runs[0].lines
+    for lines, reading in ((crisis, "a rung, not war; the run goes on"), (logit, "as war, the top rung")):
+        seal = [line for line in lines if "the border sealed" in line]
+        assert len(seal) == 1 and seal[0].startswith("round 2, on the ground: Alpha escalated to the use of "
+                                                     "force against Beta before the decision date")
+        assert "goes to war" not in seal[0] and "step 1" in seal[0] and reading in seal[0]
+    # an escalation the players choose after the history still reads as going to war
+    from detente.sim.engine import _move_phrase
+    from detente.sim.world import compile_world
+
+    w = compile_world(sc)
+    k = next(i for i, m in enumerate(w.moves) if m.id == "a_war")
+    assert _move_phrase(w, k, False).startswith(", on the ground: Alpha goes to war")

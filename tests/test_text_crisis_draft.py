@@ -97,6 +97,39 @@ def test_the_prior_table_is_used_for_the_terms_it_informs(monkeypatch):
                                      pytest.approx(0.6 * inp.model.frontier[-1][1]))
 
 
+def test_stated_default_costs_are_shares_of_the_stake_and_listed_first(monkeypatch):
+    """Without a prior table the stated default war and standoff costs are shares of the actor's stake,
+    scaled as the table's are (they were written as bare shares, twice the model's cost at salience 0.5),
+    and the "check first" list names every stated default with its range (SF3)."""
+    from detente.scenario import priors
+    from detente.text.crisis_draft import DEFAULTS
+
+    def no_table():
+        raise InputError("no ICB prior table is installed", "icb_priors.json")
+
+    monkeypatch.setattr(priors, "load_table", no_table)
+    sc, ex = draft_from_text(TEXT, "t.txt", backend="python")
+    issue = sc.games.specs[0].issue
+    for actor in ("rus", "ukr"):
+        st = sc.positions[actor][issue]
+        assert st.salience.value == 0.5  # and the principals at the two ends: stake 0.5
+        for term in ("war_cost", "standoff_cost"):
+            p = sc.parameters[f"{actor}_{term}"]
+            assert (p.value, p.low, p.high) == pytest.approx(tuple(0.5 * x for x in DEFAULTS[term]))
+            assert DEFAULT_NOTE in p.note and "x this actor's stake 0.5" in p.note
+    assert sc.parameters["horizon"].value == DEFAULTS["horizon"][0]  # not a cost share: unscaled
+    inp = build_inputs(sc)  # the crisis model reads the default back as the share of its own stake
+    lo, hi = DEFAULTS["war_cost"][1:]
+    assert inp.model.war_cost[0] == (pytest.approx(lo * inp.model.frontier[-1][1]),
+                                     pytest.approx(hi * inp.model.frontier[-1][1]))
+    line = next(c for c in ex.check_first if c.startswith("cost terms"))
+    assert "all stated defaults" in line
+    for name in ex.defaults:
+        p = sc.parameters[name]
+        assert f"{name} {p.value:g} [{p.low:g}, {p.high:g}]" in line
+    assert "rus_war_cost 0.25 [0.05, 0.5]" in line
+
+
 def test_the_tables_win_probability_is_the_defenders(monkeypatch):
     from detente.scenario import priors
 

@@ -96,19 +96,20 @@ def test_range_widths_are_orders_of_magnitude_for_a_lognormal_number():
 def test_icb_prior_costs_are_lognormal_and_probabilities_are_not():
     from detente.scenario.numbers import Num
 
-    cost = Num.model_validate({"prior": "icb", "term": "war_cost"})
+    cost = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1})
     assert cost.dist.value == "lognormal" and cost.low > 0
     assert Num.model_validate({"prior": "icb", "term": "win_prob"}).dist.value == "triangular"
-    assert Num.model_validate({"prior": "icb", "term": "war_cost", "dist": "uniform"}).dist.value == "uniform"
+    uniform = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1, "dist": "uniform"})
+    assert uniform.dist.value == "uniform"
 
 
 def test_icb_prior_stake_scales_a_share_into_utility_units_and_the_challenger_term_is_refused():
     from detente.scenario.numbers import Num
 
-    share = Num.model_validate({"prior": "icb", "term": "war_cost"})
+    share = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1})
     half = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 0.5})
     assert (half.low, half.value, half.high) == pytest.approx((share.low / 2, share.value / 2, share.high / 2))
-    assert "x stake 0.5" in half.note and "give 'stake'" in share.note
+    assert "x stake 0.5" in half.note and "x stake 1 " in share.note
     for bad, why in (({"term": "war_cost_challenger"}, "not identified"), ({"term": "war_cost", "stake": 2}, "stake"),
                      ({"term": "win_prob", "stake": 0.5}, "scales a cost share"),
                      ({"term": "war_cost", "stake": "half"}, "stake")):
@@ -221,7 +222,7 @@ def test_icb_prior_with_a_users_zero_low_is_a_triangle_not_an_error():
     never asked for; review R1)."""
     from detente.scenario.numbers import Num
 
-    n = Num.model_validate({"prior": "icb", "term": "war_cost", "low": 0.0})
+    n = Num.model_validate({"prior": "icb", "term": "war_cost", "stake": 1, "low": 0.0})
     assert n.low == 0.0 and n.dist.value == "triangular"
 
 

@@ -2,8 +2,9 @@
 
 Any number in a scenario may be written as a bare number (``60``) or as a mapping
 (``{low: 40, mode: 60, high: 80, note: ..., evidence: ...}``), or as an empirical prior
-(``{prior: icb, term: war_cost, given: {power: weaker, trigger: violent}}``: low/mode/high looked up
-in the ICB prior table, marked assumed, the source in the note; decision ICB6). All load into
+(``{prior: icb, term: war_cost, stake: 0.5, given: {power: weaker, trigger: violent}}``: low/mode/high
+looked up in the ICB prior table, a cost share times the actor's ``stake`` (required, SF3), marked assumed,
+the source in the note; decisions ICB6, ICB10). All load into
 :class:`Num`, so every later layer reads ``num.value`` for the point estimate and
 ``num.is_range`` to know whether uncertainty analysis should sample it.
 """
@@ -190,6 +191,11 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
     if str(term) in UNIDENTIFIED_TERMS:
         raise ValueError(f"prior icb term '{term}' is not identified by the ICB fit ({UNIDENTIFIED_TERMS[str(term)]}); "
                          "use term war_cost (the defender's, as detente draft does) or state the number")
+    uses_table = "value" not in data and "mode" not in data
+    if stake is None and uses_table and str(term) in LOG_SCALE_TERMS:  # never a silent scale (SF3)
+        raise ValueError(f"prior icb term '{term}' needs 'stake': the table gives a share of the actor's own stake "
+                         "and the layers read utility units; give stake: salience x distance / span (stake: 1 "
+                         "takes the share as it is)")
     if stake is not None and str(term) not in LOG_SCALE_TERMS:
         raise ValueError(f"'stake' scales a cost share (war_cost, standoff_cost), not '{term}'")
     if stake is not None and (not _is_number(stake) or not 0 < float(stake) <= 1):
@@ -204,10 +210,7 @@ def _with_prior(data: dict[str, Any]) -> dict[str, Any]:
     if stake is not None:  # a share of the stake -> utility units (R1)
         low, mode, high = (float(stake) * x for x in (low, mode, high))
         source += f"; x stake {float(stake):g} (the table's share of the actor's own stake, in utility units)"
-    elif str(term) in LOG_SCALE_TERMS:
-        source += ("; a share of the actor's own stake: the layers read utility units, so give 'stake' "
-                   "(salience x distance / span) unless the stake is the whole scale at salience 1")
-    if "value" not in data and "mode" not in data:
+    if uses_table:
         data["value"] = mode
         data.setdefault("low", low)
         data.setdefault("high", high)

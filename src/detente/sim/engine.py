@@ -253,9 +253,12 @@ class Simulation:
                 self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **ev["concession"]})
             return
         running = mv.kind.effect == "inform" and not ev.get("campaign")
-        phrase = self._phrases.get((k, running))
+        # force in the scenario's history is what happened before the decision date, not the run's war (SF3)
+        history = mv.kind.effect == "war" and (ev.get("history_force") or _scripted_now(w, mv, r))
+        phrase = self._phrases.get((k, running, history))
         if phrase is None:  # the move's words depend on the world only: made once per world
-            phrase = self._phrases[(k, running)] = _move_phrase(w, k, running)
+            phrase = self._phrases[(k, running, history)] = (_history_phrase(w, k) if history
+                                                             else _move_phrase(w, k, running))
         if mv.type == "pass":
             self.records.append({"kind": "move", "round": r, "actor": mv.actor, "move": mv.id, "type": "pass"})
             self.lines.append(f"round {r}{phrase}")
@@ -275,7 +278,9 @@ class Simulation:
             i = w.issue_ids.index(st["issue"])
             notes.append(f"settled: {narrate.at(w, i, st['value'])}, announced as a joint outcome")
         if ev.get("history_force"):
-            notes.append("force in the history: the crisis model reads it as a rung, not war; the run goes on")
+            notes.append("the crisis model reads this force as a rung, not war; the run goes on")
+        elif history:
+            notes.append("the logit players read this force as war, the top rung: the run ends here")
         elif mv.kind.effect == "war":
             notes.append("war: the top rung of the ladder")
         if notes:
@@ -360,6 +365,24 @@ def _move_phrase(w: World, k: int, running: bool) -> str:
     if mv.channel:
         where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
     return f", {where}: {narrate.move_sentence(w, mv, running=running)} — {mv.label}"
+
+
+def _scripted_now(w: World, mv: Any, r: int) -> bool:
+    """A scripted player's move of the scenario's history played in its own round (``step`` + 1)."""
+    return mv.step is not None and r == mv.step + 1 and mv.player in w.scripted
+
+
+def _history_phrase(w: World, k: int) -> str:
+    """A war move of the history: what happened before the decision date, not an outcome of the run."""
+    mv = w.moves[k]
+    where = TRACK_NAME[mv.track]
+    if mv.channel:
+        where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
+    who = narrate.actor(w, mv.actor, start=True)
+    tgt = narrate.actor(w, mv.target) if mv.target else None
+    did = ({"escalate": "escalated to the use of force", "assault": "attacked"}.get(mv.type, "used force")
+           + (f" {'' if mv.type == 'assault' else 'against '}{tgt}" if tgt else ""))
+    return f", {where}: {who} {did} before the decision date (the scenario's history, step {mv.step}) — {mv.label}"
 
 
 def possessive_label(w: World, mv: Any) -> str:

@@ -82,7 +82,7 @@ class Planner:
         self._touch = [[touches(world, k, r) for r in range(n)] for k in range(n)]
         # per-world memos the engine's log reads (fixed words of each move; the gated moves in
         # menu order), kept here because one planner serves every run of its world
-        self.phrases: dict[tuple[int, bool], str] = {}
+        self.phrases: dict[tuple[int, bool, bool], str] = {}
         self.gated = [k for p in range(world.n_players) for k in world.menu[p]
                       if world.moves[k].gates or world.moves[k].cgates]
 

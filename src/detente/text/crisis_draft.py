@@ -27,7 +27,8 @@ from detente.errors import InputError
 from detente.scenario import priors
 from detente.scenario.numbers import LOG_SCALE_TERMS
 
-# Stated defaults (value, low, high): wide on purpose; the note says they are defaults.
+# Stated defaults (value, low, high): wide on purpose; the note says they are defaults. War and standoff
+# costs are shares of the actor's own stake, scaled by it as the ICB prior's are (SF3).
 DEFAULTS: dict[str, tuple[float, float, float]] = {
     "war_cost": (0.5, 0.1, 1.0),
     "war_win_prob": (0.5, 0.2, 0.8),
@@ -109,13 +110,15 @@ def principals(data: dict[str, Any], challenger: str | None = None,
 
 
 def _num(term: str, prior: Prior | None, source: str, what: str, stake: float = 1.0) -> tuple[dict[str, Any], bool]:
-    """A parameter entry and whether it is a stated default (not a prior). The table's cost terms are
-    shares of the actor's own stake (ICB9): times ``stake`` (its salience x the principals' distance on
-    the game's issue) they are in the units the crisis games and the simulation read."""
+    """A parameter entry and whether it is a stated default (not a prior). War and standoff costs, the
+    table's (ICB9) or the stated defaults, are shares of the actor's own stake: times ``stake`` (its
+    salience x the principals' distance on the game's issue) they are in the units the crisis games and
+    the simulation read."""
     got = prior(term) if prior is not None else None
     v, lo, hi = got if got is not None else DEFAULTS[term]
-    if got is not None and priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:
-        what += (f"; ICB's share of the stake {v:g} [{lo:g}, {hi:g}] x this actor's stake {stake:g} (salience x "
+    if priors.DRAFT_TERMS.get(term) in LOG_SCALE_TERMS:  # a stated default is a share too (SF3)
+        whose = "ICB's" if got is not None else "the default"
+        what += (f"; {whose} share of the stake {v:g} [{lo:g}, {hi:g}] x this actor's stake {stake:g} (salience x "
                  "the principals' distance on the game's issue)")
         v, lo, hi = (round(x * stake, 6) for x in (v, lo, hi))
     src = source if got is not None else DEFAULT_NOTE
@@ -231,10 +234,16 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
         "war": {"issues": [issue], "win_prob": {c: f"{c}_war_win_prob", d: f"{d}_war_win_prob"},
                 "cost": {c: f"{c}_war_cost", d: f"{d}_war_cost"}},
         "note": "Drafted from text; every number assumed."}
+    listed = ", ".join(f"{n} {_range(params[n])}" for n in defaults)
     checks.append("cost terms (" + ("all stated defaults" if len(defaults) == len(params) else
-                                    f"{len(defaults)} stated defaults") + f"; source: {source})")
+                                    f"{len(defaults)} stated defaults") + f"; source: {source})"
+                  + (f"; the stated defaults, value [low, high]: {listed}" if defaults else ""))
     data["meta"].setdefault("tags", []).extend([f"challenger:{c}", f"defender:{d}"])
     return checks, defaults
+
+
+def _range(p: dict[str, Any]) -> str:
+    return f"{p['value']:g} [{p['low']:g}, {p['high']:g}]"
 
 
 def _value(x: Any) -> float:

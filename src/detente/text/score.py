@@ -8,11 +8,14 @@ gold move matches at most one prediction. Optional gold items are neither reward
 counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] [--match ids|kind]
 GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all
 articles. ``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state
-and kind whose id differs (``usa_legislature`` / ``usa_congress``); the default ``ids`` matches ids only.
+and kind whose id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the
+gold actor's kind, and a gold id without one pairs only when its suffix names the drafted organ in
+:func:`organ_aliases` (``irn_majlis`` for ``irn_legislature``; SF3). The default ``ids`` matches ids only.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from dataclasses import asdict, dataclass
@@ -21,7 +24,9 @@ from typing import Any
 
 import yaml
 
+from detente.text.cues import load_cues
 from detente.text.extract import Extraction, extract
+from detente.text.nonstate import INSTITUTIONS
 from detente.text.reader import read_article
 
 
@@ -106,11 +111,38 @@ def score_closed(ex: Extraction, gold: dict[str, Any], matched: dict[int, Any]) 
     return PR(tp, fp, fn)
 
 
+def _id_words(name: str) -> str:
+    """'National People's Congress' -> 'national_peoples_congress' (an id's suffix)."""
+    return "_".join("".join(ch for ch in w if ch.isalnum()) for w in name.lower().split())
+
+
+@functools.cache
+def organ_aliases() -> dict[str, frozenset[str]]:
+    """The organs the drafter emits as ``<state>_<organ>`` (``legislature``, ``central_bank``) -> the id
+    suffixes that name the same organ: the drafter's own institution nouns (``nonstate.INSTITUTIONS``:
+    parliament, congress, senate, ...) and the legislatures' own names (``cues.yaml``: majlis, knesset,
+    state duma, ...). A documented table, not fitted to any gold file."""
+    out: dict[str, set[str]] = {}
+    for noun, organ in INSTITUTIONS.items():
+        out.setdefault(organ, {organ}).add(_id_words(noun))
+    for name in load_cues().raw.get("legislatures") or {}:
+        out.setdefault("legislature", {"legislature"}).add(_id_words(str(name)))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _same_organ(drafted: str, gold_id: str) -> bool:
+    """``irn_legislature`` and ``irn_majlis``: the gold suffix names the drafted organ (state checked apart)."""
+    organ, suffix = drafted.split("_", 1)[1], gold_id.split("_", 1)[1]
+    return suffix in organ_aliases().get(organ, ())
+
+
 def reconcile(ex: Extraction, gold: dict[str, Any]) -> dict[str, str]:
     """T14 matching option ``kind``: a drafted sub-state actor and a required gold actor that neither
-    matches by id are one actor when both ids name the same state before the underscore and the drafted
-    kind is the gold's (``usa_legislature`` faction = gold ``usa_congress`` faction). Returns drafted id ->
-    gold id; the ``ids`` matching (the default, as before T14) uses none."""
+    matches by id are one actor when both ids name the same state before the underscore and the gold
+    file's ``kinds`` gives the drafted kind (``usa_legislature`` faction = gold ``usa_congress`` faction),
+    or, for a gold actor without a ``kinds`` entry, its id names the drafted organ (:func:`organ_aliases`;
+    before SF3 a gold actor without a kind paired whatever its kind). Returns drafted id -> gold id; the
+    ``ids`` matching (the default, as before T14) uses none."""
     found = {a.id: a for a in ex.actors}
     req = set(gold["actors"]["required"]) | set(gold["actors"].get("optional", []))
     kinds = gold["actors"].get("kinds", {}) or {}
@@ -120,8 +152,8 @@ def reconcile(ex: Extraction, gold: dict[str, Any]) -> dict[str, str]:
         if aid in req or "_" not in aid:
             continue
         state = a.represents or aid.split("_", 1)[0]
-        hit = [g for g in free_gold if g.split("_", 1)[0] == state and kinds.get(g, a.kind) == a.kind
-               and g not in out.values()]
+        hit = [g for g in free_gold if g.split("_", 1)[0] == state and g not in out.values()
+               and (kinds[g] == a.kind if g in kinds else _same_organ(aid, g))]
         if len(hit) == 1:
             out[aid] = hit[0]
     return out

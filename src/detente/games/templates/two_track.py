@@ -22,6 +22,7 @@ quo is worth 0). Named cost terms from ``parameters`` are then added:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -140,7 +141,9 @@ def build_two_track(sc: Scenario, spec: GameSpec, overrides: Mapping[str, float]
         return params[name]
 
     read = IssueReading(sc, spec, over)
-    stance, sq_of, value = read.stance, read.sq_of, read.value
+    stance, sq_of = read.stance, read.sq_of
+    # The tree asks for the same few issue values ~40 times (each final stage repeats them): read each once.
+    value = functools.cache(read.value)
     sq = sq_of(spec.issue, "issue")
     moves = {m.id: m for m in sc.moves}
     c_pos = stance(c_id, spec.issue)

@@ -1,0 +1,42 @@
+"""The drafter's scorer, ``--match kind``: which gold actor a drafted sub-state actor may stand for (SF3)."""
+
+from __future__ import annotations
+
+from detente.text.extract import extract
+from detente.text.score import main, organ_aliases, score
+
+CONGRESS = "The US Congress rejected the deal. Iran protested."
+MAJLIS = "The Iranian parliament rejected the deal. The United States protested."
+
+
+def _actors(text: str, gold_actors: dict) -> dict:
+    return score(extract(text, "python"), {"actors": gold_actors, "moves": []}, "kind")["actors"]
+
+
+def test_a_gold_actor_without_a_kind_is_not_paired_whatever_its_kind():
+    """A gold ``usa_navy`` with no ``kinds`` entry was paired with the drafted ``usa_legislature``
+    (``kinds.get(g, a.kind)``): the option pairs actors of one kind, so an unknown kind is no pairing."""
+    got = _actors(CONGRESS, {"required": ["usa_navy", "irn"]})
+    assert (got["tp"], got["fp"], got["fn"]) == (1, 1, 1)
+    got = _actors(CONGRESS, {"required": ["usa_navy", "irn"], "kinds": {"usa_navy": "faction"}})
+    assert (got["tp"], got["fp"], got["fn"]) == (2, 0, 0)  # a stated kind still pairs
+
+
+def test_a_gold_id_naming_the_drafted_organ_pairs_without_a_kind():
+    """``irn_majlis`` / ``usa_congress`` name the organ the drafter calls ``<state>_legislature``."""
+    assert {"majlis", "congress", "parliament", "knesset", "state_duma"} <= organ_aliases()["legislature"]
+    assert "central_bank" in organ_aliases()["central_bank"]
+    for text, gold_id, other in ((MAJLIS, "irn_majlis", "usa"), (CONGRESS, "usa_congress", "irn")):
+        got = _actors(text, {"required": [gold_id, other]})
+        assert (got["tp"], got["fp"], got["fn"]) == (2, 0, 0)
+        ids = score(extract(text, "python"), {"actors": {"required": [gold_id, other]}, "moves": []})["actors"]
+        assert ids["fn"] == 1  # the default id matching is unchanged
+    got = _actors(MAJLIS, {"required": ["usa_majlis", "usa"]})  # another state's: no pairing
+    assert got["fn"] == 1
+    got = _actors(MAJLIS, {"required": ["irn_majlis", "usa"], "kinds": {"irn_majlis": "group"}})
+    assert got["fn"] == 1  # a stated kind wins over the id
+
+
+def test_bad_match_option_is_usage_exit_2(capsys):
+    assert main(["--match", "fuzzy", "g.yaml", "a.txt"]) == 2
+    assert "usage" in capsys.readouterr().err
