@@ -351,6 +351,7 @@ class Extractor:
         self._unknown: list[Mention] = []
         self._dynamic: dict[str, GazActor] = {}  # actors found by mechanism (detente.text.nonstate), id -> GazActor
         self._represents: dict[str, str | None] = {}
+        self._former: set[str] = set()  # T16: former leaders read as actors of their own
         self._places: list[Mention] = []  # capitals and seats read as places ("crowds in Yerevan")
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
@@ -555,9 +556,12 @@ class Extractor:
         gaz_people = [(m.tok_start, m.actor, self.gaz.actors[m.actor].people.get(m.text, ""))
                       for m in mentions if m.rule == "person"]
         taken |= {t for a, b, _ in spans for t in range(a, b)}
-        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent)
+        focus = [(m.tok_start, m.actor) for m in mentions if self.gaz.actors[m.actor].kind == "state" and
+                 m.rule != "adjective" and not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
+        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent, focus)
         own = self._speaker_states(tokens, spans, mentions)
         spans = [(a, b, actor if actor is not None else own.get(tokens[b - 1].text)) for a, b, actor in spans]
+        mentions, spans = self._former_leaders(tokens, mentions, spans)  # T16 (detente.text.people)
         out = list(mentions)
         self._unknown = []
         for a, b, actor in spans:
@@ -565,6 +569,42 @@ class Extractor:
             m = Mention(actor or "", start, end, text[start:end], "person", 0.8, tok_sent[a], a, b)
             (out if actor is not None else self._unknown).append(m)
         return sorted(out, key=lambda m: m.tok_start)
+
+    def _former_leaders(self, tokens: list[Token], mentions: list[Mention],
+                        spans: list[tuple[int, int, str | None]]) -> tuple[list[Mention], list]:
+        """T16: a head of state or government out of office in every year the text mentions ("Carter" in
+        1994) acts for no state: an actor of their own (kind ``other``), kept only if they act."""
+        from detente.text.leaders import ascii_fold, text_years
+        from detente.text.people import former_leader, spelled
+
+        years = text_years(tokens)
+        if not years:
+            return mentions, spans
+
+        def own_id(name: str, role: str) -> str | None:
+            if "later" in role:
+                return None  # the gazetteer knows a later office ("president, later deputy chair ...")
+            lead = former_leader(name, years)
+            if lead is None:
+                return None
+            fid = _slug(ascii_fold((lead.shorts[0] if lead.shorts else lead.names[0]).split()[-1]))
+            self._dynamic.setdefault(fid, GazActor(fid, lead.names[0], "other"))
+            self._former.add(fid)
+            return fid
+
+        out_m = []
+        for m in mentions:
+            fid = own_id(m.text, self.gaz.actors[m.actor].people.get(m.text, "")) if m.rule == "person" else None
+            out_m.append(m if fid is None else Mention(fid, m.start, m.end, m.text, "person", m.confidence,
+                                                       m.sentence, m.tok_start, m.tok_end))
+        by_form = {m.text: m.actor for m in out_m if m.actor in self._former}
+        out_s = []
+        for a, b, actor in spans:
+            if actor is None or actor in by_form.values():
+                name = spelled(tokens, a, b)
+                actor = by_form.get(name) or by_form.get(tokens[b - 1].text) or own_id(name, "") or actor
+            out_s.append((a, b, actor))
+        return out_m, out_s
 
     def _speaker_states(self, tokens: list[Token], spans: list[tuple[int, int, str | None]],
                         mentions: list[Mention]) -> dict[str, str]:
@@ -627,7 +667,7 @@ class Extractor:
         an actor of its own; its words stop being a mention of the state they name."""
         from detente.text.nonstate import find
 
-        states = {m.actor for m in mentions if self.gaz.actors[m.actor].kind == "state"}
+        states = {m.actor for m in mentions if self._info(m.actor).kind == "state"}
         names = {a: self.gaz.actors[a].name for a in states}
         legis = {str(k): str(v) for k, v in (self.cues.raw.get("legislatures") or {}).items()}
         context = sorted([m for m in mentions if m.rule != "adjective"] + self._places, key=lambda m: m.tok_start)
@@ -803,6 +843,9 @@ class Extractor:
             if not strong:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
+                continue
+            if a.id in self._former and a.id not in {mv.actor for mv in moves}:
+                dropped.append(f"'{a.name}' is a former leader who never acts here: not an actor")  # T16
                 continue
             if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
                     len({m.sentence for m in a.mentions}) < 2:

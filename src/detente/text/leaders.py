@@ -1,0 +1,170 @@
+"""A dated table of leaders: a named person speaks for a state only in the years they held office (T16).
+
+``data/leaders.yaml`` lists heads of state and government 1945-2025 of a fixed set of states (the
+P5, the G20 and ICB's most frequent crisis actors) and the P5's foreign ministers, each with the
+years of their terms. An article rarely says whose president "Jimmy Carter" is; the table does,
+but only when the years the text mentions fall in a term: a former president on a private mission
+("Carter went to Pyongyang in 1994") is not his state, and "Johnson" in 1965 is not Boris Johnson.
+A text that mentions no year resolves nobody through the table.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+_TERM = re.compile(r"^(\d{4})(?:-(\d{4})?)?$")
+_YEAR = re.compile(r"^(19\d\d|20[0-4]\d)$")
+_NOW = 2026  # an open term ("2017-") runs to the year the table was compiled
+# Letters NFKD does not take apart ("Yıldırım").
+_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+# Title words and the offices they fit ("Prime Minister Major" is a prime minister, not a president);
+# a word not listed ("Mr", "General") says no office.
+_ROLE_OF_HEAD: dict[str, set[str] | None] = {
+    "president": {"president"}, "prime": {"prime minister", "premier"}, "premier": {"premier", "prime minister"},
+    "chancellor": {"chancellor"}, "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"},
+    "chairman": {"chairman"}, "secretary": {"secretary of state", "foreign secretary", "general secretary"},
+    "leader": None, "minister": {"prime minister", "foreign minister", "foreign secretary", "secretary of state"}}
+
+
+@dataclass(frozen=True)
+class Leader:
+    state: str
+    role: str
+    names: tuple[str, ...]  # full names, spelling variants after the first
+    shorts: tuple[str, ...]  # forms used alone after the full name ("Carter"); empty: never alone
+    terms: tuple[tuple[int, int], ...]
+
+    def in_office(self, years: set[int]) -> bool:
+        return any(a <= y <= b for a, b in self.terms for y in years)
+
+
+@dataclass
+class Leaders:
+    people: list[Leader]
+    monarchies: dict[str, tuple[tuple[int, int], ...]]
+    by_short: dict[str, list[Leader]]
+    by_full: dict[str, list[Leader]]
+    full: re.Pattern[str] | None
+
+
+def ascii_fold(s: str) -> str:
+    """'Mendès France' -> 'Mendes France' (texts are written both ways)."""
+    return unicodedata.normalize("NFKD", s.translate(_FOLD)).encode("ascii", "ignore").decode()
+
+
+def _variants(name: str) -> set[str]:
+    out = {name, ascii_fold(name)}
+    for n in list(out):
+        bare = " ".join(w for w in n.split() if not re.fullmatch(r"[A-Z]\.", w))
+        if " " in bare:
+            out.add(bare)  # "John F. Kennedy" -> "John Kennedy"
+        if re.search(r"[A-Z][a-z]+-[a-z]", n):  # "Moon Jae-in" -> "Moon Jae In", "Moon Jaein"
+            out.add(re.sub(r"-([a-z])", lambda m: " " + m.group(1).upper(), n))
+            out.add(re.sub(r"-([a-z])", r"\1", n))
+    return out
+
+
+def _term(word: str) -> tuple[int, int]:
+    """'1977-1981' -> (1977, 1981); '2017-' -> (2017, present); '1945' -> (1945, 1945)."""
+    m = _TERM.match(word)
+    if m is None:
+        raise ValueError(f"bad term '{word}'")
+    a = int(m.group(1))
+    return a, int(m.group(2)) if m.group(2) else (_NOW if word.endswith("-") else a)
+
+
+def _parse(state: str, role: str, entry: str) -> Leader:
+    words = entry.split()
+    terms: list[tuple[int, int]] = []
+    while words and _TERM.match(words[-1]):
+        terms.insert(0, _term(words.pop()))
+    if not terms:
+        raise ValueError(f"leaders.yaml {state}/{role}: '{entry}' has no term")
+    rest = " ".join(words)
+    shorts: list[str] | None = None
+    m = re.match(r"^(.*?)\s*\[(.*)\]$", rest)
+    if m:
+        rest, inner = m.group(1), m.group(2)
+        shorts = [] if inner == "-" else inner.split("|")
+    names = [n.strip() for n in rest.split("|") if n.strip()]
+    if shorts is None:
+        shorts = [names[0].split()[-1]]
+    return Leader(state, role, tuple(names), tuple(shorts), tuple(terms))
+
+
+@functools.lru_cache(maxsize=1)
+def load_leaders() -> Leaders:
+    raw = yaml.safe_load(resources.files("detente.text").joinpath("data").joinpath("leaders.yaml")
+                         .read_text(encoding="utf-8"))
+    people = [_parse(str(state), str(role), str(e)) for state, roles in raw["leaders"].items()
+              for role, entries in roles.items() for e in entries]
+    monarchies: dict[str, tuple[tuple[int, int], ...]] = {}
+    for state, spec in (raw.get("monarchies") or {}).items():
+        try:
+            monarchies[str(state)] = tuple(_term(w) for w in str(spec).split())
+        except ValueError as exc:
+            raise ValueError(f"leaders.yaml monarchies/{state}: {exc}") from None
+    by_short: dict[str, list[Leader]] = {}
+    by_full: dict[str, list[Leader]] = {}
+    for p in people:
+        for s in p.shorts:
+            for v in {s, ascii_fold(s)}:
+                by_short.setdefault(v, []).append(p)
+        for n in p.names:
+            for v in _variants(n):
+                by_full.setdefault(v, []).append(p)
+    alts = sorted(by_full, key=len, reverse=True)
+    full = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+                      + r")(?![\w'’-])") if alts else None
+    return Leaders(people, monarchies, by_short, by_full, full)
+
+
+def text_years(tokens_or_text: list | str) -> set[int]:
+    """The years a text mentions (1900-2049): the dates the table is read at."""
+    if isinstance(tokens_or_text, str):
+        words = re.findall(r"\d{4}", tokens_or_text)
+    else:
+        words = [t.text for t in tokens_or_text]
+    return {int(w) for w in words if _YEAR.match(w)}
+
+
+def fits(leader: Leader, head: str | None) -> bool:
+    """Whether a title word ("president", "prime", "king") fits the leader's office."""
+    if head is None or head not in _ROLE_OF_HEAD:
+        return True
+    roles = _ROLE_OF_HEAD[head]
+    return roles is None or leader.role in roles
+
+
+def state_of(cands: list[Leader], years: set[int], head: str | None = None) -> str | None:
+    """The one state the in-office candidates agree on, else None."""
+    states = {c.state for c in cands if c.in_office(years) and fits(c, head)}
+    return next(iter(states)) if len(states) == 1 else None
+
+
+def full_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name as written) of every full name of the table found in ``text``."""
+    lead = load_leaders()
+    if lead.full is None:
+        return []
+    return [(m.start(), m.end(), " ".join(m.group(0).split())) for m in lead.full.finditer(text)]
+
+
+def offices(state: str, years: set[int]) -> set[str]:
+    """The offices the table knows ``state`` had in those years ("king" for a monarchy)."""
+    lead = load_leaders()
+    out = {p.role for p in lead.people if p.state == state and p.in_office(years)}
+    if any(a <= y <= b for a, b in lead.monarchies.get(state, ()) for y in years):
+        out.add("king")
+    return out
+
+
+def covered(state: str) -> bool:
+    """Whether the table lists the state's leaders (else its offices are unknown, not absent)."""
+    return any(p.state == state for p in load_leaders().people)
