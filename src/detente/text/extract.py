@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from detente.text.cues import Cues, expand_gaps, load_cues
 from detente.text.gazetteer import RULE_CONFIDENCE, GazActor, Gazetteer, load_gazetteer
+from detente.text.leaders import text_years
 from detente.text.matching import Backend, Match, Token, longest_first, make_backend
 from detente.text.sentences import Sentence, split_sentences
 
@@ -409,6 +410,7 @@ class Extractor:
     def _mentions(self, text: str, tokens: list[Token], alias_matches: list[Match], inst: list[Match],
                   tok_sent: list[int], dropped: list[str]) -> list[Mention]:
         inst_starts = {m.tok_start for m in inst}
+        years = text_years(text)
         # Longest match wins; a place name ("Latin America") blocks the actor inside it.
         kept = longest_first(alias_matches)
         # Ambiguous surface forms (one phrase, several actors) resolve to the actor the text
@@ -429,6 +431,9 @@ class Extractor:
             if not any(ch.isupper() for ch in surface):
                 continue  # "china", "turkey": common nouns, not names
             prev = tokens[m.tok_start - 1].lower if m.tok_start > 0 else ""
+            if rule in ("capital", "metonym") and self.gaz.stale_capital(surface, years):
+                dropped.append(f"'{surface}' at {m.start} no longer names a seat of government then: a city (T16)")
+                continue
             if rule in ("capital", "metonym") and self._dateline(text, tokens, m):
                 dropped.append(f"'{surface}' at {m.start} read as a dateline, not an actor")
                 continue
@@ -508,6 +513,9 @@ class Extractor:
             i = at_start.get(hit.start)
             if i is None or i in taken or tokens[i].end != hit.end:
                 continue
+            if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper() and tokens[i + 1].text.isalpha() and \
+                    tokens[i + 1].start == tokens[i].end + 1:
+                continue  # T16: "Kim Young Sam" is not "Kim" of "Kim Il Sung": the first word of another name
             out.append(Mention(hit.key, hit.start, hit.end, text[hit.start:hit.end], "person",
                                RULE_CONFIDENCE["person"], tok_sent[i], i, i + 1))
         return sorted(out, key=lambda m: m.tok_start)

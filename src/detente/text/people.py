@@ -399,7 +399,8 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
 # T16: a bare title and the table's offices it can name ("the premier" fits a premier or a prime minister).
 _OFFICE_OF_TITLE = {"president": {"president"}, "prime minister": {"prime minister", "premier"},
                     "premier": {"premier", "prime minister"}, "chancellor": {"chancellor"},
-                    "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"},
+                    "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"king"},
+                    "sultan": {"king"},
                     "foreign minister": {"foreign minister", "foreign secretary", "secretary of state"},
                     "foreign secretary": {"foreign secretary"}, "secretary of state": {"secretary of state"},
                     "general secretary": {"general secretary"}}
