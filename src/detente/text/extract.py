@@ -309,6 +309,7 @@ class Extractor:
         self.city_metonyms = "named"
         # T14 option: drop a non-state body named in one sentence that never acts (default True)
         self.passing_bodies = True
+        self.passive_legislatures = True  # T16 option: drop a legislature that never acts (default True)
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self._legislatures = {str(k).lower(): str(v) for k, v in
                               (load_cues().raw.get("legislatures") or {}).items()}
@@ -842,8 +843,14 @@ class Extractor:
         reading) keeps every other named actor; ``"participants"`` (ICB's reading) also drops one
         named only as a place ("fled to Iran") or in one sentence, unless it acts or is acted on."""
         involved = {mv.actor for mv in moves} | {mv.target for mv in moves if mv.target}
+        agents = {mv.actor for mv in moves}
         out = []
         for a in actors:
+            if a.kind == "faction" and a.id.endswith("_legislature") and self.passive_legislatures and \
+                    a.id not in agents:
+                # T16: a legislature named only as an audience or a place ("told the House of Commons"), never an agent
+                dropped.append(f"'{a.name}' never acts: an audience or a venue, not a party")
+                continue
             if a.id in involved:
                 out.append(a)
                 continue
