@@ -581,10 +581,12 @@ class Extractor:
 
     def _former_leaders(self, tokens: list[Token], mentions: list[Mention],
                         spans: list[tuple[int, int, str | None]]) -> tuple[list[Mention], list]:
-        """T16: a head of state or government out of office in every year the text mentions ("Carter" in
-        1994) acts for no state: an actor of their own (kind ``other``), kept only if they act."""
+        """T16: a person of the gazetteer whom the leader table puts in another state's office in the text's
+        years is that state's ("Johnson" in 1965); a head of state or government out of office in every
+        year the text mentions ("Carter" in 1994) acts for no state: an actor of their own (kind
+        ``other``), kept only if they act."""
         from detente.text.leaders import ascii_fold, text_years
-        from detente.text.people import former_leader, spelled
+        from detente.text.people import dated_state, former_leader, spelled
 
         years = text_years(tokens)
         if not years:
@@ -603,7 +605,13 @@ class Extractor:
 
         out_m = []
         for m in mentions:
-            fid = own_id(m.text, self.gaz.actors[m.actor].people.get(m.text, "")) if m.rule == "person" else None
+            now = dated_state(m.text, years) if m.rule == "person" else None
+            if now is not None and now != m.actor and now in self.gaz.actors:
+                # "President Johnson" in a 1965 text is Lyndon Johnson's, whatever the gazetteer's Johnson
+                m = Mention(now, m.start, m.end, m.text, "person", m.confidence, m.sentence, m.tok_start,
+                            m.tok_end)
+            fid = own_id(m.text, self.gaz.actors[m.actor].people.get(m.text, "")) if m.rule == "person" and \
+                now is None else None
             out_m.append(m if fid is None else Mention(fid, m.start, m.end, m.text, "person", m.confidence,
                                                        m.sentence, m.tok_start, m.tok_end))
         by_form = {m.text: m.actor for m in out_m if m.actor in self._former}

@@ -27,7 +27,8 @@ _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
 # a word not listed ("Mr", "General") says no office.
 _ROLE_OF_HEAD: dict[str, set[str] | None] = {
     "president": {"president"}, "prime": {"prime minister", "premier"}, "premier": {"premier", "prime minister"},
-    "chancellor": {"chancellor"}, "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"},
+    "chancellor": {"chancellor"}, "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"emir"},
+    "sultan": {"sultan"},
     "chairman": {"chairman"}, "secretary": {"secretary of state", "foreign secretary", "general secretary"},
     "leader": None, "minister": {"prime minister", "foreign minister", "foreign secretary", "secretary of state"}}
 
@@ -47,7 +48,7 @@ class Leader:
 @dataclass
 class Leaders:
     people: list[Leader]
-    monarchies: dict[str, tuple[tuple[int, int], ...]]
+    monarchies: dict[str, dict[str, tuple[tuple[int, int], ...]]]  # kingdom|emirate|sultanate -> state -> terms
     by_short: dict[str, list[Leader]]
     by_full: dict[str, list[Leader]]
     full: re.Pattern[str] | None
@@ -104,12 +105,13 @@ def load_leaders() -> Leaders:
                          .read_text(encoding="utf-8"))
     people = [_parse(str(state), str(role), str(e)) for state, roles in raw["leaders"].items()
               for role, entries in roles.items() for e in entries]
-    monarchies: dict[str, tuple[tuple[int, int], ...]] = {}
-    for state, spec in (raw.get("monarchies") or {}).items():
-        try:
-            monarchies[str(state)] = tuple(_term(w) for w in str(spec).split())
-        except ValueError as exc:
-            raise ValueError(f"leaders.yaml monarchies/{state}: {exc}") from None
+    monarchies: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
+    for kind, table in (raw.get("monarchies") or {}).items():
+        for state, spec in table.items():
+            try:
+                monarchies.setdefault(str(kind), {})[str(state)] = tuple(_term(w) for w in str(spec).split())
+            except ValueError as exc:
+                raise ValueError(f"leaders.yaml monarchies/{kind}/{state}: {exc}") from None
     by_short: dict[str, list[Leader]] = {}
     by_full: dict[str, list[Leader]] = {}
     for p in people:
@@ -156,12 +158,21 @@ def full_names(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), " ".join(m.group(0).split())) for m in lead.full.finditer(text)]
 
 
+# A monarchy's kind and the title of its monarch.
+MONARCH = {"kingdom": "king", "emirate": "emir", "sultanate": "sultan"}
+
+
+def monarchy(kind: str, state: str, years: set[int]) -> bool:
+    """Whether ``state`` was a ``kind`` (kingdom, emirate, sultanate) in one of ``years`` (any, if none)."""
+    terms = load_leaders().monarchies.get(kind, {}).get(state, ())
+    return bool(terms) and (not years or any(a <= y <= b for a, b in terms for y in years))
+
+
 def offices(state: str, years: set[int]) -> set[str]:
-    """The offices the table knows ``state`` had in those years ("king" for a monarchy)."""
+    """The offices the table knows ``state`` had in those years ("king", "emir", "sultan" for a monarchy)."""
     lead = load_leaders()
     out = {p.role for p in lead.people if p.state == state and p.in_office(years)}
-    if any(a <= y <= b for a, b in lead.monarchies.get(state, ()) for y in years):
-        out.add("king")
+    out |= {title for kind, title in MONARCH.items() if monarchy(kind, state, years)}
     return out
 
 

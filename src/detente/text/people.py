@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from detente.text.leaders import Leader, covered, full_names, load_leaders, offices, state_of, text_years
+from detente.text.leaders import (
+    MONARCH,
+    Leader,
+    covered,
+    full_names,
+    load_leaders,
+    monarchy,
+    offices,
+    state_of,
+    text_years,
+)
 from detente.text.matching import Token
 
 # Words a title is made of, and the heads one of which it must contain.
@@ -210,7 +220,8 @@ def _table_state(tokens: list[Token], a: int, b: int, head: str, years: set[int]
 
 def _table_people(tokens: list[Token], taken: set[int], years: set[int], known: dict[str, str]) -> list[Person]:
     """T16: untitled full names of the leader table ("Narendra Modi said"), resolved to the state they
-    led in the text's years; out of office, nobody (left to the other rules)."""
+    led in the text's years; a former leader is kept unresolved (the extractor makes them an actor of
+    their own); anyone else out of office is left to the other rules."""
     if not years or not tokens:
         return []
     buf = [" "] * tokens[-1].end
@@ -227,6 +238,8 @@ def _table_people(tokens: list[Token], taken: set[int], years: set[int], known: 
         cands = lead.by_full.get(name, [])
         st = state_of(cands, years)
         if st is None:
+            if former_leader(name, years) is not None:
+                out.append(Person(a, z + 1, "", "", None))  # acts for no state (see extract._former_leaders)
             continue
         chosen = next(c for c in cands if c.state == st and c.in_office(years))
         surname = _surname_for(chosen, tokens, z + 1)
@@ -234,6 +247,12 @@ def _table_people(tokens: list[Token], taken: set[int], years: set[int], known: 
             known[surname] = st
         out.append(Person(a, z + 1, surname, role_head(chosen.role), st))
     return out
+
+
+def dated_state(name: str, years: set[int]) -> str | None:
+    """T16: the state the leader table says ``name`` (full or short form) led in the text's years."""
+    lead = load_leaders()
+    return state_of(lead.by_full.get(name) or lead.by_short.get(name) or [], years) if years else None
 
 
 def former_leader(name: str, years: set[int]) -> Leader | None:
@@ -351,7 +370,7 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
     T16, with ``states`` ((token, state) of the states named as possible agents): a title no named
     person answers is the state in focus, the last one named in this or the two sentences before
     that had such an office in the text's years by the leader table ("the prime minister" is not the
-    United States'); "the kingdom" likewise is the last monarchy named."""
+    United States'); "the kingdom" ("the emirate", "the sultanate") likewise is the last one named."""
     named: list[tuple[int, str, str]] = [(p.tok_start, p.head, p.actor) for p in people if p.actor and p.head]
     for k, actor, role in gaz_people:
         heads = [w for w in role.lower().replace("-", " ").split() if w in TITLE_HEADS]
@@ -364,9 +383,10 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
     for i in range(n - 1):
         if tokens[i].lower != "the" or i + 1 in taken:
             continue
-        if states is not None and tokens[i + 1].lower == "kingdom" and not (
+        if states is not None and tokens[i + 1].lower in MONARCH and not (
                 i + 2 < n and (tokens[i + 2].lower == "of" or tokens[i + 2].text[:1].isupper())):
-            st = _focus(states, i, tok_sent, lambda a: _monarchy(a, years))
+            kind = tokens[i + 1].lower
+            st = _focus(states, i, tok_sent, lambda a, k=kind: monarchy(k, a, years))
             if st is not None:
                 out.append((i + 1, i + 2, st))
             continue
@@ -399,8 +419,8 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
 # T16: a bare title and the table's offices it can name ("the premier" fits a premier or a prime minister).
 _OFFICE_OF_TITLE = {"president": {"president"}, "prime minister": {"prime minister", "premier"},
                     "premier": {"premier", "prime minister"}, "chancellor": {"chancellor"},
-                    "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"king"},
-                    "sultan": {"king"},
+                    "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"emir"},
+                    "sultan": {"sultan"},
                     "foreign minister": {"foreign minister", "foreign secretary", "secretary of state"},
                     "foreign secretary": {"foreign secretary"}, "secretary of state": {"secretary of state"},
                     "general secretary": {"general secretary"}}
@@ -410,18 +430,14 @@ _NOT_FOCUS = {"former", "vice", "deputy", "acting"}
 
 def _has_office(state: str, office: set[str], years: set[int]) -> bool:
     """Whether ``state`` had the office then: by the table where it covers the state; a state it does not
-    cover may have had a president, a prime minister or a foreign minister (not a chancellor or a king)."""
+    cover may have had a president, a prime minister or a foreign minister, and a monarch only by the
+    table's list of monarchies (never a chancellor or a general secretary)."""
     if covered(state):
         return bool(offices(state, years) & office)
-    return bool(office & _COMMON_OFFICES) or ("king" in office and _monarchy(state, years))
+    return bool(office & (_COMMON_OFFICES | offices(state, years)))
 
 
 _COMMON_OFFICES = {"president", "prime minister", "foreign minister"}
-
-
-def _monarchy(state: str, years: set[int]) -> bool:
-    terms = load_leaders().monarchies.get(state, ())
-    return bool(terms) and (not years or any(a <= y <= b for a, b in terms for y in years))
 
 
 def _focus(states: list[tuple[int, str]], i: int, tok_sent: list[int], ok: Callable[[str], bool]) -> str | None:
