@@ -135,3 +135,16 @@ def test_leader_table() -> None:
     assert state_of(lead.by_short["Putin"], {2005}, "president") == "rus"
     assert state_of(lead.by_short["Putin"], {1990}) is None
     assert text_years("On 4 March 2018, 23 diplomats (1,500 staff) left; 1850 and 2101 are no years.") == {2018}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_named_local_office_holder_is_a_person(backend: str) -> None:
+    named = extract("North Korea and South Korea exchanged fire. In Pyongyang, Bill Richardson, the governor of "
+                    "New Mexico, said the North would allow inspectors back. Richardson then met the foreign "
+                    "minister.", backend)
+    kinds = {a.id: a.kind for a in named.actors}
+    assert kinds.get("richardson") == "other"
+    assert "new_mexico" not in kinds
+    unnamed = extract("Greece and Turkey quarrelled. On 25 January the mayor of Kalymnos went to the islet and "
+                      "raised a flag. The mayor of Kalymnos later spoke to reporters.", backend)
+    assert "kalymnos" in {a.id for a in unnamed.actors}
