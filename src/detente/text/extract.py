@@ -610,8 +610,9 @@ class Extractor:
                 # "President Johnson" in a 1965 text is Lyndon Johnson's, whatever the gazetteer's Johnson
                 m = Mention(now, m.start, m.end, m.text, "person", m.confidence, m.sentence, m.tok_start,
                             m.tok_end)
+            # a person the gazetteer files under a body ("Tusk": the European Council) holds that office then
             fid = own_id(m.text, self.gaz.actors[m.actor].people.get(m.text, "")) if m.rule == "person" and \
-                now is None else None
+                now is None and self.gaz.actors[m.actor].kind == "state" else None
             out_m.append(m if fid is None else Mention(fid, m.start, m.end, m.text, "person", m.confidence,
                                                        m.sentence, m.tok_start, m.tok_end))
         by_form = {m.text: m.actor for m in out_m if m.actor in self._former}

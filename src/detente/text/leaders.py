@@ -28,7 +28,7 @@ _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
 _ROLE_OF_HEAD: dict[str, set[str] | None] = {
     "president": {"president"}, "prime": {"prime minister", "premier"}, "premier": {"premier", "prime minister"},
     "chancellor": {"chancellor"}, "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"emir"},
-    "sultan": {"sultan"},
+    "sultan": {"sultan"}, "shah": {"shah"},
     "chairman": {"chairman"}, "secretary": {"secretary of state", "foreign secretary", "general secretary"},
     "leader": None, "minister": {"prime minister", "foreign minister", "foreign secretary", "secretary of state"}}
 

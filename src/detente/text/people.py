@@ -54,6 +54,9 @@ _OFFICE_WORDS = {"state", "foreign", "defence", "defense", "interior", "finance"
 # A known person's kin or aide speaks for the person's actor (", Trump's son-in-law and adviser,").
 _KIN = {"son", "daughter", "son-in-law", "daughter-in-law", "brother", "sister", "wife", "husband", "nephew",
         "aide", "confidant", "envoy", "emissary"}
+# T16: a leader's name before these names a place ("Ho Chi Minh City", "Reagan Airport").
+_PLACE_AFTER_NAME = {"City", "Trail", "Airport", "House", "Center", "Centre", "Street", "Avenue", "Square", "Bridge",
+                     "Doctrine", "Plan", "Line", "Dam", "Canal", "Stadium", "University", "Library", "Foundation"}
 # T16: words before a month name that a surname does not follow ("in May", "since March").
 _DATE_PREPS = {"in", "on", "since", "until", "till", "by", "from", "of", "early", "late", "mid", "mid-", "last",
                "next", "this", "during", "through", "between"}
@@ -235,6 +238,8 @@ def _table_people(tokens: list[Token], taken: set[int], years: set[int], known: 
         a, z = at_start.get(s), at_end.get(e)
         if a is None or z is None or any(k in taken for k in range(a, z + 1)):
             continue
+        if z + 1 < len(tokens) and tokens[z + 1].text in _PLACE_AFTER_NAME:
+            continue  # "Ho Chi Minh City", "Kennedy Airport": a place named after the person
         cands = lead.by_full.get(name, [])
         st = state_of(cands, years)
         if st is None:
@@ -420,7 +425,7 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
 _OFFICE_OF_TITLE = {"president": {"president"}, "prime minister": {"prime minister", "premier"},
                     "premier": {"premier", "prime minister"}, "chancellor": {"chancellor"},
                     "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"emir"},
-                    "sultan": {"sultan"},
+                    "sultan": {"sultan"}, "shah": {"shah"}, "supreme leader": {"supreme leader"},
                     "foreign minister": {"foreign minister", "foreign secretary", "secretary of state"},
                     "foreign secretary": {"foreign secretary"}, "secretary of state": {"secretary of state"},
                     "general secretary": {"general secretary"}}
