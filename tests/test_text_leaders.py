@@ -148,3 +148,16 @@ def test_named_local_office_holder_is_a_person(backend: str) -> None:
     unnamed = extract("Greece and Turkey quarrelled. On 25 January the mayor of Kalymnos went to the islet and "
                       "raised a flag. The mayor of Kalymnos later spoke to reporters.", backend)
     assert "kalymnos" in {a.id for a in unnamed.actors}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_bare_foreign_minister_and_shah(backend: str) -> None:
+    fm = moves("In 2019 Japan and South Korea quarrelled. Japan restricted exports. The foreign minister rejected "
+               "the protest.", backend)
+    assert ("jpn", "reject") in fm
+    shah = moves("In 1975 Iran and Iraq quarrelled over the river. Iran massed troops. The Shah rejected the "
+                 "proposal.", backend)
+    assert ("irn", "reject") in shah
+    late = moves("In 1990 Iran and Iraq quarrelled over the river. Iran massed troops. The Shah rejected the "
+                 "proposal.", backend)
+    assert ("irn", "reject") not in late

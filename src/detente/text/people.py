@@ -437,6 +437,8 @@ def _has_office(state: str, office: set[str], years: set[int]) -> bool:
     """Whether ``state`` had the office then: by the table where it covers the state; a state it does not
     cover may have had a president, a prime minister or a foreign minister, and a monarch only by the
     table's list of monarchies (never a chancellor or a general secretary)."""
+    if "foreign minister" in office:
+        return True  # every state has one (the table lists only the P5's)
     if covered(state):
         return bool(offices(state, years) & office)
     return bool(office & (_COMMON_OFFICES | offices(state, years)))
