@@ -161,3 +161,21 @@ def test_bare_foreign_minister_and_shah(backend: str) -> None:
     late = moves("In 1990 Iran and Iraq quarrelled over the river. Iran massed troops. The Shah rejected the "
                  "proposal.", backend)
     assert ("irn", "reject") not in late
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_state_named_only_as_a_place(backend: str) -> None:
+    text = ("Belarus and Poland quarrelled over the border. Migrants were flown to Minsk from Syria and Lebanon. "
+            "Poland closed the crossing.")
+    ids = {a.id for a in extract(text, backend).actors}
+    assert {"blr", "pol"} <= ids
+    assert not {"syr", "lbn"} & ids
+    old = Extractor(backend)
+    old.place_states = False
+    assert {"syr", "lbn"} <= {a.id for a in old.run(text).actors}
+    acting = {a.id for a in extract("Belarus and Poland quarrelled over the border. Syria rejected the Polish "
+                                    "protest.", backend).actors}
+    assert "syr" in acting
+    fronted = {a.id for a in extract("Canada and Spain quarrelled over fish. Within the Union, Britain and Ireland "
+                                     "were reported to have argued against retaliation.", backend).actors}
+    assert {"gbr", "irl"} <= fronted

@@ -273,6 +273,25 @@ def _city_like(surface: str) -> bool:
         w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
 
 
+def _listed_place(tokens: list[Token], i: int, states: set[int]) -> bool:
+    """T16: "from Syria and Lebanon", "to Iraq, Turkey or Egypt": a state listed after a place preposition
+    with other states (``states``: where state names start; "Within the Union, Britain ..." is no list)."""
+    k = i - 1
+    for _ in range(6):
+        if k < 1 or tokens[k].lower not in {"and", "or", ","}:
+            return False
+        k -= 1
+        while k >= 0 and tokens[k].text[:1].isupper() and tokens[k].text.isalpha() and tokens[k].lower != "the":
+            k -= 1
+        if k + 1 not in states:
+            return False
+        if k >= 0 and tokens[k].lower == "the":
+            k -= 1
+        if k >= 0 and tokens[k].lower in _PLACE_PREPS:
+            return True
+    return False
+
+
 def _slug(words: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s or "x")[:60]
@@ -309,6 +328,9 @@ class Extractor:
         self.city_metonyms = "named"
         # T14 option: drop a non-state body named in one sentence that never acts (default True)
         self.passing_bodies = True
+        # T16 option: in the named reading, drop a state named only as a place that never acts (default True;
+        # False is T6's named reading, which the participants reading already refined this way)
+        self.place_states = True
         self.passive_legislatures = True  # T16 option: drop a legislature that never acts (default True)
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -853,6 +875,7 @@ class Extractor:
         named only as a place ("fled to Iran") or in one sentence, unless it acts or is acted on."""
         involved = {mv.actor for mv in moves} | {mv.target for mv in moves if mv.target}
         agents = {mv.actor for mv in moves}
+        state_starts = {m.tok_start for a in actors if a.kind == "state" for m in a.mentions}
         out = []
         for a in actors:
             if a.kind == "faction" and a.id.endswith("_legislature") and self.passive_legislatures and \
@@ -876,6 +899,13 @@ class Extractor:
                 # T14: "the UN", "NATO", "the G7" named in one sentence, neither acting nor acted on: a
                 # passing mention of a body, not a party (states keep T6's named reading)
                 dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")
+                continue
+            if self.actor_mode == "named" and self.place_states and a.kind == "state" and \
+                    all(self._place_reading(tokens, m) or _listed_place(tokens, m.tok_start, state_starts)
+                        for m in strong):
+                # T16: "migrants flown in from Syria", "talks in Norway": a state named only as where something
+                # happens or comes from, never acting or acted on, is no party (T6's named reading otherwise)
+                dropped.append(f"'{a.name}' named only as a place ({len(strong)}x) and never acts: not an actor")
                 continue
             if self.actor_mode == "participants":
                 if all(self._place_reading(tokens, m) for m in strong):
