@@ -179,3 +179,15 @@ def test_state_named_only_as_a_place(backend: str) -> None:
     fronted = {a.id for a in extract("Canada and Spain quarrelled over fish. Within the Union, Britain and Ireland "
                                      "were reported to have argued against retaliation.", backend).actors}
     assert {"gbr", "irl"} <= fronted
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_former_president_is_the_former_leader(backend: str) -> None:
+    ex = Extractor(backend)
+    out = ex.run("In 1994 North Korea and the United States quarrelled. President Bill Clinton weighed sanctions. "
+                 "The news came through Jimmy Carter. The former president flew to Pyongyang and met Kim Il Sung. "
+                 "The president then approved talks.")
+    carter = next(a for a in out.actors if a.id == "carter")
+    assert any(m.text == "former president" for m in carter.mentions)
+    usa = next(a for a in out.actors if a.id == "usa")
+    assert any(m.text == "president" for m in usa.mentions)

@@ -376,6 +376,7 @@ class Extractor:
         self._dynamic: dict[str, GazActor] = {}  # actors found by mechanism (detente.text.nonstate), id -> GazActor
         self._represents: dict[str, str | None] = {}
         self._former: set[str] = set()  # T16: former leaders read as actors of their own
+        self._former_roles: dict[str, str] = {}  # and the office each held ("the former president")
         self._places: list[Mention] = []  # capitals and seats read as places ("crowds in Yerevan")
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
@@ -584,15 +585,16 @@ class Extractor:
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
         spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
-        gaz_people = [(m.tok_start, m.actor, self.gaz.actors[m.actor].people.get(m.text, ""))
-                      for m in mentions if m.rule == "person"]
+        roles = {m.tok_start: self.gaz.actors[m.actor].people.get(m.text, "") for m in mentions if m.rule == "person"}
         taken |= {t for a, b, _ in spans for t in range(a, b)}
-        focus = [(m.tok_start, m.actor) for m in mentions if self.gaz.actors[m.actor].kind == "state" and
-                 m.rule != "adjective" and not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
-        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent, focus)
         own = self._speaker_states(tokens, spans, mentions)
         spans = [(a, b, actor if actor is not None else own.get(tokens[b - 1].text)) for a, b, actor in spans]
         mentions, spans = self._former_leaders(tokens, mentions, spans)  # T16 (detente.text.people)
+        gaz_people = [(m.tok_start, m.actor, self._former_roles.get(m.actor) or roles.get(m.tok_start, ""))
+                      for m in mentions if m.rule == "person"]
+        focus = [(m.tok_start, m.actor) for m in mentions if self._info(m.actor).kind == "state" and
+                 m.rule != "adjective" and not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
+        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent, focus, self._former)
         out = list(mentions)
         self._unknown = []
         for a, b, actor in spans:
@@ -623,6 +625,7 @@ class Extractor:
             fid = _slug(ascii_fold((lead.shorts[0] if lead.shorts else lead.names[0]).split()[-1]))
             self._dynamic.setdefault(fid, GazActor(fid, lead.names[0], "other"))
             self._former.add(fid)
+            self._former_roles[fid] = lead.role
             return fid
 
         out_m = []

@@ -367,7 +367,8 @@ def surname_mentions(tokens: list[Token], people: list[Person], taken: set[int])
 
 def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people: list[tuple[int, str, str]],
                           taken: set[int], tok_sent: list[int],
-                          states: list[tuple[int, str]] | None = None) -> list[tuple[int, int, str]]:
+                          states: list[tuple[int, str]] | None = None,
+                          former: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """"the president", "the foreign minister" (no name, no "of" after): the last person named
     with that title within three sentences, if they are resolved. ``gaz_people``: (token,
     actor, role) of gazetteer people ("Putin": "president"). Returns (start, end, actor).
@@ -396,12 +397,14 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
                 out.append((i + 1, i + 2, st))
             continue
         j = i + 1
-        while j < n and tokens[j].lower in TITLE_WORDS and tokens[j].lower != "of" and j - i <= 3:
+        was = tokens[j].lower == "former"  # T16: "the former president"
+        j += was
+        while j < n and tokens[j].lower in TITLE_WORDS and tokens[j].lower != "of" and j - i <= 3 + was:
             j += 1
-        words = [tokens[k].lower for k in range(i + 1, j)]
+        words = [tokens[k].lower for k in range(i + 1 + was, j)]
         heads = [w for w in words if w in TITLE_HEADS]
-        if not heads or any(tokens[k].text[:1].isupper() and k > i + 1 and tokens[k].lower not in TITLE_WORDS
-                            for k in range(i + 1, j)):
+        if not heads or any(tokens[k].text[:1].isupper() and k > i + 1 + was and tokens[k].lower not in TITLE_WORDS
+                            for k in range(i + 1 + was, j)):
             continue
         nxt = tokens[j] if j < n else None
         if nxt is not None and (nxt.lower == "of" or (nxt.text[:1].isupper() and nxt.text.isalpha())):
@@ -409,12 +412,16 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
         if nxt is not None and nxt.text == "," and j + 1 < n and tokens[j + 1].text[:1].isupper():
             continue  # T16: "the prime minister, Theresa May, told": the name that follows says who
         head = heads[-1]
-        cands = [(k, a) for k, h, a in named if h == head and k < i and tok_sent[i] - tok_sent[k] <= 3]
+        # T16: "the former president" is a former leader (``former``) if one is named, "the president" never one
+        cands = [(k, a) for k, h, a in named if h == head and k < i and tok_sent[i] - tok_sent[k] <= 3
+                 and (was or a not in former)]
+        if was and any(a in former for _, a in cands):
+            cands = [(k, a) for k, a in cands if a in former]
         if cands:
             out.append((i + 1, j, cands[-1][1]))
             continue
         office = _OFFICE_OF_TITLE.get(" ".join(words))
-        if states is not None and office is not None and years and words[0] not in _NOT_FOCUS:
+        if states is not None and office is not None and years and not was and words[0] not in _NOT_FOCUS:
             st = _focus(states, i, tok_sent, lambda a, o=office: _has_office(a, o, years))
             if st is not None:
                 out.append((i + 1, j, st))
