@@ -51,7 +51,7 @@ class Leaders:
     monarchies: dict[str, dict[str, tuple[tuple[int, int], ...]]]  # kingdom|emirate|sultanate -> state -> terms
     by_short: dict[str, list[Leader]]
     by_full: dict[str, list[Leader]]
-    full: re.Pattern[str] | None
+    longest: int  # words in the longest full name
 
 
 def ascii_fold(s: str) -> str:
@@ -101,8 +101,8 @@ def _parse(state: str, role: str, entry: str) -> Leader:
 
 @functools.lru_cache(maxsize=1)
 def load_leaders() -> Leaders:
-    raw = yaml.safe_load(resources.files("detente.text").joinpath("data").joinpath("leaders.yaml")
-                         .read_text(encoding="utf-8"))
+    text = resources.files("detente.text").joinpath("data").joinpath("leaders.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the C loader when built
     people = [_parse(str(state), str(role), str(e)) for state, roles in raw["leaders"].items()
               for role, entries in roles.items() for e in entries]
     monarchies: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
@@ -121,10 +121,8 @@ def load_leaders() -> Leaders:
         for n in p.names:
             for v in _variants(n):
                 by_full.setdefault(v, []).append(p)
-    alts = sorted(by_full, key=len, reverse=True)
-    full = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
-                      + r")(?![\w'’-])") if alts else None
-    return Leaders(people, monarchies, by_short, by_full, full)
+    longest = max((len(k.split()) for k in by_full), default=0)
+    return Leaders(people, monarchies, by_short, by_full, longest)
 
 
 def text_years(tokens_or_text: list | str) -> set[int]:
@@ -150,12 +148,49 @@ def state_of(cands: list[Leader], years: set[int], head: str | None = None) -> s
     return next(iter(states)) if len(states) == 1 else None
 
 
+_WORD = re.compile(r"[\w'’.\-]+")
+_PARTICLES = {"de", "da", "del", "dos", "do", "von", "van", "den", "der", "la", "le", "e", "bin", "ibn", "ul"}
+
+
+def _name_word(w: str) -> bool:
+    return w[:1].isupper() or w in _PARTICLES or (w[:1].islower() and ("-" in w[1:4] or "'" in w[1:3]))
+
+
 def full_names(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, name as written) of every full name of the table found in ``text``."""
+    """(start, end, name as written) of every full name of the table found in ``text``: runs of name-like
+    words separated by spaces, longest known name first (a plain dictionary look-up: no large pattern to
+    compile)."""
     lead = load_leaders()
-    if lead.full is None:
-        return []
-    return [(m.start(), m.end(), " ".join(m.group(0).split())) for m in lead.full.finditer(text)]
+    words = [(m.start(), m.group(0)) for m in _WORD.finditer(text)]
+    out = []
+    i = 0
+    while i < len(words):
+        if not words[i][1][:1].isupper():
+            i += 1
+            continue
+        run = [words[i]]
+        j = i + 1
+        while j < len(words) and len(run) < lead.longest and _name_word(words[j][1]) and \
+                text[words[j - 1][0] + len(words[j - 1][1]):words[j][0]].strip(" ") == "":
+            run.append(words[j])
+            j += 1
+        hit = None
+        for b in range(len(run), 0, -1):
+            last = run[b - 1][1]
+            for tail in ("'s", "’s"):
+                last = last[:-2] if last.endswith(tail) else last
+            if last.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", last):
+                last = last[:-1]  # a sentence's full stop, not an initial
+            name = " ".join([w for _, w in run[:b - 1]] + [last])
+            if name in lead.by_full:
+                hit = (run[0][0], run[b - 1][0] + len(last), name, b)
+                break
+        if hit is None:
+            i += 1
+            continue
+        out.append(hit[:3])
+        i += hit[3]
+    return out
 
 
 # A monarchy's kind and the title of its monarch.
