@@ -273,6 +273,16 @@ def _city_like(surface: str) -> bool:
         w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
 
 
+def _where(tokens: list[Token], i: int) -> bool:
+    """T16: "forces in Belarus", "inside Syria": where something happens or stands (a state whose ground is
+    the scene stays an actor), as against where people or goods come from or go to."""
+    k = i - 1
+    while k >= 0 and (tokens[k].lower in {"and", "or", ",", "the"} or (tokens[k].text[:1].isupper() and
+                                                                     tokens[k].text.isalpha())):
+        k -= 1
+    return k >= 0 and tokens[k].lower in {"in", "inside", "within", "throughout", "across", "on", "at"}
+
+
 def _listed_place(tokens: list[Token], i: int, states: set[int]) -> bool:
     """T16: "from Syria and Lebanon", "to Iraq, Turkey or Egypt": a state listed after a place preposition
     with other states (``states``: where state names start; "Within the Union, Britain ..." is no list)."""
@@ -904,8 +914,8 @@ class Extractor:
                 dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")
                 continue
             if self.actor_mode == "named" and self.place_states and a.kind == "state" and \
-                    all(self._place_reading(tokens, m) or _listed_place(tokens, m.tok_start, state_starts)
-                        for m in strong):
+                    all((self._place_reading(tokens, m) or _listed_place(tokens, m.tok_start, state_starts))
+                        and not _where(tokens, m.tok_start) for m in strong):
                 # T16: "migrants flown in from Syria", "talks in Norway": a state named only as where something
                 # happens or comes from, never acting or acted on, is no party (T6's named reading otherwise)
                 dropped.append(f"'{a.name}' named only as a place ({len(strong)}x) and never acts: not an actor")
