@@ -102,7 +102,7 @@ def main() -> int:
         for backend in backends:
             cli = best_of(lambda b=backend: subprocess.run(
                 [str(Path(py).with_name("detente")), "draft", str(long_path), "-o", str(Path(tmp) / "d.yaml"),
-                 "--backend", b], check=True, capture_output=True), repeat=3)
+                 "--backend", b, "--overwrite"], check=True, capture_output=True), repeat=3)
             print(f"\n`detente draft` on the 2,000-word article, {backend} backend: {cli:.2f} s wall "
                   f"(baseline: python start + import of the reader {start:.2f} s; {cli / start:.1f}x)")
     icb_time(backends)

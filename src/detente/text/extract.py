@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from detente.text.cues import Cues, expand_gaps, load_cues
 from detente.text.gazetteer import RULE_CONFIDENCE, GazActor, Gazetteer, load_gazetteer
+from detente.text.leaders import text_years
 from detente.text.matching import Backend, Match, Token, longest_first, make_backend
 from detente.text.sentences import Sentence, split_sentences
 
@@ -272,6 +273,35 @@ def _city_like(surface: str) -> bool:
         w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
 
 
+def _where(tokens: list[Token], i: int) -> bool:
+    """T16: "forces in Belarus", "inside Syria": where something happens or stands (a state whose ground is
+    the scene stays an actor), as against where people or goods come from or go to."""
+    k = i - 1
+    while k >= 0 and (tokens[k].lower in {"and", "or", ",", "the"} or (tokens[k].text[:1].isupper() and
+                                                                     tokens[k].text.isalpha())):
+        k -= 1
+    return k >= 0 and tokens[k].lower in {"in", "inside", "within", "throughout", "across", "on", "at"}
+
+
+def _listed_place(tokens: list[Token], i: int, states: set[int]) -> bool:
+    """T16: "from Syria and Lebanon", "to Iraq, Turkey or Egypt": a state listed after a place preposition
+    with other states (``states``: where state names start; "Within the Union, Britain ..." is no list)."""
+    k = i - 1
+    for _ in range(6):
+        if k < 1 or tokens[k].lower not in {"and", "or", ","}:
+            return False
+        k -= 1
+        while k >= 0 and tokens[k].text[:1].isupper() and tokens[k].text.isalpha() and tokens[k].lower != "the":
+            k -= 1
+        if k + 1 not in states:
+            return False
+        if k >= 0 and tokens[k].lower == "the":
+            k -= 1
+        if k >= 0 and tokens[k].lower in _PLACE_PREPS:
+            return True
+    return False
+
+
 def _slug(words: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s or "x")[:60]
@@ -308,6 +338,10 @@ class Extractor:
         self.city_metonyms = "named"
         # T14 option: drop a non-state body named in one sentence that never acts (default True)
         self.passing_bodies = True
+        # T16 option: in the named reading, drop a state named only as a place that never acts (default True;
+        # False is T6's named reading, which the participants reading already refined this way)
+        self.place_states = True
+        self.passive_legislatures = True  # T16 option: drop a legislature that never acts (default True)
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
         self._legislatures = {str(k).lower(): str(v) for k, v in
                               (load_cues().raw.get("legislatures") or {}).items()}
@@ -351,6 +385,8 @@ class Extractor:
         self._unknown: list[Mention] = []
         self._dynamic: dict[str, GazActor] = {}  # actors found by mechanism (detente.text.nonstate), id -> GazActor
         self._represents: dict[str, str | None] = {}
+        self._former: set[str] = set()  # T16: former leaders read as actors of their own
+        self._former_roles: dict[str, str] = {}  # and the office each held ("the former president")
         self._places: list[Mention] = []  # capitals and seats read as places ("crowds in Yerevan")
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
@@ -408,6 +444,7 @@ class Extractor:
     def _mentions(self, text: str, tokens: list[Token], alias_matches: list[Match], inst: list[Match],
                   tok_sent: list[int], dropped: list[str]) -> list[Mention]:
         inst_starts = {m.tok_start for m in inst}
+        years = text_years(text)
         # Longest match wins; a place name ("Latin America") blocks the actor inside it.
         kept = longest_first(alias_matches)
         # Ambiguous surface forms (one phrase, several actors) resolve to the actor the text
@@ -428,6 +465,9 @@ class Extractor:
             if not any(ch.isupper() for ch in surface):
                 continue  # "china", "turkey": common nouns, not names
             prev = tokens[m.tok_start - 1].lower if m.tok_start > 0 else ""
+            if rule in ("capital", "metonym") and self.gaz.stale_capital(surface, years):
+                dropped.append(f"'{surface}' at {m.start} no longer names a seat of government then: a city (T16)")
+                continue
             if rule in ("capital", "metonym") and self._dateline(text, tokens, m):
                 dropped.append(f"'{surface}' at {m.start} read as a dateline, not an actor")
                 continue
@@ -507,6 +547,9 @@ class Extractor:
             i = at_start.get(hit.start)
             if i is None or i in taken or tokens[i].end != hit.end:
                 continue
+            if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper() and tokens[i + 1].text.isalpha() and \
+                    tokens[i + 1].start == tokens[i].end + 1:
+                continue  # T16: "Kim Young Sam" is not "Kim" of "Kim Il Sung": the first word of another name
             out.append(Mention(hit.key, hit.start, hit.end, text[hit.start:hit.end], "person",
                                RULE_CONFIDENCE["person"], tok_sent[i], i, i + 1))
         return sorted(out, key=lambda m: m.tok_start)
@@ -552,12 +595,16 @@ class Extractor:
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
         spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
-        gaz_people = [(m.tok_start, m.actor, self.gaz.actors[m.actor].people.get(m.text, ""))
-                      for m in mentions if m.rule == "person"]
+        roles = {m.tok_start: self.gaz.actors[m.actor].people.get(m.text, "") for m in mentions if m.rule == "person"}
         taken |= {t for a, b, _ in spans for t in range(a, b)}
-        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent)
         own = self._speaker_states(tokens, spans, mentions)
         spans = [(a, b, actor if actor is not None else own.get(tokens[b - 1].text)) for a, b, actor in spans]
+        mentions, spans = self._former_leaders(tokens, mentions, spans)  # T16 (detente.text.people)
+        gaz_people = [(m.tok_start, m.actor, self._former_roles.get(m.actor) or roles.get(m.tok_start, ""))
+                      for m in mentions if m.rule == "person"]
+        focus = [(m.tok_start, m.actor) for m in mentions if self._info(m.actor).kind == "state" and
+                 m.rule != "adjective" and not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
+        spans += definite_descriptions(tokens, people, gaz_people, taken, tok_sent, focus, self._former)
         out = list(mentions)
         self._unknown = []
         for a, b, actor in spans:
@@ -565,6 +612,52 @@ class Extractor:
             m = Mention(actor or "", start, end, text[start:end], "person", 0.8, tok_sent[a], a, b)
             (out if actor is not None else self._unknown).append(m)
         return sorted(out, key=lambda m: m.tok_start)
+
+    def _former_leaders(self, tokens: list[Token], mentions: list[Mention],
+                        spans: list[tuple[int, int, str | None]]) -> tuple[list[Mention], list]:
+        """T16: a person of the gazetteer whom the leader table puts in another state's office in the text's
+        years is that state's ("Johnson" in 1965); a head of state or government out of office in every
+        year the text mentions ("Carter" in 1994) acts for no state: an actor of their own (kind
+        ``other``), kept only if they act."""
+        from detente.text.leaders import ascii_fold, text_years
+        from detente.text.people import dated_state, former_leader, spelled
+
+        years = text_years(tokens)
+        if not years:
+            return mentions, spans
+
+        def own_id(name: str, role: str) -> str | None:
+            if "later" in role:
+                return None  # the gazetteer knows a later office ("president, later deputy chair ...")
+            lead = former_leader(name, years)
+            if lead is None:
+                return None
+            fid = _slug(ascii_fold((lead.shorts[0] if lead.shorts else lead.names[0]).split()[-1]))
+            self._dynamic.setdefault(fid, GazActor(fid, lead.names[0], "other"))
+            self._former.add(fid)
+            self._former_roles[fid] = lead.role
+            return fid
+
+        out_m = []
+        for m in mentions:
+            now = dated_state(m.text, years) if m.rule == "person" else None
+            if now is not None and now != m.actor and now in self.gaz.actors:
+                # "President Johnson" in a 1965 text is Lyndon Johnson's, whatever the gazetteer's Johnson
+                m = Mention(now, m.start, m.end, m.text, "person", m.confidence, m.sentence, m.tok_start,
+                            m.tok_end)
+            # a person the gazetteer files under a body ("Tusk": the European Council) holds that office then
+            fid = own_id(m.text, self.gaz.actors[m.actor].people.get(m.text, "")) if m.rule == "person" and \
+                now is None and self.gaz.actors[m.actor].kind == "state" else None
+            out_m.append(m if fid is None else Mention(fid, m.start, m.end, m.text, "person", m.confidence,
+                                                       m.sentence, m.tok_start, m.tok_end))
+        by_form = {m.text: m.actor for m in out_m if m.actor in self._former}
+        out_s = []
+        for a, b, actor in spans:
+            if actor is None or actor in by_form.values():
+                name = spelled(tokens, a, b)
+                actor = by_form.get(name) or by_form.get(tokens[b - 1].text) or own_id(name, "") or actor
+            out_s.append((a, b, actor))
+        return out_m, out_s
 
     def _speaker_states(self, tokens: list[Token], spans: list[tuple[int, int, str | None]],
                         mentions: list[Mention]) -> dict[str, str]:
@@ -627,7 +720,7 @@ class Extractor:
         an actor of its own; its words stop being a mention of the state they name."""
         from detente.text.nonstate import find
 
-        states = {m.actor for m in mentions if self.gaz.actors[m.actor].kind == "state"}
+        states = {m.actor for m in mentions if self._info(m.actor).kind == "state"}
         names = {a: self.gaz.actors[a].name for a in states}
         legis = {str(k): str(v) for k, v in (self.cues.raw.get("legislatures") or {}).items()}
         context = sorted([m for m in mentions if m.rule != "adjective"] + self._places, key=lambda m: m.tok_start)
@@ -794,8 +887,15 @@ class Extractor:
         reading) keeps every other named actor; ``"participants"`` (ICB's reading) also drops one
         named only as a place ("fled to Iran") or in one sentence, unless it acts or is acted on."""
         involved = {mv.actor for mv in moves} | {mv.target for mv in moves if mv.target}
+        agents = {mv.actor for mv in moves}
+        state_starts = {m.tok_start for a in actors if a.kind == "state" for m in a.mentions}
         out = []
         for a in actors:
+            if a.kind == "faction" and a.id.endswith("_legislature") and self.passive_legislatures and \
+                    a.id not in agents:
+                # T16: a legislature named only as an audience or a place ("told the House of Commons"), never an agent
+                dropped.append(f"'{a.name}' never acts: an audience or a venue, not a party")
+                continue
             if a.id in involved:
                 out.append(a)
                 continue
@@ -804,11 +904,21 @@ class Extractor:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
                 continue
+            if a.id in self._former and a.id not in {mv.actor for mv in moves}:
+                dropped.append(f"'{a.name}' is a former leader who never acts here: not an actor")  # T16
+                continue
             if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
                     len({m.sentence for m in a.mentions}) < 2:
                 # T14: "the UN", "NATO", "the G7" named in one sentence, neither acting nor acted on: a
                 # passing mention of a body, not a party (states keep T6's named reading)
                 dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")
+                continue
+            if self.actor_mode == "named" and self.place_states and a.kind == "state" and \
+                    all((self._place_reading(tokens, m) or _listed_place(tokens, m.tok_start, state_starts))
+                        and not _where(tokens, m.tok_start) for m in strong):
+                # T16: "migrants flown in from Syria", "talks in Norway": a state named only as where something
+                # happens or comes from, never acting or acted on, is no party (T6's named reading otherwise)
+                dropped.append(f"'{a.name}' named only as a place ({len(strong)}x) and never acts: not an actor")
                 continue
             if self.actor_mode == "participants":
                 if all(self._place_reading(tokens, m) for m in strong):

@@ -57,6 +57,14 @@ class Gazetteer:
     aliases: list[Alias]
     institution_heads: list[str]
     by_code: dict[str, str] = field(default_factory=dict)  # ISO-3 code -> actor id
+    # T16: a seat of government's name -> the last year it named one ("Salisbury": 1982, now Harare)
+    former_capitals: dict[str, int] = field(default_factory=dict)
+
+    def stale_capital(self, surface: str, years: set[int]) -> bool:
+        """T16: a former seat's name in a text whose every year is after it stopped being one ("Salisbury"
+        in a 2018 text is the English city); a text without years keeps the old reading."""
+        until = self.former_capitals.get(surface)
+        return until is not None and bool(years) and min(years) > until
 
     def key(self, alias: Alias) -> str:
         return f"{alias.rule}|{alias.actor or '-'}"
@@ -143,5 +151,6 @@ def load_gazetteer() -> Gazetteer:
                 aliases.append(Alias(str(p), actor_id, "capital" if _is_capital(str(p)) else "metonym", False))
     for place in cur.get("places", []):
         aliases.append(Alias(str(place), None, "place", False))
+    former = {str(k): int(v) for k, v in (cur.get("former_capitals") or {}).items()}
     return Gazetteer(actors=actors, aliases=aliases, institution_heads=list(cur.get("institution_heads", [])),
-                     by_code=by_code)
+                     by_code=by_code, former_capitals=former)

@@ -77,6 +77,20 @@ def group_id(name: str, acronym: str | None = None) -> str:
     return _slug(name)
 
 
+def _named_before(tokens: list[Token], a: int) -> tuple[int, str] | None:
+    """T16: a name of two or more capitalised words and a comma right before token ``a`` ("Bill Richardson,
+    the governor of ..."): (the name's first token, its surname)."""
+    if a < 3 or tokens[a - 1].text != ",":
+        return None
+    k = a - 2
+    while k >= 0 and tokens[k].text[:1].isupper() and tokens[k].text.isalpha() and a - 2 - k < 4:
+        k -= 1
+    if a - 2 - k < 2 or (k >= 0 and tokens[k].text not in {",", ".", "(", ";", ":"} and tokens[k].text.isalpha()
+                         and tokens[k].lower not in {"in", "on", "and", "but", "when", "then"}):
+        return None
+    return k + 1, tokens[a - 2].text
+
+
 def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[str, str],
          legislatures: dict[str, str], context: list | None = None) -> list[Found]:
     """Institutions and groups in ``tokens``; ``mentions`` are the gazetteer's (Mention objects),
@@ -194,7 +208,19 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                 e += 1
             place = " ".join(tokens[k].text for k in range(i + 2, e))
             a = i - 1 if i > 0 and lows[i - 1] == "the" else i
-            add(_slug(_ascii(place)), f"{place} ({low})", "other", a, e)
+            who = _named_before(tokens, a)
+            if who is not None:
+                # T16: "Bill Richardson, the governor of New Mexico, said": the named office-holder is the
+                # actor (by surname, as a person), and so are later bare uses of the surname
+                b0, surname = who
+                fid = _slug(_ascii(surname))
+                add(fid, f"{' '.join(tokens[k].text for k in range(b0, a - 1))} ({low} of {place})", "other",
+                    b0, e)
+                for k in range(e, n):
+                    if tokens[k].text == surname and not (k + 1 < n and tokens[k + 1].text[:1].isupper()):
+                        add(fid, surname, "other", k, k + 1)
+            else:
+                add(_slug(_ascii(place)), f"{place} ({low})", "other", a, e)
         # "journalists of the Turkish newspaper Hürriyet": a newspaper whose staff act
         if low in {"journalists", "reporters", "editors"} and i + 3 < n and lows[i + 1] in {"of", "from"}:
             k = i + 2

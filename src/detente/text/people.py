@@ -11,8 +11,20 @@ than to the nearest other actor (a wrong guess is worse than none).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from detente.text.leaders import (
+    MONARCH,
+    Leader,
+    covered,
+    full_names,
+    load_leaders,
+    monarchy,
+    offices,
+    state_of,
+    text_years,
+)
 from detente.text.matching import Token
 
 # Words a title is made of, and the heads one of which it must contain.
@@ -42,6 +54,12 @@ _OFFICE_WORDS = {"state", "foreign", "defence", "defense", "interior", "finance"
 # A known person's kin or aide speaks for the person's actor (", Trump's son-in-law and adviser,").
 _KIN = {"son", "daughter", "son-in-law", "daughter-in-law", "brother", "sister", "wife", "husband", "nephew",
         "aide", "confidant", "envoy", "emissary"}
+# T16: a leader's name before these names a place ("Ho Chi Minh City", "Reagan Airport").
+_PLACE_AFTER_NAME = {"City", "Trail", "Airport", "House", "Center", "Centre", "Street", "Avenue", "Square", "Bridge",
+                     "Doctrine", "Plan", "Line", "Dam", "Canal", "Stadium", "University", "Library", "Foundation"}
+# T16: words before a month name that a surname does not follow ("in May", "since March").
+_DATE_PREPS = {"in", "on", "since", "until", "till", "by", "from", "of", "early", "late", "mid", "mid-", "last",
+               "next", "this", "during", "through", "between"}
 # Titles that only one state's officials bear (T14; general knowledge, not read off one article).
 TITLE_STATES = {"state councillor": "chn", "state councilor": "chn", "external affairs minister": "ind",
                 "taoiseach": "irl", "chancellor of the exchequer": "gbr", "home secretary": "gbr",
@@ -86,6 +104,7 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
     ment_start = {m.tok_start: (m.actor, m.rule) for m in mentions}
     out: list[Person] = []
     known: dict[str, str] = {}
+    years = text_years(tokens)
     n = len(tokens)
     i = 0
     while i < n:
@@ -154,13 +173,108 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
             actor = own if own is not None and any(v[0] == own for v in ment_start.values()) else None
         if actor is None:
             actor = known.get(surname)
+        if actor is None:
+            # T16: the dated leader table ("President Carter" in a 1979 text), only in office in the text's years
+            got = _table_state(tokens, b, name_end, head, years)
+            if got is not None:
+                actor = got[0]
         if actor is not None:
             known[surname] = actor
         out.append(Person(b, name_end, surname, head, actor))
         i = name_end
-    out += _appositions(tokens, taken | {t for p in out for t in range(p.tok_start, p.tok_end)}, ment_start,
+    taken_people = taken | {t for p in out for t in range(p.tok_start, p.tok_end)}
+    out += _table_people(tokens, taken_people, years, known)
+    out += _appositions(tokens, taken_people | {t for p in out for t in range(p.tok_start, p.tok_end)}, ment_start,
                         ment_end, known)
     return sorted(out, key=lambda p: p.tok_start)
+
+
+def spelled(tokens: list[Token], a: int, b: int) -> str:
+    """Tokens a..b as the text spells them ("John F. Kennedy", whatever the tokenizer did with "F.")."""
+    out = tokens[a].text
+    for k in range(a + 1, b):
+        out += (" " if tokens[k].start > tokens[k - 1].end else "") + tokens[k].text
+    return out
+
+
+def role_head(role: str) -> str:
+    """The title word a table office is referred back to by ("prime minister" -> "minister")."""
+    return next((w for w in reversed(role.split()) if w in TITLE_HEADS), "")
+
+
+def _surname_for(lead: Leader, tokens: list[Token], b: int) -> str:
+    """The form the text may use alone later: a one-word short form of the leader, else none."""
+    last = tokens[b - 1].text
+    one = [s.split()[-1] for s in lead.shorts]
+    return last if last in one else (one[0] if len(one) == 1 else "")
+
+
+def _table_state(tokens: list[Token], a: int, b: int, head: str, years: set[int]) -> tuple[str, str] | None:
+    """T16: (state, surname) of a titled name the leader table knows and the text's years put in office."""
+    lead = load_leaders()
+    name = spelled(tokens, a, b)
+    cands = lead.by_full.get(name) or lead.by_short.get(name) or []
+    st = state_of(cands, years, head or None)
+    if st is None:
+        return None
+    chosen = next(c for c in cands if c.state == st and c.in_office(years))
+    return st, _surname_for(chosen, tokens, b)
+
+
+def _table_people(tokens: list[Token], taken: set[int], years: set[int], known: dict[str, str]) -> list[Person]:
+    """T16: untitled full names of the leader table ("Narendra Modi said"), resolved to the state they
+    led in the text's years; a former leader is kept unresolved (the extractor makes them an actor of
+    their own); anyone else out of office is left to the other rules."""
+    if not years or not tokens:
+        return []
+    buf = [" "] * tokens[-1].end
+    for t in tokens:
+        buf[t.start:t.end] = t.text
+    at_start = {t.start: k for k, t in enumerate(tokens)}
+    at_end = {t.end: k for k, t in enumerate(tokens)}
+    lead = load_leaders()
+    out = []
+    for s, e, name in full_names("".join(buf)):
+        a, z = at_start.get(s), at_end.get(e)
+        if a is None or z is None or any(k in taken for k in range(a, z + 1)):
+            continue
+        if z + 1 < len(tokens) and tokens[z + 1].text in _PLACE_AFTER_NAME:
+            continue  # "Ho Chi Minh City", "Kennedy Airport": a place named after the person
+        cands = lead.by_full.get(name, [])
+        st = state_of(cands, years)
+        if st is None:
+            if former_leader(name, years) is not None:
+                out.append(Person(a, z + 1, "", "", None))  # acts for no state (see extract._former_leaders)
+            continue
+        chosen = next(c for c in cands if c.state == st and c.in_office(years))
+        surname = _surname_for(chosen, tokens, z + 1)
+        if surname:
+            known[surname] = st
+        out.append(Person(a, z + 1, surname, role_head(chosen.role), st))
+    return out
+
+
+def dated_state(name: str, years: set[int]) -> str | None:
+    """T16: the state the leader table says ``name`` (full or short form) led in the text's years."""
+    lead = load_leaders()
+    return state_of(lead.by_full.get(name) or lead.by_short.get(name) or [], years) if years else None
+
+
+def former_leader(name: str, years: set[int]) -> Leader | None:
+    """T16: the head of state or government the table knows by ``name`` when every year the text mentions
+    is after their last term ("Carter" in a 1994 text): a former leader acts for no state. None when the
+    name is ambiguous, anyone by it is in office then, or the text mentions no year."""
+    if not years:
+        return None
+    lead = load_leaders()
+    cands = lead.by_full.get(name) or lead.by_short.get(name) or []
+    if not cands or any(c.in_office(years) for c in cands):
+        return None
+    heads = {c.names[0] for c in cands if c.role not in {"foreign minister", "foreign secretary", "secretary of state"}}
+    if len(heads) != 1 or len({c.names[0] for c in cands}) != 1:
+        return None
+    last = max(b for c in cands for _, b in c.terms)
+    return cands[0] if max(years) > last else None
 
 
 def _apposition(tokens: list[Token], k: int, ment_start: dict, ment_end: dict) -> str | None:
@@ -201,6 +315,19 @@ def _appositions(tokens: list[Token], taken: set[int], ment_start: dict, ment_en
             i += 1
             continue
         e = _name_end(tokens, i, taken)
+        if e - i >= 2 and i >= 5 and tokens[i - 1].text == "," and tokens[i - 2].lower in {"'s", "’s"} and \
+                ment_end.get(i - 3, ("", ""))[1] == "person":
+            # T16: "a relative of Khomeini's, Sadegh Tabatabai,": a known person's kin or aide (as T14's
+            # ", Trump's son-in-law and adviser,") speaks for that person's actor
+            k = next((s for s, v in ment_start.items() if s <= i - 3 and v == ment_end[i - 3] and
+                      i - 3 - s < 4), i - 3)
+            if k >= 2 and tokens[k - 1].lower == "of" and tokens[k - 2].lower in _KIN | {"relative", "friend",
+                                                                                         "adviser", "advisor"}:
+                actor = ment_end[i - 3][0]
+                known[tokens[e - 1].text] = actor
+                out.append(Person(i, e, tokens[e - 1].text, "", actor))
+                i = e
+                continue
         if e - i >= 2 and e < n and tokens[e].text == ",":
             actor = _apposition(tokens, e, ment_start, ment_end)
             if actor is not None:
@@ -231,39 +358,109 @@ def surname_mentions(tokens: list[Token], people: list[Person], taken: set[int])
             nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
             if nxt[:1].isupper() and nxt.isalpha():
                 continue  # part of a longer name
+            prv = tokens[k - 1].lower if k else ""
+            if nxt.isdigit() or prv in _DATE_PREPS or (prv.isdigit() and len(prv) <= 2):
+                continue  # T16: "in May", "on 4 May", "May 12": a month, not Theresa May
             out.append((k, by_name[t.text]))
     return out
 
 
 def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people: list[tuple[int, str, str]],
-                          taken: set[int], tok_sent: list[int]) -> list[tuple[int, int, str]]:
+                          taken: set[int], tok_sent: list[int],
+                          states: list[tuple[int, str]] | None = None,
+                          former: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """"the president", "the foreign minister" (no name, no "of" after): the last person named
     with that title within three sentences, if they are resolved. ``gaz_people``: (token,
-    actor, role) of gazetteer people ("Putin": "president"). Returns (start, end, actor)."""
+    actor, role) of gazetteer people ("Putin": "president"). Returns (start, end, actor).
+
+    T16, with ``states`` ((token, state) of the states named as possible agents): a title no named
+    person answers is the state in focus, the last one named in this or the two sentences before
+    that had such an office in the text's years by the leader table ("the prime minister" is not the
+    United States'); "the kingdom" ("the emirate", "the sultanate") likewise is the last one named."""
     named: list[tuple[int, str, str]] = [(p.tok_start, p.head, p.actor) for p in people if p.actor and p.head]
     for k, actor, role in gaz_people:
         heads = [w for w in role.lower().replace("-", " ").split() if w in TITLE_HEADS]
         if heads:
             named.append((k, heads[-1], actor))
     named.sort()
+    years = text_years(tokens)
     out = []
     n = len(tokens)
     for i in range(n - 1):
         if tokens[i].lower != "the" or i + 1 in taken:
             continue
+        if states is not None and tokens[i + 1].lower in MONARCH and not (
+                i + 2 < n and (tokens[i + 2].lower == "of" or tokens[i + 2].text[:1].isupper())):
+            kind = tokens[i + 1].lower
+            st = _focus(states, i, tok_sent, lambda a, k=kind: monarchy(k, a, years))
+            if st is not None:
+                out.append((i + 1, i + 2, st))
+            continue
         j = i + 1
-        while j < n and tokens[j].lower in TITLE_WORDS and tokens[j].lower != "of" and j - i <= 3:
+        was = tokens[j].lower == "former"  # T16: "the former president"
+        j += was
+        while j < n and tokens[j].lower in TITLE_WORDS and tokens[j].lower != "of" and j - i <= 3 + was:
             j += 1
-        words = [tokens[k].lower for k in range(i + 1, j)]
+        words = [tokens[k].lower for k in range(i + 1 + was, j)]
         heads = [w for w in words if w in TITLE_HEADS]
-        if not heads or any(tokens[k].text[:1].isupper() and k > i + 1 and tokens[k].lower not in TITLE_WORDS
-                            for k in range(i + 1, j)):
+        if not heads or any(tokens[k].text[:1].isupper() and k > i + 1 + was and tokens[k].lower not in TITLE_WORDS
+                            for k in range(i + 1 + was, j)):
             continue
         nxt = tokens[j] if j < n else None
         if nxt is not None and (nxt.lower == "of" or (nxt.text[:1].isupper() and nxt.text.isalpha())):
             continue  # "the president of France", "the President Jean Dupont"
+        if nxt is not None and nxt.text == "," and j + 1 < n and tokens[j + 1].text[:1].isupper():
+            continue  # T16: "the prime minister, Theresa May, told": the name that follows says who
         head = heads[-1]
-        cands = [(k, a) for k, h, a in named if h == head and k < i and tok_sent[i] - tok_sent[k] <= 3]
+        # T16: "the former president" is a former leader (``former``) if one is named, "the president" never one
+        cands = [(k, a) for k, h, a in named if h == head and k < i and tok_sent[i] - tok_sent[k] <= 3
+                 and (was or a not in former)]
+        if was and any(a in former for _, a in cands):
+            cands = [(k, a) for k, a in cands if a in former]
         if cands:
             out.append((i + 1, j, cands[-1][1]))
+            continue
+        office = _OFFICE_OF_TITLE.get(" ".join(words))
+        if states is not None and office is not None and years and not was and words[0] not in _NOT_FOCUS:
+            st = _focus(states, i, tok_sent, lambda a, o=office: _has_office(a, o, years))
+            if st is not None:
+                out.append((i + 1, j, st))
     return out
+
+
+# T16: a bare title and the table's offices it can name ("the premier" fits a premier or a prime minister).
+_OFFICE_OF_TITLE = {"president": {"president"}, "prime minister": {"prime minister", "premier"},
+                    "premier": {"premier", "prime minister"}, "chancellor": {"chancellor"},
+                    "king": {"king"}, "queen": {"king"}, "emperor": {"emperor"}, "emir": {"emir"},
+                    "sultan": {"sultan"}, "shah": {"shah"}, "supreme leader": {"supreme leader"},
+                    "foreign minister": {"foreign minister", "foreign secretary", "secretary of state"},
+                    "foreign secretary": {"foreign secretary"}, "secretary of state": {"secretary of state"},
+                    "general secretary": {"general secretary"}}
+# "the former president", "the vice president": not the sitting office-holder.
+_NOT_FOCUS = {"former", "vice", "deputy", "acting"}
+
+
+def _has_office(state: str, office: set[str], years: set[int]) -> bool:
+    """Whether ``state`` had the office then: by the table where it covers the state; a state it does not
+    cover may have had a president, a prime minister or a foreign minister, and a monarch only by the
+    table's list of monarchies (never a chancellor or a general secretary)."""
+    if "foreign minister" in office:
+        return True  # every state has one (the table lists only the P5's)
+    if covered(state):
+        return bool(offices(state, years) & office)
+    return bool(office & (_COMMON_OFFICES | offices(state, years)))
+
+
+_COMMON_OFFICES = {"president", "prime minister", "foreign minister"}
+
+
+def _focus(states: list[tuple[int, str]], i: int, tok_sent: list[int], ok: Callable[[str], bool]) -> str | None:
+    """The last state named before token ``i`` in its sentence or the two before that passes ``ok``."""
+    for k, st in reversed(states):
+        if k >= i:
+            continue
+        if tok_sent[i] - tok_sent[k] > 2:
+            break
+        if ok(st):
+            return st
+    return None
