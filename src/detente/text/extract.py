@@ -265,6 +265,17 @@ def evidence_span(text: str, sent: Sentence, focus: tuple[int, int] | None = Non
     return Span(start, end, text[start:end])
 
 
+_FINITE = {"was", "were", "is", "are", "had", "has", "have", "would", "will", "could", "did", "does", "do", "can",
+           "may", "might", "remained", "remains", "be", "been", "not", "it", "they", "he", "she", "there", "this"}
+
+
+def _subjunctive(words: list[str]) -> bool:
+    """T17: "insisted that the communique mention the shoal", "... that Spanish troops leave": a mandative
+    clause (a demand), told from a report ("insisted that the talks were useful", "that it had acted") by
+    the absence of any finite or past-tense word, or pronoun subject, in its first five words."""
+    return len(words) >= 3 and not any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words)
+
+
 def _city_like(surface: str) -> bool:
     """"Moscow", "Buenos Aires": a city's name (capitalised words), not a building or an institution
     ("the Kremlin", "the White House", "Foggy Bottom" count as the state on their own)."""
@@ -343,6 +354,8 @@ class Extractor:
         self.place_states = True
         self.passive_legislatures = True  # T16 option: drop a legislature that never acts (default True)
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
+        # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
+        self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
                               (load_cues().raw.get("legislatures") or {}).items()}
         self.organs = organs
@@ -415,6 +428,14 @@ class Extractor:
         for mv in moves:
             if mv.target is not None and mv.target not in known:
                 mv.target = None
+        self._cue_keys: dict[int, list[str]] = defaultdict(list)  # sentence -> cue keys (the learned pass)
+        for m in matches:
+            if m.key[0] in "VNC":
+                self._cue_keys[_sentence_of(sentences, m.start)].append(m.key)
+        if self.learned != "off":
+            from detente.text.learned import augment
+
+            moves = augment(text, sentences, actors, moves, channels, self._cue_keys, self.learned)
         audiences = self._audiences(text, sentences, tokens, by_kind["U"], mentions)
         claims = self._claims(text, sentences, by_kind["O"])
         return Extraction(text, sentences, self.backend.name, actors, moves, channels, audiences, issues,
@@ -1114,7 +1135,8 @@ class Extractor:
                 # Council/reporters that ...": a statement to an audience
                 told = cue_text.lower() == "told" and not set(ahead[:ahead.index("that")] if "that" in ahead
                                                               else ahead) & _AUDIENCE_WORDS
-                mtype = "demand" if set(compl) & _DEONTIC else "statement"
+                mtype = "demand" if set(compl) & _DEONTIC or (
+                    cue_text.lower().startswith("insist") and _subjunctive(compl[1:6])) else "statement"
                 if told and mtype == "statement":
                     told_private.add(m.tok_start)  # an inform, unless it is the vehicle of an act
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
@@ -1126,6 +1148,8 @@ class Extractor:
             if "would" in before and self._reported_commitment(tokens, s_tok, m.tok_start, ment_at):
                 before = [w for w in before if w != "would"]  # "announced that it would suspend"
                 conf -= 0.05
+                if mtype in ("assault", "escalate"):
+                    mtype = "threaten"  # T17: "said it would strike back": force announced, not yet used
             if any(w in cues.hypothetical for w in before) or (
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
@@ -1221,6 +1245,15 @@ class Extractor:
                 pair = self._last_list(tokens, m.tok_start, n_group) if n_group else []
                 if pair:
                     agent, rule = pair[0], "pronoun"
+            summons = re.fullmatch(r"(?:was|were|had been) (?:summoned|called in)", cue_text.lower())
+            if summons:
+                # T17: "the Russian ambassador was summoned to the Foreign Office": the venue's state
+                # summoned; no venue named, no move (the ambassador's own state is the one summoned)
+                venue = self._venue_after(tokens, m.tok_end, e_tok, ment_at)
+                if venue is None or (agent is not None and venue.actor == agent.actor
+                                     and agent.tok_start < m.tok_start):
+                    continue
+                agent, rule = venue, "by-agent"
             if agent is None:
                 continue
             victim: str | None = None
@@ -1338,6 +1371,19 @@ class Extractor:
         return False
 
     @staticmethod
+    def _venue_after(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> Mention | None:
+        """The actor named as the place one was called to: "to/by (the) <actor>" within three words."""
+        k = after
+        while k < min(e_tok, after + 3):
+            if tokens[k].lower in {"to", "by", "into"}:
+                j = k + 1
+                if j < e_tok and tokens[j].lower == "the":
+                    j += 1
+                return ment_at.get(j)
+            k += 1
+        return None
+
+    @staticmethod
     def _reported_commitment(tokens: list[Token], s_tok: int, cue: int, ment_at: dict[int, Mention]) -> bool:
         """"<reported> that it/they/<actor> would <cue>": an announced commitment, not a conditional."""
         k = cue - 1
@@ -1362,6 +1408,8 @@ class Extractor:
                 j -= 1
         else:
             return False
+        if j >= s_tok and tokens[j].lower in _REPORTING_VERBS | {"warned", "vowed"}:
+            return True  # T17: "said it would retaliate", "warned Russia would respond" (no "that")
         # "announced on Radio Moscow that ...": the reporting verb may stand a few words before "that"
         return j > s_tok and tokens[j].lower == "that" and any(
             tokens[i].lower in _REPORTING_VERBS for i in range(max(s_tok, j - 5), j))
