@@ -276,6 +276,48 @@ def _subjunctive(words: list[str]) -> bool:
     return len(words) >= 3 and not any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words)
 
 
+_FORCE_WORDS = {"retaliation", "retaliate", "retaliatory", "strike", "strikes", "attack", "attacks", "blow", "blows",
+                "arrests", "arrest", "war", "punish", "punished", "punishment", "consequences", "shoot", "sink",
+                "bomb", "invade", "invasion", "annihilate", "destroy", "fire"}
+_FORCE_PAIRS = {("use", "force"), ("military", "action"), ("military", "target"), ("military", "targets"),
+                ("military", "response"), ("by", "force"), ("armed", "force")}
+_THREAT_MODALS = {"would", "will", "should", "could", "'ll"}
+_AFTER: list[str] = []  # marker: the content follows the reporting verb (not a parenthetical report)
+
+
+def _reported_content(tokens: list[Token], s_tok: int, e_tok: int, c0: int, c1: int) -> list[str] | None:
+    """What a reporting verb reports: the words after it up to a semicolon (at most 25), or, for a
+    parenthetical report (", he said,"), the rest of the sentence around it."""
+    low = [t.lower for t in tokens]
+    paren = c0 - 2 >= s_tok and low[c0 - 2] == "," and c1 < e_tok and low[c1] == ","
+    if paren or (c1 < e_tok and low[c1] in {".", "!"}):  # "..., he said." at the end too
+        a = c0 - 1
+        while a > s_tok and low[a] != ",":
+            a -= 1
+        return low[s_tok:a] + low[c1 + 1:e_tok]
+    out: list[str] = []
+    for k in range(c1, min(e_tok, c1 + 25)):
+        if low[k] in {";", '"', "“", "”"}:
+            break
+        out.append(low[k])
+    return out
+
+
+def _threat(content: list[str] | None) -> bool:
+    """T17: a report whose content announces force in the future or the conditional ("would deliver a
+    second blow", "should be met with enormous retaliation", "would treat them as military targets")
+    is a threat, unless the force word is negated ("would not attack")."""
+    if not content or not set(content) & _THREAT_MODALS:
+        return False
+    for k, w in enumerate(content):
+        hit = w in _FORCE_WORDS or (k and (content[k - 1], w) in _FORCE_PAIRS)
+        if hit and not {"not", "never", "no", "n't", "without"} & set(content[:k]):
+            first_modal = min(i for i, x in enumerate(content) if x in _THREAT_MODALS)
+            if first_modal < k:
+                return True
+    return False
+
+
 def _city_like(surface: str) -> bool:
     """"Moscow", "Buenos Aires": a city's name (capitalised words), not a building or an institution
     ("the Kremlin", "the White House", "Foggy Bottom" count as the state on their own)."""
@@ -1139,6 +1181,16 @@ class Extractor:
                     cue_text.lower().startswith("insist") and _subjunctive(compl[1:6])) else "statement"
                 if told and mtype == "statement":
                     told_private.add(m.tok_start)  # an inform, unless it is the vehicle of an act
+            content_threat = False
+            if mtype in ("statement", "demand") and form == "verbal" and \
+                    cue_text.lower() in _REPORTING_VERBS | {"warned", "vowed"}:
+                content = _reported_content(tokens, s_tok, e_tok, m.tok_start, m.tok_end)
+                if _threat(content):
+                    mtype = "threaten"  # T17: "said that it would deliver a harsher blow": the event decides
+                    content_threat = True  # not a governor: a threat cue inside the content still governs
+                elif mtype == "statement" and content is not None and \
+                        content is not _AFTER and set(content) & _DEONTIC:
+                    mtype = "demand"  # T17: "During that period, he said, work should be confined ..."
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
             # "On 21 May": a capitalised "May" is the month, not the modal
             before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)
@@ -1179,7 +1231,8 @@ class Extractor:
             if self._governed(tokens, m, form, si, governors):
                 governed.add(m.tok_start)
                 continue  # what is demanded, offered or threatened is not itself an act
-            if mtype in _GOVERNING and (form == "verbal" or (m.tok_end < e_tok and tokens[m.tok_end].lower == "that")):
+            if mtype in _GOVERNING and not content_threat and (
+                    form == "verbal" or (m.tok_end < e_tok and tokens[m.tok_end].lower == "that")):
                 governors.append((si, m.tok_end))  # "demanded that ...", "the demand that India pull out"
             if form == "nominal" and mtype in _GOVERNING and any(
                     mv.sentence == si and mv.type in ("reject", "accept", "concede") and 0 < m.tok_start - mv.tok <= 6
