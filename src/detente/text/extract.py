@@ -1182,6 +1182,7 @@ class Extractor:
                 if told and mtype == "statement":
                     told_private.add(m.tok_start)  # an inform, unless it is the vehicle of an act
             content_threat = False
+            announcers: list[Mention] = []  # T17: the co-subjects of a reporting verb whose object is this act
             if mtype in ("statement", "demand") and form == "verbal" and \
                     cue_text.lower() in _REPORTING_VERBS | {"warned", "vowed"}:
                 content = _reported_content(tokens, s_tok, e_tok, m.tok_start, m.tok_end)
@@ -1284,12 +1285,16 @@ class Extractor:
                 # T14: "May announced the expulsion of 23 diplomats": an act named as the object of the
                 # announcer's own reporting verb is the announcer's
                 v = m.tok_start - 1
-                while v > s_tok and tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"}:
-                    v -= 1
-                rep = next((mv for mv in reversed(out) if mv.tok == v and mv.sentence == si), None)
-                if rep is not None and tokens[v].lower in _ANNOUNCING:
-                    agent, rule = Mention(rep.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                while v > s_tok and (tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"} or (
+                        m.tok_start - v <= 3 and tokens[v].text.isalpha() and tokens[v].text.islower()
+                        and tokens[v].lower not in _ANNOUNCING)):
+                    v -= 1  # T17: "announced smaller expulsions": adjectives too, up to three words
+                reps = [mv for mv in out if mv.tok == v and mv.sentence == si]
+                if reps and tokens[v].lower in _ANNOUNCING:
+                    agent, rule = Mention(reps[-1].actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "subject"
+                    announcers = [Mention(r.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end) for r in reps[:-1]]
             if agent is None and form == "nominal":
                 # T14: "The four states handed Qatar ... a list of thirteen demands": a noun cue whose
                 # sentence opens with a group subject is the group's act
@@ -1342,12 +1347,13 @@ class Extractor:
                 mtype = last.type
             if mtype not in _REPORTING:
                 acts.append((si, agent.actor, m.tok_start))
+                acts.extend((si, x.actor, m.tok_start) for x in announcers)
             conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
                      "subject": 0.2, "participle-subject": 0.1, "pronoun": 0.1, "pronoun-possessive": 0.15,
                      "main-subject": 0.1, "context": 0.0, "opening-place": 0.0}[rule]
             conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
                 "adjective") else round(min(0.95, conf), 2)
-            agents = [(agent, rule)]
+            agents = [(agent, rule)] + [(x, "co-subject") for x in announcers]
             if rule == "subject":
                 agents += [(co, "co-subject") for co in self._co_agents(tokens, agent, s_tok, ment_at)]
             elif rule == "by-agent":
