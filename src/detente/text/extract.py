@@ -1709,7 +1709,8 @@ class Extractor:
                 return ment_at[t], "inside"
         # Passive: "... put forward by Russia"
         by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
-        active = form == "verbal" and m.tok_start > s_tok and tokens[m.tok_start - 1].lower not in _PASSIVE_AUX
+        active = form == "verbal" and m.tok_start > s_tok and tokens[m.tok_start - 1].lower not in _PASSIVE_AUX \
+            and not (tokens[m.tok_start].lower == "came" and tokens[m.tok_start + 1].lower == "under")  # T17
         for t in range(by_start, min(e_tok, m.tok_end + 5)):
             if tokens[t].lower == "by" and active and t - m.tok_end >= 1:
                 break  # "called the agreement a capitulation by Armenia": the by-phrase is the object's

@@ -21,7 +21,7 @@ from typing import Any
 
 from detente.text.matching import simple_tokens
 
-MODES = ("off", "add", "add+closed")
+MODES = ("off", "add", "add+closed", "filter")
 _STOP = {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "with", "by", "its", "it", "that",
          "was", "were", "is", "had", "has", "have", "be", "as", "from", "his", "her", "their", "this"}
 
@@ -84,6 +84,29 @@ def channel_features(sent_text: str, prev_text: str, cue_kinds: list[str], move_
             f["p:" + w] = 1.0
     for k in cue_kinds:
         f["ch:" + k] = 1.0
+    return f
+
+
+def rule_features(mv: Any, sent_text: str, n_here: int) -> dict[str, float]:
+    """Features of one move the rules drafted, for the filter model: its type, cue, rule, the words around
+    the cue and the sentence's words."""
+    f: dict[str, float] = {"bias": 1.0, "type:" + mv.type: 1.0, "cue:" + mv.cue.lower(): 1.0,
+                           "rule:" + mv.rule: 1.0, f"tr:{mv.type}|{mv.rule}": 1.0,
+                           "nhere:" + str(min(n_here, 4)): 1.0, "ch:" + str(mv.channel_kind): 1.0}
+    words = _words(sent_text)
+    for w in words:
+        if w.isalpha() and w not in _STOP:
+            f["w:" + w] = 1.0
+    rel = mv.evidence.start
+    cue_at = sent_text.lower().find(mv.cue.lower())
+    if cue_at >= 0:
+        before = _words(sent_text[:cue_at])[-3:]
+        after = _words(sent_text[cue_at + len(mv.cue):])[:3]
+        for w in before:
+            f["cb:" + w] = 1.0
+        for w in after:
+            f["ca:" + w] = 1.0
+    del rel
     return f
 
 
@@ -151,6 +174,13 @@ def augment(text: str, sentences: list[Any], actors: list[Any], moves: list[Any]
     if mode == "off":
         return moves
     model = model or load_model()
+    if mode == "filter":
+        fm = model["filter"]
+        counts: dict[int, int] = {}
+        for mv in moves:
+            counts[mv.sentence] = counts.get(mv.sentence, 0) + 1
+        return [mv for mv in moves if predict(fm["weights"], fm["intercepts"], rule_features(
+            mv, sentences[mv.sentence].text, counts[mv.sentence])).get("keep", 0.0) >= fm["keep_threshold"]]
     mm, cm = model["moves"], model["closed"]
     closed_s = {si for c in channels if c.kind == "closed" for si in c.sentences}
     public_s = {si for c in channels if c.kind == "public" for si in c.sentences}

@@ -3,8 +3,9 @@
 Usage: ``python -m detente.text.train_moves DATA_DIR [--write OUT.json]`` where DATA_DIR holds gold_*.yaml
 and articles/. Prints leave-one-group-out figures (groups A-D of docs/DECISIONS.md T14/T17: train on three,
 score the fourth, thresholds chosen by an inner leave-one-group-out on the three) for the rules alone and
-with the pass; ``--write`` fits on all groups and writes the sparse weights. Needs scikit-learn (the
-``icb`` extra); drafting with the shipped weights does not. Deterministic: lbfgs, no random step.
+with the pass; ``--write`` fits on all groups and writes the sparse weights (data/move_model.json).
+Needs scikit-learn (the ``icb`` extra); drafting with the shipped weights does not. Deterministic: lbfgs,
+no random step.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ GROUPS = {
     "D": ["suez1956", "codwar1976", "beagle1979", "lebanon2006", "galwan2020"],
 }
 ADD_GRID = (0.35, 0.45, 0.55, 0.65, 0.75)
+KEEP_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 CLOSED_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
 C_REG = 0.5  # inverse L2 strength, fixed before any run
-MIN_COUNT = 2  # a feature seen in fewer training pairs is dropped
-PRUNE = 0.02  # shipped weights below this are left out (rounded to 3 places)
+MIN_COUNT = 3  # a feature seen in fewer training pairs is dropped
+PRUNE = 0.1  # shipped weights below this are left out (rounded to 3 places)
 
 
 def _sentence_of(sentences: list[Any], char: int) -> int:
@@ -66,8 +68,16 @@ def load_article(data: Path, name: str) -> dict[str, Any]:
         kinds = [k for k in cue_keys.get(si, []) if k.startswith("C|")]
         crow.append((channel_features(ex.sentences[si].text, prev, kinds, g["types"][0], rule),
                      "closed" if g["channel"] == "closed" else "other"))
+    from detente.text.learned import rule_features
+    from detente.text.score import match_moves
+
+    _pr, _rep, matched = match_moves(ex, gold)
+    good = {id(mv) for mv in matched.values()}
+    counts = Counter(mv.sentence for mv in ex.moves)
+    frows = [(rule_features(mv, ex.sentences[mv.sentence].text, counts[mv.sentence]),
+              "keep" if id(mv) in good else "drop") for mv in ex.moves]
     return {"name": name, "gold": gold, "text": text, "ex": ex, "cue_keys": cue_keys, "rows": rows,
-            "crows": crow}
+            "crows": crow, "frows": frows}
 
 
 def fit(rows: list[tuple[dict[str, float], str]]) -> dict[str, Any]:
@@ -129,13 +139,14 @@ def recall(t: list[int]) -> float:
     return t[0] / (t[0] + t[2]) if t[0] + t[2] else 1.0
 
 
-def train(arts: list[dict[str, Any]], add: float, closed: float) -> dict[str, Any]:
+def train(arts: list[dict[str, Any]], add: float, closed: float, keep: float = 0.5) -> dict[str, Any]:
     rows = [r for a in arts for r in a["rows"]]
     mm = {"gate": fit([(f, "none" if lab == "none" else "move") for f, lab in rows if "rule:none" in f]),
           "types": fit([(f, lab) for f, lab in rows if lab != "none"])}
     cm = fit([r for a in arts for r in a["crows"]])
-    mm["add_threshold"], cm["closed_threshold"] = add, closed
-    return {"moves": mm, "closed": cm}
+    fm = fit([r for a in arts for r in a["frows"]])
+    mm["add_threshold"], cm["closed_threshold"], fm["keep_threshold"] = add, closed, keep
+    return {"moves": mm, "closed": cm, "filter": fm}
 
 
 def choose(groups: dict[str, list[dict[str, Any]]]) -> tuple[float, float]:
@@ -163,6 +174,19 @@ def choose(groups: dict[str, list[dict[str, Any]]]) -> tuple[float, float]:
     return add, closed
 
 
+def choose_keep(groups: dict[str, list[dict[str, Any]]]) -> float:
+    """The filter's keep threshold by leave-one-group-out over ``groups`` (pooled move F1; ties: the
+    lowest, which drops least)."""
+    tot: dict[float, list[int]] = {t: [0, 0, 0] for t in KEEP_GRID}
+    for held in groups:
+        model = train([a for g, arts in groups.items() if g != held for a in arts], 1.0, 1.0)
+        for t in KEEP_GRID:
+            model["filter"]["keep_threshold"] = t
+            r = evaluate(groups[held], model, "filter")["moves"]
+            tot[t] = [x + y for x, y in zip(tot[t], r, strict=True)]
+    return max(KEEP_GRID, key=lambda t: (round(f1(tot[t]), 4), -t))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
@@ -175,21 +199,23 @@ def main(argv: list[str] | None = None) -> int:
     for held in groups:
         inner = {g: arts for g, arts in groups.items() if g != held}
         add, closed = choose(inner)
-        model = train([a for arts in inner.values() for a in arts], add, closed)
-        row = {"thresholds": [add, closed]}
-        for mode in ("off", "add", "add+closed"):
+        keep = choose_keep(inner)
+        model = train([a for arts in inner.values() for a in arts], add, closed, keep)
+        row = {"thresholds": [add, closed, keep]}
+        for mode in ("off", "add", "add+closed", "filter"):
             r = evaluate(groups[held], model, mode)
             row[mode] = {"moves": r["moves"], "f1": round(f1(r["moves"]), 3), "closed": r["closed"],
                          "closed_recall": round(recall(r["closed"]), 3)}
         report[held] = row
         print(held, json.dumps(row), flush=True)
-    for mode in ("off", "add", "add+closed"):
+    for mode in ("off", "add", "add+closed", "filter"):
         mv = [sum(report[g][mode]["moves"][k] for g in groups) for k in range(3)]
         cl = [sum(report[g][mode]["closed"][k] for g in groups) for k in range(3)]
         print(f"pooled {mode}: moves tp/fp/fn {mv} F1 {f1(mv):.3f}; closed {cl} recall {recall(cl):.3f}")
     if out is not None:
         add, closed = choose(groups)
-        model = train([a for arts in groups.values() for a in arts], add, closed)
+        keep = choose_keep(groups)
+        model = train([a for arts in groups.values() for a in arts], add, closed, keep)
         model["note"] = (f"detente.text.learned weights (T17): multinomial L2 logistic regression, C={C_REG}, trained "
                          "on the gold files of groups A-D; thresholds by leave-one-group-out")
         out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
