@@ -54,6 +54,16 @@ from text_backends import BACKENDS, moves
         ("Ukrainian positions came under artillery fire from Russian forces.", {("rus", "assault")},
          {("ukr", "assault")}),
         ("Ukrainian positions came under fire.", set(), {("ukr", "assault"), ("rus", "assault")}),
+        # a quantity before an adjective subject; "fired back" is force; an object stays an object
+        ("About a dozen Moroccan soldiers landed on the island.", {("mar", "mobilize")}, set()),
+        ("Spain and Morocco quarrelled. The Spanish minister met a dozen Moroccan officials.", set(),
+         {("mar", "consult")}),
+        ("South Korean howitzers fired back about 80 rounds.", {("kor", "assault")}, set()),
+        # "and <verb>" continues the last move's actor, not across a semicolon that names a new subject
+        ("In December Iran asked for guarantees; the Americans called the figure unreasonable and refused.",
+         {("irn", "demand"), ("usa", "reject")}, {("irn", "reject")}),
+        ("In December Iran asked for guarantees, called the figure fair and refused to wait.",
+         {("irn", "reject")}, set()),
     ],
 )
 def test_round5_rule(text: str, present: set[tuple[str, str]], absent: set[tuple[str, str]],

@@ -81,7 +81,10 @@ _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "t
                    "why", "what", "today", "yesterday", "first", "finally", "instead", "thus", "therefore",
                    "however", "moreover", "said", "says", "is", "was", "were", "are", "be", "been", "not", "no",
                    "yet", "again", "here", "there", "former", "new", "by", "for", "than", "day", "days", "week",
-                   "weeks", "month", "months", "year", "years", "morning", "evening", "night", "time", "times"}
+                   "weeks", "month", "months", "year", "years", "morning", "evening", "night", "time", "times",
+                   # T17: quantities before an adjective subject ("about a dozen Moroccan gendarmes landed")
+                   "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "few", "about", "around",
+                   "two", "three", "four", "five", "six", "ten", "twenty", "fifty"}
 # "met its obligations" is not a meeting
 _MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
                 "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
@@ -1252,6 +1255,7 @@ class Extractor:
                 agent, rule = pair[0], "pronoun"
             elif prev_mv is not None and form == "verbal" and m.tok_start - 1 > s_tok and \
                     tokens[m.tok_start - 1].lower == "and" and m.tok_start - 2 not in ment_at and \
+                    not any(tokens[k].text == ";" for k in range(prev_mv.tok, m.tok_start)) and \
                     (tokens[m.tok_start - 2].text == "," or tokens[m.tok_start - 2].text.islower()):
                 # "..., which demanded ... and called on both governments": the same subject
                 agent = Mention(prev_mv.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start, m.tok_end)
