@@ -119,3 +119,18 @@ def test_learned_model_predict_is_a_softmax() -> None:
     p = predict({"a": {"x": 1.0}, "b": {}}, {"a": 0.0, "b": 0.0}, {"x": 1.0})
     assert p["a"] == pytest.approx(math.exp(1) / (math.exp(1) + 1))
     assert p["a"] + p["b"] == pytest.approx(1.0)
+
+
+def test_trainer_fit_is_deterministic_and_readable_by_predict() -> None:
+    pytest.importorskip("sklearn")
+    from detente.text.learned import predict
+    from detente.text.train_moves import fit
+
+    rows = [({"w:attack": 1.0, "bias": 1.0}, "assault")] * 4 + [({"w:talks": 1.0, "bias": 1.0}, "consult")] * 4 \
+        + [({"w:weather": 1.0, "bias": 1.0}, "none")] * 4
+    a, b = fit(rows), fit(rows)
+    assert a == b
+    p = predict(a["weights"], a["intercepts"], {"w:attack": 1.0, "bias": 1.0})
+    assert max(p, key=p.get) == "assault"
+    p = predict(a["weights"], a["intercepts"], {"w:talks": 1.0, "bias": 1.0})
+    assert max(p, key=p.get) == "consult"
