@@ -81,7 +81,10 @@ _BEFORE_SUBJECT = {"a", "an", "the", "this", "that", "these", "those", "its", "t
                    "why", "what", "today", "yesterday", "first", "finally", "instead", "thus", "therefore",
                    "however", "moreover", "said", "says", "is", "was", "were", "are", "be", "been", "not", "no",
                    "yet", "again", "here", "there", "former", "new", "by", "for", "than", "day", "days", "week",
-                   "weeks", "month", "months", "year", "years", "morning", "evening", "night", "time", "times"}
+                   "weeks", "month", "months", "year", "years", "morning", "evening", "night", "time", "times",
+                   # T17: quantities before an adjective subject ("about a dozen Moroccan gendarmes landed")
+                   "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "few", "about", "around",
+                   "two", "three", "four", "five", "six", "ten", "twenty", "fifty"}
 # "met its obligations" is not a meeting
 _MET_OBJECTS = {"obligations", "obligation", "commitments", "commitment", "deadline", "deadlines", "targets",
                 "target", "conditions", "demands", "requirements", "criteria", "expectations", "standards"}
@@ -265,6 +268,59 @@ def evidence_span(text: str, sent: Sentence, focus: tuple[int, int] | None = Non
     return Span(start, end, text[start:end])
 
 
+_FINITE = {"was", "were", "is", "are", "had", "has", "have", "would", "will", "could", "did", "does", "do", "can",
+           "may", "might", "remained", "remains", "be", "been", "not", "it", "they", "he", "she", "there", "this"}
+
+
+def _subjunctive(words: list[str]) -> bool:
+    """T17: "insisted that the communique mention the shoal", "... that Spanish troops leave": a mandative
+    clause (a demand), told from a report ("insisted that the talks were useful", "that it had acted") by
+    the absence of any finite or past-tense word, or pronoun subject, in its first five words."""
+    return len(words) >= 3 and not any(w in _FINITE or (w.endswith("ed") and len(w) > 4) for w in words)
+
+
+_FORCE_WORDS = {"retaliation", "retaliate", "retaliatory", "strike", "strikes", "attack", "attacks", "blow", "blows",
+                "arrests", "arrest", "war", "punish", "punished", "punishment", "consequences", "shoot", "sink",
+                "bomb", "invade", "invasion", "annihilate", "destroy", "fire"}
+_FORCE_PAIRS = {("use", "force"), ("military", "action"), ("military", "target"), ("military", "targets"),
+                ("military", "response"), ("by", "force"), ("armed", "force")}
+_THREAT_MODALS = {"would", "will", "should", "could", "'ll"}
+_AFTER: list[str] = []  # marker: the content follows the reporting verb (not a parenthetical report)
+
+
+def _reported_content(tokens: list[Token], s_tok: int, e_tok: int, c0: int, c1: int) -> list[str] | None:
+    """What a reporting verb reports: the words after it up to a semicolon (at most 25), or, for a
+    parenthetical report (", he said,"), the rest of the sentence around it."""
+    low = [t.lower for t in tokens]
+    paren = c0 - 2 >= s_tok and low[c0 - 2] == "," and c1 < e_tok and low[c1] == ","
+    if paren or (c1 < e_tok and low[c1] in {".", "!"}):  # "..., he said." at the end too
+        a = c0 - 1
+        while a > s_tok and low[a] != ",":
+            a -= 1
+        return low[s_tok:a] + low[c1 + 1:e_tok]
+    out: list[str] = []
+    for k in range(c1, min(e_tok, c1 + 25)):
+        if low[k] in {";", '"', "“", "”"}:
+            break
+        out.append(low[k])
+    return out
+
+
+def _threat(content: list[str] | None) -> bool:
+    """T17: a report whose content announces force in the future or the conditional ("would deliver a
+    second blow", "should be met with enormous retaliation", "would treat them as military targets")
+    is a threat, unless the force word is negated ("would not attack")."""
+    if not content or not set(content) & _THREAT_MODALS:
+        return False
+    for k, w in enumerate(content):
+        hit = w in _FORCE_WORDS or (k and (content[k - 1], w) in _FORCE_PAIRS)
+        if hit and not {"not", "never", "no", "n't", "without"} & set(content[:k]):
+            first_modal = min(i for i, x in enumerate(content) if x in _THREAT_MODALS)
+            if first_modal < k:
+                return True
+    return False
+
+
 def _city_like(surface: str) -> bool:
     """"Moscow", "Buenos Aires": a city's name (capitalised words), not a building or an institution
     ("the Kremlin", "the White House", "Foggy Bottom" count as the state on their own)."""
@@ -343,6 +399,8 @@ class Extractor:
         self.place_states = True
         self.passive_legislatures = True  # T16 option: drop a legislature that never acts (default True)
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
+        # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
+        self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
                               (load_cues().raw.get("legislatures") or {}).items()}
         self.organs = organs
@@ -415,6 +473,14 @@ class Extractor:
         for mv in moves:
             if mv.target is not None and mv.target not in known:
                 mv.target = None
+        self._cue_keys: dict[int, list[str]] = defaultdict(list)  # sentence -> cue keys (the learned pass)
+        for m in matches:
+            if m.key[0] in "VNC":
+                self._cue_keys[_sentence_of(sentences, m.start)].append(m.key)
+        if self.learned != "off":
+            from detente.text.learned import augment
+
+            moves = augment(text, sentences, actors, moves, channels, self._cue_keys, self.learned)
         audiences = self._audiences(text, sentences, tokens, by_kind["U"], mentions)
         claims = self._claims(text, sentences, by_kind["O"])
         return Extraction(text, sentences, self.backend.name, actors, moves, channels, audiences, issues,
@@ -1114,9 +1180,21 @@ class Extractor:
                 # Council/reporters that ...": a statement to an audience
                 told = cue_text.lower() == "told" and not set(ahead[:ahead.index("that")] if "that" in ahead
                                                               else ahead) & _AUDIENCE_WORDS
-                mtype = "demand" if set(compl) & _DEONTIC else "statement"
+                mtype = "demand" if set(compl) & _DEONTIC or (
+                    cue_text.lower().startswith("insist") and _subjunctive(compl[1:6])) else "statement"
                 if told and mtype == "statement":
                     told_private.add(m.tok_start)  # an inform, unless it is the vehicle of an act
+            content_threat = False
+            announcers: list[Mention] = []  # T17: the co-subjects of a reporting verb whose object is this act
+            if mtype in ("statement", "demand") and form == "verbal" and \
+                    cue_text.lower() in _REPORTING_VERBS | {"warned", "vowed"}:
+                content = _reported_content(tokens, s_tok, e_tok, m.tok_start, m.tok_end)
+                if _threat(content):
+                    mtype = "threaten"  # T17: "said that it would deliver a harsher blow": the event decides
+                    content_threat = True  # not a governor: a threat cue inside the content still governs
+                elif mtype == "statement" and content is not None and \
+                        content is not _AFTER and set(content) & _DEONTIC:
+                    mtype = "demand"  # T17: "During that period, he said, work should be confined ..."
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
             # "On 21 May": a capitalised "May" is the month, not the modal
             before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)
@@ -1126,6 +1204,8 @@ class Extractor:
             if "would" in before and self._reported_commitment(tokens, s_tok, m.tok_start, ment_at):
                 before = [w for w in before if w != "would"]  # "announced that it would suspend"
                 conf -= 0.05
+                if mtype in ("assault", "escalate"):
+                    mtype = "threaten"  # T17: "said it would strike back": force announced, not yet used
             if any(w in cues.hypothetical for w in before) or (
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
@@ -1155,7 +1235,8 @@ class Extractor:
             if self._governed(tokens, m, form, si, governors):
                 governed.add(m.tok_start)
                 continue  # what is demanded, offered or threatened is not itself an act
-            if mtype in _GOVERNING and (form == "verbal" or (m.tok_end < e_tok and tokens[m.tok_end].lower == "that")):
+            if mtype in _GOVERNING and not content_threat and (
+                    form == "verbal" or (m.tok_end < e_tok and tokens[m.tok_end].lower == "that")):
                 governors.append((si, m.tok_end))  # "demanded that ...", "the demand that India pull out"
             if form == "nominal" and mtype in _GOVERNING and any(
                     mv.sentence == si and mv.type in ("reject", "accept", "concede") and 0 < m.tok_start - mv.tok <= 6
@@ -1174,6 +1255,7 @@ class Extractor:
                 agent, rule = pair[0], "pronoun"
             elif prev_mv is not None and form == "verbal" and m.tok_start - 1 > s_tok and \
                     tokens[m.tok_start - 1].lower == "and" and m.tok_start - 2 not in ment_at and \
+                    not any(tokens[k].text == ";" for k in range(prev_mv.tok, m.tok_start)) and \
                     (tokens[m.tok_start - 2].text == "," or tokens[m.tok_start - 2].text.islower()):
                 # "..., which demanded ... and called on both governments": the same subject
                 agent = Mention(prev_mv.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start, m.tok_end)
@@ -1207,12 +1289,16 @@ class Extractor:
                 # T14: "May announced the expulsion of 23 diplomats": an act named as the object of the
                 # announcer's own reporting verb is the announcer's
                 v = m.tok_start - 1
-                while v > s_tok and tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"}:
-                    v -= 1
-                rep = next((mv for mv in reversed(out) if mv.tok == v and mv.sentence == si), None)
-                if rep is not None and tokens[v].lower in _ANNOUNCING:
-                    agent, rule = Mention(rep.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                while v > s_tok and (tokens[v].lower in {"the", "a", "an", "its", "their", "his", "her"} or (
+                        m.tok_start - v <= 3 and tokens[v].text.isalpha() and tokens[v].text.islower()
+                        and tokens[v].lower not in _ANNOUNCING)):
+                    v -= 1  # T17: "announced smaller expulsions": adjectives too, up to three words
+                reps = [mv for mv in out if mv.tok == v and mv.sentence == si]
+                if reps and tokens[v].lower in _ANNOUNCING:
+                    agent, rule = Mention(reps[-1].actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "subject"
+                    announcers = [Mention(r.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
+                                          m.tok_end) for r in reps[:-1]]
             if agent is None and form == "nominal":
                 # T14: "The four states handed Qatar ... a list of thirteen demands": a noun cue whose
                 # sentence opens with a group subject is the group's act
@@ -1221,6 +1307,15 @@ class Extractor:
                 pair = self._last_list(tokens, m.tok_start, n_group) if n_group else []
                 if pair:
                     agent, rule = pair[0], "pronoun"
+            summons = re.fullmatch(r"(?:was|were|had been) (?:summoned|called in)", cue_text.lower())
+            if summons:
+                # T17: "the Russian ambassador was summoned to the Foreign Office": the venue's state
+                # summoned; no venue named, no move (the ambassador's own state is the one summoned)
+                venue = self._venue_after(tokens, m.tok_end, e_tok, ment_at)
+                if venue is None or (agent is not None and venue.actor == agent.actor
+                                     and agent.tok_start < m.tok_start):
+                    continue
+                agent, rule = venue, "by-agent"
             if agent is None:
                 continue
             victim: str | None = None
@@ -1256,12 +1351,13 @@ class Extractor:
                 mtype = last.type
             if mtype not in _REPORTING:
                 acts.append((si, agent.actor, m.tok_start))
+                acts.extend((si, x.actor, m.tok_start) for x in announcers)
             conf += {"by-agent": 0.25, "possessive": 0.25, "inside": 0.2, "of-agent": 0.2,
                      "subject": 0.2, "participle-subject": 0.1, "pronoun": 0.1, "pronoun-possessive": 0.15,
                      "main-subject": 0.1, "context": 0.0, "opening-place": 0.0}[rule]
             conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
                 "adjective") else round(min(0.95, conf), 2)
-            agents = [(agent, rule)]
+            agents = [(agent, rule)] + [(x, "co-subject") for x in announcers]
             if rule == "subject":
                 agents += [(co, "co-subject") for co in self._co_agents(tokens, agent, s_tok, ment_at)]
             elif rule == "by-agent":
@@ -1338,6 +1434,19 @@ class Extractor:
         return False
 
     @staticmethod
+    def _venue_after(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> Mention | None:
+        """The actor named as the place one was called to: "to/by (the) <actor>" within three words."""
+        k = after
+        while k < min(e_tok, after + 3):
+            if tokens[k].lower in {"to", "by", "into"}:
+                j = k + 1
+                if j < e_tok and tokens[j].lower == "the":
+                    j += 1
+                return ment_at.get(j)
+            k += 1
+        return None
+
+    @staticmethod
     def _reported_commitment(tokens: list[Token], s_tok: int, cue: int, ment_at: dict[int, Mention]) -> bool:
         """"<reported> that it/they/<actor> would <cue>": an announced commitment, not a conditional."""
         k = cue - 1
@@ -1362,6 +1471,8 @@ class Extractor:
                 j -= 1
         else:
             return False
+        if j >= s_tok and tokens[j].lower in _REPORTING_VERBS | {"warned", "vowed"}:
+            return True  # T17: "said it would retaliate", "warned Russia would respond" (no "that")
         # "announced on Radio Moscow that ...": the reporting verb may stand a few words before "that"
         return j > s_tok and tokens[j].lower == "that" and any(
             tokens[i].lower in _REPORTING_VERBS for i in range(max(s_tok, j - 5), j))
@@ -1602,7 +1713,8 @@ class Extractor:
                 return ment_at[t], "inside"
         # Passive: "... put forward by Russia"
         by_start = m.tok_end - 1 if tokens[m.tok_end - 1].lower == "by" else m.tok_end  # the cue "signed by"
-        active = form == "verbal" and m.tok_start > s_tok and tokens[m.tok_start - 1].lower not in _PASSIVE_AUX
+        active = form == "verbal" and m.tok_start > s_tok and tokens[m.tok_start - 1].lower not in _PASSIVE_AUX \
+            and not (tokens[m.tok_start].lower == "came" and tokens[m.tok_start + 1].lower == "under")  # T17
         for t in range(by_start, min(e_tok, m.tok_end + 5)):
             if tokens[t].lower == "by" and active and t - m.tok_end >= 1:
                 break  # "called the agreement a capitulation by Armenia": the by-phrase is the object's
