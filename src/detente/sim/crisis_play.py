@@ -61,6 +61,9 @@ MENU = {"accept": (), "hold": ("hold", "reject"),
         "war": ("escalate", "assault")}
 LEVEL = {1: 4.0, 2: 5.0}  # the simulation's tension level at least: show of force (rung 1), brink (rung 2)
 TYPE_NAMES = ("resolved", "irresolute")
+# what a run plays after a mediator's revelation (C7, C14): the complete-information solution, each war cost
+# at its stated value, whatever type was drawn (the log says this, not the type drawn; C20b)
+REVEALED = "stated (revealed)"
 # Why a simulation played by the crisis model has no break-even search of its own (C14).
 NO_BREAKEVEN = ("not computed: the crisis model plays both principals, so the simulation's break-even search "
                 "does not apply; the crisis model's section gives its outcome probabilities and mechanism "
@@ -222,9 +225,15 @@ class CrisisRun:
         self.model = m if not self.mediated else _complete(plan)
 
     # -- what the run records
+    def played(self, i: int) -> str:
+        """The resolve type principal ``i`` plays: the type drawn, or, after a mediator's revelation, its war
+        cost at the stated value (the complete-information solution, C7/C14), whatever was drawn."""
+        return REVEALED if self.mediated else TYPE_NAMES[self.types[i]]
+
     def info(self) -> dict[str, Any]:
         m = self.plan.model
-        return {"policy": "crisis", "types": {m.players[i]: TYPE_NAMES[self.types[i]] for i in (0, 1)},
+        return {"policy": "crisis", "types": {m.players[i]: self.played(i) for i in (0, 1)},
+                "drawn_types": {m.players[i]: TYPE_NAMES[self.types[i]] for i in (0, 1)},
                 "war_cost": {m.players[i]: self.model.war_cost[i][self.types[i]] for i in (0, 1)},
                 "mediated": self.mediated, "model_rounds": self.t, "path": [dict(x) for x in self.path],
                 "payoff": {m.players[i]: round(self.payoff[i], 9) for i in (0, 1)}}
@@ -250,11 +259,16 @@ class CrisisRun:
 
     def opening(self) -> str:
         m = self.model  # after a mediator's revelation: the complete-information model's costs
+        head = (f"policy: the general crisis model (QRE, lambda {self.plan.lam:g}), {m.horizon} rounds after "
+                f"{self.plan.history} of history; ")
+        if self.mediated:
+            ty = "; ".join(f"{self._name(i)}'s war cost {m.war_cost[i][self.types[i]]:g}" for i in (0, 1))
+            drawn = ", ".join(f"{self._name(i)} {TYPE_NAMES[self.types[i]]}" for i in (0, 1))
+            return (head + f"a mediator reveals both sides' resolve: the run plays the complete-information "
+                    f"solution at the stated war costs ({ty}), not the types drawn ({drawn})")
         ty = "; ".join(f"{self._name(i)}'s resolve: {TYPE_NAMES[self.types[i]]} (war cost "
                        f"{m.war_cost[i][self.types[i]]:g})" for i in (0, 1))
-        med = "; a mediator reveals both sides' resolve (complete information)" if self.mediated else ""
-        return (f"policy: the general crisis model (QRE, lambda {self.plan.lam:g}), {m.horizon} rounds after "
-                f"{self.plan.history} of history; types drawn: {ty}{med}")
+        return head + f"types drawn and played: {ty}"
 
     def _name(self, i: int, start: bool = False) -> str:
         return narrate.actor(self.world, self.plan.model.players[i], start=start)
@@ -320,7 +334,7 @@ class CrisisRun:
         if nxt is not None:
             state |= {"status_quo": nxt[2], "force_used": nxt[3], "agreed": nxt[4]}
         sim.note(r, f"{self._name(R, True)} {answer}{note}",
-                 {"model_round": t, "responder": m.players[R], "response": a, "type": TYPE_NAMES[self.types[R]],
+                 {"model_round": t, "responder": m.players[R], "response": a, "type": self.played(R),
                   "menu_move": w.moves[menu].id if menu is not None else None, **state})
         if menu is not None:
             sim.play_move(r, menu)
