@@ -12,7 +12,7 @@ pressure C, pressure D, mediate.
   the stated rule, C7), at a one-time cost to the presser.
 - Mediation, reading ``propose`` (C19): the mediator proposes a split that the principals accept or reject
   before the first round (``mediation.py``; once accepted it is round 0's agreement and may be reopened, or,
-  reading ``binding``, settled for good: C20). Reading ``reveal`` (C13, the default since C19b): it reveals both
+  reading ``binding``, settled for good: C20; the default since C20). Reading ``reveal`` (C13; C19b's default): it reveals both
   sides' resolve with a probability (Kydd 2003/2005 as C7 read it); several mediators reveal with
   1 - prod(1 - m_j). Either way at a small one-time cost.
 
@@ -43,7 +43,7 @@ MAX_SWEEPS = 6  # rounds of best responses (each third party once per sweep)
 MAX_STRATEGIC = 6  # the largest third parties (capability x salience) choose; any others stay out
 TIE_TOL = 1e-9
 MEDIATIONS = ("propose", "reveal")  # what a mediator does (C19; "reveal" is C13's reading)
-MEDIATION = "reveal"  # C19b: "propose" settles for good, against C3; it is an option
+MEDIATION = "propose"  # C20: a proposed split, renegotiable as any agreement (C19b had "reveal": it is an option)
 MIXES = ("first_order", "exact")  # how the logit third parties' configurations are mixed (C19)
 EXACT_LIMIT = 216  # "exact" is refused beyond this many configurations (three third parties)
 QRE_ITERS = 2000
