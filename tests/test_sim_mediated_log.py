@@ -45,3 +45,37 @@ def test_a_mediated_run_logs_what_it_plays() -> None:
     by = typed_runs(b)
     key = ", ".join(f"{p} {REVEALED}" for p in m.players)
     assert by["runs_by_types"][key]["runs"] == len(mediated)
+
+
+def test_runs_play_the_mediators_split() -> None:
+    """Berlin 1948: in the likeliest configuration the Berliners propose a split (C19, C20). Each run draws both
+    principals' answers by type; the share of runs that settle on it is the model's P(settled) (binomial, 4
+    standard errors), an accepted split is round 0's agreement in the log and the path, and the run's model state
+    after it is the split (then reopened or kept under C3)."""
+    import math
+
+    from detente.analysis.sim_layer import run_batch
+    from detente.sim.crisis_play import build_plan
+
+    sc = load_scenario(case_path("berlin-1948"))
+    plan = build_plan(sc)
+    assert len(plan.proposals) == 1 and plan.split == "renegotiable"
+    name, s, acc = plan.proposals[0]
+    m = plan.model
+    settled = sum(wc * wd * acc[0][tc] * acc[1][td] for tc, wc in ((0, m.prior[0]), (1, 1 - m.prior[0]))
+                  for td, wd in ((0, m.prior[1]), (1, 1 - m.prior[1])))
+    assert 0.05 < settled < 0.95
+    n = 300
+    b = run_batch(sc, 7, n, plan=plan, ranges="fixed", keep_logs=True)
+    k = 0
+    for r in b.runs:
+        notes = [x for x in r.records if x.get("mediator") == name]
+        assert len(notes) == 1 and notes[0]["division"] == s
+        both = all(notes[0]["accepts"].values())
+        first = r.crisis["path"][0]
+        assert (first.get("mediator") == name) == both
+        if both:
+            k += 1
+            assert first["offer"] == s and first["model_round"] == 0 and first["response"] == "accept"
+            assert len(r.crisis["path"]) == 1 or r.crisis["path"][1]["model_round"] == 1
+    assert abs(k - n * settled) <= 4 * math.sqrt(n * settled * (1 - settled)), (k, n * settled)

@@ -10,9 +10,9 @@ pressure C, pressure D, mediate.
   principals' bargaining). k pays its join cost only if war comes (discounted to the war's round).
 - Pressure (or a sanction) on a principal adds to that principal's per-round standoff cost (as in
   the stated rule, C7), at a one-time cost to the presser.
-- Mediation, reading ``propose`` (C19): the mediator proposes a split that the principals accept or reject
-  before the first round (``mediation.py``; once accepted it is round 0's agreement and may be reopened, or,
-  reading ``binding``, settled for good: C20; the default since C20). Reading ``reveal`` (C13; C19b's default): it reveals both
+- Mediation, reading ``propose`` (C19; the default since C20): the mediator proposes a split that the principals
+  accept or reject before the first round (``mediation.py``; once accepted it is round 0's agreement and may be
+  reopened, or, reading ``binding``, settled for good: C20). Reading ``reveal`` (C13; C19b's default): it reveals both
   sides' resolve with a probability (Kydd 2003/2005 as C7 read it); several mediators reveal with
   1 - prod(1 - m_j). Either way at a small one-time cost.
 
