@@ -343,7 +343,6 @@ def test_founding_case_frequencies_match_the_model(load_case) -> None:  # type: 
     x, df = _chi2(b.frequencies, plan.probs, 2000)
     assert df == 3 and _chi2_sf_3df(x) > 0.001, (b.frequencies, plan.probs)
     from detente.games.crisis.run import run_crisis
-
     from detente.games.crisis.third import class_probs
 
     # the probabilities matched are the crisis model's for the third parties' likeliest choices, which the
