@@ -56,7 +56,7 @@ def test_proposal_inside_the_set_is_accepted_and_war_avoided_too_biased_is_rejec
     """Reading 'ideal': the mediator proposes its own ideal division. Inside [0.5, 0.65]: both accept, the
     crisis settles at it (an agreement) and war is avoided; at 0.8 D rejects and at 0.3 C does: war as before."""
     sol = solve_crisis(powell(at), None)
-    after, (prop,) = MD.mediate(sol, [0], None, "ideal")
+    after, (prop,) = MD.mediate(sol, [0], None, "ideal", "binding")
     assert prop.s == pytest.approx(at) and prop.ideal == pytest.approx(at)
     exp = MD.prior_expected(sol.model, after)
     probs = TP.class_probs(exp)
@@ -72,7 +72,7 @@ def test_proposal_inside_the_set_is_accepted_and_war_avoided_too_biased_is_rejec
 def test_preferred_reading_proposes_the_mediators_best_acceptable_division(at: float, expected: float) -> None:
     """Reading 'preferred': the biased mediator goes as far its way as both sides accept (Kydd 2003)."""
     sol = solve_crisis(powell(at), None)
-    _after, (prop,) = MD.mediate(sol, [0], None, "preferred")
+    _after, (prop,) = MD.mediate(sol, [0], None, "preferred", "binding")
     assert prop.s == pytest.approx(expected) and prop.settled == 1.0
 
 
@@ -81,7 +81,7 @@ def test_nash_reading_splits_the_surplus_over_the_war_lottery() -> None:
     (on the 0.01 grid, 0.57 or 0.58), whatever the mediator's position."""
     for at in (0.2, 0.9):
         sol = solve_crisis(powell(at), None)
-        _after, (prop,) = MD.mediate(sol, [0], None, "nash")
+        _after, (prop,) = MD.mediate(sol, [0], None, "nash", "binding")
         assert prop.s == pytest.approx(0.575, abs=0.0051) and prop.settled == 1.0
 
 
@@ -92,20 +92,21 @@ def test_more_bias_less_acceptance_under_logit(reading: str) -> None:
     settled = []
     for at in (0.575, 0.65, 0.75, 0.9):
         sol = solve_crisis(powell(at), 10.0)
-        _after, (prop,) = MD.mediate(sol, [0], 10.0, reading)
+        _after, (prop,) = MD.mediate(sol, [0], 10.0, reading, "binding")
         settled.append(prop.settled)
     assert all(a >= b - 1e-12 for a, b in itertools.pairwise(settled))
     assert settled[0] > settled[-1] + 0.05
 
 
-def test_private_information_acceptance_is_pivotal_and_by_type() -> None:
+@pytest.mark.parametrize("split", MD.SPLITS)
+def test_private_information_acceptance_is_pivotal_and_by_type(split: str) -> None:
     """Risk-return game (C13's test): p = 0.4, c_C = 0.1, D resolved (0.05, prior 0.4) fights C's demand 0.7,
     the irresolute D (0.3) accepts it: C expects 0.4 x 0.3 + 0.6 x 0.7 = 0.54. A split of 0.45 suits both D
     types (the resolved one's war value is 0.6 - 0.05 = 0.55 = 1 - 0.45) but C, pivotal against both, gains
     0.4 (0.45 - 0.3) + 0.6 (0.45 - 0.7) < 0 and rejects; 0.5 is refused by the resolved D and, against the
     irresolute one alone, by C (0.5 < 0.7); 0.7 is accepted by C and the irresolute D (ties accept): settled 0.6.
     No split does better than the screening outcome: a mediator with no information of its own adds nothing
-    here (Fey & Ramsay 2010)."""
+    here (Fey & Ramsay 2010). One round: a renegotiable split (C20) has nothing left to reopen, the readings agree."""
     m = CrisisModel(("C", "D"), LINE, GRID, 0.0, 0.0, (0.4,), ((0.1, 0.1), (0.05, 0.3)), (1.0, 0.4),
                     (0.0, 0.0), (0.05, 0.05), (0.01, 0.01), (0.0, 0.0), 0.9, proposer="challenger",
                     responses=("accept", "war"), observers=(Observer("k", ((0.0, 0.0), (1.0, 1.0))),))
@@ -117,7 +118,7 @@ def test_private_information_acceptance_is_pivotal_and_by_type() -> None:
     assert a50[1] == (0.0, 1.0) and a50[0][0] == 0.0
     a70 = MD.acceptance(m, 0.7, cont, None)
     assert a70[1] == (0.0, 1.0) and a70[0][0] == 1.0
-    after, (prop,) = MD.mediate(sol, [0], None, "preferred")
+    after, (prop,) = MD.mediate(sol, [0], None, "preferred", split)
     assert MD.prior_expected(m, after)[0] == pytest.approx(0.54)
     assert prop.s == pytest.approx(0.7) and prop.settled == pytest.approx(0.6)  # the tie goes to settling
 

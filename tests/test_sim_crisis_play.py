@@ -118,12 +118,34 @@ def _exact(plan, sc) -> tuple[dict[str, float], list[float]]:  # type: ignore[no
         for i in (0, 1):
             value[i] += w * ahead[i]
 
+    def split(s, w):  # type: ignore[no-untyped-def]
+        """A mediator's split accepted before round 0 (C19, C20): settled for good, or round 0's agreement."""
+        from detente.games.crisis.model import NONE, SQ_STEP, _round
+
+        sq, forced, d = _round(s, SQ_STEP), plan.root[4], m.discount
+        if plan.split == "binding" or m.horizon == 1:
+            acc[classify(sq, m.sq_pre, forced, True, m.sq)] += w
+            for i in (0, 1):
+                value[i] += w * (m.u(i, s) if plan.split == "binding" else (1 - d) * m.u(i, s) + d * m._u(i, sq))
+            return
+        probs, ahead = walk(plan.nodes, (1, 0, NONE, sq, forced, True, *plan.root[6:8]), 1, {})
+        for c in CLASSES:
+            acc[c] += w * probs[c]
+        for i in (0, 1):
+            value[i] += w * ((1 - d) * m.u(i, s) + ahead[i])
+
     pc, pd = m.prior
     for tc, wc in ((0, pc), (1, 1 - pc)):
         for td, wd in ((0, pd), (1, 1 - pd)):
             run.types = (tc, td)
             run.model = m
-            add(plan.nodes, plan.root, wc * wd * (1 - plan.mediation))
+            rest = 1.0  # no proposal accepted yet
+            for _name, s, pa in plan.proposals:
+                both = pa[0][tc] * pa[1][td]
+                if both > 0:
+                    split(s, wc * wd * rest * both)
+                rest *= 1 - both
+            add(plan.nodes, plan.root, wc * wd * rest * (1 - plan.mediation))
             if plan.mediation:
                 from detente.sim.crisis_play import _complete
 
@@ -169,13 +191,17 @@ def test_the_simulations_process_is_the_models_exactly(toy, load_case) -> None: 
     munich = load_case("munich-1938")  # under C7's rule a mediator mixes in complete information
     munich = munich.model_copy(update={"meta": munich.meta.model_copy(
         update={"tags": [*munich.meta.tags, "third_parties:rule"]})})
-    for sc in (toy, munich, load_case("munich-1938")):  # and with the third parties' equilibrium (C13)
+    berlin = load_case("berlin-1948")  # its likeliest configuration has a mediator who proposes a split (C20)
+    binding = berlin.model_copy(update={"meta": berlin.meta.model_copy(
+        update={"tags": [*berlin.meta.tags, "mediated_split:binding"]})})
+    for sc in (toy, munich, load_case("munich-1938"), berlin, binding):  # and the third parties' equilibrium (C13)
         plan = build_plan(sc)
         got, value = _exact(plan, sc)
         for c in CLASSES:
             assert got[c] == pytest.approx(plan.probs[c], abs=1e-9)
         assert value == pytest.approx(list(plan.values), abs=1e-9)
     assert build_plan(munich).mediation > 0
+    assert build_plan(berlin).proposals and build_plan(binding).split == "binding"
 
 
 def test_simulated_frequencies_match_the_model(toy) -> None:  # type: ignore[no-untyped-def]
@@ -317,11 +343,14 @@ def test_founding_case_frequencies_match_the_model(load_case) -> None:  # type: 
     x, df = _chi2(b.frequencies, plan.probs, 2000)
     assert df == 3 and _chi2_sf_3df(x) > 0.001, (b.frequencies, plan.probs)
     from detente.games.crisis.run import run_crisis
+    from detente.games.crisis.third import class_probs
 
     # the probabilities matched are the crisis model's for the third parties' likeliest choices, which the
-    # runs play; the model's own section mixes their logit choices (C19), and the plan says by how much
+    # runs play (with the mediators' proposals, C20); the model's own section mixes their logit choices (C19),
+    # and the plan says by how much
     run = run_crisis(sc, explain=False)
-    assert plan.probs == pytest.approx(run.qre.outcome_probs(), abs=1e-12)
+    assert plan.probs == pytest.approx(class_probs(run.inputs.third_eq.final.expected), abs=1e-12)
+    assert plan.proposals  # NATO proposes a split in the likeliest configuration
     note = next(n for n in plan.notes if "most likely choices" in n)
     assert f"{run.probs['escalation']:.3f} there" in note and f"{plan.probs['escalation']:.3f} here" in note
 

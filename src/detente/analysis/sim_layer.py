@@ -127,12 +127,13 @@ class SimLayerResult:
 
 
 def typed_runs(batch: Batch) -> dict[str, Any]:
-    """With the crisis players: each run's drawn types and class, and the classes per type pair."""
+    """With the crisis players: each run's types (as played: after a mediator's revelation both play their
+    stated war costs, C20b; the draw beside them) and class, and the classes per pair of types played."""
     runs = [r for r in batch.runs if r.crisis is not None]
     if not runs:
         return {}
-    per = [{"seed": r.seed, "types": r.crisis["types"], "mediated": r.crisis["mediated"], "class": r.outcome.cls}
-           for r in runs]
+    per = [{"seed": r.seed, "types": r.crisis["types"], "drawn_types": r.crisis.get("drawn_types", r.crisis["types"]),
+            "mediated": r.crisis["mediated"], "class": r.outcome.cls} for r in runs]
     groups: dict[str, list[str]] = {}
     for x in per:
         groups.setdefault(", ".join(f"{a} {t}" for a, t in x["types"].items()), []).append(x["class"])

@@ -418,7 +418,8 @@ def crisis_section(result: Any) -> str:
         if eq.get("proposals"):
             parts.append("<p>Mediation in the most likely configuration (" + escape(eq["mediation_reading"])
                          + ", proposal: "
-                         + escape(eq["mediator_proposal"]) + "): " + escape("; ".join(
+                         + escape(eq["mediator_proposal"]) + ", split: " + escape(eq.get("mediated_split", "binding"))
+                         + "): " + escape("; ".join(
                              f"{p['mediator']} proposes {p['division']:.2f} (its ideal {p['mediator_ideal']:.2f}), "
                              f"settled with probability {p['settled']:.2f}" for p in eq["proposals"])) + ".</p>")
     elif d["inputs"].get("third_parties"):

@@ -41,8 +41,9 @@ def frequency_table(d: dict[str, Any]) -> Table:
 
 
 def by_types_line(by: dict[str, Any]) -> Text:
-    """The classes per pair of resolve types the crisis players drew (C14)."""
-    return Text("By the resolve types drawn: " + "; ".join(
+    """The classes per pair of resolve types the crisis players played (C14; after a mediator's revelation:
+    'stated (revealed)', the war costs at their stated values, C20b)."""
+    return Text("By the resolve types played: " + "; ".join(
         f"{k}: {', '.join(f'{c} {pct(p)}' for c, p in g['frequencies'].items() if p > 0)} ({g['runs']} runs)"
         for k, g in by.items()))
 

@@ -34,10 +34,13 @@ from detente.games.crisis.model import (
     CH,
     CLASSES,
     DF,
+    NONE,
     RESPONSES,
     RUNG_NAMES,
+    SQ_STEP,
     CrisisModel,
     NodeRecord,
+    _round,
     classify,
     solve_crisis,
     standoff_move,
@@ -61,6 +64,9 @@ MENU = {"accept": (), "hold": ("hold", "reject"),
         "war": ("escalate", "assault")}
 LEVEL = {1: 4.0, 2: 5.0}  # the simulation's tension level at least: show of force (rung 1), brink (rung 2)
 TYPE_NAMES = ("resolved", "irresolute")
+# what a run plays after a mediator's revelation (C7, C14): the complete-information solution, each war cost
+# at its stated value, whatever type was drawn (the log says this, not the type drawn; C20b)
+REVEALED = "stated (revealed)"
 # Why a simulation played by the crisis model has no break-even search of its own (C14).
 NO_BREAKEVEN = ("not computed: the crisis model plays both principals, so the simulation's break-even search "
                 "does not apply; the crisis model's section gives its outcome probabilities and mechanism "
@@ -85,6 +91,10 @@ class CrisisPlan:
     axis: list[tuple[str, float, float, float, float]]  # (issue, gain to C, loss to D, D's pos, C's pos), in
     # the frontier's order of concession
     notes: list[str] = field(default_factory=list)
+    # mediators' proposals before round 0 in the configuration played (C19, C20): (mediator, division,
+    # P(accept) [C, D][resolved, irresolute]), in the order they propose; and what an accepted split does
+    proposals: list[tuple[str, float, Any]] = field(default_factory=list)
+    split: str = "renegotiable"
 
     @property
     def players(self) -> tuple[str, str]:
@@ -144,6 +154,25 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
         notes.append(f"a mediator reveals both sides' resolve with probability {inp.mediation:.2g} (C7): such a "
                      "run plays the complete-information solution (war costs at their stated values)")
     eq = inp.third_eq
+    nodes = qre.nodes
+    proposals: list[tuple[str, float, Any]] = []
+    split = "renegotiable"
+    if eq is not None and eq.final.proposals:  # mediators who propose a split before round 0 (C19, C20)
+        from detente.games.crisis import mediation as MD
+        from detente.games.crisis.third import class_probs
+
+        split = eq.setup.split
+        cont = MD.Continuation(qre) if split == "renegotiable" else None
+        for p in eq.final.proposals:
+            if cont is not None:
+                cont.split_vectors(p.s)  # solves the states after the split, beside the game's own
+            proposals.append((p.mediator, p.s, p.accept))
+        if cont is not None:
+            nodes = cont.solver.nodes
+        ev = eq.final.expected
+        probs, values = class_probs(ev), (ev[0], ev[1])
+        notes.append("mediators propose a split before round 0 (" + ", ".join(f"{n} {s:.2f}" for n, s, _ in proposals)
+                     + f"): each run draws the principals' answers by type; an accepted split is {split} (C20)")
     if eq is not None and eq.lam is not None:  # the model's headline mixes the third parties' choices (C19)
         notes.append("the runs play the third parties' most likely choices; the crisis model's own section mixes "
                      "their choice probabilities (escalation " + f"{eq.probs['escalation']:.3f} there, "
@@ -151,8 +180,8 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     rows, _ = S._stake_axis(sc, *m.players)
     axis = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
     history = 1 + max((mv.step for mv in sc.moves if mv.step is not None), default=-1)
-    return CrisisPlan(sc.meta.id, m, lam, qre.nodes, qre.root, probs, inp.mediation, ci_nodes, ci_root,
-                      values, history, axis, notes)
+    return CrisisPlan(sc.meta.id, m, lam, nodes, qre.root, probs, inp.mediation, ci_nodes, ci_root,
+                      values, history, axis, notes, proposals, split)
 
 
 def choose_plan(sc: Scenario, policy: str = "auto") -> tuple[CrisisPlan | None, str]:
@@ -220,11 +249,29 @@ class CrisisRun:
         self.belief = [m.prior[0], m.prior[1]] if not self.mediated else [1.0, 1.0]
         # the model played (complete information after a mediator's revelation, C7)
         self.model = m if not self.mediated else _complete(plan)
+        # mediators' proposals (C19, C20): each principal's answer drawn by its type, after the three numbers
+        self.proposed: list[tuple[int, bool, bool]] = []  # (proposal, C accepts, D accepts), until one is accepted
+        self.split: int | None = None  # the proposal accepted
+        self.split_done = not plan.proposals
+        if plan.proposals:
+            ua = rng.random(2 * len(plan.proposals))
+            for j, (_name, _s, acc) in enumerate(plan.proposals):
+                a = (bool(ua[2 * j] < acc[0][self.types[0]]), bool(ua[2 * j + 1] < acc[1][self.types[1]]))
+                self.proposed.append((j, *a))
+                if a[0] and a[1]:
+                    self.split = j
+                    break
 
     # -- what the run records
+    def played(self, i: int) -> str:
+        """The resolve type principal ``i`` plays: the type drawn, or, after a mediator's revelation, its war
+        cost at the stated value (the complete-information solution, C7/C14), whatever was drawn."""
+        return REVEALED if self.mediated else TYPE_NAMES[self.types[i]]
+
     def info(self) -> dict[str, Any]:
         m = self.plan.model
-        return {"policy": "crisis", "types": {m.players[i]: TYPE_NAMES[self.types[i]] for i in (0, 1)},
+        return {"policy": "crisis", "types": {m.players[i]: self.played(i) for i in (0, 1)},
+                "drawn_types": {m.players[i]: TYPE_NAMES[self.types[i]] for i in (0, 1)},
                 "war_cost": {m.players[i]: self.model.war_cost[i][self.types[i]] for i in (0, 1)},
                 "mediated": self.mediated, "model_rounds": self.t, "path": [dict(x) for x in self.path],
                 "payoff": {m.players[i]: round(self.payoff[i], 9) for i in (0, 1)}}
@@ -234,7 +281,8 @@ class CrisisRun:
         return {"types": list(self.types), "mediated": self.mediated, "key": list(self.key),
                 "state5": list(self.state5), "sq_now": self.sq_now, "t": self.t, "war_by": self.war_by,
                 "owned": None if self.owned is None else [[i, x] for i, x in self.owned.items()],
-                "path": [dict(x) for x in self.path], "payoff": list(self.payoff), "belief": list(self.belief)}
+                "path": [dict(x) for x in self.path], "payoff": list(self.payoff), "belief": list(self.belief),
+                "proposed": [list(x) for x in self.proposed], "split": self.split, "split_done": self.split_done}
 
     def set_state(self, d: dict[str, Any]) -> None:
         self.types = (int(d["types"][0]), int(d["types"][1]))
@@ -247,14 +295,22 @@ class CrisisRun:
         self.path = [dict(x) for x in d["path"]]
         self.payoff = [float(x) for x in d["payoff"]]
         self.belief = [float(x) for x in d["belief"]]
+        self.proposed = [(int(j), bool(a), bool(b)) for j, a, b in d.get("proposed", [])]
+        self.split = d.get("split")
+        self.split_done = bool(d.get("split_done", True))
 
     def opening(self) -> str:
         m = self.model  # after a mediator's revelation: the complete-information model's costs
+        head = (f"policy: the general crisis model (QRE, lambda {self.plan.lam:g}), {m.horizon} rounds after "
+                f"{self.plan.history} of history; ")
+        if self.mediated:
+            ty = "; ".join(f"{self._name(i)}'s war cost {m.war_cost[i][self.types[i]]:g}" for i in (0, 1))
+            drawn = ", ".join(f"{self._name(i)} {TYPE_NAMES[self.types[i]]}" for i in (0, 1))
+            return (head + f"a mediator reveals both sides' resolve: the run plays the complete-information "
+                    f"solution at the stated war costs ({ty}), not the types drawn ({drawn})")
         ty = "; ".join(f"{self._name(i)}'s resolve: {TYPE_NAMES[self.types[i]]} (war cost "
                        f"{m.war_cost[i][self.types[i]]:g})" for i in (0, 1))
-        med = "; a mediator reveals both sides' resolve (complete information)" if self.mediated else ""
-        return (f"policy: the general crisis model (QRE, lambda {self.plan.lam:g}), {m.horizon} rounds after "
-                f"{self.plan.history} of history; types drawn: {ty}{med}")
+        return head + f"types drawn and played: {ty}"
 
     def _name(self, i: int, start: bool = False) -> str:
         return narrate.actor(self.world, self.plan.model.players[i], start=start)
@@ -272,7 +328,48 @@ class CrisisRun:
         if self.owned is None:
             self.owned = {w.issue_ids.index(a[0]): sim.state.realised[w.issue_ids.index(a[0])]
                           for a in plan.axis if a[0] in w.issue_ids}
+        if not self.split_done:
+            self.split_done = True
+            if self._mediation(sim, r):
+                return  # an accepted split is round 0's agreement (C20) or the end (binding, C19)
         self._model_round(sim, r)
+
+    def _mediation(self, sim: Simulation, r: int) -> bool:
+        """The mediators' proposals before round 0, as drawn (C19, C20); True if one was accepted."""
+        plan, m = self.plan, self.model
+        c, d = m.players
+        for j, a_c, a_d in self.proposed:
+            name, s, _acc = plan.proposals[j]
+            ans = "; ".join(f"{self._name(i, True)} {'accepts' if a else 'rejects'}" for i, a in ((0, a_c), (1, a_d)))
+            if a_c and a_d:
+                ans += (": settled for good (C19)" if plan.split == "binding" else
+                        ": this round's agreement, which either side may reopen (C3, C20)")
+            sim.note(r, f"round 1 of {m.horizon}: {narrate.actor(self.world, name)} mediates and proposes a division "
+                        f"{s:.2f} of the way to {self._name(0)}'s positions: {ans}",
+                     {"mediator": name, "division": s, "accepts": {c: a_c, d: a_d}, "split": plan.split})
+        if self.split is None:
+            return False
+        s = plan.proposals[self.split][1]
+        sq, forced = _round(s, SQ_STEP), plan.root[4]
+        disc = m.discount
+        if plan.split == "binding":  # settled for good: every round's flow at s (C19)
+            for i in (0, 1):
+                self.payoff[i] += m.u(i, s)
+            self.t = m.horizon
+        else:  # round 0's agreement, reopened from round 1 on as any (C3, C20)
+            for i in (0, 1):
+                self.payoff[i] += (1 - disc) * m.u(i, s)
+            self.t = 1
+            if m.horizon > 1:
+                self.key = (1, 0, NONE, sq, forced, True, *plan.root[6:8])
+            else:
+                for i in (0, 1):
+                    self.payoff[i] += disc ** m.horizon * m._u(i, sq)
+        self.state5 = (0, NONE, sq, forced, True)
+        self.path.append({"round": r, "model_round": 0, "mediator": plan.proposals[self.split][0], "offer": s,
+                          "response": "accept", "menu_move": None})
+        sim.state = self._write(sim.state, self.state5, 0)
+        return True
 
     def _model_round(self, sim: Simulation, r: int) -> None:
         m, w, t = self.model, self.world, self.t
@@ -320,7 +417,7 @@ class CrisisRun:
         if nxt is not None:
             state |= {"status_quo": nxt[2], "force_used": nxt[3], "agreed": nxt[4]}
         sim.note(r, f"{self._name(R, True)} {answer}{note}",
-                 {"model_round": t, "responder": m.players[R], "response": a, "type": TYPE_NAMES[self.types[R]],
+                 {"model_round": t, "responder": m.players[R], "response": a, "type": self.played(R),
                   "menu_move": w.moves[menu].id if menu is not None else None, **state})
         if menu is not None:
             sim.play_move(r, menu)

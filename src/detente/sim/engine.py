@@ -137,8 +137,8 @@ class Simulation:
         if self.crisis is not None and self.log:
             self.lines.append(self.crisis.opening())
             info = self.crisis.info()
-            self.records.append({"kind": "policy", "round": 0, **{k: info[k] for k in ("policy", "types", "war_cost",
-                                                                                       "mediated")}})
+            self.records.append({"kind": "policy", "round": 0, **{k: info[k] for k in (
+                "policy", "types", "drawn_types", "war_cost", "mediated")}})
 
     # -- checkpointing
     def get_state(self) -> dict[str, Any]:

@@ -10,8 +10,9 @@ pressure C, pressure D, mediate.
   principals' bargaining). k pays its join cost only if war comes (discounted to the war's round).
 - Pressure (or a sanction) on a principal adds to that principal's per-round standoff cost (as in
   the stated rule, C7), at a one-time cost to the presser.
-- Mediation (C19, reading ``propose``, the default): the mediator proposes a split that the principals
-  accept or reject before the first round (``mediation.py``). Reading ``reveal`` (C13): it reveals both
+- Mediation, reading ``propose`` (C19; the default since C20): the mediator proposes a split that the principals
+  accept or reject before the first round (``mediation.py``; once accepted it is round 0's agreement and may be
+  reopened, or, reading ``binding``, settled for good: C20). Reading ``reveal`` (C13; C19b's default): it reveals both
   sides' resolve with a probability (Kydd 2003/2005 as C7 read it); several mediators reveal with
   1 - prod(1 - m_j). Either way at a small one-time cost.
 
@@ -42,7 +43,7 @@ MAX_SWEEPS = 6  # rounds of best responses (each third party once per sweep)
 MAX_STRATEGIC = 6  # the largest third parties (capability x salience) choose; any others stay out
 TIE_TOL = 1e-9
 MEDIATIONS = ("propose", "reveal")  # what a mediator does (C19; "reveal" is C13's reading)
-MEDIATION = "reveal"  # C19b: "propose" settles for good, against C3; it is an option
+MEDIATION = "propose"  # C20: a proposed split, renegotiable as any agreement (C19b had "reveal": it is an option)
 MIXES = ("first_order", "exact")  # how the logit third parties' configurations are mixed (C19)
 EXACT_LIMIT = 216  # "exact" is refused beyond this many configurations (three third parties)
 QRE_ITERS = 2000
@@ -81,14 +82,16 @@ class ThirdSetup:
     left_out: tuple[str, ...] = ()  # third parties beyond MAX_STRATEGIC (held at "stay out")
     mediation: str = MEDIATION  # a mediator proposes a split ("propose", C19) or reveals resolve ("reveal", C13)
     proposal: str = MD.PROPOSAL  # where a mediator's proposal comes from (mediation.PROPOSALS)
+    split: str = MD.SPLIT  # an accepted proposal is round 0's agreement, reopened as any (C20), or binding (C19)
     mix: str = "first_order"  # logit third parties: to first order around the modal configuration, or exact (C19)
 
 
 def readings(setup: ThirdSetup, tags: Sequence[str], mediation: str | None = None, proposal: str | None = None,
-             mix: str | None = None, where: str = "") -> ThirdSetup:
-    """``setup`` with the mediation, proposal and mixture readings: arguments first, then the scenario's tags
-    ``mediation:propose|reveal``, ``mediator_proposal:preferred|nash|ideal``, ``third_party_mix:first_order|
-    exact``, else the defaults (C19). A bad value is an input error naming the tag."""
+             mix: str | None = None, where: str = "", split: str | None = None) -> ThirdSetup:
+    """``setup`` with the mediation, proposal, split and mixture readings: arguments first, then the scenario's
+    tags ``mediation:propose|reveal``, ``mediator_proposal:preferred|nash|ideal``, ``mediated_split:renegotiable|
+    binding`` (C20), ``third_party_mix:first_order|exact``, else the defaults (C19). A bad value is an input
+    error naming the tag."""
     from detente.errors import InputError
 
     def pick(given: str | None, tag: str, allowed: tuple[str, ...], dflt: str) -> str:
@@ -101,6 +104,7 @@ def readings(setup: ThirdSetup, tags: Sequence[str], mediation: str | None = Non
 
     out = replace(setup, mediation=pick(mediation, "mediation", MEDIATIONS, setup.mediation),
                   proposal=pick(proposal, "mediator_proposal", MD.PROPOSALS, setup.proposal),
+                  split=pick(split, "mediated_split", MD.SPLITS, setup.split),
                   mix=pick(mix, "third_party_mix", MIXES, setup.mix))
     if out.mix == "exact" and len(OPTIONS) ** len(out.parties) > EXACT_LIMIT:
         raise InputError(f"third_party_mix exact would solve the principals' game {len(OPTIONS) ** len(out.parties)} "
@@ -268,7 +272,7 @@ class _Evaluator:
             who = [k for k in range(n) if choices[k] == MEDIATE]
             if who:
                 who.sort(key=lambda k: -setup.parties[k].capability * setup.parties[k].salience)
-                after, props = MD.mediate(sol, who, self.lam, setup.proposal)
+                after, props = MD.mediate(sol, who, self.lam, setup.proposal, setup.split, self.belief_step)
                 exp = MD.prior_expected(m, after)
         elif med > 0:
             ci = self.solve(complete_info(m, mean_costs(m)))
@@ -355,7 +359,9 @@ class ThirdEquilibrium:
         if o == MEDIATE and setup.mediation == "propose":
             prop = next((p for p in self.final.proposals if p.mediator == party.actor), None)
             what[o] = (f" (proposes {prop.s:.2f} of the way to {c}'s positions, its own ideal {prop.ideal:.2f}; "
-                       f"settled with probability {prop.settled:.2f})") if prop is not None else " (proposes a split)"
+                       f"settled with probability {prop.settled:.2f}"
+                       + (", for good" if prop.split == "binding" else ", renegotiable") + ")"
+                       ) if prop is not None else " (proposes a split)"
         if o in (JOIN_C, JOIN_D):
             what[o] = (f" ({c}'s chance of prevailing {self._p_without(k):.2f} -> {self.final.model.p[0]:.2f}; "
                        f"it pays {party.join_cost:.3f} if war comes)")
@@ -399,8 +405,9 @@ class ThirdEquilibrium:
         if self.setup.left_out:
             head += (f"; held at 'stay out' (beyond the {MAX_STRATEGIC} largest of {n + len(self.setup.left_out)}): "
                      + ", ".join(self.setup.left_out))
-        head += f"; mediation reading '{self.setup.mediation}'" + (
-            f" (proposal: {self.setup.proposal})" if self.setup.mediation == "propose" else "")
+        su = self.setup
+        head += f"; mediation reading '{su.mediation}'" + (
+            f" (proposal: {su.proposal}; split: {su.split})" if su.mediation == "propose" else "")
         return head + "." + "".join(" " + x for x in self.notes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -426,6 +433,7 @@ class ThirdEquilibrium:
                 "converged": self.converged, "sweeps": self.sweeps, "solves": self.solves, "ties": self.ties,
                 "left_out": list(self.setup.left_out), "mediation_reading": self.setup.mediation,
                 "mediation": self.final.mediation, "mediator_proposal": self.setup.proposal,
+                "mediated_split": self.setup.split,
                 "proposals": [p.to_dict(players) for p in self.final.proposals],
                 "outcome_classes": self.probs, "notes": self.notes, "parties": rows}
 
