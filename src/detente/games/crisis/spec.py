@@ -570,6 +570,12 @@ def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
     utilities on the frontier, costs (parameters or listed defaults) and levers."""
     c, d = pair
     cap_c, cap_d = caps.get(c, 0.0), caps.get(d, 0.0)
+    zero = next((x for x, cap in ((c, cap_c), (d, cap_d)) if cap <= 0), None)
+    if zero is not None and cands:  # a joiner moves the odds by (cap + joiner's) / cap: undefined at 0 (H12)
+        raise InputError(f"principal '{zero}' has capability 0, but strategic third parties who join a side move "
+                         "its chance of winning by the ratio of the coalition's capability to its own; give it a "
+                         "positive capability or tag third_parties:rule", sc.meta.id,
+                         field=f"actors.{zero}.capability")
     both = max(1e-9, cap_c + cap_d)
     order = sorted(range(len(cands)), key=lambda i: -cands[i][0])
     chosen = sorted(order[:TP.MAX_STRATEGIC])

@@ -1,0 +1,53 @@
+"""Third outside-reader review (DECISIONS H12): inputs an analyst gets wrong by accident give one line
+naming the file, field and reason with exit code 2, never a traceback or a run that eats the machine."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli import app
+from duel import DUEL_HEAD
+
+runner = CliRunner()
+THIRD = DUEL_HEAD.replace("  - {id: b, name: Beta, capability: 1}\n",
+                          "  - {id: b, name: Beta, capability: 1}\n  - {id: c, name: Gamma, capability: 1}\n"
+                          ) + "  c: {x: {position: 20, salience: 0.5}}\n"
+
+
+@pytest.mark.parametrize("who", ["a", "b"])
+def test_a_principal_of_capability_zero_beside_a_third_party_is_refused_not_a_traceback(tmp_path, who) -> None:
+    """A joiner moves the principal's odds by (its capability + the joiner's) / its capability: at 0 the
+    defender's case divided by zero (ZeroDivisionError) and the challenger's made its chance 0 whatever
+    <challenger>_war_win_prob said."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD.replace(f"{{id: {who}, name: {'Alpha' if who == 'a' else 'Beta'}, capability: 1}}",
+                               f"{{id: {who}, name: {'Alpha' if who == 'a' else 'Beta'}, capability: 0}}")
+                 + "parameters: {a_war_win_prob: 0.6, horizon: 1}\n", encoding="utf-8")
+    res = runner.invoke(app, ["game", str(p)])
+    assert res.exit_code == 2, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    line = res.output.strip()
+    assert "\n" not in line and "s.yaml" in line and f"actors.{who}.capability" in line
+
+
+def test_the_same_scenario_with_positive_capabilities_runs(tmp_path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "parameters: {a_war_win_prob: 0.6, horizon: 1}\n", encoding="utf-8")
+    res = runner.invoke(app, ["game", str(p), "--json"])
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("step", ["0.0001", "0.04"])
+def test_a_belief_grid_finer_than_0_05_is_refused_before_any_work(tmp_path, step) -> None:
+    """--belief-step 0.005 on a 30-actor scenario ran past 10 GB and minutes with no output."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "parameters: {a_war_cost: {value: 0.3, low: 0.1, high: 0.6}, horizon: 2}\n",
+                 encoding="utf-8")
+    t0 = time.perf_counter()
+    res = runner.invoke(app, ["game", str(p), "--belief-step", step])
+    assert res.exit_code == 2 and "--belief-step" in res.output and "20" in res.output
+    assert time.perf_counter() - t0 < 3
+    assert runner.invoke(app, ["game", str(p), "--belief-step", "0.05", "--json"]).exit_code == 0
