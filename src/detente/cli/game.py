@@ -10,6 +10,7 @@ import typer
 
 from detente.cli.app import JsonOpt, app, dump_json, load, out_console, user_errors
 
+MIN_BELIEF_STEP = 0.05  # 1/20: the finest belief grid the CLI accepts (H12)
 
 @app.command()
 @user_errors
@@ -31,8 +32,9 @@ def game(
                                        "--solver qre: the tree's logit QRE at --lambda; auto: the games layer's "
                                        "choice).")] = False,
     belief_step: Annotated[float | None, typer.Option("--belief-step", help="Crisis template: the recursion rounds "
-                                                      "beliefs to this grid (1/n: 0.25, 0.1, 0.05, ...; default "
-                                                      "0.25); an approximation, smaller is closer and slower.")
+                                                      "beliefs to this grid (1/n: 0.25, 0.1, down to 0.05; "
+                                                      "default 0.25); an approximation, smaller is closer and "
+                                                      "slower.")
                            ] = None,
     iterations: Annotated[int | None, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr "
                                                    "or auto when it picks CFR), 1 to 100000 (default 2000).")
@@ -76,9 +78,12 @@ def game(
                          field="--iterations")
     if iterations is not None and solver in ("backward", "qre", "sequential", "gambit"):
         raise InputError(f"--iterations sets CFR's iterations; --solver {solver} runs no CFR", field="--iterations")
-    if belief_step is not None and not (math.isfinite(belief_step) and 0 < belief_step <= 0.5
+    if belief_step is not None and not (math.isfinite(belief_step) and MIN_BELIEF_STEP - 1e-12 <= belief_step <= 0.5
                                         and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
-        raise InputError(f"--belief-step must be 1/n for a whole n >= 2 (0.25, 0.1, 0.05, ...), got {belief_step:g}",
+        # a finer grid multiplies the states the recursion keeps: 0.005 ran past 10 GB and minutes on a
+        # 30-actor scenario with both channels, with no output (H12)
+        raise InputError(f"--belief-step must be 1/n for a whole n from 2 to {round(1 / MIN_BELIEF_STEP)} (0.25, 0.1, "
+                         f"0.05; finer grids need far more memory and time), got {belief_step:g}",
                          field="--belief-step")
     if third_parties is not None and third_parties not in ("strategic", "rule"):
         raise InputError(f"unknown third-party mode '{third_parties}' (choose strategic or rule)",
