@@ -46,6 +46,13 @@ def named_strong_actor(sc: Scenario) -> tuple[str | None, str]:
     return None, ""
 
 
+def _claim_issue(sc: Scenario, where: str) -> str | None:
+    """The issue of the strongest_actor claim that named the strong actor, if it names one."""
+    if not where.startswith("claim "):
+        return None
+    return next((c.check.issue for c in sc.claims if c.id == where[len("claim "):]), None)
+
+
 def stated_range(sc: Scenario, key: str) -> Num | None:
     """The scenario number behind a threshold or flip key, for its stated range."""
     try:
@@ -376,7 +383,25 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         top = rows[0]
         line = (f"Strong position: {names.get(top.actor, top.actor)} gains most under the {a.strong.based_on} "
                 f"forecast ({top.gain:+.2f}).")
-        if named is not None:
+        issue = _claim_issue(sc, where)
+        if named is not None and issue is not None:  # a claim on one issue is read on that issue (H12)
+            on = [r for r in a.strong.rows if issue in r.issues and r.issues[issue]["gain"] is not None]
+            on.sort(key=lambda r: -r.issues[issue]["gain"])
+            rank = next((k + 1 for k, r in enumerate(on) if r.actor == named), None)
+            strong.update(named_issue=issue, rank_of_named=rank, agrees=rank == 1)
+            iname = next((i.name for i in sc.issues if i.id == issue), issue)
+            if rank == 1:
+                line += (f" On {iname}, {names.get(named, named)} gains most, as {where} says "
+                         f"({on[0].issues[issue]['gain']:+.2f}).")
+            elif rank is None:
+                line += (f" {where.capitalize()} names {names.get(named, named)} on {iname}, where it has no gain "
+                         "to rank.")
+            else:
+                g = on[rank - 1].issues[issue]["gain"]
+                line += (f" {where[0].upper() + where[1:]} names {names.get(named, named)} on {iname}, where it "
+                         f"ranks {rank} of {len(on)} ({g:+.2f}; {names.get(on[0].actor, on[0].actor)} gains most "
+                         f"there, {on[0].issues[issue]['gain']:+.2f}): the table does not agree.")
+        elif named is not None:
             rank = next((k + 1 for k, r in enumerate(rows) if r.actor == named), None)
             strong["rank_of_named"] = rank
             strong["agrees"] = rank == 1

@@ -1,0 +1,51 @@
+"""Third outside-reader review (DECISIONS H12): what the outputs say agrees with their own numbers."""
+
+from __future__ import annotations
+
+import detente.analysis  # noqa: F401  (registers the layers)
+from detente.analysis.analyze import AnalyzeOptions, analyze
+from detente.scenario.loader import load_scenario_text
+
+TWO_ISSUES = """\
+detente: 1
+meta: {id: two, title: Two issues, perspective: Made up for tests.}
+actors:
+  - {id: a, name: Alpha, capability: 10}
+  - {id: b, name: Beta, capability: 10}
+  - {id: c, name: Gamma, capability: 10}
+issues:
+  - {id: x, name: Issue X, status_quo: 50}
+  - {id: y, name: Issue Y, status_quo: 50}
+positions:
+  a: {x: {position: 100, salience: 1.0}, y: {position: 0, salience: 0.1}}
+  b: {x: {position: 60, salience: 0.2}, y: {position: 100, salience: 1.0}}
+  c: {x: {position: 0, salience: 0.2}, y: {position: 40, salience: 0.2}}
+"""
+
+
+def _bottom(claim: str) -> tuple[str, dict]:
+    sc = load_scenario_text(TWO_ISSUES + "claims:\n  - " + claim + "\n")
+    a = analyze(sc, AnalyzeOptions(models=("compromise",)))
+    return "\n".join(a.summary["lines"]), a.summary["strong_position"]
+
+
+def test_a_strong_actor_claim_on_one_issue_is_read_on_that_issue() -> None:
+    """Compromise forecast: X = (100*10 + 60*2 + 0*2) / 14 = 80, Y = (0*1 + 100*10 + 40*2) / 13 = 83.1.
+    Gains on X (salience x share moved toward the actor): a +0.30, b -0.02, c -0.06; overall b leads
+    (+0.31, from Y). The bottom line said 'That agrees with claim S' although b ranks 2 of 3 on X."""
+    text, sp = _bottom("{id: S, text: Beta is strong on X., check: {kind: strongest_actor, actor: b, issue: x}}")
+    assert sp["top"] == "b" and sp["named_issue"] == "x" and sp["rank_of_named"] == 2 and sp["agrees"] is False
+    assert "names Beta on Issue X, where it ranks 2 of 3" in text and "Alpha gains most there, +0.30" in text
+    assert "That agrees" not in text
+
+
+def test_the_same_claim_on_the_issue_it_leads_agrees() -> None:
+    text, sp = _bottom("{id: S, text: Alpha is strong on X., check: {kind: strongest_actor, actor: a, issue: x}}")
+    assert sp["rank_of_named"] == 1 and sp["agrees"] is True
+    assert "On Issue X, Alpha gains most, as claim S says (+0.30)" in text
+
+
+def test_a_claim_over_all_issues_is_still_read_on_the_whole_table() -> None:
+    text, sp = _bottom("{id: S, text: Beta is strong., check: {kind: strongest_actor, actor: b}}")
+    assert sp["rank_of_named"] == 1 and sp["agrees"] is True and "named_issue" not in sp
+    assert "That agrees with claim S, which names Beta." in text
