@@ -49,3 +49,50 @@ def test_a_claim_over_all_issues_is_still_read_on_the_whole_table() -> None:
     text, sp = _bottom("{id: S, text: Beta is strong., check: {kind: strongest_actor, actor: b}}")
     assert sp["rank_of_named"] == 1 and sp["agrees"] is True and "named_issue" not in sp
     assert "That agrees with claim S, which names Beta." in text
+
+
+SIM = """\
+detente: 1
+meta: {id: duel3, title: Two powers and a neighbour, perspective: Made up for tests.,
+       tags: [crisis, "challenger:a", "defender:b"]}
+actors:
+  - {id: a, name: Alpha, capability: 1}
+  - {id: b, name: Beta, capability: 1}
+  - {id: c, name: Gamma, capability: 1}
+issues:
+  - {id: x, name: Issue X, status_quo: 0}
+positions:
+  a: {x: {position: 100, salience: 1.0}}
+  b: {x: {position: 0, salience: 0.8}}
+  c: {x: {position: 20, salience: 0.5}}
+moves:
+  - {id: a_demand, actor: a, type: demand, target: b, issue: x, position: 100, step: 1}
+  - {id: b_reject, actor: b, type: reject, target: a, issue: x, step: 2}
+parameters: {a_war_cost: {value: 0.3, low: 0.1, high: 0.6}, b_war_cost: 0.4, horizon: 2}
+simulation: {players: [a, b], rounds: 2, runs: 20, temperature: 0.05, scripted: [a, b]}
+"""
+
+
+def test_runs_lengthened_past_simulation_rounds_say_so_everywhere(tmp_path) -> None:
+    """The crisis players need 3 rounds of history (steps 1-2, last step + 1) + the horizon 2 = 5; the
+    scenario says 2. The table said 'runs of 5 rounds' with no word on why."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    p = tmp_path / "s.yaml"
+    p.write_text(SIM, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["simulate", str(p), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["rounds"] == 5 and d["policy"]["history_rounds"] == 3
+    assert d["policy"]["extended"].startswith("simulation.rounds 2 lengthened to 5 (3 of history")
+    term = runner.invoke(app, ["simulate", str(p)]).output
+    flat = " ".join(term.replace("│", " ").split())
+    assert "simulation.rounds 2 lengthened to 5" in flat
+    assert "the crisis model's own section mixes their choice probabilities" in flat  # a third party: c
+    assert "extended" not in json.loads(runner.invoke(app, ["simulate", str(p), "--json", "--rounds", "7"]
+                                                      ).stdout)["policy"]  # asked for: nothing to flag

@@ -208,6 +208,8 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
                 warnings.append(InputWarning(f"games.{spec.id}", "the game spec maps no cost terms (no costs:), "
                                              f"so none of the scenario's {len(sc.parameters)} parameters enter it"))
     sim = a.layers.get("sim")
+    if sim is not None and sim.policy.get("extended"):  # an input changed is listed, not only captioned (H12)
+        warnings.append(InputWarning("sim", sim.policy["extended"]))
     if sim is not None:
         offered = [r for r in sim.batch.runs if r.concessions and not r.outcome.settled]
         if offered:

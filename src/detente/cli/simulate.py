@@ -64,6 +64,7 @@ def simulate(
                              "logit, not crisis", sc.meta.id, field="--policy")
         policy = "logit"
     plan, why = choose_plan(sc, policy)
+    asked_rounds = rounds
     if plan is not None and rounds is None:
         rounds = max(sc.simulation.rounds, plan.rounds_needed)
     world = compile_world(sc, rounds=rounds)
@@ -93,7 +94,7 @@ def simulate(
         sys.stdout.write(rep.json_lines())
         return
     breakevens = escalation_break_evens(sc, rounds) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
-    record = policy_record(plan, why)
+    record = policy_record(plan, why, sc.simulation.rounds if asked_rounds is None else None, world.rounds)
     if policies:  # the others still choose by logit; the break-even search knows only logit players (H11)
         record["replaced"] = {a: ("the crisis game's equilibrium strategy" if a == game_player else
                                   "the general crisis model's QRE strategy after its script") for a in policies}

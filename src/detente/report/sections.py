@@ -174,9 +174,13 @@ def sim_section(result: Any) -> str:
     pol = d.get("policy") or {}
     if pol.get("policy") == "crisis":
         model = pol.get("model_outcome_classes") or {}
+        mixed = next((n for n in pol.get("notes", []) if "most likely choices" in n), None)
         parts.append("<p>The players play the general crisis model's strategies, each principal's resolve type drawn "
-                     "per run (DECISIONS C14). The model's own outcome probabilities: "
-                     + escape(", ".join(f"{c} {_pct(v)}" for c, v in model.items())) + ".</p>")
+                     "per run (DECISIONS C14). The model's own outcome probabilities"
+                     + (" (the third parties' likeliest choices)" if mixed else "") + ": "
+                     + escape(", ".join(f"{c} {_pct(v)}" for c, v in model.items())) + "."
+                     + "".join(f" Note: {escape(str(n))}." for n in (mixed, pol.get("extended"), pol.get("cut_short"))
+                               if n) + "</p>")
     elif pol.get("why"):
         parts.append(f"<p class='muted'>Players: {escape(str(pol['why']))}.</p>")
     if freq:
