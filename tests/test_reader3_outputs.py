@@ -96,3 +96,22 @@ def test_runs_lengthened_past_simulation_rounds_say_so_everywhere(tmp_path) -> N
     assert "the crisis model's own section mixes their choice probabilities" in flat  # a third party: c
     assert "extended" not in json.loads(runner.invoke(app, ["simulate", str(p), "--json", "--rounds", "7"]
                                                       ).stdout)["policy"]  # asked for: nothing to flag
+
+
+def test_a_sweep_does_not_advise_per_draw_layers_where_there_is_no_simulation(tmp_path) -> None:
+    """A negotiation with no simulation and no games section: the sweep told the analyst to add
+    --per-draw-layers (which then counted nothing) and that a crisis-game claim 'is counted above'."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    p = tmp_path / "s.yaml"
+    p.write_text(TWO_ISSUES + "claims:\n  - {id: O, text: They agree., check: {kind: outcome_class, equals: "
+                 "agreement}}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["sweep", str(p), "--draws", "5", "-m", "compromise", "--out",
+                                   str(tmp_path / "sw")])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.replace("│", " ").split())
+    assert "--per-draw-layers" not in flat and "counted above" not in flat
+    assert "no layer counts it over draws: the scenario has no 'simulation:' section and no 'games:' section" \
+        in flat

@@ -108,7 +108,7 @@ def sweep(
         claim_probabilities({k: v for k, v in s["claims"].items() if v["evaluated"]}, texts,
                             missing={k: _why_not_counted(sc, k, per_draw_layers)
                                      for k, v in s["claims"].items() if not v["evaluated"]}),
-        outcome_line(s["outcome"], "over the draws (" + (
+        outcome_line(s["outcome"], sc, "over the draws (" + (
             "the simulation, one run per draw with its older script-then-logit players, not the crisis-model "
             "players of analyze and simulate" if sc.simulation is not None else "the crisis game") + ")")))
     files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
@@ -125,6 +125,14 @@ def _why_not_counted(sc: Scenario, claim_id: str, per_draw_layers: bool) -> str:
     layer = getattr(check, "layer", None)
     if check.kind == "outcome_class" and layer == "crisis":
         return "the general crisis model gives a probability, not a count over draws (detente analyze)"
+    if check.kind == "outcome_class" and layer in ("sim", "any") and sc.simulation is None:
+        # --per-draw-layers would not help: there is no simulation to run per draw (H12)
+        from detente.layer_checks import is_crisis
+
+        return ("no layer counts it over draws: the scenario has no 'simulation:' section"
+                + (" and no 'games:' section" if sc.games is None else "")
+                + (" (the general crisis model gives its probability in detente analyze)"
+                   if layer == "any" and is_crisis(sc) else ""))
     if check.kind == "outcome_class" and layer in ("sim", "any") and not per_draw_layers:
         return "needs the simulation once per draw (add --per-draw-layers)"
     return "no layer could evaluate it on these draws"
