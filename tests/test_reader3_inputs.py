@@ -51,3 +51,27 @@ def test_a_belief_grid_finer_than_0_05_is_refused_before_any_work(tmp_path, step
     assert res.exit_code == 2 and "--belief-step" in res.output and "20" in res.output
     assert time.perf_counter() - t0 < 3
     assert runner.invoke(app, ["game", str(p), "--belief-step", "0.05", "--json"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("tags", "field", "says"), [
+    ('[crisis, "challenger:a", "defender:b", "mediaton:propose"]', "meta.tags[3]", "did you mean 'mediation:'"),
+    ('[crisis, "challenger:a", "defender:b", "Channels:both"]', "meta.tags[3]", "did you mean 'channels:'"),
+    ('[crisis, "challenger:a"]', "meta.tags[1]", "needs a 'defender:' tag too"),
+])
+def test_a_setting_tag_no_layer_would_read_is_an_error(tmp_path, tags, field, says) -> None:
+    """Tags are free labels, but a misspelt setting tag was ignored without a word (mediation stayed at
+    its default), and so was a challenger tag without a defender (the principals came from elsewhere)."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD.replace('tags: [crisis, "challenger:a", "defender:b"]', f"tags: {tags}"), encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(p)])
+    assert res.exit_code == 2, res.output
+    line = res.output.strip()
+    assert "\n" not in line and "s.yaml:2" in line and f"field '{field}'" in line and says in line
+
+
+def test_free_label_tags_still_pass(tmp_path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD.replace('tags: [crisis, "challenger:a", "defender:b"]',
+                               'tags: [crisis, "challenger:a", "defender:b", "region:europe", "source:press"]'),
+                 encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(p)]).exit_code == 0
