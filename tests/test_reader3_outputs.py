@@ -115,3 +115,14 @@ def test_a_sweep_does_not_advise_per_draw_layers_where_there_is_no_simulation(tm
     assert "--per-draw-layers" not in flat and "counted above" not in flat
     assert "no layer counts it over draws: the scenario has no 'simulation:' section and no 'games:' section" \
         in flat
+
+
+def test_a_number_target_is_named_once() -> None:
+    """'compromise forecast 80.0 is 10.0 from 70 (70)' printed the number twice."""
+    sc = load_scenario_text(TWO_ISSUES + "claims:\n  - {id: N, text: X lands near 70., check: {kind: forecast_near, "
+                            "issue: x, target: 70, within: 15}}\n  - {id: Q, text: X stays., check: {kind: "
+                            "forecast_near, issue: x, target: status_quo, within: 5}}\n")
+    a = analyze(sc, AnalyzeOptions(models=("compromise",)))
+    why = {v.claim: v.detail for v in a.claims}
+    assert why["N"] == "compromise forecast 80.0 is 10.0 from 70; the claim allows 15"  # (1000 + 120) / 14 = 80
+    assert why["Q"] == "compromise forecast 80.0 is 30.0 from the status quo (50); the claim allows 5"
