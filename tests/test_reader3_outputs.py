@@ -126,3 +126,25 @@ def test_a_number_target_is_named_once() -> None:
     why = {v.claim: v.detail for v in a.claims}
     assert why["N"] == "compromise forecast 80.0 is 10.0 from 70; the claim allows 15"  # (1000 + 120) / 14 = 80
     assert why["Q"] == "compromise forecast 80.0 is 30.0 from the status quo (50); the claim allows 5"
+
+
+def test_a_cost_stated_for_a_third_party_the_model_does_not_solve_says_why() -> None:
+    """Seven third parties: only the six largest (capability x salience) choose. The smallest one's
+    mediation cost was listed as 'parameters no layer reads', though the README says the model reads
+    <actor>_mediation_cost: the reason is that its party is not solved."""
+    from detente.games.crisis.spec import UNSOLVED, build_inputs
+    from detente.games.crisis.third import MAX_STRATEGIC
+
+    assert MAX_STRATEGIC == 6
+    head = ("detente: 1\nmeta: {id: many, title: Many, perspective: Made up for tests., "
+            'tags: [crisis, "challenger:a", "defender:b"]}\nactors:\n'
+            "  - {id: a, name: A, capability: 10}\n  - {id: b, name: B, capability: 10}\n")
+    thirds = [f"t{k}" for k in range(7)]
+    text = (head + "".join(f"  - {{id: {t}, name: {t}, capability: {k + 1}}}\n" for k, t in enumerate(thirds))
+            + "issues:\n  - {id: x, name: X, status_quo: 0}\npositions:\n"
+            + "  a: {x: {position: 100, salience: 1.0}}\n  b: {x: {position: 0, salience: 1.0}}\n"
+            + "".join(f"  {t}: {{x: {{position: 50, salience: 0.5}}}}\n" for t in thirds)
+            + "parameters: {t0_mediation_cost: 0.01, t6_mediation_cost: 0.01}\n")
+    inp = build_inputs(load_scenario_text(text))
+    assert inp.unsolved == ["t0_mediation_cost"] and inp.unused == []  # t0 is the smallest; t6 chooses
+    assert UNSOLVED + "t0_mediation_cost" in inp.warnings()

@@ -237,6 +237,10 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
                      for term, value in crisis.inputs.defaults.items()]
     if unused:
         warnings.append(InputWarning("scenario", f"parameters no layer reads: {', '.join(unused)}"))
+    if crisis is not None and crisis.inputs.unsolved:  # stated for a third party the model does not solve (H12)
+        from detente.games.crisis.spec import UNSOLVED
+
+        warnings.append(InputWarning("crisis", UNSOLVED + ", ".join(crisis.inputs.unsolved)))
     return unique(defaults), unique(warnings)
 
 

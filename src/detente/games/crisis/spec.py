@@ -73,6 +73,10 @@ TERMS = {
 }
 
 
+UNSOLVED = "parameters of third parties that are not solved (only the largest by capability x salience choose: " \
+    f"{TP.MAX_STRATEGIC}), so not read: "
+
+
 @dataclass
 class CrisisInputs:
     """A scenario read for the crisis model: the model plus what was assumed and how."""
@@ -88,6 +92,7 @@ class CrisisInputs:
     read: dict[str, str] = field(default_factory=dict)  # term -> where it came from
     defaults: dict[str, float] = field(default_factory=dict)  # term -> default used
     unused: list[str] = field(default_factory=list)
+    unsolved: list[str] = field(default_factory=list)  # third parties' cost terms read by no one: see warnings()
     mediation: float = 0.0
     power_source: str = "none"
     cohesion_path: list[float] | None = None
@@ -101,6 +106,8 @@ class CrisisInputs:
         out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
         if self.unused:
             out.append("parameters no layer reads: " + ", ".join(self.unused))
+        if self.unsolved:
+            out.append(UNSOLVED + ", ".join(self.unsolved))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,7 +115,8 @@ class CrisisInputs:
         return {"challenger": self.challenger, "defender": self.defender, "issues": self.issues,
                 "main_issue": self.main_issue, "third_parties": self.third_parties, "history": self.history,
                 "under_way": self.under_way, "read": self.read, "defaults_used": self.defaults,
-                "unused_parameters": self.unused, "mediation": self.mediation, "power_source": self.power_source,
+                "unused_parameters": self.unused, "unsolved_parameters": self.unsolved, "mediation": self.mediation,
+                "power_source": self.power_source,
                 "power_by_round": list(m.p), "cohesion_by_round": self.cohesion_path,
                 "third_parties_mode": self.third_mode,
                 "third_party_equilibrium": self.third_eq.to_dict() if self.third_eq is not None else None,
@@ -164,6 +172,7 @@ class _Reader:
         self.read: dict[str, str] = {}
         self.defaults: dict[str, float] = {}
         self.used: set[str] = set()
+        self.unsolved: list[str] = []  # parameters of third parties beyond the largest MAX_STRATEGIC (H12)
         self.spec_costs: dict[str, str] = {}
         if sc.games is not None:
             spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
@@ -511,7 +520,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
-                        mediation, power_source, cohesion_path, mode, setup, channel_mode=ch_mode,
+                        unsolved=rd.unsolved, mediation=mediation, power_source=power_source,
+                        cohesion_path=cohesion_path, third_mode=mode, third_setup=setup, channel_mode=ch_mode,
                         channel_note=ch_note)
 
 
@@ -622,6 +632,10 @@ def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
     for name in left:
         row = next(r for _w, r, _s in cands if r["actor"] == name)
         row["role"] = f"stays out (not solved: only the {TP.MAX_STRATEGIC} largest third parties choose)"
+        for term in ("join_cost", "pressure_cost", "mediation_cost"):  # stated, but its party never chooses
+            if f"{name}_{term}" in sc.parameters:
+                rd.used.add(f"{name}_{term}")
+                rd.unsolved.append(f"{name}_{term}")
     coh = None
     sim = sc.simulation
     if cohesion_path is not None and sim is not None and sim.cohesion:
