@@ -148,3 +148,24 @@ def test_a_cost_stated_for_a_third_party_the_model_does_not_solve_says_why() -> 
     inp = build_inputs(load_scenario_text(text))
     assert inp.unsolved == ["t0_mediation_cost"] and inp.unused == []  # t0 is the smallest; t6 chooses
     assert UNSOLVED + "t0_mediation_cost" in inp.warnings()
+
+
+def test_the_crisis_model_names_its_principals_and_where_they_came_from(tmp_path) -> None:
+    """Without tags, games or simulation the principals are the two largest capability x salience actors:
+    a default the terminal output never named (only the JSON's inputs.read did)."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    p = tmp_path / "s.yaml"
+    p.write_text(TWO_ISSUES + "parameters: {horizon: 1}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["game", str(p)])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "from the largest capability x salience (a default: tag challenger:ID and defender:ID" in flat
+    q = tmp_path / "t.yaml"
+    q.write_text(TWO_ISSUES.replace("perspective: Made up for tests.}",
+                                    'perspective: Made up for tests., tags: ["challenger:b", "defender:a"]}')
+                 + "parameters: {horizon: 1}\n", encoding="utf-8")
+    flat = " ".join(CliRunner().invoke(app, ["game", str(q)]).output.split())
+    assert "Principals: b (challenger) and a (defender), from the meta tags" in flat and "a default" not in flat

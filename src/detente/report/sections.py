@@ -387,7 +387,9 @@ def moves_table(sc: Scenario) -> str | None:
 def crisis_section(result: Any) -> str:
     d = result.to_dict()
     probs = ", ".join(f"{escape(k)} {v:.2f}" for k, v in sorted(d["outcome_classes"].items(), key=lambda kv: -kv[1]))
-    parts = [f"<p>{escape(d['concept'])}. Outcome probabilities: {probs}; predicted "
+    from detente.report.crisis import principals_line
+
+    parts = [f"<p>{escape(d['concept'])}. {escape(principals_line(d))}. Outcome probabilities: {probs}; predicted "
              f"<strong>{escape(d['outcome_class'])}</strong>.</p>"]
     if d.get("notes"):  # e.g. a mediator's mix, which the mechanism's figures leave out (H11: not shown before)
         parts.append("<ul>" + "".join(f"<li>Note: {escape(n)}</li>" for n in d["notes"]) + "</ul>")
