@@ -75,3 +75,19 @@ def test_free_label_tags_still_pass(tmp_path) -> None:
                                'tags: [crisis, "challenger:a", "defender:b", "region:europe", "source:press"]'),
                  encoding="utf-8")
     assert runner.invoke(app, ["validate", str(p)]).exit_code == 0
+
+
+@pytest.mark.parametrize(("models", "field"), [
+    ("{smp: {voting_rule: prop_cubicc}}", "models.smp.voting_rule"),
+    ("{eumm: {x: 1}}", "models.eumm"),
+])
+@pytest.mark.parametrize("command", ["validate", "forecast"])
+def test_a_bad_models_option_names_file_line_and_field_in_every_command(tmp_path, models, field, command) -> None:
+    """analyze and forecast said only "error: field 'models.smp.voting_rule': ..." (no file), and validate
+    said field 'model' for an unknown model name."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + f"models: {models}\n", encoding="utf-8")
+    res = runner.invoke(app, [command, str(p)])
+    assert res.exit_code == 2, res.output
+    line = res.output.strip()
+    assert "\n" not in line and f"s.yaml:{THIRD.count(chr(10)) + 1}: field '{field}'" in line
