@@ -169,3 +169,16 @@ def test_the_crisis_model_names_its_principals_and_where_they_came_from(tmp_path
                  + "parameters: {horizon: 1}\n", encoding="utf-8")
     flat = " ".join(CliRunner().invoke(app, ["game", str(q)]).output.split())
     assert "Principals: b (challenger) and a (defender), from the meta tags" in flat and "a default" not in flat
+
+
+def test_a_missed_known_outcome_is_missed_by_the_layers_listed_not_by_every_layer() -> None:
+    """'no layer predicts it' while `detente backtest cases` scored the models layer's class a hit on the
+    same scenario: the bottom line lists only the crisis game, crisis model and simulation."""
+    sc = load_scenario_text(SIM)
+    a = analyze(sc, AnalyzeOptions(models=("compromise",)))
+    predicted = {p["class"] for p in a.summary["outcome"]["predicted"].values()}
+    missed = next(c for c in ("agreement", "stalemate", "capitulation", "escalation") if c not in predicted)
+    sc = load_scenario_text(SIM + f"known_outcome: {{class: {missed}}}\n")
+    text = "\n".join(analyze(sc, AnalyzeOptions(models=("compromise",))).summary["lines"])
+    assert f"Known outcome: {missed} — none of these layers predicts it." in text
+    assert "no layer predicts it" not in text

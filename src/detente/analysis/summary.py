@@ -366,7 +366,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         if known:
             agree = [layer for layer, p in predicted.items() if p["class"] == known]
             line += f". Known outcome: {known}" + (
-                f" — {'matched by ' + ' and '.join(agree) if agree else 'no layer predicts it'}.")
+                f" — {'matched by ' + ' and '.join(agree) if agree else 'none of these layers predicts it'}.")
         else:
             line += ". No known outcome is recorded."
         if rates:
