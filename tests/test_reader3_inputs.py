@@ -91,3 +91,20 @@ def test_a_bad_models_option_names_file_line_and_field_in_every_command(tmp_path
     assert res.exit_code == 2, res.output
     line = res.output.strip()
     assert "\n" not in line and f"s.yaml:{THIRD.count(chr(10)) + 1}: field '{field}'" in line
+
+
+def test_draft_out_without_analyze_is_refused_not_ignored(tmp_path) -> None:
+    """--out only means something with --analyze; alone it was ignored and the draft went to stdout."""
+    art = tmp_path / "a.txt"
+    art.write_text("Russia demanded that Ukraine withdraw its troops. Ukraine rejected the demand.\n",
+                   encoding="utf-8")
+    res = runner.invoke(app, ["draft", str(art), "--backend", "python", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "--out" in res.output and "--analyze" in res.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_backtest_case_that_matches_nothing_in_a_folder_says_so(tmp_path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "known_outcome: {class: stalemate}\n", encoding="utf-8")
+    res = runner.invoke(app, ["backtest", "cases", "--dir", str(tmp_path), "--case", "nope", "--layer", "models"])
+    assert res.exit_code == 2 and "field '--case'" in res.output and "nope" in res.output
