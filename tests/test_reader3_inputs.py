@@ -108,3 +108,13 @@ def test_backtest_case_that_matches_nothing_in_a_folder_says_so(tmp_path) -> Non
     p.write_text(THIRD + "known_outcome: {class: stalemate}\n", encoding="utf-8")
     res = runner.invoke(app, ["backtest", "cases", "--dir", str(tmp_path), "--case", "nope", "--layer", "models"])
     assert res.exit_code == 2 and "field '--case'" in res.output and "nope" in res.output
+
+
+def test_sweep_workers_on_a_backend_that_has_none_is_refused(tmp_path) -> None:
+    """--workers 3 with the in-process backend ran on one process without a word."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "parameters: {horizon: 1}\n", encoding="utf-8")
+    out = tmp_path / "sw"
+    res = runner.invoke(app, ["sweep", str(p), "--draws", "5", "--workers", "3", "--out", str(out)])
+    assert res.exit_code == 2 and "field '--workers'" in res.output and "inprocess" in res.output
+    assert not out.exists()

@@ -68,6 +68,10 @@ def sweep(
     from detente.report.uncertainty import claim_probabilities, forecast_intervals, outcome_line
     from detente.uncertainty.engine import SweepOptions, run_sweep
 
+    if workers is not None and (backend == "inprocess" or scheduler is not None):  # was ignored (H12)
+        raise InputError("--workers sets the processes of --backend pool or of dask's LocalCluster (no --scheduler)"
+                         f"; --backend {backend}" + (" with --scheduler" if scheduler is not None else "")
+                         + " does not use it", field="--workers")
     sc = load(file)
     opts = SweepOptions(draws=draws, seed=seed, chunk_size=chunk_size, models=_models(model), widen=widen,
                         dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store,
