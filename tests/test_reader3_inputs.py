@@ -118,3 +118,19 @@ def test_sweep_workers_on_a_backend_that_has_none_is_refused(tmp_path) -> None:
     res = runner.invoke(app, ["sweep", str(p), "--draws", "5", "--workers", "3", "--out", str(out)])
     assert res.exit_code == 2 and "field '--workers'" in res.output and "inprocess" in res.output
     assert not out.exists()
+
+
+def test_a_sweep_says_which_players_counted_an_outcome_claim(tmp_path) -> None:
+    """With --per-draw-layers the sweep counts an outcome-class claim with one logit-player run per draw;
+    analyze counts it with the crisis-model players, and the two can disagree (20/20 against 3/100 on the
+    reader's Essequibo scenario). The sweep's row now says whose count it is."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "parameters: {horizon: 1, a_war_cost: {value: 0.3, low: 0.2, high: 0.4}}\n"
+                 "simulation: {players: [a, b], rounds: 3, runs: 5, temperature: 0.05}\n"
+                 "claims:\n  - {id: O, text: No war., check: {kind: outcome_class, equals: stalemate}}\n",
+                 encoding="utf-8")
+    res = runner.invoke(app, ["sweep", str(p), "--draws", "4", "--per-draw-layers", "-m", "compromise",
+                              "--out", str(tmp_path / "sw")])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.replace("│", " ").split())
+    assert "— one simulated run per draw, logit players" in flat

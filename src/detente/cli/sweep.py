@@ -109,7 +109,8 @@ def sweep(
     t = result.record["timings"]
     out_console().print(Group(
         forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})"),
-        claim_probabilities({k: v for k, v in s["claims"].items() if v["evaluated"]}, texts,
+        claim_probabilities({k: {**v, "counted_by": _counted_by(sc, k)} for k, v in s["claims"].items()
+                             if v["evaluated"]}, texts,
                             missing={k: _why_not_counted(sc, k, per_draw_layers)
                                      for k, v in s["claims"].items() if not v["evaluated"]}),
         outcome_line(s["outcome"], sc, "over the draws (" + (
@@ -118,6 +119,21 @@ def sweep(
     files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
     err_console().print(f"{t['chunks']} chunks ({t['chunks_resumed']} resumed) in {t['wall_seconds']:.2f} s "
                         f"on {backend}; wrote {folder / 'run.json'}, {files}")
+
+
+def _counted_by(sc: Scenario, claim_id: str) -> str | None:
+    """Which layer a sweep's count of this claim comes from, where it is not the models' forecasts: an
+    outcome-class claim the simulation answers is one run per draw with the logit players, which may
+    disagree with analyze's crisis-model players (H12: 20/20 here, 3/100 there, with no word)."""
+    check = next(c.check for c in sc.claims if c.id == claim_id)
+    if check.kind in ("equilibrium_action", "payoff_order"):
+        return "games"
+    if check.kind != "outcome_class":
+        return None
+    layer = getattr(check, "layer", None)
+    if layer == "games" or (layer == "any" and sc.games is not None):
+        return "games"
+    return "sim_draws" if layer in ("sim", "any") else None
 
 
 def _why_not_counted(sc: Scenario, claim_id: str, per_draw_layers: bool) -> str:

@@ -41,7 +41,8 @@ def count_cell(d: dict[str, Any] | None) -> str:
         k = round(d["probability"] * n)
     iv = d.get("interval")
     ci = f"; 95% CI {pct(iv[0])}–{pct(iv[1])}" if iv else ""
-    by = {"games": " — crisis game draws", "sim": " — simulated runs"}.get(d.get("counted_by") or "", "")
+    by = {"games": " — crisis game draws", "sim": " — simulated runs",
+          "sim_draws": " — one simulated run per draw, logit players"}.get(d.get("counted_by") or "", "")
     return f"{k}/{n} ({pct(k / n)}{ci}){by}"
 
 
