@@ -134,3 +134,28 @@ def test_a_sweep_says_which_players_counted_an_outcome_claim(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     flat = " ".join(res.output.replace("│", " ").split())
     assert "— one simulated run per draw, logit players" in flat
+
+
+@pytest.mark.parametrize(("args", "label"), [(["simulate", "-n", "3"], "3 simulated runs"),
+                                             (["game"], "the crisis model")])
+def test_simulate_and_game_say_what_they_are_doing_on_a_terminal(tmp_path, monkeypatch, args, label) -> None:
+    """The README: steps that take more than a second print a progress line on stderr. analyze did;
+    simulate (100,000 runs) and game (a minute-long solve) printed nothing until the end."""
+    import io
+    import sys
+
+    from rich.console import Console
+
+    import detente.report.progress as progress
+
+    cli_app = sys.modules["detente.cli.app"]  # the package's 'app' attribute is the Typer object
+
+    buf = io.StringIO()
+    monkeypatch.setattr(cli_app, "err_console", lambda: Console(file=buf, force_terminal=True, width=200))
+    monkeypatch.setattr(progress, "SLOW", 0.0)  # every step counts as slow here
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "parameters: {horizon: 1}\nsimulation: {players: [a, b], rounds: 3, runs: 5, "
+                 "temperature: 0.05}\n", encoding="utf-8")
+    res = runner.invoke(app, [args[0], str(p), *args[1:]])
+    assert res.exit_code == 0, res.output
+    assert f"· {label}: " in buf.getvalue()

@@ -122,13 +122,22 @@ def game(
                 if solver == "backward":
                     check_backward(pre.model)
                 check_tree_size(pre.model)  # mediation, known after solving, only adds nodes
-            crun = run_crisis(sc, lam=lam_opt,  # without --lambda: the model's fitted lambda, as auto (H11)
-                              belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
-                              offers=offers, third_parties=third_parties, channels=channels)
-            if tree or solver not in ("auto", "qre"):
-                from detente.games.crisis.tree_export import attach_tree
+            from detente.cli.app import err_console
+            from detente.report.progress import steps
 
-                attach_tree(crun, solver, lam=crun.qre.lam, iterations=n_iter)
+            # a solve can take minutes (many third parties, both channels, a fine belief grid): on a terminal
+            # it shows a spinner and its time, as analyze does (H12: it printed nothing for over a minute)
+            with steps(err_console(), enabled=not json_out,
+                       names={"solve": "the crisis model", "tree": f"its game tree ({solver})"}) as step:
+                with step("solve"):
+                    crun = run_crisis(sc, lam=lam_opt,  # without --lambda: the model's fitted lambda (H11)
+                                      belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
+                                      offers=offers, third_parties=third_parties, channels=channels)
+                if tree or solver not in ("auto", "qre"):
+                    from detente.games.crisis.tree_export import attach_tree
+
+                    with step("tree"):
+                        attach_tree(crun, solver, lam=crun.qre.lam, iterations=n_iter)
             if efg is not None:
                 from detente.games.crisis.tree_export import export_tree
 

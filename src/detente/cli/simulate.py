@@ -87,8 +87,13 @@ def simulate(
                              sc.meta.id, field="--crisis-player")
         start = 1 + max((m.step or 0 for m in sc.moves if m.step is not None), default=-1)
         policies = {**(policies or {}), crisis_player: CrisisPolicy(sc, crisis_player, start=start)}
-    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False, policies=policies,
-                      plan=plan)
+    from detente.cli.app import err_console
+    from detente.report.progress import steps
+
+    # a spinner and the time on a terminal (H12: 100,000 runs said nothing for minutes)
+    with steps(err_console(), enabled=not json_out, names={"runs": f"{n} simulated runs"}) as step, step("runs"):
+        batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False,
+                          policies=policies, plan=plan)
     rep = batch.representative()
     if json_out and log:
         sys.stdout.write(rep.json_lines())
