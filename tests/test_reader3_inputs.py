@@ -159,3 +159,35 @@ def test_simulate_and_game_say_what_they_are_doing_on_a_terminal(tmp_path, monke
     res = runner.invoke(app, [args[0], str(p), *args[1:]])
     assert res.exit_code == 0, res.output
     assert f"· {label}: " in buf.getvalue()
+
+
+@pytest.mark.parametrize(("extra", "tags", "field", "says"), [
+    ("parameters: {fait_accompli_share: 2}\n", None, "parameters.fait_accompli_share", "must lie in [0, 1], got 2"),
+    ("", '[crisis, "challenger:a", "defender:a"]', "meta.tags[2]", "challenger and defender are both 'a'"),
+])
+def test_crisis_inputs_that_were_taken_or_skipped_without_a_word(tmp_path, extra, tags, field, says) -> None:
+    """A fait-accompli share of 2 (it is a share of the remaining distance) was used as given; a scenario
+    whose challenger and defender are the same actor had its crisis model skipped without a word."""
+    text = THIRD + extra
+    if tags is not None:
+        text = text.replace('tags: [crisis, "challenger:a", "defender:b"]', f"tags: {tags}")
+    p = tmp_path / "s.yaml"
+    p.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(p)])
+    assert res.exit_code == 2, res.output
+    line = res.output.strip()
+    assert "\n" not in line and f"field '{field}'" in line and says in line
+
+
+def test_a_power_trend_past_certainty_is_clipped_and_said(tmp_path) -> None:
+    """p0 0.6 + 0.5 a round passes 1 in round 1: the model clipped it to 1 and said nothing."""
+    import json
+
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD + "parameters: {a_war_win_prob: 0.6, power_shift: 0.5, horizon: 3}\n", encoding="utf-8")
+    res = runner.invoke(app, ["game", str(p), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["inputs"]["power_by_round"][1:] == [1.0, 1.0]
+    assert any("win probability 1.10 in round 1 (power_shift trend) is outside [0, 1]: clipped" in w
+               for w in d["warnings"])

@@ -146,6 +146,11 @@ def _tag_problems(sc: Scenario) -> Iterator[Problem]:
             yield (("meta", "tags", k), f"tag '{tag}': no layer reads '{key}:'; did you mean '{near[0]}:'? "
                    f"(setting tags: {', '.join(SETTING_TAGS)})")
             return
+    given = dict(t.split(":", 1) for t in sc.meta.tags if t.startswith(("challenger:", "defender:")))
+    if given.get("challenger") is not None and given.get("challenger") == given.get("defender"):
+        yield (("meta", "tags", keys["defender"]), f"challenger and defender are both '{given['defender']}' (the "
+               "crisis model would find no contest and be skipped without a word)")
+        return
     for one, other in (("challenger", "defender"), ("defender", "challenger")):
         if one in keys and other not in keys:
             yield (("meta", "tags", keys[one]), f"tag '{sc.meta.tags[keys[one]]}' needs a '{other}:' tag too "

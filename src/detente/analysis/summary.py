@@ -241,6 +241,8 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
         from detente.games.crisis.spec import UNSOLVED
 
         warnings.append(InputWarning("crisis", UNSOLVED + ", ".join(crisis.inputs.unsolved)))
+    if crisis is not None:
+        warnings += [InputWarning("crisis", w) for w in crisis.inputs.changed]
     return unique(defaults), unique(warnings)
 
 

@@ -93,6 +93,7 @@ class CrisisInputs:
     defaults: dict[str, float] = field(default_factory=dict)  # term -> default used
     unused: list[str] = field(default_factory=list)
     unsolved: list[str] = field(default_factory=list)  # third parties' cost terms read by no one: see warnings()
+    changed: list[str] = field(default_factory=list)  # inputs changed to be used (a clipped trend)
     mediation: float = 0.0
     power_source: str = "none"
     cohesion_path: list[float] | None = None
@@ -108,7 +109,7 @@ class CrisisInputs:
             out.append("parameters no layer reads: " + ", ".join(self.unused))
         if self.unsolved:
             out.append(UNSOLVED + ", ".join(self.unsolved))
-        return out
+        return out + self.changed
 
     def to_dict(self) -> dict[str, Any]:
         m = self.model
@@ -173,6 +174,7 @@ class _Reader:
         self.defaults: dict[str, float] = {}
         self.used: set[str] = set()
         self.unsolved: list[str] = []  # parameters of third parties beyond the largest MAX_STRATEGIC (H12)
+        self.changed: list[str] = []  # inputs the model had to change to use them (H12), said in warnings()
         self.spec_costs: dict[str, str] = {}
         if sc.games is not None:
             spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
@@ -449,6 +451,10 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
             rd.read["power_shift"] = note
         else:
             rd.default("power_shift", 0.0)
+    out = next((t for t, x in enumerate(ps) if not 0.0 <= x <= 1.0), None)
+    if out is not None:  # a trend past certainty: clipped, and said (H12)
+        rd.changed.append(f"the challenger's win probability {ps[out]:.2f} in round {out} (power_shift trend) is "
+                          "outside [0, 1]: clipped to [0, 1] from that round on")
     ps = [min(1.0, max(0.0, x)) for x in ps]
 
     def war_cost(who: str, role: str) -> tuple[float, float, float]:
@@ -501,6 +507,10 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     aud = (audience(c), audience(d))
     fa_n = rd.first("fait_accompli_share", ["fait_accompli_share"])
     fa = fa_n[0] if fa_n else rd.default("fait_accompli_share", DEFAULTS["fait_accompli"])
+    if fa_n is not None and not 0.0 <= min(fa_n) <= max(fa_n) <= 1.0:  # a share (H12: 2 was taken as given)
+        raise InputError(f"fait_accompli_share is a share of the remaining distance and must lie in [0, 1], got "
+                         f"{fa:g}" + (f" (range {fa_n[1]:g}-{fa_n[2]:g})" if fa_n[1] != fa_n[2] else ""),
+                         sc.meta.id, field="parameters.fait_accompli_share")
     grid = DEFAULTS["grid"]
     offers = tuple(i / (grid - 1) for i in range(grid))
 
@@ -520,7 +530,7 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
-                        unsolved=rd.unsolved, mediation=mediation, power_source=power_source,
+                        unsolved=rd.unsolved, changed=rd.changed, mediation=mediation, power_source=power_source,
                         cohesion_path=cohesion_path, third_mode=mode, third_setup=setup, channel_mode=ch_mode,
                         channel_note=ch_note)
 
