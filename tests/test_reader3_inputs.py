@@ -191,3 +191,12 @@ def test_a_power_trend_past_certainty_is_clipped_and_said(tmp_path) -> None:
     assert d["inputs"]["power_by_round"][1:] == [1.0, 1.0]
     assert any("win probability 1.10 in round 1 (power_shift trend) is outside [0, 1]: clipped" in w
                for w in d["warnings"])
+
+
+@pytest.mark.parametrize("blank", ['""', '"   "'])
+def test_a_blank_perspective_is_refused(tmp_path, blank) -> None:
+    """'perspective' is required, yet an empty one passed, and every report opened on nothing."""
+    p = tmp_path / "s.yaml"
+    p.write_text(THIRD.replace("perspective: Made up for tests.", f"perspective: {blank}"), encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(p)])
+    assert res.exit_code == 2 and "field 'meta.perspective'" in res.output and "blank" in res.output
