@@ -57,6 +57,8 @@ def test_a_belief_grid_finer_than_0_05_is_refused_before_any_work(tmp_path, step
     ('[crisis, "challenger:a", "defender:b", "mediaton:propose"]', "meta.tags[3]", "did you mean 'mediation:'"),
     ('[crisis, "challenger:a", "defender:b", "Channels:both"]', "meta.tags[3]", "did you mean 'channels:'"),
     ('[crisis, "challenger:a"]', "meta.tags[1]", "needs a 'defender:' tag too"),
+    ('[crisis, "challenger:a", "defender:b", "mediated_splt:binding"]', "meta.tags[3]",
+     "did you mean 'mediated_split:'"),
 ])
 def test_a_setting_tag_no_layer_would_read_is_an_error(tmp_path, tags, field, says) -> None:
     """Tags are free labels, but a misspelt setting tag was ignored without a word (mediation stayed at
@@ -72,7 +74,8 @@ def test_a_setting_tag_no_layer_would_read_is_an_error(tmp_path, tags, field, sa
 def test_free_label_tags_still_pass(tmp_path) -> None:
     p = tmp_path / "s.yaml"
     p.write_text(THIRD.replace('tags: [crisis, "challenger:a", "defender:b"]',
-                               'tags: [crisis, "challenger:a", "defender:b", "region:europe", "source:press"]'),
+                               'tags: [crisis, "challenger:a", "defender:b", "region:europe", "source:press", '
+                               '"mediated_split:binding", "mediation:propose"]'),
                  encoding="utf-8")
     assert runner.invoke(app, ["validate", str(p)]).exit_code == 0
 
