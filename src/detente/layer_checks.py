@@ -122,8 +122,45 @@ def _crisis_problems(sc: Scenario) -> Iterator[Problem]:
         yield parse_field(exc.field) or ("parameters",), exc.reason
 
 
+# tags that set a layer's option ("key:value"); other tags are free labels
+SETTING_TAGS = ("challenger", "defender", "channels", "mediation", "mediator_proposal", "mediated_split",
+                "third_parties", "third_party_mix")
+
+
+def _tag_problems(sc: Scenario) -> Iterator[Problem]:
+    """Setting tags a layer would ignore without a word (H12): a misspelt key close to a setting's
+    ('mediaton:propose' left mediation at its default), and a challenger without a defender or the
+    reverse (the principals then come from elsewhere)."""
+    import difflib
+
+    keys = {}
+    for k, tag in enumerate(sc.meta.tags):
+        if ":" not in tag:
+            continue
+        key = tag.split(":", 1)[0]
+        keys.setdefault(key, k)
+        if key in SETTING_TAGS:
+            continue
+        near = difflib.get_close_matches(key.lower(), SETTING_TAGS, n=1, cutoff=0.75)
+        if near:
+            yield (("meta", "tags", k), f"tag '{tag}': no layer reads '{key}:'; did you mean '{near[0]}:'? "
+                   f"(setting tags: {', '.join(SETTING_TAGS)})")
+            return
+    given = dict(t.split(":", 1) for t in sc.meta.tags if t.startswith(("challenger:", "defender:")))
+    if given.get("challenger") is not None and given.get("challenger") == given.get("defender"):
+        yield (("meta", "tags", keys["defender"]), f"challenger and defender are both '{given['defender']}' (the "
+               "crisis model would find no contest and be skipped without a word)")
+        return
+    for one, other in (("challenger", "defender"), ("defender", "challenger")):
+        if one in keys and other not in keys:
+            yield (("meta", "tags", keys[one]), f"tag '{sc.meta.tags[keys[one]]}' needs a '{other}:' tag too "
+                   "(one alone is ignored and the principals come from the games spec, the simulation players or "
+                   "the largest capability x salience)")
+            return
+
+
 def layer_problems(sc: Scenario) -> Problem | None:
     """The first problem a layer would refuse later, as (document path, reason), or None."""
-    for problem in (*_game_problems(sc), *_sim_problems(sc), *_crisis_problems(sc)):
+    for problem in (*_tag_problems(sc), *_game_problems(sc), *_sim_problems(sc), *_crisis_problems(sc)):
         return problem
     return None

@@ -152,8 +152,9 @@ def _forecast_near(claim: Claim, ctx: Context) -> Verdict:
     gap = abs(f - target)
     status = "holds" if gap <= ch.within + 1e-9 else "fails"
     return Verdict(claim.id, claim.text, status,
-                   f"{ch.model} forecast {f:.1f} is {gap:.1f} from {name} ({target:g}); "
-                   f"the claim allows {ch.within:g}", "models")
+                   f"{ch.model} forecast {f:.1f} is {gap:.1f} from "
+                   + (name if name == f"{target:g}" else f"{name} ({target:g})")  # not '700 (700)' (H12)
+                   + f"; the claim allows {ch.within:g}", "models")
 
 
 @register_evaluator("forecast_between")

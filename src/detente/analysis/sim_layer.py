@@ -175,7 +175,7 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
-    policy = policy_record(plan, why)
+    policy = policy_record(plan, why, sc.simulation.rounds, rounds)
     # the break-evens search the logit policy's modal path: they say nothing about the crisis model's
     # runs, whose thresholds are the crisis game's (C14)
     be = escalation_break_evens(sc) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
@@ -183,11 +183,18 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
                           sampler.keys if sampler else [], be, policy)
 
 
-def policy_record(plan: CrisisPlan | None, why: str) -> dict[str, Any]:
-    """Which policy played, why, and (crisis model) what the model predicts for the runs to match."""
+def policy_record(plan: CrisisPlan | None, why: str, stated_rounds: int | None = None,
+                  rounds: int | None = None) -> dict[str, Any]:
+    """Which policy played, why, and (crisis model) what the model predicts for the runs to match; and
+    when the runs were lengthened past the scenario's ``simulation.rounds`` to reach the model's
+    deadline, by how much (H12: the output said '9 rounds' of a scenario that says 8, unexplained)."""
     if plan is None:
         return {"policy": "logit", "why": why}
-    return {**plan.describe(), "why": why}
+    out = {**plan.describe(), "why": why}
+    if stated_rounds is not None and rounds is not None and rounds > stated_rounds:
+        out["extended"] = (f"simulation.rounds {stated_rounds} lengthened to {rounds} ({plan.history} of history "
+                           f"+ the crisis model's horizon {plan.model.horizon}), so the runs reach its deadline")
+    return out
 
 
 def _sim(ctx: Context) -> SimLayerResult | None:

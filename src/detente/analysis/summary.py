@@ -46,6 +46,13 @@ def named_strong_actor(sc: Scenario) -> tuple[str | None, str]:
     return None, ""
 
 
+def _claim_issue(sc: Scenario, where: str) -> str | None:
+    """The issue of the strongest_actor claim that named the strong actor, if it names one."""
+    if not where.startswith("claim "):
+        return None
+    return next((c.check.issue for c in sc.claims if c.id == where[len("claim "):]), None)
+
+
 def stated_range(sc: Scenario, key: str) -> Num | None:
     """The scenario number behind a threshold or flip key, for its stated range."""
     try:
@@ -201,6 +208,8 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
                 warnings.append(InputWarning(f"games.{spec.id}", "the game spec maps no cost terms (no costs:), "
                                              f"so none of the scenario's {len(sc.parameters)} parameters enter it"))
     sim = a.layers.get("sim")
+    if sim is not None and sim.policy.get("extended"):  # an input changed is listed, not only captioned (H12)
+        warnings.append(InputWarning("sim", sim.policy["extended"]))
     if sim is not None:
         offered = [r for r in sim.batch.runs if r.concessions and not r.outcome.settled]
         if offered:
@@ -228,6 +237,12 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
                      for term, value in crisis.inputs.defaults.items()]
     if unused:
         warnings.append(InputWarning("scenario", f"parameters no layer reads: {', '.join(unused)}"))
+    if crisis is not None and crisis.inputs.unsolved:  # stated for a third party the model does not solve (H12)
+        from detente.games.crisis.spec import UNSOLVED
+
+        warnings.append(InputWarning("crisis", UNSOLVED + ", ".join(crisis.inputs.unsolved)))
+    if crisis is not None:
+        warnings += [InputWarning("crisis", w) for w in crisis.inputs.changed]
     return unique(defaults), unique(warnings)
 
 
@@ -353,7 +368,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         if known:
             agree = [layer for layer, p in predicted.items() if p["class"] == known]
             line += f". Known outcome: {known}" + (
-                f" — {'matched by ' + ' and '.join(agree) if agree else 'no layer predicts it'}.")
+                f" — {'matched by ' + ' and '.join(agree) if agree else 'none of these layers predicts it'}.")
         else:
             line += ". No known outcome is recorded."
         if rates:
@@ -376,7 +391,25 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         top = rows[0]
         line = (f"Strong position: {names.get(top.actor, top.actor)} gains most under the {a.strong.based_on} "
                 f"forecast ({top.gain:+.2f}).")
-        if named is not None:
+        issue = _claim_issue(sc, where)
+        if named is not None and issue is not None:  # a claim on one issue is read on that issue (H12)
+            on = [r for r in a.strong.rows if issue in r.issues and r.issues[issue]["gain"] is not None]
+            on.sort(key=lambda r: -r.issues[issue]["gain"])
+            rank = next((k + 1 for k, r in enumerate(on) if r.actor == named), None)
+            strong.update(named_issue=issue, rank_of_named=rank, agrees=rank == 1)
+            iname = next((i.name for i in sc.issues if i.id == issue), issue)
+            if rank == 1:
+                line += (f" On {iname}, {names.get(named, named)} gains most, as {where} says "
+                         f"({on[0].issues[issue]['gain']:+.2f}).")
+            elif rank is None:
+                line += (f" {where.capitalize()} names {names.get(named, named)} on {iname}, where it has no gain "
+                         "to rank.")
+            else:
+                g = on[rank - 1].issues[issue]["gain"]
+                line += (f" {where[0].upper() + where[1:]} names {names.get(named, named)} on {iname}, where it "
+                         f"ranks {rank} of {len(on)} ({g:+.2f}; {names.get(on[0].actor, on[0].actor)} gains most "
+                         f"there, {on[0].issues[issue]['gain']:+.2f}): the table does not agree.")
+        elif named is not None:
             rank = next((k + 1 for k, r in enumerate(rows) if r.actor == named), None)
             strong["rank_of_named"] = rank
             strong["agrees"] = rank == 1

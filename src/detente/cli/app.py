@@ -79,12 +79,32 @@ def load(spec: str):
 
     path = resolve_scenario_path(spec)
     sc, lines = load_scenario_lines(path)
-    problem = layer_problems(sc)
+    problem = layer_problems(sc) or _model_problem(sc)
     if problem is not None:
         where, reason = problem
         raise InputError(reason, str(path), lines.line_of(where), format_path(where) or None)
     LOADED[sc.meta.id] = str(path)
     return sc
+
+
+def _model_problem(sc: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """The scenario's ``models:`` options, checked by the model they are for, for every command (H12:
+    analyze named no file for a bad option and validate said field 'model' for an unknown model)."""
+    if not sc.models:  # nothing to check: the models stay unimported (start-up time)
+        return None
+    from detente.errors import InputError
+    from detente.layer_checks import parse_field
+    from detente.models import MODELS, get_model
+
+    for name in sc.models:
+        if name not in MODELS:
+            return ("models", name), f"unknown model '{name}' (models: {', '.join(sorted(MODELS))})"
+        try:
+            get_model(name, sc)
+        except InputError as exc:
+            where = parse_field(exc.field)
+            return (where if where[:1] == ("models",) else ("models", name)), exc.reason
+    return None
 
 
 ScenarioArg = Annotated[str, typer.Argument(help="Scenario YAML file, or the name of a bundled case.")]
@@ -95,15 +115,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 @user_errors
 def validate(file: ScenarioArg) -> None:
     """Check a scenario file against the schema; print a one-line error or a summary."""
-    sc = load(file)
-    from detente.errors import InputError
-    from detente.models import get_model
-
-    for name in sc.models:  # model options are checked by the model they are for
-        try:
-            get_model(name, sc)
-        except InputError as exc:
-            raise InputError(exc.reason, exc.file or str(file), exc.line, exc.field) from None
+    sc = load(file)  # model options too, each checked by the model it is for
     n_stances = sum(len(v) for v in sc.positions.values())
     ranged = _count_ranges(sc)
     out_console().print(

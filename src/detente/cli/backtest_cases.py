@@ -105,6 +105,9 @@ def cases(
         raise InputError(f"unknown layer '{layer}' (choose {', '.join(LAYER_NAMES)} or all)", field="layer")
     report = run_cases(case, layers, seed, folder, loo)
     if not report["cases"]:
+        if case and folder is not None:  # the folder has cases; --case matched none of them (H12)
+            raise InputError(f"no scenario with a known outcome in {folder} has the id {', '.join(case)}",
+                             field="--case")
         raise InputError(f"no scenario with a known outcome in {folder}" if folder is not None
                          else "no bundled case with a known outcome was selected", field="--dir" if folder else "case")
     if markdown is not None:

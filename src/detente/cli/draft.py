@@ -49,6 +49,11 @@ def draft(
     from detente.text.draft import draft_article
     from detente.text.merge import merge_data
 
+    if out is not None and not analyze:  # it was ignored without a word and the draft went to stdout (H12)
+        from detente.errors import InputError
+
+        raise InputError("--out is the folder of --analyze; give --analyze too, or -o FILE for the draft alone",
+                         str(out), field="--out")
     if output is not None and (output.exists() or output.is_symlink()) and not overwrite:
         from detente.errors import InputError
 

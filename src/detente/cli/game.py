@@ -10,6 +10,7 @@ import typer
 
 from detente.cli.app import JsonOpt, app, dump_json, load, out_console, user_errors
 
+MIN_BELIEF_STEP = 0.05  # 1/20: the finest belief grid the CLI accepts (H12)
 
 @app.command()
 @user_errors
@@ -31,8 +32,9 @@ def game(
                                        "--solver qre: the tree's logit QRE at --lambda; auto: the games layer's "
                                        "choice).")] = False,
     belief_step: Annotated[float | None, typer.Option("--belief-step", help="Crisis template: the recursion rounds "
-                                                      "beliefs to this grid (1/n: 0.25, 0.1, 0.05, ...; default "
-                                                      "0.25); an approximation, smaller is closer and slower.")
+                                                      "beliefs to this grid (1/n: 0.25, 0.1, down to 0.05; "
+                                                      "default 0.25); an approximation, smaller is closer and "
+                                                      "slower.")
                            ] = None,
     iterations: Annotated[int | None, typer.Option("--iterations", help="CFR iterations (--solver openspiel/cfr "
                                                    "or auto when it picks CFR), 1 to 100000 (default 2000).")
@@ -76,9 +78,12 @@ def game(
                          field="--iterations")
     if iterations is not None and solver in ("backward", "qre", "sequential", "gambit"):
         raise InputError(f"--iterations sets CFR's iterations; --solver {solver} runs no CFR", field="--iterations")
-    if belief_step is not None and not (math.isfinite(belief_step) and 0 < belief_step <= 0.5
+    if belief_step is not None and not (math.isfinite(belief_step) and MIN_BELIEF_STEP - 1e-12 <= belief_step <= 0.5
                                         and abs(1 / belief_step - round(1 / belief_step)) < 1e-9):
-        raise InputError(f"--belief-step must be 1/n for a whole n >= 2 (0.25, 0.1, 0.05, ...), got {belief_step:g}",
+        # a finer grid multiplies the states the recursion keeps: 0.005 ran past 10 GB and minutes on a
+        # 30-actor scenario with both channels, with no output (H12)
+        raise InputError(f"--belief-step must be 1/n for a whole n from 2 to {round(1 / MIN_BELIEF_STEP)} (0.25, 0.1, "
+                         f"0.05; finer grids need far more memory and time), got {belief_step:g}",
                          field="--belief-step")
     if third_parties is not None and third_parties not in ("strategic", "rule"):
         raise InputError(f"unknown third-party mode '{third_parties}' (choose strategic or rule)",
@@ -117,13 +122,22 @@ def game(
                 if solver == "backward":
                     check_backward(pre.model)
                 check_tree_size(pre.model)  # mediation, known after solving, only adds nodes
-            crun = run_crisis(sc, lam=lam_opt,  # without --lambda: the model's fitted lambda, as auto (H11)
-                              belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
-                              offers=offers, third_parties=third_parties, channels=channels)
-            if tree or solver not in ("auto", "qre"):
-                from detente.games.crisis.tree_export import attach_tree
+            from detente.cli.app import err_console
+            from detente.report.progress import steps
 
-                attach_tree(crun, solver, lam=crun.qre.lam, iterations=n_iter)
+            # a solve can take minutes (many third parties, both channels, a fine belief grid): on a terminal
+            # it shows a spinner and its time, as analyze does (H12: it printed nothing for over a minute)
+            with steps(err_console(), enabled=not json_out,
+                       names={"solve": "the crisis model", "tree": f"its game tree ({solver})"}) as step:
+                with step("solve"):
+                    crun = run_crisis(sc, lam=lam_opt,  # without --lambda: the model's fitted lambda (H11)
+                                      belief_step=0.25 if belief_step is None else belief_step, horizon=horizon,
+                                      offers=offers, third_parties=third_parties, channels=channels)
+                if tree or solver not in ("auto", "qre"):
+                    from detente.games.crisis.tree_export import attach_tree
+
+                    with step("tree"):
+                        attach_tree(crun, solver, lam=crun.qre.lam, iterations=n_iter)
             if efg is not None:
                 from detente.games.crisis.tree_export import export_tree
 

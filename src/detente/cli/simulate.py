@@ -64,6 +64,7 @@ def simulate(
                              "logit, not crisis", sc.meta.id, field="--policy")
         policy = "logit"
     plan, why = choose_plan(sc, policy)
+    asked_rounds = rounds
     if plan is not None and rounds is None:
         rounds = max(sc.simulation.rounds, plan.rounds_needed)
     world = compile_world(sc, rounds=rounds)
@@ -86,14 +87,19 @@ def simulate(
                              sc.meta.id, field="--crisis-player")
         start = 1 + max((m.step or 0 for m in sc.moves if m.step is not None), default=-1)
         policies = {**(policies or {}), crisis_player: CrisisPolicy(sc, crisis_player, start=start)}
-    batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False, policies=policies,
-                      plan=plan)
+    from detente.cli.app import err_console
+    from detente.report.progress import steps
+
+    # a spinner and the time on a terminal (H12: 100,000 runs said nothing for minutes)
+    with steps(err_console(), enabled=not json_out, names={"runs": f"{n} simulated runs"}) as step, step("runs"):
+        batch = run_batch(sc, master, n, rounds=rounds, ranges=mode, jobs=jobs, keep_logs=False,
+                          policies=policies, plan=plan)
     rep = batch.representative()
     if json_out and log:
         sys.stdout.write(rep.json_lines())
         return
     breakevens = escalation_break_evens(sc, rounds) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
-    record = policy_record(plan, why)
+    record = policy_record(plan, why, sc.simulation.rounds if asked_rounds is None else None, world.rounds)
     if policies:  # the others still choose by logit; the break-even search knows only logit players (H11)
         record["replaced"] = {a: ("the crisis game's equilibrium strategy" if a == game_player else
                                   "the general crisis model's QRE strategy after its script") for a in policies}

@@ -68,6 +68,10 @@ def sweep(
     from detente.report.uncertainty import claim_probabilities, forecast_intervals, outcome_line
     from detente.uncertainty.engine import SweepOptions, run_sweep
 
+    if workers is not None and (backend == "inprocess" or scheduler is not None):  # was ignored (H12)
+        raise InputError("--workers sets the processes of --backend pool or of dask's LocalCluster (no --scheduler)"
+                         f"; --backend {backend}" + (" with --scheduler" if scheduler is not None else "")
+                         + " does not use it", field="--workers")
     sc = load(file)
     opts = SweepOptions(draws=draws, seed=seed, chunk_size=chunk_size, models=_models(model), widen=widen,
                         dist=dist, backend=backend, scheduler=scheduler, workers=workers, store=store,
@@ -105,15 +109,31 @@ def sweep(
     t = result.record["timings"]
     out_console().print(Group(
         forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})"),
-        claim_probabilities({k: v for k, v in s["claims"].items() if v["evaluated"]}, texts,
+        claim_probabilities({k: {**v, "counted_by": _counted_by(sc, k)} for k, v in s["claims"].items()
+                             if v["evaluated"]}, texts,
                             missing={k: _why_not_counted(sc, k, per_draw_layers)
                                      for k, v in s["claims"].items() if not v["evaluated"]}),
-        outcome_line(s["outcome"], "over the draws (" + (
+        outcome_line(s["outcome"], sc, "over the draws (" + (
             "the simulation, one run per draw with its older script-then-logit players, not the crisis-model "
             "players of analyze and simulate" if sc.simulation is not None else "the crisis game") + ")")))
     files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
     err_console().print(f"{t['chunks']} chunks ({t['chunks_resumed']} resumed) in {t['wall_seconds']:.2f} s "
                         f"on {backend}; wrote {folder / 'run.json'}, {files}")
+
+
+def _counted_by(sc: Scenario, claim_id: str) -> str | None:
+    """Which layer a sweep's count of this claim comes from, where it is not the models' forecasts: an
+    outcome-class claim the simulation answers is one run per draw with the logit players, which may
+    disagree with analyze's crisis-model players (H12: 20/20 here, 3/100 there, with no word)."""
+    check = next(c.check for c in sc.claims if c.id == claim_id)
+    if check.kind in ("equilibrium_action", "payoff_order"):
+        return "games"
+    if check.kind != "outcome_class":
+        return None
+    layer = getattr(check, "layer", None)
+    if layer == "games" or (layer == "any" and sc.games is not None):
+        return "games"
+    return "sim_draws" if layer in ("sim", "any") else None
 
 
 def _why_not_counted(sc: Scenario, claim_id: str, per_draw_layers: bool) -> str:
@@ -125,6 +145,14 @@ def _why_not_counted(sc: Scenario, claim_id: str, per_draw_layers: bool) -> str:
     layer = getattr(check, "layer", None)
     if check.kind == "outcome_class" and layer == "crisis":
         return "the general crisis model gives a probability, not a count over draws (detente analyze)"
+    if check.kind == "outcome_class" and layer in ("sim", "any") and sc.simulation is None:
+        # --per-draw-layers would not help: there is no simulation to run per draw (H12)
+        from detente.layer_checks import is_crisis
+
+        return ("no layer counts it over draws: the scenario has no 'simulation:' section"
+                + (" and no 'games:' section" if sc.games is None else "")
+                + (" (the general crisis model gives its probability in detente analyze)"
+                   if layer == "any" and is_crisis(sc) else ""))
     if check.kind == "outcome_class" and layer in ("sim", "any") and not per_draw_layers:
         return "needs the simulation once per draw (add --per-draw-layers)"
     return "no layer could evaluate it on these draws"

@@ -20,10 +20,22 @@ def rounds_table(d: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def principals_line(d: dict[str, Any]) -> str:
+    """Who bargains and where that came from; the fallback (largest capability x salience) is a default
+    the analyst should see (H12: a climate negotiation was read as an EU-China war without a word)."""
+    inp = d.get("inputs") or {}
+    src = (inp.get("read") or {}).get("principals", "")
+    line = f"Principals: {inp.get('challenger')} (challenger) and {inp.get('defender')} (defender), from the {src}"
+    if src.startswith("largest"):
+        line += " (a default: tag challenger:ID and defender:ID to choose them)"
+    return line
+
+
 def render_crisis(result: Any) -> RenderableType:
     d = result.to_dict()
     head = Text("General crisis model\n", style="bold")
     head.append(d["concept"])
+    head.append("\n" + principals_line(d))
     probs = ", ".join(f"{k} {v:.2f}" for k, v in sorted(d["outcome_classes"].items(), key=lambda kv: -kv[1]))
     head.append(f"\nOutcome probabilities: {probs}  →  {d['outcome_class']}")
     t = Table(title="Round by round (expected offer: share of the way to the challenger's position)",

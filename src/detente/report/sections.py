@@ -174,9 +174,13 @@ def sim_section(result: Any) -> str:
     pol = d.get("policy") or {}
     if pol.get("policy") == "crisis":
         model = pol.get("model_outcome_classes") or {}
+        mixed = next((n for n in pol.get("notes", []) if "most likely choices" in n), None)
         parts.append("<p>The players play the general crisis model's strategies, each principal's resolve type drawn "
-                     "per run (DECISIONS C14). The model's own outcome probabilities: "
-                     + escape(", ".join(f"{c} {_pct(v)}" for c, v in model.items())) + ".</p>")
+                     "per run (DECISIONS C14). The model's own outcome probabilities"
+                     + (" (the third parties' likeliest choices)" if mixed else "") + ": "
+                     + escape(", ".join(f"{c} {_pct(v)}" for c, v in model.items())) + "."
+                     + "".join(f" Note: {escape(str(n))}." for n in (mixed, pol.get("extended"), pol.get("cut_short"))
+                               if n) + "</p>")
     elif pol.get("why"):
         parts.append(f"<p class='muted'>Players: {escape(str(pol['why']))}.</p>")
     if freq:
@@ -383,7 +387,9 @@ def moves_table(sc: Scenario) -> str | None:
 def crisis_section(result: Any) -> str:
     d = result.to_dict()
     probs = ", ".join(f"{escape(k)} {v:.2f}" for k, v in sorted(d["outcome_classes"].items(), key=lambda kv: -kv[1]))
-    parts = [f"<p>{escape(d['concept'])}. Outcome probabilities: {probs}; predicted "
+    from detente.report.crisis import principals_line
+
+    parts = [f"<p>{escape(d['concept'])}. {escape(principals_line(d))}. Outcome probabilities: {probs}; predicted "
              f"<strong>{escape(d['outcome_class'])}</strong>.</p>"]
     if d.get("notes"):  # e.g. a mediator's mix, which the mechanism's figures leave out (H11: not shown before)
         parts.append("<ul>" + "".join(f"<li>Note: {escape(n)}</li>" for n in d["notes"]) + "</ul>")

@@ -34,9 +34,12 @@ def frequency_table(d: dict[str, Any]) -> Table:
     if pol.get("replaced"):  # --game-player / --crisis-player
         who = ("players: logit choice after the script, except "
                + ", ".join(f"{a}: {how}" for a, how in pol["replaced"].items()) + "; ")
+    mixed_note = next((n for n in pol.get("notes", []) if "most likely choices" in n), None) if model else None
     t.caption = (f"{who}{d['runs_with_concessions']} runs with concessions, "
                  f"{d['runs_with_public_concessions']} with a public one"
-                 + (f"; note: {pol['cut_short']}" if pol.get("cut_short") else ""))
+                 + (f"; note: {pol['cut_short']}" if pol.get("cut_short") else "")
+                 + (f"; note: {pol['extended']}" if pol.get("extended") else "")
+                 + (f"; {mixed_note}" if mixed_note else ""))
     return t
 
 

@@ -41,7 +41,8 @@ def count_cell(d: dict[str, Any] | None) -> str:
         k = round(d["probability"] * n)
     iv = d.get("interval")
     ci = f"; 95% CI {pct(iv[0])}–{pct(iv[1])}" if iv else ""
-    by = {"games": " — crisis game draws", "sim": " — simulated runs"}.get(d.get("counted_by") or "", "")
+    by = {"games": " — crisis game draws", "sim": " — simulated runs",
+          "sim_draws": " — one simulated run per draw, logit players"}.get(d.get("counted_by") or "", "")
     return f"{k}/{n} ({pct(k / n)}{ci}){by}"
 
 
@@ -69,11 +70,19 @@ def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str]
     return t
 
 
-def outcome_line(outcome: dict[str, float] | None, label: str = "over the draws") -> Text:
+def outcome_line(outcome: dict[str, float] | None, sc: Any = None, label: str = "over the draws") -> Text:
+    """The outcome-class shares over a sweep's draws, or why there are none (what would give them, and
+    only what applies to ``sc``: H12 found both hints printed for a scenario with neither layer)."""
     if not outcome:
-        return Text("Outcome-class shares: not tallied over the draws (needs a per-draw layer: detente sweep "
-                    "--per-draw-layers); a claim on the crisis game's outcome class is counted above.",
-                    style="italic")
+        why = []
+        if sc is None or sc.simulation is not None:
+            why.append("needs a per-draw layer: detente sweep --per-draw-layers")
+        else:
+            why.append("the scenario has no 'simulation:' section to run per draw")
+        if sc is None or sc.games is not None:
+            why.append("a claim on the crisis game's outcome class is counted above")
+        return Text(f"Outcome-class shares: not tallied over the draws ({why[0]})"
+                    + "".join(f"; {w}" for w in why[1:]) + ".", style="italic")
     parts = ", ".join(f"{k} {v:.1%}" for k, v in outcome.items() if v > 0)
     return Text(f"Outcome class {label}: {parts}")
 

@@ -60,6 +60,15 @@ class Meta(Strict):
     sources: list[Source] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
 
+    @field_validator("title", "perspective")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        """A blank perspective passed as 'required' (H12); every report starts with it."""
+        if not v.strip():
+            raise ValueError("must not be blank: every report starts with the title and the perspective "
+                             "(whose argument the scenario encodes)")
+        return v
+
 
 class ActorKind(StrEnum):
     state = "state"

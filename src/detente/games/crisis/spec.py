@@ -73,6 +73,10 @@ TERMS = {
 }
 
 
+UNSOLVED = "parameters of third parties that are not solved (only the largest by capability x salience choose: " \
+    f"{TP.MAX_STRATEGIC}), so not read: "
+
+
 @dataclass
 class CrisisInputs:
     """A scenario read for the crisis model: the model plus what was assumed and how."""
@@ -88,6 +92,8 @@ class CrisisInputs:
     read: dict[str, str] = field(default_factory=dict)  # term -> where it came from
     defaults: dict[str, float] = field(default_factory=dict)  # term -> default used
     unused: list[str] = field(default_factory=list)
+    unsolved: list[str] = field(default_factory=list)  # third parties' cost terms read by no one: see warnings()
+    changed: list[str] = field(default_factory=list)  # inputs changed to be used (a clipped trend)
     mediation: float = 0.0
     power_source: str = "none"
     cohesion_path: list[float] | None = None
@@ -101,14 +107,17 @@ class CrisisInputs:
         out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
         if self.unused:
             out.append("parameters no layer reads: " + ", ".join(self.unused))
-        return out
+        if self.unsolved:
+            out.append(UNSOLVED + ", ".join(self.unsolved))
+        return out + self.changed
 
     def to_dict(self) -> dict[str, Any]:
         m = self.model
         return {"challenger": self.challenger, "defender": self.defender, "issues": self.issues,
                 "main_issue": self.main_issue, "third_parties": self.third_parties, "history": self.history,
                 "under_way": self.under_way, "read": self.read, "defaults_used": self.defaults,
-                "unused_parameters": self.unused, "mediation": self.mediation, "power_source": self.power_source,
+                "unused_parameters": self.unused, "unsolved_parameters": self.unsolved, "mediation": self.mediation,
+                "power_source": self.power_source,
                 "power_by_round": list(m.p), "cohesion_by_round": self.cohesion_path,
                 "third_parties_mode": self.third_mode,
                 "third_party_equilibrium": self.third_eq.to_dict() if self.third_eq is not None else None,
@@ -164,6 +173,8 @@ class _Reader:
         self.read: dict[str, str] = {}
         self.defaults: dict[str, float] = {}
         self.used: set[str] = set()
+        self.unsolved: list[str] = []  # parameters of third parties beyond the largest MAX_STRATEGIC (H12)
+        self.changed: list[str] = []  # inputs the model had to change to use them (H12), said in warnings()
         self.spec_costs: dict[str, str] = {}
         if sc.games is not None:
             spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
@@ -440,6 +451,10 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
             rd.read["power_shift"] = note
         else:
             rd.default("power_shift", 0.0)
+    out = next((t for t, x in enumerate(ps) if not 0.0 <= x <= 1.0), None)
+    if out is not None:  # a trend past certainty: clipped, and said (H12)
+        rd.changed.append(f"the challenger's win probability {ps[out]:.2f} in round {out} (power_shift trend) is "
+                          "outside [0, 1]: clipped to [0, 1] from that round on")
     ps = [min(1.0, max(0.0, x)) for x in ps]
 
     def war_cost(who: str, role: str) -> tuple[float, float, float]:
@@ -492,6 +507,10 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     aud = (audience(c), audience(d))
     fa_n = rd.first("fait_accompli_share", ["fait_accompli_share"])
     fa = fa_n[0] if fa_n else rd.default("fait_accompli_share", DEFAULTS["fait_accompli"])
+    if fa_n is not None and not 0.0 <= min(fa_n) <= max(fa_n) <= 1.0:  # a share (H12: 2 was taken as given)
+        raise InputError(f"fait_accompli_share is a share of the remaining distance and must lie in [0, 1], got "
+                         f"{fa:g}" + (f" (range {fa_n[1]:g}-{fa_n[2]:g})" if fa_n[1] != fa_n[2] else ""),
+                         sc.meta.id, field="parameters.fait_accompli_share")
     grid = DEFAULTS["grid"]
     offers = tuple(i / (grid - 1) for i in range(grid))
 
@@ -511,7 +530,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
-                        mediation, power_source, cohesion_path, mode, setup, channel_mode=ch_mode,
+                        unsolved=rd.unsolved, changed=rd.changed, mediation=mediation, power_source=power_source,
+                        cohesion_path=cohesion_path, third_mode=mode, third_setup=setup, channel_mode=ch_mode,
                         channel_note=ch_note)
 
 
@@ -570,6 +590,12 @@ def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
     utilities on the frontier, costs (parameters or listed defaults) and levers."""
     c, d = pair
     cap_c, cap_d = caps.get(c, 0.0), caps.get(d, 0.0)
+    zero = next((x for x, cap in ((c, cap_c), (d, cap_d)) if cap <= 0), None)
+    if zero is not None and cands:  # a joiner moves the odds by (cap + joiner's) / cap: undefined at 0 (H12)
+        raise InputError(f"principal '{zero}' has capability 0, but strategic third parties who join a side move "
+                         "its chance of winning by the ratio of the coalition's capability to its own; give it a "
+                         "positive capability or tag third_parties:rule", sc.meta.id,
+                         field=f"actors.{zero}.capability")
     both = max(1e-9, cap_c + cap_d)
     order = sorted(range(len(cands)), key=lambda i: -cands[i][0])
     chosen = sorted(order[:TP.MAX_STRATEGIC])
@@ -616,6 +642,10 @@ def _third_setup(sc: Scenario, rd: _Reader, model: CrisisModel,
     for name in left:
         row = next(r for _w, r, _s in cands if r["actor"] == name)
         row["role"] = f"stays out (not solved: only the {TP.MAX_STRATEGIC} largest third parties choose)"
+        for term in ("join_cost", "pressure_cost", "mediation_cost"):  # stated, but its party never chooses
+            if f"{name}_{term}" in sc.parameters:
+                rd.used.add(f"{name}_{term}")
+                rd.unsolved.append(f"{name}_{term}")
     coh = None
     sim = sc.simulation
     if cohesion_path is not None and sim is not None and sim.cohesion:
