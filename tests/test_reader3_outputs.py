@@ -182,3 +182,25 @@ def test_a_missed_known_outcome_is_missed_by_the_layers_listed_not_by_every_laye
     text = "\n".join(analyze(sc, AnalyzeOptions(models=("compromise",))).summary["lines"])
     assert f"Known outcome: {missed} — none of these layers predicts it." in text
     assert "no layer predicts it" not in text
+
+
+def test_game_on_a_scenario_analyze_does_not_treat_as_a_crisis_says_so(tmp_path) -> None:
+    """`game` solved the crisis model on a legislative bargain (H12: COP28 got 'escalation 0.55') without
+    saying that analyze skips the crisis layer there; a crisis-tagged scenario gets no such warning."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    p = tmp_path / "s.yaml"
+    p.write_text(TWO_ISSUES + "parameters: {horizon: 1}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["game", str(p)])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "not a crisis scenario" in flat and "analyze skips the crisis model" in flat
+    q = tmp_path / "t.yaml"
+    q.write_text(TWO_ISSUES.replace("perspective: Made up for tests.}",
+                                    'perspective: Made up for tests., tags: ["crisis"]}')
+                 + "parameters: {horizon: 1}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["game", str(q)])
+    assert res.exit_code == 0, res.output
+    assert "not a crisis scenario" not in " ".join(res.output.split())

@@ -107,8 +107,16 @@ def game(
             raise InputError("--general applies to the two_track template", field="--general")
         if template == "crisis" or (template is None and sc.games is None):
             from detente.games.crisis.run import run_crisis
+            from detente.layer_checks import is_crisis
             from detente.report.crisis import render_crisis
 
+            if not is_crisis(sc):  # analyze skips the crisis layer here: say so rather than solve it silently
+                from detente.cli.app import err_console
+
+                err_console().print(f"warning: {file}: not a crisis scenario (no 'crisis' tag, games or simulation "
+                                    "section, or war-cost term), so analyze skips the crisis model for it; this "
+                                    "solve takes every term the scenario does not give from the model's defaults",
+                                    markup=False)
             if iterations is not None and solver == "auto" and not tree:
                 raise InputError("--iterations sets CFR's iterations; the crisis template's auto solver runs the "
                                  "model's recursion (add --tree or --solver cfr)", field="--iterations")
