@@ -509,3 +509,26 @@ def test_scripted_escalation_in_the_history_reads_as_history_not_going_to_war(tm
     w = compile_world(sc)
     k = next(i for i, m in enumerate(w.moves) if m.id == "a_war")
     assert _move_phrase(w, k, False).startswith(", on the ground: Alpha goes to war")
+
+
+def test_each_logged_model_move_gives_the_probability_it_was_drawn_with(toy) -> None:  # type: ignore[no-untyped-def]
+    """H12: a run that went to war right after a generous offer read as the model's verdict; each logged
+    offer and answer now carries the logit probability it was drawn with, which is the solved node's own
+    (checked at the root, where the key is known), and the line says it."""
+    from detente.analysis.sim_layer import run_batch
+    from detente.games.crisis.model import RESPONSES
+    from detente.sim.crisis_play import build_plan
+
+    plan = build_plan(toy)
+    rep = run_batch(toy, 3, 30, plan=plan).representative()  # replayed with its log
+    recs = [r for r in rep.records if r.get("kind") == "crisis" and "probability" in r]
+    assert recs, rep.lines
+    root = plan.nodes[plan.root]
+    first_offer = next(r for r in recs if "offer" in r and r.get("model_round") == 0)
+    k = plan.model.offers.index(first_offer["offer"])
+    assert first_offer["probability"] in {round(float(root.sigma_p[t][k]), 6) for t in (0, 1)}
+    first_answer = next(r for r in recs if "response" in r and r.get("model_round") == 0)
+    ai = RESPONSES.index(first_answer["response"])
+    assert first_answer["probability"] in {round(float(root.sigma_r[t][k][ai]), 6) for t in (0, 1)}
+    assert len(recs) >= 2 and all(0.0 < r["probability"] <= 1.0 for r in recs)
+    assert any("chosen with probability" in line for line in rep.lines)

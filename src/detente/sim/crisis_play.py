@@ -381,14 +381,18 @@ class CrisisRun:
         ai = draw(rec.sigma_r[self.types[R]][k], self.rng)
         a = RESPONSES[ai]
         s = m.offers[k]
+        # the logit choice probabilities of what was drawn: a run that plays an unlikely move (war just
+        # after a generous offer) must read as a draw of that probability, not as the model's verdict (H12)
+        p_offer, p_answer = rec.sigma_p[self.types[P]][k], rec.sigma_r[self.types[R]][k][ai]
         rung = key[1]
         kind = {"accept": "accept", "hold": "hold", "war": "war"}.get(a) or ("mobilise" if rung == 0 else "limited")
         pos = self.plan.positions(s)
         where = ", ".join(f"{w.issue_names[w.issue_ids.index(i)]} {x:.0f}" for i, x in pos.items() if i in w.issue_ids)
         chan = f" on the {CHANNEL_NAMES[m.channel_of[k]]} channel" if m.channel is not None else ""
         sim.note(r, f"round {t + 1} of {m.horizon}: {self._name(P, True)} proposes{chan} a division {s:.1f} of the way "
-                    f"to {self._name(0)}'s positions ({where})",
+                    f"to {self._name(0)}'s positions ({where}; chosen with probability {p_offer:.2f})",
                  {"model_round": t, "proposer": m.players[P], "offer": s, "positions": pos,
+                  "probability": round(float(p_offer), 6),
                   "beliefs": {"prior_resolved": dict(zip(m.players, key[6:8], strict=True)),
                               "exact": dict(zip(m.players, (round(b, 9) for b in self.belief), strict=True))}})
         self.belief[P] = _bayes(self.belief[P], rec.sigma_p[0][k], rec.sigma_p[1][k])
@@ -416,8 +420,9 @@ class CrisisRun:
         state = {"rung": RUNG_NAMES[3] if nxt is None else RUNG_NAMES[nxt[0]]}
         if nxt is not None:
             state |= {"status_quo": nxt[2], "force_used": nxt[3], "agreed": nxt[4]}
-        sim.note(r, f"{self._name(R, True)} {answer}{note}",
+        sim.note(r, f"{self._name(R, True)} {answer}{note} (chosen with probability {p_answer:.2f})",
                  {"model_round": t, "responder": m.players[R], "response": a, "type": self.played(R),
+                  "probability": round(float(p_answer), 6),
                   "menu_move": w.moves[menu].id if menu is not None else None, **state})
         if menu is not None:
             sim.play_move(r, menu)
