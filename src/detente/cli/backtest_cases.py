@@ -66,7 +66,7 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
             c.add_row(k, *(str(report["layers"][layer]["confusion"][k][p]) for p in (*CLASSES, NA)))
         oc.print(c)
     freq = ", ".join(f"{k} {v:.2f}" for k, v in br["frequencies"].items())
-    oc.print(f"library class frequencies: {freq}", markup=False)
+    oc.print(f"class frequencies of the cases scored: {freq}", markup=False)
     lo = report.get("crisis_loo")
     if lo:
         oc.print(f"crisis model, leave-one-out ({lo['n']} cases): hits {lo['hits']} "
