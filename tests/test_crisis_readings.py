@@ -107,7 +107,7 @@ def test_backtest_cases_library_plus_folders(tmp_path) -> None:  # type: ignore[
 
     from typer.testing import CliRunner
 
-    from detente.cases import case_path, case_names
+    from detente.cases import case_names, case_path
     from detente.cli.app import app
 
     run = CliRunner().invoke
@@ -146,3 +146,24 @@ def test_loo_scores_each_case_with_the_pair_chosen_on_the_others() -> None:
     assert out["brier"] == pytest.approx((0.75 + 0.75 + 2.0) / 3)
     assert out["hits"] == 2  # a flat forecast reads as escalation (ties go to it), the agreement is missed
     assert out["chosen_on_all"] == {"lambda": 1.0, "standoff_scale": 0.1}
+
+
+@pytest.mark.slow
+def test_loo_over_the_library_and_a_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--loo --with-library --dir: the leave-one-out fit runs over both sources' cases together."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cases import case_path
+    from detente.cli.app import app
+
+    for name in ("crimea-2014", "korea-2017"):
+        shutil.copy(case_path(name), tmp_path / f"{name}-copy.yaml")
+    res = CliRunner().invoke(app, ["backtest", "cases", "--layer", "crisis", "--case", "taiwan-1996", "--case",
+                                   "crimea-2014-copy", "--case", "korea-2017-copy", "--with-library", "--dir",
+                                   str(tmp_path), "--loo", "--json"])
+    assert res.exit_code == 0, res.output
+    lo = json.loads(res.stdout)["crisis_loo"]
+    assert [r["case"] for r in lo["rows"]] == ["taiwan-1996", "crimea-2014-copy", "korea-2017-copy"]
+    assert lo["n"] == 3 and 0 <= lo["hits"] <= 3
