@@ -28,10 +28,16 @@ CANDIDATES = [
 ]
 
 
+CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
+LIBRARY: set[str] = set()
+
+
 def cases():
     from detente.analysis.crisis_backtest import load_cases
 
-    return load_cases(None) + load_cases(None, HELD)
+    lib = load_cases(None)
+    LIBRARY.update(n for n, _ in lib)
+    return lib + load_cases(None, HELD)
 
 
 def predict(out: Path, worker: int, workers: int) -> None:
@@ -64,8 +70,14 @@ def score(out: Path) -> None:
     rows = [json.loads(x) for p in sorted(out.glob("grid-*.jsonl")) for x in p.read_text().splitlines()]
     cpu = sum(r["cpu_s"] for r in rows)
     res = {}
+    def registered(r: dict, name: str) -> bool:  # only the pre-registered pairs (a stopped earlier grid left others)
+        _n, _so, _se, lams, scs = next(c for c in CANDIDATES if c[0] == name)
+        return r["candidate"] == name and r["lambda"] in lams and r["scale"] in scs
+
     for name, *_ in CANDIDATES:
-        grid = {(r["lambda"], r["scale"]): r["probs"] for r in rows if r["candidate"] == name}
+        grid = {(r["lambda"], r["scale"]): r["probs"] for r in rows if registered(r, name)}
+        assert len(grid) == len(CANDIDATES[[c[0] for c in CANDIDATES].index(name)][3]) * \
+            len(CANDIDATES[[c[0] for c in CANDIDATES].index(name)][4]), f"{name}: grid incomplete"
         grid = dict(sorted(grid.items()))
         res[name] = loo(grid, known)
     for name, r in res.items():
@@ -74,7 +86,28 @@ def score(out: Path) -> None:
               f"{r['chosen_on_all']}; base: always {r['base_always_hits']}, freq Brier {r['base_frequency_brier']:.3f}")
     best = min(res, key=lambda n: (res[n]["brier"], [c[0] for c in CANDIDATES].index(n)))
     print(f"chosen (lowest leave-one-out Brier): {best}; solves' CPU time {cpu:.0f} s")
-    (out / "score.json").write_text(json.dumps(res, indent=1, default=str))
+    for name, r in res.items():
+        print(f"\n{name}: confusion (rows known, columns predicted; {', '.join(CLASSES)})")
+        for k in CLASSES:
+            print(f"  {k:12s} " + " ".join(f"{r['confusion'][k][c]:3d}" for c in CLASSES))
+        lib = [x for x in r["rows"] if x["case"] in LIBRARY]
+        held = [x for x in r["rows"] if x["case"] not in LIBRARY]
+        for what, rows_ in (("library 15", lib), ("earlier blind 10", held)):
+            print(f"  of which {what}: hits {sum(x['hit'] for x in rows_)}, Brier "
+                  f"{sum(x['brier'] for x in rows_) / len(rows_):.3f}, pairs "
+                  f"{sorted({(x['lambda'], x['standoff_scale']) for x in rows_})}")
+    # the library alone, leave-one-out over its 15 (C10's protocol) for every candidate
+    lib_known = {n: k for n, k in known.items() if n in LIBRARY}
+    res_lib = {}
+    for name, *_ in CANDIDATES:
+        grid = {(r["lambda"], r["scale"]): {n: r["probs"][n] for n in lib_known} for r in rows
+                if registered(r, name)}
+        res_lib[name] = rl = loo(dict(sorted(grid.items())), lib_known)
+        print(f"library only {name:10s} LOO Brier {rl['brier']:.3f} [{rl['brier_ci'][0]:.3f}, {rl['brier_ci'][1]:.3f}]"
+              f" hits {rl['hits']}/15 [{rl['hits_ci'][0]:.0f}, {rl['hits_ci'][1]:.0f}]; base always "
+              f"{rl['base_always_hits']}, freq {rl['base_frequency_brier']:.3f}; diff "
+              f"{rl['brier_difference_ci']}; chosen on all {rl['chosen_on_all']}")
+    (out / "score.json").write_text(json.dumps({"all25": res, "library15": res_lib}, indent=1, default=str))
 
 
 if __name__ == "__main__":
