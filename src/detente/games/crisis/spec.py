@@ -28,8 +28,8 @@ DEFAULTS = {
     "fait_accompli": 0.5,  # share of the remaining distance a successful limited operation takes
     "grid": 6,  # offers on the frontier
 }
-STANDOFF_SCALE = 0.4  # default per-round standoff cost = scale x the actor's stake (fitted, C10)
-LAMBDA = 5.0  # QRE precision (fitted, C10)
+STANDOFF_SCALE = 0.2  # default per-round standoff cost = scale x the actor's stake (fitted, C10; C21: on 25 cases)
+LAMBDA = 10.0  # QRE precision (fitted, C10; C21: on 25 cases)
 JOIN_SALIENCE = 0.5  # an aligned third party with this salience or more joins its side in war
 ALIGN_SHARE = 0.25  # aligned: within this share of the principals' distance of one of them
 MEDIATION_MAX = 0.5
