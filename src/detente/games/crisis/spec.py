@@ -322,7 +322,6 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     mode = third_party_mode(sc, third_parties)
     flow = reading(sc, "standoff", STANDOFF_UNITS, STANDOFF_UNIT, standoff) == "flow"
     kept = reading(sc, "settlement", SETTLEMENTS, SETTLEMENT, settlement) == "kept"
-
     ch_mode = channel_mode(sc, channels)
     rd = _Reader(sc, overrides)
     c, d, psrc = principals(sc)
