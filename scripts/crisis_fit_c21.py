@@ -29,6 +29,7 @@ CANDIDATES = [
 
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
+ONLY: list[str] = []  # --only NAME (repeatable): C21b re-fits the chosen reading alone
 LIBRARY: set[str] = set()
 
 
@@ -45,7 +46,8 @@ def predict(out: Path, worker: int, workers: int) -> None:
     from detente.games.crisis.run import run_crisis
 
     cs = cases()
-    jobs = [(name, so, se, lam, sc) for name, so, se, lams, scs in CANDIDATES for lam in lams for sc in scs]
+    jobs = [(name, so, se, lam, sc) for name, so, se, lams, scs in CANDIDATES for lam in lams for sc in scs
+            if not ONLY or name in ONLY]
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"grid-{worker}.jsonl"
     done = set()
@@ -75,6 +77,8 @@ def score(out: Path) -> None:
         return r["candidate"] == name and r["lambda"] in lams and r["scale"] in scs
 
     for name, *_ in CANDIDATES:
+        if ONLY and name not in ONLY:
+            continue
         grid = {(r["lambda"], r["scale"]): r["probs"] for r in rows if registered(r, name)}
         assert len(grid) == len(CANDIDATES[[c[0] for c in CANDIDATES].index(name)][3]) * \
             len(CANDIDATES[[c[0] for c in CANDIDATES].index(name)][4]), f"{name}: grid incomplete"
@@ -100,6 +104,8 @@ def score(out: Path) -> None:
     lib_known = {n: k for n, k in known.items() if n in LIBRARY}
     res_lib = {}
     for name, *_ in CANDIDATES:
+        if ONLY and name not in ONLY:
+            continue
         grid = {(r["lambda"], r["scale"]): {n: r["probs"][n] for n in lib_known} for r in rows
                 if registered(r, name)}
         res_lib[name] = rl = loo(dict(sorted(grid.items())), lib_known)
@@ -116,5 +122,7 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--worker", type=int, default=0)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--only", action="append", default=[])
     a = ap.parse_args()
+    ONLY.extend(a.only)
     predict(a.out, a.worker, a.workers) if a.what == "predict" else score(a.out)
