@@ -167,3 +167,15 @@ def test_loo_over_the_library_and_a_folder(tmp_path) -> None:  # type: ignore[no
     lo = json.loads(res.stdout)["crisis_loo"]
     assert [r["case"] for r in lo["rows"]] == ["taiwan-1996", "crimea-2014-copy", "korea-2017-copy"]
     assert lo["n"] == 3 and 0 <= lo["hits"] <= 3
+
+
+def test_validate_knows_the_reading_tags_and_catches_a_misspelling(load_case) -> None:  # type: ignore[no-untyped-def]
+    from detente.layer_checks import _tag_problems
+
+    sc = load_case("taiwan-1996")
+    ok = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "standoff:flow",
+                                                                            "settlement:kept"]})})
+    assert list(_tag_problems(ok)) == []
+    bad = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "settlment:kept"]})})
+    (problem,) = list(_tag_problems(bad))
+    assert "did you mean 'settlement:'" in problem[1]
