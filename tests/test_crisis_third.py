@@ -187,7 +187,7 @@ def test_html_section_lists_each_third_partys_reason() -> None:
     html = crisis_section(run)
     eq = run.inputs.third_eq
     assert eq is not None and "<h3>Third parties</h3>" in html
-    assert html.count("<li>twn ") == 1 and "chooses by logit (lambda 5)" in html
+    assert html.count("<li>twn ") == 1 and f"chooses by logit (lambda {eq.lam:g})" in html
     sh = eq.shares[0]
     assert f"<td>{sh[TP.OUT]:.2f} (" in html and "Choice probabilities" in html
 

@@ -30,8 +30,10 @@ def test_solver_qre_without_lambda_is_the_models_fitted_lambda(tmp_path) -> None
     p.write_text(DUEL, encoding="utf-8")
     base = ["game", str(p), "--template", "crisis", "--json"]
     auto = _probs(base)
-    assert _probs([*base, "--solver", "qre"]) == auto  # was lambda 10 against auto's 5
-    assert _probs([*base, "--solver", "qre", "--lambda", "10"]) != auto
+    from detente.games.crisis.spec import LAMBDA
+
+    assert _probs([*base, "--solver", "qre"]) == auto  # was lambda 10 against auto's 5 (before C21)
+    assert _probs([*base, "--solver", "qre", "--lambda", f"{2 * LAMBDA:g}"]) != auto
 
 
 def test_tree_qre_beyond_the_trace_limit_is_refused_not_left_running() -> None:

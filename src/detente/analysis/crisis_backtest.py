@@ -349,15 +349,44 @@ def load_cases(names: Sequence[str] | None, folder: Path | None = None) -> list[
     return out
 
 
+def load_sources(names: Sequence[str] | None, folders: Sequence[Path] = (),
+                 with_library: bool = False) -> list[tuple[str, Scenario]]:
+    """The bundled crises (no folder, or ``with_library``) followed by each folder's cases, in the order
+    given; two cases of the same name are an error (a leave-one-out would count one case twice)."""
+    from detente.errors import InputError
+
+    if with_library and not folders:
+        raise InputError("--with-library adds the bundled crises to the cases of --dir: give --dir",
+                         field="--with-library")
+    out: list[tuple[str, Scenario]] = []
+    if not folders:
+        out += load_cases(names)
+    elif with_library:
+        out += [c for c in load_cases(None) if not names or c[0] in names]
+    for f in folders:
+        out += load_cases(names, f)
+    seen: dict[str, int] = {}
+    for name, _ in out:
+        seen[name] = seen.get(name, 0) + 1
+    twice = sorted(n for n, k in seen.items() if k > 1)
+    if twice:
+        raise InputError(f"case {twice[0]} appears twice (a folder repeats a bundled case or another folder's)",
+                         field="--dir")
+    return out
+
+
 def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | None = None,
-              folder: Path | None = None, loo: bool = False) -> dict[str, Any]:
-    """Predict every crisis case (or the ``names`` given, or a folder's cases) with a known outcome,
-    then score each layer; ``loo`` adds the crisis model's leave-one-out fit of its two globals."""
+              folder: Path | Sequence[Path] | None = None, loo: bool = False,
+              with_library: bool = False) -> dict[str, Any]:
+    """Predict every crisis case (or the ``names`` given, or the cases of one or more folders, with the
+    bundled crises too if ``with_library``) with a known outcome, then score each layer; ``loo`` adds the
+    crisis model's leave-one-out fit of its two globals over all the cases scored."""
     cases: list[dict[str, Any]] = []
     scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
     from detente.errors import InputError
 
-    loaded = load_cases(names, folder)
+    folders = [] if folder is None else [folder] if isinstance(folder, Path) else list(folder)
+    loaded = load_sources(names, folders, with_library)
     if loo and "crisis" not in layers:
         raise InputError("--loo fits the crisis model: add --layer crisis or all", field="--loo")
     if loo and len(loaded) < 3:  # it used to be skipped without a word

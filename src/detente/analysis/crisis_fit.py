@@ -17,18 +17,28 @@ import numpy as np
 from detente.analysis.crisis_backtest import CLASSES, brier, confusion, frequencies, inputs_only, most_common
 from detente.scenario.schema import Scenario
 
-GRID_LAMBDA = (2.5, 5.0, 10.0, 20.0, 40.0)
-GRID_SCALE = (0.02, 0.05, 0.1, 0.2, 0.4)
+# C21's grid (C10's moved past the edge it had chosen); the standoff scale's grid follows the package's reading
+# of the standoff cost (a flow cost at delta 0.9 is a tenth of the same lump sum)
+GRID_LAMBDA = (1.25, 2.5, 5.0, 10.0, 20.0)
+GRID_SCALES = {"lump": (0.1, 0.2, 0.4, 0.8, 1.6), "flow": (1.0, 2.0, 4.0, 8.0, 16.0)}
 BOOT = 2000
 
 
-def predict_grid(cases: Sequence[tuple[str, Scenario]]) -> dict[tuple[float, float], dict[str, dict[str, float]]]:
+def grid_scale() -> tuple[float, ...]:
+    """The standoff scales searched, for the package's default reading (C21)."""
+    from detente.games.crisis.spec import STANDOFF_UNIT
+
+    return GRID_SCALES[STANDOFF_UNIT]
+
+
+def predict_grid(cases: Sequence[tuple[str, Scenario]], lams: Sequence[float] = GRID_LAMBDA,
+                 scales: Sequence[float] | None = None) -> dict[tuple[float, float], dict[str, dict[str, float]]]:
     """Outcome probabilities of every case at every (lambda, scale) pair (blind to the outcome)."""
     from detente.games.crisis.run import run_crisis
 
     out: dict[tuple[float, float], dict[str, dict[str, float]]] = {}
-    for lam in GRID_LAMBDA:
-        for scale in GRID_SCALE:
+    for lam in lams:
+        for scale in (grid_scale() if scales is None else scales):
             out[(lam, scale)] = {name: run_crisis(inputs_only(sc), lam=lam, standoff_scale=scale,
                                                   explain=False).probs for name, sc in cases}
     return out

@@ -66,7 +66,7 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
             c.add_row(k, *(str(report["layers"][layer]["confusion"][k][p]) for p in (*CLASSES, NA)))
         oc.print(c)
     freq = ", ".join(f"{k} {v:.2f}" for k, v in br["frequencies"].items())
-    oc.print(f"library class frequencies: {freq}", markup=False)
+    oc.print(f"class frequencies of the cases scored: {freq}", markup=False)
     lo = report.get("crisis_loo")
     if lo:
         oc.print(f"crisis model, leave-one-out ({lo['n']} cases): hits {lo['hits']} "
@@ -88,8 +88,12 @@ def cases(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the tables as Markdown here "
                                                   "(docs/CASES-results.md is made this way).")] = None,
-    folder: Annotated[Path | None, typer.Option("--dir", help="Score every scenario with a known outcome in this "
-                                                "folder instead of the bundled crises.")] = None,
+    folder: Annotated[list[Path] | None, typer.Option("--dir", help="Score every scenario with a known outcome in "
+                                                      "this folder instead of the bundled crises (repeatable).")]
+    = None,
+    with_library: Annotated[bool, typer.Option("--with-library", help="With --dir: score the bundled crises too "
+                                               "(e.g. --loo over the library and a folder of your own cases).")]
+    = False,
     loo: Annotated[bool, typer.Option("--loo", help="Also choose the crisis model's two global numbers by "
                                       "leave-one-out over these cases and score that (slow: 25 solves a case).")]
     = False,
@@ -103,20 +107,23 @@ def cases(
         layers = [layer]
     else:
         raise InputError(f"unknown layer '{layer}' (choose {', '.join(LAYER_NAMES)} or all)", field="layer")
-    report = run_cases(case, layers, seed, folder, loo)
+    folders = list(folder or [])
+    report = run_cases(case, layers, seed, folders, loo, with_library)
     if not report["cases"]:
-        if case and folder is not None:  # the folder has cases; --case matched none of them (H12)
-            raise InputError(f"no scenario with a known outcome in {folder} has the id {', '.join(case)}",
+        where = ", ".join(str(f) for f in folders)
+        if case and folders:  # the folders have cases; --case matched none of them (H12)
+            raise InputError(f"no scenario with a known outcome in {where} has the id {', '.join(case)}",
                              field="--case")
-        raise InputError(f"no scenario with a known outcome in {folder}" if folder is not None
-                         else "no bundled case with a known outcome was selected", field="--dir" if folder else "case")
+        raise InputError(f"no scenario with a known outcome in {where}" if folders
+                         else "no bundled case with a known outcome was selected", field="--dir" if folders else "case")
     if markdown is not None:
         from detente.fileio import atomic_write_text
         from detente.report.crisis_tables import crisis_markdown
 
         cmd = "detente backtest cases" + (f" --layer {layer}" if layer != "all" else "") + \
-            (f" --seed {seed}" if seed is not None else "") + (f" --dir {folder.as_posix()}" if folder else "") + \
-            (" --loo" if loo else "") + f" --markdown {markdown.as_posix()}"
+            (f" --seed {seed}" if seed is not None else "") + (" --with-library" if with_library else "") + \
+            "".join(f" --dir {f.as_posix()}" for f in folders) + (" --loo" if loo else "") + \
+            f" --markdown {markdown.as_posix()}"
         atomic_write_text(markdown, crisis_markdown(report, layers, cmd))
     if json_out:
         sys.stdout.write(dump_json(report))

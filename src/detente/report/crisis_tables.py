@@ -43,10 +43,10 @@ def crisis_markdown(report: dict[str, Any], layers: list[str], command: str) -> 
         f"{_f(br['most_common_hits'] / br['n'] if br['n'] else None)} | – |",
         f"| base rate: most common class, leave-one-out | {br['n']}/{br['n']} | {br['loo_most_common_hits']} | "
         f"{_f(br['loo_most_common_hits'] / br['n'] if br['n'] else None)} | – |",
-        f"| base rate: library class frequencies, in sample | – | – | – | {_f(br['frequency_brier'])} |",
-        f"| base rate: library class frequencies, leave-one-out | – | – | – | {_f(br['loo_frequency_brier'])} |",
+        f"| base rate: class frequencies of these cases, in sample | – | – | – | {_f(br['frequency_brier'])} |",
+        f"| base rate: class frequencies of these cases, leave-one-out | – | – | – | {_f(br['loo_frequency_brier'])} |",
         "",
-        "Library class frequencies: " + ", ".join(f"{k} {v:.2f}" for k, v in br["frequencies"].items()) + ".",
+        "Class frequencies of these cases: " + ", ".join(f"{k} {v:.2f}" for k, v in br["frequencies"].items()) + ".",
         "",
         "## Confusion tables (rows: known class; columns: predicted; n/a = layer gave no class)",
     ]

@@ -453,8 +453,9 @@ class CrisisRun:
                 self.payoff[R] -= ow * m.audience[R]
         else:
             r2, _e2, sq2, _f2, one = standoff_move(m, t, R, a, key[1], key[2], sq, key[4])  # sq2 unrounded
+            kept = m.keeps(bool(key[5]), a)
             for i in (0, 1):
-                self.payoff[i] += fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i])
+                self.payoff[i] += fw * m._u(i, sq2) - m.hold_cost(i, t, r2, one, kept)
         if t + 1 >= m.horizon:  # after the deadline the last status quo persists
             for i in (0, 1):
                 self.payoff[i] += d ** m.horizon * m._u(i, nxt[2])

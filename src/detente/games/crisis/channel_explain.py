@@ -39,8 +39,8 @@ def _top(probs: dict[str, float]) -> str:
 def response_values(sv: _Solver, sol: CrisisSolution, key: tuple, k: int, tc: int, td: int) -> dict[str, list[float]]:
     """(C, D) value of each response to offer ``k`` at state ``key`` for the type pair (tc, td):
     the move's own payoffs plus what follows under the solution's strategies."""
-    t, rung, esc, sq, forced = key[:5]
-    st = sv.static(t, rung, esc, sq, forced)
+    t, rung, esc, sq, forced, agreed = key[:6]
+    st = sv.static(t, rung, esc, sq, forced, agreed)
     rec = sol.nodes[key]
     out = {}
     for ai, a in enumerate(st.allowed):

@@ -105,6 +105,9 @@ class CrisisModel:
     observers: tuple[Observer, ...] = ()  # third parties whose value of the outcome is carried along (C13)
     channel: ChannelTerms | None = None  # public and closed channels (C18); None: every move public, no terms
     channel_of: tuple[int, ...] = ()  # with ``channel``: each offer's channel (0 public, 1 closed)
+    # C21 readings of the standoff cost (both False: C3 as first written)
+    standoff_flow: bool = False  # True: a round's standoff cost is a flow, weighted (1 - δ)δ^t as the status quo's
+    settled_free: bool = False  # True: after an accepted division, holding keeps it at no standoff cost
 
     @property
     def vlen(self) -> int:
@@ -135,6 +138,20 @@ class CrisisModel:
                 return (c0 + w * (c1 - c0)) if who == 0 else (d0 + w * (d1 - d0))
         last = f[-1]
         return last[1] if who == 0 else last[2]
+
+    def hold_cost(self, i: int, t: int, r2: int, one: tuple[float, float], kept: bool) -> float:
+        """What a round of standoff at rung ``r2`` (after a hold or an escalation in round ``t``) costs
+        player ``i``, with the escalator's one-time cost ``one`` (C3; C21's readings: a kept settlement
+        costs nothing, a flow cost weighs as the round's status-quo flow)."""
+        ow = self.discount ** t
+        if not (self.standoff_flow or self.settled_free):  # C3 as written, the same float operations
+            return ow * (self.standoff[i] * (1 + r2) + one[i])
+        run = 0.0 if kept else self.standoff[i] * (1 + r2) * ((1 - self.discount) * ow if self.standoff_flow else ow)
+        return run + ow * one[i]
+
+    def keeps(self, agreed: bool, response: str) -> bool:
+        """Whether a hold keeps the agreement in force (C21 ``settlement: kept``): no standoff, still agreed."""
+        return self.settled_free and agreed and response == "hold"
 
     def proposer_at(self, t: int) -> int:
         if self.proposer == "challenger":
@@ -318,15 +335,17 @@ class _Solver:
     def cont(self, key: tuple | None, term: list[list[list[float]]] | None) -> list[list[list[float]]]:
         return term if key is None else self.value(key)  # type: ignore[return-value]
 
-    def static(self, t: int, rung: int, esc: int, sq: float, forced: bool) -> _Static:
-        """What a state's moves pay and where they lead, whatever the beliefs (built once, C17)."""
-        skey = (t, rung, esc, sq, forced)
+    def static(self, t: int, rung: int, esc: int, sq: float, forced: bool, agreed: bool = False) -> _Static:
+        """What a state's moves pay and where they lead, whatever the beliefs (built once, C17).
+        ``agreed`` matters only with C21's kept settlements."""
+        agreed = agreed and self.m.settled_free
+        skey = (t, rung, esc, sq, forced, agreed)
         st = self._static.get(skey)
         if st is None:
-            st = self._static[skey] = self._build_static(t, rung, esc, sq, forced)
+            st = self._static[skey] = self._build_static(t, rung, esc, sq, forced, agreed)
         return st
 
-    def _build_static(self, t: int, rung: int, esc: int, sq: float, forced: bool) -> _Static:
+    def _build_static(self, t: int, rung: int, esc: int, sq: float, forced: bool, agreed: bool = False) -> _Static:
         m = self.m
         P = m.proposer_at(t)
         R = 1 - P
@@ -370,14 +389,15 @@ class _Solver:
                 else:
                     # hold or escalate: a standoff round at the (new) rung
                     r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, m.commits(t, k, sq, esc), sq, forced)
-                    hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
+                    kept = m.keeps(agreed, a)
+                    hv = [fw * self.uu(i, sq2) - m.hold_cost(i, t, r2, one, kept) for i in (0, 1)]
                     if op is not None:
                         hv = [hv[0] + op[0], hv[1] + op[1]]
                     x = [0.0] * self.vlen
                     x[0], x[1] = hv
                     if nobs:
                         x[VLEN + 1:] = [fw * y for y in self.ou(sq2)]
-                    nxt = (r2, e2, _round(sq2, SQ_STEP), f2, False)
+                    nxt = (r2, e2, _round(sq2, SQ_STEP), f2, kept)
                 # the same vector for every type pair (read only)
                 row_i.append([[x, x], [x, x]])
                 x0, x1 = x[0], x[1]
@@ -455,8 +475,8 @@ class _Solver:
 
     def solve_node(self, key: tuple) -> NodeRecord:
         lam = self.lam
-        t, rung, esc, sq, forced, _agreed, mu_c, mu_d = key
-        st = self.static(t, rung, esc, sq, forced)
+        t, rung, esc, sq, forced, agreed, mu_c, mu_d = key
+        st = self.static(t, rung, esc, sq, forced, agreed)
         P, allowed, imm = st.P, st.allowed, st.imm
         R = 1 - P
         mu = (mu_c, mu_d)
@@ -797,7 +817,7 @@ def step_state(m: CrisisModel, key: tuple, offer: int, response: str) -> tuple[i
     if response == "accept":
         return 0, NONE, _round(m.offers[offer], SQ_STEP), forced, True
     r2, e2, sq2, f2, _one = standoff_move(m, t, R, response, rung, m.commits(t, offer, sq, esc), sq, forced)
-    return r2, e2, _round(sq2, SQ_STEP), f2, False
+    return r2, e2, _round(sq2, SQ_STEP), f2, m.keeps(bool(key[5]), response)
 
 
 def standoff_move(m: CrisisModel, t: int, R: int, response: str, rung: int, esc: int, sq: float,

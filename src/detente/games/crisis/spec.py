@@ -28,8 +28,8 @@ DEFAULTS = {
     "fait_accompli": 0.5,  # share of the remaining distance a successful limited operation takes
     "grid": 6,  # offers on the frontier
 }
-STANDOFF_SCALE = 0.4  # default per-round standoff cost = scale x the actor's stake (fitted, C10)
-LAMBDA = 5.0  # QRE precision (fitted, C10)
+STANDOFF_SCALE = 0.2  # default per-round standoff cost = scale x the actor's stake (fitted, C10; C21: on 25 cases)
+LAMBDA = 10.0  # QRE precision (fitted, C10; C21: on 25 cases)
 JOIN_SALIENCE = 0.5  # an aligned third party with this salience or more joins its side in war
 ALIGN_SHARE = 0.25  # aligned: within this share of the principals' distance of one of them
 MEDIATION_MAX = 0.5
@@ -37,6 +37,15 @@ MEDIATION_MAX = 0.5
 # "rule" (C7's stated rule). A scenario may choose with the tag third_parties:rule|strategic.
 THIRD_PARTY_MODES = ("strategic", "rule")
 THIRD_PARTY_MODE = "strategic"
+# C21: how the standoff cost reads. ``standoff:lump`` (C3 as written: each round's cost is a one-time sum
+# weighted δ^t) or ``standoff:flow`` (a per-round flow weighted (1-δ)δ^t, as the status quo's flow: Powell 2006's
+# per-period payoffs); ``settlement:open`` (C3: after an agreement a hold still pays the standoff cost and
+# ends the agreement) or ``settlement:kept`` (an accepted division stands at no standoff cost until one side
+# escalates or a new offer is accepted: the crisis is over, Powell 2006's status quo).
+STANDOFF_UNITS = ("lump", "flow")
+STANDOFF_UNIT = "lump"
+SETTLEMENTS = ("open", "kept")
+SETTLEMENT = "open"
 THIRD_DEFAULTS = {
     "third_party_join_cost_scale": 0.5,  # join cost = this x its capability / the principals' together
     "third_party_pressure_cost_scale": 0.1,  # pressure cost = this x its capability / the principals' together
@@ -128,6 +137,8 @@ class CrisisInputs:
                 "audience_cost": dict(zip(m.players, m.audience, strict=True)),
                 "discount": m.discount, "horizon": m.horizon,
                 "start_rung": m.start_rung, "channels_mode": self.channel_mode,
+                "standoff_units": "flow" if m.standoff_flow else "lump",
+                "settlement": "kept" if m.settled_free else "open",
                 "channels": m.channel.to_dict() if m.channel is not None else None,
                 **({"channels_note": self.channel_note} if self.channel_note else {})}
 
@@ -290,13 +301,27 @@ def channel_mode(sc: Scenario, mode: str | None = None) -> str:
     return mode
 
 
+def reading(sc: Scenario, tag: str, choices: tuple[str, ...], default: str, given: str | None = None) -> str:
+    """``given`` if not None, else the scenario's last tag ``<tag>:<choice>``, else ``default`` (C21)."""
+    if given is None:
+        tagged = [t.split(":", 1)[1] for t in sc.meta.tags if t.startswith(tag + ":")]
+        given = tagged[-1] if tagged else default
+    if given not in choices:
+        raise InputError(f"{tag} must be one of {', '.join(choices)}, got '{given}'", sc.meta.id, field="meta.tags")
+    return given
+
+
 def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
                  standoff_scale: float | None = None, third_parties: str | None = None,
-                 channels: str | None = None) -> CrisisInputs:
+                 channels: str | None = None, standoff: str | None = None,
+                 settlement: str | None = None) -> CrisisInputs:
     """The crisis model for ``sc`` (``overrides``: parameter name -> value, for draws and what-ifs;
     ``third_parties``: "strategic" or "rule", else the scenario's tag, else the default; C13;
-    ``channels``: "public" or "both", else the scenario's tag, else the default; C18)."""
+    ``channels``: "public" or "both", else the scenario's tag, else the default; C18; ``standoff``: "lump"
+    or "flow", ``settlement``: "open" or "kept", each else its tag, else the default; C21)."""
     mode = third_party_mode(sc, third_parties)
+    flow = reading(sc, "standoff", STANDOFF_UNITS, STANDOFF_UNIT, standoff) == "flow"
+    kept = reading(sc, "settlement", SETTLEMENTS, SETTLEMENT, settlement) == "kept"
     ch_mode = channel_mode(sc, channels)
     rd = _Reader(sc, overrides)
     c, d, psrc = principals(sc)
@@ -491,7 +516,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     standoff = tuple(per_actor("standoff_cost", w, scale * stake[w]) + pressure[w] for w in (c, d))
     limited = tuple(per_actor("limited_war_cost", w, DEFAULTS["limited_share"] * v[0])
                     for w, v in ((c, wc), (d, wd)))
-    mobil = tuple(per_actor("mobilise_cost", w, scale * stake[w]) for w in (c, d))
+    one_round = (1 - delta) if flow else 1.0  # a one-time cost of one round's standoff (C6, C21)
+    mobil = tuple(per_actor("mobilise_cost", w, one_round * scale * stake[w]) for w in (c, d))
 
     def audience(who: str) -> float:
         got = rd.first(f"{who}_audience_cost", [f"{who}_face_cost_withdraw", f"{who}_face_cost_accept"])
@@ -522,7 +548,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
         players=(c, d), frontier=front, offers=offers, sq=sq, sq_pre=sq_pre, p=tuple(ps),
         war_cost=(tc_, td_), prior=(pic, pid), standoff=standoff, limited_cost=limited,  # type: ignore[arg-type]
         mobilise_cost=mobil, audience=aud, discount=delta, fait_accompli=fa,  # type: ignore[arg-type]
-        start_rung=rung, start_escalator=esc, forced_at_start=False, channel=ct, channel_of=channel_of)
+        start_rung=rung, start_escalator=esc, forced_at_start=False, channel=ct, channel_of=channel_of,
+        standoff_flow=flow, settled_free=kept)
     setup = None
     if mode == "strategic":
         setup = _third_setup(sc, rd, model, strategic, rows, (c, d), caps, scale, cohesion_path)

@@ -125,7 +125,7 @@ class _Builder:
     def root(self, th: tuple[int, int]) -> int:
         m = self.m
         return self.round(0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start,
-                          (0.0, 0.0), "", th)
+                          (0.0, 0.0), "", th, False)
 
     def end(self, pay: list[float], sq: float, forced: bool, agreed: bool, what: str) -> int:
         m = self.m
@@ -135,7 +135,7 @@ class _Builder:
                                classify(sq, m.sq_pre, forced, agreed, m.sq))
 
     def round(self, t: int, rung: int, esc: int, sq: float, forced: bool, acc: tuple[float, float], hist: str,
-              th: tuple[int, int]) -> int:
+              th: tuple[int, int], agreed: bool = False) -> int:
         m, g = self.m, self.g
         P = m.proposer_at(t)
         R = 1 - P
@@ -161,12 +161,13 @@ class _Builder:
                     r2, e2, sq_next, f2, ag = 0, NONE, _round(s, SQ_STEP), forced, True
                 else:
                     r2, e2, sq2, f2, one = standoff_move(m, t, R, a, rung, m.commits(t, k, sq, esc), sq, forced)
-                    pay = [acc_k[i] + fw * m._u(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
-                    sq_next, ag = _round(sq2, SQ_STEP), False
+                    ag = m.keeps(agreed, a)
+                    pay = [acc_k[i] + fw * m._u(i, sq2) - m.hold_cost(i, t, r2, one, ag) for i in (0, 1)]
+                    sq_next = _round(sq2, SQ_STEP)
                 if last:
                     resp[a] = self.end(pay, sq_next, f2, ag, h2)
                 else:
-                    resp[a] = self.round(t + 1, r2, e2, sq_next, f2, (pay[0], pay[1]), h2, th)
+                    resp[a] = self.round(t + 1, r2, e2, sq_next, f2, (pay[0], pay[1]), h2, th, ag)
             offer_moves[f"offer {s:.4g}{where}"] = g.decision(R, resp, self.label(R, th[R], h_off))
         if len(offer_moves) != len(m.offers):
             raise ValueError("offers on the grid must differ in their first four digits")
