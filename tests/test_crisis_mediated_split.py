@@ -157,9 +157,9 @@ def test_a_library_case_reports_the_split_reading() -> None:
     a = run_crisis(_tagged("mediation:reveal", "mediated_split:binding"), explain=False).probs
     b = run_crisis(_tagged("mediation:reveal", "mediated_split:renegotiable"), explain=False).probs
     assert a == b
-    # the package default since C20: proposing mediators, renegotiable splits
+    # the package default since C22b: revealing mediators (the split reading stays renegotiable for propose)
     d0 = run_crisis(_tagged(), explain=False).to_dict()["inputs"]["third_party_equilibrium"]
-    assert (d0["mediation_reading"], d0["mediated_split"]) == ("propose", "renegotiable")
+    assert (d0["mediation_reading"], d0["mediated_split"]) == ("reveal", "renegotiable")
 
 
 def test_cli_refuses_a_bad_split_tag_in_one_line(tmp_path: Path) -> None:

@@ -191,7 +191,9 @@ def test_the_simulations_process_is_the_models_exactly(toy, load_case) -> None: 
     munich = load_case("munich-1938")  # under C7's rule a mediator mixes in complete information
     munich = munich.model_copy(update={"meta": munich.meta.model_copy(
         update={"tags": [*munich.meta.tags, "third_parties:rule"]})})
-    berlin = load_case("berlin-1948")  # its likeliest configuration has a mediator who proposes a split (C20)
+    berlin = load_case("berlin-1948")  # its likeliest configuration has a mediator, who proposes a split (C20)
+    berlin = berlin.model_copy(update={"meta": berlin.meta.model_copy(  # an option since C22b
+        update={"tags": [*berlin.meta.tags, "mediation:propose"]})})
     binding = berlin.model_copy(update={"meta": berlin.meta.model_copy(
         update={"tags": [*berlin.meta.tags, "mediated_split:binding"]})})
     for sc in (toy, munich, load_case("munich-1938"), berlin, binding):  # and the third parties' equilibrium (C13)

@@ -57,7 +57,8 @@ def test_runs_play_the_mediators_split() -> None:
     from detente.analysis.sim_layer import run_batch
     from detente.sim.crisis_play import build_plan
 
-    sc = load_scenario(case_path("berlin-1948"))
+    sc = load_scenario(case_path("berlin-1948"))  # proposing mediators are an option since C22b
+    sc = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "mediation:propose"]})})
     plan = build_plan(sc)
     assert len(plan.proposals) == 1 and plan.split == "renegotiable"
     name, s, acc = plan.proposals[0]
