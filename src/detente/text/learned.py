@@ -37,12 +37,7 @@ def move_features(sent_text: str, sent_start: int, mention_start: int | None, ru
     toks = simple_tokens(sent_text)
     words = [t.lower for t in toks]
     f: dict[str, float] = {"bias": 1.0}
-    for w in words:
-        if w.isalpha() and w not in _STOP:
-            f["w:" + w] = 1.0
-    for a, b in itertools.pairwise(words):
-        if a.isalpha() and b.isalpha():
-            f[f"b:{a}_{b}"] = 1.0
+    _bag(words, f)
     if mention_start is None:
         f["carried"] = 1.0
     else:
@@ -68,17 +63,21 @@ def move_features(sent_text: str, sent_start: int, mention_start: int | None, ru
     return f
 
 
-def channel_features(sent_text: str, prev_text: str, cue_kinds: list[str], move_type: str,
-                     rule_channel: str | None) -> dict[str, float]:
-    """Features of one move for the closed-channel model."""
-    f: dict[str, float] = {"bias": 1.0, "type:" + move_type: 1.0, "rch:" + str(rule_channel): 1.0}
-    words = _words(sent_text)
+def _bag(words: list[str], f: dict[str, float]) -> None:
+    """Content words ("w:") and adjacent word pairs ("b:") of a sentence: both models' shared core."""
     for w in words:
         if w.isalpha() and w not in _STOP:
             f["w:" + w] = 1.0
     for a, b in itertools.pairwise(words):
         if a.isalpha() and b.isalpha():
             f[f"b:{a}_{b}"] = 1.0
+
+
+def channel_features(sent_text: str, prev_text: str, cue_kinds: list[str], move_type: str,
+                     rule_channel: str | None) -> dict[str, float]:
+    """Features of one move for the closed-channel model."""
+    f: dict[str, float] = {"bias": 1.0, "type:" + move_type: 1.0, "rch:" + str(rule_channel): 1.0}
+    _bag(_words(sent_text), f)
     for w in _words(prev_text):
         if w.isalpha() and w not in _STOP:
             f["p:" + w] = 1.0
