@@ -374,9 +374,9 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         if rates:
             shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
             line += (f" Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
-                     "the general crisis model was not shown to beat these frequencies on ICB's 1980s (docs/ICB.md) and "
-                     "beat them on one blind set of twelve hand-coded crises after 1989 (docs/CASES.md): a "
-                     "first signal, not a validation.")
+                     "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
+                     "(docs/ICB.md) and beat them on one blind set of twelve hand-coded crises after 1989 "
+                     "(docs/CASES.md): a first signal, not a validation.")
         lines.append(line)
     elif known:
         lines.append(f"Known outcome: {known}; no crisis game, crisis model or simulation in this scenario "
