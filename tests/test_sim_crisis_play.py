@@ -348,11 +348,10 @@ def test_founding_case_frequencies_match_the_model(load_case) -> None:  # type: 
     from detente.games.crisis.third import class_probs
 
     # the probabilities matched are the crisis model's for the third parties' likeliest choices, which the
-    # runs play (with the mediators' proposals, C20); the model's own section mixes their logit choices (C19),
-    # and the plan says by how much
+    # runs play; the model's own section mixes their logit choices (C19), and the plan says by how much
     run = run_crisis(sc, explain=False)
     assert plan.probs == pytest.approx(class_probs(run.inputs.third_eq.final.expected), abs=1e-12)
-    assert plan.proposals  # NATO proposes a split in the likeliest configuration
+    assert plan.proposals == []  # mediators reveal by default (C22b): nobody proposes a split
     note = next(n for n in plan.notes if "most likely choices" in n)
     assert f"{run.probs['escalation']:.3f} there" in note and f"{plan.probs['escalation']:.3f} here" in note
 
