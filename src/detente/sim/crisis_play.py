@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import InputError
+from detente.games.crisis import mediation as MD
 from detente.games.crisis import spec as S
 from detente.games.crisis.channels import CHANNEL_NAMES
 from detente.games.crisis.model import (
@@ -158,7 +159,6 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     proposals: list[tuple[str, float, Any]] = []
     split = "renegotiable"
     if eq is not None and eq.final.proposals:  # mediators who propose a split before round 0 (C19, C20)
-        from detente.games.crisis import mediation as MD
         from detente.games.crisis.third import class_probs
 
         split = eq.setup.split
@@ -361,7 +361,7 @@ class CrisisRun:
                 self.payoff[i] += (1 - disc) * m.u(i, s)
             self.t = 1
             if m.horizon > 1:
-                self.key = (1, 0, NONE, sq, forced, True, *plan.root[6:8])
+                self.key = MD.split_key(m, s, plan.root[6:8])
             else:
                 for i in (0, 1):
                     self.payoff[i] += disc ** m.horizon * m._u(i, sq)

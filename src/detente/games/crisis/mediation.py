@@ -173,6 +173,12 @@ def settle_vector(m: CrisisModel, s: float, n: int) -> list[float]:
     return v[:n]
 
 
+def split_key(m: CrisisModel, s: float, beliefs: Sequence[float]) -> tuple:
+    """The state a split accepted before round 0 leads to (C20, ``renegotiable``): round 1, rung 0, nobody
+    escalated, status quo s on the grid, force as at the start, agreed, the beliefs unchanged."""
+    return (1, 0, NONE, _round(s, SQ_STEP), m.forced_at_start, True, *beliefs)
+
+
 class Continuation:
     """The principals' game after a split accepted before round 0, read as round 0's agreement (C20,
     ``renegotiable``): a solver of the same model carrying on from round 1 at status quo s, sharing the states
@@ -189,9 +195,6 @@ class Continuation:
         self.beliefs = sol.root[6:8]  # the prior on the grid: accepting reveals nothing (C20)
         self._got: dict[float, Vectors] = {}
 
-    def key(self, s: float) -> tuple:
-        m = self.m
-        return (1, 0, NONE, _round(s, SQ_STEP), m.forced_at_start, True, *self.beliefs)
 
     def split_vectors(self, s: float) -> Vectors:
         got = self._got.get(s)
@@ -207,7 +210,7 @@ class Continuation:
             tv = sv.terminal(_round(s, SQ_STEP), m.forced_at_start, True)
             cont = [[tv, tv], [tv, tv]]
         else:
-            cont = sv.value(self.key(s))
+            cont = sv.value(split_key(m, s, self.beliefs))
         out: Vectors = [[[], []], [[], []]]
         for tc in (0, 1):
             for td in (0, 1):
