@@ -970,7 +970,7 @@ class Extractor:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
                 continue
-            if a.id in self._former and a.id not in {mv.actor for mv in moves}:
+            if a.id in self._former and a.id not in agents:
                 dropped.append(f"'{a.name}' is a former leader who never acts here: not an actor")  # T16
                 continue
             if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
