@@ -18,6 +18,7 @@ from detente.games.crisis import channels as CHN
 from detente.games.crisis import third as TP
 from detente.games.crisis.model import CH, DF, NONE, CrisisModel, Observer
 from detente.scenario.schema import Scenario
+from detente.scenario.tags import tag_choice
 
 # Global defaults (C6). STANDOFF_SCALE and LAMBDA are the only numbers chosen by leave-one-out.
 DEFAULTS = {
@@ -281,34 +282,18 @@ def _share(rows: list[tuple[str, float, float, float, float]], front: tuple, at:
 
 def third_party_mode(sc: Scenario, mode: str | None = None) -> str:
     """``mode`` if given, else the scenario's tag ``third_parties:rule|strategic``, else the default."""
-    if mode is None:
-        tagged = [t.split(":", 1)[1] for t in sc.meta.tags if t.startswith("third_parties:")]
-        mode = tagged[-1] if tagged else THIRD_PARTY_MODE
-    if mode not in THIRD_PARTY_MODES:
-        raise InputError(f"third parties must be one of {', '.join(THIRD_PARTY_MODES)}, got '{mode}'", sc.meta.id,
-                         field="meta.tags")
-    return mode
+    return tag_choice(sc.meta.tags, "third_parties", THIRD_PARTY_MODES, THIRD_PARTY_MODE, mode, sc.meta.id,
+                      "third parties")
 
 
 def channel_mode(sc: Scenario, mode: str | None = None) -> str:
     """``mode`` if given, else the scenario's tag ``channels:public|both``, else the default (C18)."""
-    if mode is None:
-        tagged = [t.split(":", 1)[1] for t in sc.meta.tags if t.startswith("channels:")]
-        mode = tagged[-1] if tagged else CHN.CHANNEL_MODE
-    if mode not in CHN.CHANNEL_MODES:
-        raise InputError(f"channels must be one of {', '.join(CHN.CHANNEL_MODES)}, got '{mode}'", sc.meta.id,
-                         field="meta.tags")
-    return mode
+    return tag_choice(sc.meta.tags, "channels", CHN.CHANNEL_MODES, CHN.CHANNEL_MODE, mode, sc.meta.id)
 
 
 def reading(sc: Scenario, tag: str, choices: tuple[str, ...], default: str, given: str | None = None) -> str:
     """``given`` if not None, else the scenario's last tag ``<tag>:<choice>``, else ``default`` (C21)."""
-    if given is None:
-        tagged = [t.split(":", 1)[1] for t in sc.meta.tags if t.startswith(tag + ":")]
-        given = tagged[-1] if tagged else default
-    if given not in choices:
-        raise InputError(f"{tag} must be one of {', '.join(choices)}, got '{given}'", sc.meta.id, field="meta.tags")
-    return given
+    return tag_choice(sc.meta.tags, tag, choices, default, given, sc.meta.id)
 
 
 def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,

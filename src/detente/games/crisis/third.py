@@ -93,14 +93,10 @@ def readings(setup: ThirdSetup, tags: Sequence[str], mediation: str | None = Non
     binding`` (C20), ``third_party_mix:first_order|exact``, else the defaults (C19). A bad value is an input
     error naming the tag."""
     from detente.errors import InputError
+    from detente.scenario.tags import tag_choice
 
     def pick(given: str | None, tag: str, allowed: tuple[str, ...], dflt: str) -> str:
-        if given is None:
-            got = [t.split(":", 1)[1] for t in tags if t.startswith(tag + ":")]
-            given = got[-1] if got else dflt
-        if given not in allowed:
-            raise InputError(f"{tag} must be one of {', '.join(allowed)}, got '{given}'", where, field="meta.tags")
-        return given
+        return tag_choice(tags, tag, allowed, dflt, given, where)
 
     out = replace(setup, mediation=pick(mediation, "mediation", MEDIATIONS, setup.mediation),
                   proposal=pick(proposal, "mediator_proposal", MD.PROPOSALS, setup.proposal),
