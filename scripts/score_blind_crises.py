@@ -1,0 +1,72 @@
+"""Score a folder of blind crisis files once: hits and Brier against the class-frequency baselines.
+
+Reads the JSON of ``detente backtest cases --dir FOLDER --json`` (all layers) and of the bundled library
+(``detente backtest cases --layer crisis --json``), and prints, for the crisis layer, hits with a 95%
+interval, Brier and log loss, and paired bootstrap differences against: the library's class frequencies,
+ICB's (DECISIONS C22c), uniform, and always the library's most common class. Why a script: the blind
+scores in docs/DECISIONS.md (C22c, C23c) must be reproducible from the same files.
+
+    python scripts/score_blind_crises.py FOLDER.json LIBRARY.json
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+
+CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
+ICB = {"escalation": 0.42, "agreement": 0.09, "capitulation": 0.36, "stalemate": 0.13}  # C22c's figures
+
+
+def brier(p: dict[str, float], known: str) -> float:
+    return sum((p.get(c, 0.0) - (c == known)) ** 2 for c in CLASSES)
+
+
+def logloss(p: dict[str, float], known: str) -> float:
+    return -float(np.log(max(p.get(known, 0.0), 1e-12)))
+
+
+def boot(v: np.ndarray, seed: int = 0, n: int = 2000) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(v), size=(n, len(v)))
+    means = v[idx].mean(axis=1)
+    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+
+
+def main(folder_json: str, library_json: str) -> None:
+    with open(folder_json) as f:
+        cases = json.load(f)["cases"]
+    with open(library_json) as f:
+        lib = json.load(f)["base_rates"]["frequencies"]
+    known = [c["known"] for c in cases]
+    uniform = {c: 0.25 for c in CLASSES}
+    base = {"library frequencies": lib, "ICB frequencies": ICB, "uniform": uniform}
+    for layer in ("crisis", "models", "games", "sim"):
+        got = [c["layers"].get(layer) for c in cases]
+        if not any(got):
+            continue
+        hits = np.array([float(g is not None and g.get("hit", False)) for g in got])
+        lo, hi = boot(hits)
+        line = f"{layer}: hits {int(hits.sum())}/{len(hits)} [{lo * len(hits):.0f}, {hi * len(hits):.0f}]"
+        probs = [g.get("probabilities") if g else None for g in got]
+        if all(probs):
+            b = np.array([brier(p, k) for p, k in zip(probs, known, strict=True)])
+            ll = np.array([logloss(p, k) for p, k in zip(probs, known, strict=True)])
+            blo, bhi = boot(b)
+            line += f"; Brier {b.mean():.3f} [{blo:.2f}, {bhi:.2f}], log loss {ll.mean():.2f}"
+            for name, q in base.items():
+                bb = np.array([brier(q, k) for k in known])
+                dlo, dhi = boot(b - bb)
+                line += f"\n    minus {name} ({bb.mean():.3f}): {(b - bb).mean():+.3f} [{dlo:+.2f}, {dhi:+.2f}]"
+        print(line)
+    top = max(lib, key=lambda c: lib[c])
+    print(f"always {top} (library's most common): {sum(k == top for k in known)}/{len(known)}")
+    counts = {c: known.count(c) for c in CLASSES}
+    print("known classes:", counts)
+    print("predicted (crisis):", {c: sum(1 for g in cases if g['layers'].get('crisis', {}).get('class') == c)
+                                   for c in CLASSES})
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
