@@ -314,20 +314,6 @@ def _governing_cue(verb: SpacyToken, cue_at: dict[int, str]) -> SpacyToken | Non
     return None
 
 
-def _reporting_head(verb: SpacyToken, rule_types: dict[int, str]) -> SpacyToken | None:
-    """The reporting verb a clause is reported under ("said it would impose ..."), if any."""
-    v = verb
-    for _ in range(3):
-        if v.dep_ in ("ccomp", "xcomp") and v.head is not v:
-            v = v.head
-            if rule_types.get(v.i) in _REPORTING_TYPES or v.lemma_ in ("say", "announce", "declare", "state",
-                                                                        "warn", "insist", "tell"):
-                return v
-        else:
-            return None
-    return None
-
-
 def _target(verb: SpacyToken, res: _Resolver, actor: str, passive_subj: SpacyToken | None) -> str | None:
     cands: list[SpacyToken] = []
     if passive_subj is not None:
@@ -374,10 +360,9 @@ def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFindi
     seen = {(mv.sentence, mv.actor, mv.type) for mv in ex.moves}
     item_at = {pred.i: k for k, (_, pred, _) in enumerate(items)}
     # walk the text in order so pronouns resolve to what came before
-    subj_heads = sorted({t.i for t in doc if t.dep_ in _SUBJ or t.dep_ == "pobj" and t.head.dep_ == "agent"})
+    subj_heads = sorted({t.i for t in doc if t.dep_ in _SUBJ or (t.dep_ == "pobj" and t.head.dep_ == "agent")})
     events = sorted([(i, "subj") for i in subj_heads] + [(pred.i, "cue") for _, pred, _ in items],
                     key=lambda e: (e[0], e[1] == "cue"))
-    cue_refs: dict[int, tuple[list[_Ref], bool, Any]] = {}
     for i, what in events:
         tok = doc[i]
         if what == "subj":
@@ -389,7 +374,7 @@ def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFindi
         verb = _clause_verb(pred, rule_types)
         if verb is None or _negated(pred, verb, text[m.start:m.end]) or _unreal(verb):
             continue
-        heads, passive, used = _subjects(verb)
+        heads, passive, _ = _subjects(verb)
         refs: list[_Ref] = []
         for h in heads:
             ref = res.resolve(h)
@@ -417,7 +402,6 @@ def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFindi
             owner = next((res._tied(c) for c in pred.children if c.dep_ in ("poss", "amod", "compound")), None)
             if owner is not None and owner.actor != refs[0].actor:
                 continue  # "accepted the American proposal": someone else's act
-        cue_refs[i] = (refs, passive, verb)
         for ref in refs[:1]:
             if ref.how not in ("pronoun", "possessive", "definite"):
                 res.remember(ref)
