@@ -43,10 +43,19 @@ _POSS_PERSONAL = {"his", "her"}
 _POSS_IMPERSONAL = {"its", "their"}
 _TITLES = {"president", "minister", "premier", "chancellor", "secretary", "leader", "king", "queen", "emir",
            "prince", "ambassador", "envoy", "general", "dictator", "shah", "sultan", "pope", "pontiff"}
+_PAIR_NOUNS = {"men", "leaders", "ministers", "presidents", "sides", "delegations", "negotiators", "envoys",
+               "women", "statesmen", "foreign ministers", "chancellors"}
 _NAME_DEPS = {"compound", "amod", "poss", "nmod", "det"}
 _TARGET_PREPS = {"against", "on", "to", "with", "towards", "toward", "at"}
 _NEGATION = {"not", "n't", "never", "no"}
 _REPORTING_TYPES = {"statement", "inform"}
+# verbs whose subject performs the act their object names ("imposed sanctions", "held talks"); other verbs
+# taking an act noun judge or choose it ("condemned the seizure", "chose the blockade") and are not read
+_LIGHT_VERBS = {"impose", "launch", "begin", "start", "tighten", "extend", "announce", "declare", "make", "issue",
+                "order", "stage", "hold", "conduct", "carry", "mount", "deliver", "present", "submit", "table",
+                "send", "keep", "chair", "host", "open", "resume", "continue", "pursue", "step", "intensify",
+                "escalate", "renew", "press", "lodge", "circulate", "propose", "offer", "give"}
+_INFERRED = ("pronoun", "possessive", "definite", "pair", "reported")  # not remembered as antecedents
 _MODALS = {"would", "might", "could", "may", "should", "must", "will", "shall", "can", "'ll", "'d"}
 _CONDITIONS = {"if", "unless", "whether", "until"}
 
@@ -139,7 +148,22 @@ class _Resolver:
                 self._learn(p, a.id)
         self.years = text_years(ex.text)
         self.last_person: str | None = None
+        self.people_seen: list[str] = []  # actors of the people in subject position, latest last
         self.last_actor: str | None = None
+
+    def learn_people(self, doc: Any) -> None:
+        """Tie every PERSON the parse finds to an actor where the text does: a title or nationality on the
+        name ("Moroccan Foreign Minister Mohamed Benaissa"), an apposition either way ("Ana Palacio,
+        Spain's foreign minister"; "Spain's foreign minister, Ana Palacio"), an of-phrase. First tie wins."""
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            head = ent.root
+            ref = self._tied(head)
+            if ref is None and head.dep_ == "appos":
+                ref = self._tied(head.head)
+            if ref is not None and ent.text not in self.names:
+                self._learn(ent.text, ref.actor)
 
     def _learn(self, name: str, actor: str) -> None:
         words = name.split()
@@ -184,6 +208,21 @@ class _Resolver:
                             return _Ref(hit[0], "of-phrase", self._personish(head))
         return None
 
+    def phrase_actors(self, head: SpacyToken) -> set[str]:
+        """Every actor named anywhere in the phrase headed by ``head``."""
+        return {hit[0] for t in head.subtree if (hit := self.mention(t)) is not None}
+
+    def coordinated(self, head: SpacyToken, ref: _Ref) -> list[_Ref]:
+        """"The Greek and Turkish units": the other actors of coordinated modifiers of one head."""
+        out: list[_Ref] = []
+        for c in head.children:
+            if c.dep_ in ("amod", "compound", "nmod"):
+                for conj in c.conjuncts:
+                    hit = self.mention(conj)
+                    if hit is not None and hit[0] != ref.actor and all(r.actor != hit[0] for r in out):
+                        out.append(_Ref(hit[0], "modifier", ref.person))
+        return out
+
     @staticmethod
     def _personish(head: SpacyToken) -> bool:
         return head.ent_type_ == "PERSON" or head.lower_ in _TITLES or head.lemma_ in _TITLES
@@ -222,9 +261,27 @@ class _Resolver:
             return _Ref(self.last_person, "definite", True)
         return None
 
+    def pair(self, head: SpacyToken) -> list[_Ref]:
+        """"The two men", "both leaders", "the leaders": the last two distinct actors of people in subject
+        position (as "they met" is read by the rules for two named parties)."""
+        if head.lower_ not in _PAIR_NOUNS:
+            return []
+        mods = {c.lower_ for c in head.children}
+        if not ({"two", "both"} & mods or (head.lower_ in ("leaders", "ministers") and "the" in mods
+                                           and len(mods) == 1)):
+            return []
+        out: list[str] = []
+        for a in reversed(self.people_seen):
+            if a not in out:
+                out.append(a)
+            if len(out) == 2:
+                return [_Ref(x, "pair", True) for x in out]
+        return []
+
     def remember(self, ref: _Ref) -> None:
         if ref.person:
             self.last_person = ref.actor
+            self.people_seen.append(ref.actor)
         elif self.kind.get(ref.actor) != "person":
             self.last_actor = ref.actor
 
@@ -241,8 +298,8 @@ def _clause_verb(pred: SpacyToken, cue_at: dict[int, str]) -> SpacyToken | None:
     which the governing verb's own cue decides, nor "for consultations")."""
     if pred.pos_ in ("VERB", "AUX"):
         return pred
-    if pred.dep_ == "dobj" and pred.head.pos_ == "VERB" and (pred.head.i not in cue_at
-                                                             or cue_at[pred.head.i] in _REPORTING_TYPES):
+    if pred.dep_ == "dobj" and pred.head.pos_ == "VERB" and (
+            pred.head.lemma_.lower() in _LIGHT_VERBS or cue_at.get(pred.head.i) in _REPORTING_TYPES):
         return pred.head  # "announced the expulsion of 23 diplomats": the act noun, not the report
     return None
 
@@ -330,18 +387,42 @@ def _target(verb: SpacyToken, res: _Resolver, actor: str, passive_subj: SpacyTok
     return None
 
 
-def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFinding]:
+def parse(nlp: Language, ex: Extraction) -> Any:
+    """Parse the text with the rules' sentence boundaries fixed first (the parser keeps pre-set boundaries),
+    so a clause never runs across two of the rules' sentences and offsets stay the text's."""
+    doc = nlp.make_doc(ex.text)
+    starts = {st.start for st in ex.sentences}
+    first = True
+    for tok in doc:
+        if tok.is_space:
+            continue
+        tok.is_sent_start = first or tok.idx in starts
+        first = False
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def propose(ex: Extraction, nlp: Language, mode: str = "fill",
+            trace: list[tuple[int, str]] | None = None) -> list[MoveFinding]:
     """Moves the parse proposes and the rules verify (see the module docstring); adds them to ``ex``
-    (and, in ``correct`` mode, re-assigns rule moves' actors). Returns the added moves."""
+    (and, in ``correct`` mode, re-assigns rule moves' actors). Returns the added moves. ``trace``, if
+    given, receives (cue offset, what was decided) for every cue: why a proposal was kept or set aside."""
+
+    def why(m: Any, reason: str) -> None:
+        if trace is not None:
+            trace.append((m.start, f"{text[m.start:m.end]!r} {m.key}: {reason}"))
+
     if mode not in MODES:
         raise InputError(f"unknown parse mode '{mode}' (use {' or '.join(MODES)})", "draft", field="parse_mode")
     text = ex.text
-    doc = nlp(text)
+    doc = parse(nlp, ex)
     questions = {k for k, st in enumerate(ex.sentences) if st.is_question}
     _, matches = _cue_matcher().run(text)
     cues = [m for m in longest_first(matches)]
     by_char = _rule_cue_chars(ex)
     res = _Resolver(ex)
+    res.learn_people(doc)
     closed = ex.channel_sents.get("closed", set())
     direct = ex.channel_sents.get("direct_closed", set())
     public = ex.channel_sents.get("public", set())
@@ -367,12 +448,13 @@ def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFindi
         tok = doc[i]
         if what == "subj":
             ref = res.resolve(tok)
-            if ref is not None and ref.how not in ("pronoun", "possessive", "definite"):
+            if ref is not None and ref.how not in _INFERRED:
                 res.remember(ref)
             continue
         m, pred, mtype = items[item_at[i]]
         verb = _clause_verb(pred, rule_types)
         if verb is None or _negated(pred, verb, text[m.start:m.end]) or _unreal(verb):
+            why(m, "no clause verb" if verb is None else "negated, modal frame or condition")
             continue
         heads, passive, _ = _subjects(verb)
         refs: list[_Ref] = []
@@ -380,44 +462,62 @@ def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFindi
             ref = res.resolve(h)
             if ref is not None and ref.actor in res.kind:
                 refs.append(ref)
+                if ref.how == "modifier":
+                    refs += [r for r in res.coordinated(h, ref) if r.actor in res.kind]
+            elif ref is None and len(heads) == 1 and mtype == "consult":
+                refs += res.pair(h)  # a meeting is both parties' act (for agreeing, measured worse: T20)
         if not refs:
+            why(m, f"no actor for subject {[h.text for h in heads]} (passive {passive})")
             continue
         gov = _governing_cue(verb, rule_types)
         if gov is not None:
             # under another cue the governing cue decides, except a report of the reporter's own act
             # ("Iran said it would impose sanctions"): the reported act is the move
             if rule_types.get(gov.i) not in _REPORTING_TYPES:
+                why(m, f"governed by cue {gov.text!r}")
                 continue
             rh, _, _ = _subjects(gov)
             reporter = res.resolve(rh[0]) if rh else None
-            if reporter is None:
+            if gov.i > verb.i and refs[0].how != "pronoun":
+                pass  # "Benaissa accepted it, the diplomats said": the report only sources the act
+            elif reporter is None:
+                why(m, "reporter unresolved")
                 continue
-            if refs[0].how == "pronoun":
-                refs = [_Ref(reporter.actor, "reported", reporter.person)]
-            if refs[0].actor != reporter.actor:
-                continue
+            else:
+                if refs[0].how == "pronoun":
+                    refs = [_Ref(reporter.actor, "reported", reporter.person)]
+                if refs[0].actor != reporter.actor:
+                    why(m, "reported act of another actor")
+                    continue
         elif _modal(verb):
+            why(m, "modal")
             continue
         if pred.pos_ not in ("VERB", "AUX"):
             owner = next((res._tied(c) for c in pred.children if c.dep_ in ("poss", "amod", "compound")), None)
             if owner is not None and owner.actor != refs[0].actor:
+                why(m, "the noun's owner is another actor")
                 continue  # "accepted the American proposal": someone else's act
         for ref in refs[:1]:
-            if ref.how not in ("pronoun", "possessive", "definite"):
+            if ref.how not in _INFERRED:
                 res.remember(ref)
         si = _sentence_of(ex.sentences, m.start)
         if si in questions:
+            why(m, "question")
             continue
         rule_here = by_char.get(m.start, [])
         if rule_here:
             if mode == "correct" and refs[0].how not in ("pronoun", "possessive", "definite"):
-                for mv in rule_here:
-                    if mv.type == mtype and mv.actor != refs[0].actor and mv.actor not in {r.actor for r in refs}:
+                for mv in rule_here:  # a list's members ("co-subject") are the rules' own reading of a list
+                    if mv.type == mtype and mv.actor not in {r.actor for r in refs} and len(refs) == 1 \
+                            and not mv.rule.endswith("co-subject") \
+                            and mv.actor not in {x for h in heads for x in res.phrase_actors(h)}:
                         mv.rule += f"; parse: actor {mv.actor} -> {refs[0].actor} ({refs[0].how})"
                         mv.actor = refs[0].actor
+            why(m, f"rule move on the cue ({', '.join(mv.actor for mv in rule_here)}); parse says {refs[0].actor}")
             continue
         if mtype in _REPORTING_TYPES and any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i in item_at
                                              for c in verb.children):
+            why(m, "report carrying a cue")
             continue  # the reported act decides (its own cue is proposed)
         passive_subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) if passive else None
         channel = "closed" if si in closed and (si in direct or mtype not in _OPEN_ACTS) else (
@@ -431,6 +531,7 @@ def propose(ex: Extraction, nlp: Language, mode: str = "fill") -> list[MoveFindi
             mv = MoveFinding(ref.actor, mtype, target, text[m.start:m.end], f"parse/{ref.how}", PARSE_CONFIDENCE,
                              evidence_span(text, ex.sentences[si], (m.start, m.end)), si, channel, None, -1)
             added.append(mv)
+            why(m, f"added {ref.actor} {mtype} ({ref.how})")
     if added:
         ex.moves = sorted([*ex.moves, *added], key=lambda mv: (mv.sentence, mv.evidence.start))
     return added
