@@ -38,9 +38,9 @@ def draft(
     parser: Annotated[str | None, typer.Option("--parser", help="Also let a trained parser propose moves the "
                                                "rules verify: sm (spaCy en_core_web_sm 3.8.0; needs the "
                                                "'parse' extra). Default: rules only.")] = None,
-    parse_mode: Annotated[str, typer.Option("--parse-mode", help="With --parser: fill (add moves on cues the "
-                                            "rules left empty) or correct (also re-assign a rule move's "
-                                            "actor to the parsed subject).")] = "fill",
+    parse_mode: Annotated[str, typer.Option("--parse-mode", help="With --parser: correct (add moves on cues "
+                                            "the rules left empty and re-assign a rule move's actor to the "
+                                            "parsed subject) or fill (add only).")] = "correct",
     analyze: Annotated[bool, typer.Option("--analyze", help="Then run the full analysis on the draft.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="With --analyze: folder for the draft, analysis.json "
                                              "and report.html (default: detente-out/<draft id>).")] = None,
@@ -65,7 +65,7 @@ def draft(
 
         raise InputError("exists; give --overwrite to replace it (it may be a scenario edited by hand)",
                          str(output), field="output")
-    if parser is None and parse_mode != "fill":
+    if parser is None and parse_mode != "correct":
         from detente.errors import InputError
 
         raise InputError("--parse-mode needs --parser", str(article), field="--parse-mode")

@@ -257,7 +257,7 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
                     crisis: bool = True, challenger: str | None = None,
                     defender: str | None = None, actors: str = "named",
                     organs: str = "merge", parser: str | None = None,
-                    parse_mode: str = "fill") -> tuple[Scenario, Extraction]:
+                    parse_mode: str = "correct") -> tuple[Scenario, Extraction]:
     """Rules first; then, if asked for, a trained parser's proposals the rules verify
     (:mod:`detente.text.parsed`), then a language model's proposals that cite the text verbatim.
     ``extractor`` reuses compiled rules across many texts (benchmarks, the ICB evaluation)."""
@@ -286,7 +286,7 @@ def draft_article(path: str | Path, backend: str = "auto", proposer: Proposer | 
                   crisis: bool = True, challenger: str | None = None,
                   defender: str | None = None, actors: str = "named",
                   organs: str = "merge", parser: str | None = None,
-                  parse_mode: str = "fill") -> tuple[Scenario, Extraction]:
+                  parse_mode: str = "correct") -> tuple[Scenario, Extraction]:
     """Read an article file and draft a scenario from it."""
     text, kind = read_article(path)
     return draft_from_text(text, str(path), kind, backend, proposer, crisis=crisis, challenger=challenger,

@@ -5,7 +5,7 @@ an ``anchor`` (start/end offsets of a few words inside the move's sentence), ``a
 acceptable ``types`` and ``required``. A predicted move matches a gold move when the actor
 agrees, the type is one of the accepted ones and its evidence span covers the anchor; each
 gold move matches at most one prediction. Optional gold items are neither rewarded nor
-counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] [--match ids|kind]
+counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] [--match ids|kind] [--parser sm [--parse-mode correct|fill]]
 GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all
 articles. ``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state
 and kind whose id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the
@@ -190,14 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     backend = "auto"
     matching = "ids"
-    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": "fill"}
+    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": "correct"}
     while args[:1] and args[0] in opts and len(args) >= 2:
         opts[args[0]] = args[1]
         args = args[2:]
     backend, matching, parser, parse_mode = (opts[k] for k in opts)
     if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind"):
         print("usage: python -m detente.text.score [--backend auto|spacy|python] [--match ids|kind] "
-              "[--parser sm [--parse-mode fill|correct]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
+              "[--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
     if parser:
         from detente.errors import InputError
