@@ -16,8 +16,8 @@ module turns that into *proposals* and keeps a proposal only when the rules agre
 Two readings (option ``mode``, DECISIONS T20): ``fill`` only adds moves on cues the rules left without a
 move; ``correct`` (default: higher move F1 on every development group) also gives a rule move on the same
 cue the parse's actor, when the parse finds its subject by name (not by pronoun), the subject phrase does
-not name the rules' actor and the rule move is not one member of a list. Nothing is downloaded: the model must be installed
-(``pip install 'detente[parse]'``); asking for it without it is a one-line error.
+not name the rules' actor and the rule move is not one member of a list. Nothing is downloaded: the model
+must be installed (``pip install 'detente[parse]'``); asking for it without it is a one-line error.
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
 """Score the drafter against hand-made gold labels: precision and recall of actors and moves.
 
-Gold format (YAML): ``actors: {required: [...], optional: [...]}`` and ``moves:`` entries with
-an ``anchor`` (start/end offsets of a few words inside the move's sentence), ``actor``, the
-acceptable ``types`` and ``required``. A predicted move matches a gold move when the actor
-agrees, the type is one of the accepted ones and its evidence span covers the anchor; each
-gold move matches at most one prediction. Optional gold items are neither rewarded nor
-counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] [--match ids|kind] [--parser sm [--parse-mode correct|fill]]
-GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all
-articles. ``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state
-and kind whose id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the
-gold actor's kind, and a gold id without one pairs only when its suffix names the drafted organ in
-:func:`organ_aliases` (``irn_majlis`` for ``irn_legislature``; SF3). The default ``ids`` matches ids only.
+Gold format (YAML): ``actors: {required: [...], optional: [...]}`` and ``moves:`` entries with an ``anchor``
+(start/end offsets of a few words inside the move's sentence), ``actor``, the acceptable ``types`` and
+``required``. A predicted move matches a gold move when the actor agrees, the type is one of the accepted ones
+and its evidence span covers the anchor; each gold move matches at most one prediction. Optional gold items
+are neither rewarded nor counted as false positives. Usage: ``python -m detente.text.score [--backend NAME]
+[--match ids|kind] [--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with
+several pairs a ``pooled`` entry sums the counts over all articles (``--parser``: :mod:`detente.text.parsed`).
+``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state and kind whose
+id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the gold actor's kind,
+and a gold id without one pairs only when its suffix names the drafted organ in :func:`organ_aliases`
+(``irn_majlis`` for ``irn_legislature``; SF3). The default ``ids`` matches ids only.
 """
 
 from __future__ import annotations
