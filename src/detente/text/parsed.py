@@ -247,6 +247,8 @@ class _Resolver:
                     return _Ref(actor, "leader", True)
                 return None
             return _Ref(actor, "name", True)
+        if head.pos_ == "PROPN" and head.text in self.names:  # a name tied earlier, whatever NER labels it now
+            return _Ref(self.names[head.text], "name", True)
         low = head.lower_
         if low in _PERSONAL and self.last_person:
             return _Ref(self.last_person, "pronoun", True)
