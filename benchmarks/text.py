@@ -9,7 +9,7 @@ pays) and the warm draft (matcher already compiled), each with its ratio to the 
 in the same run. With spaCy installed the spaCy backend is timed too. Then, when ../shared/data/icb
 is there, the time per ICB narrative drafted (rules compiled once). With the 'parse' extra installed, the
 trained parser's load time and the time per test article with ``--parser sm`` against the rules alone
-(DECISIONS T20).
+(DECISIONS TP1).
 """
 
 from __future__ import annotations

