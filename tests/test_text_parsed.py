@@ -117,7 +117,7 @@ def test_parser_not_installed_is_one_line(monkeypatch):
     assert "not installed" in res.output and "Traceback" not in res.output
 
 
-@pytest.mark.parametrize("args", [["--parser", "lg"], ["--parse-mode", "fill"],
+@pytest.mark.parametrize("args", [["--parser", "lg"], ["--parse-mode", "fill"], ["--parse-mode", "correct"],
                                   ["--parser", "sm", "--parse-mode", "x"]])
 def test_bad_parser_options_exit_2(args, tmp_path):
     if args[:2] == ["--parser", "sm"]:

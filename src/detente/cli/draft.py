@@ -38,9 +38,10 @@ def draft(
     parser: Annotated[str | None, typer.Option("--parser", help="Also let a trained parser propose moves the "
                                                "rules verify: sm (spaCy en_core_web_sm 3.8.0; needs the "
                                                "'parse' extra). Default: rules only.")] = None,
-    parse_mode: Annotated[str, typer.Option("--parse-mode", help="With --parser: correct (add moves on cues "
-                                            "the rules left empty and re-assign a rule move's actor to the "
-                                            "parsed subject) or fill (add only).")] = "correct",
+    parse_mode: Annotated[str | None, typer.Option("--parse-mode", help="With --parser: correct (the default: "
+                                                   "add moves on cues the rules left empty and re-assign a rule "
+                                                   "move's actor to the parsed subject) or fill (add only).")]
+    = None,
     analyze: Annotated[bool, typer.Option("--analyze", help="Then run the full analysis on the draft.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="With --analyze: folder for the draft, analysis.json "
                                              "and report.html (default: detente-out/<draft id>).")] = None,
@@ -65,7 +66,7 @@ def draft(
 
         raise InputError("exists; give --overwrite to replace it (it may be a scenario edited by hand)",
                          str(output), field="output")
-    if parser is None and parse_mode != "correct":
+    if parser is None and parse_mode is not None:
         from detente.errors import InputError
 
         raise InputError("--parse-mode needs --parser", str(article), field="--parse-mode")
@@ -75,7 +76,7 @@ def draft(
 
         proposer = ChatProposer(llm, llm_model)
     sc, ex = draft_article(article, backend, proposer, challenger=challenger, defender=defender, actors=actors,
-                           organs=organs, parser=parser, parse_mode=parse_mode)
+                           organs=organs, parser=parser, parse_mode=parse_mode or "correct")
     if ex.parser:
         err_console().print(f"parser: {ex.parser['model']} ({ex.parser['mode']}): {ex.parser['added']} moves "
                             "proposed and verified by the rules", markup=False)
