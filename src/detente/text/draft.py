@@ -92,7 +92,10 @@ def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True
                         f"{offsets_note}." + (" Set aside: " + "; ".join(ex.dropped[:5]) if ex.dropped else "")
                         + (f" A language model ({ex.llm['source'][0]}) proposed fields; {len(ex.llm['added'])} "
                            f"were added (rule: llm), {len(ex.llm['dropped'])} dropped for evidence not in the text "
-                           "or bad form." if ex.llm else "")),
+                           "or bad form." if ex.llm else "")
+                        + (f" Parser: {ex.parser['model']} ({ex.parser['package']}, option --parser "
+                           f"{ex.parser['option']}, mode {ex.parser['mode']}) proposed moves the rules verified; "
+                           f"{ex.parser['added']} were added (rule: parse/...)." if ex.parser else "")),
         "sources": [{"id": SOURCE_ID, "citation": f"{_title(ex.text, file)} ({Path(file).name})"}],
         "tags": ["draft"],
     }
@@ -253,10 +256,25 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
                     proposer: Proposer | None = None, extractor: Extractor | None = None,
                     crisis: bool = True, challenger: str | None = None,
                     defender: str | None = None, actors: str = "named",
-                    organs: str = "merge") -> tuple[Scenario, Extraction]:
-    """Rules first; then, if given, a language model's proposals that cite the text verbatim.
+                    organs: str = "merge", parser: str | None = None,
+                    parse_mode: str = "correct") -> tuple[Scenario, Extraction]:
+    """Rules first; then, if asked for, a trained parser's proposals the rules verify
+    (:mod:`detente.text.parsed`), then a language model's proposals that cite the text verbatim.
     ``extractor`` reuses compiled rules across many texts (benchmarks, the ICB evaluation)."""
+    if parser is not None:
+        from detente.text.parsed import MODES, load_parser
+
+        if parse_mode not in MODES:
+            raise InputError(f"unknown parse mode '{parse_mode}' (use {' or '.join(MODES)})", file,
+                             field="parse_mode")
+        load_parser(parser)  # before any work: a clear error when the model is not installed
     ex = extractor.run(text) if extractor is not None else extract(text, backend, actors, organs)
+    if parser is not None:
+        import copy
+
+        from detente.text.parsed import apply_parser
+
+        ex = apply_parser(copy.deepcopy(ex), parser, parse_mode)
     if proposer is not None:
         from detente.text.llm import merge_proposals, verify
 
@@ -270,8 +288,9 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
 def draft_article(path: str | Path, backend: str = "auto", proposer: Proposer | None = None,
                   crisis: bool = True, challenger: str | None = None,
                   defender: str | None = None, actors: str = "named",
-                  organs: str = "merge") -> tuple[Scenario, Extraction]:
+                  organs: str = "merge", parser: str | None = None,
+                  parse_mode: str = "correct") -> tuple[Scenario, Extraction]:
     """Read an article file and draft a scenario from it."""
     text, kind = read_article(path)
     return draft_from_text(text, str(path), kind, backend, proposer, crisis=crisis, challenger=challenger,
-                           defender=defender, actors=actors, organs=organs)
+                           defender=defender, actors=actors, organs=organs, parser=parser, parse_mode=parse_mode)

@@ -237,6 +237,9 @@ class Extraction:
     llm: dict[str, list[str]] = field(default_factory=dict)  # {"added": [...], "dropped": [...]} when a model ran
     check_first: list[str] = field(default_factory=list)  # set by the drafter: what a reviewer checks first
     defaults: list[str] = field(default_factory=list)  # parameters that are stated defaults, not priors
+    # hooks for detente.text.parsed: the sentences on each track as the rules read them, and the parser used
+    channel_sents: dict[str, set[int]] = field(default_factory=dict)
+    parser: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- helpers
@@ -484,7 +487,7 @@ class Extractor:
         audiences = self._audiences(text, sentences, tokens, by_kind["U"], mentions)
         claims = self._claims(text, sentences, by_kind["O"])
         return Extraction(text, sentences, self.backend.name, actors, moves, channels, audiences, issues,
-                          claims, dropped)
+                          claims, dropped, channel_sents=self._channel_sents)
 
     # -- actors
 
@@ -1133,6 +1136,7 @@ class Extractor:
         direct_closed = set(closed_sents)
         closed_sents |= self._closed_context(text, sentences, closed_sents - self._act_closed, public_sents,
                                              {m.sentence for m in mentions})
+        self._channel_sents = {"closed": closed_sents, "direct_closed": direct_closed, "public": public_sents}
         out: list[MoveFinding] = []
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
         governed: set[int] = set()  # cues read as the object of a demand/offer/threat

@@ -1,16 +1,16 @@
 """Score the drafter against hand-made gold labels: precision and recall of actors and moves.
 
-Gold format (YAML): ``actors: {required: [...], optional: [...]}`` and ``moves:`` entries with
-an ``anchor`` (start/end offsets of a few words inside the move's sentence), ``actor``, the
-acceptable ``types`` and ``required``. A predicted move matches a gold move when the actor
-agrees, the type is one of the accepted ones and its evidence span covers the anchor; each
-gold move matches at most one prediction. Optional gold items are neither rewarded nor
-counted as false positives. Usage: ``python -m detente.text.score [--backend NAME] [--match ids|kind]
-GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with several pairs a ``pooled`` entry sums the counts over all
-articles. ``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state
-and kind whose id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the
-gold actor's kind, and a gold id without one pairs only when its suffix names the drafted organ in
-:func:`organ_aliases` (``irn_majlis`` for ``irn_legislature``; SF3). The default ``ids`` matches ids only.
+Gold format (YAML): ``actors: {required: [...], optional: [...]}`` and ``moves:`` entries with an ``anchor``
+(start/end offsets of a few words inside the move's sentence), ``actor``, the acceptable ``types`` and
+``required``. A predicted move matches a gold move when the actor agrees, the type is one of the accepted ones
+and its evidence span covers the anchor; each gold move matches at most one prediction. Optional gold items
+are neither rewarded nor counted as false positives. Usage: ``python -m detente.text.score [--backend NAME]
+[--match ids|kind] [--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]``; with
+several pairs a ``pooled`` entry sums the counts over all articles (``--parser``: :mod:`detente.text.parsed`).
+``--match kind`` (T14) also pairs a drafted sub-state actor with a gold one of the same state and kind whose
+id differs (``usa_legislature`` / ``usa_congress``): the gold file's ``kinds`` gives the gold actor's kind,
+and a gold id without one pairs only when its suffix names the drafted organ in :func:`organ_aliases`
+(``irn_majlis`` for ``irn_legislature``; SF3). The default ``ids`` matches ids only.
 """
 
 from __future__ import annotations
@@ -190,21 +190,34 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     backend = "auto"
     matching = "ids"
-    while args[:1] in (["--backend"], ["--match"]) and len(args) >= 2:
-        if args[0] == "--backend":
-            backend = args[1]
-        else:
-            matching = args[1]
+    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": "correct"}
+    while args[:1] and args[0] in opts and len(args) >= 2:
+        opts[args[0]] = args[1]
         args = args[2:]
+    backend, matching, parser, parse_mode = (opts[k] for k in opts)
     if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind"):
-        print("usage: python -m detente.text.score [--backend auto|spacy|python] [--match ids|kind] GOLD.yaml "
-              "ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
+        print("usage: python -m detente.text.score [--backend auto|spacy|python] [--match ids|kind] "
+              "[--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
+    if parser:
+        from detente.errors import InputError
+        from detente.text.parsed import apply_parser, load_parser
+
+        try:
+            load_parser(parser)
+        except InputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     results: dict[str, Any] = {}
     for gold_path, article in zip(args[::2], args[1::2], strict=True):
         gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
         text, _ = read_article(article)
-        results[Path(article).name] = score(extract(text, backend), gold, matching)
+        ex = extract(text, backend)
+        if parser:
+            import copy
+
+            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode)  # the cached rules' objects stay untouched
+        results[Path(article).name] = score(ex, gold, matching)
     if len(results) > 1:
         pooled = {}
         for part in ("actors", "moves", "closed_channel"):
