@@ -380,6 +380,77 @@ def _clause_bounds(tokens: list[Token], s_tok: int, e_tok: int, i: int) -> tuple
 # ---------------------------------------------------------------- the extractor
 
 
+# rules6: verbs whose subject is not the subject of the clause they report ("Kosovo said gunmen attacked").
+_BARRIER_VERBS = _REPORTING_VERBS | {"warned", "claimed", "alleged", "accused", "denied", "reported", "feared",
+                                     "suspected", "believed", "argued", "suggested", "added", "noted"}
+# Words that may stand between a reporting verb and the reported verb without being the reported clause's
+# own subject ("said that it would", "said on Monday it had"): everything else is a subject of its own.
+_REPORT_GLUE = {"that", "it", "they", "he", "she", "we", "had", "has", "have", "would", "will", "could", "might",
+                "was", "were", "is", "are", "be", "been", "not", "also", "then", "and", "but", "later", "soon",
+                "now", "already", "still", "again", "never", "on", "in", "at", "last", "this", "next", "early",
+                "late", ",", "\"", "“", "”", "'", "its", "their", "to"}
+# Head nouns of a subject a state's demonym can lead ("Serb gunmen attacked", "dozens of Russian troops
+# crossed"): armed men, officials and machines that act for a side.
+_SUBJECT_NOUNS = {"gunmen", "troops", "soldiers", "forces", "force", "police", "policemen", "officers", "guards",
+                  "guard", "militiamen", "fighters", "commandos", "marines", "paratroopers", "sailors", "pilots",
+                  "jets", "aircraft", "warplanes", "planes", "bombers", "drones", "helicopters", "warships", "ships",
+                  "vessels", "boats", "submarines", "artillery", "tanks", "units", "unit", "patrols", "patrol",
+                  "gendarmes", "diplomats", "officials", "negotiators", "envoys", "authorities", "leaders",
+                  "ministers", "delegation", "delegates", "government", "army", "navy", "military", "agents",
+                  "intelligence", "cabinet", "administration", "leadership", "regime", "junta", "gunboats",
+                  "frigates", "destroyers", "batteries", "infantry", "airmen", "militia", "militias", "security"}
+# Modifiers between the demonym and the head ("special forces", "coast guard vessels", "border guards").
+_SUBJECT_MODIFIERS = {"special", "coast", "border", "security", "armed", "naval", "navy", "air", "military",
+                      "government", "fighter", "combat", "regular", "elite", "riot", "fisheries", "defence",
+                      "defense", "police", "army", "marine", "patrol", "reserve", "frontier", "masked", "local",
+                      "senior", "foreign", "ministry", "intelligence", "warplanes"}
+_IRREGULAR_PAST = {"struck", "sank", "shot", "fought", "met", "sent", "took", "gave", "made", "held", "broke", "hit",
+                   "led", "left", "flew", "began", "brought", "withdrew", "threw", "drove", "came", "went", "stood",
+                   "sought", "won", "lost", "overran", "stormed", "blew", "tore", "rejected", "cut", "put", "set"}
+_SKIP_BEFORE_VERB = {"had", "has", "have", "then", "also", "later", "again", "first", "soon", "reportedly",
+                     "allegedly", "apparently", "twice", "once", "still", "already"}
+
+
+def _content_between(tokens: list[Token], a: int, b: int) -> bool:
+    """A word in tokens a..b other than _REPORT_GLUE, capitalised words and -ly adverbs: a subject of its own."""
+    if any(tokens[k].text in {",", ";", ":", "(", ")"} or tokens[k].lower in {"and", "but", "or"}
+           for k in range(a, b)):
+        return False  # "declared that X had refused, announced sanctions", "answered ... and accepted": one subject
+    return any(tokens[k].text.isalpha() and tokens[k].text.islower() and tokens[k].lower not in _REPORT_GLUE
+               and tokens[k].lower not in _BARRIER_VERBS and not tokens[k].lower.endswith("ly") for k in range(a, b))
+
+
+def _finite_head(tokens: list[Token], cue: int) -> bool:
+    """rules6: the cue opens with a verb in the past or after an auxiliary ("attacked", "had struck"), not a
+    noun a verbal phrase happens to list ("announced a maritime exclusion zone")."""
+    w = tokens[cue].lower
+    prev = tokens[cue - 1].lower if cue else ""
+    return w.endswith("ed") or w in _IRREGULAR_PAST or prev in {"had", "has", "have", "would", "will", "did"}
+
+
+def _noun_phrase_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -> Mention | None:
+    """rules6: "Serb gunmen attacked Kosovo police", "dozens of Russian troops crossed", "heavily armed
+    Indian soldiers fired": a demonym leading the noun phrase right before an active verb is the
+    subject's side, whatever precedes the noun phrase (a quantity, "a group of", an adjective), so the
+    object named after the verb is never taken for the actor."""
+    k = cue - 1
+    while k > s_tok and (tokens[k].lower in _SKIP_BEFORE_VERB or (
+            tokens[k].lower.endswith("ly") and tokens[k].text.islower() and len(tokens[k].text) > 4)):
+        k -= 1
+    if k <= s_tok or tokens[k].lower not in _SUBJECT_NOUNS or not tokens[k].text.islower():
+        return None
+    j = k - 1
+    while j > s_tok and cue - j <= 6 and tokens[j].text.islower() and tokens[j].lower in _SUBJECT_MODIFIERS | \
+            _SUBJECT_NOUNS and j not in ment_at:
+        j -= 1
+    adj = ment_at.get(j)
+    if adj is None or adj.tok_end != j + 1 or not adj.rule.startswith("adjective") or not adj.actor:
+        return None
+    if adj.tok_start > 0 and tokens[adj.tok_start - 1].text in {"-", "–"}:
+        return None
+    return adj
+
+
 class Extractor:
     """Compiles the gazetteer and cues once; :meth:`run` extracts from one text."""
 
@@ -1664,9 +1735,9 @@ class Extractor:
             k += 1
         return out if len(out) == 2 else []
 
-    @staticmethod
-    def _co_agents(tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
-        """"Russia and China supported": the actors coordinated with the subject act too."""
+    def _co_agents(self, tokens: list[Token], agent: Mention, s_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
+        """"Russia and China supported": the actors coordinated with the subject act too. Not the object
+        of a fronted phrase before a comma ("In a letter to Putin, Macron urged": rules6)."""
         out: list[Mention] = []
         cur = agent
         while True:
@@ -1677,6 +1748,8 @@ class Extractor:
                 return out
             prev = ment_at.get(q - 1)
             if prev is None or prev.actor == agent.actor or prev in out:
+                return out
+            if tokens[q].text == "," and self._is_object(tokens, prev):
                 return out
             out.append(prev)
             cur = prev
@@ -1792,11 +1865,21 @@ class Extractor:
                 p = tokens[q].lower if q >= s_tok else ""
                 if p not in self.cues.locative and p not in _OBJECT_PREPS:
                     return mention, "main-subject"
+        if form == "verbal" and active:
+            np = _noun_phrase_subject(tokens, m.tok_start, s_tok, ment_at)
+            if np is not None:
+                return np, "subject"
         # Subject: the nearest actor before the verb that is not a place ("in Belarus")
         unknown = {t for u in self._unknown for t in range(u.tok_start, u.tok_end)}
         for t in range(m.tok_start - 1, s_tok - 1, -1):
             if t in unknown:
                 return None, ""  # an unknown person acts: better no move than a wrong actor
+            if form == "verbal" and active and t < m.tok_start - 1 and m.tok_start - t <= 6 and \
+                    tokens[t].lower in _BARRIER_VERBS and _content_between(tokens, t + 1, m.tok_start) and \
+                    _finite_head(tokens, m.tok_start) and tokens[m.tok_start - 1].lower != "be":
+                # rules6: "Kosovo said gunmen attacked its police": the reported clause has a subject of
+                # its own that names no actor; the reporter is not the doer
+                return None, ""
             if tokens[t].lower in _PRONOUNS and t not in ment_at:
                 rep = self._reporter
                 if t - 1 > s_tok and tokens[t - 1].lower == "that" and rep is not None and \
@@ -1905,6 +1988,8 @@ class Extractor:
     def _is_object(self, tokens: list[Token], mention: Mention) -> bool:
         """After a preposition or a lowercase content word ("assured Dobrynin", "with Haig")."""
         q = mention.tok_start - 1
+        if q > 0 and tokens[q].lower == "the":
+            q -= 1  # rules6: "told the United States that it would ...": the article does not make a subject
         if q < 0:
             return False
         p, raw = tokens[q].lower, tokens[q].text
