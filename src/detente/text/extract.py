@@ -411,6 +411,15 @@ _SKIP_BEFORE_VERB = {"had", "has", "have", "then", "also", "later", "again", "fi
                      "allegedly", "apparently", "twice", "once", "still", "already"}
 
 
+def _venue_cue(cue: str) -> bool:
+    """rules6: a public cue that names only where or how parties met ("talks in Brussels", "the
+    negotiations", "delegations"), not that the act was done in the open (a press conference, a
+    televised address)."""
+    low = cue.lower()
+    return bool(re.fullmatch(r"(?:the )?(?:meeting|talks|negotiations|summit) in \S+|the (?:talks|negotiations)|"
+                             r"delegations|negotiations were held", low))
+
+
 def _content_between(tokens: list[Token], a: int, b: int) -> bool:
     """A word in tokens a..b other than _REPORT_GLUE, capitalised words and -ly adverbs: a subject of its own."""
     if any(tokens[k].text in {",", ";", ":", "(", ")"} or tokens[k].lower in {"and", "but", "or"}
@@ -1080,8 +1089,14 @@ class Extractor:
         # "negotiations in Kazakhstan" names an actor, not a venue
         cmatches = [m for m in cmatches if not ((m.end - 1) in actor_chars and " in " in text[m.start:m.end])]
         self._act_closed: set[int] = set()  # sentences closed only by an act cue (a summons): no scene set
+        self._cue_at: dict[int, list[tuple[int, str]]] = defaultdict(list)  # sentence -> (char, kind) of its cues
         scene_closed: set[int] = set()
-        for m in sorted(cmatches, key=lambda m: (-(m.end - m.start), m.start)):
+        closed_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for m in cmatches:
+            if m.key.split("|")[1] != "public":
+                closed_spans[_sentence_of(sentences, m.start)].append((m.start, m.end))
+        # closed cues first, so a public cue in their sentence is judged against them
+        for m in sorted(cmatches, key=lambda m: (m.key.endswith("public"), -(m.end - m.start), m.start)):
             kind = m.key.split("|")[1]
             cue = text[m.start:m.end]
             si = _sentence_of(sentences, m.start)
@@ -1090,8 +1105,12 @@ class Extractor:
                 self._act_closed.add(si)
             elif kind == "closed":
                 scene_closed.add(si)
-            if kind == "public" and any(c.kind == "closed" and si in c.sentences for c in found.values()):
-                continue  # "closed and non-public" is not a public cue
+            if kind == "public" and si in closed_spans and (
+                    _venue_cue(cue) or any(a < m.end and m.start < b for a, b in closed_spans[si])):
+                # rules6: "in private talks in Brussels": a closed cue wins over a venue ("talks in *") or a
+                # public cue it overlaps ("closed and non-public"); a channel is one kind
+                continue
+            self._cue_at[si].append((m.start, kind))
             strong = kind == "closed" or " in " in cue or "public" in cue.lower()
             conf = 0.85 if strong else 0.6
             ch = found.get(kind)
@@ -1446,6 +1465,12 @@ class Extractor:
                            if all(x.actor != a.actor for a, _ in agents)]
             channel = "closed" if si in closed_sents and (si in direct_closed or mtype not in _OPEN_ACTS) else (
                 "public" if si in public_sents else None)
+            if si in direct_closed and si in public_sents:
+                # rules6: "who said in public that they opposed sanctions, were telling the North in private
+                # to ...": a sentence with both kinds of cue; each move takes the kind of the nearer cue
+                near = min(self._cue_at.get(si, []), key=lambda c: (abs(c[0] - m.start), c[1] != "closed"),
+                           default=None)
+                channel = near[1] if near is not None else channel
             issue, same_clause = self._nearest_issue(issue_at, si, m, tokens, s_tok, e_tok)
             if not same_clause and mtype in ("demand", "offer", "threaten", "reject"):
                 # "Russia issued an ultimatum ..., it slowed escalation in the L/DPR": the ultimatum
