@@ -404,6 +404,10 @@ _SUBJECT_MODIFIERS = {"special", "coast", "border", "security", "armed", "naval"
                       "government", "fighter", "combat", "regular", "elite", "riot", "fisheries", "defence",
                       "defense", "police", "army", "marine", "patrol", "reserve", "frontier", "masked", "local",
                       "senior", "foreign", "ministry", "intelligence", "warplanes"}
+_TITLE_WORDS_OBJ = {"president", "prime", "minister", "premier", "chancellor", "foreign", "defence", "defense",
+                    "secretary", "leader", "king", "emir", "envoy", "ambassador", "general", "spokesman",
+                    "spokeswoman", "negotiator", "adviser", "advisor", "chief", "deputy", "vice", "senator",
+                    "governor", "commander", "former", "interior", "finance", "fisheries", "trade"}
 _IRREGULAR_PAST = {"struck", "sank", "shot", "fought", "met", "sent", "took", "gave", "made", "held", "broke", "hit",
                    "led", "left", "flew", "began", "brought", "withdrew", "threw", "drove", "came", "went", "stood",
                    "sought", "won", "lost", "overran", "stormed", "blew", "tore", "rejected", "cut", "put", "set"}
@@ -1218,8 +1222,8 @@ class Extractor:
             chosen.append((m, form))
         governors: list[tuple[int, int]] = []  # (sentence, token after the cue) of demand/offer/threat verbs
         self._all_mentions = sorted(mentions, key=lambda m: m.start)
-        persons = sorted((m for m in [*mentions, *self._unknown] if m.rule == "person"
-                          and not self._is_object(tokens, m)), key=lambda m: m.tok_start)
+        persons = sorted((m for m in [*mentions, *self._unknown, *self._unnamed_officials(tokens, mentions)]
+                          if m.rule == "person" and not self._is_object(tokens, m)), key=lambda m: m.tok_start)
         issue_at = self._issue_positions(tokens, issues)
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
@@ -2010,9 +2014,43 @@ class Extractor:
             return None  # the last person named is unknown: do not pass their act to someone else
         return last if m.start - last.end < 600 else None
 
+    def _unnamed_officials(self, tokens: list[Token], mentions: list[Mention]) -> list[Mention]:
+        """rules6: "the Russian president", "Pakistan's foreign minister" with no name after the title: a
+        person of that state, the antecedent a later "he"/"she" refers back to (not a mention: the
+        demonym or possessor already names the state as the subject)."""
+        from detente.text.people import TITLE_HEADS, TITLE_WORDS
+
+        out: list[Mention] = []
+        n = len(tokens)
+        for m in mentions:
+            if m.rule not in ("adjective", "adjective+institution", "name", "alias") or \
+                    self._info(m.actor).kind != "state":
+                continue
+            k = m.tok_end
+            if m.rule in ("name", "alias"):
+                if k >= n or tokens[k].lower not in {"'s", "’s"}:
+                    continue
+                k += 1
+            j = k
+            while j < n and j - k < 4 and tokens[j].text.islower() and tokens[j].lower in TITLE_WORDS - {"of", "."}:
+                j += 1
+            if j == k or tokens[j - 1].lower not in TITLE_HEADS or (j < n and tokens[j].text[:1].isupper()) or \
+                    (j + 1 < n and tokens[j].text == "," and tokens[j + 1].text[:1].isupper()):
+                continue  # no title, or a name follows ("the Russian president, Vladimir Putin,")
+            out.append(Mention(m.actor, m.start, tokens[j - 1].end, "", "person", 0.7, m.sentence, m.tok_start, j))
+        return out
+
     def _is_object(self, tokens: list[Token], mention: Mention) -> bool:
         """After a preposition or a lowercase content word ("assured Dobrynin", "with Haig")."""
         q = mention.tok_start - 1
+        if q >= 0 and tokens[q].text.islower() and tokens[q].lower in _TITLE_WORDS_OBJ and mention.rule == "person":
+            # rules6: "Pakistan's prime minister Imran Khan spoke": a title before a name is no verb
+            while q >= 0 and tokens[q].text.islower() and tokens[q].lower in _TITLE_WORDS_OBJ:
+                q -= 1
+            if q >= 0 and tokens[q].lower in {"'s", "’s"}:
+                q -= 1
+            while q >= 0 and tokens[q].text[:1].isupper() and tokens[q].text.isalpha() and tokens[q].lower != "the":
+                q -= 1
         if q > 0 and tokens[q].lower == "the":
             q -= 1  # rules6: "told the United States that it would ...": the article does not make a subject
         if q < 0:
