@@ -744,7 +744,10 @@ class Extractor:
         from detente.text.people import definite_descriptions, find_people, surname_mentions
 
         self._token_sentences_cache = tok_sent
-        people = find_people(tokens, mentions, tok_sent)
+        named = [(m.tok_start, m.actor) for m in mentions if self._info(m.actor).kind == "state" and
+                 m.rule in ("name", "alias", "adjective", "adjective+institution") and
+                 not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
+        people = find_people(tokens, mentions, tok_sent, named)
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
         spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
