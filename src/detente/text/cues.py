@@ -64,7 +64,7 @@ def load_cues() -> Cues:
     raw = yaml.safe_load(text)
     verbal: dict[str, list[str]] = {}
     nominal: dict[str, list[str]] = {}
-    for section in ("moves", "lexicon"):  # the broad lexicon (T10) adds to the hand-made lists
+    for section in ("moves", "lexicon", "delivery"):  # the broad lexicon (T10) and rules6's add to the hand-made lists
         for move_type, spec in (raw.get(section) or {}).items():
             phrases: list[str] = []
             for v in spec.get("verbs", []):

@@ -410,7 +410,9 @@ _TITLE_WORDS_OBJ = {"president", "prime", "minister", "premier", "chancellor", "
                     "governor", "commander", "former", "interior", "finance", "fisheries", "trade"}
 _IRREGULAR_PAST = {"struck", "sank", "shot", "fought", "met", "sent", "took", "gave", "made", "held", "broke", "hit",
                    "led", "left", "flew", "began", "brought", "withdrew", "threw", "drove", "came", "went", "stood",
-                   "sought", "won", "lost", "overran", "stormed", "blew", "tore", "rejected", "cut", "put", "set"}
+                   "sought", "won", "lost", "overran", "stormed", "blew", "tore", "rejected", "cut", "put", "set", "said",
+                   "told", "says", "spent", "wrote", "spoke", "chose", "kept", "paid", "fell", "rose", "saw", "knew",
+                   "thought", "bought", "caught", "taught", "felt", "sat", "ran", "got"}
 _SKIP_BEFORE_VERB = {"had", "has", "have", "then", "also", "later", "again", "first", "soon", "reportedly",
                      "allegedly", "apparently", "twice", "once", "still", "already"}
 
@@ -439,6 +441,49 @@ def _finite_head(tokens: list[Token], cue: int) -> bool:
     w = tokens[cue].lower
     prev = tokens[cue - 1].lower if cue else ""
     return w.endswith("ed") or w in _IRREGULAR_PAST or prev in {"had", "has", "have", "would", "will", "did"}
+
+
+# People and bodies who act for no side a text names unless a demonym or possessive says whose they are.
+_UNNAMED_HEADS = _SUBJECT_NOUNS - {"government", "army", "navy", "military", "cabinet", "administration",
+                                   "leadership", "regime", "junta", "security", "intelligence", "force"} | {
+    "senators", "lawmakers", "legislators", "protesters", "demonstrators", "residents", "villagers", "fishermen",
+    "students", "settlers", "activists", "critics", "analysts", "observers", "experts", "journalists",
+    "reporters", "crowds", "rioters", "assailants", "attackers", "militants", "rebels", "insurgents", "men",
+    "people", "witnesses", "sources", "aides", "advisers", "advisors", "participants", "mediators"}
+
+
+def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -> bool:
+    """rules6: the words right before the verb are a noun phrase of people or forces that names no actor
+    ("Gunmen attacked", "47 senators sent", "Diplomats in Brussels said", "Residents who had returned
+    spent"): no determiner that points back to an actor ("its", "their", "his", "her") and no actor inside.
+    Looks back over the noun phrase and one short post-modifier ("in Brussels", "familiar with the talks")."""
+    k = cue - 1
+    while k > s_tok and (tokens[k].lower in _SKIP_BEFORE_VERB or (
+            tokens[k].lower.endswith("ly") and tokens[k].text.islower() and len(tokens[k].text) > 4)):
+        k -= 1
+    head = None
+    for j in range(k, max(s_tok - 1, k - 6), -1):
+        if j in ment_at or tokens[j].text in {",", ";", ":", "(", ")", '"', "“", "”"}:
+            return False
+        if tokens[j].lower in _UNNAMED_HEADS:
+            head = j
+            break
+        if tokens[j].lower in {"that", "which", "who", "and", "or", "but"}:
+            if tokens[j].lower != "who":
+                return False
+    if head is None or not (head == k or tokens[head + 1].lower in {"in", "at", "from", "familiar", "close",
+                                                                     "who", "on", "with"}):
+        return False
+    q = head - 1
+    while q >= s_tok and (tokens[q].text.isdigit() or tokens[q].lower in _NUMBER_WORDS or tokens[q].lower in
+                          _SUBJECT_MODIFIERS | {"some", "several", "many", "dozens", "hundreds", "of", "a", "the",
+                                                "few", "two", "three", "group", "unidentified", "unnamed", "western",
+                                                "foreign", "senior", "other", "about", "around", "armed", "masked"}):
+        q -= 1
+    if q >= s_tok and (q in ment_at or tokens[q].lower in {"its", "their", "his", "her", "'s", "’s"}):
+        return False  # "its diplomats", "Iran's officials"
+    return q < s_tok or not tokens[q].text.isalpha() or tokens[q].text.islower() and tokens[q].lower in {
+        "and", "but", "then", "when", "after", "before", "as", "while", "that", "because", "since", "until"}
 
 
 def _noun_phrase_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -> Mention | None:
@@ -486,6 +531,10 @@ class Extractor:
         self.place_states = True
         self.passive_legislatures = True  # T16 option: drop a legislature that never acts (default True)
         self.carry_subject = True  # T10 option: an agentless verb continues the last actor's story
+        # rules6 option: a verb whose subject is a noun phrase naming no actor ("47 senators sent", "Diplomats
+        # in Brussels said") gives no move (True, default); False is the earlier reading (the nearest actor
+        # before it, or the last actor's story)
+        self.unnamed_subjects = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -1377,7 +1426,7 @@ class Extractor:
                 if place is not None:
                     agent, rule = Mention(place.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "opening-place"
-            if agent is None and form == "verbal" and self.carry_subject and \
+            if agent is None and form == "verbal" and self.carry_subject and rule != "unnamed" and \
                     _CARRIERS & set(clause_before[-6:]) and not (
                     prev in _PASSIVE_AUX and (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES)):
                 # T10: a verb whose subject names no actor ("The North refused.", "Its envoy then ...")
@@ -1501,7 +1550,13 @@ class Extractor:
             return any(a_si == st.sentence and a_actor == st.actor and 0 < a_tok - st.tok <= 15
                        and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4)
                        for a_si, a_actor, a_tok in acts)
-        kept = [mv for mv in out if mv.type not in _REPORTING or not vehicle(mv)]
+        def carrier(mv: MoveFinding) -> bool:
+            # rules6: "wrote to Reagan proposing ...", "sent a letter urging ...": the letter carries the act
+            return mv.type == "inform" and any(
+                a_si == mv.sentence and a_actor == mv.actor and 0 < a_tok - mv.tok <= 12 and (
+                    tokens[a_tok].lower.endswith("ing") or "that" in {tokens[i].lower for i in range(mv.tok, a_tok)})
+                for a_si, a_actor, a_tok in acts)
+        kept = [mv for mv in out if (mv.type not in _REPORTING or not vehicle(mv)) and not carrier(mv)]
         for mv in kept:
             if mv.type == "statement" and mv.tok in told_private:
                 mv.type = "inform"
@@ -1901,6 +1956,11 @@ class Extractor:
             np = _noun_phrase_subject(tokens, m.tok_start, s_tok, ment_at)
             if np is not None:
                 return np, "subject"
+            if self.unnamed_subjects and _unnamed_subject(tokens, m.tok_start, s_tok, ment_at) and \
+                    _finite_head(tokens, m.tok_start):
+                # rules6: "47 senators sent an open letter", "Diplomats in Brussels said": a subject that names
+                # no actor is nobody's act (not the last actor named, nor the story's)
+                return None, "unnamed"
         # Subject: the nearest actor before the verb that is not a place ("in Belarus")
         unknown = {t for u in self._unknown for t in range(u.tok_start, u.tok_end)}
         for t in range(m.tok_start - 1, s_tok - 1, -1):
