@@ -324,6 +324,30 @@ def _threat(content: list[str] | None) -> bool:
     return False
 
 
+_CONDITIONS = {"if", "unless", "provided", "once", "until", "when"}
+_PRECONDITIONS = {"precondition", "preconditions", "prerequisite", "prerequisites"}
+
+
+def _conditional(content: list[str] | None) -> str | None:
+    """rules6: a reported commitment on a condition is an offer ("said it would return to talks if the North
+    confirmed", "would act if India shared"), or a demand when refused until it is met ("would not stop
+    until its territory was returned", "there would be no agreement unless ...") or named a precondition.
+    Force words make it a threat first (:func:`_threat`). None: no conditional commitment."""
+    if not content:
+        return None
+    if set(content) & _PRECONDITIONS or any(a == "condition" and b in {"for", "of"} for a, b in pairwise(content)):
+        return "demand"
+    modal = next((k for k, w in enumerate(content) if w in {"would", "will", "'ll"}), None)
+    if modal is None:
+        return None
+    cond = next((k for k in range(modal + 1, min(len(content), modal + 20)) if content[k] in _CONDITIONS or (
+        content[k] == "as" and content[k + 1:k + 3] == ["soon", "as"])), None)
+    if cond is None or (content[cond] == "when" and cond > 0 and content[cond - 1] != ","):
+        return None
+    negated = bool({"not", "never", "no", "n't", "nothing"} & set(content[modal + 1:modal + 4]))
+    return "demand" if negated or content[cond] in {"unless", "until"} else "offer"
+
+
 def _city_like(surface: str) -> bool:
     """"Moscow", "Buenos Aires": a city's name (capitalised words), not a building or an institution
     ("the Kremlin", "the White House", "Foggy Bottom" count as the state on their own)."""
@@ -535,6 +559,9 @@ class Extractor:
         # in Brussels said") gives no move (True, default); False is the earlier reading (the nearest actor
         # before it, or the last actor's story)
         self.unnamed_subjects = True
+        # rules6 option: a report of a conditional commitment ("said it would return to talks if ...", "would not
+        # stop until ...", "... was a precondition") is an offer or a demand, not a statement (default True)
+        self.conditional_reports = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -1287,6 +1314,7 @@ class Extractor:
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
         governed: set[int] = set()  # cues read as the object of a demand/offer/threat
         told_private: set[int] = set()
+        reported_conditional: set[int] = set()  # rules6: reports read as an offer or demand by their condition
         self._tok_sent = tok_sent
         acts: list[tuple[int, str, int]] = []  # (sentence, actor, cue token) of every act, kept or not
         seen: set[tuple[int, str, str]] = set()
@@ -1345,6 +1373,16 @@ class Extractor:
                 elif mtype == "statement" and content is not None and \
                         content is not _AFTER and set(content) & _DEONTIC:
                     mtype = "demand"  # T17: "During that period, he said, work should be confined ..."
+                elif mtype == "statement" and self.conditional_reports and content is not None:
+                    # rules6: "said it would return to talks if ...": quotes inside do not end what is reported
+                    tail = [tokens[i].lower for i in range(m.tok_end, e_tok)]
+                    tail = tail[:tail.index(";")] if ";" in tail else tail
+                    seen_all = tail if content[:len(tail)] == tail[:len(content)] else content
+                    if _threat(seen_all):
+                        mtype, content_threat = "threaten", True  # '... would "totally destroy" X if forced'
+                    elif _conditional(seen_all) is not None:
+                        mtype = _conditional(seen_all) or mtype
+                        reported_conditional.add(m.tok_start)  # still the vehicle of an act it reports
             c_a, _c_b = _clause_bounds(tokens, s_tok, e_tok, m.tok_start)
             # "On 21 May": a capitalised "May" is the month, not the modal
             before = [tokens[i].lower for i in range(max(c_a, m.tok_start - 3), m.tok_start)
@@ -1556,7 +1594,17 @@ class Extractor:
                 a_si == mv.sentence and a_actor == mv.actor and 0 < a_tok - mv.tok <= 12 and (
                     tokens[a_tok].lower.endswith("ing") or "that" in {tokens[i].lower for i in range(mv.tok, a_tok)})
                 for a_si, a_actor, a_tok in acts)
-        kept = [mv for mv in out if (mv.type not in _REPORTING or not vehicle(mv)) and not carrier(mv)]
+        act_type = {(mv.sentence, mv.actor, mv.tok): mv.type for mv in out}
+
+        def agreed_act(mv: MoveFinding) -> bool:
+            # rules6: "agreed to drop its claims", "undertook to deliver fuel oil": what was agreed to decides the
+            # type (the agreement is its vehicle), as a statement's content does
+            return mv.type == "accept" and mv.cue.lower().endswith(" to") and any(
+                a_si == mv.sentence and a_actor == mv.actor and 0 < a_tok - mv.tok <= 4 and
+                act_type.get((a_si, a_actor, a_tok)) not in (None, "accept", "statement", "consult", "reject")
+                for a_si, a_actor, a_tok in acts)
+        kept = [mv for mv in out if ((mv.type not in _REPORTING and mv.tok not in reported_conditional)
+                                     or not vehicle(mv)) and not carrier(mv) and not agreed_act(mv)]
         for mv in kept:
             if mv.type == "statement" and mv.tok in told_private:
                 mv.type = "inform"
