@@ -510,6 +510,20 @@ def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -
         "and", "but", "then", "when", "after", "before", "as", "while", "that", "because", "since", "until"}
 
 
+def _relative_antecedent(tokens: list[Token], comma: int, s_tok: int, ment_at: dict) -> Mention | None | bool:
+    """rules6: the actor right before ", which/who ... ," that closes at token ``comma`` (None when the noun
+    before it is no actor; False when ``comma`` closes no relative clause)."""
+    for k in range(comma - 1, max(s_tok, comma - 30), -1):
+        if tokens[k].text in {";", ":", "(", ")"}:
+            return False
+        if tokens[k].text == ",":
+            if k + 1 < comma and tokens[k + 1].lower in {"which", "who"} and k - 1 >= s_tok:
+                ante = ment_at.get(k - 1)
+                return ante if ante is not None and ante.actor else None
+            return False
+    return False
+
+
 def _noun_phrase_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -> Mention | None:
     """rules6: "Serb gunmen attacked Kosovo police", "dozens of Russian troops crossed", "heavily armed
     Indian soldiers fired": a demonym leading the noun phrase right before an active verb is the
@@ -1603,8 +1617,19 @@ class Extractor:
                 a_si == mv.sentence and a_actor == mv.actor and 0 < a_tok - mv.tok <= 4 and
                 act_type.get((a_si, a_actor, a_tok)) not in (None, "accept", "statement", "consult", "reject")
                 for a_si, a_actor, a_tok in acts)
+        def setting(mv: MoveFinding) -> bool:
+            # rules6: "pressed Clinton in private telephone calls not to ...", "a plan worked out in telephone
+            # calls": talks named as where or how another act of the same actor was done are its setting
+            k = mv.tok - 1
+            while k >= 0 and mv.tok - k <= 3 and tokens[k].text.isalpha() and tokens[k].text.islower() and \
+                    tokens[k].lower not in {"in", "during", "over", "through", "via", "by"}:
+                k -= 1
+            return mv.type == "consult" and k >= 0 and tokens[k].lower in {"in", "during", "over", "through", "via"} \
+                and any(o is not mv and o.sentence == mv.sentence and o.actor == mv.actor and o.type not in
+                        ("consult", "statement") for o in out)
         kept = [mv for mv in out if ((mv.type not in _REPORTING and mv.tok not in reported_conditional)
-                                     or not vehicle(mv)) and not carrier(mv) and not agreed_act(mv)]
+                                     or not vehicle(mv)) and not carrier(mv) and not agreed_act(mv)
+                and not setting(mv)]
         for mv in kept:
             if mv.type == "statement" and mv.tok in told_private:
                 mv.type = "inform"
@@ -1998,8 +2023,14 @@ class Extractor:
                 if q > s_tok and tokens[q].lower == "the":
                     q -= 1
                 p = tokens[q].lower if q >= s_tok else ""
-                if p not in self.cues.locative and p not in _OBJECT_PREPS:
+                if p not in self.cues.locative and p not in _OBJECT_PREPS and not self._is_object(tokens, mention):
                     return mention, "main-subject"
+        if form == "verbal" and active and m.tok_start - 1 > s_tok and tokens[m.tok_start - 1].text == ",":
+            ante = _relative_antecedent(tokens, m.tok_start - 1, s_tok, ment_at)
+            if ante is not False:
+                # rules6: "China, which had been asked by Seoul and Washington to restrain its ally, objected":
+                # the verb after a closed relative clause is its antecedent's (no actor there, no move)
+                return (ante, "subject") if ante is not None else (None, "unnamed")
         if form == "verbal" and active:
             np = _noun_phrase_subject(tokens, m.tok_start, s_tok, ment_at)
             if np is not None:
@@ -2061,8 +2092,9 @@ class Extractor:
                     tokens[k].lower in _AGENT_HEADS for k in range(t + 2, min(m.tok_start, t + 6))):
                 continue  # "North Korea's partners voted": the possessor is not the subject ("India's army" is)
             q = mention.tok_start - 1
-            if q > s_tok and tokens[q].lower == "the":
-                q -= 1
+            if q > s_tok and (tokens[q].lower == "the" or (tokens[q].lower in {"a", "an"} and
+                                                           mention.rule.startswith("adjective"))):
+                q -= 1  # rules6: "refused help from a Greek tug": an object's adjective is no subject either
             p = tokens[q].lower if q >= s_tok else ""
             if p == "for" and q == s_tok:
                 p = ""  # "For the United States, the aim was to ...": a perspective, not an object
@@ -2162,7 +2194,7 @@ class Extractor:
                 q -= 1
             while q >= 0 and tokens[q].text[:1].isupper() and tokens[q].text.isalpha() and tokens[q].lower != "the":
                 q -= 1
-        if q > 0 and tokens[q].lower == "the":
+        if q > 0 and tokens[q].lower in {"the", "a", "an"}:
             q -= 1  # rules6: "told the United States that it would ...": the article does not make a subject
         if q < 0:
             return False
