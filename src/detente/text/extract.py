@@ -1351,6 +1351,10 @@ class Extractor:
                     or tokens[m.tok_end - 1].lower == "of"  # T14: "the shelling of X by Y"
                     or tokens[m.tok_start].lower.endswith(_NOUN_SUFFIXES)):  # T14: "the closure of ~ consulate"
                 form = "nominal"  # "a bomb", "its offer": a noun, not a report of an act
+            if form == "verbal" and m.tok_end - m.tok_start == 1 and prev in {"in", "on", "of", "with", "at", "into",
+                                                                              "for", "about", "under"} and \
+                    not tokens[m.tok_start].lower.endswith(("ed", "ing")) and tokens[m.tok_start].lower != "protest":
+                form = "nominal"  # rules6: "in bomb shelters", "with supply ships": a noun after a preposition
             if sent.is_question:
                 continue
             cue_text = text[m.start:m.end]
