@@ -576,6 +576,9 @@ class Extractor:
         # rules6 option: a report of a conditional commitment ("said it would return to talks if ...", "would not
         # stop until ...", "... was a precondition") is an offer or a demand, not a statement (default True)
         self.conditional_reports = True
+        # rules6 option: a closed scene (T6) covers only moves of actors its cue's sentence names (True,
+        # default); False covers every move in the scene as before
+        self.scene_participants = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -1321,9 +1324,23 @@ class Extractor:
         closed_sents = {s for c in channels if c.kind == "closed" for s in c.sentences}
         public_sents = {s for c in channels if c.kind == "public" for s in c.sentences}
         direct_closed = set(closed_sents)
-        closed_sents |= self._closed_context(text, sentences, closed_sents - self._act_closed, public_sents,
-                                             {m.sentence for m in mentions})
+        scene = self._closed_context(text, sentences, closed_sents - self._act_closed, public_sents,
+                                     {m.sentence for m in mentions})
+        closed_sents |= scene
         self._channel_sents = {"closed": closed_sents, "direct_closed": direct_closed, "public": public_sents}
+        # rules6: who took part in the scene a closed cue set (None: the cue's sentence names nobody)
+        named_in: dict[int, set[str]] = defaultdict(set)
+        for mm in mentions:
+            named_in[mm.sentence].add(mm.actor)
+        self._scene_actors: dict[int, set[str] | None] = {}
+        for si0 in sorted(closed_sents - self._act_closed):
+            if si0 in scene and si0 not in direct_closed:
+                continue
+            for nxt in range(si0 + 1, len(sentences)):
+                if nxt not in scene or nxt in direct_closed:
+                    break
+                got = self._scene_actors.get(nxt, set())
+                self._scene_actors[nxt] = None if got is None or not named_in.get(si0) else got | named_in[si0]
         out: list[MoveFinding] = []
         self._reporter: tuple[int, int, Mention] | None = None  # (sentence, token after the cue, agent)
         governed: set[int] = set()  # cues read as the object of a demand/offer/threat
@@ -1577,6 +1594,11 @@ class Extractor:
                            if all(x.actor != a.actor for a, _ in agents)]
             channel = "closed" if si in closed_sents and (si in direct_closed or mtype not in _OPEN_ACTS) else (
                 "public" if si in public_sents else None)
+            if channel == "closed" and si not in direct_closed and self.scene_participants and \
+                    self._scene_actors.get(si) is not None and agent.actor not in self._scene_actors[si]:
+                # rules6: "Merkel telephoned Lukashenko" two sentences after a secret meeting of others: a
+                # scene covers the acts of those it named, not of everyone
+                channel = "public" if si in public_sents else None
             if si in direct_closed and si in public_sents:
                 # rules6: "who said in public that they opposed sanctions, were telling the North in private
                 # to ...": a sentence with both kinds of cue; each move takes the kind of the nearer cue
