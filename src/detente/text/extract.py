@@ -428,15 +428,20 @@ _SUBJECT_MODIFIERS = {"special", "coast", "border", "security", "armed", "naval"
                       "government", "fighter", "combat", "regular", "elite", "riot", "fisheries", "defence",
                       "defense", "police", "army", "marine", "patrol", "reserve", "frontier", "masked", "local",
                       "senior", "foreign", "ministry", "intelligence", "warplanes"}
+# rules6: verbs whose object noun names the act ("launched an offensive", "imposed a blockade").
+_LIGHT_VERBS = {"launched", "launches", "began", "begun", "started", "mounted", "staged", "conducted", "carried",
+                "imposed", "imposes", "issued", "issues", "made", "makes", "delivered", "opened", "ordered",
+                "declared", "announced", "unveiled", "presented", "tabled", "submitted", "extended", "renewed",
+                "resumed", "stepped", "escalated", "intensified", "lodged", "filed", "signed", "concluded"}
 _TITLE_WORDS_OBJ = {"president", "prime", "minister", "premier", "chancellor", "foreign", "defence", "defense",
                     "secretary", "leader", "king", "emir", "envoy", "ambassador", "general", "spokesman",
                     "spokeswoman", "negotiator", "adviser", "advisor", "chief", "deputy", "vice", "senator",
                     "governor", "commander", "former", "interior", "finance", "fisheries", "trade"}
 _IRREGULAR_PAST = {"struck", "sank", "shot", "fought", "met", "sent", "took", "gave", "made", "held", "broke", "hit",
                    "led", "left", "flew", "began", "brought", "withdrew", "threw", "drove", "came", "went", "stood",
-                   "sought", "won", "lost", "overran", "stormed", "blew", "tore", "rejected", "cut", "put", "set", "said",
-                   "told", "says", "spent", "wrote", "spoke", "chose", "kept", "paid", "fell", "rose", "saw", "knew",
-                   "thought", "bought", "caught", "taught", "felt", "sat", "ran", "got"}
+                   "sought", "won", "lost", "overran", "stormed", "blew", "tore", "rejected", "cut", "put", "set",
+                   "said", "told", "says", "spent", "wrote", "spoke", "chose", "kept", "paid", "fell", "rose", "saw",
+                   "knew", "thought", "bought", "caught", "taught", "felt", "sat", "ran", "got"}
 _SKIP_BEFORE_VERB = {"had", "has", "have", "then", "also", "later", "again", "first", "soon", "reportedly",
                      "allegedly", "apparently", "twice", "once", "still", "already"}
 
@@ -485,6 +490,18 @@ def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -
     while k > s_tok and (tokens[k].lower in _SKIP_BEFORE_VERB or (
             tokens[k].lower.endswith("ly") and tokens[k].text.islower() and len(tokens[k].text) > 4)):
         k -= 1
+    if k > s_tok and tokens[k].text.isalpha() and tokens[k].text.islower() and tokens[k].lower.endswith("s") and \
+            not tokens[k].lower.endswith(("ss", "us", "is")) and k not in ment_at:
+        # "Arab oil producers imposed", "Houthi fighters fired": a group named by a word the gazetteer does not
+        # know (a capitalised modifier that is no actor) acts for nobody the text names
+        j = k - 1
+        while j > s_tok and k - j <= 3 and tokens[j].text.isalpha() and tokens[j].text.islower():
+            j -= 1
+        if j >= s_tok and j not in ment_at and tokens[j].text[:1].isupper() and tokens[j].text.isalpha() and \
+                tokens[j].lower not in {"the", "a", "an", "its", "their", "his", "her", "some", "many", "several"} \
+                and (j == s_tok or not tokens[j - 1].text[:1].isupper()) and (j - 1 not in ment_at) and \
+                (j == s_tok or tokens[j - 1].lower not in {"its", "their", "his", "her", "'s", "’s", "and", "of"}):
+            return True
     head = None
     for j in range(k, max(s_tok - 1, k - 6), -1):
         if j in ment_at or tokens[j].text in {",", ";", ":", "(", ")", '"', "“", "”"}:
@@ -492,9 +509,8 @@ def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -
         if tokens[j].lower in _UNNAMED_HEADS:
             head = j
             break
-        if tokens[j].lower in {"that", "which", "who", "and", "or", "but"}:
-            if tokens[j].lower != "who":
-                return False
+        if tokens[j].lower in {"that", "which", "and", "or", "but"}:
+            return False
     if head is None or not (head == k or tokens[head + 1].lower in {"in", "at", "from", "familiar", "close",
                                                                      "who", "on", "with"}):
         return False
@@ -506,11 +522,11 @@ def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -
         q -= 1
     if q >= s_tok and (q in ment_at or tokens[q].lower in {"its", "their", "his", "her", "'s", "’s"}):
         return False  # "its diplomats", "Iran's officials"
-    return q < s_tok or not tokens[q].text.isalpha() or tokens[q].text.islower() and tokens[q].lower in {
-        "and", "but", "then", "when", "after", "before", "as", "while", "that", "because", "since", "until"}
+    return q < s_tok or not tokens[q].text.isalpha() or (tokens[q].text.islower() and tokens[q].lower in {
+        "and", "but", "then", "when", "after", "before", "as", "while", "that", "because", "since", "until"})
 
 
-def _relative_antecedent(tokens: list[Token], comma: int, s_tok: int, ment_at: dict) -> Mention | None | bool:
+def _relative_antecedent(tokens: list[Token], comma: int, s_tok: int, ment_at: dict) -> Mention | bool | None:
     """rules6: the actor right before ", which/who ... ," that closes at token ``comma`` (None when the noun
     before it is no actor; False when ``comma`` closes no relative clause)."""
     for k in range(comma - 1, max(s_tok, comma - 30), -1):
@@ -579,6 +595,9 @@ class Extractor:
         # rules6 option: a closed scene (T6) covers only moves of actors its cue's sentence names (True,
         # default); False covers every move in the scene as before
         self.scene_participants = True
+        # rules6 option: an act noun that is the object of a light verb ("launched an offensive") is the act of
+        # the verb's subject (True, default)
+        self.light_verbs = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -1522,6 +1541,20 @@ class Extractor:
                                           m.tok_end), "subject"
                     announcers = [Mention(r.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end) for r in reps[:-1]]
+            if agent is None and form == "nominal" and mtype not in _REPORTING and self.light_verbs:
+                # rules6: "Turkey launched an offensive", "Israel imposed a naval blockade": an act named as the
+                # object of a light verb is the light verb's subject's (found as a verb's subject is)
+                v = m.tok_start - 1
+                while v > s_tok and m.tok_start - v <= 4 and tokens[v].text.isalpha() and \
+                        tokens[v].text.islower() and tokens[v].lower not in _LIGHT_VERBS | _OBJECT_PREPS | \
+                        _PLACE_PREPS | {"beyond", "against", "under", "after", "before", "and", "or"}:
+                    v -= 1
+                if v > s_tok and tokens[v].lower in _LIGHT_VERBS and v not in ment_at and \
+                        not tokens[m.tok_start].lower.endswith("ed"):
+                    fake = Match("V|" + mtype, tokens[v].start, tokens[v].end, v, v + 1)
+                    got, how = self._agent(tokens, fake, "verbal", s_tok, e_tok, ment_at, by_sent[si], persons)
+                    if got is not None and how in ("subject", "pronoun", "main-subject"):
+                        agent, rule = got, how
             if agent is None and form == "nominal":
                 # T14: "The four states handed Qatar ... a list of thirteen demands": a noun cue whose
                 # sentence opens with a group subject is the group's act
@@ -1581,7 +1614,8 @@ class Extractor:
             conf = round(min(0.95, conf * max(0.6, agent.confidence)), 2) if agent.rule.startswith(
                 "adjective") else round(min(0.95, conf), 2)
             agents = [(agent, rule)] + [(x, "co-subject") for x in announcers]
-            if rule == "subject":
+            if rule == "subject" or (rule == "possessive" and agent.rule.startswith("adjective")):
+                # rules6: "Chinese and Indian troops clashed": coordinated demonyms act together too
                 agents += [(co, "co-subject") for co in self._co_agents(tokens, agent, s_tok, ment_at)]
             elif rule == "by-agent":
                 agents += [(co, "co-subject") for co in self._listed_after(tokens, agent, e_tok, ment_at)]
@@ -2246,6 +2280,10 @@ class Extractor:
                 continue
             if mention.tok_start - m.tok_end > 14:
                 break
+            if any(tokens[k].text == ";" or (tokens[k].text == "," and tokens[k + 1].lower in {"and", "but", "while",
+                                                                                             "whereas"})
+                   for k in range(m.tok_end, mention.tok_start)):
+                break  # rules6: "shelled Tskhinvali, and Russian troops crossed": the next clause's actor
             q = mention.tok_start - 1
             if tokens[q].lower == "the":
                 q -= 1
