@@ -37,7 +37,7 @@ _TITLE_WORDS_LIST = {"president", "prime", "minister", "foreign", "defence", "de
 _PLACE_PREPS = {"in", "into", "from", "to", "through", "across", "near", "within", "inside", "toward", "towards",
                 "via", "around", "along", "throughout", "at", "off", "onto"}
 _POSS_PRONOUNS = {"his", "her"}
-_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s", "any", "such", "every", "each"}
 # Move types whose cue governs a following clause: what is demanded or offered is not itself an act.
 _GOVERNING = {"demand", "offer", "threaten"}
 _REPORTING = {"statement"}
