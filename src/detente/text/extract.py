@@ -500,8 +500,9 @@ def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -
         if j >= s_tok and j not in ment_at and tokens[j].text[:1].isupper() and tokens[j].text.isalpha() and \
                 tokens[j].lower not in {"the", "a", "an", "its", "their", "his", "her", "some", "many", "several"} \
                 and (j == s_tok or not tokens[j - 1].text[:1].isupper()) and (j - 1 not in ment_at) and \
-                (j == s_tok or tokens[j - 1].lower not in {"its", "their", "his", "her", "'s", "’s", "and", "of"}):
-            return True
+                (j == s_tok or tokens[j - 1].lower not in {"its", "their", "his", "her", "'s", "’s"}) and \
+                not (j - 2 >= s_tok and tokens[j - 1].lower in {"and", "of"} and j - 2 in ment_at):
+            return True  # (not "the United States and its partners", "Russia and Western states")
     head = None
     for j in range(k, max(s_tok - 1, k - 6), -1):
         if j in ment_at or tokens[j].text in {",", ";", ":", "(", ")", '"', "“", "”"}:
