@@ -240,3 +240,18 @@ def test_cue_file_refuses_a_key_given_twice() -> None:
     with pytest.raises(ValueError, match="line 3: key 'consult' given twice"):
         parse_cues("lexicon:\n  consult: {phrases: [met]}\n  consult: {phrases: [talked]}\n")
     assert parse_cues("lexicon:\n  consult: {phrases: [met]}\n")["lexicon"]["consult"]["phrases"] == ["met"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_min_confidence_drops_weak_moves_and_says_so(backend: str) -> None:
+    text = "Russia met China. It later rejected the plan. Russia said that it would consider talks."
+    ext = Extractor(backend)
+    full = ext.run(text)
+    assert full.moves and min(m.confidence for m in full.moves) < max(m.confidence for m in full.moves)
+    cut = sorted({m.confidence for m in full.moves})[1]
+    ext.min_confidence = cut
+    kept = ext.run(text)
+    assert {(m.actor, m.type, m.sentence) for m in kept.moves} == {
+        (m.actor, m.type, m.sentence) for m in full.moves if m.confidence >= cut}
+    assert sum("below min_confidence" in d for d in kept.dropped) == sum(m.confidence < cut for m in full.moves)
+    assert {a.id for a in kept.actors} == {a.id for a in full.actors}
