@@ -50,6 +50,19 @@ def _acts(text: str, backend: str) -> dict[tuple[str, str], str | None]:
         ("The United States airlifted weapons to Israel, and Arab oil producers imposed an embargo.",
          {("usa", "mobilize")}, {("usa", "sanction")}),
         ("The United States and its European partners accused Iran of lying.", {("usa", "statement")}, set()),
+        # "<State>-led <noun>" is not the state; a group based in "<State>-administered" land still acts
+        ("The Saudi-led coalition expelled Qatar from its ranks.", set(), {("sau", "reduce_relations")}),
+        ("The United Jihad Council, an alliance of armed groups based in Pakistan-administered Kashmir, declared "
+         "that its fighters would not leave.", {("ujc", "statement")}, {("pak", "statement")}),
+        # "the presidency of X" is X
+        ("The Danish presidency of the European Union called on Morocco to withdraw.", {("eu", "demand")},
+         {("dnk", "demand")}),
+        # "each side" carries no one actor's story
+        ("Armenia and Azerbaijan signed a ceasefire. Each side accused the other of breaking it.", set(),
+         {("aze", "statement")}),
+        # "had long refused": a standing position, not an act
+        ("Iran kept its programme, which the United States had long refused to accept.", set(),
+         {("usa", "reject")}),
     ],
 )
 def test_subjects(backend: str, text: str, present: set, absent: set) -> None:

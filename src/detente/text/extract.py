@@ -29,7 +29,8 @@ _OBJECT_PREPS = {"to", "on", "against", "with", "from", "over", "towards", "of",
 # "the President of Peru", "the Sultan of Oman": after these, "of <state>" names the agent.
 _TITLES = {"president", "king", "queen", "sultan", "emir", "government", "prime", "minister", "leader",
            "leaders", "chancellor", "premier", "ambassador", "delegation", "foreign", "secretary", "ministry",
-           "forces", "army", "navy", "junta", "regime", "people", "parliament", "shah", "crown", "prince"}
+           "forces", "army", "navy", "junta", "regime", "people", "parliament", "shah", "crown", "prince",
+           "presidency", "chairmanship"}  # rules6: "the Danish presidency of the European Union" is the Union
 _PRONOUNS = {"he", "she"}
 _TITLE_WORDS_LIST = {"president", "prime", "minister", "foreign", "defence", "defense", "secretary", "of", "state",
                      "chancellor", "king", "premier", "leader", "general", "ambassador", "envoy", "the"}
@@ -433,6 +434,8 @@ _LIGHT_VERBS = {"launched", "launches", "began", "begun", "started", "mounted", 
                 "imposed", "imposes", "issued", "issues", "made", "makes", "delivered", "opened", "ordered",
                 "declared", "announced", "unveiled", "presented", "tabled", "submitted", "extended", "renewed",
                 "resumed", "stepped", "escalated", "intensified", "lodged", "filed", "signed", "concluded"}
+_LED = {"led", "backed", "based", "sponsored", "supported", "allied", "brokered", "controlled", "funded", "owned",
+        "run", "installed", "occupied", "administered", "aligned", "friendly", "dominated", "held"}
 _TITLE_WORDS_OBJ = {"president", "prime", "minister", "premier", "chancellor", "foreign", "defence", "defense",
                     "secretary", "leader", "king", "emir", "envoy", "ambassador", "general", "spokesman",
                     "spokeswoman", "negotiator", "adviser", "advisor", "chief", "deputy", "vice", "senator",
@@ -1458,6 +1461,9 @@ class Extractor:
                 conf -= 0.05
                 if mtype in ("assault", "escalate"):
                     mtype = "threaten"  # T17: "said it would strike back": force announced, not yet used
+            if (len(before) >= 2 and before[-2] in {"had", "has", "have"} and before[-1] == "long") or (
+                    len(before) >= 3 and before[-3] in {"had", "has", "have"} and before[-2] == "long"):
+                continue  # rules6: "which the United States had long refused to accept": a standing position
             if any(w in cues.hypothetical for w in before) or (
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
@@ -1529,6 +1535,7 @@ class Extractor:
                     agent, rule = Mention(place.actor, m.start, m.end, "", "context", 0.6, si, m.tok_start,
                                           m.tok_end), "opening-place"
             if agent is None and form == "verbal" and self.carry_subject and rule != "unnamed" and \
+                    not {"each", "either", "neither"} & set(clause_before[-6:]) and \
                     _CARRIERS & set(clause_before[-6:]) and not (
                     prev in _PASSIVE_AUX and (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES)):
                 # T10: a verb whose subject names no actor ("The North refused.", "Its envoy then ...")
@@ -2157,6 +2164,12 @@ class Extractor:
                 break
             mention = ment_at.get(t)
             if mention is None or t != mention.tok_end - 1:
+                continue
+            if t + 2 < m.tok_start and tokens[t + 1].text in {"-", "–"} and tokens[t + 2].lower in _LED:
+                # rules6: "The Saudi-led coalition expelled Qatar": the state modifies the subject, it is not it
+                if m.tok_start - (t + 3) <= 3 and all(tokens[k].text.isalpha() and tokens[k].text.islower()
+                                                      for k in range(t + 3, m.tok_start)):
+                    return None, "unnamed"
                 continue
             if t + 1 < m.tok_start and tokens[t + 1].lower in {"'s", "’s"} and not any(
                     tokens[k].lower in _AGENT_HEADS for k in range(t + 2, min(m.tok_start, t + 6))):
