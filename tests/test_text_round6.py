@@ -53,7 +53,7 @@ def _acts(text: str, backend: str) -> dict[tuple[str, str], str | None]:
         # "<State>-led <noun>" is not the state; a group based in "<State>-administered" land still acts
         ("The Saudi-led coalition expelled Qatar from its ranks.", set(), {("sau", "reduce_relations")}),
         ("The United Jihad Council, an alliance of armed groups based in Pakistan-administered Kashmir, declared "
-         "that its fighters would not leave.", {("ujc", "statement")}, {("pak", "statement")}),
+         "that its fighters would not leave.", {("ujc", "hold")}, {("pak", "statement"), ("pak", "hold")}),
         # "the presidency of X" is X
         ("The Danish presidency of the European Union called on Morocco to withdraw.", {("eu", "demand")},
          {("dnk", "demand")}),
