@@ -183,10 +183,18 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
             got = _table_state(tokens, b, name_end, head, years)
             if got is not None:
                 actor = got[0]
-        if actor is None and states is not None and not _in_table(tokens, b, name_end):
+        if actor is None and states is not None:
             t0 = max([a] + [k + 1 for k in range(a, b) if tokens[k].text == "."])  # not across a full stop
-            actor = sole_office_state(" ".join(tokens[k].lower for k in range(t0, b) if tokens[k].text != ","),
-                                      b, states, tok_sent, years)
+            title = " ".join(tokens[k].lower for k in range(t0, b) if tokens[k].text != ",")
+            known_as = _table_entries(tokens, b, name_end)
+            office = _office_words(title) or set()
+            if not known_as:
+                actor = sole_office_state(title, b, states, tok_sent, years)
+            elif not office & {e.role for e in known_as}:
+                # "Crown Prince Mohammed bin Salman" in 2019: the table knows him only in a later office, of
+                # one state; a title it does not list (crown prince) is that state's if the text names it
+                actor = sole_office_state(title, b, [(k, st) for k, st in states if st in
+                                                     {e.state for e in known_as}], tok_sent, years)
         if actor is not None:
             known[surname] = actor
         out.append(Person(b, name_end, surname, head, actor))
@@ -198,11 +206,11 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
     return sorted(out, key=lambda p: p.tok_start)
 
 
-def _in_table(tokens: list[Token], a: int, b: int) -> bool:
-    """Whether the leader table knows the name at all (in office in the text's years or not)."""
+def _table_entries(tokens: list[Token], a: int, b: int) -> list[Leader]:
+    """The leader table's entries for the name (in office in the text's years or not)."""
     lead = load_leaders()
     name = spelled(tokens, a, b)
-    return bool(lead.by_full.get(name) or lead.by_short.get(name))
+    return list(lead.by_full.get(name) or lead.by_short.get(name) or [])
 
 
 def spelled(tokens: list[Token], a: int, b: int) -> str:
