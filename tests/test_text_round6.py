@@ -175,11 +175,24 @@ def test_crown_prince_is_the_one_monarchy_named(backend: str) -> None:
          {("usa", "withdraw")}),
         ("Russia brokered a deal between Armenia and Azerbaijan.", {("rus", "consult")}, set()),
         ("The Moscow-brokered deal held.", set(), {("rus", "consult")}),
+        ("In 1993 secret negotiations between Israel and the PLO took place in Oslo.",
+         {("isr", "consult"), ("plo", "consult")}, set()),
+        ("In 1993 negotiations took place in Oslo.", set(), {("nor", "consult")}),
+        ("In 1980 Iran conveyed its conditions to the United States through Algerian mediators.",
+         {("irn", "demand")}, set()),
     ],
 )
 def test_closed_channel_acts(backend: str, text: str, present: set, absent: set) -> None:
     got = moves(text, backend)
     assert present <= got and not absent & got, got
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_message_through_mediators_is_closed(backend: str) -> None:
+    ex = extract("In 1980 Iran conveyed its conditions to the United States through Algerian mediators.", backend)
+    assert {(m.actor, m.type): m.channel_kind for m in ex.moves}[("irn", "demand")] == "closed"
+    ex = extract("In 1980 Iran conveyed its conditions to the United States.", backend)
+    assert {(m.actor, m.type): m.channel_kind for m in ex.moves}[("irn", "demand")] is None
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

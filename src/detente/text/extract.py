@@ -1580,6 +1580,12 @@ class Extractor:
                 pair = self._last_list(tokens, m.tok_start, n_group) if n_group else []
                 if pair:
                     agent, rule = pair[0], "pronoun"
+            if agent is None and form == "nominal" and mtype == "consult" and \
+                    tokens[m.tok_end - 1].lower in _MEETING_NOUNS:
+                # rules6: "secret negotiations between Israel and the PLO took place": the parties named
+                pair = self._between(tokens, m.tok_end, e_tok, ment_at)
+                if pair:
+                    agent, rule = pair[0], "pronoun"
             summons = re.fullmatch(r"(?:was|were|had been) (?:summoned|called in)", cue_text.lower())
             if summons:
                 # T17: "the Russian ambassador was summoned to the Foreign Office": the venue's state
