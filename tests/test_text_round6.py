@@ -216,6 +216,9 @@ def test_letters_and_envoys_are_closed_when_said_to_be(backend: str) -> None:
         ("China said that the talks had been useful.", {("chn", "statement")}, {("chn", "demand"), ("chn", "offer")}),
         ('The United States said it would "totally destroy" North Korea if forced to.', {("usa", "threaten")},
          {("usa", "offer")}),
+        # a report carrying a participle act after a comma is that act's vehicle
+        ("Greece said on 9 January, rejecting the Turkish claim.", {("grc", "reject")}, {("grc", "statement")}),
+        ("Greece said on 9 January that the talks were over.", {("grc", "statement")}, set()),
         # an agreement to an act is that act's vehicle
         ("Qatar agreed to drop its legal claims.", {("qat", "concede")}, {("qat", "accept")}),
         ("Qatar agreed to the plan.", {("qat", "accept")}, set()),

@@ -1683,7 +1683,10 @@ class Extractor:
         # "X announced that it would withdraw": the report is the act's vehicle, not a second act.
         def vehicle(st: MoveFinding) -> bool:
             return any(a_si == st.sentence and a_actor == st.actor and 0 < a_tok - st.tok <= 15
-                       and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4)
+                       and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4
+                            # rules6: "Athens replied on 9 January, rejecting the claim": the participle's act
+                            or (a_tok - st.tok <= 10 and tokens[a_tok - 1].text == ","
+                                and tokens[a_tok].lower.endswith("ing")))
                        for a_si, a_actor, a_tok in acts)
         def carrier(mv: MoveFinding) -> bool:
             # rules6: "wrote to Reagan proposing ...", "sent a letter urging ...": the letter carries the act
