@@ -237,6 +237,10 @@ def test_letters_and_envoys_are_closed_when_said_to_be(backend: str) -> None:
          set()),
         ("China rejected any compromise.", {("chn", "reject")}, {("chn", "concede")}),
         ("Pakistan's foreign minister stayed away in protest.", {("pak", "statement")}, set()),
+        # "its/their" act noun as the object of a plain verb is that verb's subject's act
+        ("Kuwait, now ruled by a new emir, kept its mediation going behind the scenes.", {("kwt", "consult")}, set()),
+        ("Cambodia refused, and the ministers ended their meeting without a communique.", {("khm", "reject")},
+         {("khm", "consult")}),
         # a light verb gives its subject to the act noun
         ("Turkey launched an offensive into Syria.", {("tur", "assault")}, set()),
         ("Iran later resumed enrichment beyond the agreed limits.", set(), {("irn", "accept")}),

@@ -526,6 +526,10 @@ def _unnamed_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dict) -
         q -= 1
     if q >= s_tok and (q in ment_at or tokens[q].lower in {"its", "their", "his", "her", "'s", "’s"}):
         return False  # "its diplomats", "Iran's officials"
+    if tokens[q + 1].lower in {"the", "a", "some", "several", "many", "two", "three", "dozens", "hundreds"} and \
+            q >= s_tok and tokens[q].lower not in _OBJECT_PREPS | {"by", "that"} and \
+            not (tokens[q].text.islower() and tokens[q].lower.endswith("ed")):
+        return True  # "in the organisation's 45 years the ministers ended": a full noun phrase opens the clause
     return q < s_tok or not tokens[q].text.isalpha() or (tokens[q].text.islower() and tokens[q].lower in {
         "and", "but", "then", "when", "after", "before", "as", "while", "that", "because", "since", "until"})
 
@@ -605,6 +609,8 @@ class Extractor:
         # rules6 option: drop drafted moves whose rule confidence is below this (0.0, default: keep all; T20
         # measured 0.65-0.8: precision up a little, recall and F1 down on every set)
         self.min_confidence = 0.0
+        # rules6 option: "kept its mediation going": an act noun after "its/their" is the antecedent's (True)
+        self.its_acts = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -1348,6 +1354,7 @@ class Extractor:
                 continue  # the cue word is itself an actor's name
             taken |= span
             chosen.append((m, form))
+        self._cue_starts = [m for m, _ in chosen]  # rules6: where a cue starts (its_acts)
         governors: list[tuple[int, int]] = []  # (sentence, token after the cue) of demand/offer/threat verbs
         self._all_mentions = sorted(mentions, key=lambda m: m.start)
         persons = sorted((m for m in [*mentions, *self._unknown, *self._unnamed_officials(tokens, mentions)]
@@ -2075,6 +2082,16 @@ class Extractor:
                 ref = self._antecedent(persons, tokens[t].start, m)
                 if ref is not None:
                     return ref, "pronoun-possessive"
+            if tokens[t].lower in {"its", "their"} and t == m.tok_start - 1 and form == "nominal" and \
+                    self.its_acts and t - 1 >= s_tok and tokens[t - 1].text.islower() and \
+                    tokens[t - 1].lower not in _OBJECT_PREPS | self.cues.locative and \
+                    not any(c.tok_start == t - 1 for c in self._cue_starts):
+                # rules6: "Kuwait ... kept its mediation going": "its" act noun as the object of a plain verb is
+                # the verb's subject's (not "rejected their proposal": a cue verb there makes it an object)
+                fake = Match(m.key, tokens[t - 1].start, tokens[t - 1].end, t - 1, t)
+                got, how = self._agent(tokens, fake, "verbal", s_tok, e_tok, ment_at, in_sentence, persons)
+                if got is not None and how in ("subject", "pronoun"):
+                    return got, "pronoun-possessive"  # the subject of the verb whose object it is
             if tokens[t].text in {",", ";", "."} or tokens[t].lower in {"to", "a", "an", "the", "of", "for", "with",
                                                                          "on", "in", "at"}:
                 break
