@@ -58,13 +58,36 @@ def inflect(verb_phrase: str) -> list[str]:
     return sorted(f + tail for f in forms)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (YAML would keep only the last: a second
+    ``consult:`` under a section silently dropped the first list; rules6)."""
+
+
+def _strict_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ValueError(f"cues.yaml line {key_node.start_mark.line + 1}: key '{key}' given twice")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _strict_mapping)
+
+
+def parse_cues(text: str) -> dict[str, Any]:
+    """The cue file's YAML, with duplicate keys refused."""
+    return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+
+
 @functools.lru_cache(maxsize=1)
 def load_cues() -> Cues:
     text = resources.files("detente.text").joinpath("data").joinpath("cues.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = parse_cues(text)
     verbal: dict[str, list[str]] = {}
     nominal: dict[str, list[str]] = {}
-    for section in ("moves", "lexicon"):  # the broad lexicon (T10) adds to the hand-made lists
+    for section in ("moves", "lexicon", "delivery"):  # the broad lexicon (T10) and rules6's add to the hand-made lists
         for move_type, spec in (raw.get(section) or {}).items():
             phrases: list[str] = []
             for v in spec.get("verbs", []):

@@ -63,7 +63,9 @@ _DATE_PREPS = {"in", "on", "since", "until", "till", "by", "from", "of", "early"
 # Titles that only one state's officials bear (T14; general knowledge, not read off one article).
 TITLE_STATES = {"state councillor": "chn", "state councilor": "chn", "external affairs minister": "ind",
                 "taoiseach": "irl", "chancellor of the exchequer": "gbr", "home secretary": "gbr",
-                "supreme leader": "irn", "politburo member": "chn"}
+                "supreme leader": "irn", "politburo member": "chn",
+                # rules6: the US title (Britain's are "foreign secretary", "secretary of state for ...")
+                "secretary of state": "usa"}
 _NATION_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym", "capital"}
 
 
@@ -97,8 +99,10 @@ def _actor_ending_at(ment_end: dict[int, tuple[str, str]], k: int) -> str | None
     return got[0] if got is not None and got[1] in _NATION_RULES else None
 
 
-def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> list[Person]:
-    """Titled people not already mentions, with the actor each belongs to (or None)."""
+def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
+                states: list[tuple[int, str]] | None = None) -> list[Person]:
+    """Titled people not already mentions, with the actor each belongs to (or None). ``states``: (token,
+    state) of every state named (not as a place), for :func:`sole_office_state` (rules6)."""
     taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
     ment_end = {m.tok_end - 1: (m.actor, m.rule) for m in mentions}
     ment_start = {m.tok_start: (m.actor, m.rule) for m in mentions}
@@ -169,7 +173,8 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
         if actor is None:
             # T14: a title only one state uses ("State Councillor Dai Bingguo"), if that state is in the text
             title = " ".join(tokens[k].lower for k in range(a, i + 1))
-            own = next((st for t, st in TITLE_STATES.items() if title.endswith(t)), None)
+            full = " ".join(tokens[k].lower for k in range(a, b) if tokens[k].text != ",")
+            own = next((st for t, st in TITLE_STATES.items() if title.endswith(t) or full.endswith(t)), None)
             actor = own if own is not None and any(v[0] == own for v in ment_start.values()) else None
         if actor is None:
             actor = known.get(surname)
@@ -178,6 +183,18 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
             got = _table_state(tokens, b, name_end, head, years)
             if got is not None:
                 actor = got[0]
+        if actor is None and states is not None:
+            t0 = max([a] + [k + 1 for k in range(a, b) if tokens[k].text == "."])  # not across a full stop
+            title = " ".join(tokens[k].lower for k in range(t0, b) if tokens[k].text != ",")
+            known_as = _table_entries(tokens, b, name_end)
+            office = _office_words(title) or set()
+            if not known_as:
+                actor = sole_office_state(title, b, states, tok_sent, years)
+            elif not office & {e.role for e in known_as}:
+                # "Crown Prince Mohammed bin Salman" in 2019: the table knows him only in a later office, of
+                # one state; a title it does not list (crown prince) is that state's if the text names it
+                actor = sole_office_state(title, b, [(k, st) for k, st in states if st in
+                                                     {e.state for e in known_as}], tok_sent, years)
         if actor is not None:
             known[surname] = actor
         out.append(Person(b, name_end, surname, head, actor))
@@ -187,6 +204,13 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int]) -> lis
     out += _appositions(tokens, taken_people | {t for p in out for t in range(p.tok_start, p.tok_end)}, ment_start,
                         ment_end, known)
     return sorted(out, key=lambda p: p.tok_start)
+
+
+def _table_entries(tokens: list[Token], a: int, b: int) -> list[Leader]:
+    """The leader table's entries for the name (in office in the text's years or not)."""
+    lead = load_leaders()
+    name = spelled(tokens, a, b)
+    return list(lead.by_full.get(name) or lead.by_short.get(name) or [])
 
 
 def spelled(tokens: list[Token], a: int, b: int) -> str:
@@ -303,6 +327,21 @@ def _apposition(tokens: list[Token], k: int, ment_start: dict, ment_end: dict) -
     return got[0] if set(words) & (TITLE_HEADS | (_KIN if got[1] == "person" else set())) else None
 
 
+def _one_state_title(tokens: list[Token], k: int, ment_start: dict) -> str | None:
+    """rules6: ", the assistant secretary of state for East Asia," - an apposition whose title only one
+    state uses (``TITLE_STATES``), when that state is in the text."""
+    words = []
+    j = k + 1
+    if j < len(tokens) and tokens[j].lower in {"the", "a"}:
+        j += 1
+    while j < len(tokens) and tokens[j].lower in TITLE_WORDS | {"assistant", "under"} and len(words) < 6:
+        words.append(tokens[j].lower)
+        j += 1
+    title = " ".join(words)
+    own = next((st for t, st in TITLE_STATES.items() if title.endswith(t)), None)
+    return own if own is not None and any(v[0] == own for v in ment_start.values()) else None
+
+
 def _appositions(tokens: list[Token], taken: set[int], ment_start: dict, ment_end: dict,
                  known: dict[str, str]) -> list[Person]:
     """"Jean Dupont, the French foreign minister, said": a two-word name then a titled apposition."""
@@ -329,7 +368,7 @@ def _appositions(tokens: list[Token], taken: set[int], ment_start: dict, ment_en
                 i = e
                 continue
         if e - i >= 2 and e < n and tokens[e].text == ",":
-            actor = _apposition(tokens, e, ment_start, ment_end)
+            actor = _apposition(tokens, e, ment_start, ment_end) or _one_state_title(tokens, e, ment_start)
             if actor is not None:
                 known[tokens[e - 1].text] = actor
                 out.append(Person(i, e, tokens[e - 1].text, "", actor))
@@ -426,6 +465,54 @@ def definite_descriptions(tokens: list[Token], people: list[Person], gaz_people:
             if st is not None:
                 out.append((i + 1, j, st))
     return out
+
+
+_LEADER_OFFICES = {"president", "prime minister", "premier", "foreign minister", "foreign secretary", "king", "emir",
+                   "sultan", "crown prince"}
+
+
+def _office_words(title: str) -> set[str] | None:
+    """The table offices a title names ("prime minister" -> {prime minister, premier}); "crown prince" is
+    no table office but a monarchy's; None for a title no state-wide office answers ("deputy foreign
+    minister", "defence minister", "general")."""
+    words = [w for w in title.replace("-", " ").split() if w not in {"the", "his", "her", "its", "then", "new"}]
+    if not words or words[0] in _NOT_FOCUS:
+        return None
+    key = " ".join(words)
+    if key == "crown prince":
+        return {"crown prince"}
+    return _OFFICE_OF_TITLE.get(key)
+
+
+def _could_hold(state: str, office: set[str], years: set[int]) -> bool:
+    """rules6: whether an unnamed-by-the-table holder of ``office`` could be ``state``'s: never where the
+    table lists that office for the state (its holder would have been matched by name), else as
+    :func:`_has_office` (a crown prince only in a monarchy)."""
+    lead = load_leaders()
+    if any(p.state == state and p.role in office for p in lead.people):
+        return False
+    if office == {"crown prince"}:
+        return any(monarchy(kind, state, years) for kind in MONARCH)
+    if covered(state) and not office & {"foreign minister", "foreign secretary"}:
+        return bool(offices(state, years) & office)
+    return _has_office(state, office, years)
+
+
+def sole_office_state(title: str, at: int, states: list[tuple[int, str]], tok_sent: list[int],
+                      years: set[int]) -> str | None:
+    """rules6: a named person with a leader's title no other rule resolves ("President Benigno Aquino",
+    "Crown Prince Mohammed bin Salman", "the emir, Sheikh Tamim,") belongs to the one state named in the
+    text that could have held the office then and whose holder the leader table does not already name;
+    with several, the one such state named in this sentence or the two before (none or two: unknown).
+    The text must give a year (the table's offices are dated)."""
+    office = _office_words(title)
+    if not office or not years or not states:
+        return None
+    fits = sorted({st for _, st in states if _could_hold(st, office, years)})
+    if len(fits) == 1:
+        return fits[0]
+    near = {st for k, st in states if st in fits and k < at and 0 <= tok_sent[at] - tok_sent[k] <= 2}
+    return next(iter(near)) if len(near) == 1 else None
 
 
 # T16: a bare title and the table's offices it can name ("the premier" fits a premier or a prime minister).
