@@ -32,14 +32,16 @@ FOURTH = ["yeonpyeong2010", "reykjavik1986", "turbot1995", "skripal2018", "iranh
 FIFTH = ["suez1956", "codwar1976", "beagle1979", "lebanon2006", "galwan2020"]
 # Sixth set (DECISIONS T18/T19), written blind and scored once after the T16/T17 rounds: integrity only.
 SIXTH = ["pueblo1968", "achillelauro1985", "angostura2008", "kerch2018", "stenaimpero2019"]
+# Seventh set (DECISIONS T20/T22), written blind and scored once after the parse/rules6 rounds: integrity only.
+SEVENTH = ["hainan2001", "heglig2012", "cenepa1995", "plates2022", "kutch1965"]
 
 
 def _pairs(names: list[str] = NAMES) -> list[tuple[Path, Path]]:
     return [(DATA / f"gold_{n}.yaml", DATA / "articles" / f"{n}.txt") for n in names]
 
 
-@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH),
-                         ids=NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH)
+@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH),
+                         ids=NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH)
 def test_gold_files_match_their_articles(gold_path, article):
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     text = article.read_text(encoding="utf-8")
