@@ -176,11 +176,26 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
     policy = policy_record(plan, why, sc.simulation.rounds, rounds)
+    policy.update(unplayed_steps(sc, rounds))
     # the break-evens search the logit policy's modal path: they say nothing about the crisis model's
     # runs, whose thresholds are the crisis game's (C14)
     be = escalation_break_evens(sc) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     return SimLayerResult(seed, rounds, batch, known, comparisons, ranges,
                           sampler.keys if sampler else [], be, policy)
+
+
+def unplayed_steps(sc: Scenario, rounds: int) -> dict[str, str]:
+    """``{"unplayed": why}`` when a scripted player's move has a step the runs never reach (round ``step`` + 1
+    after the last round): the logit players' runs dropped it without a word (H13)."""
+    sim = sc.simulation
+    if sim is None:
+        return {}
+    late = [m for m in sc.moves if m.step is not None and m.step + 1 > rounds and m.actor in sim.scripted]
+    if not late:
+        return {}
+    return {"unplayed": f"{len(late)} scripted move(s) come after the last of the {rounds} rounds and are never "
+                        "played: " + ", ".join(f"{m.id} (step {m.step})" for m in late)
+                        + "; raise simulation.rounds or renumber the steps"}
 
 
 def policy_record(plan: CrisisPlan | None, why: str, stated_rounds: int | None = None,

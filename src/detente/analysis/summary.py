@@ -193,6 +193,12 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     sc = a.scenario
     defaults: list[DefaultUsed] = []
     warnings: list[InputWarning] = []
+    # an actor with no stance is in no model, table or third-party choice: it vanished without a word (H13)
+    players = set(sc.simulation.players) if sc.simulation is not None else set()
+    silent = [x.id for x in sc.actors if not sc.positions.get(x.id) and x.represents is None and x.id not in players]
+    if silent:
+        warnings.append(InputWarning("scenario", "actors with no position on any issue, left out of the models, the "
+                                     "strong-position table and the crisis model: " + ", ".join(silent)))
     games = a.layers.get("games")
     read: set[str] = set()
     if games is not None:
@@ -210,6 +216,8 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     sim = a.layers.get("sim")
     if sim is not None and sim.policy.get("extended"):  # an input changed is listed, not only captioned (H12)
         warnings.append(InputWarning("sim", sim.policy["extended"]))
+    if sim is not None and sim.policy.get("unplayed"):  # a scripted move dropped is listed too (H13)
+        warnings.append(InputWarning("sim", sim.policy["unplayed"]))
     if sim is not None:
         offered = [r for r in sim.batch.runs if r.concessions and not r.outcome.settled]
         if offered:

@@ -50,7 +50,7 @@ def simulate(
 
     if ranges is not None and ranges not in ("sample", "fixed"):
         raise InputError(f"--ranges must be 'sample' or 'fixed', got '{ranges}'", field="ranges")
-    from detente.analysis.sim_layer import policy_record, typed_runs
+    from detente.analysis.sim_layer import policy_record, typed_runs, unplayed_steps
     from detente.sim.crisis_play import NO_BREAKEVEN, POLICIES, choose_plan
 
     if policy not in POLICIES:
@@ -100,6 +100,7 @@ def simulate(
         return
     breakevens = escalation_break_evens(sc, rounds) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     record = policy_record(plan, why, sc.simulation.rounds if asked_rounds is None else None, world.rounds)
+    record.update(unplayed_steps(sc, world.rounds))
     if policies:  # the others still choose by logit; the break-even search knows only logit players (H11)
         record["replaced"] = {a: ("the crisis game's equilibrium strategy" if a == game_player else
                                   "the general crisis model's QRE strategy after its script") for a in policies}

@@ -39,6 +39,7 @@ def frequency_table(d: dict[str, Any]) -> Table:
                  f"{d['runs_with_public_concessions']} with a public one"
                  + (f"; note: {pol['cut_short']}" if pol.get("cut_short") else "")
                  + (f"; note: {pol['extended']}" if pol.get("extended") else "")
+                 + (f"; note: {pol['unplayed']}" if pol.get("unplayed") else "")
                  + (f"; {mixed_note}" if mixed_note else ""))
     return t
 
