@@ -226,7 +226,7 @@ def _interval_chart(forecasts: dict[str, dict[str, Any]], model: str) -> str:
 
 
 def interval_fig(forecasts: dict[str, dict[str, Any]], model: str) -> Figure:
-    issues = list(forecasts)
+    issues = [i for i in forecasts if forecasts[i].get("n")]  # an issue with no forecast has no interval (H13)
     fig = Figure(figsize=(7.5, 0.45 * len(issues) + 1.0))
     ax = fig.subplots()
     for k, issue in enumerate(issues):
@@ -250,8 +250,14 @@ def uncertainty_section(result: Any) -> str:
     parts = [f"<p>{d['draws']} draws over every ranged number ({len(d.get('parameters', []))} of them), "
              f"seed {d['seed']}; and again with every range {d['wider']['factor']:g}× as wide.</p>"]
     for model, forecasts in d.get("forecasts", {}).items():
-        if model == "compromise":
+        if model != "compromise":
+            continue
+        none = [i for i, f in forecasts.items() if not f.get("n")]
+        if len(none) < len(forecasts):  # all issues without a forecast gave a KeyError and no report (H13)
             parts.append('<div class="chart">' + _interval_chart(forecasts, model) + "</div>")
+        if none:
+            parts.append(f"<p class='muted'>No interval for {escape(', '.join(none))}: the {model} model gives no "
+                         "forecast there in any draw (no actor has both salience and capability).</p>")
     from detente.report.uncertainty import NOT_COUNTED, count_cell, wider_cell
 
     rows = []
