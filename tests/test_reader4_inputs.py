@@ -208,7 +208,8 @@ def test_the_report_stands_when_no_draw_gives_a_forecast() -> None:
 
 def test_analyze_with_every_salience_zero_writes_its_report(tmp_path) -> None:
     text = ("detente: 1\nmeta: {id: z, title: Zero, perspective: Made up for tests.}\n"
-            "actors:\n  - {id: a, name: A, capability: {low: 1, mode: 2, high: 3}}\n  - {id: b, name: B, capability: 1}\n"
+            "actors:\n  - {id: a, name: A, capability: {low: 1, mode: 2, high: 3}}\n"
+            "  - {id: b, name: B, capability: 1}\n"
             "issues:\n  - {id: x, name: X, status_quo: 50}\n"
             "positions:\n  a: {x: {position: 0, salience: 0}}\n  b: {x: {position: 100, salience: 0}}\n")
     p = _write(tmp_path, text)
