@@ -216,3 +216,14 @@ def test_analyze_with_every_salience_zero_writes_its_report(tmp_path) -> None:
     res = runner.invoke(app, ["analyze", str(p), "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_principals_with_nothing_at_stake_are_refused_not_a_zero_division(tmp_path) -> None:
+    """Both principals at salience 0 on the issue they contest: the crisis model's linkage frontier
+    divided by zero (ZeroDivisionError traceback in validate, game and analyze)."""
+    p = _write(tmp_path, DUEL_HEAD.replace("salience: 1.0", "salience: 0").replace("salience: 0.8", "salience: 0"))
+    for command in (["validate"], ["game"]):
+        line = _one_line_error(runner.invoke(app, [*command, str(p)]), "positions.a")
+        assert "nothing is at stake" in line
+    one = _write(tmp_path, DUEL_HEAD.replace("salience: 1.0", "salience: 0"))  # one side's stake is enough
+    assert runner.invoke(app, ["validate", str(one)]).exit_code == 0
