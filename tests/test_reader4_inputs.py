@@ -227,3 +227,19 @@ def test_principals_with_nothing_at_stake_are_refused_not_a_zero_division(tmp_pa
         assert "nothing is at stake" in line
     one = _write(tmp_path, DUEL_HEAD.replace("salience: 1.0", "salience: 0"))  # one side's stake is enough
     assert runner.invoke(app, ["validate", str(one)]).exit_code == 0
+
+
+def test_a_strongest_actor_claim_on_an_issue_the_actor_skips_says_so() -> None:
+    from detente.analysis.claims import Context, _strongest
+    from detente.models import get_model
+    from detente.scenario.loader import load_scenario_text
+
+    text = DUEL_HEAD.replace("  - {id: b, name: Beta, capability: 1}\n",
+                             "  - {id: b, name: Beta, capability: 1}\n  - {id: c, name: Gamma, capability: 1}\n")
+    text = text.replace("issues:\n  - {id: x, name: Issue X, status_quo: 0}\n",
+                        "issues:\n  - {id: x, name: Issue X, status_quo: 0}\n  - {id: y, name: Y, status_quo: 0}\n")
+    text += ("  c: {y: {position: 100, salience: 0.5}}\n"
+             "claims: [{id: S, text: c leads on x, check: {kind: strongest_actor, actor: c, issue: x}}]\n")
+    sc = load_scenario_text(text, "s.yaml")
+    v = _strongest(sc.claims[0], Context(sc, {"compromise": get_model("compromise").run(sc)}, {}))
+    assert v.status == "fails" and "c takes no position on x" in v.detail
