@@ -243,3 +243,16 @@ def test_a_strongest_actor_claim_on_an_issue_the_actor_skips_says_so() -> None:
     sc = load_scenario_text(text, "s.yaml")
     v = _strongest(sc.claims[0], Context(sc, {"compromise": get_model("compromise").run(sc)}, {}))
     assert v.status == "fails" and "c takes no position on x" in v.detail
+
+
+@pytest.mark.parametrize(("extra_a", "extra_b", "says"), [
+    (", represents: a", "", "'a' represents itself"),
+    (", represents: b", ", represents: a", "a -> b -> a"),
+])
+def test_an_actor_that_represents_itself_or_a_loop_is_refused(tmp_path, extra_a, extra_b, says) -> None:
+    """'represents' names whose moves an actor makes: a loop left them with no player, without a word."""
+    text = (DUEL_HEAD.replace("{id: a, name: Alpha, capability: 1}", "{id: a, name: Alpha, capability: 1"
+                              + extra_a + "}")
+            .replace("{id: b, name: Beta, capability: 1}", "{id: b, name: Beta, capability: 1" + extra_b + "}"))
+    line = _one_line_error(runner.invoke(app, ["validate", str(_write(tmp_path, text))]), "actors[0].represents")
+    assert says in line
