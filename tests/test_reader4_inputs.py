@@ -256,3 +256,22 @@ def test_an_actor_that_represents_itself_or_a_loop_is_refused(tmp_path, extra_a,
             .replace("{id: b, name: Beta, capability: 1}", "{id: b, name: Beta, capability: 1" + extra_b + "}"))
     line = _one_line_error(runner.invoke(app, ["validate", str(_write(tmp_path, text))]), "actors[0].represents")
     assert says in line
+
+
+def test_an_outcome_claim_that_holds_as_a_plurality_says_it_is_not_a_majority() -> None:
+    """'holds' (the simulation's most frequent class) beside 'holds in 35 of 100 runs' read as a majority."""
+    from types import SimpleNamespace
+
+    from detente.analysis.claims import Context
+    from detente.analysis.sim_layer import SimLayerResult, _outcome_class
+    from detente.scenario.loader import load_scenario_text
+
+    sc = load_scenario_text(DUEL_HEAD + "claims: [{id: K, text: k, check: {kind: outcome_class, equals: agreement,"
+                            " layer: sim}}]\n", "s.yaml")
+    classes = ["agreement"] * 35 + ["stalemate"] * 33 + ["escalation"] * 32
+    runs = [SimpleNamespace(outcome=SimpleNamespace(cls=c)) for c in classes]
+    freq = {c: classes.count(c) / 100 for c in ("agreement", "stalemate", "escalation")}
+    batch = SimpleNamespace(runs=runs, modal="agreement", frequencies=freq)
+    res = SimLayerResult(seed=1, rounds=4, batch=batch, known_outcome=None)  # type: ignore[arg-type]
+    v = _outcome_class(sc.claims[0], Context(sc, {}, {"sim": res}))
+    assert v.status == "holds" and "35% of runs, not a majority" in v.detail

@@ -235,6 +235,8 @@ def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     k = sum(1 for r in res.batch.runs if r.outcome.cls == want)
     status = "holds" if res.batch.modal == want else "fails"
     detail = f"{n} simulated runs: {_freq_text(res)}"
+    if status == "holds" and 2 * k <= n:  # 'holds' beside 35 of 100 read as a majority (H13)
+        detail += f"; holds as the most frequent class, in {pct(k / n)} of runs, not a majority"
     if res.known_outcome:
         detail += (f"; the known outcome ({res.known_outcome}) occurs in "
                    f"{pct(res.frequencies.get(res.known_outcome, 0.0))} of runs")
