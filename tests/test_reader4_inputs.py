@@ -275,3 +275,20 @@ def test_an_outcome_claim_that_holds_as_a_plurality_says_it_is_not_a_majority() 
     res = SimLayerResult(seed=1, rounds=4, batch=batch, known_outcome=None)  # type: ignore[arg-type]
     v = _outcome_class(sc.claims[0], Context(sc, {}, {"sim": res}))
     assert v.status == "holds" and "35% of runs, not a majority" in v.detail
+
+
+def test_the_crisis_models_plurality_verdict_says_it_is_below_one_half() -> None:
+    from types import SimpleNamespace
+
+    from detente.analysis.claims import Context
+    from detente.analysis.crisis_layer import crisis_outcome_class
+    from detente.scenario.loader import load_scenario_text
+
+    sc = load_scenario_text(DUEL_HEAD + "claims: [{id: K, text: k, check: {kind: outcome_class, equals: stalemate,"
+                            " layer: crisis}}]\n", "s.yaml")
+    probs = {"stalemate": 0.42, "escalation": 0.38, "agreement": 0.19, "capitulation": 0.01}
+    run = SimpleNamespace(outcome_class="stalemate", probs=probs, qre=SimpleNamespace(lam=10.0))
+    v = crisis_outcome_class(sc.claims[0], Context(sc, {}, {"crisis": run}))
+    assert v.status == "holds" and "below one half" in v.detail
+    run.probs = {**probs, "stalemate": 0.62, "escalation": 0.18}
+    assert "below one half" not in crisis_outcome_class(sc.claims[0], Context(sc, {}, {"crisis": run})).detail
