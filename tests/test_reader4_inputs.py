@@ -292,3 +292,15 @@ def test_the_crisis_models_plurality_verdict_says_it_is_below_one_half() -> None
     assert v.status == "holds" and "below one half" in v.detail
     run.probs = {**probs, "stalemate": 0.62, "escalation": 0.18}
     assert "below one half" not in crisis_outcome_class(sc.claims[0], Context(sc, {}, {"crisis": run})).detail
+
+
+def test_the_terminal_says_why_auto_fell_back_to_the_logit_players() -> None:
+    """The HTML gave the reason; the terminal's caption said only 'logit choice after the script'."""
+    from detente.report.sim import frequency_table
+
+    d = {"runs": 5, "rounds": 4, "seed": 1, "ranges": "fixed", "runs_with_concessions": 0,
+         "runs_with_public_concessions": 0, "frequencies": {"stalemate": 1.0},
+         "policy": {"policy": "logit", "why": "logit: the crisis model's principals (a, c) are not the players"}}
+    assert "(the crisis model's principals (a, c) are not the players)" in frequency_table(d).caption
+    d["policy"] = {"policy": "logit", "why": "logit (chosen)"}
+    assert "(" not in frequency_table(d).caption.split(";")[0]
