@@ -304,3 +304,23 @@ def test_the_terminal_says_why_auto_fell_back_to_the_logit_players() -> None:
     assert "(the crisis model's principals (a, c) are not the players)" in frequency_table(d).caption
     d["policy"] = {"policy": "logit", "why": "logit (chosen)"}
     assert "(" not in frequency_table(d).caption.split(";")[0]
+
+
+def test_backtest_cases_says_what_it_is_doing_on_a_terminal(tmp_path, monkeypatch) -> None:
+    """`backtest cases --dir D --loo` ran minutes with nothing on the screen."""
+    import io
+    import sys
+
+    from rich.console import Console
+
+    import detente.report.progress as progress
+
+    cli_app = sys.modules["detente.cli.app"]
+    buf = io.StringIO()
+    monkeypatch.setattr(cli_app, "err_console", lambda: Console(file=buf, force_terminal=True, width=200))
+    monkeypatch.setattr(progress, "SLOW", 0.0)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "s.yaml").write_text(DUEL_HEAD + "known_outcome: {class: stalemate}\n", encoding="utf-8")
+    res = runner.invoke(app, ["backtest", "cases", "--dir", str(tmp_path / "c"), "--layer", "models"])
+    assert res.exit_code == 0, res.output
+    assert "· scoring the cases: " in buf.getvalue()
