@@ -324,3 +324,18 @@ def test_backtest_cases_says_what_it_is_doing_on_a_terminal(tmp_path, monkeypatc
     res = runner.invoke(app, ["backtest", "cases", "--dir", str(tmp_path / "c"), "--layer", "models"])
     assert res.exit_code == 0, res.output
     assert "· scoring the cases: " in buf.getvalue()
+
+
+@pytest.mark.parametrize("command", [["game"], ["simulate", "-n", "3"]])
+def test_game_and_simulate_give_the_base_rate_beside_their_classes(tmp_path, command) -> None:
+    """Only analyze's bottom line gave the base rate; a user of `game` or `simulate` saw classes alone."""
+    from detente.scenario.priors import base_rates
+
+    rates = base_rates()
+    if not rates:
+        pytest.skip("no ICB base rates in this install")
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {horizon: 1}\nsimulation: {players: [a, b], rounds: 3, runs: 5, "
+               "temperature: 0.05}\n")
+    res = runner.invoke(app, [command[0], str(p), *command[1:]])
+    assert res.exit_code == 0, res.output
+    assert f"Base rate: ICB's {rates['n']} crisis actors" in " ".join(res.output.split())

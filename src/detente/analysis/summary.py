@@ -188,6 +188,18 @@ def _median(xs: list[float]) -> float:
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
+def base_rate_text(rates: dict[str, Any] | None = None) -> str:
+    """The baseline beside a predicted class (X9); ``game`` and ``simulate`` print it too (H13)."""
+    rates = rates if rates is not None else base_rates()
+    if not rates:
+        return ""
+    shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
+    return (f"Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
+            "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
+            "(docs/ICB.md), and on 24 hand-coded crises after 1989 scored blind it was no better than "
+            "them (better on one set of twelve, worse on the next; docs/CASES.md).")
+
+
 def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWarning]]:
     """Defaults the layers filled in, and inputs they did not use or dropped."""
     sc = a.scenario
@@ -380,11 +392,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         else:
             line += ". No known outcome is recorded."
         if rates:
-            shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
-            line += (f" Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
-                     "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
-                     "(docs/ICB.md), and on 24 hand-coded crises after 1989 scored blind it was no better than "
-                     "them (better on one set of twelve, worse on the next; docs/CASES.md).")
+            line += " " + base_rate_text(rates)
         lines.append(line)
     elif known:
         lines.append(f"Known outcome: {known}; no crisis game, crisis model or simulation in this scenario "

@@ -140,6 +140,10 @@ def simulate(
          "runs_with_public_concessions": sum(
              1 for r in batch.runs if any(c["track"] != "closed" for c in r.concessions))}
     console.print(frequency_table(d))
+    from detente.analysis.summary import base_rate_text
+
+    if base := base_rate_text():  # the baseline beside the classes, as analyze gives it (H13)
+        console.print(base, markup=False, style="dim")
     if d.get("runs_by_types"):
         console.print(by_types_line(d["runs_by_types"]))
     console.print(break_even_lines(breakevens))
