@@ -339,3 +339,18 @@ def test_game_and_simulate_give_the_base_rate_beside_their_classes(tmp_path, com
     res = runner.invoke(app, [command[0], str(p), *command[1:]])
     assert res.exit_code == 0, res.output
     assert f"Base rate: ICB's {rates['n']} crisis actors" in " ".join(res.output.split())
+
+
+def test_the_outcome_line_points_at_a_game_claim_only_when_there_is_one() -> None:
+    """'a claim on the crisis game's outcome class is counted above' was printed for a scenario with a
+    games section and no such claim (Gaza: its outcome claim was the crisis model's)."""
+    from detente.report.uncertainty import outcome_line
+    from detente.scenario.loader import load_scenario_text
+
+    games = ("games: {specs: [{id: g, template: two_track, challenger: a, defender: b, issue: x}]}\n"
+             "simulation: {players: [a, b], rounds: 3, runs: 5, temperature: 0.05}\n")
+    crisis = "claims: [{id: K, text: k, check: {kind: outcome_class, equals: agreement, layer: crisis}}]\n"
+    sc = load_scenario_text(DUEL_HEAD + games + crisis, "s.yaml")
+    assert "counted above" not in outcome_line(None, sc).plain
+    sc = load_scenario_text(DUEL_HEAD + games + crisis.replace("layer: crisis", "layer: games"), "s.yaml")
+    assert "counted above" in outcome_line(None, sc).plain

@@ -96,7 +96,9 @@ def outcome_line(outcome: dict[str, float] | None, sc: Any = None, label: str = 
             why.append("needs a per-draw layer: detente sweep --per-draw-layers")
         else:
             why.append("the scenario has no 'simulation:' section to run per draw")
-        if sc is None or sc.games is not None:
+        game_claim = sc is None or any(c.check.kind == "outcome_class" and c.check.layer in ("games", "any")
+                                       for c in sc.claims)
+        if sc is None or (sc.games is not None and game_claim):  # H13: said with no such claim in the scenario
             why.append("a claim on the crisis game's outcome class is counted above")
         return Text(f"Outcome-class shares: not tallied over the draws ({why[0]})"
                     + "".join(f"; {w}" for w in why[1:]) + ".", style="italic")
