@@ -195,7 +195,7 @@ def unplayed_steps(sc: Scenario, rounds: int) -> dict[str, str]:
         return {}
     return {"unplayed": f"{len(late)} scripted move(s) come after the last of the {rounds} rounds and are never "
                         "played: " + ", ".join(f"{m.id} (step {m.step})" for m in late)
-                        + "; raise simulation.rounds or renumber the steps"}
+                        + "; give more rounds (simulation.rounds or --rounds) or renumber the steps"}
 
 
 def policy_record(plan: CrisisPlan | None, why: str, stated_rounds: int | None = None,
