@@ -15,3 +15,13 @@ def pct(x: float) -> str:
     if v < 0.05:
         return "<0.1%"
     return f"{v:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def scale_digits(span: float) -> int:
+    """Decimals that show an issue's values to about 1% of its scale: one on a 0-100 scale, two on 0-1
+    (H13: a 0-1 scale printed to one decimal turned a coded 0.35 into '0.3' and hid every interval)."""
+    import math
+
+    if not span > 0 or not math.isfinite(span):
+        return 1
+    return max(1, min(6, 2 - math.floor(math.log10(span))))

@@ -140,6 +140,11 @@ def _tag_problems(sc: Scenario) -> Iterator[Problem]:
         key = tag.split(":", 1)[0]
         keys.setdefault(key, k)
         if key in SETTING_TAGS:
+            first = sc.meta.tags[keys[key]]
+            if first != tag:  # 'challenger:a' then 'challenger:b': the last won without a word (H13)
+                yield (("meta", "tags", k), f"tag '{tag}' contradicts '{first}' (meta.tags[{keys[key]}]): a setting "
+                       "tag may be given once; keep the one you mean")
+                return
             continue
         near = difflib.get_close_matches(key.lower(), SETTING_TAGS, n=1, cutoff=0.75)
         if near:

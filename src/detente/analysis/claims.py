@@ -189,5 +189,9 @@ def _strongest(claim: Claim, ctx: Context) -> Verdict:
     if not ranked:
         return Verdict(claim.id, claim.text, "not_evaluated", "no actor has a gain to rank", "models")
     status = "holds" if ranked[0] == ch.actor else "fails"
+    why = ""
+    if ch.actor not in ranked:  # it cannot lead where it takes no position: say so, not just who leads (H13)
+        where = f"on {ch.issue}" if ch.issue is not None else "on any issue"
+        why = f" ({ch.actor} takes no position {where}, so it is not ranked)"
     return Verdict(claim.id, claim.text, status,
-                   f"largest gain {what} under {ch.model}: {ranked[0]}", "models")
+                   f"largest gain {what} under {ch.model}: {ranked[0]}{why}", "models")

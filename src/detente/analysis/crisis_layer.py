@@ -40,5 +40,8 @@ def crisis_outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     top = run.outcome_class
     shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(run.probs.items(), key=lambda kv: -kv[1]))
     p = run.probs.get(ch.equals.value, 0.0)
+    plural = ("; holds as the likeliest class, at probability below one half" if top == ch.equals.value
+              and p <= 0.5 else "")  # as the simulation's verdict says it (H13)
     return Verdict(claim.id, claim.text, "holds" if top == ch.equals.value else "fails",
-                   f"general crisis model (QRE, λ={run.qre.lam:g}): {shown}", "crisis", model_probability=p)
+                   f"general crisis model (QRE, λ={run.qre.lam:g}): {shown}{plural}", "crisis",
+                   model_probability=p)

@@ -49,8 +49,12 @@ def path_shares(sc: Scenario, run: GameRun, seed: int, draws: int | None = None)
     if not params:
         return None
     n = draws or (DRAWS if run.game.perfect_information else DRAWS_SLOW)
+    note = None if n == DRAWS or draws else (f"{n} draws, not {DRAWS}: a game with information sets is solved by "
+                                             "the logit trace, tens of ms a draw")
     if draws is None and len(run.game) > NODE_BUDGET // n:  # big trees: fewer draws, reported as such
         n = max(8, NODE_BUDGET // len(run.game))
+        note = (f"{n} draws, not {DRAWS}: the tree has {len(run.game):,} nodes and a section solves at most "
+                f"{NODE_BUDGET:,}")
     x = sample(params, n, np.random.default_rng(seed))
     paths: Counter[str] = Counter()
     classes: Counter[str] = Counter()
@@ -77,6 +81,7 @@ def path_shares(sc: Scenario, run: GameRun, seed: int, draws: int | None = None)
     ok = n - failed
     return {
         "draws": n, "seed": seed, "failed": failed, "parameters": [p.key for p in params],
+        **({"draws_note": note} if note else {}),  # why fewer draws than the README's 200 (H13)
         "paths": [{"path": k, "share": c / ok} for k, c in sorted(paths.items(), key=lambda kv: (-kv[1], kv[0]))]
         if ok else [],
         "outcome_class_shares": {k: c / ok for k, c in sorted(classes.items())} if ok else {},

@@ -176,11 +176,26 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
     policy = policy_record(plan, why, sc.simulation.rounds, rounds)
+    policy.update(unplayed_steps(sc, rounds))
     # the break-evens search the logit policy's modal path: they say nothing about the crisis model's
     # runs, whose thresholds are the crisis game's (C14)
     be = escalation_break_evens(sc) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     return SimLayerResult(seed, rounds, batch, known, comparisons, ranges,
                           sampler.keys if sampler else [], be, policy)
+
+
+def unplayed_steps(sc: Scenario, rounds: int) -> dict[str, str]:
+    """``{"unplayed": why}`` when a scripted player's move has a step the runs never reach (round ``step`` + 1
+    after the last round): the logit players' runs dropped it without a word (H13)."""
+    sim = sc.simulation
+    if sim is None:
+        return {}
+    late = [m for m in sc.moves if m.step is not None and m.step + 1 > rounds and m.actor in sim.scripted]
+    if not late:
+        return {}
+    return {"unplayed": f"{len(late)} scripted move(s) come after the last of the {rounds} rounds and are never "
+                        "played: " + ", ".join(f"{m.id} (step {m.step})" for m in late)
+                        + "; give more rounds (simulation.rounds or --rounds) or renumber the steps"}
 
 
 def policy_record(plan: CrisisPlan | None, why: str, stated_rounds: int | None = None,
@@ -220,6 +235,8 @@ def _outcome_class(claim: Claim, ctx: Context) -> Verdict | None:
     k = sum(1 for r in res.batch.runs if r.outcome.cls == want)
     status = "holds" if res.batch.modal == want else "fails"
     detail = f"{n} simulated runs: {_freq_text(res)}"
+    if status == "holds" and 2 * k <= n:  # 'holds' beside 35 of 100 read as a majority (H13)
+        detail += f"; holds as the most frequent class, in {pct(k / n)} of runs, not a majority"
     if res.known_outcome:
         detail += (f"; the known outcome ({res.known_outcome}) occurs in "
                    f"{pct(res.frequencies.get(res.known_outcome, 0.0))} of runs")

@@ -188,11 +188,29 @@ def _median(xs: list[float]) -> float:
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
+def base_rate_text(rates: dict[str, Any] | None = None) -> str:
+    """The baseline beside a predicted class (X9); ``game`` and ``simulate`` print it too (H13)."""
+    rates = rates if rates is not None else base_rates()
+    if not rates:
+        return ""
+    shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
+    return (f"Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
+            "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
+            "(docs/ICB.md), and on 24 hand-coded crises after 1989 scored blind it was no better than "
+            "them (better on one set of twelve, worse on the next; docs/CASES.md).")
+
+
 def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWarning]]:
     """Defaults the layers filled in, and inputs they did not use or dropped."""
     sc = a.scenario
     defaults: list[DefaultUsed] = []
     warnings: list[InputWarning] = []
+    # an actor with no stance is in no model, table or third-party choice: it vanished without a word (H13)
+    players = set(sc.simulation.players) if sc.simulation is not None else set()
+    silent = [x.id for x in sc.actors if not sc.positions.get(x.id) and x.represents is None and x.id not in players]
+    if silent:
+        warnings.append(InputWarning("scenario", "actors with no position on any issue, left out of the models, the "
+                                     "strong-position table and the crisis model: " + ", ".join(silent)))
     games = a.layers.get("games")
     read: set[str] = set()
     if games is not None:
@@ -210,6 +228,8 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     sim = a.layers.get("sim")
     if sim is not None and sim.policy.get("extended"):  # an input changed is listed, not only captioned (H12)
         warnings.append(InputWarning("sim", sim.policy["extended"]))
+    if sim is not None and sim.policy.get("unplayed"):  # a scripted move dropped is listed too (H13)
+        warnings.append(InputWarning("sim", sim.policy["unplayed"]))
     if sim is not None:
         offered = [r for r in sim.batch.runs if r.concessions and not r.outcome.settled]
         if offered:
@@ -372,11 +392,7 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         else:
             line += ". No known outcome is recorded."
         if rates:
-            shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
-            line += (f" Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
-                     "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
-                     "(docs/ICB.md), and on 24 hand-coded crises after 1989 scored blind it was no better than "
-                     "them (better on one set of twelve, worse on the next; docs/CASES.md).")
+            line += " " + base_rate_text(rates)
         lines.append(line)
     elif known:
         lines.append(f"Known outcome: {known}; no crisis game, crisis model or simulation in this scenario "

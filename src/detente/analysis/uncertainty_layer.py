@@ -14,6 +14,7 @@ from typing import Any
 
 from detente.analysis.analyze import AnalyzeOptions, register_layer
 from detente.errors import InputError
+from detente.formatting import scale_digits
 from detente.scenario.schema import Claim, Scenario
 from detente.uncertainty.engine import SweepOptions, prepare, run_sweep
 from detente.uncertainty.sensitivity import find_flips, sobol_indices
@@ -72,6 +73,7 @@ def uncertainty_layer(scenario: Scenario, options: AnalyzeOptions) -> Uncertaint
         "seed": seed,
         "parameters": [p.key for p in params],
         "forecasts": stated.summary["forecasts"],
+        "issue_digits": {i.id: scale_digits(i.scale.max - i.scale.min) for i in scenario.issues},
         "claims": {k: v for k, v in stated.summary["claims"].items() if v["evaluated"]},
         "claim_texts": {c.id: " ".join(c.text.split()) for c in scenario.claims},
         "outcome": None,

@@ -172,7 +172,11 @@ def forecast(
             dump_json({"scenario": sc.meta.id, "models": {k: r.to_dict() for k, r in results.items()}})
         )
         return
-    out_console().print(forecast_table(sc, results))
+    ranged = _count_ranges(sc)  # a point forecast says where its uncertainty is (H13)
+    note = (f"one run per model at the stated modes; {ranged} numbers are given as ranges: detente sweep (or "
+            "analyze) gives the forecasts' intervals over them" if ranged
+            else "one run per model: no number is given as a range, so there is no interval to give")
+    out_console().print(forecast_table(sc, results, point_note=note))
 
 
 @app.command("import")

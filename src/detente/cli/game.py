@@ -154,6 +154,7 @@ def game(
                 sys.stdout.write(dump_json(crun.to_dict()))
                 return
             out_console().print(render_crisis(crun))
+            _base_rate()
             if efg is not None:
                 out_console().print(f"\nwrote {efg}")
             return
@@ -187,5 +188,16 @@ def game(
         return
     console = out_console()
     console.print(render_game(run))
+    if not file.endswith(".efg"):  # a scenario's crisis game: its baseline beside its class (H13)
+        _base_rate()
     if efg is not None:
         console.print(f"\nwrote {efg}")
+
+
+def _base_rate() -> None:
+    """The outcome classes' base rate, as analyze's bottom line gives it beside every predicted class."""
+    from detente.analysis.summary import base_rate_text
+
+    text = base_rate_text()
+    if text:
+        out_console().print(text, markup=False, style="dim")

@@ -50,7 +50,7 @@ def simulate(
 
     if ranges is not None and ranges not in ("sample", "fixed"):
         raise InputError(f"--ranges must be 'sample' or 'fixed', got '{ranges}'", field="ranges")
-    from detente.analysis.sim_layer import policy_record, typed_runs
+    from detente.analysis.sim_layer import policy_record, typed_runs, unplayed_steps
     from detente.sim.crisis_play import NO_BREAKEVEN, POLICIES, choose_plan
 
     if policy not in POLICIES:
@@ -100,6 +100,7 @@ def simulate(
         return
     breakevens = escalation_break_evens(sc, rounds) if plan is None else {"criterion": NO_BREAKEVEN, "players": []}
     record = policy_record(plan, why, sc.simulation.rounds if asked_rounds is None else None, world.rounds)
+    record.update(unplayed_steps(sc, world.rounds))
     if policies:  # the others still choose by logit; the break-even search knows only logit players (H11)
         record["replaced"] = {a: ("the crisis game's equilibrium strategy" if a == game_player else
                                   "the general crisis model's QRE strategy after its script") for a in policies}
@@ -139,6 +140,10 @@ def simulate(
          "runs_with_public_concessions": sum(
              1 for r in batch.runs if any(c["track"] != "closed" for c in r.concessions))}
     console.print(frequency_table(d))
+    from detente.analysis.summary import base_rate_text
+
+    if base := base_rate_text():  # the baseline beside the classes, as analyze gives it (H13)
+        console.print(base, markup=False, style="dim")
     if d.get("runs_by_types"):
         console.print(by_types_line(d["runs_by_types"]))
     console.print(break_even_lines(breakevens))

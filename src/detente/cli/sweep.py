@@ -65,6 +65,7 @@ def sweep(
 ) -> None:
     """Monte Carlo over every ranged number: forecast intervals, claim and outcome probabilities."""
     import detente.analysis  # noqa: F401  (registers the crisis game's per-draw claim checks)
+    from detente.formatting import scale_digits
     from detente.report.uncertainty import claim_probabilities, forecast_intervals, outcome_line
     from detente.uncertainty.engine import SweepOptions, run_sweep
 
@@ -108,7 +109,8 @@ def sweep(
     texts = {c.id: " ".join(c.text.split()) for c in sc.claims}
     t = result.record["timings"]
     out_console().print(Group(
-        forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})"),
+        forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})",
+                           {i.id: scale_digits(i.scale.max - i.scale.min) for i in sc.issues}),
         claim_probabilities({k: {**v, "counted_by": _counted_by(sc, k)} for k, v in s["claims"].items()
                              if v["evaluated"]}, texts,
                             missing={k: _why_not_counted(sc, k, per_draw_layers)

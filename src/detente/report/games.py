@@ -56,6 +56,10 @@ def render_game(result: Any) -> RenderableType:
         t.add_column("path")
         for row in r["paths"]:
             t.add_row(f"{round(row['share'] * ok)}/{ok} ({pct(row['share'])})", row["path"])
+        notes = [x for x in (r.get("draws_note"), f"{r['failed']} draws could not be solved" if r.get("failed")
+                             else None) if x]
+        if notes:
+            t.caption = "; ".join(notes)
         parts.append(t)
     if d.get("pure_equilibria"):
         parts.append(Text(f"{len(d['pure_equilibria'])} pure weak PBE found by enumeration", style="italic"))

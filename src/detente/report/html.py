@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from detente import __version__
 from detente.analysis.analyze import Analysis
+from detente.formatting import scale_digits
 from detente.report import plots
 from detente.scenario.arrays import point_arrays
 from detente.scenario.numbers import Num
@@ -104,6 +105,7 @@ def build_html(analysis: Analysis) -> str:
             "models": [r.forecast_of(i.id) for r in analysis.models.values()],
             "outlier": [(i.id, m) in flagged for m in analysis.models],
             "known": known.values[i.id].value if known and i.id in known.values else None,
+            "digits": scale_digits(i.scale.max - i.scale.min),  # as the terminal's table (H13)
         }
         for i in sc.issues
     ]

@@ -153,6 +153,17 @@ def games_section(run: Any) -> str:
     parts.append("<h3>Why each side does what it does</h3>" + _list(d.get("explanation", [])))
     if d.get("threshold_summary"):
         parts.append("<h3>Where the equilibrium would change</h3>" + _list(d["threshold_summary"]))
+    r = d.get("ranges")
+    if r and r.get("paths"):
+        from detente.formatting import pct
+  # the terminal's table (H13: the report had only the bottom line's share)
+        ok = r["draws"] - r.get("failed", 0)
+        notes = [x for x in (r.get("draws_note"), f"{r['failed']} draws could not be solved" if r.get("failed")
+                             else None) if x]
+        parts.append(f"<h3>Equilibrium paths over {ok} draws of the stated ranges</h3>"
+                     + "".join(f"<p class='muted'>{escape(n)}.</p>" for n in notes)
+                     + _table(["draws", "path"], [[f"{round(x['share'] * ok)}/{ok} ({pct(x['share'])})", x["path"]]
+                                                  for x in r["paths"]]))
     for note in d.get("notes", []):
         parts.append(f"<p class='muted'>{escape(note)}</p>")
     if d.get("payoff_notes"):
@@ -183,6 +194,8 @@ def sim_section(result: Any) -> str:
                                if n) + "</p>")
     elif pol.get("why"):
         parts.append(f"<p class='muted'>Players: {escape(str(pol['why']))}.</p>")
+    if pol.get("unplayed"):
+        parts.append(f"<p class='muted'>Note: {escape(str(pol['unplayed']))}.</p>")
     if freq:
         parts.append('<div class="chart">' + bar_chart(list(freq), [100 * v for v in freq.values()],
                                                       "outcome classes over the runs", "% of runs") + "</div>")
@@ -213,7 +226,7 @@ def _interval_chart(forecasts: dict[str, dict[str, Any]], model: str) -> str:
 
 
 def interval_fig(forecasts: dict[str, dict[str, Any]], model: str) -> Figure:
-    issues = list(forecasts)
+    issues = [i for i in forecasts if forecasts[i].get("n")]  # an issue with no forecast has no interval (H13)
     fig = Figure(figsize=(7.5, 0.45 * len(issues) + 1.0))
     ax = fig.subplots()
     for k, issue in enumerate(issues):
@@ -237,15 +250,24 @@ def uncertainty_section(result: Any) -> str:
     parts = [f"<p>{d['draws']} draws over every ranged number ({len(d.get('parameters', []))} of them), "
              f"seed {d['seed']}; and again with every range {d['wider']['factor']:g}× as wide.</p>"]
     for model, forecasts in d.get("forecasts", {}).items():
-        if model == "compromise":
+        if model != "compromise":
+            continue
+        none = [i for i, f in forecasts.items() if not f.get("n")]
+        if len(none) < len(forecasts):  # all issues without a forecast gave a KeyError and no report (H13)
             parts.append('<div class="chart">' + _interval_chart(forecasts, model) + "</div>")
-    from detente.report.uncertainty import count_cell
+        if none:
+            parts.append(f"<p class='muted'>No interval for {escape(', '.join(none))}: the {model} model gives no "
+                         "forecast there in any draw (no actor has both salience and capability).</p>")
+    from detente.report.uncertainty import NOT_COUNTED, count_cell, wider_cell
 
     rows = []
     texts = d.get("claim_texts", {})
     for cid in texts:
         got, wide = d.get("claims", {}).get(cid, {}), d["wider"]["claims"].get(cid, {})
-        rows.append([cid, texts.get(cid, ""), count_cell(got), count_cell(wide)])
+        if not got and not wide:  # why, as the terminal says (H13: a bare 'not evaluated' twice)
+            rows.append([cid, texts.get(cid, ""), f"not evaluated here: {NOT_COUNTED}", ""])
+            continue
+        rows.append([cid, texts.get(cid, ""), count_cell(got), wider_cell(got, wide)])
     if rows:
         parts.append("<h3>How likely each claim is to hold</h3><p class='muted'>Draws where the claim holds / "
                      "draws evaluated, with a 95% Clopper–Pearson interval: the same count as in the claims "

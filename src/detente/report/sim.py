@@ -29,8 +29,11 @@ def frequency_table(d: dict[str, Any]) -> Table:
     for cls, p in d["frequencies"].items():
         mark = "known outcome" if cls == d.get("known_outcome") else ""
         t.add_row(Text(cls, style=_CLASS_STYLE.get(cls, "")), pct(p), *([pct(model[cls])] if model else []), mark)
+    why = str(pol.get("why") or "")
+    fell_back = why.startswith("logit: ")  # auto fell back: say why, as the HTML does (H13)
     who = ("players: the general crisis model's strategies, types drawn per run (C14); "
-           if model else "players: logit choice after the script; " if pol else "")
+           if model else "players: logit choice after the script"
+           + (f" ({why[len('logit: '):]})" if fell_back else "") + "; " if pol else "")
     if pol.get("replaced"):  # --game-player / --crisis-player
         who = ("players: logit choice after the script, except "
                + ", ".join(f"{a}: {how}" for a, how in pol["replaced"].items()) + "; ")
@@ -39,6 +42,7 @@ def frequency_table(d: dict[str, Any]) -> Table:
                  f"{d['runs_with_public_concessions']} with a public one"
                  + (f"; note: {pol['cut_short']}" if pol.get("cut_short") else "")
                  + (f"; note: {pol['extended']}" if pol.get("extended") else "")
+                 + (f"; note: {pol['unplayed']}" if pol.get("unplayed") else "")
                  + (f"; {mixed_note}" if mixed_note else ""))
     return t
 

@@ -63,7 +63,10 @@ def strong_table(sc: Scenario, strong: StrongPosition) -> Table:
 
 
 def forecast_table(sc: Scenario, models: dict[str, ModelResult],
-                   outliers: list[dict[str, Any]] | None = None) -> Table:
+                   outliers: list[dict[str, Any]] | None = None, point_note: str | None = None) -> Table:
+    """``point_note``: what the single numbers are and where their uncertainty is (H13: bare points)."""
+    from detente.formatting import scale_digits
+
     flagged = {(o["issue"], o["model"]) for o in outliers or []}
     t = Table(title="Forecasts by model" + (" (! = outlier, far from the other models)" if flagged else ""),
               title_justify="left")
@@ -75,13 +78,14 @@ def forecast_table(sc: Scenario, models: dict[str, ModelResult],
     if known:
         t.add_column("coded outcome", justify="right")
     for issue in sc.issues:
-        row = [issue.name, _fmt(issue.status_quo.value if issue.status_quo else None)]
-        row += [_fmt(r.forecast_of(issue.id)) + (" !" if (issue.id, m) in flagged else "")
+        k = scale_digits(issue.scale.max - issue.scale.min)
+        row = [issue.name, _fmt(issue.status_quo.value if issue.status_quo else None, k)]
+        row += [_fmt(r.forecast_of(issue.id), k) + (" !" if (issue.id, m) in flagged else "")
                 for m, r in models.items()]
         if known:
-            row.append(_fmt(known[issue.id].value if issue.id in known else None))
+            row.append(_fmt(known[issue.id].value if issue.id in known else None, k))
         t.add_row(*row)
-    notes = [f"{name}: {n}" for name, r in models.items() for n in r.notes]
+    notes = ([point_note] if point_note else []) + [f"{name}: {n}" for name, r in models.items() for n in r.notes]
     if notes:
         t.caption = "\n".join(notes)
     return t
@@ -143,7 +147,12 @@ def render(analysis: Analysis, console: Console, log: bool = False) -> None:
         parts.append(claims_table(analysis))
     if (block := defaults_block(analysis)) is not None:
         parts.append(block)
-    parts += [strong_table(sc, analysis.strong), forecast_table(sc, analysis.models, analysis.summary["outliers"])]
+    unc = analysis.layers.get("uncertainty")
+    swept = ", ".join(unc.to_dict()["forecasts"]) if unc is not None else ""
+    note = (f"one run per model at the stated modes; intervals over the stated ranges below ({swept})" if swept
+            else "one run per model: no number is given as a range, so no interval is drawn")
+    parts += [strong_table(sc, analysis.strong),
+              forecast_table(sc, analysis.models, analysis.summary["outliers"], note)]
     if sc.known_outcome:
         ko = sc.known_outcome
         when = f" on {ko.date.isoformat()}" if ko.date else ""

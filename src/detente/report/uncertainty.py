@@ -15,7 +15,9 @@ def _f(x: float | None, digits: int = 1) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
 
-def forecast_intervals(forecasts: dict[str, dict[str, Any]], title: str) -> Table:
+def forecast_intervals(forecasts: dict[str, dict[str, Any]], title: str,
+                       digits: dict[str, int] | None = None) -> Table:
+    """``digits``: decimals per issue, from its scale (formatting.scale_digits; default 1)."""
     t = Table(title=title, title_justify="left")
     for col in ("model", "issue", "median", "50%", "80%", "95%"):
         t.add_column(col, justify="left" if col in ("model", "issue") else "right")
@@ -25,8 +27,9 @@ def forecast_intervals(forecasts: dict[str, dict[str, Any]], title: str) -> Tabl
                 t.add_row(model, issue, "–", "–", "–", "–")
                 continue
             iv = d["intervals"]
-            t.add_row(model, issue, _f(d["median"]),
-                      *(f"{_f(iv[k][0])}–{_f(iv[k][1])}" for k in ("50", "80", "95")))
+            k = (digits or {}).get(issue, 1)
+            t.add_row(model, issue, _f(d["median"], k),
+                      *(f"{_f(iv[q][0], k)}–{_f(iv[q][1], k)}" for q in ("50", "80", "95")))
     return t
 
 
@@ -46,6 +49,20 @@ def count_cell(d: dict[str, Any] | None) -> str:
     return f"{k}/{n} ({pct(k / n)}{ci}){by}"
 
 
+SIM_NOT_WIDENED = "not evaluated: the simulation's runs draw the stated ranges only"
+NOT_COUNTED = "no layer counts it over draws (see the claims table)"
+
+
+def wider_cell(stated: dict[str, Any] | None, wide: dict[str, Any] | None) -> str:
+    """The 'ranges ×2' cell: the count, or why there is none (H13: a bare 'not evaluated' beside the
+    simulation's count)."""
+    if wide and wide.get("evaluated"):
+        return count_cell(wide)
+    if stated and stated.get("counted_by") == "sim":
+        return SIM_NOT_WIDENED
+    return "not evaluated"
+
+
 def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str] | None = None,
                         wider: dict[str, dict[str, Any]] | None = None, wider_label: str = "",
                         missing: dict[str, str] | None = None) -> Table:
@@ -62,7 +79,7 @@ def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str]
         cell = count_cell(d)
         row = [label, Text(cell, style="yellow") if cell == "not evaluated" else cell]
         if wider is not None:
-            row.append(count_cell(wider.get(cid)))
+            row.append(wider_cell(d, wider.get(cid)))
         t.add_row(*row)
     for cid, why in (missing or {}).items():
         label = f"{cid}: {texts[cid]}" if texts and cid in texts else cid
@@ -79,7 +96,9 @@ def outcome_line(outcome: dict[str, float] | None, sc: Any = None, label: str = 
             why.append("needs a per-draw layer: detente sweep --per-draw-layers")
         else:
             why.append("the scenario has no 'simulation:' section to run per draw")
-        if sc is None or sc.games is not None:
+        game_claim = sc is None or any(c.check.kind == "outcome_class" and c.check.layer in ("games", "any")
+                                       for c in sc.claims)
+        if sc is None or (sc.games is not None and game_claim):  # H13: said with no such claim in the scenario
             why.append("a claim on the crisis game's outcome class is counted above")
         return Text(f"Outcome-class shares: not tallied over the draws ({why[0]})"
                     + "".join(f"; {w}" for w in why[1:]) + ".", style="italic")
@@ -140,13 +159,13 @@ def render_uncertainty(result: Any) -> RenderableType:
     d = result.to_dict() if hasattr(result, "to_dict") else result
     texts = d.get("claim_texts") or {}
     here = set(d["claims"]) | set(d["wider"]["claims"])
-    missing = {cid: "no layer counts it over draws (see the claims table)" for cid in texts if cid not in here}
+    missing = {cid: NOT_COUNTED for cid in texts if cid not in here}
     stated = {cid: d["claims"].get(cid, {}) for cid in texts if cid in here}
     parts: list[RenderableType] = [
         Text(f"Uncertainty: {d['draws']} draws over {len(d['parameters'])} ranged assumptions "
              f"(seed {d['seed']}); wider = ranges stretched ×{d['wider']['factor']:g} about the mode",
              style="bold"),
-        forecast_intervals(d["forecasts"], "Forecast intervals under the stated ranges"),
+        forecast_intervals(d["forecasts"], "Forecast intervals under the stated ranges", d.get("issue_digits")),
         claim_probabilities(stated, texts, d["wider"]["claims"], f"ranges ×{d['wider']['factor']:g}", missing),
     ]
     if d.get("sobol", {}).get("indices"):

@@ -120,9 +120,18 @@ def _all_problems(sc: Scenario) -> Iterator[Problem]:
     moves = {m.id for m in sc.moves}
     inf = float("inf")
 
+    rep = {a.id: a.represents for a in sc.actors}
     for i, a in enumerate(sc.actors):
         yield from _in_range(("actors", i, "capability"), a.capability, 0.0, inf, "capability")
         yield from _ref(("actors", i, "represents"), a.represents, actors, "actor")
+        chain, cur = [a.id], a.represents
+        while cur is not None and cur in rep and cur not in chain:  # a loop left the moves with no player (H13)
+            chain.append(cur)
+            cur = rep[cur]
+        if cur is not None and cur in chain:
+            yield (("actors", i, "represents"),
+                   f"'{a.id}' represents itself" if cur == a.id and len(chain) == 1 else
+                   f"'represents' goes round in a circle: {' -> '.join([*chain, cur])}")
 
     for i, iss in enumerate(sc.issues):
         yield from _in_range(("issues", i, "status_quo"), iss.status_quo, iss.scale.min,

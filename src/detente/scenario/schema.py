@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from detente.scenario.numbers import Evidence, Num, no_control
 
@@ -23,6 +23,8 @@ MAX_ISSUES = 1000
 MAX_MOVES = 5000
 MAX_SIM_MOVES = 64  # the simulation looks two steps ahead over every move: its cost grows ~ moves^2
 MAX_CLAIMS = 1000
+MAX_SIM_ROUNDS = 1000  # rounds of one simulated run, the history's steps included
+MAX_HISTORY_STEP = MAX_SIM_ROUNDS - 9  # a run plays one round a step, then up to 8 of the crisis model's
 # Model names a claim may name (the models layer registers exactly these; a test keeps them equal).
 MODEL_NAMES = ("compromise", "eum", "exchange", "median", "nash", "smp")
 
@@ -30,6 +32,17 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 Scalar = bool | int | float | str
 OptionValue = Scalar | list[Scalar | list[Scalar]]  # a model option as YAML gives it
 Text = Annotated[str, Field(max_length=20_000)]
+
+
+def _not_bool(v: object) -> object:
+    """YAML's ``true``/``yes`` is 1 to Python: a boolean where a count or a number belongs is a typo (H13)."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got a boolean ({str(v).lower()})")
+    return v
+
+
+Int = Annotated[int, BeforeValidator(_not_bool)]
+Float = Annotated[float, BeforeValidator(_not_bool)]
 
 
 class Strict(BaseModel):
@@ -98,8 +111,8 @@ class Actor(Strict):
 class Scale(Strict):
     """What the ends of an issue's continuum mean, and its numeric range."""
 
-    min: float = 0.0
-    max: float = 100.0
+    min: Float = 0.0
+    max: Float = 100.0
     low: Text | None = Field(default=None, description="What the minimum means.")
     high: Text | None = Field(default=None, description="What the maximum means.")
     unit: str | None = None
@@ -192,7 +205,7 @@ class Move(Strict):
     position: Num | None = Field(default=None, description="Value demanded/offered on the issue.")
     intensity: Num | None = Field(default=None, description="0..1, how strong the move is.")
     cost: Num | None = None
-    step: int | None = Field(default=None, ge=0, description="Order in a scripted sequence.")
+    step: Int | None = Field(default=None, ge=0, description="Order in a scripted sequence.")
     label: Text | None = None
     note: Text | None = None
     evidence: Evidence | None = None
@@ -210,8 +223,8 @@ class ForecastNear(Strict):
 
     kind: Literal["forecast_near"]
     issue: Id
-    target: Literal["status_quo", "known_outcome"] | float
-    within: float = Field(ge=0)
+    target: Literal["status_quo", "known_outcome"] | Float
+    within: Float = Field(ge=0)
     model: str = "compromise"
 
     def target_value(self, sc: Scenario) -> tuple[float | None, str]:
@@ -229,8 +242,8 @@ class ForecastNear(Strict):
 class ForecastBetween(Strict):
     kind: Literal["forecast_between"]
     issue: Id
-    low: float
-    high: float
+    low: Float
+    high: Float
     model: str = "compromise"
 
     @model_validator(mode="after")
@@ -290,7 +303,7 @@ class OpinionSooner(Strict):
     kind: Literal["opinion_sooner_without"]
     audience: Id
     issue: Id
-    threshold: float
+    threshold: Float
     without_move: Id
 
 
@@ -341,12 +354,12 @@ class KnownOutcome(Strict):
 
 
 class Settings(Strict):
-    salience_budget: float | None = Field(
+    salience_budget: Float | None = Field(
         default=None,
         gt=0,
         description="If set, an actor's saliences over all issues may sum to at most this.",
     )
-    seed: int = Field(default=0, ge=0, le=SEED_MAX)
+    seed: Int = Field(default=0, ge=0, le=SEED_MAX)
 
 
 class SimGate(Strict):
@@ -357,8 +370,8 @@ class SimGate(Strict):
     audience: Id | None = None
     issue: Id | None = None
     cohesion: Id | None = Field(default=None, description="An entry of simulation.cohesion.")
-    at_least: float | None = None
-    at_most: float | None = None
+    at_least: Float | None = None
+    at_most: Float | None = None
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -378,8 +391,8 @@ class SimCohesion(Strict):
     id: Id = Field(description="The alliance (an actor id, e.g. a bloc).")
     audience: Id
     issue: Id
-    start: float = Field(default=0.5, ge=0, le=1)
-    rate: float = Field(default=0.3, gt=0, le=1)
+    start: Float = Field(default=0.5, ge=0, le=1)
+    rate: Float = Field(default=0.3, gt=0, le=1)
     note: Text | None = None
 
 
@@ -398,8 +411,8 @@ class Simulation(Strict):
     """Options of the simulation layer (``detente simulate``)."""
 
     players: list[Id] = Field(min_length=2, max_length=2, description="The two actors that choose moves.")
-    rounds: int = Field(default=10, ge=1, le=1000)
-    runs: int = Field(default=200, ge=1, le=100_000)
+    rounds: Int = Field(default=10, ge=1, le=MAX_SIM_ROUNDS)
+    runs: Int = Field(default=200, ge=1, le=100_000)
     temperature: Num = Field(description="Logit choice temperature, in utility units.")
     scripted: list[Id] = Field(default_factory=list, description="Players that follow the moves' steps.")
     after_script: Literal["logit", "pass"] = "logit"
@@ -408,15 +421,15 @@ class Simulation(Strict):
     move_costs: dict[Id, ParamRefs] = Field(default_factory=dict)
     move_benefits: dict[Id, ParamRefs] = Field(default_factory=dict)
     war: SimWar | None = None
-    trust: dict[Id, dict[Id, float]] = Field(
+    trust: dict[Id, dict[Id, Float]] = Field(
         default_factory=dict, description="Audience -> source actor -> trust 0..1 (default 1)."
     )
-    susceptibility: dict[Id, float] = Field(
+    susceptibility: dict[Id, Float] = Field(
         default_factory=dict, description="Audience -> 1 - weight of its anchor (default 0.8)."
     )
-    influence_rate: float = Field(default=0.5, gt=0, lt=1)
-    opinion_weight: float = Field(default=0.2, ge=0)
-    agreement_gap: float = Field(default=0.05, ge=0, le=1, description="Share of the scale.")
+    influence_rate: Float = Field(default=0.5, gt=0, lt=1)
+    opinion_weight: Float = Field(default=0.2, ge=0)
+    agreement_gap: Float = Field(default=0.05, ge=0, le=1, description="Share of the scale.")
     ranges: Literal["sample", "fixed"] = Field(
         default="sample",
         description="sample: each run draws the ranged numbers it reads (low/mode/high, the number's "
@@ -473,7 +486,7 @@ class GameSpec(Strict):
     counter_move: Id | None = Field(default=None, description="Move whose position is the counter-proposal.")
     withdraw_move: Id | None = None
     costs: dict[CostTerm, Id] = Field(default_factory=dict, description="Cost term -> parameter name.")
-    grid: int | None = Field(default=None, ge=2, le=2001, description="risk_return: demands and defender "
+    grid: Int | None = Field(default=None, ge=2, le=2001, description="risk_return: demands and defender "
                              "types; alternating_offers: offers per round (default 21 / 20 / 20).")
     note: Text | None = None
 

@@ -146,6 +146,19 @@ class Reader:
                              field="simulation")
 
 
+def _check_steps(sc: Scenario) -> None:
+    """A run plays the history one round a step (then the crisis model's horizon): a step of 10^9 made the
+    crisis players' runs 10^9 rounds long, without end (H13); past the rounds' limit it is refused."""
+    from detente.scenario.schema import MAX_HISTORY_STEP, MAX_SIM_ROUNDS
+
+    for k, mv in enumerate(sc.moves):
+        if mv.step is not None and mv.step > MAX_HISTORY_STEP:
+            raise InputError(f"step {mv.step}: a simulated run plays one round per step of the history (then up "
+                             f"to 8 of the crisis model's), so a step above {MAX_HISTORY_STEP} would take it past "
+                             f"the limit of {MAX_SIM_ROUNDS} rounds; number the steps 0, 1, 2, ...", sc.meta.id,
+                             field=f"moves[{k}].step")
+
+
 def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset[str] = frozenset(),
                   catalogue: Catalogue | None = None, values: Mapping[str, float] | None = None,
                   strict: bool = True) -> World:
@@ -158,6 +171,7 @@ def compile_world(sc: Scenario, *, rounds: int | None = None, without: frozenset
     if sim is None:
         raise InputError("the scenario has no 'simulation:' section (players, temperature, ...)",
                          sc.meta.id, field="simulation")
+    _check_steps(sc)
     players = tuple(sim.players)
     p_index = {p: k for k, p in enumerate(players)}
     actors = {a.id: a for a in sc.actors}

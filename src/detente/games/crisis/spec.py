@@ -232,6 +232,10 @@ def _stake_axis(sc: Scenario, c: str, d: str) -> tuple[list[tuple[str, float, fl
     if not rows:
         raise InputError(f"'{c}' and '{d}' contest no issue (their positions coincide everywhere)",
                          sc.meta.id, field="positions")
+    if not any(r[1] > 0 or r[2] > 0 for r in rows):  # the frontier divided by zero (H13)
+        raise InputError(f"'{c}' and '{d}' both have salience 0 on every issue they contest "
+                         f"({', '.join(r[0] for r in rows)}): nothing is at stake for either side",
+                         sc.meta.id, field=f"positions.{c}")
     return rows, [r[0] for r in rows]
 
 
