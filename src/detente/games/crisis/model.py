@@ -296,6 +296,13 @@ class _Solver:
         self._index: dict[tuple, tuple] = {}
         self._varr: dict[tuple, Any] = {}  # node values as arrays [θC θD][i]
 
+    def solve_levels(self, root: tuple) -> bool:
+        """Every state from ``root`` round by round, by arrays over states (logit only; C23); False when the
+        rounds are too large (then ``value(root)`` solves depth first)."""
+        from detente.games.crisis.levels import solve_levels
+
+        return solve_levels(self, root)
+
     # -- state: (t, rung, escalator, sq, forced, agreed, muC, muD) -------------------------------
     def uu(self, who: int, s: float) -> float:
         v = self._uc.get((who, s))
@@ -710,7 +717,8 @@ def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = 
     root = (0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start, False,
             _round(m.prior[0], belief_step), _round(m.prior[1], belief_step))
     with paused_gc():
-        s.value(root)
+        if not (lam is not None and hasattr(s, "solve_levels") and s.solve_levels(root)):
+            s.value(root)
     sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
     on_path = set(_path_keys(sol))
     sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)
