@@ -36,7 +36,11 @@ def _seqsum(a: Any) -> Any:
 
 
 def _exp(a: Any) -> Any:
-    return np.array(list(map(exp, a.ravel().tolist())), dtype=float).reshape(a.shape)
+    """``math.exp`` of each element (NumPy's own ``exp`` may differ in the last bit), once per distinct value:
+    many states share their logit's inputs (e.g. the maximum's term, 0), and +0.0 and -0.0, which ``unique``
+    takes as one, both give 1.0."""
+    u, inv = np.unique(a, return_inverse=True)
+    return np.array(list(map(exp, u.tolist())), dtype=float)[inv].reshape(a.shape)
 
 
 class _Group:
