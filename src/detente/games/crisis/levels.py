@@ -35,6 +35,15 @@ def _seqsum(a: Any) -> Any:
     return out
 
 
+def _seqmax(a: Any) -> Any:
+    """The largest element along the last axis (its value; which of +0.0 and -0.0 it is does not change
+    exp(lam (x - max)), the only use). ``np.maximum`` over the slices: a reduction over a short last axis is slow."""
+    out = a[..., 0]
+    for i in range(1, a.shape[-1]):
+        out = np.maximum(out, a[..., i])
+    return out
+
+
 def _exp(a: Any) -> Any:
     """``math.exp`` of each element (NumPy's own ``exp`` may differ in the last bit), once per distinct value:
     many states share their logit's inputs (e.g. the maximum's term, 0), and +0.0 and -0.0, which ``unique``
@@ -55,6 +64,7 @@ class _Group:
         self.hist: list[Any] = []  # per iterate: child ids [state][dynamic move] (-1: state already settled)
         self.dk: list[int] = []
         self.da: list[int] = []
+        self.cfin: Any = None  # each state's child ids after its last iterate
 
 
 def solve_levels(sv: _Solver, root: tuple) -> bool:
@@ -127,13 +137,8 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
     mu = [np.array(gv[0])[bel // G1], np.array(gv[1])[bel % G1]]
     mu_p_all, mu_r_all = mu[P], mu[R]
     # fixed totals [flat (θC, θD, player)][prefix][offer][response]; dynamic moves get their child's
-    tot0 = np.zeros((8, len(sts), K, A))
-    for q, st in enumerate(sts):
-        for k in range(K):
-            for a in range(A):
-                v = st.tot0[k][a]
-                if v is not None:
-                    tot0[:, q, k, a] = v
+    z8 = (0.0,) * 8
+    tot0 = np.array([[[z8 if v is None else v for v in row] for row in st.tot0] for st in sts]).transpose(3, 0, 1, 2)
     dk, da = np.array(g.dk, dtype=int), np.array(g.da, dtype=int)
     if D:
         assert pnext is not None
@@ -152,7 +157,6 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
     prev_p, prev_r = np.zeros_like(sp), np.zeros_like(sr)
     iters = np.full(S, 5, dtype=int)
     conv = np.zeros(S, dtype=bool)
-    tot = tot0[:, pj]  # [8][state][offer][response]
     act = np.arange(S)
     for it in range(FIXED_POINT_ITERS):
         if not len(act):
@@ -181,23 +185,23 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
             h = np.full((S, D), -1, dtype=int)
             h[act] = cid
             g.hist.append(h)
-            sub = tot[:, act]
-            sub[:, :, dk, da] = xx[:, pj[act]] + v8[:, cid]
-            tot[:, act] = sub
-        else:
-            sub = tot[:, act]
+        # totals of the active states: the fixed ones, and each move to a child state its x + child's value
+        pa = pj[act]
+        sub = tot0[:, pa]  # [flat][state][offer][response]
+        if D:
+            sub[:, :, dk, da] = xx[:, pa] + v8[:, cid]
         # responder of type θ: logit over responses, believing post about the proposer's type
         w0 = post[:, :, None]
         w1 = 1 - w0
         Q = np.stack([w0 * sub[i0] + w1 * sub[i1] for i0, i1 in ri], axis=1)  # [state][θR][offer][response]
-        Q = lam * (Q - Q.max(axis=3, keepdims=True))
+        Q = lam * (Q - _seqmax(Q)[..., None])
         E = _exp(Q)
         new_r = E / _seqsum(E)[..., None]
         # proposer of type θ: (mu_r r0[a]) x + (mu_r1 r1[a]) x', summed over responses, then logit over offers
         m0 = mr[:, None, None] * new_r[:, 0]
         m1 = mr1[:, None, None] * new_r[:, 1]
         QP = np.stack([_seqsum(m0 * sub[j0] + m1 * sub[j1]) for j0, j1 in pjx], axis=1)  # [state][θP][offer]
-        QP = lam * (QP - QP.max(axis=2, keepdims=True))
+        QP = lam * (QP - _seqmax(QP)[..., None])
         E = _exp(QP)
         new_p = E / _seqsum(E)[..., None]
         if it > 0:
@@ -232,16 +236,27 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
             sel = iters == it + 1
             cfin[sel] = g.hist[it][sel]
     pos_e = dict(zip(lay.acc.tolist(), lay.pos_e.tolist(), strict=True))
+    # row p is x + c (x, c: its immediate values and continuation), times the weight, added to the sum; done in
+    # place in two buffers (the same elementwise operations; fresh large arrays each step cost page faults)
     acc = np.zeros((S, 4, vlen))
+    row, cb = np.empty_like(acc), np.empty_like(acc)
     for p in range(K * A):
-        c = vnext[cfin[:, dslot[p]]] if p in dslot else C0[pj, p]
-        acc = acc + W[:, :, lay.pos_p[p], None] * (X[pj, p] + c)
         e = pos_e.get(p)
+        if p in dslot:
+            np.take(vnext, cfin[:, dslot[p]], axis=0, out=cb)
+            np.take(X[:, p], pj, axis=0, out=row)
+            row += cb
+            c6 = cb[:, :, 6]
+        else:
+            np.take(X[:, p] + C0[:, p], pj, axis=0, out=row)
+            c6 = C0[:, p, :, 6][pj] if e is not None else None
+        row *= W[:, :, lay.pos_p[p], None]
+        acc += row
         if e is not None:
-            acc[:, :, 6] = acc[:, :, 6] + W[:, :, e] * (t - c[:, :, 6])
+            acc[:, :, 6] += W[:, :, e] * (t - c6)
     base = np.array(g.prefixes)[:, None] * G + np.arange(G)
     vout[base.ravel()] = acc
-    g.cfin = cfin if D else None  # type: ignore[attr-defined]
+    g.cfin = cfin if D else None
 
 
 class _Replay:
@@ -257,6 +272,16 @@ class _Replay:
         self.solved = [np.zeros(len(lv) * G, dtype=bool) for lv in levels]
         self.keys: dict[tuple[int, int], tuple] = {}
         self.conv = True
+        self.lists: dict[int, tuple] = {}
+
+    def group_lists(self, g: _Group) -> tuple:
+        """The group's arrays as Python lists, converted once (one ``tolist`` per array, not per state)."""
+        got = self.lists.get(id(g))
+        if got is None:
+            got = self.lists[id(g)] = (g.sp.tolist(), g.sr.tolist(), [h.tolist() for h in g.hist],
+                                       g.cfin.tolist() if g.cfin is not None else None, g.iters.tolist(),
+                                       g.conv.tolist())
+        return got
 
     def key(self, t: int, sid: int) -> tuple:
         got = self.keys.get((t, sid))
@@ -271,24 +296,25 @@ class _Replay:
         g = self.groups[t][gi]
         loc = pos * self.G + r
         D = len(g.dk)
+        sp, sr, hist, cfin, iters, conv = self.group_lists(g)
         if D:
             done = self.solved[t + 1]
             last = None
-            for it in range(int(g.iters[loc])):
-                row = g.hist[it][loc].tolist()
+            for it in range(iters[loc]):
+                row = hist[it][loc]
                 for i, c in enumerate(row):
                     if last is not None and last[i] == c:
                         continue
                     if not done[c]:
                         self.visit(t + 1, c)
                 last = row
-        self.conv = self.conv and bool(g.conv[loc])
+        self.conv = self.conv and conv[loc]
         A = g.A
-        sig_p = g.sp[loc].tolist()
-        sig_r = g.sr[loc].tolist()
+        sig_p = sp[loc]
+        sig_r = sr[loc]
         children: list[list[tuple | None]] = [[None] * A for _ in range(len(sig_p[0]))]
         if D:
-            for k, a, c in zip(g.dk, g.da, g.cfin[loc].tolist(), strict=True):
+            for k, a, c in zip(g.dk, g.da, cfin[loc], strict=True):
                 children[k][a] = self.key(t + 1, c)
         v = self.vals[t][sid].reshape(2, 2, self.sv.vlen).tolist()
         allowed = self.sv.static(*self.levels[t][j]).allowed

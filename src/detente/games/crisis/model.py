@@ -465,8 +465,7 @@ class _Solver:
             idx = self._index[ikey] = (np.array(acc, dtype=int), np.array(pos_p), np.array(pos_e, dtype=int),
                                        len(src), kr, ar, np.array([a for a, _ in pairs]),
                                        np.array([b for _, b in pairs]))
-        x = np.array([imm[k][ai][tc][td] for k in range(K) for ai in range(A) for tc in (0, 1) for td in (0, 1)],
-                     dtype=float).reshape(n, 4, vlen)
+        x = np.array(imm, dtype=float).reshape(n, 4, vlen)  # [offer][response][θC][θD][i], flattened in that order
         c0 = np.zeros((n, 4, vlen))
         dyn = []
         for p in range(n):
@@ -476,8 +475,6 @@ class _Solver:
             elif f[2] is not None:
                 c0[p] = f[2][0][0]
         lay = _Layout(x, c0, dyn, *idx)
-        if not dyn:
-            lay.fixed_rows = lay.rows_with(t, c0, self.vlen)
         return lay
 
     def solve_node(self, key: tuple) -> NodeRecord:
@@ -600,7 +597,9 @@ class _Solver:
             for p in lay.dyn:
                 cont[p] = varr[children[p // A][p % A]]
             rows = lay.rows_with(t, cont, self.vlen)
-        else:
+        else:  # built on first use (the round-by-round solve, C23, does not need them)
+            if lay.fixed_rows is None:
+                lay.fixed_rows = lay.rows_with(t, lay.c0, self.vlen)
             rows = lay.fixed_rows
         sp, sr = np.array(sig_p), np.array(sig_r)
         ww = (sp[lay.thp][:, lay.kr] * sr[lay.thr][:, lay.kr, lay.ar]).T  # [row][type pair]
