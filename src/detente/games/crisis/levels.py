@@ -65,6 +65,7 @@ class _Group:
         self.dk: list[int] = []
         self.da: list[int] = []
         self.cfin: Any = None  # each state's child ids after its last iterate
+        self.hist3: Any = None  # ``hist`` as one array [iterate][state][dynamic move]
 
 
 def solve_levels(sv: _Solver, root: tuple) -> bool:
@@ -117,7 +118,7 @@ def solve_levels(sv: _Solver, root: tuple) -> bool:
                          pindex[t + 1] if t + 1 < T else None)
     rp = _Replay(sv, levels, groups, where, vals, gv, G, G1)
     rp.visit(0, gv[0].index(root[6]) * G1 + gv[1].index(root[7]))
-    if not rp.conv:
+    if not rp.records():
         sv.converged = False
     return True
 
@@ -257,12 +258,14 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
     base = np.array(g.prefixes)[:, None] * G + np.arange(G)
     vout[base.ravel()] = acc
     g.cfin = cfin if D else None
+    g.hist3 = np.array(g.hist) if D else None
 
 
 class _Replay:
     """Insert the states the depth-first solver would have solved into ``sv.nodes``, in its order: a state
     enters once the children its iterates led to (those that changed from one iterate to the next, in move
-    order) have entered. A class, not a recursive closure: a closure referring to itself is a reference
+    order) have entered. First the order (``visit``), then the records, each group's rows converted to lists
+    in one go (``records``). A class, not a recursive closure: a closure referring to itself is a reference
     cycle, which would keep every solve's arrays until the collector's next full pass."""
 
     def __init__(self, sv: _Solver, levels: list[list[tuple]], groups: list[list[_Group]],
@@ -270,18 +273,8 @@ class _Replay:
         self.sv, self.levels, self.groups, self.where, self.vals, self.gv, self.G, self.G1 = \
             sv, levels, groups, where, vals, gv, G, G1
         self.solved = [np.zeros(len(lv) * G, dtype=bool) for lv in levels]
+        self.order: list[tuple[int, int]] = []  # (round, state id) in the depth-first solver's order
         self.keys: dict[tuple[int, int], tuple] = {}
-        self.conv = True
-        self.lists: dict[int, tuple] = {}
-
-    def group_lists(self, g: _Group) -> tuple:
-        """The group's arrays as Python lists, converted once (one ``tolist`` per array, not per state)."""
-        got = self.lists.get(id(g))
-        if got is None:
-            got = self.lists[id(g)] = (g.sp.tolist(), g.sr.tolist(), [h.tolist() for h in g.hist],
-                                       g.cfin.tolist() if g.cfin is not None else None, g.iters.tolist(),
-                                       g.conv.tolist())
-        return got
 
     def key(self, t: int, sid: int) -> tuple:
         got = self.keys.get((t, sid))
@@ -290,40 +283,65 @@ class _Replay:
             got = self.keys[(t, sid)] = (*self.levels[t][j], self.gv[0][r // self.G1], self.gv[1][r % self.G1])
         return got
 
-    def visit(self, t: int, sid: int) -> None:
+    def locate(self, t: int, sid: int) -> tuple[_Group, int]:
         j, r = divmod(sid, self.G)
         gi, pos = self.where[t][j]
-        g = self.groups[t][gi]
-        loc = pos * self.G + r
-        D = len(g.dk)
-        sp, sr, hist, cfin, iters, conv = self.group_lists(g)
-        if D:
+        return self.groups[t][gi], pos * self.G + r
+
+    def visit(self, t: int, sid: int) -> None:
+        g, loc = self.locate(t, sid)
+        if g.dk:
             done = self.solved[t + 1]
             last = None
-            for it in range(iters[loc]):
-                row = hist[it][loc]
+            for row in g.hist3[:g.iters[loc], loc].tolist():
                 for i, c in enumerate(row):
                     if last is not None and last[i] == c:
                         continue
                     if not done[c]:
                         self.visit(t + 1, c)
                 last = row
-        self.conv = self.conv and conv[loc]
-        A = g.A
-        sig_p = sp[loc]
-        sig_r = sr[loc]
-        children: list[list[tuple | None]] = [[None] * A for _ in range(len(sig_p[0]))]
-        if D:
-            for k, a, c in zip(g.dk, g.da, cfin[loc], strict=True):
-                children[k][a] = self.key(t + 1, c)
-        v = self.vals[t][sid].reshape(2, 2, self.sv.vlen).tolist()
-        allowed = self.sv.static(*self.levels[t][j]).allowed
-        if len(allowed) == len(RESPONSES):
-            rec = NodeRecord(sig_p, sig_r, children, v, 0)
-        else:
-            slot = [allowed.index(a) if a in allowed else None for a in RESPONSES]
-            full_r = [[[rr[i] if i is not None else 0.0 for i in slot] for rr in sig_r[th]] for th in (0, 1)]
-            kids = [[c[i] if i is not None else None for i in slot] for c in children]
-            rec = NodeRecord(sig_p, full_r, kids, v, 0)
-        self.sv.nodes[self.key(t, sid)] = rec
+        self.order.append((t, sid))
         self.solved[t][sid] = True
+
+    def records(self) -> bool:
+        """Put the visited states' records into ``sv.nodes`` in visit order; whether all of them settled."""
+        sv = self.sv
+        by: dict[tuple[int, int], list[int]] = {}
+        placed = []
+        for t, sid in self.order:
+            g, loc = self.locate(t, sid)
+            lst = by.setdefault((t, id(g)), [])
+            placed.append((g, len(lst)))
+            lst.append(loc)
+        conv = True
+        rows: dict[tuple[int, int], tuple] = {}
+        for (t, gid), locs in by.items():
+            g = next(x for x in self.groups[t] if id(x) == gid)
+            ix = np.array(locs)
+            conv = conv and bool(g.conv[ix].all())
+            rows[(t, gid)] = (g.sp[ix].tolist(), g.sr[ix].tolist(),
+                              g.cfin[ix].tolist() if g.cfin is not None else None)
+        vlen = sv.vlen
+        vals = {t: self.vals[t][np.array([sid for tt, sid in self.order if tt == t])].reshape(-1, 2, 2, vlen).tolist()
+                for t in {t for t, _ in self.order}}
+        vpos = dict.fromkeys(vals, 0)
+        for (t, sid), (g, n) in zip(self.order, placed, strict=True):
+            sp, sr, cfin = rows[(t, id(g))]
+            sig_p, sig_r = sp[n], sr[n]
+            v = vals[t][vpos[t]]
+            vpos[t] += 1
+            A = g.A
+            children: list[list[tuple | None]] = [[None] * A for _ in range(len(sig_p[0]))]
+            if cfin is not None:
+                for k, a, c in zip(g.dk, g.da, cfin[n], strict=True):
+                    children[k][a] = self.key(t + 1, c)
+            allowed = sv.static(*self.levels[t][sid // self.G]).allowed
+            if len(allowed) == len(RESPONSES):
+                rec = NodeRecord(sig_p, sig_r, children, v, 0)
+            else:
+                slot = [allowed.index(a) if a in allowed else None for a in RESPONSES]
+                full_r = [[[rr[i] if i is not None else 0.0 for i in slot] for rr in sig_r[th]] for th in (0, 1)]
+                kids = [[c[i] if i is not None else None for i in slot] for c in children]
+                rec = NodeRecord(sig_p, full_r, kids, v, 0)
+            sv.nodes[self.key(t, sid)] = rec
+        return conv
