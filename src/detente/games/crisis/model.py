@@ -719,8 +719,9 @@ def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = 
         if not (lam is not None and hasattr(s, "solve_levels") and s.solve_levels(root)):
             s.value(root)
     sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
-    on_path = set(_path_keys(sol))
-    sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)
+    if any(rec.ties for rec in s.nodes.values()):  # only best responses count ties: a logit solve has none
+        on_path = set(_path_keys(sol))
+        sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)
     if not s.converged:
         sol.notes.append("the strategy iteration did not settle at some states (cycling best responses); "
                          "the last damped iterate is reported")
