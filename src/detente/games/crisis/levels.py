@@ -153,27 +153,29 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
         ri = [(th * 4 + R, th * 4 + 2 + R) for th in (0, 1)]
         pjx = [(th * 2 + 1, 4 + th * 2 + 1) for th in (0, 1)]
     learn_p, learn_r = sv.learn[P], sv.learn[R]
-    sp = np.full((S, 2, K), 1.0 / K)
-    sr = np.full((S, 2, K, A), 1.0 / A)
-    prev_p, prev_r = np.zeros_like(sp), np.zeros_like(sr)
-    iters = np.full(S, 5, dtype=int)
+    sp = np.empty((S, 2, K))  # final strategies, filled as states settle
+    sr = np.empty((S, 2, K, A))
+    iters = np.full(S, FIXED_POINT_ITERS, dtype=int)
     conv = np.zeros(S, dtype=bool)
+    # the states still iterating, compacted: their indices, strategies, beliefs, prefixes and totals
     act = np.arange(S)
+    cur_p, cur_r = np.full((S, 2, K), 1.0 / K), np.full((S, 2, K, A), 1.0 / A)
+    prev_p: Any = None
+    prev_r: Any = None
+    mp, mr, pa = mu_p_all, mu_r_all, pj
+    sub = tot0[:, pj]  # [flat (θC, θD, player)][state][offer][response]; moves to a child state set below
     for it in range(FIXED_POINT_ITERS):
         if not len(act):
             break
-        a_sp, a_sr = sp[act], sr[act]
-        mp = mu_p_all[act]
-        mr = mu_r_all[act]
         mp1, mr1 = 1 - mp, 1 - mr
         with np.errstate(divide="ignore", invalid="ignore"):
-            l0, l1 = a_sp[:, 0], a_sp[:, 1]
+            l0, l1 = cur_p[:, 0], cur_p[:, 1]
             den = mp[:, None] * l0 + mp1[:, None] * l1
             post = np.where(den <= 1e-300, mp[:, None], mp[:, None] * l0 / den)  # [state][offer]
             if D:
                 bp = post[:, dk] if learn_p else np.broadcast_to(mp[:, None], (len(act), D))
                 if learn_r:
-                    r0, r1 = a_sr[:, 0][:, dk, da], a_sr[:, 1][:, dk, da]
+                    r0, r1 = cur_r[:, 0][:, dk, da], cur_r[:, 1][:, dk, da]
                     dr = mr[:, None] * r0 + mr1[:, None] * r1
                     br = np.where(dr <= 1e-300, mr[:, None], mr[:, None] * r0 / dr)
                 else:
@@ -182,15 +184,11 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
             b0, b1 = (bp, br) if P == 0 else (br, bp)
             n0 = np.rint(b0 / bs).astype(int) if sv.learn[0] else 0
             n1 = np.rint(b1 / bs).astype(int) if sv.learn[1] else 0
-            cid = cpre[pj[act]] * G + n0 * G1 + n1  # [state][dynamic move]
+            cid = cpre[pa] * G + n0 * G1 + n1  # [state][dynamic move]
             h = np.full((S, D), -1, dtype=int)
             h[act] = cid
             g.hist.append(h)
-        # totals of the active states: the fixed ones, and each move to a child state its x + child's value
-        pa = pj[act]
-        sub = tot0[:, pa]  # [flat][state][offer][response]
-        if D:
-            sub[:, :, dk, da] = xx[:, pa] + v8[:, cid]
+            sub[:, :, dk, da] = xx[:, pa] + v8[:, cid]  # each move to a child state: its x + the child's value
         # responder of type θ: logit over responses, believing post about the proposer's type
         w0 = post[:, :, None]
         w1 = 1 - w0
@@ -206,24 +204,24 @@ def _solve_group(sv: _Solver, t: int, pres: list[tuple], g: _Group, G: int, G1: 
         E = _exp(QP)
         new_p = E / _seqsum(E)[..., None]
         if it > 0:
-            d = np.maximum(np.abs(new_p - prev_p[act]).max(axis=(1, 2)),
-                           np.abs(new_r - prev_r[act]).max(axis=(1, 2, 3)))
+            d = np.maximum(np.abs(new_p - prev_p).max(axis=(1, 2)), np.abs(new_r - prev_r).max(axis=(1, 2, 3)))
             done = d < 1e-7
-        else:
-            done = np.zeros(len(act), dtype=bool)
-        fin = act[done]
-        sp[fin], sr[fin] = new_p[done], new_r[done]
-        conv[fin] = True
-        iters[fin] = it + 1
-        keep = ~done
-        act = act[keep]
-        new_p, new_r = new_p[keep], new_r[keep]
-        prev_p[act], prev_r[act] = new_p, new_r
+            if done.any():
+                fin = act[done]
+                sp[fin], sr[fin] = new_p[done], new_r[done]
+                conv[fin] = True
+                iters[fin] = it + 1
+                keep = ~done
+                act, mp, mr, pa = act[keep], mp[keep], mr[keep], pa[keep]
+                new_p, new_r, cur_p, cur_r = new_p[keep], new_r[keep], cur_p[keep], cur_r[keep]
+                sub = sub[:, keep]
+        prev_p, prev_r = new_p, new_r
         if it > 2:
-            sp[act] = 0.5 * sp[act] + 0.5 * new_p
-            sr[act] = 0.5 * sr[act] + 0.5 * new_r
+            cur_p = 0.5 * cur_p + 0.5 * new_p
+            cur_r = 0.5 * cur_r + 0.5 * new_r
         else:
-            sp[act], sr[act] = new_p, new_r
+            cur_p, cur_r = new_p, new_r
+    sp[act], sr[act] = cur_p, cur_r  # not settled: the last (damped) iterate
     g.sp, g.sr, g.iters, g.conv = sp, sr, iters, conv
     # values: the depth-first solver's running sum over the rows of the state's layout, row after row
     lay = st0.layout
