@@ -102,6 +102,17 @@ def test_too_large_a_model_falls_back_to_depth_first(monkeypatch: pytest.MonkeyP
     _same(solve_crisis(m, 10.0), fast)  # the fallback gives the same solution
 
 
+def test_a_tiny_model_is_solved_depth_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One round of complete information has a single key per prefix: too few for arrays to pay (ICB9's fits
+    solve ~25,000 such models)."""
+    used = []
+    real = L.solve_levels
+    monkeypatch.setattr(L, "solve_levels", lambda sv, root: used.append(real(sv, root)) or used[-1])
+    solve_crisis(_rich(p=(0.6, 0.58), prior=(1.0, 0.0)), 10.0)
+    solve_crisis(_rich(), 10.0)
+    assert used == [False, True]
+
+
 def test_states_off_the_depth_first_path_are_not_reported() -> None:
     """Every state of a round is solved, but the solution keeps only those the depth-first solver visits (the
     root and the children its iterates led to): fewer than the rounds' grids hold, and every child there."""

@@ -12,7 +12,7 @@ the depth-first solver's to the last bit. The depth-first order is then replayed
 children of every iterate, so the solution holds the same states, in the same order, and nothing else.
 
 Best responses (``lam=None``, ties counted) stay with the depth-first solver; a model whose rounds
-would hold too many keys falls back to it too.
+would hold too many keys, or very few (where NumPy's per-call cost outweighs it), is solved depth first too.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 from detente.games.crisis.model import FIXED_POINT_ITERS, RESPONSES, NodeRecord, _Solver
 
 MAX_FLOATS = 6_000_000  # largest (states x offers x responses x 8) array of one round group before falling back
+MIN_STATES = 32  # fewer keys in all rounds: depth first is faster (NumPy's per-call cost; e.g. ICB9's fits, C24)
 
 
 def _seqsum(a: Any) -> Any:
@@ -91,7 +92,7 @@ def solve_levels(sv: _Solver, root: tuple) -> bool:
         levels.append(list(nxt))
         pindex.append(nxt)
     K = len(m.offers)
-    if max(len(lv) for lv in levels) * G * K * 4 * 8 > MAX_FLOATS:
+    if max(len(lv) for lv in levels) * G * K * 4 * 8 > MAX_FLOATS or sum(map(len, levels)) * G < MIN_STATES:
         return False
     # group each round's prefixes by the responses allowed; every prefix of a group must move alike
     groups: list[list[_Group]] = []
