@@ -1,4 +1,4 @@
-"""The QRE solve round by round, every state of a round at once (decision C23).
+"""The QRE solve round by round, every state of a round at once (decision C24).
 
 The depth-first solver (``model._Solver.solve_node``) runs each state's damped fixed point in Python
 floats, one state at a time, solving a child state the first time an iterate leads to it. A state's
