@@ -6,7 +6,7 @@ For each case the two checkouts' `python -m detente analyze CASE --out DIR` run 
 base, this, ... so that other load falls on both alike), each in its own process with PYTHONPATH set to
 its src; the script prints each run's CPU time (user + system of the child, from the kernel's rusage)
 and whether every analysis.json (and report.html) is byte for byte the one of the base's first run. A
-speed change that is meant to leave every result alone (DECISIONS C24) is checked with it against the
+speed change that is meant to leave every result alone (DECISIONS P8) is checked with it against the
 commit before the change. Exit code 1 when any output differs.
 """
 

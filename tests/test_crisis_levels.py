@@ -1,4 +1,4 @@
-"""Decision C24: the logit solve round by round (``games/crisis/levels.py``, every state of a round at once
+"""Decision P8: the logit solve round by round (``games/crisis/levels.py``, every state of a round at once
 by arrays) gives the depth-first solver's solution to the last bit: the same states in the same order,
 the same strategies, children and values (compared by ``repr``, so even the sign of a zero counts). The
 frozen pre-C17 reference (tests/crisis_reference.py) is compared in test_crisis_speed.py; it predates

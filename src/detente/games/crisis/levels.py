@@ -1,4 +1,4 @@
-"""The QRE solve round by round, every state of a round at once (decision C24).
+"""The QRE solve round by round, every state of a round at once (decision P8).
 
 The depth-first solver (``model._Solver.solve_node``) runs each state's damped fixed point in Python
 floats, one state at a time, solving a child state the first time an iterate leads to it. A state's
@@ -25,7 +25,7 @@ import numpy as np
 from detente.games.crisis.model import FIXED_POINT_ITERS, RESPONSES, NodeRecord, _Solver
 
 MAX_FLOATS = 6_000_000  # largest (states x offers x responses x 8) array of one round group before falling back
-MIN_STATES = 32  # fewer keys in all rounds: depth first is faster (NumPy's per-call cost; e.g. ICB9's fits, C24)
+MIN_STATES = 32  # fewer keys in all rounds: depth first is faster (NumPy's per-call cost; e.g. ICB9's fits, P8)
 
 
 def _seqsum(a: Any) -> Any:

@@ -297,7 +297,7 @@ class _Solver:
         self._varr: dict[tuple, Any] = {}  # node values as arrays [θC θD][i]
 
     def solve_levels(self, root: tuple) -> bool:
-        """Every state from ``root`` round by round, by arrays over states (logit only; C24); False when the
+        """Every state from ``root`` round by round, by arrays over states (logit only; P8); False when the
         rounds are too large (then ``value(root)`` solves depth first)."""
         from detente.games.crisis.levels import solve_levels
 
@@ -597,7 +597,7 @@ class _Solver:
             for p in lay.dyn:
                 cont[p] = varr[children[p // A][p % A]]
             rows = lay.rows_with(t, cont, self.vlen)
-        else:  # built on first use (the round-by-round solve, C24, does not need them)
+        else:  # built on first use (the round-by-round solve, P8, does not need them)
             if lay.fixed_rows is None:
                 lay.fixed_rows = lay.rows_with(t, lay.c0, self.vlen)
             rows = lay.fixed_rows
@@ -716,7 +716,7 @@ def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = 
     root = (0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start, False,
             _round(m.prior[0], belief_step), _round(m.prior[1], belief_step))
     with paused_gc():
-        # logit: round by round (C24); best responses, and a model too small or too large for it, depth first
+        # logit: round by round (P8); best responses, and a model too small or too large for it, depth first
         # (``hasattr``: tests swap in C17's frozen reference solver, which has only the depth-first path)
         if not (lam is not None and hasattr(s, "solve_levels") and s.solve_levels(root)):
             s.value(root)
