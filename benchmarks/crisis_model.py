@@ -15,6 +15,7 @@ from _timing import best, best_of, figure
 
 from detente.cases import case_path
 from detente.games.build import run_scenario_game
+from detente.games.crisis import model as M
 from detente.games.crisis import third as TP
 from detente.games.crisis.run import run_crisis
 from detente.scenario.loader import load_scenario
@@ -52,6 +53,16 @@ def _fresh(fn, *args, **kw):  # type: ignore[no-untyped-def]
     return fn(*args, **kw)
 
 
+def _depth_first(fn, *args, **kw):  # type: ignore[no-untyped-def]
+    """``fn`` with every solve depth first, as before P8 (the round-by-round logit solve switched off)."""
+    real = M._Solver.solve_levels
+    M._Solver.solve_levels = lambda self, root: False  # type: ignore[method-assign]
+    try:
+        return fn(*args, **kw)
+    finally:
+        M._Solver.solve_levels = real  # type: ignore[method-assign]
+
+
 def main() -> None:
     sc = synthetic()
     base_sc = load_scenario(case_path("geneva-2022"))
@@ -76,6 +87,16 @@ def main() -> None:
     print(f"{'  the same with a closed channel (channels: both, C18): QRE':<58} {tc.wall:>8.3f} "
           f"{tc.wall / base:>10.1f}")
     figure("crisis model as above with public and closed channels (QRE)", tc.text())
+    # P8: the founding case's crisis layer (the third parties' equilibrium, 44 solves) round by round against
+    # depth first, both in this run; the ratio is what the change saved (the numbers are the same to the bit)
+    dfs = best(lambda: _depth_first(_fresh, run_crisis, base_sc), 1)
+    lev = best(lambda: _fresh(run_crisis, base_sc), 3)
+    print(f"{'founding case run_crisis (44 solves), depth first (before P8)':<58} {dfs.wall:>8.3f} "
+          f"{dfs.wall / base:>10.1f}")
+    print(f"{'  round by round (P8)':<58} {lev.wall:>8.3f} {lev.wall / base:>10.1f}  (x depth first: "
+          f"{lev.wall / dfs.wall:.2f} wall, {lev.cpu / dfs.cpu:.2f} cpu)")
+    figure("founding case run_crisis, round by round (P8) vs depth first, same run",
+           f"{lev.text()}; depth first {dfs.text()}; cpu ratio {lev.cpu / dfs.cpu:.2f}")
 
 
 if __name__ == "__main__":

@@ -296,6 +296,13 @@ class _Solver:
         self._index: dict[tuple, tuple] = {}
         self._varr: dict[tuple, Any] = {}  # node values as arrays [θC θD][i]
 
+    def solve_levels(self, root: tuple) -> bool:
+        """Every state from ``root`` round by round, by arrays over states (logit only; P8); False when the
+        rounds are too large (then ``value(root)`` solves depth first)."""
+        from detente.games.crisis.levels import solve_levels
+
+        return solve_levels(self, root)
+
     # -- state: (t, rung, escalator, sq, forced, agreed, muC, muD) -------------------------------
     def uu(self, who: int, s: float) -> float:
         v = self._uc.get((who, s))
@@ -458,8 +465,7 @@ class _Solver:
             idx = self._index[ikey] = (np.array(acc, dtype=int), np.array(pos_p), np.array(pos_e, dtype=int),
                                        len(src), kr, ar, np.array([a for a, _ in pairs]),
                                        np.array([b for _, b in pairs]))
-        x = np.array([imm[k][ai][tc][td] for k in range(K) for ai in range(A) for tc in (0, 1) for td in (0, 1)],
-                     dtype=float).reshape(n, 4, vlen)
+        x = np.array(imm, dtype=float).reshape(n, 4, vlen)  # [offer][response][θC][θD][i], flattened in that order
         c0 = np.zeros((n, 4, vlen))
         dyn = []
         for p in range(n):
@@ -469,8 +475,6 @@ class _Solver:
             elif f[2] is not None:
                 c0[p] = f[2][0][0]
         lay = _Layout(x, c0, dyn, *idx)
-        if not dyn:
-            lay.fixed_rows = lay.rows_with(t, c0, self.vlen)
         return lay
 
     def solve_node(self, key: tuple) -> NodeRecord:
@@ -593,7 +597,9 @@ class _Solver:
             for p in lay.dyn:
                 cont[p] = varr[children[p // A][p % A]]
             rows = lay.rows_with(t, cont, self.vlen)
-        else:
+        else:  # built on first use (the round-by-round solve, P8, does not need them)
+            if lay.fixed_rows is None:
+                lay.fixed_rows = lay.rows_with(t, lay.c0, self.vlen)
             rows = lay.fixed_rows
         sp, sr = np.array(sig_p), np.array(sig_r)
         ww = (sp[lay.thp][:, lay.kr] * sr[lay.thr][:, lay.kr, lay.ar]).T  # [row][type pair]
@@ -710,10 +716,14 @@ def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = 
     root = (0, m.start_rung, m.start_escalator, _round(m.sq, SQ_STEP), m.forced_at_start, False,
             _round(m.prior[0], belief_step), _round(m.prior[1], belief_step))
     with paused_gc():
-        s.value(root)
+        # logit: round by round (P8); best responses, and a model too small or too large for it, depth first
+        # (``hasattr``: tests swap in C17's frozen reference solver, which has only the depth-first path)
+        if not (lam is not None and hasattr(s, "solve_levels") and s.solve_levels(root)):
+            s.value(root)
     sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
-    on_path = set(_path_keys(sol))
-    sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)
+    if any(rec.ties for rec in s.nodes.values()):  # only best responses count ties: a logit solve has none
+        on_path = set(_path_keys(sol))
+        sol.ties_on_path = sum(rec.ties for key, rec in s.nodes.items() if key in on_path)
     if not s.converged:
         sol.notes.append("the strategy iteration did not settle at some states (cycling best responses); "
                          "the last damped iterate is reported")
