@@ -113,12 +113,17 @@ def test_readings_from_tags_and_errors() -> None:
     from detente.scenario.loader import load_scenario
 
     sc = load_scenario(case_path("munich-1938"))
-    base = build_inputs(sc)
-    assert base.model.coercion == (0.0, 0.0) and base.joining == CO.JOINING == "promise"
-    assert CO.HOLDING == "own"
+    # C24's rule made both readings the default; the tags give C3/C13's back
+    assert (CO.JOINING, CO.HOLDING) == ("credible", "coercive")
+    old = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "holding:own",
+                                                                             "joining:promise"]})})
+    base = build_inputs(old)
+    assert base.model.coercion == (0.0, 0.0) and base.joining == "promise"
+    assert base.to_dict()["joins_not_credible"] == []
     tagged = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "holding:coercive",
                                                                                 "joining:credible"]})})
     inp = build_inputs(tagged)
+    assert build_inputs(sc).model.coercion == inp.model.coercion
     m = inp.model
     stakes = (m.frontier[-1][1], m.frontier[0][2])
     assert m.coercion == pytest.approx(((1 - m.discount) * stakes[0], (1 - m.discount) * stakes[1]))
@@ -129,6 +134,7 @@ def test_readings_from_tags_and_errors() -> None:
                if not p.can_join[i]]
     assert d["joins_not_credible"] == refused
     assert build_inputs(tagged, holding="own", joining="promise").model.coercion == (0.0, 0.0)  # argument wins
+    assert build_inputs(old, holding="coercive").model.coercion == inp.model.coercion
     bad = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "joining:maybe"]})})
     with pytest.raises(InputError, match="joining must be one of promise, credible"):
         build_inputs(bad)

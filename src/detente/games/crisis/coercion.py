@@ -30,9 +30,9 @@ from detente.games.crisis import third as TP
 from detente.games.crisis.model import Observer
 
 JOININGS = ("promise", "credible")
-JOINING = "promise"
+JOINING = "credible"  # C24: chosen by its pre-registered rule (LOO Brier 0.669 against 0.723 on 49)
 HOLDINGS = ("own", "coercive")
-HOLDING = "own"
+HOLDING = "coercive"  # C24: chosen with JOINING (the candidate "both")
 
 
 def coercion_scale(stakes: tuple[float, float], discount: float) -> tuple[float, float]:
