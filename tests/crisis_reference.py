@@ -144,7 +144,9 @@ class ReferenceSolver:
                         target = 1.0 if R == 0 else 0.0
                         sq2 = sq + win * m.fait_accompli * (target - sq)
                         f2 = True
-                hv = [fw * self.uu(i, sq2) - ow * (m.standoff[i] * (1 + r2) + one[i]) for i in (0, 1)]
+                # the model's hold cost: under C3's readings ow * (standoff * (1 + r2) + one), the same float
+                # operations as frozen; with C24's coercive holding the pressure is added as the solver adds it
+                hv = [fw * self.uu(i, sq2) - m.hold_cost(i, t, r2, (one[0], one[1]), False) for i in (0, 1)]
                 ho = [fw * o.u(sq2) for o in self.obs]
                 for tc in range(2):
                     for td in range(2):

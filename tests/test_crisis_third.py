@@ -148,8 +148,12 @@ def test_strategic_choices_are_explained_in_the_json() -> None:
     assert d["third_parties_mode"] == "strategic"
     eq = d["third_party_equilibrium"]
     row = eq["parties"][0]
-    assert row["actor"] == "twn" and set(row["options"]) == {"stay out", "join prc", "join usa", "pressure prc",
-                                                             "pressure usa", "mediate"}
+    # C24's default (joining:credible): Taiwan would not fight for either side, so it cannot join one
+    assert d["joining"] == "credible" and {"twn joining prc", "twn joining usa"} <= set(d["joins_not_credible"])
+    assert row["actor"] == "twn" and set(row["options"]) == {"stay out", "pressure prc", "pressure usa", "mediate"}
+    promise = run_crisis(_case("taiwan-1996"), explain=False, joining="promise").to_dict()["inputs"]
+    assert set(promise["third_party_equilibrium"]["parties"][0]["options"]) == {
+        "stay out", "join prc", "join usa", "pressure prc", "pressure usa", "mediate"}
     best = max(row["options"].values(), key=lambda o: o["net"])
     assert row["options"][row["choice"]]["net"] == pytest.approx(best["net"])
     assert row["why"].startswith("twn ")

@@ -125,8 +125,10 @@ def scenario_data(cfg: Config, theta: Sequence[float]) -> dict[str, Any]:
                 "note": "verbal, political, economic or other non-violent trigger"}
     return {
         "detente": 1,
-        "meta": {"id": "icb-general", "title": "ICB crisis actor (decision ICB8)", "tags": ["crisis", "challenger:c",
-                                                                                            "defender:d"],
+        # holding:own: C3's standoff reading, with which ICB8's ten globals were fitted (``fast_model`` has no C24
+        # coercive term)
+        "meta": {"id": "icb-general", "title": "ICB crisis actor (decision ICB8)",
+                 "tags": ["crisis", "challenger:c", "defender:d", "holding:own"],
                  "perspective": "ICB covariates known at the trigger, read by the fitted general crisis model"},
         "actors": [{"id": "c", "name": "triggering entity", "capability": 1},
                    {"id": "d", "name": "crisis actor", "capability": 1}],

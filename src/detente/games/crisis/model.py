@@ -108,6 +108,9 @@ class CrisisModel:
     # C21 readings of the standoff cost (both False: C3 as first written)
     standoff_flow: bool = False  # True: a round's standoff cost is a flow, weighted (1 - δ)δ^t as the status quo's
     settled_free: bool = False  # True: after an accepted division, holding keeps it at no standoff cost
+    # C24 ``holding:coercive``: per side, what one rung of standoff costs it per round against an opponent sure to
+    # prevail ((1 - δ)·stake); times the rung and the opponent's chance of prevailing that round. (0, 0): C3.
+    coercion: tuple[float, float] = (0.0, 0.0)
 
     @property
     def vlen(self) -> int:
@@ -145,9 +148,14 @@ class CrisisModel:
         costs nothing, a flow cost weighs as the round's status-quo flow)."""
         ow = self.discount ** t
         if not (self.standoff_flow or self.settled_free):  # C3 as written, the same float operations
-            return ow * (self.standoff[i] * (1 + r2) + one[i])
-        run = 0.0 if kept else self.standoff[i] * (1 + r2) * ((1 - self.discount) * ow if self.standoff_flow else ow)
-        return run + ow * one[i]
+            cost = ow * (self.standoff[i] * (1 + r2) + one[i])
+        else:
+            run = 0.0 if kept else self.standoff[i] * (1 + r2) * ((1 - self.discount) * ow if self.standoff_flow
+                                                                 else ow)
+            cost = run + ow * one[i]
+        if self.coercion[i] and r2 and not kept:  # C24: the other side's pressure at this rung
+            cost += ow * self.coercion[i] * r2 * (1.0 - self.p[t] if i == 0 else self.p[t])
+        return cost
 
     def keeps(self, agreed: bool, response: str) -> bool:
         """Whether a hold keeps the agreement in force (C21 ``settlement: kept``): no standoff, still agreed."""

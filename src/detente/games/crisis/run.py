@@ -116,7 +116,7 @@ def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, la
                standoff_scale: float | None = None, explain: bool = True, belief_step: float = BELIEF_STEP,
                horizon: int | None = None, offers: int | None = None, third_parties: str | None = None,
                channels: str | None = None, standoff: str | None = None,
-               settlement: str | None = None) -> CrisisRun:
+               settlement: str | None = None, joining: str | None = None, holding: str | None = None) -> CrisisRun:
     """Build and solve the crisis model for ``sc``; ``explain`` adds the best-response path and diagnosis.
     ``belief_step`` is the solver's belief grid (C8, C15); ``horizon``/``offers`` shrink the model
     (fewer rounds, a coarser offer grid), e.g. so that its game tree can be exported. ``third_parties``:
@@ -124,18 +124,21 @@ def run_crisis(sc: Scenario, overrides: Mapping[str, float] | None = None, *, la
     ``third_parties:...``, else the default. ``channels``: "public" (every move public) or "both" (the
     proposer picks the public or the closed channel, C18); None: the tag ``channels:...``, else public.
     ``standoff`` ("lump"/"flow") and ``settlement`` ("open"/"kept"): C21's readings of the standoff cost;
-    None: the tags ``standoff:...``/``settlement:...``, else the package defaults."""
+    None: the tags ``standoff:...``/``settlement:...``, else the package defaults. ``joining`` ("promise"/
+    "credible") and ``holding`` ("own"/"coercive"): C24's readings of coercion; None: the tags, else the defaults."""
     with paused_gc():  # one collector pass after the run instead of one per solve (C17)
         return _run_crisis(sc, overrides, lam, standoff_scale, explain, belief_step, horizon, offers, third_parties,
-                           channels, standoff, settlement)
+                           channels, standoff, settlement, joining, holding)
 
 
 def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float | None,
                 standoff_scale: float | None, explain: bool, belief_step: float, horizon: int | None,
                 offers: int | None, third_parties: str | None, channels: str | None = None,
-                standoff: str | None = None, settlement: str | None = None) -> CrisisRun:
+                standoff: str | None = None, settlement: str | None = None, joining: str | None = None,
+                holding: str | None = None) -> CrisisRun:
     t0 = time.perf_counter()
-    inp = S.build_inputs(sc, overrides, standoff_scale, third_parties, channels, standoff, settlement)
+    inp = S.build_inputs(sc, overrides, standoff_scale, third_parties, channels, standoff, settlement, joining,
+                         holding)
     apply_readings(inp, sc)
     lam = S.LAMBDA if lam is None else lam
     notes = _shrink(inp, horizon, offers)

@@ -15,6 +15,7 @@ from typing import Any
 
 from detente.errors import InputError
 from detente.games.crisis import channels as CHN
+from detente.games.crisis import coercion as CO
 from detente.games.crisis import third as TP
 from detente.games.crisis.model import CH, DF, NONE, CrisisModel, Observer
 from detente.scenario.schema import Scenario
@@ -112,6 +113,7 @@ class CrisisInputs:
     third_eq: TP.ThirdEquilibrium | None = None  # filled by run_crisis
     channel_mode: str = CHN.CHANNEL_MODE  # C18: public (every move public) or both (public or closed)
     channel_note: str = ""
+    joining: str = CO.JOINING  # C24: third parties' promises to join a war believed, or only the credible ones
 
     def warnings(self) -> list[str]:
         out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
@@ -140,6 +142,11 @@ class CrisisInputs:
                 "start_rung": m.start_rung, "channels_mode": self.channel_mode,
                 "standoff_units": "flow" if m.standoff_flow else "lump",
                 "settlement": "kept" if m.settled_free else "open",
+                "holding": "coercive" if any(m.coercion) else "own", "coercion_scale": dict(zip(m.players, m.coercion,
+                                                                                                 strict=True)),
+                "joining": self.joining, "joins_not_credible": [
+                    f"{p.actor} joining {m.players[i]}" for p in (self.third_setup.parties if self.third_setup else ())
+                    for i in (0, 1) if not p.can_join[i]],
                 "channels": m.channel.to_dict() if m.channel is not None else None,
                 **({"channels_note": self.channel_note} if self.channel_note else {})}
 
@@ -303,12 +310,16 @@ def reading(sc: Scenario, tag: str, choices: tuple[str, ...], default: str, give
 def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
                  standoff_scale: float | None = None, third_parties: str | None = None,
                  channels: str | None = None, standoff: str | None = None,
-                 settlement: str | None = None) -> CrisisInputs:
+                 settlement: str | None = None, joining: str | None = None,
+                 holding: str | None = None) -> CrisisInputs:
     """The crisis model for ``sc`` (``overrides``: parameter name -> value, for draws and what-ifs;
     ``third_parties``: "strategic" or "rule", else the scenario's tag, else the default; C13;
     ``channels``: "public" or "both", else the scenario's tag, else the default; C18; ``standoff``: "lump"
-    or "flow", ``settlement``: "open" or "kept", each else its tag, else the default; C21)."""
+    or "flow", ``settlement``: "open" or "kept", each else its tag, else the default; C21; ``joining``: "promise"
+    or "credible", ``holding``: "own" or "coercive", each else its tag, else the default; C24)."""
     mode = third_party_mode(sc, third_parties)
+    credible = reading(sc, "joining", CO.JOININGS, CO.JOINING, joining) == "credible"
+    coercive = reading(sc, "holding", CO.HOLDINGS, CO.HOLDING, holding) == "coercive"
     flow = reading(sc, "standoff", STANDOFF_UNITS, STANDOFF_UNIT, standoff) == "flow"
     kept = reading(sc, "settlement", SETTLEMENTS, SETTLEMENT, settlement) == "kept"
     ch_mode = channel_mode(sc, channels)
@@ -538,17 +549,20 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
         war_cost=(tc_, td_), prior=(pic, pid), standoff=standoff, limited_cost=limited,  # type: ignore[arg-type]
         mobilise_cost=mobil, audience=aud, discount=delta, fait_accompli=fa,  # type: ignore[arg-type]
         start_rung=rung, start_escalator=esc, forced_at_start=False, channel=ct, channel_of=channel_of,
-        standoff_flow=flow, settled_free=kept)
+        standoff_flow=flow, settled_free=kept,
+        coercion=CO.coercion_scale((stake[c], stake[d]), delta) if coercive else (0.0, 0.0))
     setup = None
     if mode == "strategic":
         setup = _third_setup(sc, rd, model, strategic, rows, (c, d), caps, scale, cohesion_path)
+        if credible:
+            setup = CO.credible_joins(setup)
         model = setup.base
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
                         unsolved=rd.unsolved, changed=rd.changed, mediation=mediation, power_source=power_source,
                         cohesion_path=cohesion_path, third_mode=mode, third_setup=setup, channel_mode=ch_mode,
-                        channel_note=ch_note)
+                        channel_note=ch_note, joining="credible" if credible else "promise")
 
 
 def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapping[str, str]

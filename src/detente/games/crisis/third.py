@@ -64,6 +64,7 @@ class ThirdParty:
     pressure_effect: tuple[float, float]  # added to C's / D's per-round standoff cost when it presses that side
     reveal: float  # probability its mediation reveals both sides' resolve
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # cost term -> parameter or default
+    can_join: tuple[bool, bool] = (True, True)  # may it join C / D (C24 ``joining:credible``: only if it would fight)
 
     @property
     def side(self) -> int | None:
@@ -141,6 +142,12 @@ def utility_points(points: Sequence[tuple[float, dict[str, float]]],
             continue
         out.append((s, value(frac)))
     return tuple(out)
+
+
+def options_of(party: ThirdParty) -> tuple[int, ...]:
+    """The options open to ``party``, in OPTIONS order (a join it would not keep is not one, C24)."""
+    return tuple(o for o in range(len(OPTIONS))
+                 if not (o == JOIN_C and not party.can_join[0]) and not (o == JOIN_D and not party.can_join[1]))
 
 
 def _odds(p: float) -> float:
@@ -372,11 +379,16 @@ class ThirdEquilibrium:
             if alt is not None:
                 text += f"; next best: {self.label(k, alt)} (net change {net(alt) - v_out:+.3f})"
         side = party.side
-        join = JOIN_C if side == 0 else JOIN_D if side == 1 else max((JOIN_C, JOIN_D), key=net)
+        open_joins = [x for x in (JOIN_C, JOIN_D) if x in opts]  # C24: a join it would not keep is no option
+        join = JOIN_C if side == 0 else JOIN_D if side == 1 else max(open_joins, key=net, default=None)
+        if join not in opts and join is not None:
+            text_not = f"; it would not fight for {c if join == JOIN_C else d} if war came (C24), so cannot join"
+        else:
+            text_not = ""
         if o != join and join in opts:
             text += (f"; joining {c if join == JOIN_C else d} would cost {party.join_cost:.3f} if war comes "
                      f"(expected {opts[join][1]:.3f}) for a value of {opts[join][0]:.3f}")
-        return text + "." + (" " + self.shares_text(k) if self.lam is not None and self.shares else "")
+        return text + text_not + "." + (" " + self.shares_text(k) if self.lam is not None and self.shares else "")
 
     def _p_without(self, k: int) -> float:
         ch = list(self.choices)
@@ -477,7 +489,7 @@ def _logit(br: ThirdEquilibrium, ev: _Evaluator) -> ThirdEquilibrium:
     expected off their modal choice the deviations are scaled by 1 / D and the modal configuration gets none)."""
     setup, lam = br.setup, ev.lam
     assert lam is not None
-    n, nopt = len(setup.parties), len(OPTIONS)
+    n = len(setup.parties)
     mix = setup.mix
     notes: list[str] = []
     if mix == "first_order":
@@ -497,12 +509,13 @@ def _logit(br: ThirdEquilibrium, ev: _Evaluator) -> ThirdEquilibrium:
                      + (" (above 1: the single deviations carry all the weight, the most likely configuration "
                         "none; a rough reading)" if dev > 1.0 else ""))
         return replace(br, lam=lam, shares=shares, mixture=mixture, mix=mix, notes=notes, solves=ev.solves)
-    configs = list(itertools.product(range(nopt), repeat=n))
+    allowed = [options_of(p) for p in setup.parties]
+    configs = list(itertools.product(*allowed))
     evs = {c: ev(c) for c in configs}
-    sig = [dict.fromkeys(range(nopt), 1.0 / nopt) for _ in range(n)]
+    sig = [dict.fromkeys(allowed[k], 1.0 / len(allowed[k])) for k in range(n)]
 
     def utilities(k: int) -> dict[int, tuple[float, float]]:
-        out = {o: [0.0, 0.0] for o in range(nopt)}
+        out = {o: [0.0, 0.0] for o in allowed[k]}
         for c, e in evs.items():
             w = 1.0
             for j in range(n):
@@ -517,8 +530,8 @@ def _logit(br: ThirdEquilibrium, ev: _Evaluator) -> ThirdEquilibrium:
     for it in range(1, QRE_ITERS + 1):
         iters = it
         new = [_logit_shares({o: v - c for o, (v, c) in utilities(k).items()}, lam) for k in range(n)]
-        diff = max(abs(new[k][o] - sig[k][o]) for k in range(n) for o in range(nopt))
-        sig = [{o: 0.5 * sig[k][o] + 0.5 * new[k][o] for o in range(nopt)} for k in range(n)]
+        diff = max(abs(new[k][o] - sig[k][o]) for k in range(n) for o in allowed[k])
+        sig = [{o: 0.5 * sig[k][o] + 0.5 * new[k][o] for o in allowed[k]} for k in range(n)]
         if diff < 1e-10:
             converged = True
             break
@@ -527,11 +540,11 @@ def _logit(br: ThirdEquilibrium, ev: _Evaluator) -> ThirdEquilibrium:
     for c, e in evs.items():
         w = math.prod(sig[j][c[j]] for j in range(n))
         mixture = [x + w * a for x, a in zip(mixture, e.expected, strict=True)]
-    choices = tuple(max(range(nopt), key=lambda o, k=k: (sig[k][o], -o)) for k in range(n))
+    choices = tuple(max(allowed[k], key=lambda o, k=k: (sig[k][o], -o)) for k in range(n))
     ties = []
     for k in range(n):
         top = max(sig[k].values())
-        best = [o for o in range(nopt) if sig[k][o] >= top - TIE_TOL]
+        best = [o for o in allowed[k] if sig[k][o] >= top - TIE_TOL]
         if len(best) > 1:
             ties.append(f"{setup.parties[k].actor} is as likely to {' as to '.join(OPTIONS[o] for o in best)} "
                         f"(reported as: {OPTIONS[best[0]]})")
@@ -557,7 +570,7 @@ def _equilibrium(setup: ThirdSetup, ev: _Evaluator, max_sweeps: int) -> ThirdEqu
                 continue
             seen[k] = ctx
             opts: dict[int, tuple[float, float]] = {}
-            for o in range(len(OPTIONS)):
+            for o in options_of(setup.parties[k]):
                 trial = tuple([*choices[:k], o, *choices[k + 1:]])
                 e = ev(trial)
                 opts[o] = (e.values[k], e.cost(setup, k))
@@ -581,10 +594,10 @@ def _equilibrium(setup: ThirdSetup, ev: _Evaluator, max_sweeps: int) -> ThirdEqu
     final = ev(tuple(choices))
     for k in range(n):
         opts = {}
-        for o in range(len(OPTIONS)):
+        for o in options_of(setup.parties[k]):
             e = ev(tuple([*choices[:k], o, *choices[k + 1:]]))
             opts[o] = (e.values[k], e.cost(setup, k))
         options[k] = opts
-    shares = [{o: float(o == choices[k]) for o in range(len(OPTIONS))} for k in range(n)]
+    shares = [{o: float(o == choices[k]) for o in options_of(setup.parties[k])} for k in range(n)]
     return ThirdEquilibrium(setup, tuple(choices), final, options, list(ties.values()), converged, sweeps,
                             ev.solves, start, None, shares, list(final.expected))
