@@ -1,4 +1,4 @@
-"""The blind crisis sets after 1989 (DECISIONS C22, C23, C25): the files are the ones whose hashes were committed
+"""The blind crisis sets after 1989 (DECISIONS C22, C23, C25, C27): the files are the ones whose hashes were committed
 before any layer ran on them, and each is a valid crisis scenario with principals and a known outcome."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from detente.scenario.loader import load_scenario
 CASES = Path(__file__).resolve().parents[1] / "src" / "detente" / "cases"
 DECISIONS = CASES.parents[2] / "docs" / "DECISIONS.md"
 # folder -> (the DECISIONS section that committed its hashes, the next section's heading)
-SETS = {"heldout2": ("## C22 ", "## C22b"), "heldout3": ("## C23 ", "## C23b"), "heldout4": ("## C25 ", "## C25b")}
+SETS = {"heldout2": ("## C22 ", "## C22b"), "heldout3": ("## C23 ", "## C23b"), "heldout4": ("## C25 ", "## C25b"),
+        "heldout5": ("## C27 ", "## C27b")}
 CLASSES = {"escalation", "agreement", "capitulation", "stalemate"}
 
 
