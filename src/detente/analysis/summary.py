@@ -196,7 +196,7 @@ def base_rate_text(rates: dict[str, Any] | None = None) -> str:
     shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
     return (f"Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
             "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
-            "(docs/ICB.md), and on 36 hand-coded crises after 1989 scored blind it was no better than "
+            "(docs/ICB.md), and on 48 hand-coded crises after 1989 scored blind it was no better than "
             "them (docs/CASES.md).")
 
 
