@@ -40,3 +40,11 @@ def test_a_gold_id_naming_the_drafted_organ_pairs_without_a_kind():
 def test_bad_match_option_is_usage_exit_2(capsys):
     assert main(["--match", "fuzzy", "g.yaml", "a.txt"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_parse_mode_is_checked_before_any_work(capsys):
+    """H14: a bad --parse-mode was a traceback after the model loaded; without --parser it was ignored (draft
+    refuses both)."""
+    assert main(["--parser", "sm", "--parse-mode", "bogus", "g.yaml", "a.txt"]) == 2
+    assert main(["--parse-mode", "fill", "g.yaml", "a.txt"]) == 2
+    assert "usage" in capsys.readouterr().err

@@ -188,14 +188,14 @@ def score(ex: Extraction, gold: dict[str, Any], matching: str = "ids") -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    backend = "auto"
-    matching = "ids"
-    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": "correct"}
+    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": ""}
     while args[:1] and args[0] in opts and len(args) >= 2:
         opts[args[0]] = args[1]
         args = args[2:]
     backend, matching, parser, parse_mode = (opts[k] for k in opts)
-    if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind"):
+    # as `detente draft`: --parse-mode only with --parser, and one of the parser's modes (H14)
+    if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind") or (parse_mode and not parser) \
+            or parse_mode not in ("", "correct", "fill"):
         print("usage: python -m detente.text.score [--backend auto|spacy|python] [--match ids|kind] "
               "[--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         if parser:
             import copy
 
-            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode)  # the cached rules' objects stay untouched
+            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode or "correct")  # the cached rules' objects stay untouched
         results[Path(article).name] = score(ex, gold, matching)
     if len(results) > 1:
         pooled = {}
