@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         if parser:
             import copy
 
-            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode or "correct")  # the cached rules' objects stay untouched
+            # a copy: the cached rules' objects stay untouched
+            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode or "correct")
         results[Path(article).name] = score(ex, gold, matching)
     if len(results) > 1:
         pooled = {}
