@@ -72,6 +72,8 @@ MODELS = {
     "one side learns, started at the threat rung": lambda: _rich(war_cost=((0.3, 0.3), (0.1, 0.4)), start_rung=1,
                                                                  start_escalator=M.DF),
     "public and closed channels (C18)": _channels,
+    # H14: C24's coercive holding (now the default) adds a belief-free, round-dependent term to the standoff rows
+    "C24 coercive holding, one side learns": lambda: _rich(coercion=(0.05, 0.08), war_cost=((0.3, 0.3), (0.1, 0.4))),
 }
 
 
