@@ -138,3 +138,20 @@ def test_readings_from_tags_and_errors() -> None:
     bad = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "joining:maybe"]})})
     with pytest.raises(InputError, match="joining must be one of promise, credible"):
         build_inputs(bad)
+
+
+def test_inputs_report_the_readings_used() -> None:
+    """H14: under C7's rule (third_parties:rule) third parties join by salience, so the inputs do not claim
+    C24's credible joins there (they did: 'joining: credible' with nothing checked); holding is the reading."""
+    from detente.cases import case_path
+    from detente.games.crisis.spec import build_inputs
+    from detente.scenario.loader import load_scenario
+
+    sc = load_scenario(case_path("munich-1938"))
+    rule = build_inputs(sc, third_parties="rule")
+    assert rule.third_setup is None
+    d = rule.to_dict()
+    assert d["joining"] == "not used (rule mode)" and d["joins_not_credible"] == []
+    assert d["holding"] == "coercive"
+    own = build_inputs(sc, holding="own", joining="promise").to_dict()
+    assert (own["holding"], own["joining"]) == ("own", "promise")
