@@ -95,7 +95,10 @@ def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True
                            "or bad form." if ex.llm else "")
                         + (f" Parser: {ex.parser['model']} ({ex.parser['package']}, option --parser "
                            f"{ex.parser['option']}, mode {ex.parser['mode']}) proposed moves the rules verified; "
-                           f"{ex.parser['added']} were added (rule: parse/...)." if ex.parser else "")),
+                           f"{ex.parser['added']} were added (rule: parse/...)"
+                           + (f" and {ex.parser['reassigned']} rule moves given the parse's actor (rule: ...; parse: "
+                              "actor)" if ex.parser.get("reassigned", "0") != "0" else "") + "."
+                           if ex.parser else "")),
         "sources": [{"id": SOURCE_ID, "citation": f"{_title(ex.text, file)} ({Path(file).name})"}],
         "tags": ["draft"],
     }
