@@ -137,3 +137,12 @@ def test_a_reassigned_rule_move_is_counted_in_the_notes(nlp):
     assert "1 rule moves given the parse's actor" in sc.meta.description
     _, fill = draft_from_text(text, "a.txt", parser="sm", parse_mode="fill")
     assert fill.parser["reassigned"] == "0"
+
+
+def test_a_parser_error_names_the_article(monkeypatch):
+    """H14: the error named the file 'draft' (no such file); it names the article and the option."""
+    with pytest.raises(InputError, match=r"^a\.txt: field '--parser': unknown parser 'lg'"):
+        draft_from_text(OPENING, "a.txt", parser="lg")
+    monkeypatch.setitem(parsed.PARSERS, "sm", "detente_no_such_model_package")
+    with pytest.raises(InputError, match=r"^a\.txt: field '--parser': .*not installed"):
+        draft_from_text(OPENING, "a.txt", parser="sm")

