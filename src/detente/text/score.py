@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from detente.errors import InputError
 from detente.text.cues import load_cues
 from detente.text.extract import Extraction, extract
 from detente.text.nonstate import INSTITUTIONS
@@ -200,7 +201,6 @@ def main(argv: list[str] | None = None) -> int:
               "[--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
     if parser:
-        from detente.errors import InputError
         from detente.text.parsed import apply_parser, load_parser
 
         try:
@@ -210,8 +210,19 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     results: dict[str, Any] = {}
     for gold_path, article in zip(args[::2], args[1::2], strict=True):
-        gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
-        text, _ = read_article(article)
+        try:  # a missing or unreadable file is a one-line error, exit 2 (H14: it was a traceback)
+            gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            print(f"error: {gold_path}: not read ({type(e).__name__}: {str(e).splitlines()[0]})", file=sys.stderr)
+            return 2
+        try:
+            text, _ = read_article(article)
+        except InputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if not isinstance(gold, dict):
+            print(f"error: {gold_path}: not a gold file (a mapping with actors and moves)", file=sys.stderr)
+            return 2
         ex = extract(text, backend)
         if parser:
             import copy
