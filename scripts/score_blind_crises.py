@@ -34,11 +34,24 @@ def boot(v: np.ndarray, seed: int = 0, n: int = 2000) -> tuple[float, float]:
     return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
 
 
+def _read(path: str, *keys: str) -> object:
+    """``keys`` of the JSON file at ``path``; a one-line error (exit 2) when it is missing or not that JSON."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            got = json.load(f)
+        for k in keys:
+            got = got[k]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SystemExit(f"error: {path}: field '{'.'.join(keys)}': not read ({type(e).__name__}: {e}); give the "
+                         "JSON of `detente backtest cases ... --json`") from None
+    return got
+
+
 def main(folder_json: str, library_json: str) -> None:
-    with open(folder_json) as f:
-        cases = json.load(f)["cases"]
-    with open(library_json) as f:
-        lib = json.load(f)["base_rates"]["frequencies"]
+    cases = _read(folder_json, "cases")
+    lib = _read(library_json, "base_rates", "frequencies")
+    if not isinstance(cases, list) or not cases or not isinstance(lib, dict):
+        raise SystemExit(f"error: {folder_json}: field 'cases': no scored cases")
     known = [c["known"] for c in cases]
     uniform = {c: 0.25 for c in CLASSES}
     base = {"library frequencies": lib, "ICB frequencies": ICB, "uniform": uniform}
@@ -69,4 +82,13 @@ def main(folder_json: str, library_json: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if len(sys.argv) != 3:
+        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        main(*sys.argv[1:3])
+    except SystemExit as e:
+        if isinstance(e.code, str):  # a one-line error: printed, exit 2
+            print(e.code, file=sys.stderr)
+            raise SystemExit(2) from None
+        raise

