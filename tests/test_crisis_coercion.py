@@ -177,3 +177,23 @@ def test_validate_knows_c24s_tags(extra: list[str], says: str) -> None:
     bad = sc.model_copy(update={"meta": sc.meta.model_copy(update={"tags": [*sc.meta.tags, *extra]})})
     (problem,) = list(_tag_problems(bad))
     assert says in problem[1]
+
+
+
+def test_report_choice_table_when_third_parties_have_different_options() -> None:
+    """Under credible joins one party may keep a join another lacks (berlin-1948: the West's join is closed to
+    it while others keep theirs); the report's choice table took the first party's options for every row and
+    raised KeyError('join west'), so `analyze berlin-1948` crashed. Every party's options are columns now."""
+    from detente.cases import case_path
+    from detente.games.crisis.run import run_crisis
+    from detente.report.sections import crisis_section
+    from detente.scenario.loader import load_scenario
+
+    run = run_crisis(load_scenario(case_path("berlin-1948")), explain=False)
+    eq = run.to_dict()["inputs"]["third_party_equilibrium"]
+    sets = {frozenset(r["options"]) for r in eq["parties"] if r.get("probabilities")}
+    assert len(sets) > 1  # the case this test is about: the parties' option sets differ
+    html = crisis_section(run)
+    assert "Choice probabilities" in html and "<td>–</td>" in html
+    for o in set().union(*sets):
+        assert f"<th>{o}</th>" in html

@@ -436,12 +436,14 @@ def crisis_section(result: Any) -> str:
                      + ("<p>Ties: " + escape("; ".join(eq["ties"])) + "</p>" if eq["ties"] else ""))
         rows = [r for r in eq["parties"] if r.get("probabilities")]
         if rows and eq.get("lambda") is not None:
-            opts = list(rows[0]["options"])
+            # options differ between parties (C24: a join a party would not fight for is not offered to it)
+            opts = list(dict.fromkeys(o for r in rows for o in r["options"]))
             head = "".join(f"<th>{escape(o)}</th>" for o in ("third party", *opts))
             body = "".join("<tr><td>" + escape(r["actor"]) + "</td>" + "".join(
-                f"<td>{r['probabilities'][o]:.2f} ({r['options'][o]['net']:+.3f})</td>" for o in opts) + "</tr>"
-                for r in rows)
-            parts.append("<p class='muted'>Choice probabilities (net value of each option):</p>"
+                f"<td>{r['probabilities'][o]:.2f} ({r['options'][o]['net']:+.3f})</td>" if o in r["options"]
+                else "<td>–</td>" for o in opts) + "</tr>" for r in rows)
+            parts.append("<p class='muted'>Choice probabilities (net value of each option; – : not open to that "
+                         "party):</p>"
                          f"<table><tr>{head}</tr>{body}</table>")
         if eq.get("proposals"):
             parts.append("<p>Mediation in the most likely configuration (" + escape(eq["mediation_reading"])
