@@ -611,6 +611,12 @@ class Extractor:
         self.min_confidence = 0.0
         # rules6 option: "kept its mediation going": an act noun after "its/their" is the antecedent's (True)
         self.its_acts = True
+        # T23 option: "own" (default) names a legislature the text names by its own name after it ("Verkhovna
+        # Rada" -> ukr_rada, as the gold files do); "generic" is the earlier <state>_legislature
+        self.legislature_ids = "own"
+        # T23 option: drop a state named in one sentence, by name only, that neither acts nor is acted on
+        # ("flights from Lebanon", "Greece and Portugal also expelled diplomats" read as no move) (default True)
+        self.idle_states = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -658,6 +664,7 @@ class Extractor:
         self._former: set[str] = set()  # T16: former leaders read as actors of their own
         self._former_roles: dict[str, str] = {}  # and the office each held ("the former president")
         self._places: list[Mention] = []  # capitals and seats read as places ("crowds in Yerevan")
+        self._legislature_found: set[str] = set()  # ids of legislatures (detente.text.nonstate), T23
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
             by_kind[m.key[0]].append(m)
@@ -1012,7 +1019,9 @@ class Extractor:
         legis = {str(k): str(v) for k, v in (self.cues.raw.get("legislatures") or {}).items()}
         context = sorted([m for m in mentions if m.rule != "adjective"] + self._places, key=lambda m: m.tok_start)
         names.update({m.actor: self.gaz.actors[m.actor].name for m in self._places})
-        found = find(tokens, mentions, states | {m.actor for m in self._places}, names, legis, context)
+        found = find(tokens, mentions, states | {m.actor for m in self._places}, names, legis, context,
+                     own_names=self.legislature_ids == "own")
+        self._legislature_found |= {f.id for f in found if f.legislature}
         if not found:
             return mentions
         cover: dict[int, str] = {}
@@ -1178,7 +1187,7 @@ class Extractor:
         state_starts = {m.tok_start for a in actors if a.kind == "state" for m in a.mentions}
         out = []
         for a in actors:
-            if a.kind == "faction" and a.id.endswith("_legislature") and self.passive_legislatures and \
+            if a.kind == "faction" and a.id in self._legislature_found and self.passive_legislatures and \
                     a.id not in agents:
                 # T16: a legislature named only as an audience or a place ("told the House of Commons"), never an agent
                 dropped.append(f"'{a.name}' never acts: an audience or a venue, not a party")
@@ -1190,6 +1199,13 @@ class Extractor:
             if not strong:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
+                continue
+            if self.idle_states and a.kind == "state" and len({m.sentence for m in a.mentions}) < 2 and \
+                    all(m.rule in ("name", "alias") for m in a.mentions):
+                # T23: "flights from Beirut and Dubai", "Greece and Portugal followed": a state named in one
+                # sentence, by its name only (no leader, institution, people or capital standing for it), that
+                # neither acts nor is acted on is mentioned, not a party
+                dropped.append(f"'{a.name}' named in one sentence only and never acts or is acted on: not an actor")
                 continue
             if a.id in self._former and a.id not in agents:
                 dropped.append(f"'{a.name}' is a former leader who never acts here: not an actor")  # T16

@@ -54,6 +54,7 @@ class Found:
     kind: str  # group | faction
     represents: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges
+    legislature: bool = False  # T23: a state's legislature, whatever its id
 
 
 def _ascii(s: str) -> str:
@@ -77,6 +78,12 @@ def group_id(name: str, acronym: str | None = None) -> str:
     return _slug(name)
 
 
+def legislature_id(state: str, own_name: str) -> str:
+    """T23: a legislature named by its own name takes that name's last word ("Verkhovna Rada" -> ``ukr_rada``,
+    "House of Commons" -> ``gbr_commons``), the gold files' convention (``irn_majlis``, ``usa_congress``)."""
+    return f"{state}_{_slug(_ascii(own_name.split()[-1]))}"
+
+
 def _named_before(tokens: list[Token], a: int) -> tuple[int, str] | None:
     """T16: a name of two or more capitalised words and a comma right before token ``a`` ("Bill Richardson,
     the governor of ..."): (the name's first token, its surname)."""
@@ -92,11 +99,13 @@ def _named_before(tokens: list[Token], a: int) -> tuple[int, str] | None:
 
 
 def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[str, str],
-         legislatures: dict[str, str], context: list | None = None) -> list[Found]:
+         legislatures: dict[str, str], context: list | None = None, own_names: bool = False) -> list[Found]:
     """Institutions and groups in ``tokens``; ``mentions`` are the gazetteer's (Mention objects),
     ``state_ids`` the ids of states, ``names`` id -> display name, ``legislatures`` a legislature's own
     name (lower case) -> its state id, ``context`` the mentions (places too) that say which state a
-    bare "the opposition" belongs to."""
+    bare "the opposition" belongs to. ``own_names`` (T23): a legislature the text names by its own name
+    is ``<state>_<its name's last word>`` (``ukr_rada``, ``irn_majlis``, ``usa_congress``), as the gold files
+    write it, and the text's generic mentions of it ("the Ukrainian parliament") join it."""
     found: dict[str, Found] = {}
     lows = [t.lower for t in tokens]
     n = len(tokens)
@@ -122,13 +131,17 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
     leg_first = {k.split()[0] for k in legislatures}
     inst_first = {k.split()[0] for k in inst_keys}
     bare_state: str | None = None
+    own_ids: set[str] = set()
     for i in range(n):
         if lows[i] in leg_first:
             # the legislature's own name ("the State Duma", "the Knesset")
             for key, state in legislatures.items():
                 ks = key.split()
                 if lows[i:i + len(ks)] == ks and state in state_ids and tokens[i].text[:1].isupper():
-                    add(f"{state}_legislature", f"{names[state]} legislature", "faction", i, i + len(ks), state)
+                    lid = legislature_id(state, key) if own_names else f"{state}_legislature"
+                    own_ids.add(lid)
+                    add(lid, f"{names[state]} legislature", "faction", i, i + len(ks), state)
+                    found[lid].legislature = True
         for key in inst_keys if lows[i] in inst_first else ():
             ks = key.split()
             if lows[i:i + len(ks)] != ks:
@@ -143,6 +156,7 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                 what = INSTITUTIONS[key]
                 label = "legislature" if what == "legislature" else "central bank"
                 add(f"{state}_{what}", f"{names[state]} {label}", "faction", a, i + len(ks), state)
+                found[f"{state}_{what}"].legislature = what == "legislature"
             break
         low = lows[i]
         # "separatist forces", "armed rebel groups": an adjective of a group kind before a plain head
@@ -252,6 +266,15 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                         if tokens[k].text == acro:
                             add(fid, name, "group", k, k + 1)
         i += 1
+    if own_names:
+        # T23: "the Ukrainian parliament ... the Verkhovna Rada": one body, under its own name
+        for f in list(found.values()):
+            if f.id.endswith("_legislature") and f.represents:
+                own = [g for g in found.values() if g.id != f.id and g.represents == f.represents
+                       and g.id in own_ids]
+                if len(own) == 1:
+                    own[0].spans += f.spans
+                    del found[f.id]
     # "the rebels" after "the Kosovo Liberation Army": a bare head names the one specific group
     generic = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
     specific = [f for f in found.values() if f.kind == "group" and f.id not in generic]
