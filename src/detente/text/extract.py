@@ -357,6 +357,57 @@ def _city_like(surface: str) -> bool:
         w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
 
 
+_FINITE_IRREGULAR = {"said", "says", "told", "sent", "took", "gave", "made", "held", "met", "won", "sought", "kept",
+                     "brought", "threw", "struck", "ruled", "stood", "backs", "rules", "orders", "demands",
+                     "warns", "urges", "condemns", "rejects", "calls", "was", "were", "has", "had", "would",
+                     "will", "did", "spent", "began", "chose", "wrote", "drew", "broke", "fought", "went"}
+
+
+def _finite_after(tokens: list[Token], i: int) -> bool:
+    """T23: the word at ``i`` (or after ", which") reads as the finite verb of a clause whose subject ends
+    right before it ("the Arab League backed", "the court ordered", "NAFO, which adopted"): the body acts
+    there, whether or not the verb is a move cue."""
+    if i + 2 < len(tokens) and tokens[i].text == "," and tokens[i + 1].lower in {"which", "who"}:
+        i += 2
+    if i >= len(tokens):
+        return False
+    w = tokens[i].text
+    if not w.isalpha() or not w.islower():
+        return False
+    return w in _FINITE_IRREGULAR or (w.endswith("ed") and len(w) > 4 and w not in {"based", "led", "backed-up"})
+
+
+# Curated groups that are diplomatic forums, not armed or political movements (T23's bare-group reading)
+_FORUMS = {"p5plus1", "e3", "g7", "g8", "g20", "brics", "non_aligned", "palestinian_authority"}
+_RECOURSE = {"took", "take", "takes", "taking", "referred", "refer", "refers", "referring", "brought", "bring",
+             "appealed", "appeal", "turned", "submitted", "submit", "petitioned", "applied", "filed", "file"}
+_ORGAN_HEADS = {"council", "assembly", "commission", "committee", "board", "secretariat", "secretary-general"}
+
+
+def _body_acts(tokens: list[Token], m: Mention) -> bool:
+    """T23: a body named once is still a party when it acts or is turned to in that sentence: the subject of a
+    verb (:func:`_finite_after`), the forum of a recourse ("took the case to the International Tribunal",
+    "appealed to the OAS"), or the setting of one of its organs that acts ("At the Organisation of American
+    States, the Permanent Council ... adopted")."""
+    if _finite_after(tokens, m.tok_end):
+        return True
+    k = m.tok_start - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    if k >= 0 and tokens[k].lower in {"to", "with", "before"} and \
+            any(tokens[j].lower in _RECOURSE for j in range(max(0, k - 5), k)):
+        return True
+    if k >= 0 and tokens[k].lower == "at":
+        # "At the OAS in Washington, the Permanent Council spent two nights ...": the organ is the body's
+        j = m.tok_end
+        while j < len(tokens) and j < m.tok_end + 12 and tokens[j].text not in {".", ";"}:
+            if tokens[j].lower in _ORGAN_HEADS and tokens[j].text[:1].isupper() and \
+                    _finite_after(tokens, j + 1):
+                return True
+            j += 1
+    return False
+
+
 def _where(tokens: list[Token], i: int) -> bool:
     """T16: "forces in Belarus", "inside Syria": where something happens or stands (a state whose ground is
     the scene stays an actor), as against where people or goods come from or go to."""
@@ -617,6 +668,11 @@ class Extractor:
         # T23 option: drop a state named in one sentence, by name only, that neither acts nor is acted on
         # ("flights from Lebanon", "Greece and Portugal also expelled diplomats" read as no move) (default True)
         self.idle_states = True
+        # T23 option: a body named in one sentence as the subject of a verb ("the Arab League backed Rabat's
+        # claim", "the court ordered the same") acts there: not a passing mention, even with no move cue (True)
+        self.body_subjects = True
+        # T23 option: a bare "the guerrillas/rebels" after the text's one curated armed group is that group (True)
+        self.bare_groups = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -1012,7 +1068,7 @@ class Extractor:
                    tok_sent: list[int]) -> list[Mention]:
         """Legislatures, central banks, armed and separatist groups (detente.text.nonstate): each is
         an actor of its own; its words stop being a mention of the state they name."""
-        from detente.text.nonstate import find
+        from detente.text.nonstate import GENERIC_IDS, find
 
         states = {m.actor for m in mentions if self._info(m.actor).kind == "state"}
         names = {a: self.gaz.actors[a].name for a in states}
@@ -1026,7 +1082,21 @@ class Extractor:
             return mentions
         cover: dict[int, str] = {}
         new: list[Mention] = []
+        curated = sorted({m.actor for m in mentions if self._info(m.actor).kind == "group"
+                          and m.actor not in _FORUMS})
+        first = min((m.tok_start for m in mentions if curated and m.actor == curated[0]), default=0)
         for f in found:
+            if self.bare_groups and len(curated) == 1 and f.id in GENERIC_IDS:
+                # T23: "the FARC ... the guerrillas": a bare group noun after the text's one named armed
+                # group (a curated one) is that group, as nonstate.find already reads it for groups it finds
+                own = self._info(curated[0])
+                for a, b in [sp for sp in f.spans if sp[0] > first]:
+                    start, end = tokens[a].start, tokens[b - 1].end
+                    new.append(Mention(own.id, start, end, text[start:end], "alias", 0.8, tok_sent[a], a, b))
+                    cover.update({t: own.id for t in range(a, b)})
+                f.spans = [sp for sp in f.spans if sp[0] <= first]
+                if not f.spans:
+                    continue
             if f.id in self.gaz.actors and f.id not in self._dynamic:
                 continue  # a curated actor already has this id
             self._dynamic[f.id] = GazActor(f.id, f.name, f.kind)
@@ -1211,7 +1281,8 @@ class Extractor:
                 dropped.append(f"'{a.name}' is a former leader who never acts here: not an actor")  # T16
                 continue
             if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
-                    len({m.sentence for m in a.mentions}) < 2:
+                    len({m.sentence for m in a.mentions}) < 2 and \
+                    not (self.body_subjects and any(_body_acts(tokens, m) for m in a.mentions)):
                 # T14: "the UN", "NATO", "the G7" named in one sentence, neither acting nor acted on: a
                 # passing mention of a body, not a party (states keep T6's named reading)
                 dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")

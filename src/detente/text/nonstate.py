@@ -34,11 +34,18 @@ _GROUP_ADJ = {"separatist": "separatists", "rebel": "rebels", "insurgent": "insu
               "armed": "armed_groups"}
 _NOT_MODIFIERS = {"the", "a", "an", "and", "but", "armed", "separatist", "rebel", "militant", "heavily", "local",
                   "foreign", "several", "many", "some", "two", "three", "other"}
+# Heads of an international body's name ("... Fisheries Organization (NAFO)"), T23
+ORG_HEADS = {"organization", "organisation", "agency", "commission", "tribunal", "court", "union", "league",
+             "association", "authority", "bank", "fund", "conference", "community", "council", "committee",
+             "programme", "program", "office", "institute", "forum", "alliance", "treaty"}
+_DOMESTIC = {"national", "state", "federal", "central", "supreme", "security", "defence", "defense", "ministry",
+             "foreign", "intelligence", "investigation", "royal", "presidential"}
 AUTHORITY_MODS = {"separatist", "de facto", "self-proclaimed", "breakaway", "rebel"}
 INSTITUTIONS = {"parliament": "legislature", "legislature": "legislature", "national assembly": "legislature",
                 "congress": "legislature", "senate": "legislature", "duma": "legislature",
                 "lower house": "legislature", "upper house": "legislature", "assembly": "legislature",
                 "central bank": "central_bank", "national bank": "central_bank", "reserve bank": "central_bank"}
+GENERIC_IDS = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
 # Words of a state's own forces ("Ukrainian Armed Forces", "Red Army"): not a group's name.
 _GENERIC = {"armed", "forces", "force", "army", "navy", "air", "national", "guard", "guards", "ground", "border",
             "special", "defence", "defense", "red", "royal", "people's", "popular", "republican", "united", "front",
@@ -51,7 +58,7 @@ _STATE_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym"
 class Found:
     id: str
     name: str
-    kind: str  # group | faction
+    kind: str  # group | faction | organisation
     represents: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges
     legislature: bool = False  # T23: a state's legislature, whatever its id
@@ -275,8 +282,32 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                 if len(own) == 1:
                     own[0].spans += f.spans
                     del found[f.id]
+    # T23: an organisation the text defines with its acronym ("the Northwest Atlantic Fisheries Organization
+    # (NAFO)"): an actor of its own under the acronym, and so are the acronym's later uses
+    i = 1
+    while i + 3 < n:
+        if lows[i] in ORG_HEADS and tokens[i].text[:1].isupper() and tokens[i + 1].text == "(" and \
+                tokens[i + 3].text == ")" and tokens[i + 2].text.isupper() and tokens[i + 2].text.isalpha() and \
+                len(tokens[i + 2].text) >= 2 and i not in other_tok and i not in state_tok:
+            a = i
+            while a - 1 >= 0 and (tokens[a - 1].text[:1].isupper() or (lows[a - 1] in {"of", "for", "the", "on"}
+                                                                         and a - 2 >= 0
+                                                                         and tokens[a - 2].text[:1].isupper())) \
+                    and tokens[a - 1].text.replace("-", "").isalpha() and a - 1 not in other_tok and i - a < 8:
+                a -= 1
+            while a < i and not tokens[a].text[:1].isupper():
+                a += 1
+            if a < i and lows[a] != "the" and not {lows[k] for k in range(a, i + 1)} & _DOMESTIC:
+                acro = tokens[i + 2].text
+                fid = _slug(acro)
+                name = " ".join(tokens[k].text for k in range(a, i + 1))
+                add(fid, name, "organisation", a, i + 4)
+                for k in range(i + 4, n):
+                    if tokens[k].text == acro:
+                        add(fid, name, "organisation", k, k + 1)
+        i += 1
     # "the rebels" after "the Kosovo Liberation Army": a bare head names the one specific group
-    generic = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
+    generic = GENERIC_IDS
     specific = [f for f in found.values() if f.kind == "group" and f.id not in generic]
     if len(specific) == 1:
         for bare in [f for f in found.values() if f.id in generic]:
