@@ -360,7 +360,7 @@ def _city_like(surface: str) -> bool:
 _FINITE_IRREGULAR = {"said", "says", "told", "sent", "took", "gave", "made", "held", "met", "won", "sought", "kept",
                      "brought", "threw", "struck", "ruled", "stood", "backs", "rules", "orders", "demands",
                      "warns", "urges", "condemns", "rejects", "calls", "was", "were", "has", "had", "would",
-                     "will", "did", "spent", "began", "chose", "wrote", "drew", "broke", "fought", "went"}
+                     "will", "did", "is", "are", "have", "stayed", "spent", "began", "chose", "wrote", "drew", "broke", "fought", "went"}
 
 
 def _finite_after(tokens: list[Token], i: int) -> bool:
@@ -406,6 +406,25 @@ def _body_acts(tokens: list[Token], m: Mention) -> bool:
                 return True
             j += 1
     return False
+
+
+def _subject_of_verb(tokens: list[Token], i: int) -> bool:
+    """T23: the mention ending before ``i`` heads or joins the subject of a verb ("Spain and Morocco quarrelled",
+    "the Syrians and Iraqis stayed silent"): over a coordination of capitalised names to the verb."""
+    j, n = i, len(tokens)
+    while j < n and j < i + 8 and (tokens[j].lower in {"and", ",", "the"} or tokens[j].text[:1].isupper()):
+        j += 1
+    return _finite_after(tokens, j)
+
+
+def _bound_state(tokens: list[Token], i: int) -> bool:
+    """T23: a state named once after "of", "with" or "in" is bound to something the text is about (an office,
+    "the President of Finland"; a partner, "the alliance with China"; a deployment, "forces in Belarus"):
+    T6/T16 judge those readings, the idle-state rule leaves them alone."""
+    k = i - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    return k >= 0 and tokens[k].lower in {"of", "with", "in"}
 
 
 def _where(tokens: list[Token], i: int) -> bool:
@@ -1271,7 +1290,8 @@ class Extractor:
                                "never acts: not an actor")
                 continue
             if self.idle_states and a.kind == "state" and len({m.sentence for m in a.mentions}) < 2 and \
-                    all(m.rule in ("name", "alias") for m in a.mentions):
+                    all(m.rule in ("name", "alias") and not _bound_state(tokens, m.tok_start)
+                        and not _subject_of_verb(tokens, m.tok_end) for m in a.mentions):
                 # T23: "flights from Beirut and Dubai", "Greece and Portugal followed": a state named in one
                 # sentence, by its name only (no leader, institution, people or capital standing for it), that
                 # neither acts nor is acted on is mentioned, not a party
