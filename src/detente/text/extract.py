@@ -379,6 +379,8 @@ def _finite_after(tokens: list[Token], i: int) -> bool:
 
 # Curated groups that are diplomatic forums, not armed or political movements (T23's bare-group reading)
 _FORUMS = {"p5plus1", "e3", "g7", "g8", "g20", "brics", "non_aligned", "palestinian_authority"}
+_BODY_PEOPLE = {"troops", "forces", "soldiers", "peacekeepers", "officials", "inspectors", "monitors", "observers",
+                "judges", "envoys", "diplomats", "negotiators", "mediators", "staff", "experts", "members"}
 _RECOURSE = {"took", "take", "takes", "taking", "referred", "refer", "refers", "referring", "brought", "bring",
              "appealed", "appeal", "turned", "submitted", "submit", "petitioned", "applied", "filed", "file"}
 _ORGAN_HEADS = {"council", "assembly", "commission", "committee", "board", "secretariat", "secretary-general"}
@@ -391,6 +393,8 @@ def _body_acts(tokens: list[Token], m: Mention) -> bool:
     States, the Permanent Council ... adopted")."""
     if _finite_after(tokens, m.tok_end):
         return True
+    if m.tok_end < len(tokens) and tokens[m.tok_end].lower in _BODY_PEOPLE and _finite_after(tokens, m.tok_end + 1):
+        return True  # "KFOR troops cleared", "IAEA inspectors left": the body's people act
     k = m.tok_start - 1
     if k >= 0 and tokens[k].lower == "the":
         k -= 1
