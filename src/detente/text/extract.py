@@ -360,7 +360,8 @@ def _city_like(surface: str) -> bool:
 _FINITE_IRREGULAR = {"said", "says", "told", "sent", "took", "gave", "made", "held", "met", "won", "sought", "kept",
                      "brought", "threw", "struck", "ruled", "stood", "backs", "rules", "orders", "demands",
                      "warns", "urges", "condemns", "rejects", "calls", "was", "were", "has", "had", "would",
-                     "will", "did", "is", "are", "have", "stayed", "spent", "began", "chose", "wrote", "drew", "broke", "fought", "went"}
+                     "will", "did", "is", "are", "have", "stayed", "spent", "began", "chose", "wrote", "drew",
+                     "broke", "fought", "went"}
 
 
 def _finite_after(tokens: list[Token], i: int) -> bool:
@@ -419,6 +420,15 @@ def _subject_of_verb(tokens: list[Token], i: int) -> bool:
     while j < n and j < i + 8 and (tokens[j].lower in {"and", ",", "the"} or tokens[j].text[:1].isupper()):
         j += 1
     return _finite_after(tokens, j)
+
+
+def _after_place_prep(tokens: list[Token], i: int) -> bool:
+    """T23: the coordination holding the mention at ``i`` follows a place preposition ("flights from Dubai and
+    Lebanon carried ..."): the names are where something comes from, not the verb's subject."""
+    k = i - 1
+    while k >= 0 and i - k < 8 and (tokens[k].lower in {"and", ",", "the"} or tokens[k].text[:1].isupper()):
+        k -= 1
+    return k >= 0 and tokens[k].lower in _PLACE_PREPS
 
 
 def _bound_state(tokens: list[Token], i: int) -> bool:
@@ -1295,7 +1305,8 @@ class Extractor:
                 continue
             if self.idle_states and a.kind == "state" and len({m.sentence for m in a.mentions}) < 2 and \
                     all(m.rule in ("name", "alias") and not _bound_state(tokens, m.tok_start)
-                        and not _subject_of_verb(tokens, m.tok_end) for m in a.mentions):
+                        and not (_subject_of_verb(tokens, m.tok_end) and not _after_place_prep(tokens, m.tok_start))
+                        for m in a.mentions):
                 # T23: "flights from Beirut and Dubai", "Greece and Portugal followed": a state named in one
                 # sentence, by its name only (no leader, institution, people or capital standing for it), that
                 # neither acts nor is acted on is mentioned, not a party
