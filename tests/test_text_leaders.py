@@ -104,7 +104,7 @@ def test_legislature_as_audience_is_not_an_actor(backend: str) -> None:
                        "of Commons that Russia was responsible.", backend)
     assert not any(a.id.endswith("_legislature") for a in audience.actors)
     acting = extract("In 2018 Britain and Russia quarrelled. The House of Commons rejected the deal.", backend)
-    assert "gbr_legislature" in {a.id for a in acting.actors}
+    assert "gbr_commons" in {a.id for a in acting.actors}  # T23: named by its own name
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -172,6 +172,7 @@ def test_state_named_only_as_a_place(backend: str) -> None:
     assert not {"syr", "lbn"} & ids
     old = Extractor(backend)
     old.place_states = False
+    old.idle_states = False  # T23 would drop them too: named once, by name, never acting
     assert {"syr", "lbn"} <= {a.id for a in old.run(text).actors}
     acting = {a.id for a in extract("Belarus and Poland quarrelled over the border. Syria rejected the Polish "
                                     "protest.", backend).actors}

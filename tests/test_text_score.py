@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from detente.text.extract import extract
+from detente.text.extract import Extractor
 from detente.text.score import main, organ_aliases, score
 
 CONGRESS = "The US Congress rejected the deal. Iran protested."
 MAJLIS = "The Iranian parliament rejected the deal. The United States protested."
+
+
+def extract(text: str, backend: str):
+    """The draft with the generic legislature id (``usa_legislature``) these scorer tests pair; T23's default
+    names a legislature by its own name (``usa_congress``), which needs no pairing."""
+    ex = Extractor(backend)
+    ex.legislature_ids = "generic"
+    return ex.run(text)
 
 
 def _actors(text: str, gold_actors: dict) -> dict:

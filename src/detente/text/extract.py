@@ -357,6 +357,90 @@ def _city_like(surface: str) -> bool:
         w[:1].isupper() for w in words) and not set(w.lower() for w in words) & _BUILDING_WORDS
 
 
+_FINITE_IRREGULAR = {"said", "says", "told", "sent", "took", "gave", "made", "held", "met", "won", "sought", "kept",
+                     "brought", "threw", "struck", "ruled", "stood", "backs", "rules", "orders", "demands",
+                     "warns", "urges", "condemns", "rejects", "calls", "was", "were", "has", "had", "would",
+                     "will", "did", "is", "are", "have", "stayed", "spent", "began", "chose", "wrote", "drew",
+                     "broke", "fought", "went"}
+
+
+def _finite_after(tokens: list[Token], i: int) -> bool:
+    """T23: the word at ``i`` (or after ", which") reads as the finite verb of a clause whose subject ends
+    right before it ("the Arab League backed", "the court ordered", "NAFO, which adopted"): the body acts
+    there, whether or not the verb is a move cue."""
+    if i + 2 < len(tokens) and tokens[i].text == "," and tokens[i + 1].lower in {"which", "who"}:
+        i += 2
+    if i >= len(tokens):
+        return False
+    w = tokens[i].text
+    if not w.isalpha() or not w.islower():
+        return False
+    return w in _FINITE_IRREGULAR or (w.endswith("ed") and len(w) > 4 and w not in {"based", "led", "backed-up"})
+
+
+# Curated groups that are diplomatic forums, not armed or political movements (T23's bare-group reading)
+_FORUMS = {"p5plus1", "e3", "g7", "g8", "g20", "brics", "non_aligned", "palestinian_authority"}
+_BODY_PEOPLE = {"troops", "forces", "soldiers", "peacekeepers", "officials", "inspectors", "monitors", "observers",
+                "judges", "envoys", "diplomats", "negotiators", "mediators", "staff", "experts", "members"}
+_RECOURSE = {"took", "take", "takes", "taking", "referred", "refer", "refers", "referring", "brought", "bring",
+             "appealed", "appeal", "turned", "submitted", "submit", "petitioned", "applied", "filed", "file"}
+_ORGAN_HEADS = {"council", "assembly", "commission", "committee", "board", "secretariat", "secretary-general"}
+
+
+def _body_acts(tokens: list[Token], m: Mention) -> bool:
+    """T23: a body named once is still a party when it acts or is turned to in that sentence: the subject of a
+    verb (:func:`_finite_after`), the forum of a recourse ("took the case to the International Tribunal",
+    "appealed to the OAS"), or the setting of one of its organs that acts ("At the Organisation of American
+    States, the Permanent Council ... adopted")."""
+    if _finite_after(tokens, m.tok_end):
+        return True
+    if m.tok_end < len(tokens) and tokens[m.tok_end].lower in _BODY_PEOPLE and _finite_after(tokens, m.tok_end + 1):
+        return True  # "KFOR troops cleared", "IAEA inspectors left": the body's people act
+    k = m.tok_start - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    if k >= 0 and tokens[k].lower in {"to", "with", "before"} and \
+            any(tokens[j].lower in _RECOURSE for j in range(max(0, k - 5), k)):
+        return True
+    if k >= 0 and tokens[k].lower == "at":
+        # "At the OAS in Washington, the Permanent Council spent two nights ...": the organ is the body's
+        j = m.tok_end
+        while j < len(tokens) and j < m.tok_end + 12 and tokens[j].text not in {".", ";"}:
+            if tokens[j].lower in _ORGAN_HEADS and tokens[j].text[:1].isupper() and \
+                    _finite_after(tokens, j + 1):
+                return True
+            j += 1
+    return False
+
+
+def _subject_of_verb(tokens: list[Token], i: int) -> bool:
+    """T23: the mention ending before ``i`` heads or joins the subject of a verb ("Spain and Morocco quarrelled",
+    "the Syrians and Iraqis stayed silent"): over a coordination of capitalised names to the verb."""
+    j, n = i, len(tokens)
+    while j < n and j < i + 8 and (tokens[j].lower in {"and", ",", "the"} or tokens[j].text[:1].isupper()):
+        j += 1
+    return _finite_after(tokens, j)
+
+
+def _after_place_prep(tokens: list[Token], i: int) -> bool:
+    """T23: the coordination holding the mention at ``i`` follows a place preposition ("flights from Dubai and
+    Lebanon carried ..."): the names are where something comes from, not the verb's subject."""
+    k = i - 1
+    while k >= 0 and i - k < 8 and (tokens[k].lower in {"and", ",", "the"} or tokens[k].text[:1].isupper()):
+        k -= 1
+    return k >= 0 and tokens[k].lower in _PLACE_PREPS
+
+
+def _bound_state(tokens: list[Token], i: int) -> bool:
+    """T23: a state named once after "of", "with" or "in" is bound to something the text is about (an office,
+    "the President of Finland"; a partner, "the alliance with China"; a deployment, "forces in Belarus"):
+    T6/T16 judge those readings, the idle-state rule leaves them alone."""
+    k = i - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    return k >= 0 and tokens[k].lower in {"of", "with", "in"}
+
+
 def _where(tokens: list[Token], i: int) -> bool:
     """T16: "forces in Belarus", "inside Syria": where something happens or stands (a state whose ground is
     the scene stays an actor), as against where people or goods come from or go to."""
@@ -611,6 +695,17 @@ class Extractor:
         self.min_confidence = 0.0
         # rules6 option: "kept its mediation going": an act noun after "its/their" is the antecedent's (True)
         self.its_acts = True
+        # T23 option: "own" (default) names a legislature the text names by its own name after it ("Verkhovna
+        # Rada" -> ukr_rada, as the gold files do); "generic" is the earlier <state>_legislature
+        self.legislature_ids = "own"
+        # T23 option: drop a state named in one sentence, by name only, that neither acts nor is acted on
+        # ("flights from Lebanon", "Greece and Portugal also expelled diplomats" read as no move) (default True)
+        self.idle_states = True
+        # T23 option: a body named in one sentence as the subject of a verb ("the Arab League backed Rabat's
+        # claim", "the court ordered the same") acts there: not a passing mention, even with no move cue (True)
+        self.body_subjects = True
+        # T23 option: a bare "the guerrillas/rebels" after the text's one curated armed group is that group (True)
+        self.bare_groups = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -658,6 +753,7 @@ class Extractor:
         self._former: set[str] = set()  # T16: former leaders read as actors of their own
         self._former_roles: dict[str, str] = {}  # and the office each held ("the former president")
         self._places: list[Mention] = []  # capitals and seats read as places ("crowds in Yerevan")
+        self._legislature_found: set[str] = set()  # ids of legislatures (detente.text.nonstate), T23
         by_kind: dict[str, list[Match]] = defaultdict(list)
         for m in matches:
             by_kind[m.key[0]].append(m)
@@ -1005,19 +1101,35 @@ class Extractor:
                    tok_sent: list[int]) -> list[Mention]:
         """Legislatures, central banks, armed and separatist groups (detente.text.nonstate): each is
         an actor of its own; its words stop being a mention of the state they name."""
-        from detente.text.nonstate import find
+        from detente.text.nonstate import GENERIC_IDS, find
 
         states = {m.actor for m in mentions if self._info(m.actor).kind == "state"}
         names = {a: self.gaz.actors[a].name for a in states}
         legis = {str(k): str(v) for k, v in (self.cues.raw.get("legislatures") or {}).items()}
         context = sorted([m for m in mentions if m.rule != "adjective"] + self._places, key=lambda m: m.tok_start)
         names.update({m.actor: self.gaz.actors[m.actor].name for m in self._places})
-        found = find(tokens, mentions, states | {m.actor for m in self._places}, names, legis, context)
+        found = find(tokens, mentions, states | {m.actor for m in self._places}, names, legis, context,
+                     own_names=self.legislature_ids == "own")
+        self._legislature_found |= {f.id for f in found if f.legislature}
         if not found:
             return mentions
         cover: dict[int, str] = {}
         new: list[Mention] = []
+        curated = sorted({m.actor for m in mentions if self._info(m.actor).kind == "group"
+                          and m.actor not in _FORUMS})
+        first = min((m.tok_start for m in mentions if curated and m.actor == curated[0]), default=0)
         for f in found:
+            if self.bare_groups and len(curated) == 1 and f.id in GENERIC_IDS:
+                # T23: "the FARC ... the guerrillas": a bare group noun after the text's one named armed
+                # group (a curated one) is that group, as nonstate.find already reads it for groups it finds
+                own = self._info(curated[0])
+                for a, b in [sp for sp in f.spans if sp[0] > first]:
+                    start, end = tokens[a].start, tokens[b - 1].end
+                    new.append(Mention(own.id, start, end, text[start:end], "alias", 0.8, tok_sent[a], a, b))
+                    cover.update({t: own.id for t in range(a, b)})
+                f.spans = [sp for sp in f.spans if sp[0] <= first]
+                if not f.spans:
+                    continue
             if f.id in self.gaz.actors and f.id not in self._dynamic:
                 continue  # a curated actor already has this id
             self._dynamic[f.id] = GazActor(f.id, f.name, f.kind)
@@ -1178,7 +1290,7 @@ class Extractor:
         state_starts = {m.tok_start for a in actors if a.kind == "state" for m in a.mentions}
         out = []
         for a in actors:
-            if a.kind == "faction" and a.id.endswith("_legislature") and self.passive_legislatures and \
+            if a.kind == "faction" and a.id in self._legislature_found and self.passive_legislatures and \
                     a.id not in agents:
                 # T16: a legislature named only as an audience or a place ("told the House of Commons"), never an agent
                 dropped.append(f"'{a.name}' never acts: an audience or a venue, not a party")
@@ -1191,11 +1303,21 @@ class Extractor:
                 dropped.append(f"'{a.name}' named only by a capital or an adjective ({len(a.mentions)}x) and "
                                "never acts: not an actor")
                 continue
+            if self.idle_states and a.kind == "state" and len({m.sentence for m in a.mentions}) < 2 and \
+                    all(m.rule in ("name", "alias") and not _bound_state(tokens, m.tok_start)
+                        and not (_subject_of_verb(tokens, m.tok_end) and not _after_place_prep(tokens, m.tok_start))
+                        for m in a.mentions):
+                # T23: "flights from Beirut and Dubai", "Greece and Portugal followed": a state named in one
+                # sentence, by its name only (no leader, institution, people or capital standing for it), that
+                # neither acts nor is acted on is mentioned, not a party
+                dropped.append(f"'{a.name}' named in one sentence only and never acts or is acted on: not an actor")
+                continue
             if a.id in self._former and a.id not in agents:
                 dropped.append(f"'{a.name}' is a former leader who never acts here: not an actor")  # T16
                 continue
             if self.actor_mode == "named" and self.passing_bodies and a.kind != "state" and \
-                    len({m.sentence for m in a.mentions}) < 2:
+                    len({m.sentence for m in a.mentions}) < 2 and \
+                    not (self.body_subjects and any(_body_acts(tokens, m) for m in a.mentions)):
                 # T14: "the UN", "NATO", "the G7" named in one sentence, neither acting nor acted on: a
                 # passing mention of a body, not a party (states keep T6's named reading)
                 dropped.append(f"'{a.name}' ({a.kind}) named in one sentence and never acts: a passing mention")

@@ -34,11 +34,18 @@ _GROUP_ADJ = {"separatist": "separatists", "rebel": "rebels", "insurgent": "insu
               "armed": "armed_groups"}
 _NOT_MODIFIERS = {"the", "a", "an", "and", "but", "armed", "separatist", "rebel", "militant", "heavily", "local",
                   "foreign", "several", "many", "some", "two", "three", "other"}
+# Heads of an international body's name ("... Fisheries Organization (NAFO)"), T23
+ORG_HEADS = {"organization", "organisation", "agency", "commission", "tribunal", "court", "union", "league",
+             "association", "authority", "bank", "fund", "conference", "community", "council", "committee",
+             "programme", "program", "office", "institute", "forum", "alliance", "treaty"}
+_DOMESTIC = {"national", "state", "federal", "central", "supreme", "security", "defence", "defense", "ministry",
+             "foreign", "intelligence", "investigation", "royal", "presidential"}
 AUTHORITY_MODS = {"separatist", "de facto", "self-proclaimed", "breakaway", "rebel"}
 INSTITUTIONS = {"parliament": "legislature", "legislature": "legislature", "national assembly": "legislature",
                 "congress": "legislature", "senate": "legislature", "duma": "legislature",
                 "lower house": "legislature", "upper house": "legislature", "assembly": "legislature",
                 "central bank": "central_bank", "national bank": "central_bank", "reserve bank": "central_bank"}
+GENERIC_IDS = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
 # Words of a state's own forces ("Ukrainian Armed Forces", "Red Army"): not a group's name.
 _GENERIC = {"armed", "forces", "force", "army", "navy", "air", "national", "guard", "guards", "ground", "border",
             "special", "defence", "defense", "red", "royal", "people's", "popular", "republican", "united", "front",
@@ -51,9 +58,10 @@ _STATE_RULES = {"adjective", "adjective+institution", "name", "alias", "metonym"
 class Found:
     id: str
     name: str
-    kind: str  # group | faction
+    kind: str  # group | faction | organisation
     represents: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges
+    legislature: bool = False  # T23: a state's legislature, whatever its id
 
 
 def _ascii(s: str) -> str:
@@ -77,6 +85,12 @@ def group_id(name: str, acronym: str | None = None) -> str:
     return _slug(name)
 
 
+def legislature_id(state: str, own_name: str) -> str:
+    """T23: a legislature named by its own name takes that name's last word ("Verkhovna Rada" -> ``ukr_rada``,
+    "House of Commons" -> ``gbr_commons``), the gold files' convention (``irn_majlis``, ``usa_congress``)."""
+    return f"{state}_{_slug(_ascii(own_name.split()[-1]))}"
+
+
 def _named_before(tokens: list[Token], a: int) -> tuple[int, str] | None:
     """T16: a name of two or more capitalised words and a comma right before token ``a`` ("Bill Richardson,
     the governor of ..."): (the name's first token, its surname)."""
@@ -92,11 +106,13 @@ def _named_before(tokens: list[Token], a: int) -> tuple[int, str] | None:
 
 
 def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[str, str],
-         legislatures: dict[str, str], context: list | None = None) -> list[Found]:
+         legislatures: dict[str, str], context: list | None = None, own_names: bool = False) -> list[Found]:
     """Institutions and groups in ``tokens``; ``mentions`` are the gazetteer's (Mention objects),
     ``state_ids`` the ids of states, ``names`` id -> display name, ``legislatures`` a legislature's own
     name (lower case) -> its state id, ``context`` the mentions (places too) that say which state a
-    bare "the opposition" belongs to."""
+    bare "the opposition" belongs to. ``own_names`` (T23): a legislature the text names by its own name
+    is ``<state>_<its name's last word>`` (``ukr_rada``, ``irn_majlis``, ``usa_congress``), as the gold files
+    write it, and the text's generic mentions of it ("the Ukrainian parliament") join it."""
     found: dict[str, Found] = {}
     lows = [t.lower for t in tokens]
     n = len(tokens)
@@ -122,13 +138,17 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
     leg_first = {k.split()[0] for k in legislatures}
     inst_first = {k.split()[0] for k in inst_keys}
     bare_state: str | None = None
+    own_ids: set[str] = set()
     for i in range(n):
         if lows[i] in leg_first:
             # the legislature's own name ("the State Duma", "the Knesset")
             for key, state in legislatures.items():
                 ks = key.split()
                 if lows[i:i + len(ks)] == ks and state in state_ids and tokens[i].text[:1].isupper():
-                    add(f"{state}_legislature", f"{names[state]} legislature", "faction", i, i + len(ks), state)
+                    lid = legislature_id(state, key) if own_names else f"{state}_legislature"
+                    own_ids.add(lid)
+                    add(lid, f"{names[state]} legislature", "faction", i, i + len(ks), state)
+                    found[lid].legislature = True
         for key in inst_keys if lows[i] in inst_first else ():
             ks = key.split()
             if lows[i:i + len(ks)] != ks:
@@ -143,6 +163,7 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                 what = INSTITUTIONS[key]
                 label = "legislature" if what == "legislature" else "central bank"
                 add(f"{state}_{what}", f"{names[state]} {label}", "faction", a, i + len(ks), state)
+                found[f"{state}_{what}"].legislature = what == "legislature"
             break
         low = lows[i]
         # "separatist forces", "armed rebel groups": an adjective of a group kind before a plain head
@@ -252,8 +273,41 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                         if tokens[k].text == acro:
                             add(fid, name, "group", k, k + 1)
         i += 1
+    if own_names:
+        # T23: "the Ukrainian parliament ... the Verkhovna Rada": one body, under its own name
+        for f in list(found.values()):
+            if f.id.endswith("_legislature") and f.represents:
+                own = [g for g in found.values() if g.id != f.id and g.represents == f.represents
+                       and g.id in own_ids]
+                if len(own) == 1:
+                    own[0].spans += f.spans
+                    del found[f.id]
+    # T23: an organisation the text defines with its acronym ("the Northwest Atlantic Fisheries Organization
+    # (NAFO)"): an actor of its own under the acronym, and so are the acronym's later uses
+    i = 1
+    while i + 3 < n:
+        if lows[i] in ORG_HEADS and tokens[i].text[:1].isupper() and tokens[i + 1].text == "(" and \
+                tokens[i + 3].text == ")" and tokens[i + 2].text.isupper() and tokens[i + 2].text.isalpha() and \
+                len(tokens[i + 2].text) >= 2 and i not in other_tok and i not in state_tok:
+            a = i
+            while a - 1 >= 0 and (tokens[a - 1].text[:1].isupper() or (lows[a - 1] in {"of", "for", "the", "on"}
+                                                                         and a - 2 >= 0
+                                                                         and tokens[a - 2].text[:1].isupper())) \
+                    and tokens[a - 1].text.replace("-", "").isalpha() and a - 1 not in other_tok and i - a < 8:
+                a -= 1
+            while a < i and not tokens[a].text[:1].isupper():
+                a += 1
+            if a < i and lows[a] != "the" and not {lows[k] for k in range(a, i + 1)} & _DOMESTIC:
+                acro = tokens[i + 2].text
+                fid = _slug(acro)
+                name = " ".join(tokens[k].text for k in range(a, i + 1))
+                add(fid, name, "organisation", a, i + 4)
+                for k in range(i + 4, n):
+                    if tokens[k].text == acro:
+                        add(fid, name, "organisation", k, k + 1)
+        i += 1
     # "the rebels" after "the Kosovo Liberation Army": a bare head names the one specific group
-    generic = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
+    generic = GENERIC_IDS
     specific = [f for f in found.values() if f.kind == "group" and f.id not in generic]
     if len(specific) == 1:
         for bare in [f for f in found.values() if f.id in generic]:
