@@ -34,14 +34,18 @@ FIFTH = ["suez1956", "codwar1976", "beagle1979", "lebanon2006", "galwan2020"]
 SIXTH = ["pueblo1968", "achillelauro1985", "angostura2008", "kerch2018", "stenaimpero2019"]
 # Seventh set (DECISIONS T20/T22), written blind and scored once after the parse/rules6 rounds: integrity only.
 SEVENTH = ["hainan2001", "heglig2012", "cenepa1995", "plates2022", "kutch1965"]
+# Eighth set (DECISIONS T24/T25), written blind and scored once after the actors round: integrity only.
+EIGHTH = ["su24_2015", "essequibo2023", "mayaguez1975", "sismik1987", "prespa2019"]
 
 
 def _pairs(names: list[str] = NAMES) -> list[tuple[Path, Path]]:
     return [(DATA / f"gold_{n}.yaml", DATA / "articles" / f"{n}.txt") for n in names]
 
 
-@pytest.mark.parametrize(("gold_path", "article"), _pairs(NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH),
-                         ids=NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH)
+ALL_SETS = NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH
+
+
+@pytest.mark.parametrize(("gold_path", "article"), _pairs(ALL_SETS), ids=ALL_SETS)
 def test_gold_files_match_their_articles(gold_path, article):
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     text = article.read_text(encoding="utf-8")
