@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,27 +41,11 @@ def cases():
 
 
 def predict(out: Path, worker: int, workers: int) -> None:
-    from detente.analysis.crisis_backtest import inputs_only
-    from detente.games.crisis.run import run_crisis
+    from detente.analysis.crisis_fit import grid_worker
 
-    cs = cases()
-    jobs = [(name, so, se, lam, sc) for name, so, se, lams, scs in CANDIDATES for lam in lams for sc in scs
-            if not ONLY or name in ONLY]
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"grid-{worker}.jsonl"
-    done = set()
-    if path.exists():
-        done = {(d["candidate"], d["lambda"], d["scale"]) for d in map(json.loads, path.read_text().splitlines())}
-    with path.open("a") as f:
-        for j, (name, so, se, lam, sc) in enumerate(jobs):
-            if j % workers != worker or (name, lam, sc) in done:
-                continue
-            t0 = time.process_time()
-            probs = {n: run_crisis(inputs_only(s), lam=lam, standoff_scale=sc, explain=False, standoff=so,
-                                   settlement=se).probs for n, s in cs}
-            f.write(json.dumps({"candidate": name, "lambda": lam, "scale": sc, "probs": probs,
-                                "cpu_s": round(time.process_time() - t0, 2)}) + "\n")
-            f.flush()
+    jobs = [(name, lam, sc, {"standoff": so, "settlement": se}) for name, so, se, lams, scs in CANDIDATES
+            for lam in lams for sc in scs if not ONLY or name in ONLY]
+    grid_worker(out, worker, workers, cases(), jobs)
 
 
 def score(out: Path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,26 +45,11 @@ def cases():
 
 
 def predict(out: Path, worker: int, workers: int) -> None:
-    from detente.analysis.crisis_backtest import inputs_only
-    from detente.games.crisis.run import run_crisis
+    from detente.analysis.crisis_fit import grid_worker
 
-    cs = cases()
-    jobs = [(name, jo, ho, lam, sc) for lam in LAMS for sc in SCALES for name, jo, ho in CANDIDATES]
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"grid-{worker}.jsonl"
-    done = set()
-    if path.exists():
-        done = {(d["candidate"], d["lambda"], d["scale"]) for d in map(json.loads, path.read_text().splitlines())}
-    with path.open("a") as f:
-        for j, (name, jo, ho, lam, sc) in enumerate(jobs):
-            if j % workers != worker or (name, lam, sc) in done:
-                continue
-            t0 = time.process_time()
-            probs = {n: run_crisis(inputs_only(s), lam=lam, standoff_scale=sc, explain=False, joining=jo,
-                                   holding=ho).probs for n, s in cs}
-            f.write(json.dumps({"candidate": name, "lambda": lam, "scale": sc, "probs": probs,
-                                "cpu_s": round(time.process_time() - t0, 2)}) + "\n")
-            f.flush()
+    jobs = [(name, lam, sc, {"joining": jo, "holding": ho}) for lam in LAMS for sc in SCALES
+            for name, jo, ho in CANDIDATES]
+    grid_worker(out, worker, workers, cases(), jobs)
 
 
 def score(out: Path) -> None:

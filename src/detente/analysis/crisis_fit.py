@@ -91,3 +91,35 @@ def loo(grid: dict[tuple[float, float], dict[str, dict[str, float]]], known: dic
         "in_sample_brier_by_pair": in_sample,
         "chosen_on_all": {"lambda": best_all[0], "standoff_scale": best_all[1]},
     }
+
+
+def grid_worker(out: Any, worker: int, workers: int, cases: Sequence[tuple[str, Scenario]],
+                jobs: Sequence[tuple[str, float, float, dict[str, Any]]]) -> None:
+    """Solve this worker's share of a candidate x (lambda, scale) grid, resumably (the fit scripts of C21, C24).
+
+    ``jobs`` are (candidate, lambda, scale, run_crisis keywords); job j belongs to worker ``j % workers``. Each
+    finished job appends one JSON line (every case's class probabilities, CPU seconds) to
+    ``out/grid-<worker>.jsonl``; a restarted worker skips the jobs already there, so a long grid on a shared
+    machine can be stopped and resumed without redoing or double-counting a solve."""
+    import json
+    import time
+    from pathlib import Path
+
+    from detente.games.crisis.run import run_crisis
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"grid-{worker}.jsonl"
+    done = set()
+    if path.exists():
+        done = {(d["candidate"], d["lambda"], d["scale"]) for d in map(json.loads, path.read_text().splitlines())}
+    with path.open("a") as f:
+        for j, (name, lam, sc, kw) in enumerate(jobs):
+            if j % workers != worker or (name, lam, sc) in done:
+                continue
+            t0 = time.process_time()
+            probs = {n: run_crisis(inputs_only(s), lam=lam, standoff_scale=sc, explain=False, **kw).probs
+                     for n, s in cases}
+            f.write(json.dumps({"candidate": name, "lambda": lam, "scale": sc, "probs": probs,
+                                "cpu_s": round(time.process_time() - t0, 2)}) + "\n")
+            f.flush()
