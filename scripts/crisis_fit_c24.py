@@ -53,10 +53,10 @@ def predict(out: Path, worker: int, workers: int) -> None:
 
 
 def score(out: Path) -> None:
-    from detente.analysis.crisis_fit import loo
+    from detente.analysis.crisis_fit import grid_rows, loo
 
     known = {n: s.known_outcome.outcome_class.value for n, s in cases()}
-    rows = [json.loads(x) for p in sorted(out.glob("grid-*.jsonl")) for x in p.read_text().splitlines()]
+    rows = grid_rows(out)
     cpu = sum(r["cpu_s"] for r in rows)
     res = {}
     names = [c[0] for c in CANDIDATES]

@@ -29,3 +29,6 @@ def test_worker_share_and_resume(tmp_path, monkeypatch) -> None:
     assert lines[0]["probs"]["cuba-1962"]["escalation"] == 0.05
     crisis_fit.grid_worker(tmp_path, 0, 2, cases, jobs)  # resumed: nothing left to do
     assert len(calls) == 2 and len((tmp_path / "grid-0.jsonl").read_text().splitlines()) == 2
+    crisis_fit.grid_worker(tmp_path, 1, 2, cases, jobs)  # worker 1 of 2: job 1
+    assert [(r["candidate"], r["lambda"]) for r in crisis_fit.grid_rows(tmp_path)] == \
+        [("a", 5.0), ("b", 5.0), ("a", 10.0)]  # what the scoring step reads: every worker's lines

@@ -123,3 +123,12 @@ def grid_worker(out: Any, worker: int, workers: int, cases: Sequence[tuple[str, 
             f.write(json.dumps({"candidate": name, "lambda": lam, "scale": sc, "probs": probs,
                                 "cpu_s": round(time.process_time() - t0, 2)}) + "\n")
             f.flush()
+
+
+def grid_rows(out: Any) -> list[dict[str, Any]]:
+    """Every line the grid's workers wrote (:func:`grid_worker`'s format), in worker order: the fit scripts'
+    scoring step reads the grid through this, so the file format is written and read in one module."""
+    import json
+    from pathlib import Path
+
+    return [json.loads(x) for p in sorted(Path(out).glob("grid-*.jsonl")) for x in p.read_text().splitlines()]
