@@ -15,23 +15,19 @@ import sys
 
 import numpy as np
 
-CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
+from detente.analysis.crisis_backtest import CLASSES, brier
+from detente.analysis.crisis_fit import boot_ci
+
 ICB = {"escalation": 0.42, "agreement": 0.09, "capitulation": 0.36, "stalemate": 0.13}  # C22c's figures
-
-
-def brier(p: dict[str, float], known: str) -> float:
-    return sum((p.get(c, 0.0) - (c == known)) ** 2 for c in CLASSES)
 
 
 def logloss(p: dict[str, float], known: str) -> float:
     return -float(np.log(max(p.get(known, 0.0), 1e-12)))
 
 
-def boot(v: np.ndarray, seed: int = 0, n: int = 2000) -> tuple[float, float]:
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(v), size=(n, len(v)))
-    means = v[idx].mean(axis=1)
-    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+def boot(v: np.ndarray) -> tuple[float, float]:
+    """The package's case bootstrap (2,000 resamples, seed 0), as the backtest's intervals."""
+    return boot_ci(v, 0)
 
 
 def _read(path: str, *keys: str) -> object:

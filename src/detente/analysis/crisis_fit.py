@@ -48,7 +48,8 @@ def _top(p: dict[str, float]) -> str:
     return max(CLASSES, key=lambda c: (p[c], c == "escalation"))
 
 
-def _boot(values: np.ndarray, seed: int) -> tuple[float, float]:
+def boot_ci(values: np.ndarray, seed: int) -> tuple[float, float]:
+    """95% interval of the mean over BOOT resamples of the cases (seeded); the blind-score script uses it too."""
     rng = np.random.default_rng(seed)
     n = len(values)
     means = values[rng.integers(0, n, size=(BOOT, n))].mean(axis=1)
@@ -82,11 +83,11 @@ def loo(grid: dict[tuple[float, float], dict[str, dict[str, float]]], known: dic
         "protocol": "leave-one-out over the cases scored: lambda and the standoff-cost scale chosen on the other "
                     "cases by mean Brier score",
         "n": len(rows), "rows": rows,
-        "hits": int(hits.sum()), "hits_ci": [x * len(rows) for x in _boot(hits, seed)],
-        "brier": float(br.mean()), "brier_ci": list(_boot(br, seed + 1)),
-        "base_always_hits": int(bh.sum()), "base_always_hits_ci": [x * len(rows) for x in _boot(bh, seed + 2)],
-        "base_frequency_brier": float(bb.mean()), "base_frequency_brier_ci": list(_boot(bb, seed + 3)),
-        "brier_difference_ci": list(_boot(br - bb, seed + 4)),
+        "hits": int(hits.sum()), "hits_ci": [x * len(rows) for x in boot_ci(hits, seed)],
+        "brier": float(br.mean()), "brier_ci": list(boot_ci(br, seed + 1)),
+        "base_always_hits": int(bh.sum()), "base_always_hits_ci": [x * len(rows) for x in boot_ci(bh, seed + 2)],
+        "base_frequency_brier": float(bb.mean()), "base_frequency_brier_ci": list(boot_ci(bb, seed + 3)),
+        "brier_difference_ci": list(boot_ci(br - bb, seed + 4)),
         "confusion": confusion((r["known"], r["predicted"]) for r in rows),
         "in_sample_brier_by_pair": in_sample,
         "chosen_on_all": {"lambda": best_all[0], "standoff_scale": best_all[1]},
