@@ -396,6 +396,8 @@ def _body_acts(tokens: list[Token], m: Mention) -> bool:
         return True
     if m.tok_end < len(tokens) and tokens[m.tok_end].lower in _BODY_PEOPLE and _finite_after(tokens, m.tok_end + 1):
         return True  # "KFOR troops cleared", "IAEA inspectors left": the body's people act
+    if _officer_acts(tokens, m):
+        return True
     k = m.tok_start - 1
     if k >= 0 and tokens[k].lower == "the":
         k -= 1
@@ -410,6 +412,39 @@ def _body_acts(tokens: list[Token], m: Mention) -> bool:
                     _finite_after(tokens, j + 1):
                 return True
             j += 1
+    return False
+
+
+_OFFICERS = {"secretary-general", "secretary", "president", "chairman", "chair", "envoy", "representative",
+             "commissioner", "director-general", "spokesman", "spokeswoman", "panel", "leaders", "ambassadors",
+             "mission", "observers", "delegation", "general"}  # "Secretary - General": three tokens
+
+
+def _officer_acts(tokens: list[Token], m: Mention) -> bool:
+    """T28 (``body_subjects``): a body named once acts through an organ or officer that is the subject of a
+    verb ("the African Union's Peace and Security Council adopted", "AU panel ... led", "the Secretary-General
+    of NATO, Lord Carrington, offered"), or is the auspices talks are held under ("under UN auspices")."""
+    n, j = len(tokens), m.tok_end
+    if j < n and tokens[j].lower == "auspices" or (m.tok_start >= 2 and tokens[m.tok_start - 1].lower == "of" and
+                                                     tokens[m.tok_start - 2].lower == "auspices") or \
+            (m.tok_start >= 3 and tokens[m.tok_start - 1].lower == "the" and tokens[m.tok_start - 2].lower == "of"
+             and tokens[m.tok_start - 3].lower == "auspices"):
+        return True
+    if j < n and tokens[j].lower in {"'s", "’s"}:
+        j += 1
+    k = j
+    while k < n and k < j + 5 and (tokens[k].text[:1].isupper() or tokens[k].lower == "and"):
+        k += 1
+    if k > j and (tokens[k - 1].lower in _ORGAN_HEADS | _OFFICERS) and _finite_after(tokens, k):
+        return True
+    if j < n and tokens[j].lower in _OFFICERS and _finite_after(tokens, j + 1):
+        return True  # "the AU panel led", "NATO ambassadors held"
+    q = m.tok_start - 1 - (1 if m.tok_start >= 1 and tokens[m.tok_start - 1].lower == "the" else 0)
+    if q >= 1 and tokens[q].lower == "of" and tokens[q - 1].lower in _OFFICERS | _ORGAN_HEADS:
+        e = m.tok_end
+        if e < n and tokens[e].text == ",":  # "the Secretary-General of NATO, Lord Carrington, offered"
+            e = next((r + 1 for r in range(e + 1, min(n, e + 6)) if tokens[r].text == ","), e)
+        return _finite_after(tokens, e)
     return False
 
 
@@ -695,9 +730,20 @@ class Extractor:
         self.min_confidence = 0.0
         # rules6 option: "kept its mediation going": an act noun after "its/their" is the antecedent's (True)
         self.its_acts = True
-        # T23 option: "own" (default) names a legislature the text names by its own name after it ("Verkhovna
-        # Rada" -> ukr_rada, as the gold files do); "generic" is the earlier <state>_legislature
-        self.legislature_ids = "own"
+        # T23 option: "own" names a legislature the text names by its own name after it ("Verkhovna Rada" ->
+        # ukr_rada, as the gold files do); "generic" is the earlier <state>_legislature; T28 "noun" (default) is
+        # "own" and names one called by a generic noun after the noun (grc_parliament, sdn_assembly)
+        self.legislature_ids = "noun"
+        # T28 options (detente.text.nonstate.find; DECISIONS T28), default True: a legislature acts through its
+        # members and leaders; "<StateAdj> <People> rebels" is a group <state>_<people>; "the guarantors of the
+        # <Name> Protocol" is a group; "the main opposition party, <Name>," names the opposition
+        self.legislature_members = True
+        self.ethnic_groups = True
+        self.role_groups = True
+        self.opposition_names = True
+        # T28 option: a form of address is no office ("Mr Ales Bebler of Yugoslavia" is a national, not the
+        # state; "Mr Harold Wilson" is the leader table's Harold Wilson) (default True)
+        self.nationals = True
         # T23 option: drop a state named in one sentence, by name only, that neither acts nor is acted on
         # ("flights from Lebanon", "Greece and Portugal also expelled diplomats" read as no move) (default True)
         self.idle_states = True
@@ -974,7 +1020,12 @@ class Extractor:
         named = [(m.tok_start, m.actor) for m in mentions if self._info(m.actor).kind == "state" and
                  m.rule in ("name", "alias", "adjective", "adjective+institution") and
                  not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
-        people = find_people(tokens, mentions, tok_sent, named)
+        if self.nationals:
+            from detente.text.people import nationality_mentions
+
+            national = nationality_mentions(tokens, mentions)  # T28: "Mr Bebler of Yugoslavia"
+            mentions = [m for m in mentions if m.tok_start not in national]
+        people = find_people(tokens, mentions, tok_sent, named, honorifics=self.nationals)
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
         spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
@@ -1109,7 +1160,9 @@ class Extractor:
         context = sorted([m for m in mentions if m.rule != "adjective"] + self._places, key=lambda m: m.tok_start)
         names.update({m.actor: self.gaz.actors[m.actor].name for m in self._places})
         found = find(tokens, mentions, states | {m.actor for m in self._places}, names, legis, context,
-                     own_names=self.legislature_ids == "own")
+                     own_names=self.legislature_ids in ("own", "noun"), noun_ids=self.legislature_ids == "noun",
+                     members=self.legislature_members, ethnic=self.ethnic_groups, roles=self.role_groups,
+                     parties=self.opposition_names)
         self._legislature_found |= {f.id for f in found if f.legislature}
         if not found:
             return mentions
@@ -1291,7 +1344,9 @@ class Extractor:
         out = []
         for a in actors:
             if a.kind == "faction" and a.id in self._legislature_found and self.passive_legislatures and \
-                    a.id not in agents:
+                    a.id not in agents and not (self.legislature_members and any(
+                        _finite_after(tokens, m.tok_end) for m in a.mentions)):
+                # (T28: a legislature that is the subject of a verb, "the National Assembly voted to ...", acts)
                 # T16: a legislature named only as an audience or a place ("told the House of Commons"), never an agent
                 dropped.append(f"'{a.name}' never acts: an audience or a venue, not a party")
                 continue

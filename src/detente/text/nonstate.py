@@ -46,6 +46,25 @@ INSTITUTIONS = {"parliament": "legislature", "legislature": "legislature", "nati
                 "lower house": "legislature", "upper house": "legislature", "assembly": "legislature",
                 "central bank": "central_bank", "national bank": "central_bank", "reserve bank": "central_bank"}
 GENERIC_IDS = {*DESCRIBED_HEADS.values(), *_GROUP_ADJ.values(), "de_facto_authorities"}
+# T28: the id suffix a legislature named by a generic noun takes (the gold files' <state>_<noun>: usa_congress,
+# sdn_assembly, grc_parliament; no gold file writes <state>_legislature)
+INST_NOUN = {"parliament": "parliament", "legislature": "legislature", "national assembly": "assembly",
+             "congress": "congress", "senate": "senate", "duma": "duma", "lower house": "legislature",
+             "upper house": "legislature", "assembly": "assembly"}
+# T28: people through whom a legislature acts ("Republican leaders in Congress", "members of the Knesset")
+MEMBER_NOUNS = {"members", "member", "leaders", "leader", "lawmakers", "legislators", "deputies", "mps",
+                "senators", "parliamentarians", "representatives", "speaker", "leadership"}
+# T28: "the congressional leadership", "parliamentary leaders": the legislature of that noun in the text
+MEMBER_ADJ = {"congressional": "congress", "parliamentary": "parliament", "senatorial": "senate"}
+_ADJ_HEADS = {"leadership", "leaders", "leader", "delegation", "committee", "committees", "majority", "panel",
+              "republicans", "democrats", "opposition"}
+# T28: fighters of an ethnic group ("Syrian Turkmen rebels", "Turkmen fighters"): heads after the group's name
+FIGHTER_HEADS = {"fighters", "rebels", "militants", "militias", "militia", "insurgents", "guerrillas", "gunmen",
+                 "forces", "units", "brigades"}
+# T28: a collective of states by its role under a treaty ("the guarantors of the Rio Protocol")
+ROLE_NOUNS = {"guarantors", "guarantor", "signatories", "co-chairs", "cochairs", "depositaries", "mediators"}
+_TREATY_HEADS = {"protocol", "treaty", "accord", "accords", "agreement", "convention", "act", "declaration",
+                 "group", "process", "format"}
 # Words of a state's own forces ("Ukrainian Armed Forces", "Red Army"): not a group's name.
 _GENERIC = {"armed", "forces", "force", "army", "navy", "air", "national", "guard", "guards", "ground", "border",
             "special", "defence", "defense", "red", "royal", "people's", "popular", "republican", "united", "front",
@@ -106,13 +125,21 @@ def _named_before(tokens: list[Token], a: int) -> tuple[int, str] | None:
 
 
 def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[str, str],
-         legislatures: dict[str, str], context: list | None = None, own_names: bool = False) -> list[Found]:
+         legislatures: dict[str, str], context: list | None = None, own_names: bool = False,
+         noun_ids: bool = False, members: bool = False, ethnic: bool = False, roles: bool = False,
+         parties: bool = False) -> list[Found]:
     """Institutions and groups in ``tokens``; ``mentions`` are the gazetteer's (Mention objects),
     ``state_ids`` the ids of states, ``names`` id -> display name, ``legislatures`` a legislature's own
     name (lower case) -> its state id, ``context`` the mentions (places too) that say which state a
     bare "the opposition" belongs to. ``own_names`` (T23): a legislature the text names by its own name
     is ``<state>_<its name's last word>`` (``ukr_rada``, ``irn_majlis``, ``usa_congress``), as the gold files
-    write it, and the text's generic mentions of it ("the Ukrainian parliament") join it."""
+    write it, and the text's generic mentions of it ("the Ukrainian parliament") join it. T28 options:
+    ``noun_ids`` names a legislature the text names by a generic noun ``<state>_<noun>`` (``grc_parliament``,
+    ``sdn_assembly``); ``members`` reads its members and leaders as the legislature ("leaders in Congress",
+    "the congressional leadership", "Greek MPs"); ``ethnic`` reads "<StateAdj> <Ethnic> rebels" as a group
+    ``<state>_<ethnic>``; ``roles`` reads "the guarantors of the <Name> Protocol" as a group
+    ``<name>_guarantors``; ``parties`` joins "the main opposition party, <Name>," and the name's later
+    uses to the state's opposition."""
     found: dict[str, Found] = {}
     lows = [t.lower for t in tokens]
     n = len(tokens)
@@ -134,6 +161,18 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
         state = m.actor if m is not None and m.rule in _STATE_RULES and m.actor in state_ids else None
         return state, (m.tok_start if state else i)
 
+    ctx_start = {m.tok_start: m for m in (context if context is not None else mentions)}
+
+    def fronted_place(i: int) -> str | None:
+        """T28: "In Khartoum(,) the National Assembly": a sentence opening with "In <state or its capital>"."""
+        j = i - 1 if i > 0 and lows[i - 1] == "the" else i
+        j -= 1 if j > 0 and lows[j - 1] == "," else 0
+        m = next((x for x in ctx_start.values() if x.tok_end == j), None)
+        if m is None or m.actor not in state_ids or m.tok_start < 1 or lows[m.tok_start - 1] != "in":
+            return None
+        k = m.tok_start - 2
+        return m.actor if k < 0 or tokens[k].text in {".", ";", ":", "!", "?", '"', "”"} else None
+
     inst_keys = sorted(INSTITUTIONS, key=lambda k: -len(k.split()))
     leg_first = {k.split()[0] for k in legislatures}
     inst_first = {k.split()[0] for k in inst_keys}
@@ -154,16 +193,20 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             if lows[i:i + len(ks)] != ks:
                 continue
             state, a = state_before(i)
-            if state is None and i + len(ks) + 1 < n and lows[i + len(ks)] == "of":
+            if state is None and i + len(ks) + 1 < n and lows[i + len(ks)] in ({"of", "in"} if noun_ids else {"of"}):
                 k = i + len(ks) + 1
-                mm = m_start.get(k) or (m_start.get(k + 1) if lows[k] == "the" else None)
+                mm = ctx_start.get(k) or (ctx_start.get(k + 1) if lows[k] == "the" else None)
                 if mm is not None and mm.actor in state_ids:
-                    state = mm.actor
+                    state = mm.actor  # "the parliament of Georgia", T28: "the National Assembly in Khartoum"
+            if state is None and noun_ids and tokens[i].text[:1].isupper():
+                state = fronted_place(i)  # T28: "In Khartoum the National Assembly voted"
             if state is not None:
                 what = INSTITUTIONS[key]
-                label = "legislature" if what == "legislature" else "central bank"
+                if noun_ids and what == "legislature":
+                    what = INST_NOUN[key]
+                label = "central bank" if what == "central_bank" else "legislature"
                 add(f"{state}_{what}", f"{names[state]} {label}", "faction", a, i + len(ks), state)
-                found[f"{state}_{what}"].legislature = what == "legislature"
+                found[f"{state}_{what}"].legislature = what != "central_bank"
             break
         low = lows[i]
         # "separatist forces", "armed rebel groups": an adjective of a group kind before a plain head
@@ -276,12 +319,34 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
     if own_names:
         # T23: "the Ukrainian parliament ... the Verkhovna Rada": one body, under its own name
         for f in list(found.values()):
-            if f.id.endswith("_legislature") and f.represents:
+            if f.legislature and f.represents and f.id not in own_ids:
                 own = [g for g in found.values() if g.id != f.id and g.represents == f.represents
                        and g.id in own_ids]
                 if len(own) == 1:
                     own[0].spans += f.spans
                     del found[f.id]
+    if noun_ids:
+        # T28: "the Greek parliament ... the assembly": one state's generic legislature nouns are one body,
+        # under the noun the text uses most (first on a tie)
+        by_state: dict[str, list[Found]] = {}
+        for f in found.values():
+            if f.legislature and f.represents:
+                by_state.setdefault(f.represents, []).append(f)
+        for fs in by_state.values():
+            if len(fs) > 1:
+                keep = max(fs, key=lambda f: (len(f.spans), -min(a for a, _ in f.spans)))
+                for f in fs:
+                    if f is not keep:
+                        keep.spans += f.spans
+                        del found[f.id]
+    if members:
+        _members(tokens, lows, found, mentions, state_ids)
+    if ethnic:
+        _ethnic_groups(tokens, lows, found, mentions, state_ids)
+    if roles:
+        _role_groups(tokens, lows, found, mentions, state_ids, add)
+    if parties:
+        _opposition_names(tokens, lows, found)
     # T23: an organisation the text defines with its acronym ("the Northwest Atlantic Fisheries Organization
     # (NAFO)"): an actor of its own under the acronym, and so are the acronym's later uses
     i = 1
@@ -318,3 +383,150 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             if not bare.spans:
                 del found[bare.id]
     return list(found.values())
+
+
+def _legislatures_by(found: dict[str, Found]) -> dict[str, Found]:
+    """State -> its one legislature found in the text (a state with two keeps neither)."""
+    out: dict[str, list[Found]] = {}
+    for f in found.values():
+        if f.legislature and f.represents:
+            out.setdefault(f.represents, []).append(f)
+    return {st: fs[0] for st, fs in out.items() if len(fs) == 1}
+
+
+def _members(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,
+             state_ids: set[str]) -> None:
+    """T28: a legislature acts through its members and leaders: "Republican leaders in Congress", "members of
+    the Knesset" (the member noun joins the legislature's span, so the verb after it is the body's), "the
+    congressional leadership" (the one legislature in the text whose noun is ``congress``), "Greek MPs",
+    "Ukraine's deputies" (the one legislature found for that state). A member noun with no legislature found
+    for its state stays nothing: a description, not a body."""
+    by_state = _legislatures_by(found)
+    starts = {sp[0]: f for f in found.values() if f.legislature for sp in f.spans}
+    n = len(tokens)
+    for a, f in list(starts.items()):
+        k = a - 1
+        if k >= 1 and lows[k] in {"the"}:
+            k -= 1
+        if k >= 1 and lows[k] in {"of", "in"} and lows[k - 1] in MEMBER_NOUNS:
+            j = k - 1
+            f.spans.append((j, a))  # "leaders in" + "Congress": one span with the body's (merged later)
+    m_end = {m.tok_end - 1: m for m in mentions if m.actor in state_ids and m.rule in _STATE_RULES}
+    for i in range(n):
+        if lows[i] in MEMBER_ADJ and i + 1 < n and lows[i + 1] in _ADJ_HEADS:
+            noun = MEMBER_ADJ[lows[i]]
+            hits = [f for f in by_state.values() if f.id.endswith("_" + noun)
+                    or (noun == "congress" and f.id == "usa_congress")]
+            if len(hits) == 1:
+                hits[0].spans.append((i, i + 2))
+        elif lows[i] in {"lawmakers", "legislators", "deputies", "mps", "parliamentarians", "senators"}:
+            j = i - 1
+            if j >= 0 and lows[j] in {"'s", "’s"}:
+                j -= 1
+            m = m_end.get(j)
+            if m is not None and m.actor in by_state:
+                by_state[m.actor].spans.append((m.tok_start, i + 1))  # "Greek MPs", "Ukraine's deputies"
+    for f in found.values():
+        if f.legislature:
+            f.spans = _merge_spans(f.spans)
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(set(spans)):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,
+                   state_ids: set[str]) -> None:
+    """T28: "Syrian Turkmen rebels": a state's adjective, a second capitalised people's name and a fighters'
+    head name an ethnic armed group in that state, ``<state>_<people>`` (syr_turkmen, as the gold files write
+    sub-state groups: col_farc, lbn_hezbollah), not the people's namesake state; later "<People> fighters"
+    are the same group. Replaces the described group "syrian_turkmen_rebels" the head rule made."""
+    m_at = {m.tok_start: m for m in mentions if m.rule in ("adjective", "adjective+institution")}
+    n = len(tokens)
+    made: dict[str, tuple[str, Found]] = {}
+    for i in range(n - 2):
+        m = m_at.get(i)
+        if m is None or m.actor not in state_ids or m.tok_end != i + 1:
+            continue
+        j = i + 1
+        if not (tokens[j].text[:1].isupper() and tokens[j].text.isalpha()) or j + 1 >= n or \
+                lows[j + 1] not in FIGHTER_HEADS:
+            continue
+        people = tokens[j].text
+        fid = f"{m.actor}_{_slug(_ascii(people))}"
+        for old in [f for f in found.values() if f.kind == "group" and any(a <= j < b for a, b in f.spans)]:
+            old.spans = [sp for sp in old.spans if not sp[0] <= j < sp[1]]
+            if not old.spans:
+                del found[old.id]
+        f = found.setdefault(fid, Found(fid, f"{people} fighters ({m.actor})", "group"))
+        f.spans.append((i, j + 2))
+        made[people] = (fid, f)
+    for people, (fid, f) in made.items():
+        for k in range(n - 1):
+            if tokens[k].text == people and lows[k + 1] in FIGHTER_HEADS | {"commander", "commanders"} and \
+                    not any(a <= k < b for a, b in f.spans):
+                f.spans.append((k, k + 2))
+                for old in [g for g in found.values() if g is not f and any(a <= k < b for a, b in g.spans)]:
+                    old.spans = [sp for sp in old.spans if not sp[0] <= k < sp[1]]
+                    if not old.spans:
+                        del found[old.id]
+        f.spans = _merge_spans(f.spans)
+
+
+def _role_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,
+                 state_ids: set[str], add) -> None:
+    """T28: "the four guarantors of the 1942 Rio Protocol (Argentina, Brazil, ...)": states acting together in
+    a treaty role are one group, ``<the name's first word>_<role>`` (rio_guarantors), and so is every later
+    bare "the guarantors" / "the guarantor states" / "the guarantors'"."""
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if lows[i] in ROLE_NOUNS and i + 2 < n and lows[i + 1] == "of":
+            k = i + 2 + (1 if lows[i + 2] == "the" else 0)
+            while k < n and tokens[k].text.isdigit():
+                k += 1
+            e = k
+            while e < n and e < k + 5 and tokens[e].text[:1].isupper() and tokens[e].text.replace("-", "").isalpha():
+                e += 1
+            if e > k and lows[e - 1] in _TREATY_HEADS and e - 1 > k:
+                role = "guarantors" if lows[i].startswith("guarantor") else _slug(lows[i])
+                fid = f"{_slug(_ascii(tokens[k].text))}_{role}"
+                a = i - 1 if i > 0 and lows[i - 1] in {"the", "four", "three", "two", "five", "six"} else i
+                a -= 1 if a > 0 and lows[a - 1] == "the" else 0
+                b = e  # the members a bracket lists after it stay actors of their own (they may act alone)
+                add(fid, " ".join(tokens[q].text for q in range(a, e)), "group", a, b)
+                base = lows[i][:9]  # guarantor(s)
+                for q in range(b, n):
+                    if lows[q].startswith(base) and q > 0 and lows[q - 1] in {"the", "four", "three", "two"}:
+                        end = q + 1 + (1 if q + 1 < n and lows[q + 1] in {"states", "countries", "powers",
+                                                                           "governments", "'", "’"} else 0)
+                        add(fid, fid, "group", q - 1, end)
+                i = b
+                continue
+        i += 1
+
+
+def _opposition_names(tokens: list[Token], lows: list[str], found: dict[str, Found]) -> None:
+    """T28: "The main opposition party, VMRO-DPMNE, campaigned": the name in apposition after a state's
+    opposition party is the opposition (one span to the verb's subject), and so are its later uses."""
+    n = len(tokens)
+    for f in [f for f in found.values() if f.id.endswith("_opposition")]:
+        for a, b in list(f.spans):
+            if b + 2 < n and lows[b - 1] in {"party", "parties"} and tokens[b].text == ",":
+                e = b + 1
+                while e < n and e < b + 6 and (tokens[e].text[:1].isupper() and tokens[e].text.isalpha() or (
+                        tokens[e].text in {"-", "–"} and e > b + 1)):
+                    e += 1  # "VMRO-DPMNE": three tokens
+                if e > b + 1 and e < n and tokens[e].text == ",":
+                    name = [tokens[q].text for q in range(b + 1, e)]
+                    f.spans.append((a, e + 1))  # to the closing comma: the verb after it is the party's
+                    for q in range(e + 1, n - len(name) + 1):
+                        if [tokens[q + r].text for r in range(len(name))] == name:
+                            f.spans.append((q, q + len(name)))
+        f.spans = _merge_spans(f.spans)

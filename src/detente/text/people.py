@@ -35,7 +35,7 @@ TITLE_WORDS = {"president", "prime", "minister", "premier", "chancellor", "king"
                "governor", "senator", "speaker", "chief", "deputy", "vice", "secretary-general", "-", "mr", "mrs",
                "ms", "dr", ".", "first", "supreme", "opposition", "army", "rebel", "separatist", "national", "security",
                "adviser", "advisor", "councillor", "councilor", "negotiator", "diplomat", "affairs", "external",
-               "senior"}
+               "senior", "special", "personal"}
 TITLE_HEADS = {"president", "minister", "premier", "chancellor", "king", "queen", "emperor", "sultan", "emir",
                "sheikh", "shah", "prince", "secretary", "ambassador", "envoy", "general", "gen", "marshal",
                "admiral", "colonel", "col", "commander", "chairman", "leader", "spokesman", "spokeswoman",
@@ -99,10 +99,35 @@ def _actor_ending_at(ment_end: dict[int, tuple[str, str]], k: int) -> str | None
     return got[0] if got is not None and got[1] in _NATION_RULES else None
 
 
+# T28: forms of address, not offices: "Mr X of Yugoslavia" is a national of that state, not its agent
+HONORIFICS = {"mr", "mrs", "ms", "dr", "judge", "justice", "professor", "prof", "sir", "lord", "lady", "madame",
+              "monsieur", "dame"}
+
+
+def nationality_mentions(tokens: list[Token], mentions: list) -> set[int]:
+    """T28 (``Extractor.nationals``): where a state's name follows "<form of address> <Name Name> of"
+    ("India nominated Mr Ales Bebler of Yugoslavia", "Judge Gunnar Lagergren of Sweden"): the person's
+    nationality, not the state acting. Returns the state mentions' first tokens. An office before the name
+    ("President Vladimir Putin of Russia") is no form of address and stays the state's."""
+    out: set[int] = set()
+    for m in mentions:
+        if m.rule not in ("name", "alias") or m.tok_start < 4 or tokens[m.tok_start - 1].lower != "of":
+            continue
+        k = m.tok_start - 2
+        while k >= 0 and m.tok_start - 2 - k < 4 and tokens[k].text[:1].isupper() and tokens[k].text.isalpha() \
+                and tokens[k].lower not in HONORIFICS:
+            k -= 1
+        if m.tok_start - 2 - k >= 2 and k >= 0 and tokens[k].lower in HONORIFICS:
+            out.add(m.tok_start)
+    return out
+
+
 def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
-                states: list[tuple[int, str]] | None = None) -> list[Person]:
+                states: list[tuple[int, str]] | None = None, honorifics: bool = True) -> list[Person]:
     """Titled people not already mentions, with the actor each belongs to (or None). ``states``: (token,
-    state) of every state named (not as a place), for :func:`sole_office_state` (rules6)."""
+    state) of every state named (not as a place), for :func:`sole_office_state` (rules6). ``honorifics``
+    (T28): a form of address is not part of the name ("Mr Harold Wilson" is the table's Harold Wilson), and
+    "Mr <Name> of <State>" is a nationality, not an office."""
     taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
     ment_end = {m.tok_end - 1: (m.actor, m.rule) for m in mentions}
     ment_start = {m.tok_start: (m.actor, m.rule) for m in mentions}
@@ -141,12 +166,15 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
                 b = c + 1
         elif b + 1 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower in {"'s", "’s"}:
             b += 1  # "Japan's ambassador, Kenji Hiramatsu,"
-        elif b + 2 < n and tokens[b].text == "," and a > 0 and tokens[a - 1].lower == "the" and \
-                tokens[b + 1].text[:1].isupper():
+        elif b + 2 < n and tokens[b].text == "," and a > 0 and (tokens[a - 1].lower == "the" or (
+                a - 1 in ment_end and ment_end[a - 1][1] in _NATION_RULES)) and tokens[b + 1].text[:1].isupper():
+            # (T28: also "The U.S. special envoy, Luigi Einaudi,": a state's adjective before the title)
             # T14: "the prime minister, Theresa May, told ...": a name of two or more words, then a comma
             e = _name_end(tokens, b + 1, taken)
             if e - (b + 1) >= 2 and e < n and tokens[e].text == ",":
                 b += 1
+        if honorifics and b + 1 < n and tokens[b].lower in HONORIFICS and b > i and tokens[b + 1].text[:1].isupper():
+            b += 1  # T28: "The Prime Minister, Mr Harold Wilson,": the name the leader table knows has no "Mr"
         name_end = _name_end(tokens, b, taken)
         if name_end - b < 1 or (name_end - b == 1 and tokens[b].text.isupper() and len(tokens[b].text) <= 4):
             i = b
@@ -163,7 +191,8 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
         if q >= 0 and tokens[q].lower in {"'s", "’s"}:
             q -= 1
         actor = office_of or _actor_ending_at(ment_end, q)
-        if actor is None and name_end + 1 < n and tokens[name_end].lower == "of":
+        if actor is None and name_end + 1 < n and tokens[name_end].lower == "of" and not (
+                honorifics and head in HONORIFICS):  # T28: "Mr Ales Bebler of Yugoslavia": a nationality
             got = ment_start.get(name_end + 1) or (ment_start.get(name_end + 2)
                                                    if tokens[name_end + 1].lower == "the" else None)
             actor = got[0] if got is not None else None
