@@ -568,6 +568,11 @@ _SKIP_BEFORE_VERB = {"had", "has", "have", "then", "also", "later", "again", "fi
                      "allegedly", "apparently", "twice", "once", "still", "already"}
 
 
+# T28: words after "the <Adjective>" that make it a noun ("the Chinese saying", "the French would not")
+_DEMONYM_VERBS = {"saying", "said", "say", "says", "had", "have", "has", "were", "are", "would", "will", "could",
+                  "did", "do", "refused", "agreed", "replied", "insisted", "declined", "themselves", "also"}
+
+
 def _venue_cue(cue: str) -> bool:
     """rules6: a public cue that names only where or how parties met ("talks in Brussels", "the
     negotiations", "delegations"), not that the act was done in the open (a press conference, a
@@ -744,6 +749,14 @@ class Extractor:
         # T28 option: a form of address is no office ("Mr Ales Bebler of Yugoslavia" is a national, not the
         # state; "Mr Harold Wilson" is the leader table's Harold Wilson) (default True)
         self.nationals = True
+        # T28 option: "the Chinese saying ...", "the French had ...": a nationality adjective used as a noun is
+        # the state, as its name would be (not a weak adjective mention) (default True)
+        self.demonyms = True
+        # T28 option: "President <Name>" whom no title, apposition or leader table ties to a state, in a text
+        # that names prime ministers: "separate" (default) reads them as <state>_president (a head of state
+        # who is not the government, as the gold files do: mkd_president), "state" as the state named last in
+        # their sentence or the two before, "off" leaves them unknown (before T28)
+        self.presidents = "separate"
         # T23 option: drop a state named in one sentence, by name only, that neither acts nor is acted on
         # ("flights from Lebanon", "Greece and Portugal also expelled diplomats" read as no move) (default True)
         self.idle_states = True
@@ -923,6 +936,10 @@ class Extractor:
                 continue
             if rule == "adjective" and m.tok_end in inst_starts:
                 rule = "adjective+institution"
+            elif rule == "adjective" and self.demonyms and prev == "the" and m.tok_end < len(tokens) and (
+                    tokens[m.tok_end].text in {".", ";", ":"} or tokens[m.tok_end].lower in _DEMONYM_VERBS
+                    or _finite_after(tokens, m.tok_end)):
+                rule = "alias"  # T28: "the Chinese saying they could not pass it on": the people, for their state
             organ_of = self.gaz.actors[actor].organ_of
             if organ_of and self.organs == "merge":
                 actor = organ_of  # T6: the gold files' reading; --organs split keeps the organ
@@ -1021,11 +1038,25 @@ class Extractor:
                  m.rule in ("name", "alias", "adjective", "adjective+institution") and
                  not (m.tok_start and tokens[m.tok_start - 1].lower in _PLACE_PREPS)]
         if self.nationals:
-            from detente.text.people import nationality_mentions
+            from detente.text.people import nationality_mentions, office_appositions
 
             national = nationality_mentions(tokens, mentions)  # T28: "Mr Bebler of Yugoslavia"
             mentions = [m for m in mentions if m.tok_start not in national]
+            held = office_appositions(tokens, mentions)  # T28: "the Secretary-General of NATO, Lord Carrington,"
+            mentions = [m if m.tok_start not in held else Mention(held[m.tok_start], m.start, m.end, m.text, m.rule,
+                                                                  m.confidence, m.sentence, m.tok_start, m.tok_end)
+                        for m in mentions]
         people = find_people(tokens, mentions, tok_sent, named, honorifics=self.nationals)
+        if self.presidents != "off":
+            from detente.text.people import context_presidents
+
+            states = [(m.tok_start, m.actor) for m in [*mentions, *self._places] if self._info(m.actor).kind == "state"]
+            adj_ends = {m.tok_end - 1 for m in mentions if m.rule.startswith("adjective")}
+            people, made = context_presidents(tokens, people, states, tok_sent, self.presidents == "separate",
+                                              adj_ends)
+            for fid, (name, state) in made.items():
+                self._dynamic.setdefault(fid, GazActor(fid, name, "faction"))
+                self._represents[fid] = state
         taken = {t for m in mentions for t in range(m.tok_start, m.tok_end)}
         spans: list[tuple[int, int, str | None]] = [(p.tok_start, p.tok_end, p.actor) for p in people]
         spans += [(k, k + 1, a) for k, a in surname_mentions(tokens, people, taken)]
@@ -1185,6 +1216,8 @@ class Extractor:
                     continue
             if f.id in self.gaz.actors and f.id not in self._dynamic:
                 continue  # a curated actor already has this id
+            for t in f.shadows:  # T28: the word names the group's people here, not a state
+                cover.setdefault(t, "")
             self._dynamic[f.id] = GazActor(f.id, f.name, f.kind)
             self._represents[f.id] = f.represents
             for a, b in f.spans:

@@ -54,6 +54,8 @@ INST_NOUN = {"parliament": "parliament", "legislature": "legislature", "national
 # T28: people through whom a legislature acts ("Republican leaders in Congress", "members of the Knesset")
 MEMBER_NOUNS = {"members", "member", "leaders", "leader", "lawmakers", "legislators", "deputies", "mps",
                 "senators", "parliamentarians", "representatives", "speaker", "leadership"}
+# T28: capitalised legislature words before an officer's title ("Senate Majority Leader Name")
+LEG_TITLE_WORDS = {"Senate", "House", "Congress", "Parliament", "Assembly", "Duma", "Knesset", "Majlis"}
 # T28: "the congressional leadership", "parliamentary leaders": the legislature of that noun in the text
 MEMBER_ADJ = {"congressional": "congress", "parliamentary": "parliament", "senatorial": "senate"}
 _ADJ_HEADS = {"leadership", "leaders", "leader", "delegation", "committee", "committees", "majority", "panel",
@@ -81,6 +83,7 @@ class Found:
     represents: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # token ranges
     legislature: bool = False  # T23: a state's legislature, whatever its id
+    shadows: list[int] = field(default_factory=list)  # T28: tokens that name no actor here ("Turkmen villages")
 
 
 def _ascii(s: str) -> str:
@@ -412,6 +415,19 @@ def _members(tokens: list[Token], lows: list[str], found: dict[str, Found], ment
             j = k - 1
             f.spans.append((j, a))  # "leaders in" + "Congress": one span with the body's (merged later)
     m_end = {m.tok_end - 1: m for m in mentions if m.actor in state_ids and m.rule in _STATE_RULES}
+    legs = [f for f in found.values() if f.legislature]
+    for i in range(n - 2):
+        # "Senate Majority Leader Mike Mansfield said": a legislature's officer, by title, is the text's one
+        # legislature (the officer's name joins its span)
+        if tokens[i].text in LEG_TITLE_WORDS and len(legs) == 1:
+            j = i + 1
+            while j < n and j < i + 3 and lows[j] in {"majority", "minority", "republican", "democratic"}:
+                j += 1
+            if j < n and lows[j] in {"leader", "speaker", "whip"} and j + 1 < n and tokens[j + 1].text[:1].isupper():
+                e = j + 1
+                while e < n and e < j + 5 and tokens[e].text[:1].isupper() and tokens[e].text.isalpha():
+                    e += 1
+                legs[0].spans.append((i, e))
     for i in range(n):
         if lows[i] in MEMBER_ADJ and i + 1 < n and lows[i + 1] in _ADJ_HEADS:
             noun = MEMBER_ADJ[lows[i]]
@@ -477,6 +493,8 @@ def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found]
                     if not old.spans:
                         del found[old.id]
         f.spans = _merge_spans(f.spans)
+        # the people's other uses ("bombing of Turkmen villages") name the people, not their namesake state
+        f.shadows = [k for k in range(n) if tokens[k].text == people and not any(a <= k < b for a, b in f.spans)]
 
 
 def _role_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,

@@ -580,3 +580,61 @@ def _focus(states: list[tuple[int, str]], i: int, tok_sent: list[int], ok: Calla
         if ok(st):
             return st
     return None
+
+
+# T28: offices of an organisation's or a state's officer, before "of <X>, <Name>,"
+OFFICE_HEADS = {"secretary-general", "general", "president", "chairman", "chair", "director", "commissioner",
+                "representative", "envoy", "head", "commander", "spokesman", "spokeswoman"}
+
+
+def office_appositions(tokens: list[Token], mentions: list) -> dict[int, str]:
+    """T28 (``Extractor.nationals``): a person the gazetteer files under one actor, named in apposition to an
+    office of another ("the Secretary-General of NATO, Lord Carrington, offered"), holds that office here:
+    person mention's first token -> the office's actor (the gazetteer's Carrington was Britain's foreign
+    secretary, 1979-82; in 1987 he spoke for NATO)."""
+    at_end = {m.tok_end: m for m in mentions if m.rule != "person"}
+    out: dict[int, str] = {}
+    for m in mentions:
+        a = m.tok_start
+        a -= 1 if a > 0 and tokens[a - 1].lower in HONORIFICS else 0  # "Lord Carrington"
+        if m.rule != "person" or a < 4 or tokens[a - 1].text != ",":
+            continue
+        body = at_end.get(a - 1)
+        if body is None or body.tok_start < 2:
+            continue
+        q = body.tok_start - 1 - (1 if tokens[body.tok_start - 1].lower == "the" else 0)
+        if q >= 1 and tokens[q].lower == "of" and tokens[q - 1].lower in OFFICE_HEADS and body.actor != m.actor:
+            out[m.tok_start] = body.actor
+    return out
+
+
+def context_presidents(tokens: list[Token], people: list[Person], states: list[tuple[int, str]],
+                       tok_sent: list[int], separate: bool,
+                       adjective_ends: set[int] | frozenset[int] = frozenset()) -> tuple[list[Person], dict]:
+    """T28 (``Extractor.presidents``): "President Gjorge Ivanov refused to sign" where no title, apposition or
+    the leader table ties the president to a state, in a text that speaks of prime ministers (a parliamentary
+    state, whose government the prime minister heads): the president is the state's named last in their
+    sentence or the two before (``states``: (token, state), places too), read as ``<state>_president`` when
+    ``separate`` (a head of state apart from the government), else as the state. Returns the people and
+    the made actors, id -> (name, state)."""
+    lows = [t.lower for t in tokens]
+    if not any(lows[k] == "prime" and lows[k + 1] in {"minister", "ministers"} for k in range(len(lows) - 1)):
+        return people, {}
+    out, made = [], {}
+    state_end = adjective_ends  # "the Macedonian President Name": the title's own state
+    for p in people:
+        a = p.tok_start
+        if p.head == "president" and a >= 1 and lows[a - 1] == "president" and \
+                not (a >= 2 and (lows[a - 2] in {"vice", "former", "deputy", "acting", "-", "'s", "’s"}
+                                 or a - 2 in state_end)) and not _table_entries(tokens, a, p.tok_end):
+            si = tok_sent[a]
+            near = [st for k, st in states if k < a and 0 <= si - tok_sent[k] <= 2]
+            if p.actor is not None:
+                near = [p.actor]  # tied by the context rule (sole_office_state): the state, whatever the reading
+            if near and (separate or p.actor is None):
+                actor = f"{near[-1]}_president" if separate else near[-1]
+                if separate:
+                    made[actor] = (f"President {p.surname}", near[-1])
+                p = Person(p.tok_start, p.tok_end, p.surname, p.head, actor)
+        out.append(p)
+    return out, made
