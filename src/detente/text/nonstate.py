@@ -504,8 +504,17 @@ def _role_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], 
     bare "the guarantors" / "the guarantor states" / "the guarantors'"."""
     n = len(tokens)
     i = 0
+    def role_at(q: int) -> tuple[int, str] | None:
+        """(first token, role) of a role noun ending at ``q``: "guarantors", "co-chairs" (three tokens)."""
+        if lows[q] in ROLE_NOUNS:
+            return q, "guarantors" if lows[q].startswith("guarantor") else _slug(lows[q])
+        if lows[q] in {"chairs", "chairmen"} and q >= 2 and lows[q - 1] == "-" and lows[q - 2] == "co":
+            return q - 2, "co_chairs"
+        return None
+
     while i < n:
-        if lows[i] in ROLE_NOUNS and i + 2 < n and lows[i + 1] == "of":
+        got = role_at(i) if i + 2 < n and lows[i + 1] == "of" else None
+        if got is not None:
             k = i + 2 + (1 if lows[i + 2] == "the" else 0)
             while k < n and tokens[k].text.isdigit():
                 k += 1
@@ -513,18 +522,19 @@ def _role_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], 
             while e < n and e < k + 5 and tokens[e].text[:1].isupper() and tokens[e].text.replace("-", "").isalpha():
                 e += 1
             if e > k and lows[e - 1] in _TREATY_HEADS and e - 1 > k:
-                role = "guarantors" if lows[i].startswith("guarantor") else _slug(lows[i])
+                r0, role = got
                 fid = f"{_slug(_ascii(tokens[k].text))}_{role}"
-                a = i - 1 if i > 0 and lows[i - 1] in {"the", "four", "three", "two", "five", "six"} else i
+                a = r0 - 1 if r0 > 0 and lows[r0 - 1] in {"the", "four", "three", "two", "five", "six"} else r0
                 a -= 1 if a > 0 and lows[a - 1] == "the" else 0
                 b = e  # the members a bracket lists after it stay actors of their own (they may act alone)
                 add(fid, " ".join(tokens[q].text for q in range(a, e)), "group", a, b)
-                base = lows[i][:9]  # guarantor(s)
                 for q in range(b, n):
-                    if lows[q].startswith(base) and q > 0 and lows[q - 1] in {"the", "four", "three", "two"}:
+                    later = role_at(q) if lows[q] in ROLE_NOUNS | {"chairs", "chairmen"} else None
+                    if later is not None and later[1] == role and later[0] > 0 and \
+                            lows[later[0] - 1] in {"the", "four", "three", "two"}:
                         end = q + 1 + (1 if q + 1 < n and lows[q + 1] in {"states", "countries", "powers",
                                                                            "governments", "'", "’"} else 0)
-                        add(fid, fid, "group", q - 1, end)
+                        add(fid, fid, "group", later[0] - 1, end)
                 i = b
                 continue
         i += 1
