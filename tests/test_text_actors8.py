@@ -31,7 +31,8 @@ def test_a_legislature_named_by_a_noun_takes_the_noun(backend: str) -> None:
     # "In <capital>, the <legislature>": the state of the sentence's opening place
     fronted = "Peru and Ecuador clashed on the border. In Lima, the Congress voted to declare an emergency."
     assert "per_congress" in _ids(fronted, backend)
-    middle = "Peru and Ecuador clashed on the border. Delegates met in Lima. The Congress voted to declare an emergency."
+    middle = ("Peru and Ecuador clashed on the border. Delegates met in Lima. The Congress voted to declare an "
+              "emergency.")
     assert not any(i.endswith("_congress") for i in _ids(middle, backend))
 
 

@@ -425,10 +425,9 @@ def _officer_acts(tokens: list[Token], m: Mention) -> bool:
     verb ("the African Union's Peace and Security Council adopted", "AU panel ... led", "the Secretary-General
     of NATO, Lord Carrington, offered"), or is the auspices talks are held under ("under UN auspices")."""
     n, j = len(tokens), m.tok_end
-    if j < n and tokens[j].lower == "auspices" or (m.tok_start >= 2 and tokens[m.tok_start - 1].lower == "of" and
-                                                     tokens[m.tok_start - 2].lower == "auspices") or \
-            (m.tok_start >= 3 and tokens[m.tok_start - 1].lower == "the" and tokens[m.tok_start - 2].lower == "of"
-             and tokens[m.tok_start - 3].lower == "auspices"):
+    before = [tokens[k].lower for k in range(max(0, m.tok_start - 3), m.tok_start)]
+    if (j < n and tokens[j].lower == "auspices") or before[-2:] == ["auspices", "of"] or \
+            before == ["auspices", "of", "the"]:
         return True
     if j < n and tokens[j].lower in {"'s", "’s"}:
         j += 1

@@ -198,7 +198,8 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             state, a = state_before(i)
             if state is None and i + len(ks) + 1 < n and lows[i + len(ks)] in ({"of", "in"} if noun_ids else {"of"}):
                 k = i + len(ks) + 1
-                mm = ctx_start.get(k) or (ctx_start.get(k + 1) if lows[k] == "the" else None)
+                look = ctx_start if noun_ids else m_start  # T28: places too ("in Khartoum")
+                mm = look.get(k) or (look.get(k + 1) if lows[k] == "the" else None)
                 if mm is not None and mm.actor in state_ids:
                     state = mm.actor  # "the parliament of Georgia", T28: "the National Assembly in Khartoum"
             if state is None and noun_ids and tokens[i].text[:1].isupper():
@@ -459,11 +460,14 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,
                    state_ids: set[str]) -> None:
-    """T28: "Syrian Turkmen rebels": a state's adjective, a second capitalised people's name and a fighters'
-    head name an ethnic armed group in that state, ``<state>_<people>`` (syr_turkmen, as the gold files write
-    sub-state groups: col_farc, lbn_hezbollah), not the people's namesake state; later "<People> fighters"
+    """T28: "Syrian Turkmen rebels": a state's adjective, a second state's adjective (a people named like
+    their namesake state) and a fighters' head name an ethnic armed group in the first state,
+    ``<state>_<people>`` (syr_turkmen, as the gold files write sub-state groups: col_farc, lbn_hezbollah), not
+    the people's namesake state; later "<People> fighters"
     are the same group. Replaces the described group "syrian_turkmen_rebels" the head rule made."""
     m_at = {m.tok_start: m for m in mentions if m.rule in ("adjective", "adjective+institution")}
+    one_word = {m.tok_start: m for m in mentions if m.actor in state_ids and m.tok_end == m.tok_start + 1
+                and m.rule in _STATE_RULES}
     n = len(tokens)
     made: dict[str, tuple[str, Found]] = {}
     for i in range(n - 2):
@@ -471,7 +475,8 @@ def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found]
         if m is None or m.actor not in state_ids or m.tok_end != i + 1:
             continue
         j = i + 1
-        if not (tokens[j].text[:1].isupper() and tokens[j].text.isalpha()) or j + 1 >= n or \
+        second = one_word.get(j)  # the people's name is itself a state's adjective ("Turkmen", "Albanian")
+        if second is None or second.actor == m.actor or second.tok_end != j + 1 or j + 1 >= n or \
                 lows[j + 1] not in FIGHTER_HEADS:
             continue
         people = tokens[j].text
@@ -483,7 +488,7 @@ def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found]
         f = found.setdefault(fid, Found(fid, f"{people} fighters ({m.actor})", "group"))
         f.spans.append((i, j + 2))
         made[people] = (fid, f)
-    for people, (fid, f) in made.items():
+    for people, (_fid, f) in made.items():
         for k in range(n - 1):
             if tokens[k].text == people and lows[k + 1] in FIGHTER_HEADS | {"commander", "commanders"} and \
                     not any(a <= k < b for a, b in f.spans):
@@ -548,7 +553,7 @@ def _opposition_names(tokens: list[Token], lows: list[str], found: dict[str, Fou
         for a, b in list(f.spans):
             if b + 2 < n and lows[b - 1] in {"party", "parties"} and tokens[b].text == ",":
                 e = b + 1
-                while e < n and e < b + 6 and (tokens[e].text[:1].isupper() and tokens[e].text.isalpha() or (
+                while e < n and e < b + 6 and ((tokens[e].text[:1].isupper() and tokens[e].text.isalpha()) or (
                         tokens[e].text in {"-", "–"} and e > b + 1)):
                     e += 1  # "VMRO-DPMNE": three tokens
                 if e > b + 1 and e < n and tokens[e].text == ",":
