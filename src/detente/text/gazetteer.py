@@ -92,6 +92,8 @@ def load_gazetteer() -> Gazetteer:
         a = GazActor(id=e["id"], name=e["name"], kind=e.get("kind", "state"), groups=e.get("groups", []),
                      until=e.get("until"), successor=e.get("successor"), organ_of=e.get("organ_of"),
                      people={str(k): str(v) for k, v in (e.get("people") or {}).items()})
+        if a.id in actors:  # T28: a second entry would silently replace the first (an "andean" `can` was Canada)
+            raise ValueError(f"gazetteer.yaml: actors: id '{a.id}' listed twice")
         actors[a.id] = a
         if e.get("code"):
             by_code[e["code"]] = a.id
