@@ -139,3 +139,18 @@ def test_regional_organisations_are_known(backend: str) -> None:
     assert "caricom" in _ids(text, backend)
     west = "Mali and Niger left ECOWAS in 2024. ECOWAS lifted its sanctions on both governments."
     assert "ecowas" in _ids(west, backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_state_inside_a_place_or_document_name(backend: str) -> None:
+    text = ("The United States and North Korea argued over the ship in 1968. The carrier sailed into the Sea of "
+            "Japan. North Korea refused to return the crew.")
+    assert "jpn" not in _ids(text, backend)
+    assert "jpn" in _ids(text, backend, place_names=False)
+    doc = ("Armenia and Azerbaijan fought in 2020. Both sides invoked the Minsk agreements. Russia and France "
+           "called for restraint.")
+    assert "blr" not in _ids(doc, backend)
+    verb = ("India and Pakistan quarrelled in 2019. India asked whether Islamabad would act against the group. "
+            "Pakistan denied any role.")
+    ex = _run(verb, backend)
+    assert any(m.text == "Islamabad" for a in ex.actors for m in a.mentions)  # "act" is a verb there

@@ -567,6 +567,25 @@ _SKIP_BEFORE_VERB = {"had", "has", "have", "then", "also", "later", "again", "fi
                      "allegedly", "apparently", "twice", "once", "still", "already"}
 
 
+# T28: "the Sea of Japan", "the Gulf of Thailand": a state's name inside a place's name
+_GEO_HEADS = {"Sea", "Gulf", "Bay", "Strait", "Straits", "Isle", "Lake", "Cape", "Channel", "Mount", "Plain",
+              "Desert", "Sound", "Bight"}
+# T28: "the Brasilia Presidential Act", "the Minsk agreements": a capital naming a document
+_DOCUMENT_HEADS = {"act", "accord", "accords", "agreement", "agreements", "declaration", "protocol", "protocols",
+                   "treaty", "communique", "communiqué", "convention", "charter", "memorandum", "format", "process"}
+
+
+def _document_after(tokens: list[Token], i: int) -> bool:
+    """T28: the document head right after a city's name, or after one capitalised word ("Brasilia Presidential
+    Act"; "Tashkent Declaration"; "the Minsk agreements")."""
+    n = len(tokens)
+    if i < n and tokens[i].lower in _DOCUMENT_HEADS and (tokens[i].text[:1].isupper() or tokens[i].lower not in
+                                                          {"act", "process", "format", "charter", "convention"}):
+        return True  # not "would Islamabad act against ...": a verb
+    return i + 1 < n and tokens[i].text[:1].isupper() and tokens[i].text.isalpha() and \
+        tokens[i + 1].lower in _DOCUMENT_HEADS and tokens[i + 1].text[:1].isupper()
+
+
 # T28: words after "the <Adjective>" that make it a noun ("the Chinese saying", "the French would not")
 _DEMONYM_VERBS = {"saying", "said", "say", "says", "had", "have", "has", "were", "are", "would", "will", "could",
                   "did", "do", "refused", "agreed", "replied", "insisted", "declined", "themselves", "also"}
@@ -756,6 +775,9 @@ class Extractor:
         # who is not the government, as the gold files do: mkd_president), "state" as the state named last in
         # their sentence or the two before, "off" leaves them unknown (before T28)
         self.presidents = "separate"
+        # T28 option: a state's name inside a place's name ("the Sea of Japan") or a capital naming a document
+        # ("the Brasilia Presidential Act", "the Minsk agreements") is no mention of the state (default True)
+        self.place_names = True
         # T23 option: drop a state named in one sentence, by name only, that neither acts nor is acted on
         # ("flights from Lebanon", "Greece and Portugal also expelled diplomats" read as no move) (default True)
         self.idle_states = True
@@ -919,6 +941,13 @@ class Extractor:
                     tokens[m.tok_start - 2].lower in self.cues.locative | _PLACE_PREPS:
                 dropped.append(f"'{surface}' at {m.start} read as a place (after '{tokens[m.tok_start - 2].lower} "
                                "the')")
+                continue
+            if self.place_names and rule in ("name", "alias") and m.tok_start >= 2 and prev == "of" and \
+                    tokens[m.tok_start - 2].text in _GEO_HEADS:
+                dropped.append(f"'{tokens[m.tok_start - 2].text} of {surface}' at {m.start} read as a place's name (T28)")
+                continue
+            if self.place_names and rule in ("capital", "metonym") and _document_after(tokens, m.tok_end):
+                dropped.append(f"'{surface} {tokens[m.tok_end].text}' at {m.start} read as a document's name (T28)")
                 continue
             if rule == "person" and m.tok_end < len(tokens) and tokens[m.tok_end].text in _NAMED_PLACE_HEADS:
                 dropped.append(f"'{surface} {tokens[m.tok_end].text}' at {m.start} read as a place named after "
