@@ -154,3 +154,38 @@ def test_a_state_inside_a_place_or_document_name(backend: str) -> None:
             "Pakistan denied any role.")
     ex = _run(verb, backend)
     assert any(m.text == "Islamabad" for a in ex.actors for m in a.mentions)  # "act" is a verb there
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_members_name_their_legislature(backend: str) -> None:
+    text = "Russia and Ukraine clashed in 2018. American lawmakers warned that they would impose sanctions."
+    ex = _run(text, backend)
+    assert "usa_congress" in {a.id for a in ex.actors}  # the cues' own name for the US legislature
+    assert ("usa_congress", "threaten") in {(m.actor, m.type) for m in ex.moves}
+    plain = "Greece and Turkey quarrelled in 1987. Greek MPs voted to back the government."
+    assert "grc_parliament" in _ids(plain, backend)
+    bare = "Greece and Turkey quarrelled in 1987. Lawmakers voted to back the government."
+    assert not any(i.endswith(("_parliament", "_legislature")) for i in _ids(bare, backend))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_body_sitting_somewhere_acts(backend: str) -> None:
+    text = ("North Korea shelled the island in 2010. The Security Council in New York was called into emergency "
+            "session. South Korea held its drill.")
+    assert "un" in _ids(text, backend)
+    passing = ("North Korea shelled the island in 2010. A resolution of the Security Council in New York seemed "
+               "unlikely. South Korea held its drill.")
+    assert "un" not in _ids(passing, backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_party_defined_by_its_acronym(backend: str) -> None:
+    text = ("Italy and the United States quarrelled in 1985. The Italian Republican Party (PRI) withdrew its "
+            "ministers from the government. The PRI returned a month later.")
+    ex = _run(text, backend)
+    assert "ita_pri" in {a.id for a in ex.actors}
+    assert ("ita_pri", "withdraw") in {(m.actor, m.type) for m in ex.moves}
+    no_state = "Italy and Egypt quarrelled in 1985. The Republican Party (PRI) withdrew its ministers."
+    assert not any(i.endswith("_pri") for i in _ids(no_state, backend))
+    name = "The United States and the Soviet Union (USSR) met in 1986. The USSR refused the offer."
+    assert not any(i.endswith("_ussr") for i in _ids(name, backend))

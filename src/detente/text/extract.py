@@ -398,6 +398,15 @@ def _body_acts(tokens: list[Token], m: Mention) -> bool:
         return True  # "KFOR troops cleared", "IAEA inspectors left": the body's people act
     if _officer_acts(tokens, m):
         return True
+    j = m.tok_end
+    k = m.tok_start - 1 - (1 if m.tok_start >= 1 and tokens[m.tok_start - 1].lower == "the" else 0)
+    head = k < 0 or tokens[k].lower not in _OBJECT_PREPS | {"by", "at", "in"}  # not "a resolution of the Council"
+    if head and j + 1 < len(tokens) and tokens[j].lower == "in" and tokens[j + 1].text[:1].isupper():
+        j += 1  # T28: "The Security Council in New York was called into session": where it sits, then its verb
+        while j < len(tokens) and j < m.tok_end + 5 and tokens[j].text[:1].isupper() and tokens[j].text.isalpha():
+            j += 1
+        if _finite_after(tokens, j):
+            return True
     k = m.tok_start - 1
     if k >= 0 and tokens[k].lower == "the":
         k -= 1
@@ -944,7 +953,8 @@ class Extractor:
                 continue
             if self.place_names and rule in ("name", "alias") and m.tok_start >= 2 and prev == "of" and \
                     tokens[m.tok_start - 2].text in _GEO_HEADS:
-                dropped.append(f"'{tokens[m.tok_start - 2].text} of {surface}' at {m.start} read as a place's name (T28)")
+                dropped.append(f"'{tokens[m.tok_start - 2].text} of {surface}' at {m.start} read as a place's name "
+                               "(T28)")
                 continue
             if self.place_names and rule in ("capital", "metonym") and _document_after(tokens, m.tok_end):
                 dropped.append(f"'{surface} {tokens[m.tok_end].text}' at {m.start} read as a document's name (T28)")

@@ -344,13 +344,14 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
                         keep.spans += f.spans
                         del found[f.id]
     if members:
-        _members(tokens, lows, found, mentions, state_ids)
+        _members(tokens, lows, found, mentions, state_ids, legislatures, names)
     if ethnic:
         _ethnic_groups(tokens, lows, found, mentions, state_ids)
     if roles:
         _role_groups(tokens, lows, found, mentions, state_ids, add)
     if parties:
         _opposition_names(tokens, lows, found)
+        _acronym_parties(tokens, lows, mentions, state_ids, add, found)
     # T23: an organisation the text defines with its acronym ("the Northwest Atlantic Fisheries Organization
     # (NAFO)"): an actor of its own under the acronym, and so are the acronym's later uses
     i = 1
@@ -399,7 +400,8 @@ def _legislatures_by(found: dict[str, Found]) -> dict[str, Found]:
 
 
 def _members(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,
-             state_ids: set[str]) -> None:
+             state_ids: set[str], legislatures: dict[str, str] | None = None,
+             names: dict[str, str] | None = None) -> None:
     """T28: a legislature acts through its members and leaders: "Republican leaders in Congress", "members of
     the Knesset" (the member noun joins the legislature's span, so the verb after it is the body's), "the
     congressional leadership" (the one legislature in the text whose noun is ``congress``), "Greek MPs",
@@ -441,6 +443,14 @@ def _members(tokens: list[Token], lows: list[str], found: dict[str, Found], ment
             if j >= 0 and lows[j] in {"'s", "’s"}:
                 j -= 1
             m = m_end.get(j)
+            if m is not None and m.actor not in by_state and m.rule in ("adjective", "name", "alias"):
+                # no legislature named for the state: its members name it, under its own name where the cues
+                # know one (usa_congress, rus_duma, ukr_rada), else <state>_parliament
+                own = next((k for k, st in (legislatures or {}).items() if st == m.actor), None)
+                fid = legislature_id(m.actor, own) if own else f"{m.actor}_parliament"
+                label = (names or {}).get(m.actor, m.actor)
+                by_state[m.actor] = found.setdefault(fid, Found(fid, f"{label} legislature", "faction", m.actor,
+                                                                legislature=True))
             if m is not None and m.actor in by_state:
                 by_state[m.actor].spans.append((m.tok_start, i + 1))  # "Greek MPs", "Ukraine's deputies"
     for f in found.values():
@@ -563,3 +573,39 @@ def _opposition_names(tokens: list[Token], lows: list[str], found: dict[str, Fou
                         if [tokens[q + r].text for r in range(len(name))] == name:
                             f.spans.append((q, q + len(name)))
         f.spans = _merge_spans(f.spans)
+
+
+_PARTY_HEADS = {"party", "list", "bloc", "alliance", "movement", "front", "union", "league", "congress"}
+
+
+def _acronym_parties(tokens: list[Token], lows: list[str], mentions: list, state_ids: set[str], add,
+                     found: dict[str, Found]) -> None:
+    """T28: a party the text defines with its acronym, its state's adjective in its name ("the Italian
+    Republican Party (PRI)", "the Serbian Progressive Party (SNS)") is ``<state>_<acronym>`` (the gold files'
+    ita_pri, grc_anel), kind faction; the acronym's later uses are the party. Without the bracket no id is
+    made: the gold files name parties by their native acronyms, which the text may not give."""
+    state_at = {m.tok_start: m.actor for m in mentions if m.actor in state_ids and m.rule in _STATE_RULES}
+    covered = {t for m in mentions for t in range(m.tok_start, m.tok_end)}  # "the Soviet Union (USSR)": a name
+    n = len(tokens)
+    for i in range(1, n - 3):
+        if i in covered:
+            continue
+        if lows[i] not in _PARTY_HEADS or not tokens[i].text[:1].isupper() or tokens[i + 1].text != "(" or \
+                tokens[i + 3].text != ")" or not tokens[i + 2].text.isupper() or len(tokens[i + 2].text) < 2:
+            continue
+        a = i
+        while a - 1 >= 0 and i - a < 6 and tokens[a - 1].text[:1].isupper() and tokens[a - 1].text.isalpha() and \
+                lows[a - 1] != "the":
+            a -= 1
+        state = next((state_at[k] for k in range(a, i) if k in state_at), None)
+        if state is None:
+            continue
+        acro = tokens[i + 2].text
+        fid = f"{state}_{_slug(_ascii(acro))}"
+        if fid in found:
+            continue
+        name = " ".join(tokens[k].text for k in range(a, i + 1))
+        add(fid, name, "faction", a, i + 4, state)
+        for k in range(i + 4, n):
+            if tokens[k].text == acro:
+                add(fid, name, "faction", k, k + 1, state)
