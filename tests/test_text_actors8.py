@@ -189,3 +189,14 @@ def test_a_party_defined_by_its_acronym(backend: str) -> None:
     assert not any(i.endswith("_pri") for i in _ids(no_state, backend))
     name = "The United States and the Soviet Union (USSR) met in 1986. The USSR refused the offer."
     assert not any(i.endswith("_ussr") for i in _ids(name, backend))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_trade_acting_as_a_body(backend: str) -> None:
+    text = ("Iceland and Britain quarrelled over the fishing limit in 1975. British trawlermen threatened to leave "
+            "the grounds. Later the trawlermen returned under escort.")
+    assert "gbr_trawlermen" in _ids(text, backend)
+    assert "gbr_trawlermen" not in _ids(text, backend, ethnic_groups=False)
+    idle = ("Iceland and Britain quarrelled over the fishing limit in 1975. The catch of British trawlermen fell "
+            "by half.")
+    assert "gbr_trawlermen" not in _ids(idle, backend)

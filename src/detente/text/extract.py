@@ -361,7 +361,8 @@ _FINITE_IRREGULAR = {"said", "says", "told", "sent", "took", "gave", "made", "he
                      "brought", "threw", "struck", "ruled", "stood", "backs", "rules", "orders", "demands",
                      "warns", "urges", "condemns", "rejects", "calls", "was", "were", "has", "had", "would",
                      "will", "did", "is", "are", "have", "stayed", "spent", "began", "chose", "wrote", "drew",
-                     "broke", "fought", "went"}
+                     "broke", "fought", "went", "flew", "left", "ran", "shot", "seized", "hit", "cut", "set",
+                     "put", "sank", "swore", "vowed", "could", "should", "might", "must", "can"}  # T28: more
 
 
 def _finite_after(tokens: list[Token], i: int) -> bool:

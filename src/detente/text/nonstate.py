@@ -349,6 +349,8 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
         _ethnic_groups(tokens, lows, found, mentions, state_ids)
     if roles:
         _role_groups(tokens, lows, found, mentions, state_ids, add)
+    if ethnic:
+        _occupations(tokens, lows, mentions, state_ids, add)
     if parties:
         _opposition_names(tokens, lows, found)
         _acronym_parties(tokens, lows, mentions, state_ids, add, found)
@@ -609,3 +611,33 @@ def _acronym_parties(tokens: list[Token], lows: list[str], mentions: list, state
         for k in range(i + 4, n):
             if tokens[k].text == acro:
                 add(fid, name, "faction", k, k + 1, state)
+
+
+# T28: people of one trade or standing who act as a body in crises (fishing wars, settler disputes); not
+# demonstrators or protesters, whom the gold files never count
+OCCUPATIONS = {"fishermen", "trawlermen", "fishers", "farmers", "settlers", "miners", "truckers", "dockers",
+               "veterans", "shipowners"}
+_VERBISH = {"said", "threatened", "refused", "flew", "blocked", "held", "sent", "took", "kept", "left", "began",
+            "went", "met", "warned", "demanded", "called", "vowed", "voted", "staged", "struck"}
+
+
+def _occupations(tokens: list[Token], lows: list[str], mentions: list, state_ids: set[str], add) -> None:
+    """T28 (with ``ethnic``): "British fishermen flew Canadian flags", "Icelandic trawlermen refused": a
+    state's adjective and a trade acting (a verb after them) are a group ``<state>_<trade>`` (the gold files'
+    gbr_trawlermen, gbr_fishermen), kind group; later "the <trade>" are the same group."""
+    adj_end = {m.tok_end: m.actor for m in mentions if m.actor in state_ids and m.rule in ("adjective",
+                                                                                         "adjective+institution")}
+    n = len(tokens)
+    made: dict[str, str] = {}
+    for i in range(1, n - 1):
+        if lows[i] in OCCUPATIONS and i in adj_end:
+            nxt = lows[i + 1]
+            if nxt in _VERBISH or (nxt.endswith("ed") and len(nxt) > 4 and tokens[i + 1].text.islower()):
+                fid = f"{adj_end[i]}_{lows[i]}"
+                start = next(m.tok_start for m in mentions if m.tok_end == i and m.actor == adj_end[i])
+                add(fid, " ".join(tokens[k].text for k in range(start, i + 1)), "group", start, i + 1)
+                made[lows[i]] = fid
+    for trade, fid in made.items():
+        for k in range(1, n):
+            if lows[k] == trade and lows[k - 1] == "the":
+                add(fid, trade, "group", k - 1, k + 1)
