@@ -74,6 +74,15 @@ def test_the_opposition_party_named_in_apposition(backend: str) -> None:
     ex = _run(text, backend)
     assert "hrv_opposition" in {a.id for a in ex.actors}
     assert "hrv_opposition" not in _ids(text, backend, opposition_names=False)  # a passing mention before
+    after = ("India and Pakistan fought in 1965. In New Delhi the opposition Jana Sangh demanded a debate. The Jana "
+             "Sangh later organised protests.")
+    ex = _run(after, backend)
+    assert ("ind_opposition", "demand") in {(m.actor, m.type) for m in ex.moves}
+    assert sum(len(a.mentions) for a in ex.actors if a.id == "ind_opposition") >= 2  # the later "Jana Sangh"
+    place = "Britain and Argentina fought in 1982. The opposition in London called for talks."
+    got = _ids(place, backend)
+    assert "gbr_opposition" in got and "arg_opposition" not in got
+    assert "arg_opposition" in _ids(place, backend, legislature_ids="own")  # before T28: the state named last
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

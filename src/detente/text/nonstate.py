@@ -257,7 +257,10 @@ def find(tokens: list[Token], mentions: list, state_ids: set[str], names: dict[s
             state, a = state_before(i)
             bare = (i > 0 and lows[i - 1] == "the") or (i + 1 < n and lows[i + 1] in {"parties", "party", "leader",
                                                                                      "leaders", "politicians"})
-            if state is None and bare and bare_state is not None:
+            if state is None and noun_ids and i + 2 < n and lows[i + 1] == "in" and i + 2 in ctx_start and \
+                    ctx_start[i + 2].actor in state_ids:
+                state = ctx_start[i + 2].actor  # T28: "the opposition in London", "the opposition in Skopje"
+            elif state is None and bare and bare_state is not None:
                 state = bare_state  # one bare "the opposition" per text: the first one's state
             elif state is None and bare:
                 prior = [mm for mm in (context if context is not None else mentions)
@@ -558,11 +561,26 @@ def _role_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], 
 
 
 def _opposition_names(tokens: list[Token], lows: list[str], found: dict[str, Found]) -> None:
-    """T28: "The main opposition party, VMRO-DPMNE, campaigned": the name in apposition after a state's
-    opposition party is the opposition (one span to the verb's subject), and so are its later uses."""
+    """T28: "The main opposition party, VMRO-DPMNE, campaigned", "the opposition Jana Sangh demanded": the name
+    in apposition after a state's opposition party, or right after "opposition", is the opposition (one span to
+    the verb's subject), and so are its later uses."""
     n = len(tokens)
     for f in [f for f in found.values() if f.id.endswith("_opposition")]:
         for a, b in list(f.spans):
+            if lows[b - 1] == "opposition" and b < n and tokens[b].text[:1].isupper() and tokens[b].text.isalpha():
+                # "the opposition Jana Sangh demanded", "the opposition Labour Party": the name right after
+                e = b
+                while e < n and e < b + 4 and tokens[e].text[:1].isupper() and tokens[e].text.isalpha():
+                    e += 1
+                name = [tokens[q].text for q in range(b, e)]
+                if name[-1].lower() in {"party"} and len(name) > 1:
+                    name = name[:-1]
+                f.spans.append((a, e))
+                for q in range(e, n - len(name) + 1):
+                    if [tokens[q + r].text for r in range(len(name))] == name:
+                        f.spans.append((q, q + len(name) + (1 if q + len(name) < n and
+                                                            lows[q + len(name)] == "party" else 0)))
+                continue
             if b + 2 < n and lows[b - 1] in {"party", "parties"} and tokens[b].text == ",":
                 e = b + 1
                 while e < n and e < b + 6 and ((tokens[e].text[:1].isupper() and tokens[e].text.isalpha()) or (
