@@ -209,3 +209,14 @@ def test_a_trade_acting_as_a_body(backend: str) -> None:
     idle = ("Iceland and Britain quarrelled over the fishing limit in 1975. The catch of British trawlermen fell "
             "by half.")
     assert "gbr_trawlermen" not in _ids(idle, backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_peoples_plural_follows_the_era(backend: str) -> None:
+    text = ("In January 1968 the United States asked the Soviet Union for help. In a message to the Soviet premier, "
+            "Alexei Kosygin, the president asked the Russians to use their influence. The Soviet Union refused.")
+    got = _ids(text, backend)
+    assert "sun" in got and "rus" not in got
+    assert "rus" in _ids(text, backend, demonyms=False)  # before T28: "the Russians" was Russia
+    now = "In 2018 Ukraine asked for help. The Russians refused to return the sailors. Russia kept the ships."
+    assert "rus" in _ids(now, backend)

@@ -802,6 +802,7 @@ class Extractor:
                               (load_cues().raw.get("legislatures") or {}).items()}
         self.organs = organs
         self.gaz: Gazetteer = load_gazetteer()
+        self._adjectives = {(a.phrase.lower(), a.actor) for a in self.gaz.aliases if a.rule == "adjective"}
         self.cues: Cues = load_cues()
         self.backend = make_backend(backend) if isinstance(backend, str) else backend
         for alias in self.gaz.aliases:
@@ -1335,7 +1336,11 @@ class Extractor:
         """A capital, building or adjective shared with a defunct predecessor ("Moscow" in a
         1962 article) names the predecessor when the text names the predecessor itself more
         often than the successor."""
-        strong: Counter[str] = Counter(m.actor for m in mentions if m.rule in ("name", "alias", "person"))
+        # T28: "the Russians" (a people's plural) in a 1968 text is as weak as "Moscow": the era decides
+        plural = {m.tok_start for m in mentions if m.rule == "alias" and m.text.endswith("s") and
+                  (m.text[:-1].lower(), m.actor) in self._adjectives} if self.demonyms else set()
+        strong: Counter[str] = Counter(m.actor for m in mentions if m.rule in ("name", "alias", "person")
+                                       and m.tok_start not in plural)
         weak_rules = {"metonym", "capital", "adjective", "adjective+institution"}
         remap: dict[str, str] = {}
         for g in self.gaz.actors.values():
@@ -1347,7 +1352,7 @@ class Extractor:
             return mentions
         out = []
         for m in mentions:
-            if m.actor in remap and m.rule in weak_rules:
+            if m.actor in remap and (m.rule in weak_rules or m.tok_start in plural):
                 dropped.append(f"'{m.text}' at {m.start} read as {self.gaz.actors[remap[m.actor]].name} "
                                "(the text is about the predecessor state)")
                 m = Mention(remap[m.actor], m.start, m.end, m.text, m.rule, m.confidence, m.sentence,
