@@ -254,6 +254,10 @@ def _concessions_channel(claim: Claim, ctx: Context) -> Verdict | None:
     ok = [t <= allowed for t in tracks]
     p = sum(ok) / len(ok)
     with_any = sum(1 for t in tracks if t)
+    if not with_any:  # every run passes vacuously: no evidence on the channel either way (H11, H13)
+        return Verdict(claim.id, claim.text, "not_evaluated",
+                       f"no simulated run had a concession (0 of {len(tracks)} runs), so none shows on which "
+                       "channel concessions come", "sim")
     elsewhere = sum(1 for t in tracks if t - allowed)
     status = "holds" if p >= 0.5 else "fails"
     detail = (f"{with_any} of {len(tracks)} runs had concessions; {elsewhere} had one off the {want} track "
