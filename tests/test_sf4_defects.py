@@ -66,3 +66,55 @@ def test_a_concession_claim_is_still_judged_when_some_run_concedes() -> None:
     assert (v.status, v.held, v.draws) == ("fails", 1, 4)
     v = verdict([[], [], []])
     assert v.status == "not_evaluated" and v.draws is None and "0 of 3 runs" in v.detail
+
+
+# -- 2. the two sides' chances of winning the same war -----------------------------------------------------
+
+WAR_SIM = ("simulation:\n  players: [a, b]\n  rounds: 4\n  runs: 5\n  temperature: 0.05\n"
+           "  war: {issues: [x], win_prob: {a: pa, b: pb}}\n")
+
+
+def _one_line_error(res, field: str) -> str:
+    assert res.exit_code == 2, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    line = res.output.strip()
+    assert "\n" not in line and "s.yaml" in line and f"field '{field}'" in line, line
+    return line
+
+
+def test_two_sides_each_ninety_percent_sure_of_winning_are_refused(tmp_path) -> None:
+    """0.9 for each side of the same war passed; the crisis model read only the challenger's."""
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {a_war_win_prob: 0.9, b_war_win_prob: 0.9}\n")
+    for command in (["validate"], ["analyze", "--json"]):
+        line = _one_line_error(runner.invoke(app, [*command, str(p)]), "parameters.b_war_win_prob")
+        assert "sum to 1.8, more than 1" in line and "complement (0.1)" in line
+    # the simulation's own pair, under any names
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {pa: 0.7, pb: {value: 0.6, low: 0.2, high: 0.7}}\n" + WAR_SIM)
+    assert "sum to 1.3" in _one_line_error(runner.invoke(app, ["validate", str(p)]), "simulation.war.win_prob.b")
+
+
+def test_complements_and_a_rounding_slip_pass(tmp_path) -> None:
+    for pa, pb in ((0.9, 0.1), (0.33, 0.675), (0.3, 0.3)):
+        p = _write(tmp_path, DUEL_HEAD + f"parameters: {{a_war_win_prob: {pa}, b_war_win_prob: {pb}}}\n"
+                   + WAR_SIM.replace("pa", "a_war_win_prob").replace("pb", "b_war_win_prob"))
+        assert runner.invoke(app, ["validate", str(p)]).exit_code == 0, (pa, pb)
+
+
+def test_a_defenders_chance_the_crisis_model_does_not_read_is_listed(tmp_path) -> None:
+    """Below 1 (a draw is possible) the two are not refused, but the forecast rests on the challenger's
+    number alone: terminal, JSON and report say which number is not read."""
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {a_war_win_prob: 0.3, b_war_win_prob: {value: 0.3, low: 0.2, "
+               "high: 0.5}}\n")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["analyze", str(p), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    said = "the crisis model does not read b_war_win_prob (0.3 [0.2, 0.5])"
+    assert said in " ".join(res.output.split())
+    doc = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    what = [w["what"] for w in doc["summary"]["warnings"] if w["layer"] == "crisis"]
+    assert any(w.startswith(said) and "a_war_win_prob (0.3)" in w and "gives b the rest (0.7)" in w for w in what)
+    assert said in (out / "report.html").read_text(encoding="utf-8")
+    # the complement is read in effect: nothing to say
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {a_war_win_prob: 0.3, b_war_win_prob: 0.7}\n")
+    doc = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(out)]).output)
+    assert not any("does not read" in w["what"] for w in doc["summary"]["warnings"])

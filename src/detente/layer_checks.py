@@ -122,6 +122,37 @@ def _crisis_problems(sc: Scenario) -> Iterator[Problem]:
         yield parse_field(exc.field) or ("parameters",), exc.reason
 
 
+def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
+    """Two sides' stated chances of winning the same war that sum to more than 1 (H13: 0.9 each passed).
+    No layer models both sides expecting to win: the crisis model reads the challenger's number and gives
+    the defender the rest, the simulation the chance of the side that starts the war. Checked on the
+    stated values at load only (a sweep draws each range on its own). A sum below 1 is listed, not
+    refused: see ``spec.unread_win_prob``."""
+    from detente.games.crisis.spec import WIN_TOL, principals, win_prob_names
+
+    pairs: list[tuple[str, str, Path]] = []
+    sim = sc.simulation
+    if sim is not None and sim.war is not None and all(p in sim.war.win_prob for p in sim.players):
+        a, b = (sim.war.win_prob[p] for p in sim.players)
+        pairs.append((a, b, ("simulation", "war", "win_prob", sim.players[1])))
+    if is_crisis(sc):
+        try:
+            c, d, _ = principals(sc)
+        except InputError:
+            c = d = ""
+        names = win_prob_names(sc, c, d) if c else None
+        if names is not None:
+            pairs.append((*names, ("parameters", names[1])))
+    for a, b, path in pairs:
+        x, y = sc.parameters[a].value, sc.parameters[b].value
+        if a != b and x + y > 1 + WIN_TOL:
+            yield path, (f"{a} ({x:g}) and {b} ({y:g}) are the two sides' chances of winning the same war and sum to "
+                         f"{x + y:g}, more than 1; no layer models both sides expecting to win (the crisis model "
+                         "reads the challenger's and gives the defender the rest, the simulation the chance of the "
+                         f"side that starts the war): state one side's chance and its complement ({1 - x:g})")
+            return
+
+
 # tags that set a layer's option ("key:value"); other tags are free labels
 SETTING_TAGS = ("challenger", "defender", "channels", "mediation", "mediator_proposal", "mediated_split",
                 "third_parties", "third_party_mix", "standoff", "settlement", "joining", "holding")
@@ -166,6 +197,7 @@ def _tag_problems(sc: Scenario) -> Iterator[Problem]:
 
 def layer_problems(sc: Scenario) -> Problem | None:
     """The first problem a layer would refuse later, as (document path, reason), or None."""
-    for problem in (*_tag_problems(sc), *_game_problems(sc), *_sim_problems(sc), *_crisis_problems(sc)):
+    for problem in (*_tag_problems(sc), *_game_problems(sc), *_sim_problems(sc), *_crisis_problems(sc),
+                    *_war_win_problems(sc)):
         return problem
     return None

@@ -262,7 +262,7 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
 
         warnings.append(InputWarning("crisis", UNSOLVED + ", ".join(crisis.inputs.unsolved)))
     if crisis is not None:
-        warnings += [InputWarning("crisis", w) for w in crisis.inputs.changed]
+        warnings += [InputWarning("crisis", w) for w in (*crisis.inputs.changed, *crisis.inputs.unread)]
     return unique(defaults), unique(warnings)
 
 

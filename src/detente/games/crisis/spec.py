@@ -18,7 +18,7 @@ from detente.games.crisis import channels as CHN
 from detente.games.crisis import coercion as CO
 from detente.games.crisis import third as TP
 from detente.games.crisis.model import CH, DF, NONE, CrisisModel, Observer
-from detente.scenario.schema import Scenario
+from detente.scenario.schema import CostTerm, Scenario
 from detente.scenario.tags import tag_choice
 
 # Global defaults (C6). STANDOFF_SCALE and LAMBDA are the only numbers chosen by leave-one-out.
@@ -105,6 +105,7 @@ class CrisisInputs:
     unused: list[str] = field(default_factory=list)
     unsolved: list[str] = field(default_factory=list)  # third parties' cost terms read by no one: see warnings()
     changed: list[str] = field(default_factory=list)  # inputs changed to be used (a clipped trend)
+    unread: list[str] = field(default_factory=list)  # stated numbers the model does not read (see unread_win_prob)
     mediation: float = 0.0
     power_source: str = "none"
     cohesion_path: list[float] | None = None
@@ -122,7 +123,7 @@ class CrisisInputs:
             out.append("parameters no layer reads: " + ", ".join(self.unused))
         if self.unsolved:
             out.append(UNSOLVED + ", ".join(self.unsolved))
-        return out + self.changed
+        return out + self.changed + self.unread
 
     def to_dict(self) -> dict[str, Any]:
         m = self.model
@@ -188,6 +189,43 @@ def principals(sc: Scenario) -> tuple[str, str, str]:
     return top[0][2], top[1][2], "largest capability x salience"
 
 
+WIN_TOL = 0.01  # two stated chances of the same war may miss summing to 1 by this much (rounding)
+
+
+def win_prob_names(sc: Scenario, c: str, d: str) -> tuple[str, str] | None:
+    """(the name the crisis model reads, the defender's own) when the scenario states both sides' chances of
+    winning the war between ``c`` and ``d``; the model reads one number, the challenger's, and gives the
+    defender the rest, so the second is never read (H13: 0.9 for each side passed without a word)."""
+    spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0]) if sc.games else None
+    names = [f"{c}_war_win_prob", *([spec.costs[CostTerm.challenger_war_win_prob]]
+                                    if spec is not None and CostTerm.challenger_war_win_prob in spec.costs else [])]
+    read = next((n for n in names if n in sc.parameters), None)
+    other = f"{d}_war_win_prob"
+    return (read, other) if read is not None and other in sc.parameters and other != read else None
+
+
+def unread_win_prob(sc: Scenario, c: str, d: str) -> str | None:
+    """What the output says when the defender's stated chance is not the complement of the challenger's
+    (mode or range ends off by more than WIN_TOL): the number that is not read, and the one used instead."""
+    names = win_prob_names(sc, c, d)
+    if names is None:
+        return None
+    pc, pd = sc.parameters[names[0]], sc.parameters[names[1]]
+    (cl, ch), (dl, dh) = pc.bounds, pd.bounds
+    if max(abs(pc.value + pd.value - 1), abs(cl + dh - 1), abs(ch + dl - 1)) <= WIN_TOL:
+        return None
+
+    def shown(n: Any) -> str:
+        return f"{n.value:g}" + (f" [{n.bounds[0]:g}, {n.bounds[1]:g}]" if n.bounds[0] != n.bounds[1] else "")
+
+    war = sc.simulation.war if sc.simulation is not None else None
+    sim = next((f"; the simulation reads it as {who}'s chance when {who} starts the war" for who, n in
+                (war.win_prob.items() if war is not None else ()) if n == names[1]), "")
+    return (f"the crisis model does not read {names[1]} ({shown(pd)}): it reads one chance of the war, "
+            f"{names[0]} ({shown(pc)}), and gives {d} the rest ({1 - pc.value:g}); the two stated sum to "
+            f"{pc.value + pd.value:g}{sim}")
+
+
 class _Reader:
     def __init__(self, sc: Scenario, overrides: Mapping[str, float] | None) -> None:
         self.sc, self.over = sc, dict(overrides or {})
@@ -196,6 +234,7 @@ class _Reader:
         self.used: set[str] = set()
         self.unsolved: list[str] = []  # parameters of third parties beyond the largest MAX_STRATEGIC (H12)
         self.changed: list[str] = []  # inputs the model had to change to use them (H12), said in warnings()
+        self.unread: list[str] = []  # stated numbers it does not read (the defender's war chance), said too
         self.spec_costs: dict[str, str] = {}
         if sc.games is not None:
             spec = next((s for s in sc.games.specs if s.id == sc.games.default), sc.games.specs[0])
@@ -451,6 +490,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
         rd.read["war_win_prob"] = power_source
     if not 0.0 <= p0 <= 1.0:
         raise InputError(f"war win probability {p0:g} is outside [0, 1]", sc.meta.id, field="parameters")
+    if (unread := unread_win_prob(sc, c, d)) is not None:
+        rd.unread.append(unread)
 
     horizon_n = rd.first("horizon", ["horizon"])
     T = round(horizon_n[0]) if horizon_n else int(rd.default("horizon", DEFAULTS["horizon"]))
@@ -562,7 +603,8 @@ def build_inputs(sc: Scenario, overrides: Mapping[str, float] | None = None,
     read_by_others = _read_elsewhere(sc)
     unused = sorted(n for n in sc.parameters if n not in rd.used and n not in read_by_others)
     return CrisisInputs(model, c, d, issues, main, third, history, under_way, rd.read, rd.defaults, unused,
-                        unsolved=rd.unsolved, changed=rd.changed, mediation=mediation, power_source=power_source,
+                        unsolved=rd.unsolved, changed=rd.changed, unread=rd.unread, mediation=mediation,
+                        power_source=power_source,
                         cohesion_path=cohesion_path, third_mode=mode, third_setup=setup, channel_mode=ch_mode,
                         channel_note=ch_note, joining="credible" if credible else "promise",
                         holding="coercive" if coercive else "own")
