@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 from typer.testing import CliRunner
@@ -118,3 +119,40 @@ def test_a_defenders_chance_the_crisis_model_does_not_read_is_listed(tmp_path) -
     p = _write(tmp_path, DUEL_HEAD + "parameters: {a_war_win_prob: 0.3, b_war_win_prob: 0.7}\n")
     doc = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(out)]).output)
     assert not any("does not read" in w["what"] for w in doc["summary"]["warnings"])
+
+
+# -- 3. sweep --store none ---------------------------------------------------------------------------------
+
+FLIP = str(Path(__file__).parent / "data" / "flip.yaml")
+
+
+def test_sweep_store_none_writes_nothing_and_runs_again(tmp_path, monkeypatch) -> None:
+    """`--store none` left chunks and run.json in detente-out/<id>/sweep, and the same command then asked for
+    --resume."""
+    monkeypatch.chdir(tmp_path)
+    cmd = ["sweep", FLIP, "-n", "200", "--chunk-size", "50", "--store", "none"]
+    first = runner.invoke(app, [*cmd, "--json"])
+    assert first.exit_code == 0, first.output
+    assert list(tmp_path.iterdir()) == []
+    again = runner.invoke(app, cmd)
+    assert again.exit_code == 0, again.output
+    assert "nothing written (--store none without --out)" in " ".join(again.output.split())
+    assert list(tmp_path.iterdir()) == []
+    res = runner.invoke(app, [*cmd, "--resume"])
+    assert res.exit_code == 2 and "--store none without --out keeps nothing to resume" in res.output
+
+
+def test_sweep_store_none_into_a_folder_says_what_it_keeps_and_runs_again(tmp_path) -> None:
+    """With --out the chunks and run.json stay (to resume a long run without the table libraries, U5): the
+    last line names them, the same command runs again on them, another run is still refused."""
+    cmd = ["sweep", FLIP, "-n", "200", "--chunk-size", "50", "--store", "none", "--out", str(tmp_path / "o")]
+    first = runner.invoke(app, [*cmd, "--json"])
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["chunks", "run.json"]
+    again = runner.invoke(app, cmd)
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.output.split())
+    assert "4 chunks (4 resumed)" in said and "and 4 chunk file(s) in" in said and "no tables (--store none)" in said
+    assert json.loads(runner.invoke(app, [*cmd, "--json"]).stdout)["claims"] == json.loads(first.stdout)["claims"]
+    other = runner.invoke(app, [*cmd, "--seed", "5"])
+    assert other.exit_code == 2 and "holds the results of another sweep" in other.output

@@ -51,14 +51,16 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="Keep finished chunks of a killed run in --out.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace another run's results in --out.")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: detente-out/<scenario id>/sweep).")] = None,
+        "--out", help="Output folder (default: detente-out/<scenario id>/sweep; with --store none, none: nothing "
+                      "is written unless --out is given, then run.json and the chunks, to resume).")] = None,
     seed: SeedOpt = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, max=1_000_000, help="Draws per chunk.")] = 10_000,
     widen: WidenOpt = 1.0,
     dist: Annotated[str | None, typer.Option(
         "--dist", help="Override every distribution: triangular, uniform, normal, lognormal or fixed.")] = None,
     model: ModelOpt = None,
-    store: Annotated[str, typer.Option("--store", help="duckdb, parquet, both or none.")] = "duckdb",
+    store: Annotated[str, typer.Option("--store", help="duckdb, parquet, both or none (no tables; nothing on disk "
+                                                         "without --out).")] = "duckdb",
     per_draw_layers: PerDrawOpt = False,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -80,7 +82,13 @@ def sweep(
     opts.check()  # refuse bad options before a progress bar or any file appears
     if resume and overwrite:
         raise InputError("give --resume or --overwrite, not both", field="overwrite")
-    folder = out if out is not None else Path("detente-out") / sc.meta.id / "sweep"
+    # --store none: the summary only, so nothing on disk unless --out names a folder (H13: the default folder
+    # kept chunks and run.json, and the same command then asked for --resume); there, run.json and the chunks
+    # stay, to --resume a long run without pyarrow or duckdb (U5), and the same command reuses them
+    folder: Path | None = out if out is not None or store == "none" else Path("detente-out") / sc.meta.id / "sweep"
+    if folder is None and resume:
+        raise InputError("--store none without --out keeps nothing to resume: give the --out folder of the run",
+                         field="resume")
     show = not (quiet or json_out)
     progress = Progress(TextColumn("[bold]sweep {task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -96,6 +104,9 @@ def sweep(
                 progress.update(task, visible=False)
                 raise
     except KeyboardInterrupt:  # Ctrl-C: say what is kept and how to go on (was a silent exit 130)
+        if folder is None:
+            err_console().print("interrupted: nothing kept (--store none without --out)", markup=False)
+            raise typer.Exit(130) from None
         kept = len(list((folder / "chunks").glob("chunk-*"))) if (folder / "chunks").is_dir() else 0
         err_console().print(f"interrupted: {kept} finished chunk(s) of up to {opts.chunk_size} draws kept in "
                             f"{folder}; run the same command with --resume to continue", markup=False)
@@ -118,9 +129,15 @@ def sweep(
         outcome_line(s["outcome"], sc, "over the draws (" + (
             "the simulation, one run per draw with its older script-then-logit players, not the crisis-model "
             "players of analyze and simulate" if sc.simulation is not None else "the crisis game") + ")")))
-    files = ", ".join(str(f) for f in result.files) or "no tables (--store none)"
+    if folder is None:
+        wrote = "nothing written (--store none without --out)"
+    elif result.files:
+        wrote = f"wrote {folder / 'run.json'}, " + ", ".join(str(f) for f in result.files)
+    else:
+        wrote = (f"wrote {folder / 'run.json'} and {t['chunks']} chunk file(s) in {folder / 'chunks'}, no tables "
+                 "(--store none); the same command reuses them")
     err_console().print(f"{t['chunks']} chunks ({t['chunks_resumed']} resumed) in {t['wall_seconds']:.2f} s "
-                        f"on {backend}; wrote {folder / 'run.json'}, {files}")
+                        f"on {backend}; {wrote}")
 
 
 def _counted_by(sc: Scenario, claim_id: str) -> str | None:

@@ -137,16 +137,26 @@ def column_meaning(sc: Scenario, params: list[Param], target: ScenarioTarget) ->
     return out
 
 
+def _same_run(store: RunStore, run_id: str) -> bool:
+    """The folder's record is of this very run (same inputs, seed and options)."""
+    try:
+        old = store.read_record()
+    except InputError:
+        return False
+    return old is not None and old.get("run_id") == run_id
+
+
 def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume: bool = False,
               on_progress: Callable[[int, int], None] | None = None, overwrite: bool = False,
               on_note: Callable[[str], None] | None = None) -> SweepResult:
     """Run (or resume) a sweep; ``on_progress(done_draws, total_draws)`` after each chunk.
 
-    A folder holding another run is refused unless ``resume`` or ``overwrite``; a finished chunk
-    that cannot be read back on resume is reported through ``on_note`` and computed again."""
+    A folder holding another run is refused unless ``resume`` or ``overwrite``; a folder holding this same
+    run with ``store="none"`` (chunks and run.json, no tables) is resumed, so the same command runs again. A
+    finished chunk that cannot be read back on resume is reported through ``on_note`` and computed again."""
     opts.check()
     if out is None and opts.draws > MAX_DRAWS_IN_MEMORY:
-        raise InputError(f"more than {MAX_DRAWS_IN_MEMORY} draws need an output folder (the draws are "
+        raise InputError(f"more than {MAX_DRAWS_IN_MEMORY} draws need an output folder (--out; the draws are "
                          "streamed through it)", field="draws")
     seed = sc.settings.seed if opts.seed is None else opts.seed
     params, target = prepare(sc, opts)
@@ -172,6 +182,9 @@ def run_sweep(sc: Scenario, opts: SweepOptions, out: Path | None = None, resume:
         raise InputError("--out must be a folder, and this is a file", str(store.folder), field="out")
     if store is not None:
         store.clean_temporary()
+    if (not resume and not overwrite and store is not None and opts.store == "none" and not store.results()
+            and _same_run(store, record["run_id"])):
+        resume = True  # the same run again and no tables to lose: its chunks are reused, as on --resume (SF4)
     if resume:
         if store is None:
             raise InputError("--resume needs an output folder", field="resume")
