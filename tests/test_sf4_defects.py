@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
@@ -156,3 +157,49 @@ def test_sweep_store_none_into_a_folder_says_what_it_keeps_and_runs_again(tmp_pa
     assert json.loads(runner.invoke(app, [*cmd, "--json"]).stdout)["claims"] == json.loads(first.stdout)["claims"]
     other = runner.invoke(app, [*cmd, "--seed", "5"])
     assert other.exit_code == 2 and "holds the results of another sweep" in other.output
+
+
+# -- 4. the blind record as data ---------------------------------------------------------------------------
+
+CASES = Path(__file__).resolve().parents[1] / "src" / "detente" / "cases"
+
+
+def test_the_blind_record_lists_every_heldout_folder_with_its_case_count() -> None:
+    from detente.cases.blind import blind_record
+
+    sets = {s["folder"]: s for s in blind_record()["sets"]}
+    folders = sorted(p.name for p in CASES.glob("heldout*") if p.is_dir())
+    assert sorted(sets) == folders
+    for folder, s in sets.items():
+        assert s["n"] == len(list((CASES / folder).glob("*.yaml"))), folder
+        assert 0 <= s["hits"] <= s["n"] and s["decision"] and s["era"] in ("before 1980", "after 1989")
+
+
+def test_the_pooled_figures_are_the_sums_and_match_what_c27b_recorded() -> None:
+    from detente.cases.blind import blind_record, pooled
+
+    sets = [s for s in blind_record()["sets"] if s["era"] == "after 1989"]
+    got = pooled("after 1989")
+    assert got.n == sum(s["n"] for s in sets) and got.hits == sum(s["hits"] for s in sets)
+    for k in ("crisis", "library", "icb", "uniform"):
+        assert got.brier[k] == pytest.approx(sum(s["n"] * s["brier"][k] for s in sets) / got.n)
+    # DECISIONS C27b pooled the 48 cases' own scores: 17 hits, Brier 0.778; library 0.858, ICB 0.897, uniform
+    # 0.750 (the sets' means here are rounded to 3 decimals, so within 0.001)
+    assert (got.n, got.hits) == (48, 17)
+    for k, want in (("crisis", 0.778), ("library", 0.858), ("icb", 0.897), ("uniform", 0.75)):
+        assert abs(got.brier[k] - want) <= 0.001, k
+    assert "before 1980" not in got.era and "heldout" not in got.sets
+
+
+def test_the_bottom_lines_blind_figures_come_from_the_record(monkeypatch) -> None:
+    import detente.cases.blind as blind
+    from detente.analysis.summary import base_rate_text
+
+    tail = ("on 48 hand-coded crises after 1989 scored blind it did no better than a flat forecast, 25% each "
+            "(Brier 0.78 against 0.75; docs/CASES.md).")
+    assert base_rate_text().endswith(tail)  # the words and numbers before SF4
+    rec = blind.blind_record()
+    rec["sets"].append({"folder": "heldout6", "decision": "X", "era": "after 1989", "n": 12, "hits": 12,
+                        "brier": {"crisis": 0.0, "library": 0.9, "icb": 0.9, "uniform": 0.75}})
+    monkeypatch.setattr(blind, "blind_record", lambda: rec)
+    assert "on 60 hand-coded crises after 1989" in base_rate_text() and "(Brier 0.62 against 0.75;" in base_rate_text()

@@ -193,11 +193,14 @@ def base_rate_text(rates: dict[str, Any] | None = None) -> str:
     rates = rates if rates is not None else base_rates()
     if not rates:
         return ""
+    from detente.cases.blind import pooled
+
     shown = ", ".join(f"{k} {pct(v)}" for k, v in sorted(rates["classes"].items(), key=lambda kv: -kv[1]))
+    blind = pooled("after 1989")  # the blind sets as first scored (cases/blind_record.json), not typed here
     return (f"Base rate: ICB's {rates['n']} crisis actors before 1990 ended in {shown}; out of sample "
             "the general crisis model was not shown to beat these frequencies on ICB's 1980s "
-            "(docs/ICB.md), and on 48 hand-coded crises after 1989 scored blind it did no better than a "
-            "flat forecast, 25% each (Brier 0.78 against 0.75; docs/CASES.md).")
+            f"(docs/ICB.md), and on {blind.n} hand-coded crises after 1989 scored blind it {blind.reading} "
+            f"(Brier {blind.brier['crisis']:.2f} against {blind.brier['uniform']:.2f}; docs/CASES.md).")
 
 
 def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWarning]]:
