@@ -203,3 +203,24 @@ def test_the_bottom_lines_blind_figures_come_from_the_record(monkeypatch) -> Non
                         "brier": {"crisis": 0.0, "library": 0.9, "icb": 0.9, "uniform": 0.75}})
     monkeypatch.setattr(blind, "blind_record", lambda: rec)
     assert "on 60 hand-coded crises after 1989" in base_rate_text() and "(Brier 0.62 against 0.75;" in base_rate_text()
+
+
+# -- 6. one rule for the principals ------------------------------------------------------------------------
+
+def test_the_models_rule_and_the_crisis_model_read_the_same_principals() -> None:
+    """Without tags the backtest's models-layer rule had its own principals() (no games spec; an actor that
+    represents another counted as a principal): here it read 'c' against 'a', who agree, and gave no class."""
+    from detente.analysis.crisis_backtest import predict_models
+    from detente.games.crisis.spec import build_inputs
+    from detente.scenario.loader import load_scenario_text
+
+    text = (DUEL_HEAD.replace(', "challenger:a", "defender:b"', "")
+            .replace("  - {id: b, name: Beta, capability: 1}\n",
+                     "  - {id: b, name: Beta, capability: 1}\n  - {id: c, name: Alpha's army, capability: 10, "
+                     "represents: a}\n")
+            + "  c: {x: {position: 100, salience: 1.0}}\n")
+    sc = load_scenario_text(text, "s.yaml")
+    inputs = build_inputs(sc)
+    assert (inputs.challenger, inputs.defender) == ("a", "b")
+    pred = predict_models(sc)
+    assert pred.cls != "not available" and "on b(0)→a(1)" in pred.detail, pred.detail

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.scenario.arrays import point_arrays
+from detente.errors import InputError
 from detente.scenario.schema import Scenario
 
 CLASSES = ("agreement", "stalemate", "capitulation", "escalation")
@@ -33,41 +33,12 @@ MODELS_RULE_MODEL = "compromise"
 CRISIS_TAG = "crisis"  # by default only bundled cases tagged as crises are backtested
 
 
-# --------------------------------------------------------------------------- inputs and principals
+# --------------------------------------------------------------------------- inputs
 
 
 def inputs_only(sc: Scenario) -> Scenario:
     """The scenario without its outcome section: the only thing a predictor may see."""
     return sc.model_copy(update={"known_outcome": None})
-
-
-def principals(sc: Scenario) -> tuple[str, str]:
-    """(challenger, defender): from meta tags ``challenger:ID``/``defender:ID``, else the simulation's
-    players, else the two actors with the largest capability x total salience (the first is the one
-    whose positions lie furthest from the status quo)."""
-    tags = dict(t.split(":", 1) for t in sc.meta.tags if t.startswith(("challenger:", "defender:")))
-    if "challenger" in tags and "defender" in tags:
-        return tags["challenger"], tags["defender"]
-    sim = getattr(sc, "simulation", None)
-    if sim is not None and len(sim.players) == 2:
-        return sim.players[0], sim.players[1]
-    arr = point_arrays(sc)
-    weight = arr.weight.sum(axis=1)
-    top = [arr.actor_ids[k] for k in np.argsort(-weight, kind="stable")[:2]]
-    if len(top) < 2:
-        return top[0], top[0]
-    dist = {a: _demand(arr, arr.actor_ids.index(a)) for a in top}
-    top.sort(key=lambda a: -dist[a])
-    return top[0], top[1]
-
-
-def _demand(arr: Any, r: int) -> float:
-    """Salience-weighted distance of actor ``r``'s ideals from the status quo (share of scale)."""
-    ok = arr.has[r] & ~np.isnan(arr.status_quo)
-    if not ok.any():
-        return 0.0
-    d = np.abs(arr.position[r, ok] - arr.status_quo[ok]) / arr.span[ok]
-    return float((arr.salience[r, ok] * d).sum())
 
 
 # --------------------------------------------------------------------------- the models-layer rule
@@ -141,11 +112,16 @@ class Prediction:
 
 def predict_models(sc: Scenario) -> Prediction:
     """Outcome class from the compromise forecast read against the status quo (decision L1)."""
+    from detente.games.crisis.spec import principals
     from detente.models import get_model
 
     res = get_model(MODELS_RULE_MODEL).run(sc)
     forecast = {i: res.forecast_of(i) for i in res.issue_ids}
-    pair = principals(sc)
+    try:  # the crisis model's principals (one rule for every layer, SF4)
+        pair = principals(sc)[:2]
+    except InputError as exc:
+        return Prediction("models", NA, values={k: round(v, 3) for k, v in forecast.items() if v is not None},
+                          detail=exc.reason)
     reading = axis_reading(sc, forecast, pair)
     values = {k: round(v, 3) for k, v in forecast.items() if v is not None}
     if reading is None:
