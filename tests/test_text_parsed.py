@@ -133,10 +133,10 @@ def test_a_reassigned_rule_move_is_counted_in_the_notes(nlp):
     command's line spoke only of moves added (0), so the change was visible only in --review's rule strings."""
     text = OPENING + COUNTERPART + "Quispe said on Monday that he would expel the Chilean ambassador."
     sc, ex = draft_from_text(text, "a.txt", parser="sm")
-    assert ex.parser["reassigned"] == "1"
+    assert ex.parser["reassigned"] == 1 and isinstance(ex.parser["added"], int)
     assert "1 rule moves given the parse's actor" in sc.meta.description
     _, fill = draft_from_text(text, "a.txt", parser="sm", parse_mode="fill")
-    assert fill.parser["reassigned"] == "0"
+    assert fill.parser["reassigned"] == 0
 
 
 def test_a_parser_error_names_the_article(monkeypatch):

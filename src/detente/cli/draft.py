@@ -78,10 +78,10 @@ def draft(
     sc, ex = draft_article(article, backend, proposer, challenger=challenger, defender=defender, actors=actors,
                            organs=organs, parser=parser, parse_mode=parse_mode or "correct")
     if ex.parser:
-        moved = ex.parser.get("reassigned", "0")
+        moved = ex.parser.get("reassigned", 0)
         err_console().print(f"parser: {ex.parser['model']} ({ex.parser['mode']}): {ex.parser['added']} move(s) "
                             "proposed and verified by the rules" + (f", {moved} rule move(s) given the parse's actor"
-                                                                    if moved != "0" else ""), markup=False)
+                                                                    if moved else ""), markup=False)
     if ex.llm:
         err = err_console()
         err.print(f"llm: {ex.llm['accepted'][0]} proposals verified, {len(ex.llm['added'])} added, "

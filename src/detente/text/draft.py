@@ -97,7 +97,7 @@ def build_data(ex: Extraction, file: str, kind: str = "txt", crisis: bool = True
                            f"{ex.parser['option']}, mode {ex.parser['mode']}) proposed moves the rules verified; "
                            f"{ex.parser['added']} were added (rule: parse/...)"
                            + (f" and {ex.parser['reassigned']} rule moves given the parse's actor (rule: ...; parse: "
-                              "actor)" if ex.parser.get("reassigned", "0") != "0" else "") + "."
+                              "actor)" if ex.parser.get("reassigned") else "") + "."
                            if ex.parser else "")),
         "sources": [{"id": SOURCE_ID, "citation": f"{_title(ex.text, file)} ({Path(file).name})"}],
         "tags": ["draft"],

@@ -240,7 +240,7 @@ class Extraction:
     defaults: list[str] = field(default_factory=list)  # parameters that are stated defaults, not priors
     # hooks for detente.text.parsed: the sentences on each track as the rules read them, and the parser used
     channel_sents: dict[str, set[int]] = field(default_factory=dict)
-    parser: dict[str, str] = field(default_factory=dict)
+    parser: dict[str, str | int] = field(default_factory=dict)  # names as text; counts (added, reassigned) ints
 
 
 # ---------------------------------------------------------------- helpers

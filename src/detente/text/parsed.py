@@ -575,5 +575,5 @@ def apply_parser(ex: Extraction, name: str, mode: str = "correct") -> Extraction
     added = propose(ex, nlp, mode)
     # ``correct`` also changes rule moves' actors: counted, so the draft's notes say so (H14)
     moved = sum(1 for mv in ex.moves if _REASSIGNED in mv.rule)
-    ex.parser = {**parser_info(name), "mode": mode, "added": str(len(added)), "reassigned": str(moved)}
+    ex.parser = {**parser_info(name), "mode": mode, "added": len(added), "reassigned": moved}
     return ex
