@@ -26,10 +26,18 @@ from detente.scenario.loader import load_scenario
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
+class _DepthFirstReference(ReferenceSolver):
+    """The frozen solver as ``solve_crisis`` calls it: it has no round-by-round path (P8), so it declines that
+    and every solve goes depth first (the seam that replaced a ``hasattr`` in the solver, SF4)."""
+
+    def solve_levels(self, root: tuple) -> bool:
+        return False
+
+
 def _reference(monkeypatch: pytest.MonkeyPatch, fn, *args, **kw):  # type: ignore[no-untyped-def]
     """Run ``fn`` with the frozen pre-C17 solver in place of the optimised one (and no cached equilibria)."""
     with monkeypatch.context() as mp:
-        mp.setattr(M, "_Solver", ReferenceSolver)
+        mp.setattr(M, "_Solver", _DepthFirstReference)
         TP._EQ_CACHE.clear()
         try:
             return fn(*args, **kw)

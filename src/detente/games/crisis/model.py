@@ -725,8 +725,7 @@ def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = 
             _round(m.prior[0], belief_step), _round(m.prior[1], belief_step))
     with paused_gc():
         # logit: round by round (P8); best responses, and a model too small or too large for it, depth first
-        # (``hasattr``: tests swap in C17's frozen reference solver, which has only the depth-first path)
-        if not (lam is not None and hasattr(s, "solve_levels") and s.solve_levels(root)):
+        if not (lam is not None and s.solve_levels(root)):
             s.value(root)
     sol = CrisisSolution(m, lam, root, s.nodes, s.converged)
     if any(rec.ties for rec in s.nodes.values()):  # only best responses count ties: a logit solve has none
