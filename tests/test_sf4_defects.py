@@ -93,6 +93,8 @@ def test_two_sides_each_ninety_percent_sure_of_winning_are_refused(tmp_path) -> 
     # the simulation's own pair, under any names
     p = _write(tmp_path, DUEL_HEAD + "parameters: {pa: 0.7, pb: {value: 0.6, low: 0.2, high: 0.7}}\n" + WAR_SIM)
     assert "sum to 1.3" in _one_line_error(runner.invoke(app, ["validate", str(p)]), "simulation.war.win_prob.b")
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {pa: 0.6}\n" + WAR_SIM.replace("pb", "pa"))  # one name, both sides
+    assert "sum to 1.2" in _one_line_error(runner.invoke(app, ["validate", str(p)]), "simulation.war.win_prob.b")
 
 
 def test_complements_and_a_rounding_slip_pass(tmp_path) -> None:

@@ -145,7 +145,7 @@ def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
             pairs.append((*names, ("parameters", names[1])))
     for a, b, path in pairs:
         x, y = sc.parameters[a].value, sc.parameters[b].value
-        if a != b and x + y > 1 + WIN_TOL:
+        if x + y > 1 + WIN_TOL:  # one name for both sides counts twice: each side its own chance
             yield path, (f"{a} ({x:g}) and {b} ({y:g}) are the two sides' chances of winning the same war and sum to "
                          f"{x + y:g}, more than 1; no layer models both sides expecting to win (the crisis model "
                          "reads the challenger's and gives the defender the rest, the simulation the chance of the "
