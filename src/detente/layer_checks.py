@@ -128,6 +128,8 @@ def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
     the defender the rest, the simulation the chance of the side that starts the war. Checked on the
     stated values at load only (a sweep draws each range on its own). A sum below 1 is listed, not
     refused: see ``spec.unread_win_prob``."""
+    if not is_crisis(sc):  # no war in it (a simulation makes it one): and no crisis code loaded for validate
+        return
     from detente.games.crisis.spec import WIN_TOL, principals, win_prob_names
 
     pairs: list[tuple[str, str, Path]] = []
@@ -135,14 +137,13 @@ def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
     if sim is not None and sim.war is not None and all(p in sim.war.win_prob for p in sim.players):
         a, b = (sim.war.win_prob[p] for p in sim.players)
         pairs.append((a, b, ("simulation", "war", "win_prob", sim.players[1])))
-    if is_crisis(sc):
-        try:
-            c, d, _ = principals(sc)
-        except InputError:
-            c = d = ""
-        names = win_prob_names(sc, c, d) if c else None
-        if names is not None:
-            pairs.append((*names, ("parameters", names[1])))
+    try:
+        c, d, _ = principals(sc)
+    except InputError:
+        c = d = ""
+    names = win_prob_names(sc, c, d) if c else None
+    if names is not None:
+        pairs.append((*names, ("parameters", names[1])))
     for a, b, path in pairs:
         x, y = sc.parameters[a].value, sc.parameters[b].value
         if x + y > 1 + WIN_TOL:  # one name for both sides counts twice: each side its own chance
