@@ -92,6 +92,11 @@ def test_the_prior_table_is_used_for_the_terms_it_informs(monkeypatch):
     assert st.salience.value == 0.5
     assert (w.value, w.low, w.high) == (0.15, 0.05, 0.3) and PRIOR_NOTE in w.note
     assert "rus_war_cost" not in ex.defaults and "horizon" in ex.defaults
+    # the check-first line gives the prior's source to the prior's terms only, not to the defaults
+    line = next(c for c in ex.check_first if c.startswith("cost terms"))
+    n_prior = len(sc.parameters) - len(ex.defaults)
+    head, _, tail = line.partition(f"{len(ex.defaults)} stated defaults of the drafter")
+    assert f"{n_prior} from the prior (" in head and PRIOR_NOTE in head and PRIOR_NOTE not in tail
     inp = build_inputs(sc)  # the crisis model reads it back as the share of its own stake
     assert inp.model.war_cost[0] == (pytest.approx(0.1 * inp.model.frontier[-1][1]),
                                      pytest.approx(0.6 * inp.model.frontier[-1][1]))

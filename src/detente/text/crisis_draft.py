@@ -235,8 +235,11 @@ def add_crisis_sections(data: dict[str, Any], challenger: str | None = None,
                 "cost": {c: f"{c}_war_cost", d: f"{d}_war_cost"}},
         "note": "Drafted from text; every number assumed."}
     listed = ", ".join(f"{n} {_range(params[n])}" for n in defaults)
-    checks.append("cost terms (" + ("all stated defaults" if len(defaults) == len(params) else
-                                    f"{len(defaults)} stated defaults") + f"; source: {source})"
+    # The source names where the prior terms come from; it must not read as the defaults' source.
+    n_prior = len(params) - len(defaults)
+    checks.append("cost terms (" + ("all stated defaults" if not n_prior else
+                                    f"{n_prior} from the prior ({source}); "
+                                    f"{len(defaults)} stated defaults of the drafter") + ")"
                   + (f"; the stated defaults, value [low, high]: {listed}" if defaults else ""))
     data["meta"].setdefault("tags", []).extend([f"challenger:{c}", f"defender:{d}"])
     return checks, defaults
