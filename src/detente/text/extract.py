@@ -246,6 +246,25 @@ class Extraction:
 # ---------------------------------------------------------------- helpers
 
 
+def _heading_sentences(text: str, sentences: list[Sentence]) -> set[int]:
+    """T27: sentences that are a paragraph of their own with no final stop (a headline, a section heading:
+    "Russia imposes sanctions on Turkey as row deepens", "British mediation") or wholly in brackets (an
+    editorial note: "(Reporting by the Moscow bureau)"). A headline restates the body's lede, where the
+    move is drafted from; gold files anchor the body (or mark a headline's move optional)."""
+    out: set[int] = set()
+    for k, s in enumerate(sentences):
+        para_start = k == 0 or "\n\n" in text[sentences[k - 1].end:s.start] or "\n" in text[sentences[k - 1].end:s.start]
+        para_end = k == len(sentences) - 1 or "\n" in text[s.end:sentences[k + 1].start]
+        if not (para_start and para_end):
+            continue
+        body = s.text.strip()
+        if body[:1] in "([" and body[-1:] in ")]":
+            out.add(k)
+        elif body[-1:] not in ".!?\"'”’)" and len(body.split()) <= 20:
+            out.add(k)
+    return out
+
+
 def _sentence_of(sentences: list[Sentence], char: int) -> int:
     lo, hi = 0, len(sentences) - 1
     while lo < hi:
@@ -723,6 +742,175 @@ def _noun_phrase_subject(tokens: list[Token], cue: int, s_tok: int, ment_at: dic
     return adj
 
 
+# T27: verbs that cancel, suspend or break off a relation, and the relations they act on
+_CANCEL_WORDS = {"cancelled", "canceled", "cancel", "cancels", "cancelling", "canceling", "suspended", "suspend",
+                 "suspends", "suspending", "froze", "freeze", "freezes", "freezing", "frozen", "scrapped", "scrap",
+                 "scraps", "scrapping", "postponed", "postpone", "postpones", "postponing", "shelved", "halted",
+                 "halt", "halts", "halting", "abandoned"}
+_OFF_VERBS = {"called", "call", "calls", "calling", "broke", "break", "breaks", "breaking", "broken", "cut", "cuts",
+              "cutting"}
+_RELATION_NOUNS = {"visit", "visits", "meeting", "meetings", "talks", "summit", "summits", "contacts", "contact",
+                   "cooperation", "co-operation", "dialogue", "ties", "relations", "negotiations", "consultations",
+                   "trip", "exchanges", "hotline", "session", "round", "conference"}
+
+
+def _cancel_at(tokens: list[Token], k: int) -> bool:
+    """A cancelling verb at token ``k``: "cancelled", "suspending", "called off", "broke off"."""
+    w = tokens[k].lower
+    return w in _CANCEL_WORDS or (w in _OFF_VERBS and k + 1 < len(tokens) and tokens[k + 1].lower == "off")
+
+
+def _cancelled_relations(tokens: list[Token], s_tok: int, e_tok: int, c0: int, c1: int) -> bool:
+    """T27: a meeting or relations cue governed by a cancelling verb is a cut in relations, not a contact:
+    "cancelled a visit to Turkey", "was suspending military contacts with", "cancelled a planned meeting
+    with"; and a cancelling cue whose object or passive subject is a meeting: "called off the summit", "a planned
+    summit in Juba ... was called off by Khartoum", "talks were suspended"."""
+    cue_words = {t.lower for t in tokens[c0:c1]}
+    if cue_words & _RELATION_NOUNS or any(tokens[k].lower in _RELATION_NOUNS for k in range(c0, c1)):
+        # the meeting noun is the cue: a cancelling verb up to four words before it (same clause) ...
+        for k in range(c0 - 1, max(s_tok, c0 - 5) - 1, -1):
+            if tokens[k].text in {",", ";", ":"} or tokens[k].lower in {"and", "but", "after", "before"}:
+                break
+            if _cancel_at(tokens, k) or (k > s_tok and _cancel_at(tokens, k - 1) and tokens[k].lower == "off"):
+                return True
+        # ... or after it, in the passive ("talks were suspended", "the visit was called off")
+        k = c1
+        if k < e_tok and tokens[k].lower in {"was", "were", "had", "has", "have", "is", "are"}:
+            k += 1 + (k + 1 < e_tok and tokens[k + 1].lower == "been")
+            return k < e_tok and _cancel_at(tokens, k)
+        return False
+    if not any(_cancel_at(tokens, k) for k in range(c0, c1)):
+        return False
+    # a cancelling cue ("called off"): its object after it, or the passive's subject before it
+    if any(tokens[k].lower in _RELATION_NOUNS for k in range(c1, min(e_tok, c1 + 4))):
+        return True
+    if c0 - 1 >= s_tok and tokens[c0 - 1].lower in _PASSIVE_AUX | {"been"}:
+        return any(tokens[k].lower in _RELATION_NOUNS for k in range(s_tok, c0))
+    return False
+
+
+_REFUSAL_AUX = {"would", "will", "did", "does", "do", "could", "can", "should", "'ll"}
+_REFUSAL_SUBJECTS = {"it", "he", "she", "they", "we", "i"}
+_WARNING_VERBS = {"tolerate", "allow", "permit", "accept"}
+
+
+def _refusal(tokens: list[Token], c1: int, e_tok: int, ment_at: dict[int, Mention]) -> tuple[str, set[str]] | None:
+    """T27: a report whose content is its own side's refusal ("said it would not attend", "says it will not
+    abide by the ruling", "said it did not recognise the court's jurisdiction", "stated that there would be no
+    dialogue") is a rejection; "would not tolerate/allow" a war is a warning (threaten). The content's subject
+    must be a pronoun or actors (returned, checked against the reporter by the caller); "said no request was
+    received" or "said the ship was not damaged" (no modal refusal) stay statements."""
+    k = c1
+    # "told Maduro (in private) that ...": the content starts after "that"
+    for j in range(c1, min(e_tok, c1 + 8)):
+        if tokens[j].lower == "that":
+            k = j + 1
+            break
+        if tokens[j].text in {".", ";", '"', "“"}:
+            break
+    else:
+        if k < e_tok and tokens[k].lower == "that":
+            k += 1
+    subjects: set[str] = set()
+    j = k
+    while j < min(e_tok, k + 5) and tokens[j].lower not in _REFUSAL_AUX:
+        t = tokens[j]
+        if j in ment_at:
+            subjects.add(ment_at[j].actor)
+        elif t.lower in _REFUSAL_SUBJECTS or t.lower in {"there", "the", "its", "his", "her", "their", "own",
+                                                          "government", "country", "side"}:
+            pass
+        else:
+            return None
+        j += 1
+    if j >= e_tok or tokens[j].lower not in _REFUSAL_AUX or j == k:
+        return None
+    if tokens[k].lower == "there":
+        nxt = [tokens[i].lower for i in range(j + 1, min(e_tok, j + 3))]
+        return ("reject", subjects) if nxt == ["be", "no"] and tokens[j].lower in {"would", "will"} else None
+    n = j + 1
+    if n < e_tok and tokens[n].lower in {"not", "never", "n't"}:
+        n += 1
+    else:
+        return None
+    if n < e_tok and tokens[n].lower in {"ever", "again", "now", "yet"}:
+        n += 1
+    if n >= e_tok or not tokens[n].text.isalpha() or tokens[n].lower in {"be", "been", "have", "know", "only",
+                                                                          "say", "comment", "expect"}:
+        return None
+    if tokens[n].lower in _WARNING_VERBS - {"accept"} and tokens[j].lower in {"would", "will", "'ll"}:
+        return "threaten", subjects
+    return "reject", subjects
+
+
+_FORCE_HEADS = {"troops", "forces", "soldiers", "units", "formations", "battalions", "brigades", "divisions",
+                "warships", "reservists", "reserves", "reinforcements", "tanks", "armour", "armor", "fleet",
+                "army", "navy", "frigates", "destroyers", "jets", "aircraft", "regiments", "contingent"}
+_FORCE_MOVES = {"sent": "mobilize", "moved": "mobilize", "deployed": "mobilize", "dispatched": "mobilize",
+                "rushed": "mobilize", "redeployed": "mobilize", "mobilised": "mobilize", "mobilized": "mobilize",
+                "massed": "mobilize", "brought": "mobilize", "placed": "mobilize", "put": "mobilize",
+                "ordered": "mobilize", "withdrawn": "withdraw", "pulled": "withdraw", "demobilised": "demobilize",
+                "demobilized": "demobilize", "stood": "demobilize"}
+
+
+def _own_forces_at(tokens: list[Token], s_tok: int, aux: int, ment_at: dict[int, Mention]) -> str | None:
+    """T27: the state whose forces are the subject ending right before the passive auxiliary at ``aux``:
+    "Ecuadorean troops were", "Kosovo special police units were", "The armed forces of Greece were"."""
+    k = aux - 1
+    if k < s_tok or tokens[aux].lower not in _PASSIVE_AUX | {"been"}:
+        return None
+    if tokens[aux].lower == "been" and aux - 1 >= s_tok and tokens[aux - 1].lower in {"had", "have", "has"}:
+        k = aux - 2
+    if k >= s_tok and k in ment_at and k - 1 >= s_tok and tokens[k - 1].lower == "of" and \
+            k - 2 >= s_tok and tokens[k - 2].lower in _FORCE_HEADS:
+        return ment_at[k].actor  # "the armed forces of Greece were"
+    if k < s_tok or tokens[k].lower not in _FORCE_HEADS:
+        return None
+    for j in range(k - 1, max(s_tok, k - 4) - 1, -1):  # the state's word before the head, over modifiers
+        if j in ment_at:
+            return ment_at[j].actor
+        if not (tokens[j].text.isalpha() and tokens[j].text.islower()) or tokens[j].lower in _OBJECT_PREPS:
+            return None
+    return None
+
+
+def _own_forces_moves(tokens: list[Token], tok_sent: list[int],
+                      ment_at: dict[int, Mention]) -> list[tuple[int, str, int, int, str]]:
+    """T27: "Ecuadorean troops were sent to the border", "Indian forces were moved towards the border",
+    "Pakistani formations were brought forward", "the armed forces of Greece were placed in a state of alert":
+    nobody but their own state moves a state's forces, so an agentless passive of a troop movement is that
+    state's act (mobilize; "were withdrawn / pulled back": withdraw). Returns (sentence, actor, first token,
+    end token, type)."""
+    out = []
+    for a in range(1, len(tokens) - 1):
+        if tokens[a].lower not in _PASSIVE_AUX | {"been"}:
+            continue
+        v = a + 1
+        if v < len(tokens) and tokens[v].lower.endswith("ly") and v + 1 < len(tokens):
+            v += 1  # "were quickly moved"
+        mtype = _FORCE_MOVES.get(tokens[v].lower)
+        if mtype is None or tok_sent[v] != tok_sent[a]:
+            continue
+        s_tok = a
+        while s_tok > 0 and tok_sent[s_tok - 1] == tok_sent[a]:
+            s_tok -= 1
+        actor = _own_forces_at(tokens, s_tok, a, ment_at)
+        if actor is None:
+            continue
+        nxt = tokens[v + 1].lower if v + 1 < len(tokens) else ""
+        if tokens[v].lower in {"placed", "put"} and not any(
+                tokens[j].lower in {"alert", "readiness"} for j in range(v + 1, min(len(tokens), v + 7))):
+            continue  # "were placed under arrest": not a troop movement
+        if tokens[v].lower == "brought" and nxt not in {"forward", "up", "in", "into", "to"}:
+            continue
+        if tokens[v].lower == "pulled" and nxt not in {"back", "out"}:
+            continue
+        if tokens[v].lower == "stood" and nxt != "down":
+            continue
+        out.append((tok_sent[a], actor, a, v + 1, mtype))
+    return out
+
+
 class Extractor:
     """Compiles the gazetteer and cues once; :meth:`run` extracts from one text."""
 
@@ -796,6 +984,15 @@ class Extractor:
         self.body_subjects = True
         # T23 option: a bare "the guerrillas/rebels" after the text's one curated armed group is that group (True)
         self.bare_groups = True
+        # T27 options (moves round 8: general mechanisms behind lost moves; DECISIONS T27), each default True:
+        # no moves drafted from a heading line or a bracketed editorial note (the body restates them)
+        self.headings = True
+        # "said it would not / did not <verb>": a reported refusal is a rejection, not a statement
+        self.refusal_reports = True
+        # "cancelled a visit", "suspending military contacts", "the summit was called off": reduce_relations
+        self.relations_polarity = True
+        # "<State adjective> troops were sent / moved / deployed": the forces' own state moved them
+        self.own_forces = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
         self.learned = "off"
         self._legislatures = {str(k).lower(): str(v) for k, v in
@@ -869,6 +1066,11 @@ class Extractor:
         known = {a.id for a in actors}
         mentions = [m for m in mentions if m.actor in known]
         moves = [mv for mv in moves if mv.actor in known]
+        if self.headings:
+            heads = _heading_sentences(text, sentences)
+            dropped += [f"move {mv.actor} {mv.type} '{mv.cue}' at {mv.evidence.start}: in a heading or editorial "
+                        "note (T27)" for mv in moves if mv.sentence in heads]
+            moves = [mv for mv in moves if mv.sentence not in heads]
         if self.min_confidence > 0:
             # rules6 option: say less but be right; the actors stay as read (DECISIONS T20 measures it)
             low = [mv for mv in moves if mv.confidence < self.min_confidence]
@@ -1730,8 +1932,20 @@ class Extractor:
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
                 continue
             far = [tokens[i].lower for i in range(max(c_a, m.tok_start - 5), m.tok_start)]
+            if self.relations_polarity and mtype == "reduce_relations" and cue_text.lower().startswith("recall") and \
+                    nxt[:1] in (["that"], ["how"], [","]):
+                continue  # T27: "Craxi recalled that he had asked ...": a reminder, not an envoy recalled
             if mtype == "concede" and nxt[:1] == ["that"]:
                 mtype = "statement"  # "conceded that the town was lost": an admission, not a concession
+            if self.relations_polarity and mtype in ("consult", "withdraw") and \
+                    _cancelled_relations(tokens, s_tok, e_tok, m.tok_start, m.tok_end):
+                mtype = "reduce_relations"  # T27: "cancelled a visit to", "the summit was called off"
+            refusal_subjects: set[str] | None = None
+            if self.refusal_reports and mtype == "statement" and form == "verbal" and \
+                    cue_text.lower() in _REPORTING_VERBS | {"stated", "states", "reiterated", "maintained"}:
+                got_refusal = _refusal(tokens, m.tok_end, e_tok, ment_at)
+                if got_refusal is not None:
+                    mtype, refusal_subjects = got_refusal  # T27: "said it would not attend": a rejection
             negated = any(w in cues.negations for w in before) or "no" in far or (
                 form == "verbal" and nxt[:1] in (["no"], ["nothing"]) and mtype != "reject")
             if negated:
@@ -1858,6 +2072,8 @@ class Extractor:
                 agent, rule = venue, "by-agent"
             if agent is None:
                 continue
+            if refusal_subjects and refusal_subjects - {agent.actor}:
+                mtype = "statement"  # "Iran said Britain would not release the ship": someone else's refusal
             victim: str | None = None
             participle = head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES
             passive = (prev in _PASSIVE_AUX and participle) or cue_text.lower().startswith("came under")
@@ -1871,6 +2087,8 @@ class Extractor:
                     pass
                 elif mtype in _COMMITTABLE and self._announced_passive(tokens, s_tok, m.tok_start, agent):
                     pass  # T14: "Khan announced that the pilot would be freed": the announcer's commitment
+                elif self.own_forces and _own_forces_at(tokens, s_tok, m.tok_start - 1, ment_at) is not None:
+                    continue  # T27: "Indian forces were moved ...": read by the own-forces pass below
                 elif mtype not in _FORCEFUL | {"sanction"}:
                     continue  # "was turned back": without a by-agent, only force is read off the context
                 else:
@@ -1941,13 +2159,26 @@ class Extractor:
                                        conf if how != "co-subject" else round(conf - 0.05, 2),
                                        evidence_span(text, sent, (m.start, m.end)), si, channel, issue,
                                        m.tok_start))
+        if self.own_forces:
+            for si, actor, k0, k1, mtype in _own_forces_moves(tokens, tok_sent, ment_at):
+                if any(mv.sentence == si and mv.actor == actor and mv.type == mtype for mv in out):
+                    continue
+                channel = "closed" if si in direct_closed else ("public" if si in public_sents else None)
+                out.append(MoveFinding(actor, mtype, None, text[tokens[k0].start:tokens[k1 - 1].end], "verbal/own-forces",
+                                       0.7, evidence_span(text, sentences[si], (tokens[k0].start, tokens[k1 - 1].end)),
+                                       si, channel, None, k0))
+                acts.append((si, actor, k0))
         # "X announced that it would withdraw": the report is the act's vehicle, not a second act.
         def vehicle(st: MoveFinding) -> bool:
             return any(a_si == st.sentence and a_actor == st.actor and 0 < a_tok - st.tok <= 15
                        and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4
                             # rules6: "Athens replied on 9 January, rejecting the claim": the participle's act
                             or (a_tok - st.tok <= 10 and tokens[a_tok - 1].text == ","
-                                and tokens[a_tok].lower.endswith("ing")))
+                                and tokens[a_tok].lower.endswith("ing"))
+                            # T27: "said it was suspending military contacts": a reported clause without "that"
+                            or (self.relations_polarity and a_tok - st.tok <= 8 and st.tok + 1 < len(tokens)
+                                and tokens[st.tok + 1].lower in {"it", "he", "she", "they"}
+                                and not {",", ";"} & {tokens[i].text for i in range(st.tok, a_tok)}))
                        for a_si, a_actor, a_tok in acts)
         def carrier(mv: MoveFinding) -> bool:
             # rules6: "wrote to Reagan proposing ...", "sent a letter urging ...": the letter carries the act

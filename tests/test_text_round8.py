@@ -1,0 +1,92 @@
+"""Drafter moves, round 8 (issue 17, DECISIONS T27): general mechanisms behind lost moves, each with a
+hand-written sentence it must read and one it must leave alone, on both matching backends, and each option's
+off reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.text.extract import Extractor, extract
+from text_backends import BACKENDS, moves
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # relations polarity: a meeting or contact cancelled, suspended or called off is a cut in relations
+        ("Foreign Minister Sergei Lavrov cancelled a visit to Turkey planned for Wednesday.",
+         {("rus", "reduce_relations")}, {("rus", "consult")}),
+        ("Lavrov paid a visit to Turkey on Wednesday.", {("rus", "consult")}, {("rus", "reduce_relations")}),
+        ("Russia said it was suspending military contacts with Turkey.", {("rus", "reduce_relations")},
+         {("rus", "consult"), ("rus", "statement")}),
+        ("Russia held contacts with Turkey.", {("rus", "consult")}, {("rus", "reduce_relations")}),
+        ("Sudan's aircraft bombed positions; a planned summit in Juba was called off by Sudan in late March.",
+         {("sdn", "reduce_relations")}, {("sdn", "withdraw")}),
+        ("Sudan called off its troops in late March.", {("sdn", "withdraw")}, {("sdn", "reduce_relations")}),
+        # "recalled that": a reminder, not an ambassador recalled
+        ("Italy recalled that it had asked the PLO to help.", {("ita", "demand")}, {("ita", "reduce_relations")}),
+        ("Italy recalled its ambassador from Cairo.", {("ita", "reduce_relations")}, set()),
+        # refusal reports: the reporter's own refusal is a rejection; someone else's is a statement
+        ("Venezuela said it would not abide by the ruling.", {("ven", "reject")}, {("ven", "statement")}),
+        ("Caracas had already said it did not recognise the court's jurisdiction.", {("ven", "reject")},
+         {("ven", "statement")}),
+        ("Venezuela said Guyana would not abide by the ruling.", {("ven", "statement")}, {("ven", "reject")}),
+        ("Moscow says no request was received.", set(), {("rus", "reject")}),
+        ("Turkey said the ships would not be allowed to pass.", set(), {("tur", "reject")}),
+        ("Greece stated that there would be no dialogue with Turkey.", {("grc", "reject")}, set()),
+        ("Brazil told Venezuela in private that Brazil would not tolerate a war.", {("bra", "threaten")},
+         {("bra", "inform"), ("bra", "statement")}),
+        # own forces moved in the passive: their state moved them
+        ("Ecuadorean troops were sent to the northern border.", {("ecu", "mobilize")}, set()),
+        ("Indian forces were moved towards the border, and Pakistani formations were brought forward in response.",
+         {("ind", "mobilize"), ("pak", "mobilize")}, set()),
+        ("The armed forces of Greece were placed in a state of alert.", {("grc", "mobilize")}, set()),
+        ("The Greek foreign minister was sent to Sofia.", set(), {("grc", "mobilize")}),
+        ("Indian soldiers were placed under arrest by Pakistan.", set(), {("ind", "mobilize")}),
+        # recourse to a forum
+        ("Ukraine took the case to the International Tribunal for the Law of the Sea.", {("ukr", "demand")}, set()),
+        ("Guyana took the matter to the Security Council.", {("guy", "demand")}, set()),
+        ("Guyana took the delegates to the Security Council chamber.", set(), {("guy", "demand")}),
+        # sanctions imposed with an adjective between the verb and the noun
+        ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
+    ],
+)
+def test_round8_rules(text: str, present: set, absent: set, backend: str) -> None:
+    got = moves(text, backend)
+    assert present <= got, (present - got, got)
+    assert not (absent & got), (absent & got, got)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_headings_and_notes_give_no_moves(backend: str) -> None:
+    text = ("Russia imposes sanctions on Turkey as row deepens\n\n"
+            "MOSCOW - Russia imposed sanctions on Turkey on Saturday.\n\n"
+            "(Reporting by the Moscow and Ankara bureaus)\n")
+    ex = extract(text, backend)
+    body = text.index("MOSCOW")
+    assert {(m.actor, m.type) for m in ex.moves} == {("rus", "sanction")}
+    assert all(m.evidence.start >= body for m in ex.moves)
+    assert any("heading" in d for d in ex.dropped)
+    # a body sentence with its final stop is no heading, even as a paragraph of its own
+    one = extract("Russia imposed sanctions on Turkey.\n\nTurkey protested.\n", backend)
+    assert ("rus", "sanction") in {(m.actor, m.type) for m in one.moves}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("option", "text", "on", "off"),
+    [
+        ("headings", "Russia imposes sanctions on Turkey\n\nThe row deepened.\n", set(), {("rus", "sanction")}),
+        ("refusal_reports", "Venezuela said it would not abide by the ruling.", {("ven", "reject")},
+         {("ven", "statement")}),
+        ("relations_polarity", "Lavrov cancelled a visit to Turkey.", {("rus", "reduce_relations")},
+         {("rus", "consult")}),
+        ("own_forces", "Ecuadorean troops were sent to the northern border.", {("ecu", "mobilize")}, set()),
+    ],
+)
+def test_round8_options_off(option: str, text: str, on: set, off: set, backend: str) -> None:
+    ext = Extractor(backend)
+    assert {(m.actor, m.type) for m in ext.run(text).moves} == on
+    setattr(ext, option, False)
+    assert {(m.actor, m.type) for m in ext.run(text).moves} == off
