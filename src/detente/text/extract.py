@@ -253,14 +253,13 @@ def _heading_sentences(text: str, sentences: list[Sentence]) -> set[int]:
     move is drafted from; gold files anchor the body (or mark a headline's move optional)."""
     out: set[int] = set()
     for k, s in enumerate(sentences):
-        para_start = k == 0 or "\n\n" in text[sentences[k - 1].end:s.start] or "\n" in text[sentences[k - 1].end:s.start]
-        para_end = k == len(sentences) - 1 or "\n" in text[s.end:sentences[k + 1].start]
-        if not (para_start and para_end):
+        line_start = k == 0 or "\n" in text[sentences[k - 1].end:s.start]
+        line_end = k == len(sentences) - 1 or "\n" in text[s.end:sentences[k + 1].start]
+        if not (line_start and line_end):
             continue
         body = s.text.strip()
-        if body[:1] in "([" and body[-1:] in ")]":
-            out.add(k)
-        elif body[-1:] not in ".!?\"'”’)" and len(body.split()) <= 20:
+        note = body[:1] in "([" and body[-1:] in ")]"
+        if note or (body[-1:] not in ".!?\"'”’)" and len(body.split()) <= 20):
             out.add(k)
     return out
 
@@ -2164,9 +2163,9 @@ class Extractor:
                 if any(mv.sentence == si and mv.actor == actor and mv.type == mtype for mv in out):
                     continue
                 channel = "closed" if si in direct_closed else ("public" if si in public_sents else None)
-                out.append(MoveFinding(actor, mtype, None, text[tokens[k0].start:tokens[k1 - 1].end], "verbal/own-forces",
-                                       0.7, evidence_span(text, sentences[si], (tokens[k0].start, tokens[k1 - 1].end)),
-                                       si, channel, None, k0))
+                span = (tokens[k0].start, tokens[k1 - 1].end)
+                out.append(MoveFinding(actor, mtype, None, text[span[0]:span[1]], "verbal/own-forces", 0.7,
+                                       evidence_span(text, sentences[si], span), si, channel, None, k0))
                 acts.append((si, actor, k0))
         # "X announced that it would withdraw": the report is the act's vehicle, not a second act.
         def vehicle(st: MoveFinding) -> bool:
