@@ -44,6 +44,10 @@ from text_backends import BACKENDS, moves
         ("The armed forces of Greece were placed in a state of alert.", {("grc", "mobilize")}, set()),
         ("The Greek foreign minister was sent to Sofia.", set(), {("grc", "mobilize")}),
         ("Indian soldiers were placed under arrest by Pakistan.", set(), {("ind", "mobilize")}),
+        ("Soviet forces had been ordered to withdraw from Persia.", {("sun", "withdraw")}, {("sun", "mobilize")}),
+        ("Britain warned that it would act if German troops were sent to the border.", {("gbr", "threaten")},
+         {("deu", "mobilize")}),
+        ("British troops were ordered not to fire first.", set(), {("gbr", "mobilize")}),
         # recourse to a forum
         ("Ukraine took the case to the International Tribunal for the Law of the Sea.", {("ukr", "demand")}, set()),
         ("Guyana took the matter to the Security Council.", {("guy", "demand")}, set()),
@@ -68,6 +72,11 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
     assert {(m.actor, m.type) for m in ex.moves} == {("rus", "sanction")}
     assert all(m.evidence.start >= body for m in ex.moves)
     assert any("heading" in d for d in ex.dropped)
+    # a bracketed aside of the narrative (a stop inside) and a last line without a stop are no headings
+    aside = extract("Spain protested.\n\n(In March, Togo's foreign minister called for talks.)\n", backend)
+    assert ("tgo", "offer") in {(m.actor, m.type) for m in aside.moves}
+    last = extract("Spain protested.\nIn March Togo called for talks\n", backend)
+    assert ("tgo", "offer") in {(m.actor, m.type) for m in last.moves}
     # a body sentence with its final stop is no heading, even as a paragraph of its own
     one = extract("Russia imposed sanctions on Turkey.\n\nTurkey protested.\n", backend)
     assert ("rus", "sanction") in {(m.actor, m.type) for m in one.moves}
@@ -83,6 +92,8 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
         ("relations_polarity", "Lavrov cancelled a visit to Turkey.", {("rus", "reduce_relations")},
          {("rus", "consult")}),
         ("own_forces", "Ecuadorean troops were sent to the northern border.", {("ecu", "mobilize")}, set()),
+        ("bare_reports", "Russia said it was suspending military contacts with Turkey.",
+         {("rus", "reduce_relations")}, {("rus", "reduce_relations"), ("rus", "statement")}),
     ],
 )
 def test_round8_options_off(option: str, text: str, on: set, off: set, backend: str) -> None:

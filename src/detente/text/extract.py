@@ -258,8 +258,10 @@ def _heading_sentences(text: str, sentences: list[Sentence]) -> set[int]:
         if not (line_start and line_end):
             continue
         body = s.text.strip()
-        note = body[:1] in "([" and body[-1:] in ")]"
-        if note or (body[-1:] not in ".!?\"'”’)" and len(body.split()) <= 20):
+        # a bracketed line with no sentence stop inside ("(Reporting by ... bureaus)"), not a bracketed aside
+        # of the narrative ("(In March, Togo's foreign minister called for ...)")
+        note = body[:1] in "([" and body[-1:] in ")]" and body[-2:-1] not in ".!?\"'”’"
+        if note or (body[-1:] not in ".!?\"'”’)" and len(body.split()) <= 20 and k < len(sentences) - 1):
             out.add(k)
     return out
 
@@ -894,8 +896,10 @@ def _own_forces_moves(tokens: list[Token], tok_sent: list[int],
         while s_tok > 0 and tok_sent[s_tok - 1] == tok_sent[a]:
             s_tok -= 1
         actor = _own_forces_at(tokens, s_tok, a, ment_at)
-        if actor is None:
-            continue
+        if actor is None or any(tokens[j].lower in {"if", "unless", "provided", "until", "whether", "would", "should",
+                                                    "could"}
+                                for j in range(s_tok, a)):
+            continue  # "offering to negotiate if German forces were withdrawn": a condition, not an act
         nxt = tokens[v + 1].lower if v + 1 < len(tokens) else ""
         if tokens[v].lower in {"placed", "put"} and not any(
                 tokens[j].lower in {"alert", "readiness"} for j in range(v + 1, min(len(tokens), v + 7))):
@@ -905,6 +909,14 @@ def _own_forces_moves(tokens: list[Token], tok_sent: list[int],
         if tokens[v].lower == "pulled" and nxt not in {"back", "out"}:
             continue
         if tokens[v].lower == "stood" and nxt != "down":
+            continue
+        if tokens[v].lower == "ordered" and nxt in {"not", "to"}:
+            after = tokens[v + 2].lower if v + 2 < len(tokens) else ""
+            if nxt == "not" or after in {"withdraw", "leave", "return", "retreat", "pull", "cease", "stop", "halt"}:
+                mtype = "withdraw" if after in {"withdraw", "leave", "return", "retreat", "pull"} else ""
+                if not mtype:
+                    continue  # "were ordered not to fire", "ordered to cease fire": no movement
+        if tokens[v].lower == "ordered" and nxt not in {"to", "into", "towards", "toward", "back", "home", "out"}:
             continue
         out.append((tok_sent[a], actor, a, v + 1, mtype))
     return out
@@ -990,6 +1002,9 @@ class Extractor:
         self.refusal_reports = True
         # "cancelled a visit", "suspending military contacts", "the summit was called off": reduce_relations
         self.relations_polarity = True
+        # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
+        # "said that it would ..." is (T17)
+        self.bare_reports = True
         # "<State adjective> troops were sent / moved / deployed": the forces' own state moved them
         self.own_forces = True
         # T17 option: the learned second pass (detente.text.learned.MODES); see DECISIONS T17 for the default
@@ -2175,7 +2190,7 @@ class Extractor:
                             or (a_tok - st.tok <= 10 and tokens[a_tok - 1].text == ","
                                 and tokens[a_tok].lower.endswith("ing"))
                             # T27: "said it was suspending military contacts": a reported clause without "that"
-                            or (self.relations_polarity and a_tok - st.tok <= 8 and st.tok + 1 < len(tokens)
+                            or (self.bare_reports and a_tok - st.tok <= 8 and st.tok + 1 < len(tokens)
                                 and tokens[st.tok + 1].lower in {"it", "he", "she", "they"}
                                 and not {",", ";"} & {tokens[i].text for i in range(st.tok, a_tok)}))
                        for a_si, a_actor, a_tok in acts)
