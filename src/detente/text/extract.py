@@ -790,6 +790,10 @@ def _cancelled_relations(tokens: list[Token], s_tok: int, e_tok: int, c0: int, c
     return False
 
 
+_PUBLISHED = {"statement", "statements", "recording", "recordings", "videotape", "video", "videos", "tape", "tapes",
+              "footage", "photographs", "photos", "pictures", "images", "report", "transcript", "transcripts",
+              "details", "figures", "data", "document", "documents", "text", "list", "map", "communique",
+              "communiqué", "findings", "evidence", "audio"}
 _REFUSAL_AUX = {"would", "will", "did", "does", "do", "could", "can", "should", "'ll"}
 _REFUSAL_SUBJECTS = {"it", "he", "she", "they", "we", "i"}
 _WARNING_VERBS = {"tolerate", "allow", "permit", "accept"}
@@ -1002,6 +1006,10 @@ class Extractor:
         self.refusal_reports = True
         # "cancelled a visit", "suspending military contacts", "the summit was called off": reduce_relations
         self.relations_polarity = True
+        # "released videotape / a statement": a publication (statement), not a release (concede)
+        self.published_releases = True
+        # "the two governments never agreed on a fee": a failure to agree is not each side's rejection
+        self.mutual_failures = True
         # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
         # "said that it would ..." is (T17)
         self.bare_reports = True
@@ -1949,6 +1957,9 @@ class Extractor:
             if self.relations_polarity and mtype == "reduce_relations" and cue_text.lower().startswith("recall") and \
                     nxt[:1] in (["that"], ["how"], [","]):
                 continue  # T27: "Craxi recalled that he had asked ...": a reminder, not an envoy recalled
+            if self.published_releases and mtype == "concede" and cue_text.lower() in {"released", "releases", "release"} \
+                    and set(nxt[:3]) & _PUBLISHED:
+                mtype = "statement"  # T27: "released videotape of earlier interceptions": a publication, not a release
             if mtype == "concede" and nxt[:1] == ["that"]:
                 mtype = "statement"  # "conceded that the town was lost": an admission, not a concession
             if self.relations_polarity and mtype in ("consult", "withdraw") and \
@@ -1991,6 +2002,9 @@ class Extractor:
                 continue  # "refused to answer Beijing's demand": the demand is the object, not a new move
             pair = self._last_two_parties(tokens, m.tok_start, si) if self._two_parties_subject(
                 tokens, c_a, m.tok_start, they=mtype in ("consult", "accept")) else []
+            if self.mutual_failures and pair and negated and mtype == "reject" and \
+                    tokens[m.tok_start].lower.startswith("agree"):
+                continue  # T27: "the two governments never agreed on a fee": no agreement, nobody's rejection
             n_group = self._group_subject(tokens, max(c_a, m.tok_start - 7), m.tok_start)
             if n_group:
                 pair = self._last_list(tokens, m.tok_start, n_group)  # T14: "the four states handed ..."
