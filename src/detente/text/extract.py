@@ -1957,8 +1957,8 @@ class Extractor:
             if self.relations_polarity and mtype == "reduce_relations" and cue_text.lower().startswith("recall") and \
                     nxt[:1] in (["that"], ["how"], [","]):
                 continue  # T27: "Craxi recalled that he had asked ...": a reminder, not an envoy recalled
-            if self.published_releases and mtype == "concede" and cue_text.lower() in {"released", "releases", "release"} \
-                    and set(nxt[:3]) & _PUBLISHED:
+            if self.published_releases and mtype == "concede" and \
+                    cue_text.lower() in {"released", "releases", "release"} and set(nxt[:3]) & _PUBLISHED:
                 mtype = "statement"  # T27: "released videotape of earlier interceptions": a publication, not a release
             if mtype == "concede" and nxt[:1] == ["that"]:
                 mtype = "statement"  # "conceded that the town was lost": an admission, not a concession
