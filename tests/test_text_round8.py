@@ -59,6 +59,14 @@ from text_backends import BACKENDS, moves
         ("Sudan and South Sudan quarrelled over oil. The two governments never agreed on a transit fee.", set(),
          {("sdn", "reject"), ("ssd", "reject")}),
         ("Iran never agreed to the plan.", {("irn", "reject")}, set()),
+        # the parties a meeting noun lists; mediators travelling between capitals; letters exchanged
+        ("Diplomats say the release followed weeks of discreet contacts involving British, Swedish and Iranian "
+         "officials.", {("gbr", "consult"), ("swe", "consult"), ("irn", "consult")}, set()),
+        ("Diplomats say the incident followed weeks of contacts involving British and Iranian ships.", set(),
+         {("gbr", "consult"), ("irn", "consult")}),
+        ("The U.S. special envoy travelled between the two capitals carrying proposals.", {("usa", "consult")}, set()),
+        ("Ecuador and Peru exchanged letters.", {("ecu", "inform"), ("per", "inform")}, set()),
+        ("Ecuador and Peru exchanged fire.", set(), {("ecu", "inform"), ("per", "inform")}),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
@@ -104,6 +112,8 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
         ("mutual_failures", "Sudan and South Sudan met, but the two governments never agreed on a fee.",
          {("sdn", "consult"), ("ssd", "consult")},
          {("sdn", "consult"), ("ssd", "consult"), ("sdn", "reject"), ("ssd", "reject")}),
+        ("meeting_parties", "Diplomats say weeks of discreet contacts involving Britain and Iran followed.",
+         {("gbr", "consult"), ("irn", "consult")}, set()),
         ("bare_reports", "Russia said it was suspending military contacts with Turkey.",
          {("rus", "reduce_relations")}, {("rus", "reduce_relations"), ("rus", "statement")}),
     ],

@@ -1010,6 +1010,8 @@ class Extractor:
         self.published_releases = True
         # "the two governments never agreed on a fee": a failure to agree is not each side's rejection
         self.mutual_failures = True
+        # "contacts involving British, Swedish and Iranian officials": the parties a meeting noun lists
+        self.meeting_parties = True
         # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
         # "said that it would ..." is (T17)
         self.bare_reports = True
@@ -2083,10 +2085,11 @@ class Extractor:
                 pair = self._last_list(tokens, m.tok_start, n_group) if n_group else []
                 if pair:
                     agent, rule = pair[0], "pronoun"
-            if agent is None and form == "nominal" and mtype == "consult" and \
+            if agent is None and (form == "nominal" or self.meeting_parties) and mtype == "consult" and \
                     tokens[m.tok_end - 1].lower in _MEETING_NOUNS:
                 # rules6: "secret negotiations between Israel and the PLO took place": the parties named
-                pair = self._between(tokens, m.tok_end, e_tok, ment_at)
+                pair = self._between(tokens, m.tok_end, e_tok, ment_at) or (
+                    self._involving(tokens, m.tok_end, e_tok, ment_at) if self.meeting_parties else [])
                 if pair:
                     agent, rule = pair[0], "pronoun"
             summons = re.fullmatch(r"(?:was|were|had been) (?:summoned|called in)", cue_text.lower())
@@ -2474,6 +2477,30 @@ class Extractor:
                 if k in ment_at:
                     return ment_at[k]
         return None
+
+    @staticmethod
+    def _involving(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
+        """T27: "weeks of discreet contacts involving British, Swedish and Iranian officials", "talks among
+        Egypt, Jordan and Israel": the parties listed after a meeting noun (two to four; a list of adjectives
+        counts when it ends in a people word: officials, diplomats, negotiators ...)."""
+        if after >= e_tok or tokens[after].lower not in {"involving", "among", "amongst"}:
+            return []
+        out: list[Mention] = []
+        k = after + 1
+        while k < e_tok and len(out) < 5:
+            mention = ment_at.get(k)
+            if mention is not None:
+                if not mention.actor:
+                    return []
+                out.append(mention)
+                k = mention.tok_end
+                continue
+            if tokens[k].lower not in {"the", "and", ",", "its", "their", "a"}:
+                break
+            k += 1
+        if any(x.rule.startswith("adjective") for x in out) and (k >= e_tok or tokens[k].lower not in _PEOPLE_WORDS):
+            return []  # "involving British ships": not the states' talks
+        return out if 2 <= len(out) <= 4 and len({x.actor for x in out}) == len(out) else []
 
     @staticmethod
     def _between(tokens: list[Token], after: int, e_tok: int, ment_at: dict[int, Mention]) -> list[Mention]:
