@@ -67,6 +67,15 @@ from text_backends import BACKENDS, moves
         ("The U.S. special envoy travelled between the two capitals carrying proposals.", {("usa", "consult")}, set()),
         ("Ecuador and Peru exchanged letters.", {("ecu", "inform"), ("per", "inform")}, set()),
         ("Ecuador and Peru exchanged fire.", set(), {("ecu", "inform"), ("per", "inform")}),
+        # what is awaited ("until X apologises") is a condition; "until X withdrew" an event
+        ("Russia will not resume the talks until Turkey apologises.", set(), {("tur", "concede")}),
+        ("The fighting continued until Russia withdrew its troops.", {("rus", "withdraw")}, set()),
+        # a ship's flag state is not the ship
+        ("The British-flagged tanker left the Iranian port of Bandar Abbas.", set(), {("gbr", "withdraw")}),
+        ("The British navy left the port.", {("gbr", "withdraw")}, set()),
+        # a ceasefire announced by a party is its stand-down; one proposed is an offer
+        ("On February 14 Peru announced a unilateral ceasefire.", {("per", "demobilize")}, {("per", "statement")}),
+        ("Peru proposed a ceasefire.", {("per", "offer")}, {("per", "demobilize")}),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
@@ -114,6 +123,8 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
          {("sdn", "consult"), ("ssd", "consult"), ("sdn", "reject"), ("ssd", "reject")}),
         ("meeting_parties", "Diplomats say weeks of discreet contacts involving Britain and Iran followed.",
          {("gbr", "consult"), ("irn", "consult")}, set()),
+        ("until_conditions", "Russia will not resume the talks until Turkey apologises.", set(),
+         {("tur", "concede")}),
         ("bare_reports", "Russia said it was suspending military contacts with Turkey.",
          {("rus", "reduce_relations")}, {("rus", "reduce_relations"), ("rus", "statement")}),
     ],

@@ -582,7 +582,8 @@ _LIGHT_VERBS = {"launched", "launches", "began", "begun", "started", "mounted", 
                 "imposed", "imposes", "issued", "issues", "made", "makes", "delivered", "opened", "ordered",
                 "declared", "announced", "unveiled", "presented", "tabled", "submitted", "extended", "renewed",
                 "resumed", "stepped", "escalated", "intensified", "lodged", "filed", "signed", "concluded"}
-_LED = {"led", "backed", "based", "sponsored", "supported", "allied", "brokered", "controlled", "funded", "owned",
+_LED = {"flagged", "registered",  # T27: "the British-flagged tanker" is not Britain
+        "led", "backed", "based", "sponsored", "supported", "allied", "brokered", "controlled", "funded", "owned",
         "run", "installed", "occupied", "administered", "aligned", "friendly", "dominated", "held"}
 _TITLE_WORDS_OBJ = {"president", "prime", "minister", "premier", "chancellor", "foreign", "defence", "defense",
                     "secretary", "leader", "king", "emir", "envoy", "ambassador", "general", "spokesman",
@@ -1012,6 +1013,8 @@ class Extractor:
         self.mutual_failures = True
         # "contacts involving British, Swedish and Iranian officials": the parties a meeting noun lists
         self.meeting_parties = True
+        # "... until Turkey apologises" (present tense): what is awaited is a condition, not an act
+        self.until_conditions = True
         # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
         # "said that it would ..." is (T17)
         self.bare_reports = True
@@ -1955,6 +1958,10 @@ class Extractor:
                     clause_before and clause_before[0] in {"if", "unless", "whether"}) or (
                     len(clause_before) > 1 and clause_before[:2] == ["even", "if"]):
                 continue
+            if self.until_conditions and form == "verbal" and "until" in before and \
+                    not {",", ";"} & set(before[before.index("until"):]) and \
+                    re.fullmatch(r"[a-z]+(?<!s)s", tokens[m.tok_start].lower):
+                continue  # T27: "will not take his calls until Turkey apologises": a condition, not an act
             far = [tokens[i].lower for i in range(max(c_a, m.tok_start - 5), m.tok_start)]
             if self.relations_polarity and mtype == "reduce_relations" and cue_text.lower().startswith("recall") and \
                     nxt[:1] in (["that"], ["how"], [","]):
