@@ -32,6 +32,8 @@ from text_backends import BACKENDS, moves
         ("Caracas had already said it did not recognise the court's jurisdiction.", {("ven", "reject")},
          {("ven", "statement")}),
         ("Venezuela said Guyana would not abide by the ruling.", {("ven", "statement")}, {("ven", "reject")}),
+        # a refusal that is a cue of its own keeps its own type ("would not stop": hold)
+        ("Azerbaijan said that it would not stop.", {("aze", "hold")}, {("aze", "reject")}),
         ("Moscow says no request was received.", set(), {("rus", "reject")}),
         ("Turkey said the ships would not be allowed to pass.", set(), {("tur", "reject")}),
         ("Greece stated that there would be no dialogue with Turkey.", {("grc", "reject")}, set()),

@@ -800,12 +800,14 @@ _REFUSAL_SUBJECTS = {"it", "he", "she", "they", "we", "i"}
 _WARNING_VERBS = {"tolerate", "allow", "permit", "accept"}
 
 
-def _refusal(tokens: list[Token], c1: int, e_tok: int, ment_at: dict[int, Mention]) -> tuple[str, set[str]] | None:
+def _refusal(tokens: list[Token], c1: int, e_tok: int,
+             ment_at: dict[int, Mention]) -> tuple[str, set[str], int] | None:
     """T27: a report whose content is its own side's refusal ("said it would not attend", "says it will not
     abide by the ruling", "said it did not recognise the court's jurisdiction", "stated that there would be no
     dialogue") is a rejection; "would not tolerate/allow" a war is a warning (threaten). The content's subject
     must be a pronoun or actors (returned, checked against the reporter by the caller); "said no request was
-    received" or "said the ship was not damaged" (no modal refusal) stay statements."""
+    received" or "said the ship was not damaged" (no modal refusal) stay statements. Returns (type, subjects,
+    the token after the refused verb)."""
     k = c1
     # "told Maduro (in private) that ...": the content starts after "that"
     for j in range(c1, min(e_tok, c1 + 8)):
@@ -833,7 +835,7 @@ def _refusal(tokens: list[Token], c1: int, e_tok: int, ment_at: dict[int, Mentio
         return None
     if tokens[k].lower == "there":
         nxt = [tokens[i].lower for i in range(j + 1, min(e_tok, j + 3))]
-        return ("reject", subjects) if nxt == ["be", "no"] and tokens[j].lower in {"would", "will"} else None
+        return ("reject", subjects, j + 3) if nxt == ["be", "no"] and tokens[j].lower in {"would", "will"} else None
     n = j + 1
     if n < e_tok and tokens[n].lower in {"not", "never", "n't"}:
         n += 1
@@ -845,8 +847,8 @@ def _refusal(tokens: list[Token], c1: int, e_tok: int, ment_at: dict[int, Mentio
                                                                           "say", "comment", "expect"}:
         return None
     if tokens[n].lower in _WARNING_VERBS - {"accept"} and tokens[j].lower in {"would", "will", "'ll"}:
-        return "threaten", subjects
-    return "reject", subjects
+        return "threaten", subjects, n + 1
+    return "reject", subjects, n + 1
 
 
 _FORCE_HEADS = {"troops", "forces", "soldiers", "units", "formations", "battalions", "brigades", "divisions",
@@ -1978,8 +1980,12 @@ class Extractor:
             if self.refusal_reports and mtype == "statement" and form == "verbal" and \
                     cue_text.lower() in _REPORTING_VERBS | {"stated", "states", "reiterated", "maintained"}:
                 got_refusal = _refusal(tokens, m.tok_end, e_tok, ment_at)
-                if got_refusal is not None:
-                    mtype, refusal_subjects = got_refusal  # T27: "said it would not attend": a rejection
+                if got_refusal is not None and not any(
+                        m.tok_start < c.tok_start < got_refusal[2] and c.tok_end > got_refusal[2] - 3 and (
+                            c.tok_start <= got_refusal[2] - 2 or c.key == "V|accept") for c, _ in chosen):
+                    # T27: "said it would not attend": a rejection (unless the refusal is a cue of its own,
+                    # "said that it would not stop": that cue decides)
+                    mtype, refusal_subjects = got_refusal[0], got_refusal[1]
             negated = any(w in cues.negations for w in before) or "no" in far or (
                 form == "verbal" and nxt[:1] in (["no"], ["nothing"]) and mtype != "reject")
             if negated:
