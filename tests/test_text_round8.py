@@ -32,6 +32,9 @@ from text_backends import BACKENDS, moves
         ("Caracas had already said it did not recognise the court's jurisdiction.", {("ven", "reject")},
          {("ven", "statement")}),
         ("Venezuela said Guyana would not abide by the ruling.", {("ven", "statement")}, {("ven", "reject")}),
+        ("India stated that it did not rule out sending the army.", {("ind", "threaten")}, {("ind", "reject")}),
+        ("Poland declared that it would not use force to settle the dispute.", {("pol", "offer")},
+         {("pol", "reject")}),
         # a refusal that is a cue of its own keeps its own type ("would not stop": hold)
         ("Azerbaijan said that it would not stop.", {("aze", "hold")}, {("aze", "reject")}),
         ("Moscow says no request was received.", set(), {("rus", "reject")}),

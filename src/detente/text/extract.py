@@ -846,8 +846,12 @@ def _refusal(tokens: list[Token], c1: int, e_tok: int,
     if n >= e_tok or not tokens[n].text.isalpha() or tokens[n].lower in {"be", "been", "have", "know", "only",
                                                                           "say", "comment", "expect"}:
         return None
-    if tokens[n].lower in _WARNING_VERBS - {"accept"} and tokens[j].lower in {"would", "will", "'ll"}:
-        return "threaten", subjects, n + 1
+    verb, nxt = tokens[n].lower, (tokens[n + 1].lower if n + 1 < e_tok else "")
+    if (verb in _WARNING_VERBS - {"accept"} and tokens[j].lower in {"would", "will", "'ll"}) or \
+            (verb == "rule" and nxt == "out") or verb in {"exclude", "hesitate"}:
+        return "threaten", subjects, n + 1  # "would not tolerate", "did not rule out sending the army"
+    if verb in _FORCE_WORDS or (verb, nxt) in _FORCE_PAIRS or verb in {"fight", "intervene"}:
+        return "offer", subjects, n + 1  # "would not use force": a reassurance, not a refusal
     return "reject", subjects, n + 1
 
 
