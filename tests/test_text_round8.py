@@ -81,6 +81,13 @@ from text_backends import BACKENDS, moves
         # a ceasefire announced by a party is its stand-down; one proposed is an offer
         ("On February 14 Peru announced a unilateral ceasefire.", {("per", "demobilize")}, {("per", "statement")}),
         ("Peru proposed a ceasefire.", {("per", "offer")}, {("per", "demobilize")}),
+        # forms of existing cues: "asked that", "requested the", "crossed the frontier", "maintained contact with"
+        ("President Reagan asked that the hijackers be handed over to the United States.", {("usa", "demand")}, set()),
+        ("Reagan asked whether the hijackers were armed.", set(), {("usa", "demand")}),
+        ("The US requested the provisional arrest of Abu Abbas.", {("usa", "demand")}, set()),
+        ("Colombian troops crossed the frontier on foot.", {("col", "assault")}, set()),
+        ("Colombian troops guarded the frontier.", set(), {("col", "assault")}),
+        ("Italy maintained constant contact with Egypt and Tunisia.", {("ita", "consult")}, set()),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
