@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from detente.text.cues import participle_forms
 from detente.text.extract import Extractor, extract
 from text_backends import BACKENDS, moves
 
@@ -88,6 +89,10 @@ from text_backends import BACKENDS, moves
         ("Colombian troops crossed the frontier on foot.", {("col", "assault")}, set()),
         ("Colombian troops guarded the frontier.", set(), {("col", "assault")}),
         ("Italy maintained constant contact with Egypt and Tunisia.", {("ita", "consult")}, set()),
+        # the perfect of an irregular verb reports the same act ("had spoken to")
+        ("In 2015 Kerry had spoken to Lavrov by telephone.", {("usa", "consult")}, set()),
+        ("Russia had broken off relations with Georgia.", {("rus", "reduce_relations")}, set()),
+        ("The six Moroccan marines were detained, flown to Ceuta and handed over.", set(), {("mar", "consult")}),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
@@ -146,3 +151,10 @@ def test_round8_options_off(option: str, text: str, on: set, off: set, backend: 
     assert {(m.actor, m.type) for m in ext.run(text).moves} == on
     setattr(ext, option, False)
     assert {(m.actor, m.type) for m in ext.run(text).moves} == off
+
+
+def test_participle_forms():
+    assert participle_forms("spoke to") == ["spoke to", "spoken to"]
+    assert participle_forms("broke off ~ relations") == ["broke off ~ relations", "broken off ~ relations"]
+    assert participle_forms("froze ~ assets") == ["froze ~ assets"]  # "frozen assets" is an adjective
+    assert participle_forms("met with") == ["met with"]

@@ -58,6 +58,22 @@ def inflect(verb_phrase: str) -> list[str]:
     return sorted(f + tail for f in forms)
 
 
+# T27: the past participle of an irregular past tense that opens a lexicon phrase ("spoke to" -> "spoken to",
+# "broke off relations" -> "broken off relations", "withdrew its ambassador" -> "withdrawn its ambassador"): the
+# perfect ("had spoken to Lavrov") reports the same act. Left out: "frozen assets" (an adjective), "were detained,
+# flown to Ceuta" (a passive).
+_PARTICIPLES = {"spoke": "spoken", "wrote": "written", "took": "taken", "gave": "given", "broke": "broken",
+                "withdrew": "withdrawn", "began": "begun", "undertook": "undertaken"}
+
+
+def participle_forms(phrase: str) -> list[str]:
+    """'spoke to' -> ['spoke to', 'spoken to']; other phrases unchanged."""
+    head, _, rest = phrase.partition(" ")
+    if head not in _PARTICIPLES:
+        return [phrase]
+    return [phrase, f"{_PARTICIPLES[head]} {rest}".strip()]
+
+
 class _StrictLoader(yaml.SafeLoader):
     """A YAML loader that refuses a key given twice in one mapping (YAML would keep only the last: a second
     ``consult:`` under a section silently dropped the first list; rules6)."""
@@ -92,7 +108,7 @@ def load_cues() -> Cues:
             phrases: list[str] = []
             for v in spec.get("verbs", []):
                 phrases += inflect(str(v))
-            phrases += [x for p in spec.get("phrases", []) for x in expand_gaps(str(p))]
+            phrases += [x for p in spec.get("phrases", []) for f in participle_forms(str(p)) for x in expand_gaps(f)]
             verbal[move_type] = sorted(set(verbal.get(move_type, [])) | set(phrases))
             nominal[move_type] = sorted(set(nominal.get(move_type, [])) | {str(p) for p in spec.get("nouns", [])})
     return Cues(
