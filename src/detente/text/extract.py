@@ -305,9 +305,12 @@ def _subjunctive(words: list[str]) -> bool:
 
 _FORCE_WORDS = {"retaliation", "retaliate", "retaliatory", "strike", "strikes", "attack", "attacks", "blow", "blows",
                 "arrests", "arrest", "war", "punish", "punished", "punishment", "consequences", "shoot", "sink",
-                "bomb", "invade", "invasion", "annihilate", "destroy", "fire"}
+                "bomb", "invade", "invasion", "annihilate", "destroy", "fire",
+                # T27: the passive and past forms ("the ship would be sunk if it entered the area")
+                "sunk", "bombed", "attacked", "destroyed", "invaded", "shot", "struck", "punishing"}
 _FORCE_PAIRS = {("use", "force"), ("military", "action"), ("military", "target"), ("military", "targets"),
-                ("military", "response"), ("by", "force"), ("armed", "force")}
+                ("military", "response"), ("by", "force"), ("armed", "force"),
+                ("all", "means"), ("necessary", "means")}  # T27: "would use all (necessary) means to prevent"
 _THREAT_MODALS = {"would", "will", "should", "could", "'ll"}
 _AFTER: list[str] = []  # marker: the content follows the reporting verb (not a parenthetical report)
 
@@ -791,6 +794,15 @@ def _cancelled_relations(tokens: list[Token], s_tok: int, e_tok: int, c0: int, c
     return False
 
 
+# T27: what is attacked or declared void in words, not by force
+_POLICY_NOUNS = _DOCUMENTS | {"treaty", "protocol", "accord", "award", "decision", "policy", "policies", "ruling",
+                              "verdict", "settlement", "compromise", "deal", "arrangement", "ceasefire", "truce",
+                              "government's", "speech", "remarks", "plans", "proposals", "agreements", "treaties"}
+_VOID_WORDS = {"void", "null", "invalid", "unenforceable", "inoperative", "illegal", "illegitimate", "dead", "defunct",
+               "nonexistent", "non-existent", "lapsed"}
+# finite verbs of a reported clause ("stood", "was", "had"): the report's content has its own verb
+_FINITE_PAST = {"was", "were", "had", "stood", "would", "could", "did", "remained", "wanted", "intended", "planned",
+                "saw", "bore", "made", "held", "meant", "sought", "knew", "felt", "thought", "went", "came"}
 _PUBLISHED = {"statement", "statements", "recording", "recordings", "videotape", "video", "videos", "tape", "tapes",
               "footage", "photographs", "photos", "pictures", "images", "report", "transcript", "transcripts",
               "details", "figures", "data", "document", "documents", "text", "list", "map", "communique",
@@ -853,6 +865,48 @@ def _refusal(tokens: list[Token], c1: int, e_tok: int,
     if verb in _FORCE_WORDS or (verb, nxt) in _FORCE_PAIRS or verb in {"fight", "intervene"}:
         return "offer", subjects, n + 1  # "would not use force": a reassurance, not a refusal
     return "reject", subjects, n + 1
+
+
+def _content_subject(tokens: list[Token], c1: int, e_tok: int, ment_at: dict[int, Mention],
+                     stop: set[str]) -> tuple[int, set[str]] | None:
+    """T27: where a reported clause's subject ends (the first word in ``stop``) and the actors it names; None
+    when the subject is not a pronoun or actors ("said the ship was ...")."""
+    k = c1
+    for j in range(c1, min(e_tok, c1 + 8)):
+        if tokens[j].lower == "that":
+            k = j + 1
+            break
+        if tokens[j].text in {".", ";", '"', "“"}:
+            break
+    subjects: set[str] = set()
+    j = k
+    while j < min(e_tok, k + 5) and tokens[j].lower not in stop:
+        if j in ment_at:
+            subjects.add(ment_at[j].actor)
+        elif tokens[j].lower not in _REFUSAL_SUBJECTS | {"the", "its", "his", "her", "their", "own", "government",
+                                                          "country", "side"}:
+            return None
+        j += 1
+    return (j, subjects) if j < e_tok and j > k and tokens[j].lower in stop else None
+
+
+_WISH_VERBS = {"wants", "wanted", "want"}
+_EXPECT_VERBS = {"expected", "expects", "expect"}
+
+
+def _wish(tokens: list[Token], c1: int, e_tok: int, ment_at: dict[int, Mention], told: bool) -> set[str] | None:
+    """T27: a report of what its own side wants of another ("the Pentagon has said it wants the aircraft back";
+    told both sides "that Beijing expected the oil to flow again") is a demand; "expected" only when the report
+    is addressed to someone (told): "said it expected talks to resume" is a forecast. Returns the content's
+    subjects (checked against the reporter by the caller), or None."""
+    got = _content_subject(tokens, c1, e_tok, ment_at, _WISH_VERBS | (_EXPECT_VERBS if told else set()))
+    if got is None:
+        return None
+    j, subjects = got
+    tail = [tokens[i].lower for i in range(j + 1, min(e_tok, j + 8))]
+    if "back" in tail or "to" in tail[1:] or (tail[:1] == ["the"] and "released" in tail):
+        return subjects
+    return None
 
 
 _FORCE_HEADS = {"troops", "forces", "soldiers", "units", "formations", "battalions", "brigades", "divisions",
@@ -1021,6 +1075,11 @@ class Extractor:
         self.meeting_parties = True
         # "... until Turkey apologises" (present tense): what is awaited is a condition, not an act
         self.until_conditions = True
+        # "the Agreement was attacked by the opposition": words (statement); "declared the protocol void": reject
+        self.verdicts = True
+        # (refusal_reports also reads "said it wants the aircraft back" as a demand)
+        # "said that X stood by its ally and called for calm": the second verb is the reporter's own act
+        self.coordinated_acts = True
         # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
         # "said that it would ..." is (T17)
         self.bare_reports = True
@@ -1975,6 +2034,13 @@ class Extractor:
             if self.published_releases and mtype == "concede" and \
                     cue_text.lower() in {"released", "releases", "release"} and set(nxt[:3]) & _PUBLISHED:
                 mtype = "statement"  # T27: "released videotape of earlier interceptions": a publication, not a release
+            if self.verdicts and mtype == "assault" and cue_text.lower().startswith("attack") and (
+                    set(nxt[:3]) & _POLICY_NOUNS or (prev in _PASSIVE_AUX and any(
+                        tokens[k].lower in _POLICY_NOUNS for k in range(max(s_tok, m.tok_start - 4), m.tok_start)))):
+                mtype = "statement"  # T27: "the Agreement was attacked by the opposition": words, not force
+            if self.verdicts and mtype == "statement" and cue_text.lower() in {"declared", "declares", "pronounced"} \
+                    and any(w in _VOID_WORDS for w in ahead[:7]) and set(ahead[:4]) & _POLICY_NOUNS:
+                mtype = "reject"  # T27: "Quito declared the protocol unenforceable": a treaty repudiated
             if mtype == "concede" and nxt[:1] == ["that"]:
                 mtype = "statement"  # "conceded that the town was lost": an admission, not a concession
             if self.relations_polarity and mtype in ("consult", "withdraw") and \
@@ -1990,6 +2056,10 @@ class Extractor:
                     # T27: "said it would not attend": a rejection (unless the refusal is a cue of its own,
                     # "said that it would not stop": that cue decides)
                     mtype, refusal_subjects = got_refusal[0], got_refusal[1]
+                elif got_refusal is None:
+                    wish = _wish(tokens, m.tok_end, e_tok, ment_at, cue_text.lower() in {"told", "tells", "telling"})
+                    if wish is not None:
+                        mtype, refusal_subjects = "demand", wish  # T27: "said it wants the aircraft back"
             negated = any(w in cues.negations for w in before) or "no" in far or (
                 form == "verbal" and nxt[:1] in (["no"], ["nothing"]) and mtype != "reject")
             if negated:
@@ -2217,8 +2287,16 @@ class Extractor:
                                        evidence_span(text, sentences[si], span), si, channel, None, k0))
                 acts.append((si, actor, k0))
         # "X announced that it would withdraw": the report is the act's vehicle, not a second act.
+        def coordinated(st: MoveFinding, a_tok: int) -> bool:
+            # T27: "said that the alliance stood by its ally and called for calm": a past verb after "and" that
+            # follows the report's own clause is the reporter's second act, not what was reported
+            return self.coordinated_acts and tokens[a_tok - 1].lower == "and" and \
+                tokens[a_tok].lower.endswith("ed") and tokens[st.tok].lower.endswith(("said", "stated", "declared")) \
+                and any(tokens[i].lower in _FINITE_PAST for i in range(st.tok + 2, a_tok - 1))
+
         def vehicle(st: MoveFinding) -> bool:
             return any(a_si == st.sentence and a_actor == st.actor and 0 < a_tok - st.tok <= 15
+                       and not coordinated(st, a_tok)
                        and ("that" in {tokens[i].lower for i in range(st.tok, a_tok)} or a_tok - st.tok <= 4
                             # rules6: "Athens replied on 9 January, rejecting the claim": the participle's act
                             or (a_tok - st.tok <= 10 and tokens[a_tok - 1].text == ","
