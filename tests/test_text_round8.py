@@ -107,6 +107,8 @@ from text_backends import BACKENDS, moves
         ("In India the Agreement was attacked by the opposition parties.", {("ind_opposition", "statement")},
          {("ind_opposition", "assault")}),
         ("India attacked Pakistani posts.", {("ind", "assault")}, {("ind", "statement")}),
+        ("Somalia resisted the Ethiopian attack; a declaration of emergency followed.", set(),
+         {("eth", "statement")}),
         ("Quito declared the protocol unenforceable in 1960.", {("ecu", "reject")}, {("ecu", "statement")}),
         ("Quito declared that the protocol had been signed.", {("ecu", "statement")}, {("ecu", "reject")}),
         ("Greece and Macedonia sealed the deal in a telephone call.", {("grc", "accept"), ("mkd", "accept")},

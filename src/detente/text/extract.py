@@ -2034,8 +2034,9 @@ class Extractor:
             if self.published_releases and mtype == "concede" and \
                     cue_text.lower() in {"released", "releases", "release"} and set(nxt[:3]) & _PUBLISHED:
                 mtype = "statement"  # T27: "released videotape of earlier interceptions": a publication, not a release
-            if self.verdicts and mtype == "assault" and cue_text.lower().startswith("attack") and (
-                    set(nxt[:3]) & _POLICY_NOUNS or (prev in _PASSIVE_AUX and any(
+            obj_words = [w for w in nxt[:3] if w not in _DETERMINERS]
+            if self.verdicts and mtype == "assault" and form == "verbal" and cue_text.lower().startswith("attack") and (
+                    (obj_words[:1] and obj_words[0] in _POLICY_NOUNS) or (prev in _PASSIVE_AUX and any(
                         tokens[k].lower in _POLICY_NOUNS for k in range(max(s_tok, m.tok_start - 4), m.tok_start)))):
                 mtype = "statement"  # T27: "the Agreement was attacked by the opposition": words, not force
             if self.verdicts and mtype == "statement" and cue_text.lower() in {"declared", "declares", "pronounced"} \
