@@ -119,6 +119,14 @@ from text_backends import BACKENDS, moves
          {("chn", "inform")}),
         ("China said it expected talks to resume.", {("chn", "statement")}, {("chn", "demand")}),
         ("Iran said Britain wanted the tanker back.", {("irn", "statement")}, {("irn", "demand")}),
+        # "insisted they had ..." without "that": a statement; the subject of a reduced relative clause
+        ("Sudan insisted they had been driven out by force.", {("sdn", "statement")}, {("sdn", "demand")}),
+        ("Spain insisted Morocco withdraw.", {("esp", "demand")}, set()),
+        ("Iran suggested that the tankers be released together, an idea Britain rejected.",
+         {("irn", "offer"), ("gbr", "reject")}, {("irn", "reject")}),
+        ("Morocco insisted that Spanish troops leave first, a condition Madrid refused.", {("esp", "reject")},
+         {("mar", "reject")}),
+        ("Iran wanted to admit United Nations inspectors.", set(), {("un", "accept")}),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
@@ -171,6 +179,8 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
         ("coordinated_acts", "NATO said that the alliance stood by its ally and called for calm.",
          {("nato", "statement"), ("nato", "demand")}, {("nato", "demand")}),
         ("verdicts", "Quito declared the protocol unenforceable.", {("ecu", "reject")}, {("ecu", "statement")}),
+        ("reduced_relatives", "Iran made an offer, an idea Britain rejected.", {("irn", "offer"), ("gbr", "reject")},
+         {("irn", "offer"), ("irn", "reject")}),
         ("bare_reports", "Russia said it was suspending military contacts with Turkey.",
          {("rus", "reduce_relations")}, {("rus", "reduce_relations"), ("rus", "statement")}),
     ],

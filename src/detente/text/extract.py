@@ -1078,6 +1078,8 @@ class Extractor:
         # "the Agreement was attacked by the opposition": words (statement); "declared the protocol void": reject
         self.verdicts = True
         # (refusal_reports also reads "said it wants the aircraft back" as a demand)
+        # "an idea Britain rejected": the actor right before the verb of a reduced relative clause is its subject
+        self.reduced_relatives = True
         # "said that X stood by its ally and called for calm": the second verb is the reporter's own act
         self.coordinated_acts = True
         # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
@@ -1971,11 +1973,16 @@ class Extractor:
                 continue
             ahead = [tokens[i].lower for i in range(m.tok_end, min(e_tok, m.tok_end + 6))]
             ahead = ahead[:ahead.index(",")] if "," in ahead else ahead
-            if (cue_text.lower().startswith("insist") and nxt[:1] == ["that"]) or (
+            bare_insist = self.bare_reports and cue_text.lower() in {"insisted", "insists"} and \
+                nxt[:1] and nxt[0] in _REFUSAL_SUBJECTS | {"the", "its", "his", "her", "their"}
+            if (cue_text.lower().startswith("insist") and nxt[:1] == ["that"]) or bare_insist or (
                     mtype == "statement" and "that" in ahead):
-                # "insisted/said/told X that Y must ..." is a demand; "insisted that X was ..." a statement
+                # "insisted/said/told X that Y must ..." is a demand; "insisted that X was ..." a statement;
+                # T27: "insisted they had been driven out" (no "that") likewise
                 k0 = m.tok_end + ahead.index("that") if "that" in ahead else m.tok_end
                 compl = [tokens[i].lower for i in range(k0, min(e_tok, k0 + 12))]
+                if bare_insist and "that" not in ahead:
+                    compl = ["that", *compl]
                 # "told American officials that ...": a message passed on; "told Parliament/the Security
                 # Council/reporters that ...": a statement to an audience
                 told = cue_text.lower() == "told" and not set(ahead[:ahead.index("that")] if "that" in ahead
@@ -2850,6 +2857,10 @@ class Extractor:
                 continue
             if p in {"which", "whom"} and any(tokens[k].text == "," for k in range(mention.tok_end, m.tok_start)):
                 continue  # "..., which India opposed, and refused": the relative clause's subject
+            if self.reduced_relatives and mention.tok_end == m.tok_start and form == "verbal" and raw.isalpha() \
+                    and raw.islower() and q - 1 >= s_tok and tokens[q - 1].lower in {"a", "an", "the", "this", "that",
+                                                                                     "any", "every", "each"}:
+                return mention, "subject"  # T27: "an idea Britain rejected", "a charge Erdogan rejected"
             if raw.isalpha() and raw.islower() and p not in _BEFORE_SUBJECT and not p.endswith("ly"):
                 continue  # an object: "admit United Nations inspectors"
             if self._in_complement(tokens, mention, m.tok_start, s_tok):
