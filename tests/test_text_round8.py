@@ -127,6 +127,15 @@ from text_backends import BACKENDS, moves
         ("Morocco insisted that Spanish troops leave first, a condition Madrid refused.", {("esp", "reject")},
          {("mar", "reject")}),
         ("Iran wanted to admit United Nations inspectors.", set(), {("un", "accept")}),
+        # a statement made or issued; an event characterised; both parties named by "both presidents"
+        ("On 27 March Turkey made a statement to the press in London.", {("tur", "statement")}, set()),
+        ("The Kremlin described the incident as a provocation.", {("rus", "statement")}, set()),
+        ("North Korea conducted a test, which Pyongyang described as a hydrogen bomb.", set(),
+         {("prk", "statement")}),
+        ("Ecuador and Peru fought. In October both presidents asked the guarantors to settle the border.",
+         {("ecu", "demand"), ("per", "demand")}, set()),
+        ("Sudan and South Sudan met. In September they signed nine agreements covering oil.",
+         {("sdn", "accept"), ("ssd", "accept")}, set()),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],

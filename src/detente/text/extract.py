@@ -2469,7 +2469,10 @@ class Extractor:
         if they and "they" in words[-3:]:
             return True
         return any((a == "the" and b == "two") or (a == "both" and b in {"sides", "leaders", "countries", "governments",
-                                                                      "parties", "men", "ministers"})
+                                                                      "parties", "men", "ministers",
+                                                                      # T27: "both presidents asked"
+                                                                      "presidents", "premiers", "states", "nations",
+                                                                      "capitals", "delegations"})
                    or (a == "the" and b == "leaders" and k == len(words) - 2)  # T14: "The leaders sat down"
                    for k, (a, b) in enumerate(pairwise(words)))
 
