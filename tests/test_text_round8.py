@@ -206,3 +206,14 @@ def test_participle_forms():
     assert participle_forms("broke off ~ relations") == ["broke off ~ relations", "broken off ~ relations"]
     assert participle_forms("froze ~ assets") == ["froze ~ assets"]  # "frozen assets" is an adjective
     assert participle_forms("met with") == ["met with"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_telephone_calls_are_a_closed_channel(backend: str) -> None:
+    """T27: a call between governments is a private channel (its own sentence); "telephoned" (the verb) is left
+    alone: the gold files label it both ways."""
+    ex = extract("Chancellor Merkel spoke to Putin by telephone and urged restraint.", backend)
+    assert {(m.actor, m.type, m.channel_kind) for m in ex.moves} >= {("deu", "consult", "closed"),
+                                                                     ("deu", "demand", "closed")}
+    ex = extract("Merkel telephoned Lukashenko.", backend)
+    assert all(m.channel_kind != "closed" for m in ex.moves)
