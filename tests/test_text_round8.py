@@ -136,6 +136,15 @@ from text_backends import BACKENDS, moves
          {("ecu", "demand"), ("per", "demand")}, set()),
         ("Sudan and South Sudan met. In September they signed nine agreements covering oil.",
          {("sdn", "accept"), ("ssd", "accept")}, set()),
+        # the subject of an absolute "with" clause; an object's apposition is not a later "he"
+        ("Drafts were passed back and forth, U.S. officials said, with the Chinese side pressing for stronger "
+         "language.", {("chn", "demand")}, {("usa", "demand")}),
+        ("Tension rose, with Libya accusing Egypt of war preparations.", {("lby", "statement")},
+         {("egy", "statement")}),
+        ("In 1968 President Johnson was furious. In a message to Alexei Kosygin, the Soviet premier, he asked the "
+         "Russians to use their influence.", {("usa", "demand")}, {("sun", "demand")}),
+        ("In 2017 President Trump warned North Korea, and in September he told the UN that the talks had failed.",
+         {("usa", "threaten"), ("usa", "inform")}, {("prk", "inform"), ("prk", "statement")}),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
@@ -190,6 +199,8 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
         ("verdicts", "Quito declared the protocol unenforceable.", {("ecu", "reject")}, {("ecu", "statement")}),
         ("reduced_relatives", "Iran made an offer, an idea Britain rejected.", {("irn", "offer"), ("gbr", "reject")},
          {("irn", "offer"), ("irn", "reject")}),
+        ("absolute_with", "Tension rose, with Libya accusing Egypt of war preparations.", {("lby", "statement")},
+         set()),
         ("bare_reports", "Russia said it was suspending military contacts with Turkey.",
          {("rus", "reduce_relations")}, {("rus", "reduce_relations"), ("rus", "statement")}),
     ],

@@ -1080,6 +1080,10 @@ class Extractor:
         # (refusal_reports also reads "said it wants the aircraft back" as a demand)
         # "an idea Britain rejected": the actor right before the verb of a reduced relative clause is its subject
         self.reduced_relatives = True
+        # "with the Chinese side pressing for ...": the absolute clause's subject; "to Kosygin, the Soviet premier,":
+        # an apposition to an object is an object too (not the antecedent of a later "he")
+        self.absolute_with = True
+        self.appositive_objects = True
         # "said that X stood by its ally and called for calm": the second verb is the reporter's own act
         self.coordinated_acts = True
         # "said it was suspending contacts" (no "that"): the report is the vehicle of the act it reports, as
@@ -2752,6 +2756,18 @@ class Extractor:
             if not (w - 1 > s_tok and tokens[w].lower == "with" and tokens[w - 1].text.islower()
                     and tokens[w - 1].lower.endswith("ed")):
                 return None, ""
+        # T27: "with the Chinese side pressing for stronger language": the absolute clause's own subject
+        if self.absolute_with and form == "verbal" and tokens[m.tok_start].lower.endswith("ing"):
+            for w in range(m.tok_start - 1, max(s_tok, m.tok_start - 6) - 1, -1):
+                if tokens[w].text in {",", ";", ":"}:
+                    break
+                if tokens[w].lower == "with":
+                    inner = [ment_at[k] for k in range(w + 1, m.tok_start) if k in ment_at]
+                    rest = {tokens[k].lower for k in range(w + 1, m.tok_start) if k not in ment_at}
+                    if inner and rest <= {"the", "side", "sides", "government", "officials", "delegation",
+                                          "negotiators", "leadership", "authorities"}:
+                        return inner[-1], "subject"
+                    break
         # A participle after a noun ("a message proposing that ...") belongs to the main clause.
         prev = tokens[m.tok_start - 1] if m.tok_start > s_tok else None
         obj = ment_at.get(m.tok_start - 1)
@@ -2953,10 +2969,26 @@ class Extractor:
                 q -= 1
             while q >= 0 and tokens[q].text[:1].isupper() and tokens[q].text.isalpha() and tokens[q].lower != "the":
                 q -= 1
+        if self.appositive_objects and mention.rule == "person":
+            # T27: "to Alexei Kosygin", "met President Johnson": the given names and titles before a surname (at
+            # most two, and only when a lowercase word stands before them: "In August President Trump" is no object)
+            r = q
+            while r > 0 and q - r < 2 and tokens[r].text[:1].isupper() and tokens[r].text.isalpha():
+                r -= 1
+            if r < q and tokens[r].text.isalpha() and tokens[r].text.islower():
+                q = r
         if q > 0 and tokens[q].lower in {"the", "a", "an"}:
             q -= 1  # rules6: "told the United States that it would ...": the article does not make a subject
         if q < 0:
             return False
+        if self.appositive_objects and tokens[q].text == "," and mention.tok_end < len(tokens) and \
+                tokens[mention.tok_end].text == ",":
+            # T27: "In a message to Alexei Kosygin, the Soviet premier, he asked": an apposition to an object
+            r = q - 1
+            while r >= 0 and tokens[r].text[:1].isupper() and tokens[r].text.isalpha():
+                r -= 1
+            if 0 <= r < q - 1 and (tokens[r].lower in _OBJECT_PREPS or tokens[r].lower in self.cues.locative):
+                return True
         p, raw = tokens[q].lower, tokens[q].text
         if p in _OBJECT_PREPS or p in self.cues.locative:
             return True
