@@ -145,6 +145,11 @@ from text_backends import BACKENDS, moves
          "Russians to use their influence.", {("usa", "demand")}, {("sun", "demand")}),
         ("In 2017 President Trump warned North Korea, and in September he told the UN that the talks had failed.",
          {("usa", "threaten"), ("usa", "inform")}, {("prk", "inform"), ("prk", "statement")}),
+        # a participle after a date continues the main clause
+        ("In 1965 Britain sent messages to Prime Minister Shastri of India at the end of April urging an immediate "
+         "cease-fire.", {("gbr", "demand")}, {("ind", "demand")}),
+        ("A resolution was passed by the UN General Assembly on 15 December condemning Nicaragua.",
+         {("un", "statement")}, set()),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
@@ -201,6 +206,8 @@ def test_headings_and_notes_give_no_moves(backend: str) -> None:
          {("irn", "offer"), ("irn", "reject")}),
         ("absolute_with", "Tension rose, with Libya accusing Egypt of war preparations.", {("lby", "statement")},
          set()),
+        ("participle_dates", "Britain sent messages to President Ayub Khan of Pakistan at the end of April urging a "
+         "cease-fire.", {("gbr", "inform"), ("gbr", "demand")}, {("gbr", "inform"), ("pak", "demand")}),
         ("bare_reports", "Russia said it was suspending military contacts with Turkey.",
          {("rus", "reduce_relations")}, {("rus", "reduce_relations"), ("rus", "statement")}),
     ],

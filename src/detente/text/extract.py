@@ -794,6 +794,8 @@ def _cancelled_relations(tokens: list[Token], s_tok: int, e_tok: int, c0: int, c
     return False
 
 
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"}
 # T27: what is attacked or declared void in words, not by force
 _POLICY_NOUNS = _DOCUMENTS | {"treaty", "protocol", "accord", "award", "decision", "policy", "policies", "ruling",
                               "verdict", "settlement", "compromise", "deal", "arrangement", "ceasefire", "truce",
@@ -1083,6 +1085,8 @@ class Extractor:
         # "with the Chinese side pressing for ...": the absolute clause's subject; "to Kosygin, the Soviet premier,":
         # an apposition to an object is an object too (not the antecedent of a later "he")
         self.absolute_with = True
+        # "sent messages ... at the end of April urging a cease-fire": a participle after a date is the main clause's
+        self.participle_dates = True
         self.appositive_objects = True
         # "said that X stood by its ally and called for calm": the second verb is the reporter's own act
         self.coordinated_acts = True
@@ -2779,8 +2783,8 @@ class Extractor:
             obj = obj if obj_before in _OBJECT_PREPS | {"to"} or (
                 tokens[q].text.islower() and obj_before.endswith("ed") and obj_before not in _AUXILIARIES) else None
         if tokens[m.tok_start].lower.endswith("ing") and prev is not None and prev.text.isalpha() and (
-                obj is not None or (prev.text.islower() and prev.lower not in _AUXILIARIES
-                                    and m.tok_start - 1 not in ment_at)):
+                obj is not None or ((prev.text.islower() or (self.participle_dates and prev.text in _MONTHS))
+                                    and prev.lower not in _AUXILIARIES and m.tok_start - 1 not in ment_at)):
             for mention in in_sentence:
                 if mention.tok_start >= m.tok_start:
                     break
