@@ -150,6 +150,7 @@ from text_backends import BACKENDS, moves
          "cease-fire.", {("gbr", "demand")}, {("ind", "demand")}),
         ("A resolution was passed by the UN General Assembly on 15 December condemning Nicaragua.",
          {("un", "statement")}, set()),
+        ("Ecuador declared a state of national emergency.", {("ecu", "mobilize")}, {("ecu", "statement")}),
         # sanctions imposed with an adjective between the verb and the noun
         ("Putin signed a decree on Saturday imposing economic sanctions on Turkey.", {("rus", "sanction")}, set()),
     ],
