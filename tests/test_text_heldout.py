@@ -36,13 +36,15 @@ SIXTH = ["pueblo1968", "achillelauro1985", "angostura2008", "kerch2018", "stenai
 SEVENTH = ["hainan2001", "heglig2012", "cenepa1995", "plates2022", "kutch1965"]
 # Eighth set (DECISIONS T24/T25), written blind and scored once after the actors round: integrity only.
 EIGHTH = ["su24_2015", "essequibo2023", "mayaguez1975", "sismik1987", "prespa2019"]
+# Ninth set (DECISIONS T26/T29), written blind and scored once after round 8 (T27, T28): integrity only.
+NINTH = ["dogger1904", "langson1979", "dniester1992", "tachira2015", "gerd2020"]
 
 
 def _pairs(names: list[str] = NAMES) -> list[tuple[Path, Path]]:
     return [(DATA / f"gold_{n}.yaml", DATA / "articles" / f"{n}.txt") for n in names]
 
 
-ALL_SETS = NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH
+ALL_SETS = NAMES + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH + NINTH
 
 
 @pytest.mark.parametrize(("gold_path", "article"), _pairs(ALL_SETS), ids=ALL_SETS)
