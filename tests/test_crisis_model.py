@@ -249,3 +249,28 @@ def test_backtest_cases_dir_mistakes_and_a_non_crisis_case(tmp_path) -> None:  #
     table = run(app, ["backtest", "cases", "--layer", "crisis", "--dir", str(tmp_path)])
     (loo,) = [line for line in table.stdout.splitlines() if "base: leave-one-out" in line]
     assert "0/1" in loo and " 0.00 " not in loo  # one case leaves none to learn from: not '0 hits, 0.00'
+
+
+def test_diagnosis_says_most_only_when_the_remainder_is_most() -> None:
+    """H15: escalation 0.91 with private information and 0.09 without was explained as 'Most of it (0.09)
+    comes from neither mechanism'; 0.09 of 0.91 is the rest, not most."""
+    from detente.games.crisis.run import run_crisis
+    from detente.scenario.loader import load_scenario_text
+
+    sc = load_scenario_text("""
+detente: 1
+meta: {id: mech, title: mech, perspective: test, tags: ["challenger:a", "defender:b"]}
+actors: [{id: a, name: A, capability: 50}, {id: b, name: B, capability: 50}]
+issues: [{id: x, name: X, status_quo: 0}]
+positions: {a: {x: {position: 100, salience: 0.5}}, b: {x: {position: 0, salience: 0.5}}}
+parameters:
+  a_war_cost: {low: 0.04, mode: 0.58, high: 10.3, dist: lognormal}
+  b_war_cost: {low: 0.04, mode: 0.58, high: 10.3, dist: lognormal}
+  horizon: 5
+""")
+    d = run_crisis(sc).diagnosis
+    assert d is not None
+    full, rest = d.numbers["escalation"], d.numbers["escalation_complete_info_no_shift"]
+    assert d.mechanism == "private information" and 0.02 <= rest < full / 2
+    assert not any(t.startswith("Most of it") for t in d.text)
+    assert any(t.startswith(f"The rest ({rest:.2f}) comes from neither mechanism") for t in d.text)

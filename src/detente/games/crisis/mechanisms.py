@@ -128,7 +128,9 @@ def diagnose(m: CrisisModel, sol: CrisisSolution, mean_cost: tuple[float, float]
             text.insert(0, f"Mechanism: {' and '.join(named)} (escalation {full:.2f}; complete information "
                            f"{p_ci:.2f}; complete information without the power shift {p_ci_ns:.2f}).")
             if p_ci_ns >= EFFECT_MIN:
-                text.insert(1, f"Most of it ({p_ci_ns:.2f}) comes from neither mechanism: it remains with complete "
+                # "most" only when it is: 0.09 of 0.91 is the small remainder the mechanisms leave
+                share = "Most of it" if p_ci_ns >= full / 2 else "The rest"
+                text.insert(1, f"{share} ({p_ci_ns:.2f}) comes from neither mechanism: it remains with complete "
                                "information and no shift, from the costs of standing firm (per-round standoff "
                                "costs against the one-time cost of war) and the model's choice noise (QRE).")
     return Diagnosis(mech, text, nums)
