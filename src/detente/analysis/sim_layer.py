@@ -12,7 +12,7 @@ from detente.analysis.claims import Context, Verdict, pct, register_evaluator
 from detente.analysis.sim_draws import RangedWorlds, ranged_worlds
 from detente.scenario.schema import Claim, Scenario
 from detente.sim import Batch, Policy, compile_world, simulate
-from detente.sim.breakeven import break_even, favourable_corner, war_players
+from detente.sim.breakeven import break_even, favourable_corner, modal_war_round, war_players
 from detente.sim.crisis_play import NO_BREAKEVEN, CrisisPlan, build_plan, choose_plan
 
 
@@ -48,11 +48,15 @@ def escalation_break_evens(sc: Scenario, rounds: int | None = None) -> dict[str,
     for pid in war_players(sc):
         rows = break_even(sc, pid, rounds=rounds)
         corner = favourable_corner(sc, pid, rounds)
-        at_mode = rows[0].at_mode if rows else None
+        # without war settings to search (no simulation.war) the modal path still says whether it escalates:
+        # None was printed "does not escalate" beside 100% escalation from a scripted war move (H15)
+        at_mode = rows[0].at_mode if rows else modal_war_round(sc, pid, rounds=rounds) is not None
         out["players"].append({
             "player": pid, "name": names.get(pid, pid), "escalates_at_modes": at_mode,
             "settings": [b.to_dict() | {"text": b.sentence(names.get(pid, pid))} for b in rows],
-            "favourable_corner": corner.to_dict() | {"text": corner.sentence(names.get(pid, pid))},
+            "favourable_corner": corner.to_dict() | {"text": corner.sentence(names.get(pid, pid)) if rows else
+                                                     f"{names.get(pid, pid)} has no war settings to search "
+                                                     "(simulation.war names none)"},
         })
     return out
 

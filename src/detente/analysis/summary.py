@@ -240,7 +240,7 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
                                          "(offers) that no one accepted: the issues stay where they were and "
                                          "those runs count as stalemate (X5)"))
     if sc.simulation is not None:
-        d, w = _sim_defaults(sc)
+        d, w = sim_defaults(sc, logit=sim is not None and sim.policy.get("policy") == "logit")
         defaults += d
         warnings += w
     used = {n for s in (sc.games.specs if sc.games else []) for n in s.costs.values()}
@@ -269,8 +269,9 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     return unique(defaults), unique(warnings)
 
 
-def _sim_defaults(sc: Scenario) -> tuple[list[DefaultUsed], list[InputWarning]]:
-    """The simulation's stand-ins, read off the scenario by the world's own rules (sim/world.py)."""
+def sim_defaults(sc: Scenario, logit: bool = True) -> tuple[list[DefaultUsed], list[InputWarning]]:
+    """The simulation's stand-ins, read off the scenario by the world's own rules (sim/world.py); ``logit``:
+    the logit players played, so what a war without a ``simulation.war`` section decides and costs is one."""
     sim = sc.simulation
     assert sim is not None
     defaults: list[DefaultUsed] = []
@@ -295,6 +296,12 @@ def _sim_defaults(sc: Scenario) -> tuple[list[DefaultUsed], list[InputWarning]]:
         if i.status_quo is None:
             defaults.append(DefaultUsed("sim", f"issues.{i.id}.status_quo", (i.scale.min + i.scale.max) / 2,
                                         "no status quo: the scale's midpoint"))
+    if sim.war is None and logit:  # SCENARIO.md: the capability share and zero cost stand in, listed (H15)
+        defaults.append(DefaultUsed("sim", "war.issues", "none", "no simulation.war: a war decides no issue"))
+        for p in sim.players:
+            defaults.append(DefaultUsed("sim", f"war.win_prob.{p}", "capability share",
+                                        "no simulation.war: the player's share of the two capabilities"))
+            defaults.append(DefaultUsed("sim", f"war.cost.{p}", 0.0, "no simulation.war: war costs it nothing"))
     if sim.war is not None:
         for p in sim.players:
             if p not in sim.war.win_prob:

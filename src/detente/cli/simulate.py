@@ -111,9 +111,16 @@ def simulate(
         record["cut_short"] = (f"the runs stop after {world.rounds} rounds, before the model's deadline (round "
                                f"{plan.rounds_needed}: {plan.history} of history + {plan.model.horizon}); each run's "
                                "class is read from the state it reached")
+    from detente.analysis.summary import sim_defaults
+    from detente.defaults import DefaultUsed
+
+    # the stand-ins this run read, as analyze lists them (H15: simulate listed none)
+    used = sim_defaults(sc, logit=plan is None)[0] + [
+        DefaultUsed("crisis", k, v, "not given: the general crisis model's default")
+        for k, v in (plan.defaults.items() if plan is not None else ())]
     summary = {
         "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
-        "policy": record,
+        "policy": record, "defaults_used": [x.to_dict() for x in used],
         **{k: v for k, v in typed_runs(batch).items() if k == "runs_by_types"},
         "runs": n, "rounds": world.rounds, "ranges": mode, "frequencies": batch.frequencies,
         "modal_class": batch.modal,
@@ -147,3 +154,6 @@ def simulate(
     if d.get("runs_by_types"):
         console.print(by_types_line(d["runs_by_types"]))
     console.print(break_even_lines(breakevens))
+    if used:
+        console.print("Defaults used (inputs the scenario does not give):\n"
+                      + "\n".join(f"  - {x.text()}" for x in used), markup=False)

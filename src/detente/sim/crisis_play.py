@@ -96,6 +96,7 @@ class CrisisPlan:
     # P(accept) [C, D][resolved, irresolute]), in the order they propose; and what an accepted split does
     proposals: list[tuple[str, float, Any]] = field(default_factory=list)
     split: str = "renegotiable"
+    defaults: dict[str, float] = field(default_factory=dict)  # crisis terms the scenario does not give
 
     @property
     def players(self) -> tuple[str, str]:
@@ -181,7 +182,7 @@ def build_plan(sc: Scenario, lam: float | None = None) -> CrisisPlan:
     axis = sorted(rows, key=lambda r: -(r[1] / r[2] if r[2] > 0 else float("inf")))
     history = 1 + max((mv.step for mv in sc.moves if mv.step is not None), default=-1)
     return CrisisPlan(sc.meta.id, m, lam, nodes, qre.root, probs, inp.mediation, ci_nodes, ci_root,
-                      values, history, axis, notes, proposals, split)
+                      values, history, axis, notes, proposals, split, dict(inp.defaults))
 
 
 def choose_plan(sc: Scenario, policy: str = "auto") -> tuple[CrisisPlan | None, str]:

@@ -1,0 +1,69 @@
+"""Fifth outside-reader review (DECISIONS H15): outputs that misled an analyst on scenarios written
+from the README alone, each checked against what the user now sees."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from detente.cli import app
+from duel import DUEL_HEAD
+
+runner = CliRunner()
+# a scripted escalation in the history and no simulation.war section: the logit players read the
+# escalation as war, so every run ends in escalation
+SCRIPTED_WAR = DUEL_HEAD + """\
+moves:
+  - {id: a_dem, actor: a, type: demand, target: b, issue: x, position: 100, step: 0}
+  - {id: a_esc, actor: a, type: escalate, target: b, issue: x, step: 1}
+simulation: {players: [a, b], rounds: 4, runs: 5, temperature: 0.05, scripted: [a, b]}
+parameters: {horizon: 1}
+"""
+
+
+def _write(tmp_path, text: str):
+    p = tmp_path / "s.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_break_even_says_a_scripted_war_escalates_without_war_settings(tmp_path) -> None:
+    """100% escalation beside 'at the scenario's own numbers, Alpha does not escalate': with no war
+    settings to search, escalates_at_modes was None and printed as 'does not escalate'."""
+    p = _write(tmp_path, SCRIPTED_WAR)
+    res = runner.invoke(app, ["simulate", str(p), "--policy", "logit", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["frequencies"]["escalation"] == 1.0
+    (pl,) = d["break_even"]["players"]
+    assert pl["player"] == "a" and pl["escalates_at_modes"] is True and pl["settings"] == []
+    assert "no war settings to search" in pl["favourable_corner"]["text"]
+    text = runner.invoke(app, ["simulate", str(p), "--policy", "logit"]).output
+    assert "Alpha escalates" in text and "does not escalate" not in text
+
+
+def test_simulate_lists_the_defaults_it_used(tmp_path) -> None:
+    """SCENARIO.md: without simulation.war 'the capability share and zero cost stand in and are listed
+    under defaults used'; they were listed nowhere, and `simulate` listed no default at all."""
+    p = _write(tmp_path, SCRIPTED_WAR)
+    d = json.loads(runner.invoke(app, ["simulate", str(p), "--policy", "logit", "--json"]).stdout)
+    terms = {x["term"]: x["value"] for x in d["defaults_used"] if x["layer"] == "sim"}
+    assert terms == {"war.issues": "none", "war.win_prob.a": "capability share", "war.cost.a": 0.0,
+                     "war.win_prob.b": "capability share", "war.cost.b": 0.0}
+    assert "sim: war.cost.b = 0 (no simulation.war" in runner.invoke(app, ["simulate", str(p), "--policy",
+                                                                           "logit"]).output
+    # the crisis players read the crisis model's terms, not simulation.war: its defaults are listed instead
+    d = json.loads(runner.invoke(app, ["simulate", str(p), "--policy", "crisis", "--json"]).stdout)
+    layers = {x["layer"] for x in d["defaults_used"]}
+    assert layers == {"crisis"} and any(x["term"] == "discount" and x["value"] == 0.9 for x in d["defaults_used"])
+
+
+def test_analyze_lists_the_missing_war_section_only_for_the_logit_players(tmp_path) -> None:
+    p = _write(tmp_path, SCRIPTED_WAR)
+    for policy, listed in (("logit", True), ("crisis", False)):
+        res = runner.invoke(app, ["analyze", str(p), "--json", "--sim-policy", policy, "--out", str(tmp_path / policy)])
+        assert res.exit_code == 0, res.output
+        d = json.loads(res.stdout)
+        terms = {x["term"] for x in d["summary"]["defaults_used"] if x["layer"] == "sim"}
+        assert ("war.cost.a" in terms) is listed, terms
