@@ -67,3 +67,18 @@ def test_analyze_lists_the_missing_war_section_only_for_the_logit_players(tmp_pa
         d = json.loads(res.stdout)
         terms = {x["term"] for x in d["summary"]["defaults_used"] if x["layer"] == "sim"}
         assert ("war.cost.a" in terms) is listed, terms
+
+
+def test_the_reference_lists_every_move_type_with_the_simulations_rung() -> None:
+    """SCENARIO.md's Move table said 'What kind of move (the list below)' and there was no list: an analyst
+    coded a trade dispute's export ban as `escalate`, which the logit players read as war."""
+    from detente.scenario.reference import MOVE_TYPES, render
+    from detente.scenario.schema import MoveType
+    from detente.sim.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    assert set(MOVE_TYPES) == {t.value for t in MoveType}
+    assert {t: rung for t, (rung, _) in MOVE_TYPES.items()} == {t: k.rung for t, k in cat.kinds.items()}
+    war = {t for t, k in cat.kinds.items() if k.effect == "war"}
+    assert war == {"escalate", "assault"} and "war" in MOVE_TYPES["escalate"][1]
+    assert "| `sanction` | 3 |" in render() and "## Move types" in render()

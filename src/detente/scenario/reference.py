@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from detente.scenario.numbers import Num
-from detente.scenario.schema import CLAIM_KINDS, CostTerm, GameTemplate, Scenario, check_keys
+from detente.scenario.schema import CLAIM_KINDS, CostTerm, GameTemplate, MoveType, Scenario, check_keys
 
 # Meanings the models' own descriptions leave out (model.field -> meaning, with units where they matter).
 FIELD_NOTES: dict[str, str] = {
@@ -172,6 +172,41 @@ TERMS: dict[str, tuple[str, str, str]] = {
                                "probability", "iig"),
 }
 
+# What each move type does (H15: the Move table promised "the list below" and there was none; a trade
+# dispute's `escalate` was read as war). The rung is the simulation's escalation ladder (sim/data/
+# catalogue.yaml, 0 cooperation ... 6 war; a test checks these against it); the scenario layer may not
+# import the simulation, so the rungs are repeated here.
+MOVE_TYPES: dict[str, tuple[int, str]] = {
+    "statement": (1, "Says something on an issue; commits nothing."),
+    "consult": (1, "Talks with the target."),
+    "inform": (1, "A campaign: pulls the audiences that watch the mover toward its position."),
+    "demand": (2, "States a position to be met; in the history (with a step) a principal's first demand starts "
+                  "the crisis model's crisis and commits it (an audience cost on backing down)."),
+    "reject": (2, "Turns down the target's demand or offer."),
+    "hold": (1, "Keeps its ground, a deed (with `position`: the issue moves there)."),
+    "offer": (1, "Moves the mover's position on the issue to `position` (without one: halfway to the other side's); "
+                  "a step toward the other side is a concession, costing face in public."),
+    "counter_propose": (2, "Puts a new position on the table."),
+    "accept": (0, "Takes the other side's position on the issue (or `position`)."),
+    "concede": (0, "As `offer`: moves the mover's position toward the other side."),
+    "threaten": (3, "Coercion short of force: what is threatened happens to the issue if war comes; in the "
+                    "crisis model's history, rung 1."),
+    "reduce_relations": (3, "Recalls envoys, cuts ties: coercion in words."),
+    "sanction": (3, "Coercion short of force, a deed on the ground (with `position`: the issue moves there); "
+                    "use it, not `escalate`, for economic pressure in a trade dispute."),
+    "mobilize": (4, "A show of force: pulls the simulation's tension toward rung 4, and a run whose tension "
+                    "ends at or above it counts as escalation; in the crisis model's history rung 1, or a fait "
+                    "accompli (rung 2) when `position` moves its issue beyond the status quo."),
+    "demobilize": (1, "Stands forces down, a deed (with `position`: the issue moves there)."),
+    "withdraw": (1, "Pulls back (with `position`: the issue moves there)."),
+    "aid": (0, "Helps the target."),
+    "escalate": (6, "The use of force. The simulation's logit players read it as war: the run ends in "
+                    "escalation (a scripted one makes every run a war); the crisis model's history reads it "
+                    "as limited force: a fait accompli (rung 2) with `position` beyond the status quo, "
+                    "else rung 1."),
+    "assault": (6, "An attack: read as `escalate`."),
+}
+
 TEMPLATES: dict[str, str] = {
     "two_track": "Ultimatum or moderate demand, reject/counter/accept, then hold/escalate/withdraw, with an "
                  "optional closed-track deal (G3).",
@@ -267,6 +302,7 @@ def missing_meanings() -> list[str]:
     out += [f"cost term {t.value}" for t in CostTerm if t.value not in TERMS]
     out += [f"claim kind {k}" for k in CLAIM_KINDS if k not in CLAIM_NOTES]
     out += [f"template {t.value}" for t in GameTemplate if t.value not in TEMPLATES]
+    out += [f"move type {t.value}" for t in MoveType if t.value not in MOVE_TYPES]
     return out
 
 
@@ -294,6 +330,11 @@ def render() -> str:
               "|---|---|---|"]
     for kind in CLAIM_KINDS:
         lines.append(f"| `{kind}` | {', '.join(f'`{k}`' for k in check_keys(kind))} | {CLAIM_NOTES.get(kind, '')} |")
+    lines += ["", "## Move types (`moves[].type`)", "", "Rung: the simulation's escalation ladder (0 cooperation, "
+              "1 dialogue, 2 dispute, 3 coercion, 4 show of force, 5 brink, 6 war).", "",
+              "| type | rung | what it does |", "|---|---|---|"]
+    lines += [f"| `{t.value}` | {MOVE_TYPES[t.value][0]} | {MOVE_TYPES[t.value][1]} |" for t in MoveType
+              if t.value in MOVE_TYPES]
     lines += ["", "## Crisis-game templates (`games.specs[].template`)", "", "| template | what |", "|---|---|"]
     lines += [f"| `{t.value}` | {TEMPLATES.get(t.value, '')} |" for t in GameTemplate]
     lines += ["", "## Cost terms (`games.specs[].costs`: term → parameter name)", "",
