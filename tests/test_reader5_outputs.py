@@ -82,3 +82,11 @@ def test_the_reference_lists_every_move_type_with_the_simulations_rung() -> None
     war = {t for t, k in cat.kinds.items() if k.effect == "war"}
     assert war == {"escalate", "assault"} and "war" in MOVE_TYPES["escalate"][1]
     assert "| `sanction` | 3 |" in render() and "## Move types" in render()
+
+
+def test_a_scenario_without_claims_says_so_under_the_claims_table(tmp_path) -> None:
+    """`draft --analyze` on an article printed the claim-probability table's title and an empty grid."""
+    p = _write(tmp_path, DUEL_HEAD.replace("capability: 1}", "capability: {low: 1, high: 3}}", 1))
+    res = runner.invoke(app, ["analyze", str(p), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "(the scenario states no claims)" in " ".join(res.output.split())

@@ -84,6 +84,8 @@ def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str]
     for cid, why in (missing or {}).items():
         label = f"{cid}: {texts[cid]}" if texts and cid in texts else cid
         t.add_row(label, Text(f"not evaluated here: {why}", style="dim"), *([""] if wider is not None else []))
+    if not claims and not missing:  # an empty table under its title read as a failure to print (H15)
+        t.caption = "(the scenario states no claims)"
     return t
 
 
