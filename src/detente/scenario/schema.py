@@ -205,7 +205,9 @@ class Move(Strict):
     position: Num | None = Field(default=None, description="Value demanded/offered on the issue.")
     intensity: Num | None = Field(default=None, description="0..1, how strong the move is.")
     cost: Num | None = None
-    step: Int | None = Field(default=None, ge=0, description="Order in a scripted sequence.")
+    step: Int | None = Field(default=None, ge=0, description=(
+        "Order in a scripted sequence, from 0: the simulation plays step k in round k + 1 of its log (a "
+        "history numbered from 1 leaves its first round unscripted); no step = on the menu, not played."))
     label: Text | None = None
     note: Text | None = None
     evidence: Evidence | None = None
