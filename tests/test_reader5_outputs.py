@@ -90,3 +90,31 @@ def test_a_scenario_without_claims_says_so_under_the_claims_table(tmp_path) -> N
     res = runner.invoke(app, ["analyze", str(p), "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
     assert "(the scenario states no claims)" in " ".join(res.output.split())
+
+
+def test_an_accepted_offer_before_the_deadline_says_it_can_be_reopened() -> None:
+    """The crisis players' log read 'B accepts' in round 3 of 4 and then 'stalemate ... no agreement': under
+    C3's open settlement the next round's offer reopens an accepted division."""
+    import re
+
+    from detente.analysis.sim_layer import run_batch
+    from detente.cases import case_path
+    from detente.scenario.loader import load_scenario
+    from detente.sim.crisis_play import choose_plan
+
+    sc = load_scenario(case_path("geneva-2022"))
+    plan, _ = choose_plan(sc, "crisis")
+    assert plan is not None
+    batch = run_batch(sc, 7, 30, keep_logs=True, plan=plan)
+    early = last = 0
+    for run in batch.runs:
+        offer = None
+        for line in run.lines:
+            if m := re.search(r"round (\d+) of (\d+):", line):
+                offer = (int(m[1]), int(m[2]))
+            elif " accepts" in line and "crisis model:" in line and offer is not None:
+                reopen = "next round's offer reopens it" in line
+                assert reopen is (offer[0] < offer[1]), line
+                early += reopen
+                last += not reopen
+    assert early and last

@@ -416,6 +416,11 @@ class CrisisRun:
                                else "uses limited force / a fait accompli (rung 2)")}[a]
         note = (f" (played as its move “{w.moves[menu].label}”)" if menu is not None
                 else "" if a == "accept" else " (no open menu move of this kind: played as the model's action)")
+        if a == "accept" and nxt is not None and self.t < m.horizon:
+            # H15: "accepts" in round 3 of 4, then "stalemate ... no agreement" read as a contradiction
+            note += (" (it stands until a side escalates or a new offer is accepted: settlement kept, C21)"
+                     if m.settled_free else " (for now: the next round's offer reopens it, and the crisis ends in "
+                     "agreement only if the last offer is accepted; C3)")
         self.path.append({"round": r, "model_round": t, "proposer": m.players[P], "offer": s, "response": a,
                           "menu_move": w.moves[menu].id if menu is not None else None})
         state = {"rung": RUNG_NAMES[3] if nxt is None else RUNG_NAMES[nxt[0]]}
