@@ -118,3 +118,20 @@ def test_an_accepted_offer_before_the_deadline_says_it_can_be_reopened() -> None
                 early += reopen
                 last += not reopen
     assert early and last
+
+
+def test_sensitivity_checks_its_output_folder_before_the_work(tmp_path, monkeypatch) -> None:
+    """`sensitivity --out FILE` ran every Sobol sample and then failed with 'cannot write here: Not a
+    directory' and no field; analyze checks its folder first."""
+    import detente.uncertainty.sensitivity as sens
+
+    def no_work(*a, **k):  # type: ignore[no-untyped-def]
+        raise AssertionError("the Sobol runs started before --out was checked")
+
+    monkeypatch.setattr(sens, "sobol_indices", no_work)
+    f = tmp_path / "afile"
+    f.write_text("keep\n", encoding="utf-8")
+    res = runner.invoke(app, ["sensitivity", "geneva-2022", "--samples", "8", "--out", str(f)])
+    assert res.exit_code == 2, res.output
+    assert "field 'out'" in res.output and "must be a folder" in res.output
+    assert f.read_text(encoding="utf-8") == "keep\n"

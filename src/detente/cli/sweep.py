@@ -200,6 +200,13 @@ def sensitivity(
     seed = sc.settings.seed if seed is None else seed
     models = _models(model)
     SweepOptions(models=models, widen=widen, seed=seed).check()
+    if out is not None:  # before the Sobol runs, not after them (H15), as analyze checks its folder
+        from detente.errors import InputError
+        from detente.fileio import probe_writable_folder
+
+        if out.exists() and not out.is_dir():
+            raise InputError("--out must be a folder, and this is a file", str(out), field="out")
+        probe_writable_folder(out)
     params, target = prepare(sc, SweepOptions(models=models, widen=widen))
     tor = tornado(target, params)
     sob = sobol_indices(target, params, samples, seed=seed)
