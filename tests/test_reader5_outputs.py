@@ -135,3 +135,14 @@ def test_sensitivity_checks_its_output_folder_before_the_work(tmp_path, monkeypa
     assert res.exit_code == 2, res.output
     assert "field 'out'" in res.output and "must be a folder" in res.output
     assert f.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_every_example_scenario_validates() -> None:
+    """examples/ holds scenarios written from the README alone (H15); they must keep loading as the format moves."""
+    from pathlib import Path
+
+    files = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.yaml"))
+    assert files
+    for f in files:
+        res = runner.invoke(app, ["validate", str(f)])
+        assert res.exit_code == 0 and res.output.startswith("ok:"), res.output
