@@ -146,3 +146,16 @@ def test_every_example_scenario_validates() -> None:
     for f in files:
         res = runner.invoke(app, ["validate", str(f)])
         assert res.exit_code == 0 and res.output.startswith("ok:"), res.output
+
+
+def test_a_widened_sweep_does_not_call_its_draws_the_stated_ranges(tmp_path) -> None:
+    """`sweep --widen 50` printed its claim counts under a column headed 'stated ranges'."""
+    p = _write(tmp_path, DUEL_HEAD.replace("capability: 1}", "capability: {low: 1, high: 3}}", 1)
+               + "claims: [{id: K, text: t, check: {kind: forecast_near, issue: x, target: 50, within: 10, "
+                 "model: compromise}}]\n")
+    res = runner.invoke(app, ["sweep", str(p), "--draws", "50", "--widen", "3", "--out", str(tmp_path / "w")])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "ranges ×3" in text and "stated ranges" not in text
+    res = runner.invoke(app, ["sweep", str(p), "--draws", "50", "--out", str(tmp_path / "s")])
+    assert "stated ranges" in " ".join(res.output.split())

@@ -119,13 +119,18 @@ def sweep(
     s = result.summary
     texts = {c.id: " ".join(c.text.split()) for c in sc.claims}
     t = result.record["timings"]
+    # H15: with --widen 50 the claims' column still said "stated ranges"
+    drawn = " ".join(x for x in (f"×{widen:g}" if widen != 1.0 else "",
+                                 f"({dist} for every number)" if dist else "") if x)
+    drawn = f"ranges {drawn}" if drawn else "stated ranges"
     out_console().print(Group(
-        forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed})",
+        forecast_intervals(s["forecasts"], f"Forecast intervals over {draws} draws (seed {result.seed}"
+                           + ("" if drawn == "stated ranges" else f"; {drawn}") + ")",
                            {i.id: scale_digits(i.scale.max - i.scale.min) for i in sc.issues}),
         claim_probabilities({k: {**v, "counted_by": _counted_by(sc, k)} for k, v in s["claims"].items()
                              if v["evaluated"]}, texts,
                             missing={k: _why_not_counted(sc, k, per_draw_layers)
-                                     for k, v in s["claims"].items() if not v["evaluated"]}),
+                                     for k, v in s["claims"].items() if not v["evaluated"]}, stated_label=drawn),
         outcome_line(s["outcome"], sc, "over the draws (" + (
             "the simulation, one run per draw with its older script-then-logit players, not the crisis-model "
             "players of analyze and simulate" if sc.simulation is not None else "the crisis game") + ")")))

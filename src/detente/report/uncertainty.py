@@ -65,13 +65,13 @@ def wider_cell(stated: dict[str, Any] | None, wide: dict[str, Any] | None) -> st
 
 def claim_probabilities(claims: dict[str, dict[str, Any]], texts: dict[str, str] | None = None,
                         wider: dict[str, dict[str, Any]] | None = None, wider_label: str = "",
-                        missing: dict[str, str] | None = None) -> Table:
+                        missing: dict[str, str] | None = None, stated_label: str = "stated ranges") -> Table:
     """Held/evaluated draws per claim with a Clopper-Pearson interval; ``missing``: claims not
-    evaluated here and why."""
+    evaluated here and why; ``stated_label``: what was drawn (a sweep's --widen/--dist change it)."""
     t = Table(title="Probability that each claim holds (draws where it holds / draws evaluated)",
               title_justify="left")
     t.add_column("claim")
-    t.add_column("stated ranges", justify="right")
+    t.add_column(stated_label, justify="right")
     if wider is not None:
         t.add_column(f"{wider_label}", justify="right")
     for cid, d in claims.items():
