@@ -159,3 +159,11 @@ def test_a_widened_sweep_does_not_call_its_draws_the_stated_ranges(tmp_path) -> 
     assert "ranges ×3" in text and "stated ranges" not in text
     res = runner.invoke(app, ["sweep", str(p), "--draws", "50", "--out", str(tmp_path / "s")])
     assert "stated ranges" in " ".join(res.output.split())
+
+
+def test_forecast_json_carries_the_status_quo_and_where_the_uncertainty_is() -> None:
+    """The terminal says 'one run per model at the stated modes; N numbers are given as ranges'; the JSON
+    gave bare points with neither that nor the status quo they are read against."""
+    d = json.loads(runner.invoke(app, ["forecast", "geneva-2022", "--model", "compromise", "--json"]).stdout)
+    assert d["status_quo"]["nato_expansion"] == 10 and d["ranged_numbers"] > 0
+    assert d["note"].startswith("one run per model at the stated modes") and "compromise" in d["models"]

@@ -167,15 +167,16 @@ def forecast(
     if "all" in names:
         names = sorted(MODELS)
     results = {name: get_model(name).run(sc) for name in dict.fromkeys(names)}
-    if json_out:
-        sys.stdout.write(
-            dump_json({"scenario": sc.meta.id, "models": {k: r.to_dict() for k, r in results.items()}})
-        )
-        return
     ranged = _count_ranges(sc)  # a point forecast says where its uncertainty is (H13)
     note = (f"one run per model at the stated modes; {ranged} numbers are given as ranges: detente sweep (or "
             "analyze) gives the forecasts' intervals over them" if ranged
             else "one run per model: no number is given as a range, so there is no interval to give")
+    if json_out:  # the JSON carried bare points, without the status quo or the terminal's note (H15)
+        sys.stdout.write(dump_json({
+            "scenario": sc.meta.id, "note": note, "ranged_numbers": ranged,
+            "status_quo": {i.id: i.status_quo.value if i.status_quo is not None else None for i in sc.issues},
+            "models": {k: r.to_dict() for k, r in results.items()}}))
+        return
     out_console().print(forecast_table(sc, results, point_note=note))
 
 
