@@ -167,3 +167,16 @@ def test_forecast_json_carries_the_status_quo_and_where_the_uncertainty_is() -> 
     d = json.loads(runner.invoke(app, ["forecast", "geneva-2022", "--model", "compromise", "--json"]).stdout)
     assert d["status_quo"]["nato_expansion"] == 10 and d["ranged_numbers"] > 0
     assert d["note"].startswith("one run per model at the stated modes") and "compromise" in d["models"]
+
+
+def test_backtest_dir_names_the_files_it_leaves_out(tmp_path) -> None:
+    """A folder's scenario without a known_outcome was dropped with only a smaller count to show for it."""
+    d = tmp_path / "cases"
+    d.mkdir()
+    (d / "with.yaml").write_text(DUEL_HEAD + "known_outcome: {class: stalemate}\n", encoding="utf-8")
+    (d / "without.yaml").write_text(DUEL_HEAD, encoding="utf-8")
+    res = runner.invoke(app, ["backtest", "cases", "--dir", str(d), "--layer", "models"])
+    assert res.exit_code == 0, res.output
+    assert "Crisis backtest: 1 cases" in res.output and "left out (no known_outcome): cases/without.yaml" in res.output
+    res = runner.invoke(app, ["backtest", "cases", "--dir", str(d), "--layer", "models", "--json"])
+    assert json.loads(res.stdout)["skipped_no_known_outcome"] == ["cases/without.yaml"]

@@ -385,6 +385,12 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
     known_all = [c["known"] for c in cases]
     out = {"cases": cases, "layers": {name: score_layer(rows) for name, rows in scored.items()},
            "base_rates": base_rates(known_all)}
+    # a folder's scenario without a known outcome is left out; say which, not only a smaller count (H15)
+    kept = {n for n, _ in loaded}
+    skipped = [f"{f.parent.name}/{f.name}" for d in folders for f in sorted([*d.glob("*.yaml"), *d.glob("*.yml")])
+               if f.stem not in kept and (not names or f.stem in names)]
+    if skipped:
+        out["skipped_no_known_outcome"] = skipped
     if loo and "crisis" in layers and len(loaded) >= 3:
         from detente.analysis.crisis_fit import loo as loo_fit
         from detente.analysis.crisis_fit import predict_grid

@@ -41,6 +41,8 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
     if "sim" in layers:  # analyze and simulate play the crisis model by default: say which players are scored
         t.caption = "sim: the simulation with its older logit players (DECISIONS C14), not analyze's crisis players"
     oc.print(t)
+    if report.get("skipped_no_known_outcome"):
+        oc.print("left out (no known_outcome): " + ", ".join(report["skipped_no_known_outcome"]), markup=False)
     s = Table(title="Scores", title_justify="left")
     for col in ("layer", "available", "hits", "accuracy", "Brier (n)"):
         s.add_column(col, justify="left" if col == "layer" else "right")
