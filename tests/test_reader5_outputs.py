@@ -90,6 +90,8 @@ def test_a_scenario_without_claims_says_so_under_the_claims_table(tmp_path) -> N
     res = runner.invoke(app, ["analyze", str(p), "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
     assert "(the scenario states no claims)" in " ".join(res.output.split())
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'id="no-claims"' in html and "<th>verdict</th>" not in html
 
 
 def test_an_accepted_offer_before_the_deadline_says_it_can_be_reopened() -> None:
