@@ -182,3 +182,21 @@ def test_backtest_dir_names_the_files_it_leaves_out(tmp_path) -> None:
     assert "Crisis backtest: 1 cases" in res.output and "left out (no known_outcome): cases/without.yaml" in res.output
     res = runner.invoke(app, ["backtest", "cases", "--dir", str(d), "--layer", "models", "--json"])
     assert json.loads(res.stdout)["skipped_no_known_outcome"] == ["cases/without.yaml"]
+
+
+def test_a_crisis_runs_class_reason_names_the_class_c5_gives() -> None:
+    """'capitulation — division 0.40 (pre-crisis 0.36), agreed' gave no reason; the reason added must name the
+    class that classify() returns, for every rule that turns a peaceful end into other than agreement."""
+    import itertools
+
+    from detente.games.crisis.model import classify
+    from detente.sim.crisis_play import _class_reason
+
+    grid = (0.0, 0.1, 0.14, 0.3, 0.36, 0.4, 0.5, 0.86, 0.9, 1.0)
+    for sq, pre, start, agreed in itertools.product(grid, grid, (0.36, 0.39, 0.9), (True, False)):
+        cls = classify(sq, pre, False, agreed, start)
+        why = _class_reason(sq, pre, agreed, start)
+        if cls == "agreement" or (cls == "stalemate" and not agreed):
+            assert why == "", (sq, pre, start, agreed, why)
+        else:
+            assert why.endswith(f"is a {cls}"), (sq, pre, start, agreed, cls, why)

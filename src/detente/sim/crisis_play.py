@@ -507,9 +507,25 @@ class CrisisRun:
         cls = classify(sq, m.sq_pre, forced, agreed, m.sq)
         early = "" if self.t >= m.horizon else f" (the run ended after {self.t} of the model's {m.horizon} rounds)"
         detail = (f"model state: division {sq:.2f} (pre-crisis {m.sq_pre:.2f}), "
-                  f"{'agreed' if agreed else 'no agreement'}, {'force used' if forced else 'no force used'}{early}")
+                  f"{'agreed' if agreed else 'no agreement'}, {'force used' if forced else 'no force used'}{early}"
+                  + _class_reason(sq, m.sq_pre, agreed, m.sq))
         by = None
         if cls == "capitulation":
             by = m.players[1] if sq > m.sq_pre else m.players[0]
         extra["model"]["state"] = {"status_quo": sq, "force_used": forced, "agreed": agreed}
         return Outcome(cls, detail, False, by, **common, **extra)
+
+
+def _class_reason(sq: float, pre: float, agreed: bool, start: float) -> str:
+    """Which of C5's rules (games/crisis/model.classify) gave a crisis run without war its class: 'capitulation'
+    beside 'division 0.40 (pre-crisis 0.36), agreed' read as a contradiction (H15)."""
+    if agreed:
+        if (sq >= 0.85 and pre < 0.85) or (sq <= 0.15 and pre > 0.15):
+            return "; C5: an agreement at one side's end of the divisions is a capitulation"
+        if abs(sq - pre) < 0.1:
+            return ("; C5: an agreement within 0.1 of the pre-crisis division after history moved the start "
+                    f"to {start:.2f} is a capitulation" if start != pre else
+                    "; C5: an agreement within 0.1 of the pre-crisis division is a stalemate")
+        return ""
+    return ("; C5: a standoff at least 0.5 from the pre-crisis division is a capitulation" if abs(sq - pre) >= 0.5
+            else "")
