@@ -200,3 +200,18 @@ def test_a_crisis_runs_class_reason_names_the_class_c5_gives() -> None:
             assert why == "", (sq, pre, start, agreed, why)
         else:
             assert why.endswith(f"is a {cls}"), (sq, pre, start, agreed, cls, why)
+
+
+def test_crisis_terms_on_a_scenario_analyze_does_not_treat_as_a_crisis_say_why(tmp_path) -> None:
+    """Tags challenger:/defender: and b_standoff_cost on a scenario with no 'crisis' tag and no war cost: analyze
+    skipped the crisis model and said only 'parameters no layer reads: b_standoff_cost'."""
+    head = DUEL_HEAD.replace("tags: [crisis, ", "tags: [")
+    p = _write(tmp_path, head + "parameters: {b_standoff_cost: 0.2}\n")
+    d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
+    why = [w["what"] for w in d["summary"]["warnings"] if w["layer"] == "crisis"]
+    assert d.get("crisis") is None and len(why) == 1
+    assert "challenger:a, defender:b" in why[0] and "b_standoff_cost" in why[0] and "'crisis' tag" in why[0]
+    p = _write(tmp_path, DUEL_HEAD + "parameters: {b_standoff_cost: 0.2}\n")  # with the tag: the model runs
+    d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
+    assert d.get("crisis") is not None and not [w for w in d["summary"]["warnings"] if w["layer"] == "crisis"
+                                                 and "not used" in w["what"]]

@@ -260,6 +260,7 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
                      for term, value in crisis.inputs.defaults.items()]
     if unused:
         warnings.append(InputWarning("scenario", f"parameters no layer reads: {', '.join(unused)}"))
+    warnings += _not_a_crisis(sc, unused if crisis is None else [])
     if crisis is not None and crisis.inputs.unsolved:  # stated for a third party the model does not solve (H12)
         from detente.games.crisis.spec import UNSOLVED
 
@@ -267,6 +268,31 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     if crisis is not None:
         warnings += [InputWarning("crisis", w) for w in (*crisis.inputs.changed, *crisis.inputs.unread)]
     return unique(defaults), unique(warnings)
+
+
+CRISIS_SUFFIXES = ("_war_win_prob", "_standoff_cost", "_limited_war_cost", "_mobilise_cost", "_face_cost_withdraw",
+                   "_face_cost_accept", "_credibility_cost", "_info_benefit", "_join_cost", "_pressure_cost",
+                   "_mediation_cost", "_sanctions_cost")
+CRISIS_GLOBALS = ("power_shift", "horizon", "discount", "fait_accompli_share")
+NOT_CRISIS = ("analyze runs the general crisis model only on a crisis scenario: a 'crisis' tag, a games or "
+              "simulation section, or an <actor>_war_cost parameter")
+
+
+def _not_a_crisis(sc: Scenario, unused: list[str]) -> list[InputWarning]:
+    """H15: principals named in the tags, or crisis-model terms, on a scenario analyze does not treat as a
+    crisis were only 'parameters no layer reads' (or nothing), with no word of why."""
+    from detente.layer_checks import is_crisis
+
+    if is_crisis(sc):
+        return []
+    terms = [p for p in unused if p.endswith(CRISIS_SUFFIXES) or p in CRISIS_GLOBALS
+             or p.startswith(("sanctions_cost_", "third_party_"))]
+    named = [t for t in sc.meta.tags if t.startswith(("challenger:", "defender:"))]
+    if not terms and not named:
+        return []
+    what = " and ".join(x for x in (f"tags {', '.join(named)}" if named else "",
+                                    f"crisis-model terms {', '.join(terms)}" if terms else "") if x)
+    return [InputWarning("crisis", f"{what} are not used: {NOT_CRISIS}")]
 
 
 def sim_defaults(sc: Scenario, logit: bool = True) -> tuple[list[DefaultUsed], list[InputWarning]]:
