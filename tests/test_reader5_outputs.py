@@ -215,3 +215,15 @@ def test_crisis_terms_on_a_scenario_analyze_does_not_treat_as_a_crisis_say_why(t
     d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
     assert d.get("crisis") is not None and not [w for w in d["summary"]["warnings"] if w["layer"] == "crisis"
                                                  and "not used" in w["what"]]
+
+
+def test_a_channel_nobody_is_on_and_no_move_uses_is_listed(tmp_path) -> None:
+    """A channel with no participants and no move passed without a word, though the crisis model counts it as
+    open to both principals."""
+    chans = ("channels:\n  - {id: idle, name: Idle, kind: closed, audience_cost: 0.1}\n"
+             "  - {id: used, name: Used, kind: public, audience_cost: 0.5}\n"
+             "moves: [{id: m, actor: a, type: demand, issue: x, position: 100, channel: used}]\n")
+    p = _write(tmp_path, DUEL_HEAD + chans)
+    d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
+    idle = [w["what"] for w in d["summary"]["warnings"] if "no participants" in w["what"]]
+    assert len(idle) == 1 and ": idle (" in idle[0] and "used" not in idle[0].split("(")[0]

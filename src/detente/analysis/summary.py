@@ -261,6 +261,14 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     if unused:
         warnings.append(InputWarning("scenario", f"parameters no layer reads: {', '.join(unused)}"))
     warnings += _not_a_crisis(sc, unused if crisis is None else [])
+    # H15: a channel with no participants and no move was accepted without a word; the crisis model counts
+    # it as open to both principals (games/crisis/channels.py), so it can carry their offers unnoticed
+    named = {c for s_ in (sc.games.specs if sc.games else []) for c in (s_.public_channel, s_.closed_channel) if c}
+    idle = [ch.id for ch in sc.channels
+            if not ch.participants and ch.id not in named and not any(m.channel == ch.id for m in sc.moves)]
+    if idle:
+        warnings.append(InputWarning("scenario", f"channels with no participants that no move uses: {', '.join(idle)} "
+                                     "(the crisis model counts such a channel as open to both principals)"))
     if crisis is not None and crisis.inputs.unsolved:  # stated for a third party the model does not solve (H12)
         from detente.games.crisis.spec import UNSOLVED
 
