@@ -227,3 +227,11 @@ def test_a_channel_nobody_is_on_and_no_move_uses_is_listed(tmp_path) -> None:
     d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
     idle = [w["what"] for w in d["summary"]["warnings"] if "no participants" in w["what"]]
     assert len(idle) == 1 and ": idle (" in idle[0] and "used" not in idle[0].split("(")[0]
+
+
+def test_a_scenario_without_status_quo_gets_a_bottom_line(tmp_path) -> None:
+    """An imported BdM file (no status quo, no claims, no known outcome) got an empty 'Bottom line' box."""
+    p = _write(tmp_path, DUEL_HEAD.replace(", status_quo: 0}", "}").replace("tags: [crisis, ", "tags: ["))
+    res = runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")])
+    lines = json.loads(res.stdout)["summary"]["lines"]
+    assert len(lines) == 1 and lines[0].startswith("Strong position: not ranked") and "status quo" in lines[0]

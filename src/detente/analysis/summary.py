@@ -485,6 +485,10 @@ def bottom_line(a: Analysis) -> dict[str, Any]:
         else:
             line += " The scenario does not say who it expects to be strong."
         lines.append(line)
+    elif a.strong.rows:  # an imported BdM file has no status quo: the bottom line was an empty box (H15)
+        lines.append("Strong position: not ranked — no actor's gain against the status quo can be computed (no "
+                     "issue has a status quo: give issues[].status_quo); the table gives power shares and win "
+                     "probabilities only.")
 
     # where the argument stops following: the smallest computed change
     cands = flip_candidates(a)
