@@ -235,3 +235,17 @@ def test_a_scenario_without_status_quo_gets_a_bottom_line(tmp_path) -> None:
     res = runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")])
     lines = json.loads(res.stdout)["summary"]["lines"]
     assert lines[0].startswith("Strong position: not ranked") and "status quo" in lines[0]
+
+
+def test_import_refuses_to_replace_an_existing_file_without_overwrite(tmp_path) -> None:
+    """`import -o FILE` replaced a scenario the user may have edited by hand; `draft -o` refuses."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent / "data" / "ktab" / "SOE-Pol-Comp.csv"  # in the repo (MIT)
+    out = tmp_path / "soe.yaml"
+    out.write_text("edited by hand\n", encoding="utf-8")
+    res = runner.invoke(app, ["import", str(src), "--from", "ktab", "-o", str(out)])
+    assert res.exit_code == 2 and "--overwrite" in res.output and "field 'output'" in res.output
+    assert out.read_text(encoding="utf-8") == "edited by hand\n"
+    res = runner.invoke(app, ["import", str(src), "--from", "ktab", "-o", str(out), "--overwrite"])
+    assert res.exit_code == 0 and out.read_text(encoding="utf-8").startswith("detente: 1")

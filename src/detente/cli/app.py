@@ -186,12 +186,18 @@ def import_(
     file: Annotated[Path, typer.Argument(help="File in a foreign format.")],
     from_: Annotated[str, typer.Option("--from", help="Format: ktab, ktab-xml, dem or bdm.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write YAML here.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing -o file (refused "
+                                            "without it).")] = False,
 ) -> None:
     """Convert a KTAB, Decide (DEM) or BdM file into a detente scenario (YAML)."""
     from detente.fileio import atomic_write_text
     from detente.scenario.formats import import_file
     from detente.scenario.writer import scenario_to_yaml
 
+    # an imported scenario is edited by hand as a draft is: replaced silently before (H15; draft refuses)
+    if output is not None and (output.is_file() or output.is_symlink()) and not overwrite:
+        raise InputError("exists; give --overwrite to replace it (it may be a scenario edited by hand)",
+                         str(output), field="output")
     text = scenario_to_yaml(import_file(file, from_))
     if output is None:
         sys.stdout.write(text)
