@@ -249,3 +249,24 @@ def test_import_refuses_to_replace_an_existing_file_without_overwrite(tmp_path) 
     assert out.read_text(encoding="utf-8") == "edited by hand\n"
     res = runner.invoke(app, ["import", str(src), "--from", "ktab", "-o", str(out), "--overwrite"])
     assert res.exit_code == 0 and out.read_text(encoding="utf-8").startswith("detente: 1")
+
+
+def test_the_win_probability_column_says_it_is_the_final_positions_chance(tmp_path) -> None:
+    """An imported BdM file showed 'win probability 1.00' for actors at 0, 0.5 and 1 under a caption 'chance its
+    position wins': the figure is the chance of the position each holds when SMP stops (all had converged)."""
+    # the Honduras example of the BdM files (dmasad), capabilities and positions as there
+    text = ("detente: 1\nmeta: {id: conv, title: t, perspective: p}\n"
+            "actors: [{id: a, name: A, capability: 1.958}, {id: b, name: B, capability: 1.515}, "
+            "{id: c, name: C, capability: 1.189}, {id: d, name: D, capability: 2550.486}, "
+            "{id: e, name: E, capability: 5.362}]\n"
+            "issues: [{id: x, name: X, status_quo: 50}]\n"
+            "positions: {a: {x: {position: 100, salience: 1}}, b: {x: {position: 0, salience: 1}}, "
+            "c: {x: {position: 50, salience: 0.3}}, d: {x: {position: 50, salience: 0.1}}, "
+            "e: {x: {position: 50, salience: 0.3}}}\n")
+    p = _write(tmp_path, text)
+    d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
+    wins = {r["actor"]: r["win_probability"] for r in d["strong_position"]["rows"]}
+    assert wins["a"] > 0.9 and wins["b"] > 0.9  # opposite opening positions, both "win": they converged
+    out = " ".join(runner.invoke(app, ["analyze", str(p), "--out", str(tmp_path / "o")]).output.split())
+    assert "when the spatial model stops" in out and "chance its position wins" not in out
+    assert "not its opening position" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")

@@ -54,7 +54,8 @@ def strong_position(arr: Arrays, result: ModelResult, wins: ModelResult | None =
     """Rank actors by what the forecast of ``result`` gives them against the status quo.
 
     ``wins``, if given, is a model result with a ``win_probability`` figure per actor and
-    issue (KTAB's PCE): the chance that the actor's position wins, averaged over its issues.
+    issue (KTAB's PCE): the chance that the position the actor holds when the model stops wins, averaged
+    over its issues (DECISIONS S6: actors ending at one position each get its whole chance).
     """
     w = arr.weight
     total = w.sum(axis=0)

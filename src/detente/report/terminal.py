@@ -57,7 +57,8 @@ def strong_table(sc: Scenario, strong: StrongPosition) -> Table:
         t.add_row(*cells, str(len(r.issues)))
     t.caption = ("power share: capability × salience over the issues the actor cares about; "
                  "gain: salience-weighted move toward the actor's position, relative to the status quo"
-                 + ("; win probability: chance its position wins (KTAB PCE), averaged over its issues"
+                 + ("; win probability: KTAB's PCE chance, when the spatial model stops, that the position the actor "
+                    "then holds wins (actors ending together each get it: DECISIONS S6), averaged over its issues"
                     if strong.win_probability_from else ""))
     return t
 
