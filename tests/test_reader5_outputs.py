@@ -270,3 +270,12 @@ def test_the_win_probability_column_says_it_is_the_final_positions_chance(tmp_pa
     out = " ".join(runner.invoke(app, ["analyze", str(p), "--out", str(tmp_path / "o")]).output.split())
     assert "when the spatial model stops" in out and "chance its position wins" not in out
     assert "not its opening position" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_icb_commands_bound_their_seed_like_every_other() -> None:
+    """`backtest icb --seed 99999999999999` was a NumPy traceback after loading the data (every other --seed
+    stops at 2^32 - 1 with one line)."""
+    for cmd in (["backtest", "icb"], ["backtest", "icb-priors"]):
+        res = runner.invoke(app, [*cmd, "--seed", str(2**32), "--data", "/nonexistent/icb.csv"])
+        assert res.exit_code == 2, res.output
+        assert "--seed" in res.output and "Traceback" not in res.output

@@ -80,8 +80,8 @@ def icb(
                                                    "with parameters fitted on all of --data.")] = None,
     test_system: Annotated[Path | None, typer.Option("--test-system", help="The system-level file of --test-data "
                                                      "(default: icb1v14-before1990.csv beside it).")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for cross-validation folds, random starts "
-                                      "and the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
+                                      help="Seed for cross-validation folds, random starts and the bootstrap.")] = 0,
     development: Annotated[bool, typer.Option("--development", help="Only the rolling origins inside the "
                                               "training period (1960s, 1970s): never scores 1980-89.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON only.")] = False,
@@ -174,7 +174,8 @@ def icb_priors(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the prior table here (the shipped "
                                                 "one: src/detente/scenario/data/icb_priors.json); default: "
                                                 "print it.")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws behind the 90% intervals.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
+                                      help="Seed of the draws behind the 90% intervals.")] = 0,
     covariance: Annotated[str, typer.Option("--covariance", help="sandwich (clustered by crisis; default) or "
                                             "information (inverse expected information).")] = "sandwich",
     unknown_power: Annotated[str, typer.Option("--unknown-power", help="mixture (an unknown power discrepancy "
