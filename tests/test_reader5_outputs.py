@@ -279,3 +279,13 @@ def test_the_icb_commands_bound_their_seed_like_every_other() -> None:
         res = runner.invoke(app, [*cmd, "--seed", str(2**32), "--data", "/nonexistent/icb.csv"])
         assert res.exit_code == 2, res.output
         assert "--seed" in res.output and "Traceback" not in res.output
+
+
+def test_the_crisis_models_probabilities_say_they_are_one_solve_at_the_modes() -> None:
+    """'escalation 0.53' read as a forecast with its uncertainty folded in; the model is solved once, at the modes
+    of every ranged number but the principals' war costs, and nothing draws it over the ranges."""
+    res = runner.invoke(app, ["game", "geneva-2022", "--template", "crisis", "--json"])
+    assert res.exit_code == 0, res.output
+    note = [n for n in json.loads(res.stdout)["notes"] if n.startswith("one solve at the point values")]
+    # 18 ranged numbers in the founding case (analyze's uncertainty line), two of them the principals' war costs
+    assert len(note) == 1 and ": 16 of the scenario's ranged numbers" in note[0]

@@ -170,6 +170,10 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
                      "reading, C7): the outcome probabilities mix in the complete-information solution with that "
                      "weight; without the mediator (the figures of the mechanism and channel lines) they are "
                      + ", ".join(f"{k} {before[k]:.2f}" for k in sorted(CLASSES, key=lambda c: -before[c])))
+    if explain and (n := _ranged_at_modes(sc, m.players)):
+        notes.append(f"one solve at the point values: {n} of the scenario's ranged numbers enter at their modes "
+                     "(only the principals' war-cost ranges are drawn, as their resolve types), and no layer draws "
+                     "this model over the ranges, so these probabilities carry no interval (H15)")
     run = CrisisRun(inp, qre, probs, notes=notes, belief_step=belief_step)
     if explain:
         run.best = solve_crisis(m, None, belief_step)
@@ -180,6 +184,32 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
             run.channels = explain_channels(m, run.best, qre, belief_step, probs, inp.mediation, mean)
     run.seconds = time.perf_counter() - t0
     return run
+
+
+def _ranged_at_modes(sc: Scenario, players: tuple[str, str]) -> int:
+    """Ranged numbers of ``sc`` the model reads at their modes: all but the principals' war costs (types)."""
+    from detente.scenario.numbers import Num
+
+    types = {f"{p}_war_cost" for p in players}
+    count = 0
+
+    def walk(obj: Any) -> None:
+        nonlocal count
+        if isinstance(obj, Num):
+            count += obj.is_range
+        elif hasattr(obj, "__pydantic_fields__"):
+            for name in type(obj).model_fields:
+                walk(getattr(obj, name))
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list | tuple):
+            for v in obj:
+                walk(v)
+
+    walk(sc.model_copy(update={"parameters": {k: v for k, v in sc.parameters.items() if k not in types},
+                               "known_outcome": None}))
+    return count
 
 
 def apply_readings(inp: S.CrisisInputs, sc: Scenario) -> None:
