@@ -289,3 +289,15 @@ def test_the_crisis_models_probabilities_say_they_are_one_solve_at_the_modes() -
     note = [n for n in json.loads(res.stdout)["notes"] if n.startswith("one solve at the point values")]
     # 18 ranged numbers in the founding case (analyze's uncertainty line), two of them the principals' war costs
     assert len(note) == 1 and ": 16 of the scenario's ranged numbers" in note[0]
+
+
+def test_a_claim_on_the_known_outcome_of_a_scenario_without_one_says_so(tmp_path) -> None:
+    """'issue x has no value for the known outcome' when the scenario records no known outcome at all."""
+    claim = ("claims: [{id: K, text: t, check: {kind: forecast_near, issue: x, target: known_outcome, within: 5, "
+             "model: compromise}}]\n")
+    for extra, why in (("", "the scenario records no known_outcome"),
+                       ("known_outcome: {class: stalemate}\n", "issue 'x' has no value for the known outcome")):
+        p = _write(tmp_path, DUEL_HEAD.replace("tags: [crisis, ", "tags: [") + extra + claim)
+        d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
+        (v,) = [v for v in d["claims"] if v["claim"] == "K"]
+        assert v["status"] == "not_evaluated" and v["detail"] == why

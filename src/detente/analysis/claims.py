@@ -146,9 +146,10 @@ def _forecast_near(claim: Claim, ctx: Context) -> Verdict:
     if f is None:
         return _missing_model(claim, ch.model)
     target, name = ch.target_value(ctx.scenario)
-    if target is None:
-        return Verdict(claim.id, claim.text, "not_evaluated",
-                       f"issue '{ch.issue}' has no value for {name}", "models")
+    if target is None:  # H15: "has no value for the known outcome" when the scenario records none at all
+        why = ("the scenario records no known_outcome" if ch.target == "known_outcome"
+               and ctx.scenario.known_outcome is None else f"issue '{ch.issue}' has no value for {name}")
+        return Verdict(claim.id, claim.text, "not_evaluated", why, "models")
     gap = abs(f - target)
     status = "holds" if gap <= ch.within + 1e-9 else "fails"
     return Verdict(claim.id, claim.text, status,
