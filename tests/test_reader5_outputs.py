@@ -301,3 +301,17 @@ def test_a_claim_on_the_known_outcome_of_a_scenario_without_one_says_so(tmp_path
         d = json.loads(runner.invoke(app, ["analyze", str(p), "--json", "--out", str(tmp_path / "o")]).stdout)
         (v,) = [v for v in d["claims"] if v["claim"] == "K"]
         assert v["status"] == "not_evaluated" and v["detail"] == why
+
+
+def test_an_opinion_threshold_says_which_way_the_opinion_must_cross_it(tmp_path) -> None:
+    """'voters never reaches 20' of an opinion that starts at 25 and has to fall: the crossing's direction is
+    the start's side (engine.first_crossing); the example falls, the founding case's C6 rises."""
+    from pathlib import Path
+
+    ex = Path(__file__).resolve().parents[1] / "examples" / "havana-2016.yaml"
+    for scenario, claim, way in ((str(ex), "H4", "voters falls to 20"), ("geneva-2022", "C6", "rises to 50")):
+        d = json.loads(runner.invoke(app, ["analyze", scenario, "--json", "--out", str(tmp_path / claim)]).stdout)
+        (v,) = [v for v in d["claims"] if v["claim"] == claim]
+        assert way in v["detail"], v["detail"]
+    (c,) = d["sim"]["opinion_comparisons"]
+    assert c["direction"] == "rises to"

@@ -71,6 +71,7 @@ class OpinionComparison:
     without_move: str
     with_rounds: list[int | None]
     without_rounds: list[int | None]
+    direction: str = "reaches"  # "rises to" / "falls to" when every run starts on one side (H15)
 
     @property
     def sooner_share(self) -> float:
@@ -90,7 +91,7 @@ class OpinionComparison:
                 "median_round_without": self._median(self.without_rounds),
                 "crossed_with": sum(x is not None for x in self.with_rounds),
                 "crossed_without": sum(x is not None for x in self.without_rounds),
-                "runs": len(self.with_rounds)}
+                "runs": len(self.with_rounds), "direction": self.direction}
 
 
 @dataclass
@@ -174,10 +175,15 @@ def sim_layer(sc: Scenario, options: AnalyzeOptions) -> SimLayerResult | None:
             "moves": [m for m in sc.moves if m.id != ch.without_move]}))
         alt = run_batch(sc, seed, runs, without=frozenset({ch.without_move}), sampler=sampler,
                         until=(ch.audience, ch.issue, ch.threshold), plan=alt_plan, rounds=rounds)
+        # a crossing runs the way the opinion starts from (engine.first_crossing): say which (H15: "never
+        # reaches 20" of an opinion starting at 25 that had to fall to 20)
+        starts = {(path[0] > ch.threshold) for r in batch.runs
+                  if (path := r.opinion_path.get(f"{ch.audience}/{ch.issue}")) and path[0] != ch.threshold}
         comparisons.append(OpinionComparison(
             ch.audience, ch.issue, ch.threshold, ch.without_move,
             [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in batch.runs],
-            [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs]))
+            [r.first_crossing(ch.audience, ch.issue, ch.threshold) for r in alt.runs],
+            {frozenset({True}): "falls to", frozenset({False}): "rises to"}.get(frozenset(starts), "reaches")))
     known = sc.known_outcome.outcome_class.value if sc.known_outcome else None
     policy = policy_record(plan, why, sc.simulation.rounds, rounds)
     policy.update(unplayed_steps(sc, rounds))
@@ -282,14 +288,14 @@ def _opinion_sooner(claim: Claim, ctx: Context) -> Verdict | None:
     d = comp.to_dict()
     if d["crossed_with"] == 0 and d["crossed_without"] == 0:
         return Verdict(claim.id, claim.text, "fails",
-                       f"{ch.audience} never reaches {ch.threshold:g} on {ch.issue} within {res.rounds} "
-                       "rounds, with or without the move", "sim").set_count(0, d["runs"], "paired runs")
+                       f"{ch.audience} never {comp.direction} {ch.threshold:g} on {ch.issue} within "
+                       f"{res.rounds} rounds, with or without the move", "sim").set_count(0, d["runs"], "paired runs")
     p = comp.sooner_share
 
     def fmt(x: float | None) -> str:
         return "not reached" if x is None else f"round {x:.0f}"
 
-    detail = (f"{ch.audience} reaches {ch.threshold:g} on {ch.issue}: median {fmt(d['median_round_without'])} "
+    detail = (f"{ch.audience} {comp.direction} {ch.threshold:g} on {ch.issue}: median {fmt(d['median_round_without'])} "
               f"without {ch.without_move}, {fmt(d['median_round_with'])} with it; sooner without in "
               f"{pct(p)} of paired runs")
     return Verdict(claim.id, claim.text, "holds" if p >= 0.5 else "fails", detail,

@@ -204,7 +204,8 @@ def sim_section(result: Any) -> str:
             r = comp.get(f"median_round_{side}")
             return "median not reached" if r is None else f"median round {r:.0f}"
 
-        parts.append(f"<p>{escape(comp['audience'])} reaches {comp['threshold']:g} on {escape(comp['issue'])}: "
+        parts.append(f"<p>{escape(comp['audience'])} {escape(comp.get('direction', 'reaches'))} "
+                     f"{comp['threshold']:g} on {escape(comp['issue'])}: "
                      f"{_when('without')} without {escape(comp['without_move'])}, {_when('with')} with it; "
                      f"sooner without it in {_pct(comp.get('sooner_share'))} of paired runs.</p>")
     be = d.get("break_even") or {}

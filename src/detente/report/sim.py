@@ -90,7 +90,8 @@ def render_sim(result: Any, log: bool = False) -> RenderableType:
                           "add --log, or read report.html)", style="dim"))
     for c in d["opinion_comparisons"]:
         parts.append(Text(
-            f"Counterfactual without {c['without_move']}: {c['audience']} reaches {c['threshold']:g} on "
+            f"Counterfactual without {c['without_move']}: {c['audience']} {c.get('direction', 'reaches')} "
+            f"{c['threshold']:g} on "
             f"{c['issue']} in {c['crossed_without']} of {c['runs']} runs (with it: {c['crossed_with']}); "
             f"sooner without in {pct(c['sooner_share'])} of paired runs"))
     return Group(*parts)
