@@ -315,3 +315,18 @@ def test_an_opinion_threshold_says_which_way_the_opinion_must_cross_it(tmp_path)
         assert way in v["detail"], v["detail"]
     (c,) = d["sim"]["opinion_comparisons"]
     assert c["direction"] == "rises to"
+
+
+def test_a_first_order_index_above_its_total_is_flagged_as_noise() -> None:
+    """`sensitivity examples/havana-2016.yaml --samples 64` printed S1 1.008 beside ST 0.997 without a word (S1 <= ST
+    by definition); the noise caption covered only indices outside [0, 1]."""
+    from pathlib import Path
+
+    ex = Path(__file__).resolve().parents[1] / "examples" / "havana-2016.yaml"
+    res = runner.invoke(app, ["sensitivity", str(ex), "--samples", "64", "--json"])
+    sob = json.loads(res.stdout)["sobol"]
+    j = sob["parameters"].index("actors.farc.capability")
+    s1, st = sob["indices"]["f.compromise.justice"]["S1"][j], sob["indices"]["f.compromise.justice"]["ST"][j]
+    assert s1 > st + 0.005 and max(s1, st) <= 1.05  # only the new rule can flag it
+    text = " ".join(runner.invoke(app, ["sensitivity", str(ex), "--samples", "64"]).output.split())
+    assert "a first-order index above its total, is estimation noise" in text
