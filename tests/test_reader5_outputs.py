@@ -330,3 +330,12 @@ def test_a_first_order_index_above_its_total_is_flagged_as_noise() -> None:
     assert s1 > st + 0.005 and max(s1, st) <= 1.05  # only the new rule can flag it
     text = " ".join(runner.invoke(app, ["sensitivity", str(ex), "--samples", "64"]).output.split())
     assert "a first-order index above its total, is estimation noise" in text
+
+
+def test_game_and_simulate_json_carry_the_base_rate_the_terminal_prints(tmp_path) -> None:
+    """The terminal prints ICB's base rate under the classes of `game` and `simulate` (H13); their JSON did not."""
+    p = _write(tmp_path, SCRIPTED_WAR)
+    for cmd in (["game", "geneva-2022", "--json"], ["game", "geneva-2022", "--template", "crisis", "--json"],
+                ["simulate", str(p), "--json"]):
+        d = json.loads(runner.invoke(app, cmd).stdout)
+        assert d["base_rate"].startswith("Base rate: ICB's"), cmd

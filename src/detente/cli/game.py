@@ -150,8 +150,10 @@ def game(
                 from detente.games.crisis.tree_export import export_tree
 
                 atomic_write_text(efg, to_efg(export_tree(crun.inputs.model, crun.inputs.mediation)))
-            if json_out:
-                sys.stdout.write(dump_json(crun.to_dict()))
+            if json_out:  # the terminal's baseline beside the classes, in the JSON too (H15)
+                from detente.analysis.summary import base_rate_text
+
+                sys.stdout.write(dump_json(crun.to_dict() | {"base_rate": base_rate_text() or None}))
                 return
             out_console().print(render_crisis(crun))
             _base_rate()
@@ -184,7 +186,10 @@ def game(
     if efg is not None:
         atomic_write_text(efg, to_efg(run.game))
     if json_out:
-        sys.stdout.write(dump_json(run.to_dict()))
+        from detente.analysis.summary import base_rate_text
+
+        extra = {} if file.endswith(".efg") else {"base_rate": base_rate_text() or None}
+        sys.stdout.write(dump_json(run.to_dict() | extra))
         return
     console = out_console()
     console.print(render_game(run))

@@ -111,7 +111,7 @@ def simulate(
         record["cut_short"] = (f"the runs stop after {world.rounds} rounds, before the model's deadline (round "
                                f"{plan.rounds_needed}: {plan.history} of history + {plan.model.horizon}); each run's "
                                "class is read from the state it reached")
-    from detente.analysis.summary import sim_defaults
+    from detente.analysis.summary import base_rate_text, sim_defaults
     from detente.defaults import DefaultUsed
 
     # the stand-ins this run read, as analyze lists them (H15: simulate listed none)
@@ -121,6 +121,7 @@ def simulate(
     summary = {
         "scenario": sc.meta.id, "perspective": " ".join(sc.meta.perspective.split()), "seed": master,
         "policy": record, "defaults_used": [x.to_dict() for x in used],
+        "base_rate": base_rate_text() or None,  # the terminal's baseline, in the JSON too (H15)
         **{k: v for k, v in typed_runs(batch).items() if k == "runs_by_types"},
         "runs": n, "rounds": world.rounds, "ranges": mode, "frequencies": batch.frequencies,
         "modal_class": batch.modal,
@@ -147,8 +148,6 @@ def simulate(
          "runs_with_public_concessions": sum(
              1 for r in batch.runs if any(c["track"] != "closed" for c in r.concessions))}
     console.print(frequency_table(d))
-    from detente.analysis.summary import base_rate_text
-
     if base := base_rate_text():  # the baseline beside the classes, as analyze gives it (H13)
         console.print(base, markup=False, style="dim")
     if d.get("runs_by_types"):
