@@ -84,7 +84,10 @@ def _name_end(tokens: list[Token], i: int, taken: set[int]) -> int:
     while j < len(tokens) and j - i < 6 and j not in taken:
         t = tokens[j].text
         word = t[:1].isupper() and t.replace("'", "").replace("’", "").isalpha() and t not in _NOT_NAMES
-        particle = t.lower() in _PARTICLES and j + 1 < len(tokens) and tokens[j + 1].text[:1].isupper() and j > i
+        # "bin Salman", and "al-Sisi" / "el-Baradei" (tokens "al", "-", "Sisi"): the hyphen is then taken below
+        nxt = tokens[j + 2] if j + 2 < len(tokens) and tokens[j + 1].text == "-" else tokens[j + 1] \
+            if j + 1 < len(tokens) else None
+        particle = t.lower() in _PARTICLES and nxt is not None and nxt.text[:1].isupper() and j > i
         if word or particle:
             j += 1
         elif t == "-" and j > i and j + 1 < len(tokens) and tokens[j + 1].text.isalpha():
