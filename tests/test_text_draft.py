@@ -149,3 +149,23 @@ def test_review_flags_assumed(tmp_path):
     p.write_text(SHORT, encoding="utf-8")
     res = runner.invoke(app, ["draft", str(p), "--review"])
     assert res.exit_code == 0 and "assumed" in res.output and "move" in res.output
+
+
+def test_merge_into_another_crisis_warns(tmp_path):
+    # an article on the Nile dam merged into the Havana talks shares almost no actor with it (reader5)
+    art, other = REPO / "examples" / "gerd-2020.txt", REPO / "examples" / "havana-2016.yaml"
+    out = tmp_path / "m.yaml"
+    res = runner.invoke(app, ["draft", str(art), "--merge", str(other), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "drafted actors are in" in res.output and "same crisis" in res.output
+
+
+def test_overlap_warning_counts_shared_actors():
+    from detente.text.merge import overlap_warning
+
+    old = {"actors": [{"id": "a"}, {"id": "b"}]}
+    assert overlap_warning(old, {"actors": [{"id": "a"}, {"id": "c"}]}, "f.yaml") is None  # half shared
+    line = overlap_warning(old, {"actors": [{"id": "a"}, {"id": "c"}, {"id": "d"}]}, "f.yaml")
+    assert line is not None and "only 1 of the 3 drafted actors are in f.yaml (a)" in line
+    assert "(none)" in overlap_warning(old, {"actors": [{"id": "x"}]}, "f.yaml")
+    assert overlap_warning(old, {"actors": []}, "f.yaml") is None

@@ -54,7 +54,7 @@ def draft(
     from detente.scenario.loader import load_scenario, scenario_from_data
     from detente.scenario.writer import scenario_to_data, scenario_to_yaml
     from detente.text.draft import draft_article
-    from detente.text.merge import merge_data
+    from detente.text.merge import merge_data, overlap_warning
 
     if out is not None and not analyze:  # it was ignored without a word and the draft went to stdout (H12)
         from detente.errors import InputError
@@ -91,9 +91,12 @@ def draft(
     conflicts: list[str] = []
     if merge is not None:
         existing = load_scenario(merge)
-        merged, added, conflicts = merge_data(scenario_to_data(existing), scenario_to_data(sc))
+        old_data, new_data = scenario_to_data(existing), scenario_to_data(sc)
+        merged, added, conflicts = merge_data(old_data, new_data)
         sc = scenario_from_data(merged, str(merge))
         err = err_console()
+        if (warning := overlap_warning(old_data, new_data, str(merge))) is not None:
+            err.print(warning, markup=False)
         err.print(f"merge: kept {merge}, added {len(added)} fields, {len(conflicts)} conflicts", markup=False)
         for c in conflicts:
             err.print(f"  conflict (kept the file's value): {c}", markup=False)

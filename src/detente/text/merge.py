@@ -70,3 +70,21 @@ def merge_data(existing: dict[str, Any], draft: dict[str, Any]) -> tuple[dict[st
     if "meta" in merged:
         merged["meta"] = {**merged["meta"], "sources": sources}
     return merged, added, conflicts
+
+
+def shared_actors(existing: dict[str, Any], draft: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(drafted actor ids the file already has, all drafted actor ids). Few shared ids mean the article
+    may be about another crisis: the merge then adds a second cast beside the file's (reader5)."""
+    old = {a["id"] for a in existing.get("actors") or []}
+    new = [a["id"] for a in draft.get("actors") or []]
+    return [a for a in new if a in old], new
+
+
+def overlap_warning(existing: dict[str, Any], draft: dict[str, Any], file: str) -> str | None:
+    """A one-line warning when fewer than half of the drafted actors are in the file, else None."""
+    shared, new = shared_actors(existing, draft)
+    if not new or 2 * len(shared) >= len(new):
+        return None
+    return (f"merge: only {len(shared)} of the {len(new)} drafted actors are in {file}"
+            f" ({', '.join(shared) or 'none'}): check that the article is about the same crisis")
+
