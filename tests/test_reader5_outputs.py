@@ -303,6 +303,7 @@ def test_a_claim_on_the_known_outcome_of_a_scenario_without_one_says_so(tmp_path
         assert v["status"] == "not_evaluated" and v["detail"] == why
 
 
+@pytest.mark.slow  # ~11 s / ~5 s on 2 cores: a simulation and a Sobol run
 def test_an_opinion_threshold_says_which_way_the_opinion_must_cross_it(tmp_path) -> None:
     """'voters never reaches 20' of an opinion that starts at 25 and has to fall: the crossing's direction is
     the start's side (engine.first_crossing); the example falls, the founding case's C6 rises."""
@@ -317,6 +318,7 @@ def test_an_opinion_threshold_says_which_way_the_opinion_must_cross_it(tmp_path)
     assert c["direction"] == "rises to"
 
 
+@pytest.mark.slow  # ~11 s / ~5 s on 2 cores: a simulation and a Sobol run
 def test_a_first_order_index_above_its_total_is_flagged_as_noise() -> None:
     """`sensitivity examples/havana-2016.yaml --samples 64` printed S1 1.008 beside ST 0.997 without a word (S1 <= ST
     by definition); the noise caption covered only indices outside [0, 1]."""
