@@ -1384,7 +1384,8 @@ class Extractor:
         if self.nationals:
             from detente.text.people import nationality_mentions, office_appositions
 
-            national = nationality_mentions(tokens, mentions)  # T28: "Mr Bebler of Yugoslavia"
+            national = nationality_mentions(tokens, mentions,  # T28: "Mr Bebler of Yugoslavia"
+                                            acts=lambda i: _finite_after(tokens, i))  # H16: not "Mr X of Y said"
             mentions = [m for m in mentions if m.tok_start not in national]
             held = office_appositions(tokens, mentions)  # T28: "the Secretary-General of NATO, Lord Carrington,"
             mentions = [m if m.tok_start not in held else Mention(held[m.tok_start], m.start, m.end, m.text, m.rule,

@@ -107,20 +107,29 @@ HONORIFICS = {"mr", "mrs", "ms", "dr", "judge", "justice", "professor", "prof", 
               "monsieur", "dame"}
 
 
-def nationality_mentions(tokens: list[Token], mentions: list) -> set[int]:
-    """T28 (``Extractor.nationals``): where a state's name follows "<form of address> <Name Name> of"
+# H16: forms of address that a state's delegate or leader also bears: "Mr Zafrulla Khan of Pakistan told the
+# Council" speaks for Pakistan; a judge or a professor "of Sweden" does not
+ADDRESS_ONLY = HONORIFICS - {"judge", "justice", "professor", "prof"}
+
+
+def nationality_mentions(tokens: list[Token], mentions: list,
+                         acts: Callable[[int], bool] | None = None) -> set[int]:
+    """T28 (``Extractor.nationals``): where a state's name follows "<form of address> <Name ...> of"
     ("India nominated Mr Ales Bebler of Yugoslavia", "Judge Gunnar Lagergren of Sweden"): the person's
     nationality, not the state acting. Returns the state mentions' first tokens. An office before the name
-    ("President Vladimir Putin of Russia") is no form of address and stays the state's."""
+    ("President Vladimir Putin of Russia") is no form of address and stays the state's, and so does a plain
+    form of address whose person is the subject of the verb after the state (``acts(token)``: "Mr Bhutto of
+    Pakistan demanded", a delegate or leader speaking for the state; H16)."""
     out: set[int] = set()
     for m in mentions:
-        if m.rule not in ("name", "alias") or m.tok_start < 4 or tokens[m.tok_start - 1].lower != "of":
+        if m.rule not in ("name", "alias") or m.tok_start < 3 or tokens[m.tok_start - 1].lower != "of":
             continue
         k = m.tok_start - 2
         while k >= 0 and m.tok_start - 2 - k < 4 and tokens[k].text[:1].isupper() and tokens[k].text.isalpha() \
                 and tokens[k].lower not in HONORIFICS:
             k -= 1
-        if m.tok_start - 2 - k >= 2 and k >= 0 and tokens[k].lower in HONORIFICS:
+        if m.tok_start - 2 - k >= 1 and k >= 0 and tokens[k].lower in HONORIFICS and not (
+                tokens[k].lower in ADDRESS_ONLY and acts is not None and acts(m.tok_end)):
             out.add(m.tok_start)
     return out
 
@@ -194,8 +203,9 @@ def find_people(tokens: list[Token], mentions: list, tok_sent: list[int],
         if q >= 0 and tokens[q].lower in {"'s", "’s"}:
             q -= 1
         actor = office_of or _actor_ending_at(ment_end, q)
-        if actor is None and name_end + 1 < n and tokens[name_end].lower == "of" and not (
-                honorifics and head in HONORIFICS):  # T28: "Mr Ales Bebler of Yugoslavia": a nationality
+        if actor is None and name_end + 1 < n and tokens[name_end].lower == "of":
+            # (T28: "Mr Ales Bebler of Yugoslavia", a nationality: nationality_mentions took the state's mention
+            # out before, so it is not found here; "Mr Bhutto of Pakistan demanded" keeps it, H16)
             got = ment_start.get(name_end + 1) or (ment_start.get(name_end + 2)
                                                    if tokens[name_end + 1].lower == "the" else None)
             actor = got[0] if got is not None else None
@@ -625,11 +635,14 @@ def context_presidents(tokens: list[Token], people: list[Person], states: list[t
         return people, {}
     out, made = [], {}
     state_end = adjective_ends  # "the Macedonian President Name": the title's own state
+    state_ids, state_at = {st for _, st in states}, {k for k, _ in states}
     for p in people:
         a = p.tok_start
         if p.head == "president" and a >= 1 and lows[a - 1] == "president" and \
                 not (a >= 2 and (lows[a - 2] in {"vice", "former", "deputy", "acting", "-", "'s", "’s"}
-                                 or a - 2 in state_end)) and not _table_entries(tokens, a, p.tok_end):
+                                 or a - 2 in state_end)) and not _table_entries(tokens, a, p.tok_end) and \
+                (p.actor is None or p.actor in state_ids) and not _named_body_before(tokens, a - 1, tok_sent,
+                                                                                   state_at | set(state_end)):
             si = tok_sent[a]
             near = [st for k, st in states if k < a and 0 <= si - tok_sent[k] <= 2]
             if p.actor is not None:
@@ -641,3 +654,19 @@ def context_presidents(tokens: list[Token], people: list[Person], states: list[t
                 p = Person(p.tok_start, p.tok_end, p.surname, p.head, actor)
         out.append(p)
     return out, made
+
+
+def _named_body_before(tokens: list[Token], t: int, tok_sent: list[int], state_tokens: set[int]) -> bool:
+    """The title at ``t`` follows a capitalised name inside its sentence that is no state ("Gazprom President
+    Alexei Miller", "FIFA President Sepp Blatter", "Club President X"): an organisation's president, not a
+    state's (H16)."""
+    k = t - 1
+    if k < 0 or not tokens[k].text[:1].isupper() or not tokens[k].text[:1].isalpha() or k in state_tokens:
+        return False
+    return (k >= 1 and tok_sent[k - 1] == tok_sent[k]) or tokens[k].lower not in _OPENERS  # "Then President X"
+
+
+# words that open a sentence before a title ("Then President Ivanov", "But President Ivanov")
+_OPENERS = {"then", "but", "and", "yet", "so", "later", "now", "meanwhile", "when", "while", "after", "before",
+            "as", "since", "if", "although", "though", "however", "still", "also", "once", "outgoing", "incumbent",
+            "acting", "interim", "former", "late", "today", "yesterday", "there", "here", "even", "only", "until"}

@@ -1,0 +1,47 @@
+"""Fresh-eyes review of the T28 actor rules and SF4 (DECISIONS H16): sentences of our own that a rule misread,
+each with the reading it must give, on both matching backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.text.extract import extract
+from text_backends import BACKENDS
+
+
+def _run(text: str, backend: str) -> tuple[set[str], set[tuple[str, str]]]:
+    ex = extract(text, backend)
+    return {a.id for a in ex.actors}, {(m.actor, m.type) for m in ex.moves}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_organisations_president_is_no_states_president(backend: str) -> None:
+    # T28's context presidents read these as ukr_president / red_cross_president / world_bank_president
+    ids, moves = _run("Russia cut gas supplies to Ukraine. Gazprom President Alexei Miller said the debt must be "
+                      "paid. Prime Minister Yulia Tymoshenko rejected the demand.", backend)
+    assert "ukr_president" not in ids
+    ids, moves = _run("Serbia and Kosovo clashed over the border. President Smith of the Red Cross appealed for "
+                      "calm. Prime Minister Kurti rejected mediation.", backend)
+    assert "red_cross_president" not in ids and ("red_cross", "demand") in moves
+    ids, _ = _run("Russia cut gas supplies to Ukraine. World Bank President Robert Zoellick warned of a recession. "
+                  "The prime minister of Ukraine protested.", backend)
+    assert "world_bank" in ids and "world_bank_president" not in ids
+    # the rule still reads a sentence opened by an adverb
+    ids, moves = _run("Greece and North Macedonia disputed the name. Then President Ivanov refused to sign the "
+                      "deal. Prime Minister Zaev signed it.", backend)
+    assert ("mkd_president", "reject") in moves
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_delegate_addressed_as_mr_speaks_for_the_state(backend: str) -> None:
+    # T28's nationals rule made "Mr X" an unknown person and dropped the move
+    _, moves = _run("India and Pakistan disputed Kashmir. Mr Bhutto of Pakistan demanded a plebiscite.", backend)
+    assert ("pak", "demand") in moves
+    _, moves = _run("India and Pakistan disputed Kashmir. Mr Nehru of India rejected the plebiscite.", backend)
+    assert ("ind", "reject") in moves
+    # a nationality still: named as an object, or a judge whatever follows
+    ids, _ = _run("India and Pakistan disputed Kashmir. India nominated Mr Bebler of Yugoslavia.", backend)
+    assert "yug" not in ids
+    ids, _ = _run("Cuba and the United States traded threats. Judge Brown of Georgia ruled the blockade illegal.",
+                  backend)
+    assert "geo" not in ids
