@@ -45,3 +45,14 @@ def test_a_delegate_addressed_as_mr_speaks_for_the_state(backend: str) -> None:
     ids, _ = _run("Cuba and the United States traded threats. Judge Brown of Georgia ruled the blockade illegal.",
                   backend)
     assert "geo" not in ids
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_another_states_prime_minister_makes_no_separate_president(backend: str) -> None:
+    # T28 read Aquino as phl_president because Japan's prime minister was in the text
+    ids, moves = _run("China and the Philippines clashed at Scarborough Shoal in 2012. President Benigno Aquino "
+                      "demanded a withdrawal. Japan's prime minister urged calm.", backend)
+    assert "phl_president" not in ids and ("phl", "demand") in moves
+    ids, moves = _run("Greece and North Macedonia disputed the name. President Ivanov refused to sign the deal, and "
+                      "both prime ministers signed it.", backend)
+    assert ("mkd_president", "reject") in moves

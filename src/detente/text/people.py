@@ -636,6 +636,7 @@ def context_presidents(tokens: list[Token], people: list[Person], states: list[t
     out, made = [], {}
     state_end = adjective_ends  # "the Macedonian President Name": the title's own state
     state_ids, state_at = {st for _, st in states}, {k for k, _ in states}
+    pms = _prime_ministers_of(lows, people, states)  # H16: "Japan's prime minister" makes no Filipino one
     for p in people:
         a = p.tok_start
         if p.head == "president" and a >= 1 and lows[a - 1] == "president" and \
@@ -647,13 +648,35 @@ def context_presidents(tokens: list[Token], people: list[Person], states: list[t
             near = [st for k, st in states if k < a and 0 <= si - tok_sent[k] <= 2]
             if p.actor is not None:
                 near = [p.actor]  # tied by the context rule (sole_office_state): the state, whatever the reading
-            if near and (separate or p.actor is None):
+            if near and (separate or p.actor is None) and (None in pms or near[-1] in pms):
                 actor = f"{near[-1]}_president" if separate else near[-1]
                 if separate:
                     made[actor] = (f"President {p.surname}", near[-1])
                 p = Person(p.tok_start, p.tok_end, p.surname, p.head, actor)
         out.append(p)
     return out, made
+
+
+def _prime_ministers_of(lows: list[str], people: list[Person], states: list[tuple[int, str]]) -> set[str | None]:
+    """The states whose prime minister the text names ("Japan's prime minister", "British Prime Minister",
+    "Prime Minister X of Britain", "Prime Minister <a name resolved to a state>"), None for one it ties to no
+    state ("both prime ministers"): a president is read apart from the government only in a state that may
+    have a prime minister here (H16: a Filipino president beside Japan's prime minister is the Philippines)."""
+    at = dict(states)
+    person_at = {p.tok_start: p.actor for p in people}
+    out: set[str | None] = set()
+    n = len(lows)
+    for k in range(n - 1):
+        if lows[k] != "prime" or lows[k + 1] not in {"minister", "ministers"}:
+            continue
+        q = k - 1 - (1 if k >= 1 and lows[k - 1] in {"'s", "’s"} else 0)
+        tied = at.get(q)
+        if tied is None and k + 3 < n and lows[k + 2] == "of":
+            tied = at.get(k + 3 + (1 if lows[k + 3] == "the" else 0))
+        if tied is None:
+            tied = next((person_at[j] for j in range(k + 2, min(n, k + 5)) if j in person_at), None)
+        out.add(tied)
+    return out
 
 
 def _named_body_before(tokens: list[Token], t: int, tok_sent: list[int], state_tokens: set[int]) -> bool:
