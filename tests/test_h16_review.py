@@ -56,3 +56,26 @@ def test_another_states_prime_minister_makes_no_separate_president(backend: str)
     ids, moves = _run("Greece and North Macedonia disputed the name. President Ivanov refused to sign the deal, and "
                       "both prime ministers signed it.", backend)
     assert ("mkd_president", "reject") in moves
+
+
+def test_each_blind_set_in_the_record_is_what_its_decision_wrote() -> None:
+    """SF4's tests check the pooled sums (48 cases, 17 hits) and the case counts, so two sets' hits or Briers
+    swapped, or the pre-1980 set's figures mistyped, passed: each entry must be what its decision recorded."""
+    import re
+    from pathlib import Path
+
+    from detente.cases.blind import blind_record
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "DECISIONS.md").read_text(encoding="utf-8")
+    for s in blind_record()["sets"]:
+        found = re.search(rf"^## {re.escape(s['decision'])} .*?(?=^## )", doc, re.S | re.M)
+        assert found, s["decision"]
+        sec = found.group(0)
+        hits, n = s["hits"], s["n"]
+        assert re.search(rf"\*\*{hits}\*\* \[|\b{hits}/{n} hits", sec), (s["folder"], "hits", hits)
+        crisis = s["brier"]["crisis"]
+        assert re.search(rf"\*\*{crisis:.3f}\*\*|Brier {crisis:.2f}\b", sec), (s["folder"], "crisis", crisis)
+        for k in ("library", "icb", "uniform"):
+            if k in s["brier"]:
+                v = s["brier"][k]
+                assert f"{v:.3f}" in sec or f"against {v:.2f}" in sec, (s["folder"], k, v)
