@@ -79,3 +79,14 @@ def test_each_blind_set_in_the_record_is_what_its_decision_wrote() -> None:
             if k in s["brier"]:
                 v = s["brier"][k]
                 assert f"{v:.3f}" in sec or f"against {v:.2f}" in sec, (s["folder"], k, v)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_peoples_word_before_a_government_head_is_its_state_again(backend: str) -> None:
+    # T28's ethnic-group rule shadowed every other "Albanian": Albania's officials named no actor
+    ids, moves = _run("Serbia and Kosovo clashed. Serbian Albanian fighters attacked a post. Albanian officials "
+                      "protested.", backend)
+    assert "srb_albanian" in ids and ("alb", "statement") in moves
+    ids, _ = _run("Turkey and Syria clashed in 2015. Syrian Turkmen rebels shot down a pilot. Russian jets bombed "
+                  "Turkmen villages.", backend)
+    assert "tkm" not in ids  # still the people, not Turkmenistan

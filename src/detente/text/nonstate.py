@@ -514,7 +514,13 @@ def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found]
                         del found[old.id]
         f.spans = _merge_spans(f.spans)
         # the people's other uses ("bombing of Turkmen villages") name the people, not their namesake state
-        f.shadows = [k for k in range(n) if tokens[k].text == people and not any(a <= k < b for a, b in f.spans)]
+        f.shadows = [k for k in range(n) if tokens[k].text == people and not any(a <= k < b for a, b in f.spans)
+                     and not (k + 1 < n and lows[k + 1] in _STATE_ORGANS)]  # H16: "Albanian officials" stay
+
+
+# H16: heads after a people's word that make it its namesake state again ("Albanian officials protested")
+_STATE_ORGANS = {"government", "officials", "foreign", "ministry", "embassy", "ambassador", "president",
+                 "prime", "authorities", "parliament", "diplomats", "envoy"}
 
 
 def _role_groups(tokens: list[Token], lows: list[str], found: dict[str, Found], mentions: list,
