@@ -90,3 +90,15 @@ def test_a_peoples_word_before_a_government_head_is_its_state_again(backend: str
     ids, _ = _run("Turkey and Syria clashed in 2015. Syrian Turkmen rebels shot down a pilot. Russian jets bombed "
                   "Turkmen villages.", backend)
     assert "tkm" not in ids  # still the people, not Turkmenistan
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_named_states_forces_are_no_ethnic_group(backend: str) -> None:
+    # T28's ethnic-group rule read "Soviet Afghan forces" as sun_afghan, and the Afghan assault was lost
+    ids, moves = _run("The Soviet Union invaded Afghanistan in 1979. Soviet Afghan forces attacked Herat.", backend)
+    assert "sun_afghan" not in ids and ("afg", "assault") in moves
+    ids, _ = _run("Russia and Ukraine clashed in 2014. Russian Ukrainian units were seen near Donetsk.", backend)
+    assert "rus_ukrainian" not in ids
+    # a people whose namesake state the text never names is still the group
+    ids, _ = _run("Turkey and Syria clashed in 2015. Syrian Turkmen rebels shot down a pilot.", backend)
+    assert "syr_turkmen" in ids and "tkm" not in ids

@@ -485,6 +485,9 @@ def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found]
                 and m.rule in _STATE_RULES}
     n = len(tokens)
     made: dict[str, tuple[str, Found]] = {}
+    # H16: a state the text names by its name is a state here too: "Soviet Afghan forces" (after "invaded
+    # Afghanistan") are two states' forces, not an Afghan people's group in the Soviet Union
+    by_name = {(m.actor, tokens[m.tok_start].text) for m in mentions if m.rule in ("name", "alias")}
     for i in range(n - 2):
         m = m_at.get(i)
         if m is None or m.actor not in state_ids or m.tok_end != i + 1:
@@ -492,7 +495,8 @@ def _ethnic_groups(tokens: list[Token], lows: list[str], found: dict[str, Found]
         j = i + 1
         second = one_word.get(j)  # the people's name is itself a state's adjective ("Turkmen", "Albanian")
         if second is None or second.actor == m.actor or second.tok_end != j + 1 or j + 1 >= n or \
-                lows[j + 1] not in FIGHTER_HEADS:
+                lows[j + 1] not in FIGHTER_HEADS or \
+                any(a == second.actor and w != tokens[j].text for a, w in by_name):
             continue
         people = tokens[j].text
         fid = f"{m.actor}_{_slug(_ascii(people))}"
