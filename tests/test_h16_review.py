@@ -102,3 +102,16 @@ def test_two_named_states_forces_are_no_ethnic_group(backend: str) -> None:
     # a people whose namesake state the text never names is still the group
     ids, _ = _run("Turkey and Syria clashed in 2015. Syrian Turkmen rebels shot down a pilot.", backend)
     assert "syr_turkmen" in ids and "tkm" not in ids
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_another_chambers_officer_is_no_member_of_the_one_legislature(backend: str) -> None:
+    # T28 joined "House Speaker Nancy Pelosi" to twn_parliament, the text's one legislature
+    ex = extract("China and Taiwan clashed in 2022. Taiwan's parliament condemned the drills. House Speaker Nancy "
+                 "Pelosi visited Taipei.", backend)
+    (leg,) = [a for a in ex.actors if a.id == "twn_parliament"]
+    assert not any("Pelosi" in m.text for m in leg.mentions)
+    ex = extract("The United States and Cuba traded threats. Congress passed a resolution. Senate Majority Leader "
+                 "Mike Mansfield urged caution.", backend)
+    (leg,) = [a for a in ex.actors if a.id == "usa_congress"]
+    assert any("Mansfield" in m.text for m in leg.mentions)

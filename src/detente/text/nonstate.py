@@ -427,7 +427,7 @@ def _members(tokens: list[Token], lows: list[str], found: dict[str, Found], ment
     for i in range(n - 2):
         # "Senate Majority Leader Mike Mansfield said": a legislature's officer, by title, is the text's one
         # legislature (the officer's name joins its span)
-        if tokens[i].text in LEG_TITLE_WORDS and len(legs) == 1:
+        if tokens[i].text in LEG_TITLE_WORDS and len(legs) == 1 and _title_fits(tokens[i].text, legs[0].id):
             j = i + 1
             while j < n and j < i + 3 and lows[j] in {"majority", "minority", "republican", "democratic"}:
                 j += 1
@@ -461,6 +461,17 @@ def _members(tokens: list[Token], lows: list[str], found: dict[str, Found], ment
     for f in found.values():
         if f.legislature:
             f.spans = _merge_spans(f.spans)
+
+
+# H16: the legislatures an officer's title word can belong to ("House Speaker Nancy Pelosi" is no officer of
+# Taiwan's parliament, the one legislature a text about Taiwan names)
+_TITLE_BODIES = {"Senate": ("_senate", "usa_congress"), "House": ("_house", "_commons", "_lords", "usa_congress"),
+                 "Congress": ("_congress",), "Parliament": ("_parliament",), "Assembly": ("_assembly",),
+                 "Duma": ("_duma",), "Knesset": ("_knesset",), "Majlis": ("_majlis",)}
+
+
+def _title_fits(word: str, legislature_id: str) -> bool:
+    return any(legislature_id.endswith(end) for end in _TITLE_BODIES.get(word, ()))
 
 
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
