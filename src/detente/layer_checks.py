@@ -124,19 +124,17 @@ def _crisis_problems(sc: Scenario) -> Iterator[Problem]:
 
 def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
     """Two sides' stated chances of winning the same war that sum to more than 1 (H13: 0.9 each passed).
-    No layer models both sides expecting to win: the crisis model reads the challenger's number and gives
-    the defender the rest, the simulation the chance of the side that starts the war. Checked on the
+    The crisis model reads the challenger's number and gives the defender the rest, so two such numbers
+    above 1 contradict each other there (the simulation's are each the starter's chance). Checked on the
     stated values at load only (a sweep draws each range on its own). A sum below 1 is listed, not
     refused: see ``spec.unread_win_prob``."""
     if not is_crisis(sc):  # no war in it (a simulation makes it one): and no crisis code loaded for validate
         return
     from detente.games.crisis.spec import WIN_TOL, principals, win_prob_names
 
+    # The simulation's pair is not checked: there each number is the chance of the side that starts the
+    # war, so two that sum past 1 are a first-strike advantage, not a contradiction (H16).
     pairs: list[tuple[str, str, Path]] = []
-    sim = sc.simulation
-    if sim is not None and sim.war is not None and all(p in sim.war.win_prob for p in sim.players):
-        a, b = (sim.war.win_prob[p] for p in sim.players)
-        pairs.append((a, b, ("simulation", "war", "win_prob", sim.players[1])))
     try:
         c, d, _ = principals(sc)
     except InputError:
@@ -148,9 +146,8 @@ def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
         x, y = sc.parameters[a].value, sc.parameters[b].value
         if x + y > 1 + WIN_TOL:  # one name for both sides counts twice: each side its own chance
             yield path, (f"{a} ({x:g}) and {b} ({y:g}) are the two sides' chances of winning the same war and sum to "
-                         f"{x + y:g}, more than 1; no layer models both sides expecting to win (the crisis model "
-                         "reads the challenger's and gives the defender the rest, the simulation the chance of the "
-                         f"side that starts the war): state one side's chance and its complement ({1 - x:g})")
+                         f"{x + y:g}, more than 1; the crisis model reads the challenger's and gives the defender the "
+                         f"rest: state one side's chance and its complement ({1 - x:g})")
             return
 
 

@@ -405,7 +405,9 @@ class SimWar(Strict):
     """What a war decides and what it costs; values are names of ``parameters``."""
 
     issues: list[Id] = Field(default_factory=list, description="Issues the war decides.")
-    win_prob: dict[Id, Id] = Field(default_factory=dict, description="Player -> parameter name.")
+    win_prob: dict[Id, Id] = Field(default_factory=dict, description=(
+        "Player -> parameter name: that player's chance of winning a war it starts (the two may sum past 1: "
+        "a first-strike advantage)."))
     cost: dict[Id, Id] = Field(default_factory=dict, description="Player -> parameter name.")
 
 
