@@ -134,12 +134,14 @@ def test_a_nationality_used_as_a_noun_is_the_state(backend: str) -> None:
 def test_a_president_tied_by_context(backend: str) -> None:
     text = ("Moldova and Romania signed a treaty in 2019. Prime Minister Ion Popa welcomed it. In Chisinau, "
             "President Vlad Dinu refused to sign the law ratifying it.")
-    got = _ids(text, backend)
+    got = _ids(text, backend, presidents="separate")
     assert "mda_president" in got
     assert "mda_president" not in _ids(text, backend, presidents="state")
+    assert "mda_president" not in _ids(text, backend)  # the default since L8: the president speaks for the state
+    assert ("mda", "reject") in {(m.actor, m.type) for m in _run(text, backend).moves}
     no_pm = ("Moldova and Romania signed a treaty in 2019. In Chisinau, President Vlad Dinu refused to sign the law "
              "ratifying it.")
-    assert "mda_president" not in _ids(no_pm, backend)  # no prime minister: a presidential state
+    assert "mda_president" not in _ids(no_pm, backend, presidents="separate")  # no prime minister: presidential
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
