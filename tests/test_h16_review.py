@@ -12,7 +12,7 @@ from text_backends import BACKENDS
 def _run(text: str, backend: str, presidents: str | None = None) -> tuple[set[str], set[tuple[str, str]]]:
     if presidents is None:
         ex = extract(text, backend)
-    else:  # the T28 reading of a head of state apart from the government (an option since L8)
+    else:  # the T28 reading of a head of state apart from the government (an option since LD1)
         extractor = Extractor(backend)
         extractor.presidents = presidents
         ex = extractor.run(text)

@@ -137,7 +137,7 @@ def test_a_president_tied_by_context(backend: str) -> None:
     got = _ids(text, backend, presidents="separate")
     assert "mda_president" in got
     assert "mda_president" not in _ids(text, backend, presidents="state")
-    assert "mda_president" not in _ids(text, backend)  # the default since L8: the president speaks for the state
+    assert "mda_president" not in _ids(text, backend)  # the default since LD1: the president speaks for the state
     assert ("mda", "reject") in {(m.actor, m.type) for m in _run(text, backend).moves}
     no_pm = ("Moldova and Romania signed a treaty in 2019. In Chisinau, President Vlad Dinu refused to sign the law "
              "ratifying it.")

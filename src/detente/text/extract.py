@@ -1047,7 +1047,7 @@ class Extractor:
         # the state, as its name would be (not a weak adjective mention) (default True)
         self.demonyms = True
         # T28 option: "President <Name>" whom no title, apposition or leader table ties to a state, in a text
-        # that names prime ministers: "state" (default since L8) reads them as the state named last in their
+        # that names prime ministers: "state" (default since LD1) reads them as the state named last in their
         # sentence or the two before, "separate" as <state>_president (a head of state who is not the
         # government: mkd_president in one gold file of 44; elsewhere it took the state's moves, e.g. an
         # Azerbaijani president beside an Armenian prime minister), "off" leaves them unknown (before T28)
