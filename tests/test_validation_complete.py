@@ -155,3 +155,16 @@ def test_an_outside_readers_scenario_validates() -> None:
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "5 actors, 3 issues" in result.stdout and "9 numbers given as ranges" in result.stdout
+
+
+def test_count_ranges_walks_models_mappings_and_sequences() -> None:
+    from detente.scenario.loader import load_scenario
+    from detente.scenario.numbers import count_ranges, num
+
+    ranged, point = num(0.5, low=0.2, high=0.8), num(0.5)
+    assert count_ranges(ranged) == 1 and count_ranges(point) == 0
+    assert count_ranges({"a": ranged, "b": [point, ranged, (ranged,)], "c": "text"}) == 3
+    sc = load_scenario(case_path("geneva-2022"))
+    one = sorted(sc.parameters)[0]  # a scenario counts its parameters too: pin one to a point and count again
+    fewer = sc.model_copy(update={"parameters": {**sc.parameters, one: point}})
+    assert count_ranges(fewer) == count_ranges(sc) - int(sc.parameters[one].is_range)

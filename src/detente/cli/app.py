@@ -115,37 +115,16 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 @user_errors
 def validate(file: ScenarioArg) -> None:
     """Check a scenario file against the schema; print a one-line error or a summary."""
+    from detente.scenario.numbers import count_ranges
+
     sc = load(file)  # model options too, each checked by the model it is for
     n_stances = sum(len(v) for v in sc.positions.values())
-    ranged = _count_ranges(sc)
+    ranged = count_ranges(sc)
     out_console().print(
         f"ok: {file}: '{sc.meta.id}' with {len(sc.actors)} actors, {len(sc.issues)} issues, "
         f"{n_stances} positions, {len(sc.channels)} channels, {len(sc.moves)} moves, "
         f"{len(sc.claims)} claims; {ranged} numbers given as ranges"
     )
-
-
-def _count_ranges(sc: Any) -> int:
-    from detente.scenario.numbers import Num
-
-    count = 0
-
-    def walk(obj: Any) -> None:
-        nonlocal count
-        if isinstance(obj, Num):
-            count += obj.is_range
-        elif hasattr(obj, "__pydantic_fields__"):
-            for name in type(obj).model_fields:
-                walk(getattr(obj, name))
-        elif isinstance(obj, dict):
-            for v in obj.values():
-                walk(v)
-        elif isinstance(obj, list):
-            for v in obj:
-                walk(v)
-
-    walk(sc)
-    return count
 
 
 @app.command()
@@ -161,13 +140,14 @@ def forecast(
     """Forecast each issue with one or more bargaining models."""
     from detente.models import MODELS, STATIC_MODELS, get_model
     from detente.report.terminal import forecast_table
+    from detente.scenario.numbers import count_ranges
 
     sc = load(file)
     names = list(model or STATIC_MODELS)
     if "all" in names:
         names = sorted(MODELS)
     results = {name: get_model(name).run(sc) for name in dict.fromkeys(names)}
-    ranged = _count_ranges(sc)  # a point forecast says where its uncertainty is (H13)
+    ranged = count_ranges(sc)  # a point forecast says where its uncertainty is (H13)
     note = (f"one run per model at the stated modes; {ranged} numbers are given as ranges: detente sweep (or "
             "analyze) gives the forecasts' intervals over them" if ranged
             else "one run per model: no number is given as a range, so there is no interval to give")

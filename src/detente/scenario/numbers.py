@@ -229,3 +229,17 @@ def _is_number(x: Any) -> bool:
 def num(value: float, **kwargs: Any) -> Num:
     """Build a :class:`Num` in code (importers, tests)."""
     return Num(value=value, **kwargs)
+
+
+def count_ranges(obj: Any) -> int:
+    """How many ranged numbers ``obj`` (a scenario or any part of it) holds: what a single run at the modes
+    leaves out, which a point forecast has to say (H13, H15)."""
+    if isinstance(obj, Num):
+        return int(obj.is_range)
+    if hasattr(obj, "__pydantic_fields__"):
+        return sum(count_ranges(getattr(obj, name)) for name in type(obj).model_fields)
+    if isinstance(obj, dict):
+        return sum(count_ranges(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return sum(count_ranges(v) for v in obj)
+    return 0

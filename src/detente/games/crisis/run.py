@@ -188,28 +188,11 @@ def _run_crisis(sc: Scenario, overrides: Mapping[str, float] | None, lam: float 
 
 def _ranged_at_modes(sc: Scenario, players: tuple[str, str]) -> int:
     """Ranged numbers of ``sc`` the model reads at their modes: all but the principals' war costs (types)."""
-    from detente.scenario.numbers import Num
+    from detente.scenario.numbers import count_ranges
 
     types = {f"{p}_war_cost" for p in players}
-    count = 0
-
-    def walk(obj: Any) -> None:
-        nonlocal count
-        if isinstance(obj, Num):
-            count += obj.is_range
-        elif hasattr(obj, "__pydantic_fields__"):
-            for name in type(obj).model_fields:
-                walk(getattr(obj, name))
-        elif isinstance(obj, dict):
-            for v in obj.values():
-                walk(v)
-        elif isinstance(obj, list | tuple):
-            for v in obj:
-                walk(v)
-
-    walk(sc.model_copy(update={"parameters": {k: v for k, v in sc.parameters.items() if k not in types},
-                               "known_outcome": None}))
-    return count
+    return count_ranges(sc.model_copy(update={"parameters": {k: v for k, v in sc.parameters.items()
+                                                             if k not in types}, "known_outcome": None}))
 
 
 def apply_readings(inp: S.CrisisInputs, sc: Scenario) -> None:
