@@ -3,6 +3,7 @@ library plus folders (repeatable --dir, --with-library)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 
@@ -42,6 +43,14 @@ def test_flow_standoff_one_round_by_hand() -> None:
     assert round_summary(lump)[0]["offer"] == pytest.approx(0.5)
     assert round_summary(flow)[0]["offer"] == pytest.approx(0.05)
     assert lump.war_probability == flow.war_probability == 0.0
+
+
+def _copy_as(src, dest, new_id: str) -> None:  # type: ignore[no-untyped-def]
+    """A bundled case copied under a new file name and a new meta.id (a case is named by its id, SF5)."""
+    text = src.read_text(encoding="utf-8")
+    old = re.search(r"^\s+id:\s*(\S+)", text, re.M)
+    assert old is not None
+    dest.write_text(text.replace(f"id: {old.group(1)}", f"id: {new_id}", 1), encoding="utf-8")
 
 
 def _final_division(sol) -> float:  # type: ignore[no-untyped-def]
@@ -114,8 +123,8 @@ def test_backtest_cases_library_plus_folders(tmp_path) -> None:  # type: ignore[
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
     two.mkdir()
-    shutil.copy(case_path("munich-1938"), one / "munich-copy.yaml")
-    shutil.copy(case_path("cuba-1962"), two / "cuba-copy.yaml")
+    _copy_as(case_path("munich-1938"), one / "munich-copy.yaml", "munich-copy")
+    _copy_as(case_path("cuba-1962"), two / "cuba-copy.yaml", "cuba-copy")
     res = run(app, ["backtest", "cases", "--layer", "models", "--dir", str(one), "--dir", str(two), "--json"])
     assert res.exit_code == 0, res.output
     assert [c["case"] for c in json.loads(res.stdout)["cases"]] == ["munich-copy", "cuba-copy"]
@@ -129,6 +138,7 @@ def test_backtest_cases_library_plus_folders(tmp_path) -> None:  # type: ignore[
     shutil.copy(case_path("cuba-1962"), one / "cuba-1962.yaml")  # a folder repeating a bundled case
     twice = run(app, ["backtest", "cases", "--layer", "models", "--with-library", "--dir", str(one)])
     assert twice.exit_code == 2 and "cuba-1962 appears twice" in twice.output
+    assert "the bundled library and one/cuba-1962.yaml" in " ".join(twice.output.split())
 
 
 def test_loo_scores_each_case_with_the_pair_chosen_on_the_others() -> None:
@@ -159,7 +169,7 @@ def test_loo_over_the_library_and_a_folder(tmp_path) -> None:  # type: ignore[no
     from detente.cli.app import app
 
     for name in ("crimea-2014", "korea-2017"):
-        shutil.copy(case_path(name), tmp_path / f"{name}-copy.yaml")
+        _copy_as(case_path(name), tmp_path / f"{name}-copy.yaml", f"{name}-copy")
     res = CliRunner().invoke(app, ["backtest", "cases", "--layer", "crisis", "--case", "taiwan-1996", "--case",
                                    "crimea-2014-copy", "--case", "korea-2017-copy", "--with-library", "--dir",
                                    str(tmp_path), "--loo", "--json"])

@@ -298,25 +298,36 @@ def value_errors(sc: Scenario, pred: Prediction) -> dict[str, float]:
             for i, v in sc.known_outcome.values.items() if i in pred.values}
 
 
-def load_cases(names: Sequence[str] | None, folder: Path | None = None) -> list[tuple[str, Scenario]]:
-    """The cases to score: bundled crises (or ``names``), or every scenario with a known outcome in
-    ``folder`` (``*.yaml``/``*.yml``, sorted by file name)."""
-    from detente.cases import case_names, case_path
+def folder_cases(names: Sequence[str] | None, folder: Path) -> tuple[list[tuple[str, Scenario, Path]], list[Path]]:
+    """A folder's scenarios (``*.yaml``/``*.yml``, sorted by file name) named by their ``meta.id`` (H15: the
+    file name was used), with their files; those without a known outcome are returned apart. ``names``
+    selects by id or by file name."""
     from detente.errors import InputError
     from detente.scenario.loader import load_scenario
 
-    out = []
+    if not folder.is_dir():
+        raise InputError("not a folder", str(folder), field="--dir")
+    kept, skipped = [], []
+    for f in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        sc = load_scenario(f)
+        if names and sc.meta.id not in names and f.stem not in names:
+            continue
+        if sc.known_outcome is None:
+            skipped.append(f)
+        else:
+            kept.append((sc.meta.id, sc, f))
+    return kept, skipped
+
+
+def load_cases(names: Sequence[str] | None, folder: Path | None = None) -> list[tuple[str, Scenario]]:
+    """The cases to score: bundled crises (or ``names``), or every scenario with a known outcome in
+    ``folder`` (``*.yaml``/``*.yml``, sorted by file name), each named by its ``meta.id``."""
+    from detente.cases import case_names, case_path
+    from detente.scenario.loader import load_scenario
+
     if folder is not None:
-        if not folder.is_dir():
-            raise InputError("not a folder", str(folder), field="--dir")
-        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-        for f in files:
-            if names and f.stem not in names:
-                continue
-            sc = load_scenario(f)
-            if sc.known_outcome is not None:
-                out.append((f.stem, sc))
-        return out
+        return [(name, sc) for name, sc, _ in folder_cases(names, folder)[0]]
+    out = []
     for name in names or case_names():
         sc = load_scenario(case_path(name))
         if sc.known_outcome is None or (names is None and CRISIS_TAG not in sc.meta.tags):
@@ -325,29 +336,42 @@ def load_cases(names: Sequence[str] | None, folder: Path | None = None) -> list[
     return out
 
 
-def load_sources(names: Sequence[str] | None, folders: Sequence[Path] = (),
-                 with_library: bool = False) -> list[tuple[str, Scenario]]:
+def _where(f: Path | None) -> str:
+    return "the bundled library" if f is None else f"{f.parent.name}/{f.name}"
+
+
+def load_sources(names: Sequence[str] | None, folders: Sequence[Path] = (), with_library: bool = False,
+                 files: dict[str, Path] | None = None,
+                 skipped: list[Path] | None = None) -> list[tuple[str, Scenario]]:
     """The bundled crises (no folder, or ``with_library``) followed by each folder's cases, in the order
-    given; two cases of the same name are an error (a leave-one-out would count one case twice)."""
+    given; two cases of the same id are an error (a leave-one-out would count one case twice). ``files``
+    and ``skipped``, when given, receive each folder case's file and the folder files without a known outcome."""
     from detente.errors import InputError
 
     if with_library and not folders:
         raise InputError("--with-library adds the bundled crises to the cases of --dir: give --dir",
                          field="--with-library")
     out: list[tuple[str, Scenario]] = []
+    where: dict[str, list[Path | None]] = {}
     if not folders:
         out += load_cases(names)
     elif with_library:
         out += [c for c in load_cases(None) if not names or c[0] in names]
-    for f in folders:
-        out += load_cases(names, f)
-    seen: dict[str, int] = {}
     for name, _ in out:
-        seen[name] = seen.get(name, 0) + 1
-    twice = sorted(n for n, k in seen.items() if k > 1)
+        where.setdefault(name, []).append(None)
+    for d in folders:
+        kept, left = folder_cases(names, d)
+        for name, sc, f in kept:
+            out.append((name, sc))
+            where.setdefault(name, []).append(f)
+            if files is not None:
+                files[name] = f
+        if skipped is not None:
+            skipped += left
+    twice = sorted(n for n, at in where.items() if len(at) > 1)
     if twice:
-        raise InputError(f"case {twice[0]} appears twice (a folder repeats a bundled case or another folder's)",
-                         field="--dir")
+        raise InputError(f"case {twice[0]} appears twice ({' and '.join(_where(f) for f in where[twice[0]])}; "
+                         "a case is named by its meta.id)", field="--dir")
     return out
 
 
@@ -362,7 +386,9 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
     from detente.errors import InputError
 
     folders = [] if folder is None else [folder] if isinstance(folder, Path) else list(folder)
-    loaded = load_sources(names, folders, with_library)
+    files: dict[str, Path] = {}
+    left_out: list[Path] = []
+    loaded = load_sources(names, folders, with_library, files, left_out)
     if loo and "crisis" not in layers:
         raise InputError("--loo fits the crisis model: add --layer crisis or all", field="--loo")
     if loo and len(loaded) < 3:  # it used to be skipped without a word
@@ -373,6 +399,8 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
         row: dict[str, Any] = {"case": name, "title": sc.meta.title, "known": known,
                                "known_date": sc.known_outcome.date.isoformat() if sc.known_outcome.date else None,
                                "layers": {}}
+        if name in files:  # a folder's case: its id names it; the file says where it is (H15)
+            row["file"] = _where(files[name])
         for layer, p in preds.items():
             d = p.to_dict()
             d["hit"] = (p.cls == known) if p.available else None
@@ -386,9 +414,7 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
     out = {"cases": cases, "layers": {name: score_layer(rows) for name, rows in scored.items()},
            "base_rates": base_rates(known_all)}
     # a folder's scenario without a known outcome is left out; say which, not only a smaller count (H15)
-    kept = {n for n, _ in loaded}
-    skipped = [f"{f.parent.name}/{f.name}" for d in folders for f in sorted([*d.glob("*.yaml"), *d.glob("*.yml")])
-               if f.stem not in kept and (not names or f.stem in names)]
+    skipped = [_where(f) for f in left_out]
     if skipped:
         out["skipped_no_known_outcome"] = skipped
     if loo and "crisis" in layers and len(loaded) >= 3:

@@ -37,7 +37,10 @@ def _render(report: dict[str, Any], layers: list[str]) -> None:
             d = row["layers"][layer]
             mark = "" if d["hit"] is None else (" ✓" if d["hit"] else " ✗")
             cells.append(_short(d["class"]) + mark)
-        t.add_row(row["case"], row["known"], *cells)
+        case = row["case"]
+        if "file" in row and Path(row["file"]).stem != case:  # named by its meta.id; where to find it
+            case += f" ({row['file']})"
+        t.add_row(case, row["known"], *cells)
     if "sim" in layers:  # analyze and simulate play the crisis model by default: say which players are scored
         t.caption = "sim: the simulation with its older logit players (DECISIONS C14), not analyze's crisis players"
     oc.print(t)
@@ -84,14 +87,16 @@ def cases(
         "--layer", help="models, games (the scenario's game), crisis (the general crisis model), "
                         "sim (the logit players, DECISIONS C14) or all.")] = "all",
     case: Annotated[
-        list[str] | None, typer.Option("--case", help="Only these bundled cases (repeatable).")
+        list[str] | None, typer.Option("--case", help="Only these cases (repeatable): bundled names, or with --dir a "
+                                                "meta.id or file name.")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed for the sim layer.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the tables as Markdown here "
                                                   "(docs/CASES-results.md is made this way).")] = None,
     folder: Annotated[list[Path] | None, typer.Option("--dir", help="Score every scenario with a known outcome in "
-                                                      "this folder instead of the bundled crises (repeatable).")]
+                                                      "this folder instead of the bundled crises (repeatable); a "
+                                                      "case is named by its meta.id.")]
     = None,
     with_library: Annotated[bool, typer.Option("--with-library", help="With --dir: score the bundled crises too "
                                                "(e.g. --loo over the library and a folder of your own cases).")]

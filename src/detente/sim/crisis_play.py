@@ -322,7 +322,8 @@ class CrisisRun:
         if r <= plan.history:
             for k, mv in enumerate(w.moves):  # history: every principal's move of this step, in file order
                 if mv.step == r - 1 and k in available(w, sim.state, mv.player):
-                    sim.play_move(r, k, force_cap=LEVEL[2])  # as build_inputs reads it: rung 1 or 2, not war
+                    # as build_inputs reads it: rung 1 or 2, not war
+                    sim.play_move(r, k, force_cap=LEVEL[2], history=True)
             return
         if self.t >= plan.model.horizon or self.war_by is not None:
             return  # after the deadline the status quo persists: no model moves
@@ -414,7 +415,9 @@ class CrisisRun:
         answer = {"accept": "accepts", "hold": "holds (the standoff goes on)", "war": "goes to war",
                   "escalate": ("mobilises/threatens (rung 1)" if kind == "mobilise"
                                else "uses limited force / a fait accompli (rung 2)")}[a]
-        note = (f" (played as its move “{w.moves[menu].label}”)" if menu is not None
+        mm = w.moves[menu] if menu is not None else None
+        note = (f" (played as its move “{mm.label}”)" if mm is not None and mm.step is None
+                else f" (played as its {mm.type} move, {narrate.repeat_of_history(mm)})" if mm is not None
                 else "" if a == "accept" else " (no open menu move of this kind: played as the model's action)")
         if a == "accept" and nxt is not None and self.t < m.horizon:
             # H15: "accepts" in round 3 of 4, then "stalemate ... no agreement" read as a contradiction

@@ -164,17 +164,18 @@ class Simulation:
         return self.state.war_by >= 0 or self.state.round >= self.world.rounds
 
     # -- the loop
-    def play_move(self, r: int, k: int, force_cap: float | None = None) -> None:
+    def play_move(self, r: int, k: int, force_cap: float | None = None, *, history: bool = False) -> None:
         """Apply move ``k`` now and log it (for a policy that plays for both players, C14). ``force_cap``:
         a war move does not end the run but lifts the tension to at most this level (the crisis model's
-        reading of force already used in the history: a rung, not war)."""
+        reading of force already used in the history: a rung, not war). ``history``: the move is the
+        scenario's history replayed in its own step's round (logged with its label)."""
         events: list[dict[str, Any]] = []
         self.state = apply(self.world, self.state, k, events)
         if force_cap is not None and self.state.war_by >= 0:
             self.state.war_by = -1
             self.state.level = min(self.state.level, force_cap)
             events[0]["history_force"] = True
-        self._log_move(r, k, events[0], self.state)
+        self._log_move(r, k, events[0], self.state, history)
 
     def note(self, r: int, text: str, record: dict[str, Any]) -> None:
         """A line and a record of the crisis model's play (C14)."""
@@ -245,7 +246,7 @@ class Simulation:
         return (y >= threshold) if y0 < threshold else (y <= threshold)
 
     # -- logging
-    def _log_move(self, r: int, k: int, ev: dict[str, Any], s: State) -> None:
+    def _log_move(self, r: int, k: int, ev: dict[str, Any], s: State, in_history: bool = False) -> None:
         w = self.world
         mv = w.moves[k]
         if not self.log:
@@ -254,11 +255,15 @@ class Simulation:
             return
         running = mv.kind.effect == "inform" and not ev.get("campaign")
         # force in the scenario's history is what happened before the decision date, not the run's war (SF3)
-        history = mv.kind.effect == "war" and (ev.get("history_force") or _scripted_now(w, mv, r))
-        phrase = self._phrases.get((k, running, history))
+        in_history = in_history or _scripted_now(w, mv, r)
+        history = mv.kind.effect == "war" and (ev.get("history_force") or in_history)
+        # a move of the history played again (logit players after the script, a crisis player's answer) is a
+        # new move of the same kind, not the dated event its label names (SF5)
+        repeat = mv.step is not None and not in_history
+        phrase = self._phrases.get((k, running, history, repeat))
         if phrase is None:  # the move's words depend on the world only: made once per world
-            phrase = self._phrases[(k, running, history)] = (_history_phrase(w, k) if history
-                                                             else _move_phrase(w, k, running))
+            phrase = self._phrases[(k, running, history, repeat)] = (
+                _history_phrase(w, k) if history else _move_phrase(w, k, running, repeat))
         if mv.type == "pass":
             self.records.append({"kind": "move", "round": r, "actor": mv.actor, "move": mv.id, "type": "pass"})
             self.lines.append(f"round {r}{phrase}")
@@ -270,7 +275,8 @@ class Simulation:
             other = narrate.actor(w, w.player_ids[1 - mv.player])
             cost = ("little face lost in private" if mv.track == "closed"
                     else "face lost in public")
-            notes.append(f"a concession of {c['amount']:.0%} of the scale toward {other}; "
+            ground = (f" (on the ground from {c['ground'][0]:g} to {c['ground'][1]:g})" if "ground" in c else "")
+            notes.append(f"a concession of {c['amount']:.0%} of the scale toward {other}{ground}; "
                          f"{cost}: {c['face_cost']:.3f}")
             self.concessions.append({"round": r, "actor": mv.actor, "move": mv.id, **c})
         if "settled" in ev:
@@ -293,6 +299,7 @@ class Simulation:
             "position": mv.position, "intensity": mv.intensity, "level": round(s.level, 6),
             "rung": w.catalogue.rung_name(s.level), "face": [round(x, 6) for x in s.face],
             **{key: ev[key] for key in ("concession", "settled", "campaign") if key in ev},
+            **({"repeats_history_step": mv.step} if repeat else {}),
             "text": text,
         })
 
@@ -356,15 +363,17 @@ class Simulation:
                              "rung": w.catalogue.rung_name(s.level), "face": [round(x, 6) for x in s.face]})
 
 
-def _move_phrase(w: World, k: int, running: bool) -> str:
-    """A move's log line after "round N": where and what, in words."""
+def _move_phrase(w: World, k: int, running: bool, repeat: bool = False) -> str:
+    """A move's log line after "round N": where and what, in words; ``repeat``: a move of the history made
+    again, which the log does not give the history's label (its date and event belong to the history)."""
     mv = w.moves[k]
     if mv.type == "pass":
         return f": {narrate.actor(w, mv.actor, start=True)} makes no new move"
     where = TRACK_NAME[mv.track]
     if mv.channel:
         where += f" ({w.channel_names.get(mv.channel, mv.channel)})"
-    return f", {where}: {narrate.move_sentence(w, mv, running=running)} — {mv.label}"
+    return f", {where}: {narrate.move_sentence(w, mv, running=running)} — " + (
+        narrate.repeat_of_history(mv) if repeat else mv.label)
 
 
 def _scripted_now(w: World, mv: Any, r: int) -> bool:

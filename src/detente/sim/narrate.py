@@ -56,6 +56,12 @@ def at(w: World, i: int, x: float) -> str:
     return f"{w.issue_names[i]} at {x:g} ({anchor(w, i, x)})"
 
 
+def repeat_of_history(mv: SimMove) -> str:
+    """What a move of the scenario's history is when a player makes it again: the same kind of move (type,
+    issue, position), not the dated event of its label."""
+    return f"a new move of the same kind as the history's step {mv.step}"
+
+
 def move_sentence(w: World, mv: SimMove, *, running: bool = False) -> str:
     """The move as a sentence, without the round and track (the engine adds those)."""
     who = actor(w, mv.actor, start=True)

@@ -50,7 +50,9 @@ class DecisionContext:
         lines.append("Moves you may make:")
         for k in available(w, s, p):
             mv = w.moves[k]
-            lines.append(f"- {mv.id}: {mv.label} ({mv.type}, {mv.track} track)")
+            past = (f"; as the history's step {mv.step}, made again" if mv.step is not None
+                    and not (p in w.scripted and self.round == mv.step + 1) else "")
+            lines.append(f"- {mv.id}: {mv.label} ({mv.type}, {mv.track} track{past})")
         return "\n".join(lines)
 
 

@@ -502,9 +502,16 @@ def apply(w: World, s: State, k: int, events: list[dict[str, Any]] | None = None
         _reposition(w, s, p, i, new, mv, rec)
     elif kind.effect == "deed" and i is not None:
         if mv.position is not None:
+            # a concession only when the deed gives ground (moves the issue from where it stands
+            # toward the other side) to a point short of the mover's stated position; a sanction or
+            # a show of force that holds or pushes the issue is no concession, whatever the mover
+            # says it wants (SF5: Japan's sanction at the status quo was logged as one)
+            before = s.realised[i]
             s.realised[i] = mv.position
-            if _toward(w, p, i, s.stated[p][i], mv.position) > 0:
+            if _toward(w, p, i, before, mv.position) > 0 and _toward(w, p, i, s.stated[p][i], mv.position) > 0:
                 _reposition(w, s, p, i, mv.position, mv, rec)
+                if "concession" in rec:
+                    rec["concession"]["ground"] = [before, mv.position]
         s.commit[p][i] = max(s.commit[p][i], commit_w * mv.intensity)
     elif kind.effect == "threat":
         if i is not None:
