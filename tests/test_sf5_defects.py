@@ -176,3 +176,80 @@ def test_backtest_dir_names_a_case_by_its_id_and_says_which_file(tmp_path) -> No
     (d / "again.yaml").write_text(DUEL_HEAD + "known_outcome: {class: stalemate}\n", encoding="utf-8")
     twice = runner.invoke(app, ["backtest", "cases", "--dir", str(d), "--layer", "models"])
     assert twice.exit_code == 2 and "case duel appears twice (mine/again.yaml and mine/draft-3.yaml" in twice.output
+
+
+# -- 3. serve: an upload gets the same number form as a bundled case ------------------------------------
+
+UPLOAD = """\
+detente: 1
+meta: {id: talks, title: Two parties, perspective: Made up for tests.}
+actors:
+  - {id: a, name: Alpha, capability: {value: 1, low: 0.5, high: 2}}
+  - {id: b, name: Beta, capability: 1}
+issues:
+  - {id: x, name: Issue X, status_quo: 50}
+positions:
+  a: {x: {position: 100, salience: 1.0}}
+  b: {x: {position: 0, salience: 0.8}}
+parameters:
+  a_cost: {value: 0.25, note: made up}
+"""
+
+
+def test_an_upload_can_have_its_numbers_edited_before_the_run(tmp_path) -> None:
+    """H15: `serve --help` promises "pick or upload a scenario, edit numbers, run it", but an upload went
+    straight to its report; only bundled cases had number fields. Now "Edit its numbers first" shows the
+    upload's capabilities and parameters, and the run uses the edits."""
+    import time
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from detente.report.web import create_app
+
+    client = TestClient(create_app(tmp_path / "work", max_upload=4096), base_url="http://127.0.0.1:8765",
+                        follow_redirects=False)
+    assert 'id="edit-own"' in client.get("/").text
+    resp = client.post("/run", data={"then": "edit"}, files={"upload": ("talks.yaml", UPLOAD.encode(), "text/yaml")})
+    assert resp.status_code == 303 and resp.headers["location"].startswith("/edit/")
+    form = client.get(resp.headers["location"]).text
+    for field, value in (("cap__a", "1"), ("cap__b", "1"), ("param__a_cost", "0.25")):
+        assert f'name="{field}" value="{value}"' in form
+    staged = form.split('name="staged" value="', 1)[1].split('"', 1)[0]
+
+    def report(data: dict[str, str]) -> str:
+        r = client.post("/run", data=data)
+        assert r.status_code == 303 and r.headers["location"].startswith("/jobs/"), r.text
+        for _ in range(400):
+            page = client.get(r.headers["location"]).text
+            if 'id="done"' in page or 'id="error"' in page:
+                break
+            time.sleep(0.05)
+        assert 'id="done"' in page, page
+        return client.get(r.headers["location"] + "/report").text
+
+    # compromise = sum(c s x) / sum(c s): capabilities 1 and 1 give 100 / 1.8 = 55.6; Alpha at 3, 300 / 3.8 = 78.9
+    edited = report({"staged": staged, "cap__a": "3", "cap__b": "1", "param__a_cost": "0.25"})
+    assert f"{300 / 3.8:.1f}" in edited and f"{100 / 1.8:.1f}" not in edited
+    # the same upload, run as it came ("Run analysis"): still straight to its report, unedited
+    plain = client.post("/run", data={"then": "run"}, files={"upload": ("talks.yaml", UPLOAD.encode(), "text/yaml")})
+    assert plain.status_code == 303 and plain.headers["location"].startswith("/jobs/")
+    assert client.get("/edit/" + "0" * 32).status_code == 404
+    gone = client.post("/run", data={"staged": "0" * 32, "cap__a": "3"})
+    assert gone.status_code == 400 and "upload it again" in gone.text
+
+
+def test_a_number_left_as_shown_keeps_its_range() -> None:
+    """The form posts every number; only one the user changed becomes a point (a bundled case's unchanged
+    ranged capabilities used to lose their ranges on any run from the form)."""
+    pytest.importorskip("fastapi")
+    from detente.report.web import _apply_edits
+    from detente.scenario.loader import load_scenario_text
+
+    sc = load_scenario_text(UPLOAD, "talks.yaml")
+    out = _apply_edits(sc, {"cap__a": "1", "cap__b": "2", "param__a_cost": "0.25"})
+    a, b = out.actors
+    assert (a.capability.value, a.capability.low, a.capability.high) == (1, 0.5, 2)
+    assert b.capability.value == 2 and out.parameters["a_cost"].value == 0.25
+    assert _apply_edits(sc, {"cap__a": "1"}) is sc

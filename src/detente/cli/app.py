@@ -284,7 +284,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to bind (default: this machine only).")] = "127.0.0.1",
 ) -> None:
-    """A local web page: pick or upload a scenario, edit numbers, run it, read the report."""
+    """A local web page: pick or upload a scenario, edit its numbers (capabilities, parameters), run it, read
+    the report."""
     try:
         import uvicorn
 

@@ -40,6 +40,7 @@ from detente.scenario.writer import scenario_to_data
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_JOBS = 4  # analyses running or waiting at once (2 cores: more only queue up memory)
 KEEP_JOBS = 200  # finished jobs kept (with their reports) before the oldest are dropped
+KEEP_STAGED = 50  # uploads waiting on their number form (SF5) before the oldest are dropped
 MAX_ERRORS = 50  # validation errors listed for one upload
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -164,16 +165,25 @@ class JobStore:
 
 
 def _apply_edits(scenario: Any, form: dict[str, str]) -> Any:
-    """Apply the form's number edits (capability per actor, named parameters) and revalidate."""
-    data = scenario_to_data(scenario)
+    """Apply the form's number edits (capability per actor, named parameters) and revalidate. A number
+    left as the form showed it is no edit (it keeps its range)."""
+    shown = {f"cap__{a.id}": a.capability.value for a in scenario.actors}
+    shown |= {f"param__{k}": p.value for k, p in scenario.parameters.items()}
+    edits = {}
     for key, raw in form.items():
         if not raw.strip() or "__" not in key:
             continue
-        kind, name = key.split("__", 1)
         try:
             value = float(raw)
         except ValueError:
             raise InputError(f"'{raw}' is not a number", "form", field=key) from None
+        if key not in shown or value != float(f"{shown[key]:g}"):
+            edits[key] = value
+    if not edits:
+        return scenario
+    data = scenario_to_data(scenario)
+    for key, value in edits.items():
+        kind, name = key.split("__", 1)
         if kind == "cap":
             for actor in data["actors"]:
                 if actor["id"] == name:
@@ -200,6 +210,7 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
     folder = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="detente-serve-"))
     folder.mkdir(parents=True, exist_ok=True)
     store = JobStore(folder, max_jobs)
+    staged: dict[str, Any] = {}  # uploads waiting on their number form, oldest first
     hosts = allowed_hosts(host)
 
     @asynccontextmanager
@@ -252,7 +263,9 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
             '<h2>Your own scenario</h2><form method="post" action="/run" enctype="multipart/form-data">'
             '<p><label>Upload a YAML file: <input type="file" name="upload" id="upload"></label></p>'
             '<p><label>or paste it here:<br><textarea name="scenario_text" id="scenario_text"></textarea>'
-            '</label></p><p><button type="submit" id="run-own">Run analysis</button></p></form>'
+            '</label></p><p><button type="submit" name="then" value="run" id="run-own">Run analysis</button> '
+            '<button type="submit" name="then" value="edit" id="edit-own">Edit its numbers first</button></p>'
+            "</form>"
         )
         return _page("detente", body)
 
@@ -260,26 +273,15 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
     def case_form(name: str) -> HTMLResponse:
         if name not in case_names():
             return _error(f"no bundled case '{name}'", 404)
-        sc = load_scenario(case_path(name))
-        caps = "".join(
-            f'<tr><td>{html.escape(a.name)}</td><td><input type="number" step="any" name="cap__{a.id}" '
-            f'value="{a.capability.value:g}"></td><td>{html.escape(a.capability.note or "")}</td></tr>'
-            for a in sc.actors
-        )
-        params = "".join(
-            f'<tr><td>{html.escape(k)}</td><td><input type="number" step="any" name="param__{k}" '
-            f'value="{p.value:g}"></td><td>{html.escape(p.note or "")}</td></tr>'
-            for k, p in sc.parameters.items()
-        )
-        body = (
-            f"<h1>{html.escape(sc.meta.title)}</h1><p><em>{html.escape(sc.meta.perspective)}</em></p>"
-            f'<form method="post" action="/run" enctype="multipart/form-data">'
-            f'<input type="hidden" name="case" value="{html.escape(name)}">'
-            f"<h2>Capabilities</h2><table>{caps}</table>"
-            + (f"<h2>Parameters</h2><table>{params}</table>" if params else "")
-            + '<p><button type="submit" id="run-case">Run analysis</button></p></form>'
-        )
-        return _page(sc.meta.title, body)
+        return _number_form(load_scenario(case_path(name)), "case", name)
+
+    @app.get("/edit/{staged_id}", response_class=HTMLResponse)
+    def staged_form(staged_id: str) -> HTMLResponse:
+        sc = staged.get(staged_id) if _JOB_ID.match(staged_id) else None
+        if sc is None:
+            return _error("no such uploaded scenario (the server keeps the last "
+                          f"{KEEP_STAGED}; upload it again)", 404)
+        return _number_form(sc, "staged", staged_id)
 
     @app.post("/run")
     async def run(request: Request) -> Response:
@@ -299,11 +301,25 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
         request._body = b"".join(chunks)  # starlette's form parser reads the body we kept
         form = await request.form()
         try:
-            scenario = await _scenario_from_form(form, max_upload)
             fields = {k: v for k, v in form.items() if isinstance(v, str)}
-            if "case" in fields:
+            if fields.get("staged"):  # an upload's number form (SF5)
+                sid = fields["staged"]
+                scenario = staged.get(sid) if _JOB_ID.match(sid) else None
+                if scenario is None:
+                    raise InputError(f"no such uploaded scenario (the server keeps the last {KEEP_STAGED}; "
+                                     "upload it again)", "form", field="staged")
+            else:
+                scenario = await _scenario_from_form(form, max_upload)
+            if "case" in fields or "staged" in fields:
                 scenario = _apply_edits(scenario, fields)
             _check_layers(scenario, "the scenario")
+            if fields.get("then") == "edit" and "case" not in fields and "staged" not in fields:
+                sid = uuid.uuid4().hex
+                with store.lock:
+                    while len(staged) >= KEEP_STAGED:
+                        del staged[next(iter(staged))]
+                    staged[sid] = scenario
+                return RedirectResponse(f"/edit/{sid}", status_code=303)
         except Invalid as exc:
             return _error(f"{len(exc.problems)} problem(s) in {exc.file}", 400, exc.problems)
         except InputError as exc:
@@ -336,6 +352,31 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
         return HTMLResponse(store.report_path(job.id).read_text(encoding="utf-8"))
 
     return app
+
+
+def _number_form(sc: Any, key: str, value: str) -> HTMLResponse:
+    """The numbers a user may change before a run (capabilities, named parameters), for a bundled case
+    (``key`` "case") or an upload (``key`` "staged", SF5: uploads went straight to their report)."""
+    caps = "".join(
+        f'<tr><td>{html.escape(a.name)}</td><td><input type="number" step="any" name="cap__{html.escape(a.id)}" '
+        f'value="{a.capability.value:g}"></td><td>{html.escape(a.capability.note or "")}</td></tr>'
+        for a in sc.actors
+    )
+    params = "".join(
+        f'<tr><td>{html.escape(k)}</td><td><input type="number" step="any" name="param__{html.escape(k)}" '
+        f'value="{p.value:g}"></td><td>{html.escape(p.note or "")}</td></tr>'
+        for k, p in sc.parameters.items()
+    )
+    body = (
+        f"<h1>{html.escape(sc.meta.title)}</h1><p><em>{html.escape(sc.meta.perspective)}</em></p>"
+        f'<form method="post" action="/run" enctype="multipart/form-data">'
+        f'<input type="hidden" name="{key}" value="{html.escape(value)}">'
+        f"<h2>Capabilities</h2><table>{caps}</table>"
+        + (f"<h2>Parameters</h2><table>{params}</table>" if params else "")
+        + "<p>A number you change becomes a point value (its range goes); the others keep theirs.</p>"
+        + '<p><button type="submit" id="run-case">Run analysis</button></p></form>'
+    )
+    return _page(sc.meta.title, body)
 
 
 async def _scenario_from_form(form: Any, max_upload: int) -> Any:

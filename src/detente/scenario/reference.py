@@ -85,7 +85,9 @@ FIELD_NOTES: dict[str, str] = {
     "Move.actor": "Who makes it (a simulation player, or an actor representing one; others are not "
                   "simulated and are listed under 'warnings').",
     "Move.type": "What kind of move (the list below).",
-    "Move.channel": "Where; no channel = a deed on the ground (counts as public).",
+    "Move.channel": "Where; no channel = a deed on the ground (counts as public; a concession only when it "
+                    "moves the issue from where it stands toward the other side, to a point short of the mover's "
+                    "stated position).",
     "Move.target": "Whom it is aimed at.",
     "Move.issue": "The issue it is about.",
     "Move.cost": "One-off cost to the mover, in utility units.",

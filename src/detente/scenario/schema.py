@@ -207,7 +207,9 @@ class Move(Strict):
     cost: Num | None = None
     step: Int | None = Field(default=None, ge=0, description=(
         "Order in a scripted sequence, from 0: the simulation plays step k in round k + 1 of its log (a "
-        "history numbered from 1 leaves its first round unscripted); no step = on the menu, not played."))
+        "history numbered from 1 leaves its first round unscripted); no step = on the menu, not played. A move "
+        "with a step is also on the menu of a player who chooses (logit players, after the script): made so, it "
+        "is a new move of the same kind, logged as such, not with its label."))
     label: Text | None = None
     note: Text | None = None
     evidence: Evidence | None = None
