@@ -50,7 +50,7 @@ def test_a_concession_claim_with_no_concession_in_any_run_is_not_evaluated(tmp_p
 
 
 def test_a_concession_claim_is_still_judged_when_some_run_concedes() -> None:
-    """One run with a closed-track concession among runs without: evaluated as before (all on the track)."""
+    """Runs with a concession among runs without: judged on the runs that conceded."""
     from detente.analysis.claims import Context
     from detente.analysis.sim_layer import SimLayerResult, _concessions_channel
     from detente.scenario.loader import load_scenario_text
@@ -62,10 +62,16 @@ def test_a_concession_claim_is_still_judged_when_some_run_concedes() -> None:
         res = SimLayerResult(seed=1, rounds=4, batch=SimpleNamespace(runs=runs), known_outcome=None)  # type: ignore[arg-type]
         return _concessions_channel(sc.claims[0], Context(sc, {}, {"sim": res}))
 
+    # counted over the runs with a concession (LD1): a run without one says nothing on the channel
     v = verdict([["closed"], [], [], []])
-    assert (v.status, v.held, v.draws) == ("holds", 4, 4) and v.detail.startswith("1 of 4 runs had concessions")
+    assert (v.status, v.held, v.draws) == ("holds", 1, 1) and v.detail.startswith("1 of 4 runs had concessions")
     v = verdict([["public"], ["field"], ["closed", "public"], []])
-    assert (v.status, v.held, v.draws) == ("fails", 1, 4)
+    assert (v.status, v.held, v.draws) == ("fails", 0, 3)
+    # parakram-2001: four public concessions in 100 runs held "in 96 of 100" before
+    v = verdict([["public"]] * 4 + [[]] * 96)
+    assert (v.status, v.held, v.draws) == ("fails", 0, 4) and "4 had one off the closed track" in v.detail
+    v = verdict([["closed"], ["closed"], ["public"], []])
+    assert (v.status, v.held, v.draws) == ("holds", 2, 3)
     v = verdict([[], [], []])
     assert v.status == "not_evaluated" and v.draws is None and "0 of 3 runs" in v.detail
 

@@ -261,18 +261,20 @@ def _concessions_channel(claim: Claim, ctx: Context) -> Verdict | None:
     want = claim.check.channel_kind.value
     allowed = {"closed"} if want == "closed" else {"public", "field"}
     tracks = res.concession_tracks()
-    ok = [t <= allowed for t in tracks]
-    p = sum(ok) / len(ok)
-    with_any = sum(1 for t in tracks if t)
-    if not with_any:  # every run passes vacuously: no evidence on the channel either way (H11, H13)
+    # Only runs with a concession say on which channel concessions come: a run without one would pass
+    # vacuously (H11, H13), and counting it let "concessions come in private" hold on 96 of 100 runs when
+    # the only four concessions made were public (parakram-2001, LD1).
+    conceding = [t for t in tracks if t]
+    if not conceding:
         return Verdict(claim.id, claim.text, "not_evaluated",
                        f"no simulated run had a concession (0 of {len(tracks)} runs), so none shows on which "
                        "channel concessions come", "sim")
-    elsewhere = sum(1 for t in tracks if t - allowed)
-    status = "holds" if p >= 0.5 else "fails"
-    detail = (f"{with_any} of {len(tracks)} runs had concessions; {elsewhere} had one off the {want} track "
-              f"(deeds on the ground count as public)")
-    return Verdict(claim.id, claim.text, status, detail, "sim").set_count(sum(ok), len(ok), _runs_over(res))
+    ok = sum(1 for t in conceding if t <= allowed)
+    status = "holds" if 2 * ok >= len(conceding) else "fails"
+    detail = (f"{len(conceding)} of {len(tracks)} runs had concessions; {len(conceding) - ok} had one off the "
+              f"{want} track (deeds on the ground count as public); counted over the runs with a concession")
+    return Verdict(claim.id, claim.text, status, detail, "sim").set_count(
+        ok, len(conceding), _runs_over(res) + " with a concession")
 
 
 @register_evaluator("opinion_sooner_without")

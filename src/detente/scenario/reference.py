@@ -231,8 +231,8 @@ CLAIM_NOTES: dict[str, str] = {
     "payoff_order": "At its decision on the path, `player` is better off with `better` than with `worse`. "
                     "Layer: games.",
     "concessions_channel": "In the simulation, concessions appear only on channels of `channel_kind`. "
-                           "Layer: sim; counted over the simulated runs; not evaluated when no run has a "
-                           "concession.",
+                           "Layer: sim; counted over the simulated runs that have a concession (holds when "
+                           "at least half of them keep to the channel); not evaluated when no run has one.",
     "opinion_sooner_without": "In the simulation, `audience` crosses `threshold` on `issue` sooner without "
                               "move `without_move`. Layer: sim; counted over paired runs.",
 }
