@@ -210,7 +210,13 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
     folder = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="detente-serve-"))
     folder.mkdir(parents=True, exist_ok=True)
     store = JobStore(folder, max_jobs)
-    staged: dict[str, Any] = {}  # uploads waiting on their number form, oldest first
+    # uploads waiting on their number form, oldest first: their text (UTF-8, at most max_upload bytes) and
+    # name, parsed again when used; a parsed scenario holds ~50 times its text (H17: 50 of them, GBs)
+    staged: dict[str, tuple[bytes, str]] = {}
+
+    def staged_scenario(sid: str) -> Any:
+        got = staged.get(sid) if _JOB_ID.match(sid) else None
+        return None if got is None else parse_scenario(got[0].decode("utf-8"), got[1])
     hosts = allowed_hosts(host)
 
     @asynccontextmanager
@@ -277,7 +283,7 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
 
     @app.get("/edit/{staged_id}", response_class=HTMLResponse)
     def staged_form(staged_id: str) -> HTMLResponse:
-        sc = staged.get(staged_id) if _JOB_ID.match(staged_id) else None
+        sc = staged_scenario(staged_id)
         if sc is None:
             return _error("no such uploaded scenario (the server keeps the last "
                           f"{KEEP_STAGED}; upload it again)", 404)
@@ -302,23 +308,25 @@ def create_app(work_dir: Path | None = None, max_upload: int = MAX_UPLOAD_BYTES,
         form = await request.form()
         try:
             fields = {k: v for k, v in form.items() if isinstance(v, str)}
+            source = None  # an upload's or pasted text and its name
             if fields.get("staged"):  # an upload's number form (SF5)
-                sid = fields["staged"]
-                scenario = staged.get(sid) if _JOB_ID.match(sid) else None
+                scenario = staged_scenario(fields["staged"])
                 if scenario is None:
                     raise InputError(f"no such uploaded scenario (the server keeps the last {KEEP_STAGED}; "
                                      "upload it again)", "form", field="staged")
             else:
-                scenario = await _scenario_from_form(form, max_upload)
+                source = None if fields.get("case") else await _form_text(form, max_upload)  # a case comes first
+                scenario = _parse_all(*source) if source is not None else await _scenario_from_form(form, max_upload)
             if "case" in fields or "staged" in fields:
                 scenario = _apply_edits(scenario, fields)
             _check_layers(scenario, "the scenario")
-            if fields.get("then") == "edit" and "case" not in fields and "staged" not in fields:
+            if fields.get("then") == "edit" and source is not None and "case" not in fields \
+                    and "staged" not in fields:
                 sid = uuid.uuid4().hex
                 with store.lock:
                     while len(staged) >= KEEP_STAGED:
                         del staged[next(iter(staged))]
-                    staged[sid] = scenario
+                    staged[sid] = (source[0].encode("utf-8"), source[1])
                 return RedirectResponse(f"/edit/{sid}", status_code=303)
         except Invalid as exc:
             return _error(f"{len(exc.problems)} problem(s) in {exc.file}", 400, exc.problems)
@@ -385,19 +393,27 @@ async def _scenario_from_form(form: Any, max_upload: int) -> Any:
         if case not in case_names():
             raise InputError(f"no bundled case '{case}'", case)
         return load_scenario(case_path(case))
+    source = await _form_text(form, max_upload)
+    if source is not None:
+        return _parse_all(*source)
+    raise InputError("choose a case, upload a file or paste a scenario", "form")
+
+
+async def _form_text(form: Any, max_upload: int) -> tuple[str, str] | None:
+    """The uploaded file's or the pasted scenario's text and name (size-checked), None when there is none."""
     upload = form.get("upload")
     if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", ""):
         raw = await upload.read(max_upload + 1)
         name = Path(upload.filename).name or "upload.yaml"
         if len(raw) > max_upload:
             raise TooLarge(f"upload too large: the limit is {max_upload} bytes", name)
-        return _parse_all(decode_user_text(raw, name), name)
+        return decode_user_text(raw, name), name
     text = form.get("scenario_text")
     if isinstance(text, str) and text.strip():
         if len(text.encode("utf-8")) > max_upload:
             raise TooLarge(f"text too large: the limit is {max_upload} bytes", "pasted scenario")
-        return _parse_all(text, "pasted scenario")
-    raise InputError("choose a case, upload a file or paste a scenario", "form")
+        return text, "pasted scenario"
+    return None
 
 
 def _parse_all(text: str, name: str) -> Any:

@@ -1,0 +1,54 @@
+"""Defects a fresh-eyes review of LD1 and SF5 found (DECISIONS H17), each as a user meets it."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import pytest
+
+
+def _wide_scenario(n_actors: int, n_issues: int) -> str:
+    """A valid scenario of many positions: a few tens of kB of YAML that parse into a much larger object."""
+    lines = ["detente: 1", "meta: {id: wide, title: Wide, perspective: Made up for tests.}", "actors:"]
+    lines += [f"- {{id: a{k}, name: A{k}, capability: 1}}" for k in range(n_actors)]
+    lines += ["issues:"] + [f"- {{id: i{j}, name: I{j}}}" for j in range(n_issues)]
+    lines += ["positions:"]
+    for k in range(n_actors):
+        lines.append(f" a{k}: {{" + ",".join(f"i{j}: {{position: {(k + j) % 100}, salience: .5}}"
+                                              for j in range(n_issues)) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_staged_upload_holds_no_more_memory_than_its_text(tmp_path) -> None:
+    """serve keeps the last 50 uploads waiting on their number form. It kept each as a parsed scenario, some
+    50 times the upload's size (a 0.9 MB upload held 46 MB: 50 of them 2.3 GB); the text is what it needs."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from detente.report.web import create_app
+
+    text = _wide_scenario(40, 30).encode()
+    client = TestClient(create_app(tmp_path / "work", max_upload=len(text) + 1), base_url="http://127.0.0.1:8765",
+                        follow_redirects=False)
+
+    def stage() -> str:
+        resp = client.post("/run", data={"then": "edit"}, files={"upload": ("wide.yaml", text, "text/yaml")})
+        assert resp.status_code == 303 and resp.headers["location"].startswith("/edit/"), resp.text
+        return resp.headers["location"]
+
+    first = stage()  # imports and caches settle on the first upload
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(3):
+            stage()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown / 3 < 4 * len(text), f"{grown / 3:.0f} bytes held per staged upload of {len(text)}"
+    form = client.get(first).text  # still there, and its form still shows its numbers
+    assert 'name="cap__a0" value="1"' in form and 'name="cap__a39" value="1"' in form
