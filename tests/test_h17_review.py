@@ -52,3 +52,25 @@ def test_a_staged_upload_holds_no_more_memory_than_its_text(tmp_path) -> None:
     assert grown / 3 < 4 * len(text), f"{grown / 3:.0f} bytes held per staged upload of {len(text)}"
     form = client.get(first).text  # still there, and its form still shows its numbers
     assert 'name="cap__a0" value="1"' in form and 'name="cap__a39" value="1"' in form
+
+
+def test_backtest_dir_case_by_id_does_not_also_take_a_file_of_that_name(tmp_path) -> None:
+    """SF5: `backtest cases --dir --case NAME` takes an id or a file name. With a case of id "duel" in
+    x1.yaml and a case of id "other" in duel.yml, `--case duel` scored both; the id names the case."""
+    import json
+
+    from duel import DUEL_HEAD
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "x1.yaml").write_text(DUEL_HEAD + "known_outcome: {class: stalemate}\n", encoding="utf-8")
+    (d / "duel.yml").write_text(DUEL_HEAD.replace("id: duel,", "id: other,")
+                                + "known_outcome: {class: stalemate}\n", encoding="utf-8")
+    run = CliRunner().invoke
+    for pick, want in (("duel", ["duel"]), ("other", ["other"]), ("x1", ["duel"])):
+        res = run(app, ["backtest", "cases", "--dir", str(d), "--layer", "models", "--case", pick, "--json"])
+        assert res.exit_code == 0, res.output
+        assert [r["case"] for r in json.loads(res.stdout)["cases"]] == want, pick

@@ -301,16 +301,19 @@ def value_errors(sc: Scenario, pred: Prediction) -> dict[str, float]:
 def folder_cases(names: Sequence[str] | None, folder: Path) -> tuple[list[tuple[str, Scenario, Path]], list[Path]]:
     """A folder's scenarios (``*.yaml``/``*.yml``, sorted by file name) named by their ``meta.id`` (H15: the
     file name was used), with their files; those without a known outcome are returned apart. ``names``
-    selects by id or by file name."""
+    selects by id or by file name; a name that is the id of a case here means that case (H17: ``--case duel``
+    also took the file duel.yml of another id)."""
     from detente.errors import InputError
     from detente.scenario.loader import load_scenario
 
     if not folder.is_dir():
         raise InputError("not a folder", str(folder), field="--dir")
     kept, skipped = [], []
-    for f in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-        sc = load_scenario(f)
-        if names and sc.meta.id not in names and f.stem not in names:
+    loaded = [(f, load_scenario(f)) for f in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])]
+    ids = {sc.meta.id for _, sc in loaded}
+    by_id = {n for n in names or () if n in ids}  # a name that is a case's id picks that case, not a file so named
+    for f, sc in loaded:
+        if names and sc.meta.id not in names and (f.stem not in names or f.stem in by_id):
             continue
         if sc.known_outcome is None:
             skipped.append(f)
