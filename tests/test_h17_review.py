@@ -6,6 +6,7 @@ import gc
 import tracemalloc
 
 import pytest
+from text_backends import BACKENDS
 
 
 def _wide_scenario(n_actors: int, n_issues: int) -> str:
@@ -74,3 +75,16 @@ def test_backtest_dir_case_by_id_does_not_also_take_a_file_of_that_name(tmp_path
         res = run(app, ["backtest", "cases", "--dir", str(d), "--layer", "models", "--case", pick, "--json"])
         assert res.exit_code == 0, res.output
         assert [r["case"] for r in json.loads(res.stdout)["cases"]] == want, pick
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_name_with_two_particles_is_read_whole(backend: str) -> None:
+    """LD1 kept "al-Sisi" whole so the leader table finds him; a name with two particles ("de la Rúa") still
+    stopped at "Fernando", the table missed Argentina's president, and the president rule gave him to the
+    state named last before him: "Brazil threatens" where Argentina threatened Brazil."""
+    from detente.text.extract import extract
+
+    text = ("In March 2000 Argentina and Brazil disputed the tariffs. Brazil's Prime Minister said nothing. "
+            "President Fernando de la Rúa threatened Brazil with sanctions.")
+    moves = [(m.actor, m.type, m.target) for m in extract(text, backend).moves]
+    assert moves == [("arg", "threaten", "bra")]

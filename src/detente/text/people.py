@@ -44,7 +44,8 @@ TITLE_HEADS = {"president", "minister", "premier", "chancellor", "king", "queen"
 # Role nouns that act as a title only right before a name ("the American diplomat Richard Holbrooke"),
 # not in an apposition ("Staffan Berg, a Swedish diplomat,": a nationality there makes no party).
 _BEFORE_NAME_HEADS = {"diplomat", "mediator", "negotiator", "journalist", "official"}
-_PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", "le", "di", "du", "el"}
+_PARTICLES = {"de", "da", "del", "bin", "ibn", "al", "von", "van", "der", "la", "le", "di", "du", "el",
+              "dos", "das"}  # H17: "José Eduardo dos Santos" (was read as Colombia's Santos)
 _NOT_NAMES = {"The", "A", "An", "On", "In", "At", "But", "And", "Monday", "Tuesday", "Wednesday", "Thursday",
               "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "June", "July", "August",
               "September", "October", "November", "December", "He", "She", "It", "They", "This", "That"}
@@ -84,9 +85,13 @@ def _name_end(tokens: list[Token], i: int, taken: set[int]) -> int:
     while j < len(tokens) and j - i < 6 and j not in taken:
         t = tokens[j].text
         word = t[:1].isupper() and t.replace("'", "").replace("’", "").isalpha() and t not in _NOT_NAMES
-        # "bin Salman", and "al-Sisi" / "el-Baradei" (tokens "al", "-", "Sisi"): the hyphen is then taken below
-        nxt = tokens[j + 2] if j + 2 < len(tokens) and tokens[j + 1].text == "-" else tokens[j + 1] \
-            if j + 1 < len(tokens) else None
+        # "bin Salman", and "al-Sisi" / "el-Baradei" (tokens "al", "-", "Sisi"): the hyphen is then taken below;
+        # H17: and a run of two particles, "de la Rúa", "van der Bellen", "von der Leyen" (the first particle
+        # is taken here, the second on the next pass, whose own next word is then the capital)
+        k = j + 2 if j + 2 < len(tokens) and tokens[j + 1].text.lower() in _PARTICLES \
+            and tokens[j + 1].text.islower() and tokens[j].text.islower() else j + 1
+        nxt = tokens[k + 1] if k + 1 < len(tokens) and tokens[k].text == "-" else tokens[k] \
+            if k < len(tokens) else None
         particle = t.lower() in _PARTICLES and nxt is not None and nxt.text[:1].isupper() and j > i
         if word or particle:
             j += 1
