@@ -6,6 +6,7 @@ import gc
 import tracemalloc
 
 import pytest
+
 from text_backends import BACKENDS
 
 
@@ -60,10 +61,10 @@ def test_backtest_dir_case_by_id_does_not_also_take_a_file_of_that_name(tmp_path
     x1.yaml and a case of id "other" in duel.yml, `--case duel` scored both; the id names the case."""
     import json
 
-    from duel import DUEL_HEAD
     from typer.testing import CliRunner
 
     from detente.cli import app
+    from duel import DUEL_HEAD
 
     d = tmp_path / "mine"
     d.mkdir()
