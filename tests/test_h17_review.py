@@ -89,3 +89,30 @@ def test_a_name_with_two_particles_is_read_whole(backend: str) -> None:
             "President Fernando de la Rúa threatened Brazil with sanctions.")
     moves = [(m.actor, m.type, m.target) for m in extract(text, backend).moves]
     assert moves == [("arg", "threaten", "bra")]
+
+
+def test_first_strike_chances_under_the_usual_names_are_listed_not_refused(tmp_path) -> None:
+    """LD1 stopped refusing the simulation's win_prob pair that sums past 1 (a first-strike advantage, H16),
+    but only under other names: with the usual `<player>_war_win_prob` names (the drafter's, the library's)
+    the crisis model's check refused the same pair. The crisis model now lists the number it does not read."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+    from detente.games.crisis.spec import unread_win_prob
+    from detente.scenario.loader import load_scenario
+    from duel import DUEL_HEAD
+    from test_sf4_defects import WAR_SIM
+
+    sim = WAR_SIM.replace("pa", "a_war_win_prob").replace("pb", "b_war_win_prob")
+    p = tmp_path / "s.yaml"
+    p.write_text(DUEL_HEAD + "parameters: {a_war_win_prob: 0.6, b_war_win_prob: 0.6}\n" + sim, encoding="utf-8")
+    res = CliRunner().invoke(app, ["validate", str(p)])
+    assert res.exit_code == 0, res.output
+    note = unread_win_prob(load_scenario(p), "a", "b")
+    assert note is not None and "does not read b_war_win_prob (0.6)" in note and "gives b the rest (0.4)" in note
+    assert "the simulation reads it as b's chance when b starts the war" in note
+    # a defender's number that no layer reads is still refused (H13: 0.9 each passed)
+    p.write_text(DUEL_HEAD + "parameters: {a_war_win_prob: 0.9, b_war_win_prob: 0.9, pb: 0.1}\n"
+                 + WAR_SIM.replace("pa", "a_war_win_prob"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["validate", str(p)])
+    assert res.exit_code == 2 and "sum to 1.8, more than 1" in res.output

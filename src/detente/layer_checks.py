@@ -140,7 +140,10 @@ def _war_win_problems(sc: Scenario) -> Iterator[Problem]:
     except InputError:
         c = d = ""
     names = win_prob_names(sc, c, d) if c else None
-    if names is not None:
+    war = sc.simulation.war if sc.simulation is not None else None
+    if names is not None and not (war is not None and names[1] in war.win_prob.values()):
+        # H17: a defender's number the simulation reads (its chance when it starts the war) is no contradiction
+        # even under the usual names; the crisis model's output lists it as unread (spec.unread_win_prob)
         pairs.append((*names, ("parameters", names[1])))
     for a, b, path in pairs:
         x, y = sc.parameters[a].value, sc.parameters[b].value
