@@ -116,3 +116,26 @@ def test_first_strike_chances_under_the_usual_names_are_listed_not_refused(tmp_p
                  + WAR_SIM.replace("pa", "a_war_win_prob"), encoding="utf-8")
     res = CliRunner().invoke(app, ["validate", str(p)])
     assert res.exit_code == 2 and "sum to 1.8, more than 1" in res.output
+
+
+def test_a_deed_of_a_player_with_no_position_on_the_issue_is_no_concession() -> None:
+    """SF5: a deed is a concession when it gives ground and ends short of the mover's stated position. A
+    player with no stance on the issue has stated none (the simulation holds the status quo in its place), yet
+    its withdrawal there was "a concession of 20%" and cost it face. Once it has said where it stands in
+    public, a deed that gives ground below that is a concession again."""
+    from detente.sim.world import apply, initial_state
+    from test_sf5_defects import _world, deed_world
+
+    data = deed_world()  # A has no stance on Y; B wants 0; Y stands at 50
+    data["issues"].append({"id": "y", "name": "Y", "status_quo": 50})
+    data["positions"]["b"]["y"] = {"position": 0, "salience": 0.5}
+    data["moves"] += [{"id": "a_y", "actor": "a", "type": "withdraw", "issue": "y", "position": 30},
+                      {"id": "a_say", "actor": "a", "type": "demand", "issue": "y", "position": 60}]
+    w = _world(data)
+    ev: list = []
+    s = apply(w, initial_state(w), w.move_index("a_y"), ev)
+    assert "concession" not in ev[0] and s.face[0] == 0.0 and s.realised[1] == 30
+    said = apply(w, initial_state(w), w.move_index("a_say"))
+    ev = []
+    apply(w, said, w.move_index("a_y"), ev)
+    assert ev[0]["concession"]["amount"] == pytest.approx(0.3)  # from its stated 60 to 30

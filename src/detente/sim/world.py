@@ -506,9 +506,13 @@ def apply(w: World, s: State, k: int, events: list[dict[str, Any]] | None = None
             # toward the other side) to a point short of the mover's stated position; a sanction or
             # a show of force that holds or pushes the issue is no concession, whatever the mover
             # says it wants (SF5: Japan's sanction at the status quo was logged as one)
+            # H17: a mover with no stance on the issue and no public word on it yet has no stated position to
+            # fall short of (its stated value is the status quo only as a placeholder): no concession
             before = s.realised[i]
             s.realised[i] = mv.position
-            if _toward(w, p, i, before, mv.position) > 0 and _toward(w, p, i, s.stated[p][i], mv.position) > 0:
+            said = not math.isnan(w.ideal[p][i]) or s.commit[p][i] > 0
+            if said and _toward(w, p, i, before, mv.position) > 0 \
+                    and _toward(w, p, i, s.stated[p][i], mv.position) > 0:
                 _reposition(w, s, p, i, mv.position, mv, rec)
                 if "concession" in rec:
                     rec["concession"]["ground"] = [before, mv.position]
