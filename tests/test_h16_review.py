@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from detente.text.extract import Extractor, extract
-from text_backends import BACKENDS
+from detente.text.extract import extract
+from text_backends import BACKENDS, extractor
 
 
 def _run(text: str, backend: str, presidents: str | None = None) -> tuple[set[str], set[tuple[str, str]]]:
-    if presidents is None:
-        ex = extract(text, backend)
-    else:  # the T28 reading of a head of state apart from the government (an option since LD1)
-        extractor = Extractor(backend)
-        extractor.presidents = presidents
-        ex = extractor.run(text)
+    # presidents: the T28 reading of a head of state apart from the government (an option since LD1)
+    ex = extract(text, backend) if presidents is None else extractor(backend, presidents=presidents).run(text)
     return {a.id for a in ex.actors}, {(m.actor, m.type) for m in ex.moves}
 
 

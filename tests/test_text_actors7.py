@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from detente.text.extract import Extractor, extract
+from detente.text.extract import extract
 from detente.text.nonstate import legislature_id
-from text_backends import BACKENDS
+from text_backends import BACKENDS, extractor
 
 
 def _ids(text: str, backend: str, **options: object) -> set[str]:
-    ex = Extractor(backend)
-    for k, v in options.items():
-        setattr(ex, k, v)
-    return {a.id for a in ex.run(text).actors}
+    return {a.id for a in extractor(backend, **options).run(text).actors}
 
 
 def _kinds(text: str, backend: str) -> dict[str, str]:

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from detente.text.extract import Extractor
-from text_backends import BACKENDS
+from text_backends import BACKENDS, extractor
 
 
 def _run(text: str, backend: str, **options: object):
-    ex = Extractor(backend)
-    for k, v in options.items():
-        setattr(ex, k, v)
-    return ex.run(text)
+    return extractor(backend, **options).run(text)
 
 
 def _ids(text: str, backend: str, **options: object) -> set[str]:
