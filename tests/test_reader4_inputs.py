@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
-from duel import DUEL_HEAD
+from duel import DUEL_HEAD, one_line_error
 
 runner = CliRunner()
 SIM = ("simulation: {players: [a, b], rounds: 4, runs: 5, temperature: 0.05, scripted: [a, b]}\n"
@@ -26,14 +26,6 @@ def _write(tmp_path, text: str):
     return p
 
 
-def _one_line_error(res, field: str) -> str:
-    assert res.exit_code == 2, res.output
-    assert res.exception is None or isinstance(res.exception, SystemExit)
-    line = res.output.strip()
-    assert "\n" not in line and "s.yaml" in line and f"field '{field}'" in line, line
-    return line
-
-
 @pytest.mark.parametrize(("old", "new", "field"), [
     ("runs: 5", "runs: true", "simulation.runs"),
     ("rounds: 4", "rounds: yes", "simulation.rounds"),
@@ -45,12 +37,12 @@ def test_a_boolean_where_a_count_or_number_belongs_is_refused(tmp_path, old, new
     text = DUEL_HEAD + MOVES.replace("STEP", "1") + SIM
     assert old in text
     p = _write(tmp_path, text.replace(old, new, 1))
-    assert "got a boolean" in _one_line_error(runner.invoke(app, ["validate", str(p)]), field)
+    assert "got a boolean" in one_line_error(runner.invoke(app, ["validate", str(p)]), field)
 
 
 def test_a_boolean_seed_in_the_file_is_refused(tmp_path) -> None:
     p = _write(tmp_path, DUEL_HEAD + "settings: {seed: true}\n")
-    _one_line_error(runner.invoke(app, ["validate", str(p)]), "settings.seed")
+    one_line_error(runner.invoke(app, ["validate", str(p)]), "settings.seed")
     assert runner.invoke(app, ["validate", str(_write(tmp_path, DUEL_HEAD + "settings: {seed: 1}\n"))]).exit_code == 0
 
 
@@ -60,7 +52,7 @@ def test_a_history_step_past_the_rounds_limit_is_refused_at_once(tmp_path, comma
     10^9 rounds long and `simulate`/`analyze` never finished."""
     p = _write(tmp_path, DUEL_HEAD + MOVES.replace("STEP", "1000000000") + SIM)
     t0 = time.perf_counter()
-    line = _one_line_error(runner.invoke(app, [command[0], str(p), *command[1:]]), "moves[1].step")
+    line = one_line_error(runner.invoke(app, [command[0], str(p), *command[1:]]), "moves[1].step")
     assert "991" in line and time.perf_counter() - t0 < 10
     ok = _write(tmp_path, DUEL_HEAD + MOVES.replace("STEP", "991") + SIM)
     assert runner.invoke(app, ["validate", str(ok)]).exit_code == 0
@@ -92,7 +84,7 @@ def test_a_setting_tag_given_twice_with_different_values_is_refused(tmp_path, ta
     if ok:
         assert res.exit_code == 0, res.output
     else:
-        assert "contradicts" in _one_line_error(res, "meta.tags[3]" if "challenger:b" in tags else "meta.tags[4]")
+        assert "contradicts" in one_line_error(res, "meta.tags[3]" if "challenger:b" in tags else "meta.tags[4]")
 
 
 def test_an_actor_with_no_position_is_listed_among_the_warnings() -> None:
@@ -223,7 +215,7 @@ def test_principals_with_nothing_at_stake_are_refused_not_a_zero_division(tmp_pa
     divided by zero (ZeroDivisionError traceback in validate, game and analyze)."""
     p = _write(tmp_path, DUEL_HEAD.replace("salience: 1.0", "salience: 0").replace("salience: 0.8", "salience: 0"))
     for command in (["validate"], ["game"]):
-        line = _one_line_error(runner.invoke(app, [*command, str(p)]), "positions.a")
+        line = one_line_error(runner.invoke(app, [*command, str(p)]), "positions.a")
         assert "nothing is at stake" in line
     one = _write(tmp_path, DUEL_HEAD.replace("salience: 1.0", "salience: 0"))  # one side's stake is enough
     assert runner.invoke(app, ["validate", str(one)]).exit_code == 0
@@ -254,7 +246,7 @@ def test_an_actor_that_represents_itself_or_a_loop_is_refused(tmp_path, extra_a,
     text = (DUEL_HEAD.replace("{id: a, name: Alpha, capability: 1}", "{id: a, name: Alpha, capability: 1"
                               + extra_a + "}")
             .replace("{id: b, name: Beta, capability: 1}", "{id: b, name: Beta, capability: 1" + extra_b + "}"))
-    line = _one_line_error(runner.invoke(app, ["validate", str(_write(tmp_path, text))]), "actors[0].represents")
+    line = one_line_error(runner.invoke(app, ["validate", str(_write(tmp_path, text))]), "actors[0].represents")
     assert says in line
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
-from duel import DUEL_HEAD
+from duel import DUEL_HEAD, one_line_error
 
 runner = CliRunner()
 SIM = ("moves:\n"
@@ -82,19 +82,11 @@ WAR_SIM = ("simulation:\n  players: [a, b]\n  rounds: 4\n  runs: 5\n  temperatur
            "  war: {issues: [x], win_prob: {a: pa, b: pb}}\n")
 
 
-def _one_line_error(res, field: str) -> str:
-    assert res.exit_code == 2, res.output
-    assert res.exception is None or isinstance(res.exception, SystemExit)
-    line = res.output.strip()
-    assert "\n" not in line and "s.yaml" in line and f"field '{field}'" in line, line
-    return line
-
-
 def test_two_sides_each_ninety_percent_sure_of_winning_are_refused(tmp_path) -> None:
     """0.9 for each side of the same war passed; the crisis model read only the challenger's."""
     p = _write(tmp_path, DUEL_HEAD + "parameters: {a_war_win_prob: 0.9, b_war_win_prob: 0.9}\n")
     for command in (["validate"], ["analyze", "--json"]):
-        line = _one_line_error(runner.invoke(app, [*command, str(p)]), "parameters.b_war_win_prob")
+        line = one_line_error(runner.invoke(app, [*command, str(p)]), "parameters.b_war_win_prob")
         assert "sum to 1.8, more than 1" in line and "complement (0.1)" in line
 
 
