@@ -43,6 +43,7 @@ from detente.games.crisis.model import (
     NodeRecord,
     _round,
     classify,
+    classify_rule,
     solve_crisis,
     standoff_move,
     step_state,
@@ -520,15 +521,11 @@ class CrisisRun:
 
 
 def _class_reason(sq: float, pre: float, agreed: bool, start: float) -> str:
-    """Which of C5's rules (games/crisis/model.classify) gave a crisis run without war its class: 'capitulation'
-    beside 'division 0.40 (pre-crisis 0.36), agreed' read as a contradiction (H15)."""
-    if agreed:
-        if (sq >= 0.85 and pre < 0.85) or (sq <= 0.15 and pre > 0.15):
-            return "; C5: an agreement at one side's end of the divisions is a capitulation"
-        if abs(sq - pre) < 0.1:
-            return ("; C5: an agreement within 0.1 of the pre-crisis division after history moved the start "
-                    f"to {start:.2f} is a capitulation" if start != pre else
-                    "; C5: an agreement within 0.1 of the pre-crisis division is a stalemate")
-        return ""
-    return ("; C5: a standoff at least 0.5 from the pre-crisis division is a capitulation" if abs(sq - pre) >= 0.5
-            else "")
+    """Which of C5's rules (games/crisis/model.classify_rule) gave a crisis run without war its class:
+    'capitulation' beside 'division 0.40 (pre-crisis 0.36), agreed' read as a contradiction (H15)."""
+    rule = classify_rule(sq, pre, False, agreed, start)[1]
+    return {"end": "; C5: an agreement at one side's end of the divisions is a capitulation",
+            "near_moved": "; C5: an agreement within 0.1 of the pre-crisis division after history moved the start "
+                          f"to {start:.2f} is a capitulation",
+            "near": "; C5: an agreement within 0.1 of the pre-crisis division is a stalemate",
+            "far": "; C5: a standoff at least 0.5 from the pre-crisis division is a capitulation"}.get(rule, "")

@@ -701,15 +701,22 @@ def classify(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: flo
     """Outcome class of a final state (decision C5): force used -> escalation; an accepted division
     near one side's position -> capitulation, else agreement; a standoff at the deadline ->
     stalemate, unless a fait accompli stands far from the pre-crisis status quo (capitulation)."""
+    return classify_rule(sq, sq_pre, forced, agreed, sq_start)[0]
+
+
+def classify_rule(sq: float, sq_pre: float, forced: bool, agreed: bool, sq_start: float) -> tuple[str, str]:
+    """:func:`classify`'s class and which of C5's rules gave it (what a run's log says: H15): "force",
+    "end" (an agreement at one side's end), "near_moved" / "near" (an agreement near the pre-crisis division,
+    after history moved the start or not), "far" (a standoff far from it), or "" (agreement or stalemate as such)."""
     if forced:
-        return "escalation"
+        return "escalation", "force"
     if agreed:
         if (sq >= 0.85 and sq_pre < 0.85) or (sq <= 0.15 and sq_pre > 0.15):
-            return "capitulation"
+            return "capitulation", "end"
         if abs(sq - sq_pre) < 0.1:
-            return "capitulation" if sq_start != sq_pre else "stalemate"
-        return "agreement"
-    return "capitulation" if abs(sq - sq_pre) >= 0.5 else "stalemate"
+            return ("capitulation", "near_moved") if sq_start != sq_pre else ("stalemate", "near")
+        return "agreement", ""
+    return ("capitulation", "far") if abs(sq - sq_pre) >= 0.5 else ("stalemate", "")
 
 
 def solve_crisis(m: CrisisModel, lam: float | None = 20.0, belief_step: float = BELIEF_STEP) -> CrisisSolution:
