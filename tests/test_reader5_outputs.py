@@ -218,6 +218,19 @@ def test_crisis_terms_on_a_scenario_analyze_does_not_treat_as_a_crisis_say_why(t
                                                  and "not used" in w["what"]]
 
 
+def test_the_crisis_term_lists_cover_every_documented_term() -> None:
+    """The warning above reads spec.ACTOR_TERMS / GLOBAL_TERMS: every <actor>_<term> and global name the crisis
+    model documents (spec.TERMS) is in them, so a new term cannot be left out of the warning."""
+    import re
+
+    from detente.games.crisis.spec import ACTOR_TERMS, GLOBAL_TERMS, TERMS
+
+    actor_terms = {t for key in TERMS for t in re.findall(r"<actor>_(\w+)", key)} | {
+        t for key in TERMS for t in re.findall(r"/ _(\w+)", key)}  # "<actor>_face_cost_withdraw / _face_cost_accept"
+    globals_ = {key for key in TERMS if re.fullmatch(r"[a-z_]+", key)}
+    assert actor_terms == set(ACTOR_TERMS) and globals_ == set(GLOBAL_TERMS)
+
+
 def test_a_channel_nobody_is_on_and_no_move_uses_is_listed(tmp_path) -> None:
     """A channel with no participants and no move passed without a word, though the crisis model counts it as
     open to both principals."""

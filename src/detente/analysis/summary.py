@@ -278,10 +278,6 @@ def defaults_and_warnings(a: Analysis) -> tuple[list[DefaultUsed], list[InputWar
     return unique(defaults), unique(warnings)
 
 
-CRISIS_SUFFIXES = ("_war_win_prob", "_standoff_cost", "_limited_war_cost", "_mobilise_cost", "_face_cost_withdraw",
-                   "_face_cost_accept", "_credibility_cost", "_info_benefit", "_join_cost", "_pressure_cost",
-                   "_mediation_cost", "_sanctions_cost")
-CRISIS_GLOBALS = ("power_shift", "horizon", "discount", "fait_accompli_share")
 NOT_CRISIS = ("analyze runs the general crisis model only on a crisis scenario: a 'crisis' tag, a games or "
               "simulation section, or an <actor>_war_cost parameter")
 
@@ -289,11 +285,14 @@ NOT_CRISIS = ("analyze runs the general crisis model only on a crisis scenario: 
 def _not_a_crisis(sc: Scenario, unused: list[str]) -> list[InputWarning]:
     """H15: principals named in the tags, or crisis-model terms, on a scenario analyze does not treat as a
     crisis were only 'parameters no layer reads' (or nothing), with no word of why."""
+    from detente.games.crisis.spec import ACTOR_TERMS, GLOBAL_TERMS
     from detente.layer_checks import is_crisis
 
     if is_crisis(sc):
         return []
-    terms = [p for p in unused if p.endswith(CRISIS_SUFFIXES) or p in CRISIS_GLOBALS
+    # an actor's war cost makes a scenario a crisis (is_crisis): not listed here, as before
+    suffixes = tuple(f"_{t}" for t in ACTOR_TERMS if t != "war_cost")
+    terms = [p for p in unused if p.endswith(suffixes) or p in GLOBAL_TERMS
              or p.startswith(("sanctions_cost_", "third_party_"))]
     named = [t for t in sc.meta.tags if t.startswith(("challenger:", "defender:"))]
     if not terms and not named:

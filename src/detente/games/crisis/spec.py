@@ -83,6 +83,13 @@ TERMS = {
                             "the other side (default 0)",
 }
 
+# The parameter names TERMS describes: <actor>_<term> for each actor term, and the global ones (what analyze
+# warns about when a scenario it does not treat as a crisis states them, H15).
+ACTOR_TERMS = ("war_cost", "war_win_prob", "sanctions_cost", "standoff_cost", "limited_war_cost", "mobilise_cost",
+               "face_cost_withdraw", "face_cost_accept", "credibility_cost", "info_benefit", "join_cost",
+               "pressure_cost", "mediation_cost")
+GLOBAL_TERMS = ("power_shift", "horizon", "discount", "fait_accompli_share")
+
 
 UNSOLVED = "parameters of third parties that are not solved (only the largest by capability x salience choose: " \
     f"{TP.MAX_STRATEGIC}), so not read: "
