@@ -197,7 +197,6 @@ def predict_layer(name: str, sc: Scenario, seed: int | None = None) -> Predictio
 def predict_crisis(sc: Scenario) -> Prediction:
     """The general crisis model's QRE outcome probabilities (globals chosen on the library, C10)."""
     from detente.analysis.crisis_layer import is_crisis
-    from detente.errors import InputError
     from detente.games.crisis.run import run_crisis
 
     if not is_crisis(sc):  # as analyze's crisis layer: a legislative bargain has no war on the menu
@@ -303,7 +302,6 @@ def folder_cases(names: Sequence[str] | None, folder: Path) -> tuple[list[tuple[
     file name was used), with their files; those without a known outcome are returned apart. ``names``
     selects by id or by file name; a name that is the id of a case here means that case (H17: ``--case duel``
     also took the file duel.yml of another id)."""
-    from detente.errors import InputError
     from detente.scenario.loader import load_scenario
 
     if not folder.is_dir():
@@ -349,7 +347,6 @@ def load_sources(names: Sequence[str] | None, folders: Sequence[Path] = (), with
     """The bundled crises (no folder, or ``with_library``) followed by each folder's cases, in the order
     given; two cases of the same id are an error (a leave-one-out would count one case twice). ``files``
     and ``skipped``, when given, receive each folder case's file and the folder files without a known outcome."""
-    from detente.errors import InputError
 
     if with_library and not folders:
         raise InputError("--with-library adds the bundled crises to the cases of --dir: give --dir",
@@ -386,7 +383,6 @@ def run_cases(names: Sequence[str] | None, layers: Sequence[str], seed: int | No
     crisis model's leave-one-out fit of its two globals over all the cases scored."""
     cases: list[dict[str, Any]] = []
     scored: dict[str, list[tuple[str, Prediction]]] = {name: [] for name in layers}
-    from detente.errors import InputError
 
     folders = [] if folder is None else [folder] if isinstance(folder, Path) else list(folder)
     files: dict[str, Path] = {}
